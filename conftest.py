@@ -1,0 +1,125 @@
+"""Shared test fixtures: a small org directory, one user per role, and a real browser.
+
+Per-app fixtures live in `luoshi/<app>/tests/conftest.py`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("LUOSHI_TESTING", "1")
+# Playwright's sync API runs an event loop; Django must allow ORM calls from the test thread anyway.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TEST_PASSWORD = "Test-password-2025"
+
+
+@pytest.fixture
+def regions(db: Any) -> dict[str, Any]:
+    """湖北省 > 荆门市, 荆州市 (so the same alias can live in two cities)."""
+    from luoshi.orgs.models import RegionLevel
+    from luoshi.orgs.services import region_create
+
+    hubei = region_create(code="t420000", name="湖北省", level=RegionLevel.PROVINCE)
+    jingmen = region_create(code="t420800", name="荆门市", level=RegionLevel.CITY, parent=hubei)
+    jingzhou = region_create(code="t421000", name="荆州市", level=RegionLevel.CITY, parent=hubei)
+    return {"hubei": hubei, "jingmen": jingmen, "jingzhou": jingzhou}
+
+
+@pytest.fixture
+def units(regions: dict[str, Any]) -> dict[str, Any]:
+    from luoshi.orgs.models import Unit, UnitAlias
+
+    def make(region: Any, name: str, *aliases: str) -> Unit:
+        unit = Unit.objects.create(region=region, name=name)
+        for alias in aliases:
+            UnitAlias.objects.create(unit=unit, region=region, alias=alias)
+        return unit
+
+    return {
+        "jm_fgw": make(regions["jingmen"], "荆门市发展和改革委员会", "市发改委"),
+        "jm_jxj": make(regions["jingmen"], "荆门市经济和信息化局", "市经信局"),
+        "jz_fgw": make(regions["jingzhou"], "荆州市发展和改革委员会", "市发改委"),
+    }
+
+
+@pytest.fixture
+def enterprises(regions: dict[str, Any]) -> dict[str, Any]:
+    from luoshi.orgs.models import Enterprise
+
+    return {
+        "a": Enterprise.objects.create(name="荆门甲科技有限公司", credit_code="91420800TEST0000A1",
+                                       region=regions["jingmen"]),
+        "b": Enterprise.objects.create(name="荆门乙制造有限公司", credit_code="91420800TEST0000B2",
+                                       region=regions["jingmen"]),
+    }
+
+
+@pytest.fixture
+def users(regions: dict[str, Any], units: dict[str, Any], enterprises: dict[str, Any]) -> dict[str, Any]:
+    """One user per role in 荆门市, plus a second staff member in another unit and an admin of 荆州市."""
+    from luoshi.accounts.models import Role
+    from luoshi.accounts.services import user_create
+
+    jm = regions["jingmen"]
+    specs = {
+        "admin": dict(role=Role.ADMIN, region=jm),
+        "staff": dict(role=Role.STAFF, unit=units["jm_fgw"]),
+        "staff_other": dict(role=Role.STAFF, unit=units["jm_jxj"]),
+        "leader": dict(role=Role.LEADER, region=jm),
+        "enterprise": dict(role=Role.ENTERPRISE, enterprise=enterprises["a"]),
+        "enterprise_other": dict(role=Role.ENTERPRISE, enterprise=enterprises["b"]),
+        "observer": dict(role=Role.OBSERVER, region=jm),
+        "admin_jz": dict(role=Role.ADMIN, region=regions["jingzhou"]),
+    }
+    return {key: user_create(username=key, password=TEST_PASSWORD, **spec) for key, spec in specs.items()}  # type: ignore[arg-type]
+
+
+# --- the real browser --------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}; run the README test command, which installs it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login(page: Any, live_server: Any) -> Any:
+    """`login(user)` signs `user` in through the real login page and returns the Playwright page."""
+
+    def do(user: Any) -> Any:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", TEST_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do

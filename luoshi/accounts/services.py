@@ -1,0 +1,60 @@
+"""Creating people and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from luoshi.accounts.models import ApiToken, Role, User
+from luoshi.audit.services import record
+from luoshi.core.errors import ValidationFailed
+from luoshi.orgs.models import Enterprise, Region, Unit
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    region: Region | None = None,
+    unit: Unit | None = None,
+    enterprise: Enterprise | None = None,
+    display_name: str = "",
+    actor: User | None = None,
+    check_password: bool = True,
+) -> User:
+    """Create an account whose scope matches its role (staff need a unit, enterprise users a firm)."""
+    if role == Role.STAFF and unit is None:
+        raise ValidationFailed("部门工作人员必须指定所属单位。")
+    if role == Role.ENTERPRISE and enterprise is None:
+        raise ValidationFailed("企业用户必须指定所属企业。")
+    if role in (Role.ADMIN, Role.LEADER) and region is None:
+        raise ValidationFailed("管理员和领导必须指定管辖区域。")
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed(f"用户名“{username}”已存在。")
+    if region is None:
+        region = unit.region if unit else (enterprise.region if enterprise else None)
+    user = User(username=username, role=role, region=region, unit=unit, enterprise=enterprise,
+                display_name=display_name)
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationFailed("密码不符合要求:" + ";".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save()
+    record(actor=actor, action="user.created", subject=user,
+           after={"username": username, "role": str(role), "region": region.pk if region else None,
+                  "unit": unit.pk if unit else None, "enterprise": enterprise.pk if enterprise else None})
+    return user
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, actor: User | None = None) -> str:
+    """Create an API token and return it in clear text, once; only its digest is kept."""
+    raw = ApiToken.new_raw()
+    token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(raw))
+    record(actor=actor, action="api_token.created", subject=token, after={"user": user.pk, "name": name})
+    return raw

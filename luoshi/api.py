@@ -1,0 +1,103 @@
+"""The JSON API: one NinjaAPI, one router per domain app, OpenAPI schema at /api/openapi.json.
+
+Machine clients send `Authorization: Bearer <token>`; pages use the session (with CSRF). Every endpoint
+calls the same selectors and services as the pages, so scoping is identical. Errors are
+{"code": <machine code>, "message": <中文说明>}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from luoshi.core.errors import DomainError, ErrorCode
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from luoshi.accounts.models import ApiToken
+
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="luoshi API",
+    version="1",
+    description="落实 — 营商环境行动方案落实平台 JSON API",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, code: str, message: str, status: int, details: Any = None) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, str(exc.code), exc.message, exc.status, exc.details)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, ErrorCode.UNAUTHENTICATED, "请先登录或提供有效的 API 令牌。", 401)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(request, ErrorCode.INVALID, "请求内容不符合要求,请检查字段。", 422, exc.errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, "http_error", str(exc), exc.status_code)
+
+
+def _mount() -> None:
+    """Each domain app may expose `router` in its api.py; mounted at /api/<prefix>/."""
+    import importlib
+
+    for prefix, module in (
+        ("me", "luoshi.accounts.api"),
+        ("orgs", "luoshi.orgs.api"),
+        ("calendar", "luoshi.calendar.api"),
+        ("plans", "luoshi.plans.api"),
+        ("supervision", "luoshi.supervision.api"),
+        ("requests", "luoshi.requests.api"),
+        ("policies", "luoshi.policies.api"),
+        ("projects", "luoshi.projects.api"),
+        ("dashboard", "luoshi.dashboard.api"),
+        ("audit", "luoshi.audit.api"),
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        router = getattr(mod, "router", None)
+        if router is not None:
+            api.add_router(f"/{prefix}/", router)
+
+
+_mount()

@@ -1,0 +1,58 @@
+"""The audit trail: append-only. Nothing in the application updates or deletes a row; the migration also
+installs database triggers that refuse UPDATE and DELETE on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计记录只能追加,不能修改。")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("审计记录只能追加,不能删除。")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="操作人",
+    )
+    actor_label = models.CharField("操作人", max_length=150)
+    interface = models.CharField("途径", max_length=16)
+    action = models.CharField("事件", max_length=64)
+    subject_type = models.CharField("对象类型", max_length=100)
+    subject_id = models.CharField("对象", max_length=64)
+    subject_label = models.CharField("对象名称", max_length=300, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    reason = models.TextField("说明", blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("审计记录只能追加,不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("审计记录只能追加,不能删除。")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.subject_type}#{self.subject_id}"

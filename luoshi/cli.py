@@ -1,0 +1,82 @@
+"""`luoshi`: the single entry point for the server, the worker and every command.
+
+Each domain registers its own sub-commands in `<app>/cli.py` (a `register(subparsers)` function), so
+this file only wires groups together. Commands that need no database (calendar, plan parse) do not set
+Django up; the others call `luoshi.cli.setup_django()` first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+GROUP_MODULES = (
+    "luoshi.core.cli",
+    "luoshi.accounts.cli",
+    "luoshi.orgs.cli",
+    "luoshi.calendar.cli",
+    "luoshi.plans.cli",
+    "luoshi.supervision.cli",
+    "luoshi.requests.cli",
+    "luoshi.policies.cli",
+    "luoshi.projects.cli",
+)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    import django
+
+    django.setup()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="luoshi",
+        description="落实 luoshi — run the platform and its commands. "
+        "Start with `luoshi demo` to get a working platform with the seed plans loaded.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in GROUP_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from luoshi.core.interface import Interface, interface
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0 if args.command is None else 2
+    with interface(Interface.COMMAND):
+        try:
+            result = func(args)
+        except KeyboardInterrupt:
+            return 130
+        except Exception as exc:
+            from luoshi.core.errors import DomainError
+
+            if isinstance(exc, DomainError):
+                print(f"错误 [{exc.code}]: {exc.message}", file=sys.stderr)
+                if exc.details:
+                    for item in exc.details if isinstance(exc.details, list) else [exc.details]:
+                        print(f"  - {item}", file=sys.stderr)
+                return 1
+            raise
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from luoshi.core.home import home_cards, home_template
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, home_template(user), {"title": "首页", "cards": home_cards(user)})  # type: ignore[arg-type]
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})

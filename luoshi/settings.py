@@ -1,0 +1,238 @@
+"""One environment-driven settings module.
+
+Everything that varies per deployment comes from environment variables (see README "Configuration");
+rules that vary per place (time limits, thresholds, holiday corrections) live in the database instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+TESTING = "pytest" in sys.modules or _env_bool("LUOSHI_TESTING")
+
+DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", "var")).resolve()
+# Evidence attachments and generated reports: outside any web root, served only through views that check access.
+FILES_DIR = Path(os.environ.get("LUOSHI_FILES_DIR", str(DATA_DIR / "files"))).resolve()
+
+DEBUG = _env_bool("LUOSHI_DEBUG", default=False)
+SECRET_KEY = os.environ.get("LUOSHI_SECRET_KEY", "")
+if not SECRET_KEY:
+    # Embedded default: a key kept in the data directory, created on first run.
+    _key_file = DATA_DIR / "secret_key"
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        if not _key_file.exists():
+            import secrets
+
+            _key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+            _key_file.chmod(0o600)
+        SECRET_KEY = _key_file.read_text(encoding="utf-8").strip()
+    except OSError:  # read-only checkout: fall back to a per-process key
+        import secrets
+
+        SECRET_KEY = secrets.token_urlsafe(50)
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("LUOSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "luoshi.core",
+    "luoshi.accounts",
+    "luoshi.audit",
+    "luoshi.orgs",
+    "luoshi.calendar",
+    "luoshi.plans",
+    "luoshi.supervision",
+    "luoshi.requests",
+    "luoshi.policies",
+    "luoshi.projects",
+    "luoshi.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "luoshi.core.middleware.InterfaceMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "luoshi.urls"
+WSGI_APPLICATION = "luoshi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "luoshi.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+SQLITE_PATH = DATA_DIR / "luoshi.sqlite3"
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # WAL lets the web process and the embedded worker read while the other writes.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background jobs (huey) -----------------------------------------------------------------------
+# Embedded default: jobs kept in a SQLite file beside the database, no extra server.
+# Production: Redis, with separate `luoshi worker` processes.
+_huey_immediate = _env_bool("LUOSHI_JOBS_IMMEDIATE", default=TESTING)
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": os.environ.get("LUOSHI_JOBS_NAME", "luoshi"),
+        "url": REDIS_URL,
+        "immediate": _huey_immediate,
+        "consumer": {"workers": int(os.environ.get("LUOSHI_WORKER_THREADS", "2")), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "luoshi",
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "immediate": _huey_immediate,
+        "consumer": {"workers": int(os.environ.get("LUOSHI_WORKER_THREADS", "2")), "worker_type": "thread"},
+    }
+
+# --- Auth -----------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Five wrong passwords for one username from one address lock that pair for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _env_bool("LUOSHI_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = _env_bool("LUOSHI_SECURE_COOKIES")
+
+# --- i18n -----------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS: list[tuple[str, Path] | Path] = [BASE_DIR / "static"]
+# Front-end packages come from npm at set-up time (package.json / package-lock.json), never committed.
+_NODE = REPO_DIR / "node_modules"
+for _prefix, _dist in (("vendor/htmx", _NODE / "htmx.org" / "dist"), ("vendor/echarts", _NODE / "echarts" / "dist")):
+    if _dist.is_dir():
+        STATICFILES_DIRS.append((_prefix, _dist))
+WHITENOISE_USE_FINDERS = True  # `luoshi serve` works without collectstatic; --prod collects first
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+LUOSHI_MAX_UPLOAD_BYTES = int(os.environ.get("LUOSHI_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+
+# --- Email ----------------------------------------------------------------------------------------
+EMAIL_HOST = os.environ.get("LUOSHI_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("LUOSHI_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LUOSHI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LUOSHI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("LUOSHI_SMTP_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_MAIL_FROM", "luoshi@localhost")
+EMAIL_BACKEND = os.environ.get(
+    "LUOSHI_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("LUOSHI_SMTP_HOST") else
+    "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+# Pluggable SMS channel: a dotted path to a class with send(phone: str, text: str) -> None.
+LUOSHI_SMS_BACKEND = os.environ.get("LUOSHI_SMS_BACKEND", "luoshi.core.notify.LogSmsBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "WARNING")},
+}

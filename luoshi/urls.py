@@ -1,0 +1,22 @@
+"""URL map: one include per domain app, the JSON API under /api/, admin under /admin/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from luoshi.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("luoshi.accounts.urls")),
+    path("orgs/", include("luoshi.orgs.urls")),
+    path("calendar/", include("luoshi.calendar.urls")),
+    path("plans/", include("luoshi.plans.urls")),
+    path("supervision/", include("luoshi.supervision.urls")),
+    path("requests/", include("luoshi.requests.urls")),
+    path("policies/", include("luoshi.policies.urls")),
+    path("projects/", include("luoshi.projects.urls")),
+    path("dashboard/", include("luoshi.dashboard.urls")),
+    path("audit/", include("luoshi.audit.urls")),
+    path("", include("luoshi.core.urls")),
+]
