@@ -1,0 +1,98 @@
+"""Action plans (行动方案) and the measures (举措) extracted from them.
+
+A plan is imported as a draft, its measures reviewed, then published: publishing turns each measure into
+a supervised task (see luoshi.supervision). Re-importing a revised plan creates a new revision.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PlanKind(models.TextChoices):
+    PLAN = "plan", "行动方案"
+    INTERPRETATION = "interpretation", "政策解读"
+    NEWS = "news", "新闻报道"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "待审核"
+    PUBLISHED = "published", "已发布"
+    ARCHIVED = "archived", "已归档"
+
+
+class ReportingCycle(models.TextChoices):
+    WEEKLY = "weekly", "每周"
+    BIWEEKLY = "biweekly", "双周"
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+
+
+class Plan(models.Model):
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="plans", verbose_name="区域")
+    title = models.CharField("方案名称", max_length=300)
+    kind = models.CharField("文件类型", max_length=20, choices=PlanKind.choices, default=PlanKind.PLAN)
+    status = models.CharField("状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    year = models.PositiveIntegerField("方案年度", null=True, blank=True)
+    issuer = models.CharField("发文单位", max_length=200, blank=True)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    reporting_cycle = models.CharField(
+        "填报周期", max_length=20, choices=ReportingCycle.choices, default=ReportingCycle.MONTHLY
+    )
+    source_name = models.CharField("来源文件名", max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    source_text = models.TextField("原文", blank=True)
+    summary = models.JSONField("文件概要", default=dict, blank=True)
+    revision = models.PositiveIntegerField("版本", default=1)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions", verbose_name="上一版本"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter")
+
+    class Meta:
+        verbose_name = "行动方案"
+        verbose_name_plural = "行动方案"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Measure(models.Model):
+    """One measure of a plan as extracted and reviewed: the row of the ledger (任务清单)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    seq = models.PositiveIntegerField("序号")
+    path = models.JSONField("所属章节", default=list, blank=True)
+    title = models.CharField("标题", max_length=300, blank=True)
+    text = models.TextField("举措内容")
+    lead_units_text = models.JSONField("牵头单位(原文)", default=list, blank=True)
+    co_units_text = models.JSONField("责任单位(原文)", default=list, blank=True)
+    lead_units = models.ManyToManyField("orgs.Unit", blank=True, related_name="led_measures")
+    co_units = models.ManyToManyField("orgs.Unit", blank=True, related_name="co_measures")
+    unresolved_units = models.JSONField("未识别单位", default=list, blank=True)
+    suggested_units = models.JSONField("建议牵头单位", default=list, blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    deadline_phrase = models.CharField("时限原文", max_length=200, blank=True)
+    ongoing = models.BooleanField("长期坚持", default=False)
+    phases = models.JSONField("阶段时限", default=list, blank=True)
+    targets = models.JSONField("量化目标", default=list, blank=True)
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "举措"
+        verbose_name_plural = "举措"
+        ordering = ["plan_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["plan", "seq"], name="measure_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.title or self.text[:40]}"
