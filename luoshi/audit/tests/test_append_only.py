@@ -1,0 +1,51 @@
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from luoshi.audit.models import AppendOnlyError, AuditEvent
+from luoshi.audit.selectors import events_for
+from luoshi.audit.services import record
+from luoshi.core.interface import Interface, interface
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_keeps_who_what_and_interface(users: dict[str, Any], units: dict[str, Any]) -> None:
+    unit = units["jm_fgw"]
+    with interface(Interface.API):
+        record(actor=users["admin"], action="unit.renamed", subject=unit, before={"name": "旧"},
+               after={"name": unit.name}, reason="更正全称")
+    event = events_for(unit).get()
+    assert (event.actor_label, event.interface, event.action) == ("admin", "api", "unit.renamed")
+    assert event.before == {"name": "旧"} and event.after == {"name": unit.name}
+    assert event.subject_type == "orgs.unit" and event.subject_id == str(unit.pk)
+
+
+def test_application_cannot_edit_or_delete(users: dict[str, Any]) -> None:
+    event = record(actor=None, action="x.happened", subject=users["admin"])
+    assert event.actor_label == "系统"
+    event.reason = "篡改"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="篡改")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_database_refuses_raw_update_and_delete(users: dict[str, Any]) -> None:
+    event = record(actor=None, action="x.happened", subject=users["admin"])
+    table = AuditEvent._meta.db_table
+    for sql in (f"UPDATE {table} SET reason = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, reason="").exists()
+
+
+def test_audit_page_is_for_admins_and_leaders(client: Any, users: dict[str, Any]) -> None:
+    for username, status in (("admin", 200), ("leader", 200), ("staff", 403), ("enterprise", 403)):
+        client.force_login(users[username])
+        assert client.get("/audit/").status_code == status, username
