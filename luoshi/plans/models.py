@@ -87,6 +87,14 @@ class Measure(models.Model):
     targets = models.JSONField("量化目标", default=list, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
+    unit_links = models.JSONField(
+        "单位识别结果",
+        default=list,
+        blank=True,
+        help_text="one entry per unit name as written: name, role (lead|co), status (resolved|ambiguous|unknown), "
+        "unit (id), unit_name, candidates [{id, name}], picked (chosen by a reviewer)",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter")
 
     class Meta:
         verbose_name = "举措"
@@ -96,3 +104,46 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.title or self.text[:40]}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "解析中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class PlanImport(models.Model):
+    """One uploaded document on its way to a draft plan. Large files are parsed by a background job; the
+    upload page polls `progress` until the plan is ready or `error` says why it was refused."""
+
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区域")
+    year = models.PositiveIntegerField("方案年度", null=True, blank=True)
+    previous = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="修订的方案"
+    )
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports", verbose_name="导入结果"
+    )
+    source_name = models.CharField("文件名", max_length=255)
+    source_sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField("文件大小", default=0)
+    stored_path = models.CharField(max_length=500, blank=True, help_text="relative to FILES_DIR")
+    status = models.CharField("状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    stage = models.CharField("当前步骤", max_length=100, blank=True)
+    error = models.TextField("错误", blank=True)
+    error_details = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "方案导入"
+        verbose_name_plural = "方案导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name
