@@ -15,7 +15,7 @@ os.environ.setdefault("LUOSHI_TESTING", "1")
 # Playwright's sync API runs an event loop; Django must allow ORM calls from the test thread anyway.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-TEST_PASSWORD = "Test-password-2025"
+TEST_PASSWORD = "Test-password-2025"  # noqa: S105 - test accounts only
 
 
 @pytest.fixture
@@ -52,10 +52,12 @@ def enterprises(regions: dict[str, Any]) -> dict[str, Any]:
     from luoshi.orgs.models import Enterprise
 
     return {
-        "a": Enterprise.objects.create(name="荆门甲科技有限公司", credit_code="91420800TEST0000A1",
-                                       region=regions["jingmen"]),
-        "b": Enterprise.objects.create(name="荆门乙制造有限公司", credit_code="91420800TEST0000B2",
-                                       region=regions["jingmen"]),
+        "a": Enterprise.objects.create(
+            name="荆门甲科技有限公司", credit_code="91420800TEST0000A1", region=regions["jingmen"]
+        ),
+        "b": Enterprise.objects.create(
+            name="荆门乙制造有限公司", credit_code="91420800TEST0000B2", region=regions["jingmen"]
+        ),
     }
 
 
@@ -94,8 +96,15 @@ def browser() -> Iterator[Any]:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

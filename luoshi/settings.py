@@ -50,7 +50,9 @@ if not SECRET_KEY:
 
         SECRET_KEY = secrets.token_urlsafe(50)
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("LUOSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -122,7 +124,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets the web process and the embedded worker read while the other writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
@@ -202,7 +204,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS: list[tuple[str, Path] | Path] = [BASE_DIR / "static"]
 # Front-end packages come from npm at set-up time (package.json / package-lock.json), never committed.
 _NODE = REPO_DIR / "node_modules"
-for _prefix, _dist in (("vendor/htmx", _NODE / "htmx.org" / "dist"), ("vendor/echarts", _NODE / "echarts" / "dist")):
+for _prefix, _dist in (
+    ("vendor/htmx", _NODE / "htmx.org" / "dist"),
+    ("vendor/echarts", _NODE / "echarts" / "dist"),
+):
     if _dist.is_dir():
         STATICFILES_DIRS.append((_prefix, _dist))
 WHITENOISE_USE_FINDERS = True  # `luoshi serve` works without collectstatic; --prod collects first
@@ -224,8 +229,9 @@ EMAIL_USE_TLS = _env_bool("LUOSHI_SMTP_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_MAIL_FROM", "luoshi@localhost")
 EMAIL_BACKEND = os.environ.get(
     "LUOSHI_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("LUOSHI_SMTP_HOST") else
-    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("LUOSHI_SMTP_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 # Pluggable SMS channel: a dotted path to a class with send(phone: str, text: str) -> None.

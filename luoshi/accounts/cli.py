@@ -48,15 +48,24 @@ def create_user(args: argparse.Namespace) -> int:
             units = units.filter(region=region)
         found = list(units.distinct()[:2])
         if len(found) != 1:
-            raise NotFound(f"单位“{args.unit}”{'有多个匹配' if found else '不存在'},请用 --region 和全称指定。")
+            raise NotFound(
+                f"单位“{args.unit}”{'有多个匹配' if found else '不存在'},请用 --region 和全称指定。"
+            )
         unit = found[0]
     if args.enterprise:
         enterprise = Enterprise.objects.filter(credit_code=args.enterprise).first()
         if enterprise is None:
             raise NotFound(f"找不到统一社会信用代码为“{args.enterprise}”的企业。")
     password = args.password or os.environ.get("LUOSHI_PASSWORD") or getpass.getpass("密码: ")
-    user = user_create(username=args.username, password=password, role=Role(args.role), region=region, unit=unit,
-                       enterprise=enterprise, display_name=args.name)
+    user = user_create(
+        username=args.username,
+        password=password,
+        role=Role(args.role),
+        region=region,
+        unit=unit,
+        enterprise=enterprise,
+        display_name=args.name,
+    )
     print(f"已创建用户 {user.username}({user.get_role_display()})")
     return 0
 

@@ -17,8 +17,11 @@ DEMO_STAFF_UNIT_ALIAS = "市发改委"
 
 def _staff_unit(region: Region) -> Unit:
     unit = Unit.objects.filter(region=region, aliases__alias=DEMO_STAFF_UNIT_ALIAS).first()
-    return unit or Unit.objects.filter(region=region).order_by("pk").first() or Unit.objects.create(
-        region=region, name=f"{region.name}发展和改革委员会", verified=False)
+    return (
+        unit
+        or Unit.objects.filter(region=region).order_by("pk").first()
+        or Unit.objects.create(region=region, name=f"{region.name}发展和改革委员会", verified=False)
+    )
 
 
 def load(ctx: DemoContext) -> str:
@@ -26,8 +29,13 @@ def load(ctx: DemoContext) -> str:
     unit = _staff_unit(region)
     enterprise = Enterprise.objects.filter(region__path__startswith=region.path).order_by("pk").first()
     if enterprise is None:
-        enterprise = Enterprise.objects.create(name="荆门示范科技有限公司", credit_code="91420800MA4DEMO001",
-                                               region=region, industry="制造业", scale="中型")
+        enterprise = Enterprise.objects.create(
+            name="荆门示范科技有限公司",
+            credit_code="91420800MA4DEMO001",
+            region=region,
+            industry="制造业",
+            scale="中型",
+        )
     wanted: list[tuple[str, Role, str, dict[str, object]]] = [
         ("yingshang", Role.ADMIN, "营商办 管理员", {"region": region}),
         ("bumen", Role.STAFF, f"{unit.name} 工作人员", {"unit": unit, "region": region}),
@@ -38,8 +46,7 @@ def load(ctx: DemoContext) -> str:
     lines = []
     for username, role, name, scope in wanted:
         if not User.objects.filter(username=username).exists():
-            user_create(username=username, password=DEMO_PASSWORD, role=role, display_name=name,
-                        **scope)  # type: ignore[arg-type]
+            user_create(username=username, password=DEMO_PASSWORD, role=role, display_name=name, **scope)  # type: ignore[arg-type]
         lines.append(f"    {role.label:<8} 用户名 {username:<12} 密码 {DEMO_PASSWORD}  ({name})")
     print("演示账号(仅供演示):", file=ctx.out)
     for line in lines:

@@ -21,13 +21,27 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.STAFF)
     region = models.ForeignKey(
-        "orgs.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="区域"
+        "orgs.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="区域",
     )
     unit = models.ForeignKey(
-        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="单位"
+        "orgs.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="单位",
     )
     enterprise = models.ForeignKey(
-        "orgs.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        "orgs.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name="企业",
     )
     phone = models.CharField("手机", max_length=20, blank=True)
@@ -54,6 +68,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
 
     @staticmethod
     def digest_of(raw: str) -> str:

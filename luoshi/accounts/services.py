@@ -36,8 +36,14 @@ def user_create(
         raise ValidationFailed(f"用户名“{username}”已存在。")
     if region is None:
         region = unit.region if unit else (enterprise.region if enterprise else None)
-    user = User(username=username, role=role, region=region, unit=unit, enterprise=enterprise,
-                display_name=display_name)
+    user = User(
+        username=username,
+        role=role,
+        region=region,
+        unit=unit,
+        enterprise=enterprise,
+        display_name=display_name,
+    )
     if check_password:
         try:
             validate_password(password, user)
@@ -45,9 +51,18 @@ def user_create(
             raise ValidationFailed("密码不符合要求:" + ";".join(exc.messages)) from exc
     user.set_password(password)
     user.save()
-    record(actor=actor, action="user.created", subject=user,
-           after={"username": username, "role": str(role), "region": region.pk if region else None,
-                  "unit": unit.pk if unit else None, "enterprise": enterprise.pk if enterprise else None})
+    record(
+        actor=actor,
+        action="user.created",
+        subject=user,
+        after={
+            "username": username,
+            "role": str(role),
+            "region": region.pk if region else None,
+            "unit": unit.pk if unit else None,
+            "enterprise": enterprise.pk if enterprise else None,
+        },
+    )
     return user
 
 

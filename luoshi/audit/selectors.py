@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 def events_for(subject: models.Model) -> QuerySet[AuditEvent]:
     """The audit history of one object, newest first. Callers must already have checked the user may see
     `subject`; the history is shown to whoever may see the object."""
-    return AuditEvent.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk)).select_related(
-        "actor"
-    )
+    return AuditEvent.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=str(subject.pk)
+    ).select_related("actor")
 
 
 def recent_events_for(user: User) -> QuerySet[AuditEvent]:

@@ -11,31 +11,46 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("serve", help="run the web server (and, on the embedded default, a job worker beside it)",
-                       description="Run luoshi. By default: migrates the embedded SQLite database, starts one "
-                       "background-job worker and serves on 127.0.0.1:8000. With --prod: collects static files "
-                       "and runs several gunicorn workers; start `luoshi worker` processes separately.")
+    p = sub.add_parser(
+        "serve",
+        help="run the web server (and, on the embedded default, a job worker beside it)",
+        description="Run luoshi. By default: migrates the embedded SQLite database, starts one "
+        "background-job worker and serves on 127.0.0.1:8000. With --prod: collects static files "
+        "and runs several gunicorn workers; start `luoshi worker` processes separately.",
+    )
     p.add_argument("--host", default=os.environ.get("LUOSHI_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("LUOSHI_PORT", "8000")))
-    p.add_argument("--prod", action="store_true", help="production mode: gunicorn workers, no embedded job worker")
-    p.add_argument("--workers", type=int, default=int(os.environ.get("LUOSHI_WEB_WORKERS", "0")) or None,
-                   help="gunicorn worker processes (default 1, or 2×CPU+1 with --prod)")
+    p.add_argument(
+        "--prod", action="store_true", help="production mode: gunicorn workers, no embedded job worker"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("LUOSHI_WEB_WORKERS", "0")) or None,
+        help="gunicorn worker processes (default 1, or 2×CPU+1 with --prod)",
+    )
     p.add_argument("--no-worker", action="store_true", help="do not start the embedded job worker")
     p.set_defaults(func=serve)
 
-    p = sub.add_parser("worker", help="run a background-job worker (huey consumer)",
-                       description="Run a worker that executes background jobs (warning sweep, reminders, "
-                       "imports, reports). On PostgreSQL + Redis run as many as you need.")
+    p = sub.add_parser(
+        "worker",
+        help="run a background-job worker (huey consumer)",
+        description="Run a worker that executes background jobs (warning sweep, reminders, "
+        "imports, reports). On PostgreSQL + Redis run as many as you need.",
+    )
     p.add_argument("--threads", type=int, default=int(os.environ.get("LUOSHI_WORKER_THREADS", "2")))
     p.set_defaults(func=worker)
 
     p = sub.add_parser("migrate", help="create or upgrade the database tables")
     p.set_defaults(func=migrate)
 
-    p = sub.add_parser("demo", help="set up demo data (directory, one user per role, seed plans) and serve",
-                       description="Migrate the embedded database, load the org directory, create one user per "
-                       "role (printing their logins), import the five seed plans, generate deterministic "
-                       "synthetic data, then serve on 127.0.0.1:8000. Safe to run twice.")
+    p = sub.add_parser(
+        "demo",
+        help="set up demo data (directory, one user per role, seed plans) and serve",
+        description="Migrate the embedded database, load the org directory, create one user per "
+        "role (printing their logins), import the five seed plans, generate deterministic "
+        "synthetic data, then serve on 127.0.0.1:8000. Safe to run twice.",
+    )
     p.add_argument("--no-serve", action="store_true", help="set up the data and exit")
     p.add_argument("--enterprises", type=int, default=200, help="synthetic enterprises (default 200)")
     p.add_argument("--requests", type=int, default=300, help="synthetic enterprise requests (default 300)")
@@ -45,8 +60,9 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=demo)
 
-    p = sub.add_parser("manage", help="run a Django management command (createsuperuser, makemigrations ...)",
-                       add_help=False)
+    p = sub.add_parser(
+        "manage", help="run a Django management command (createsuperuser, makemigrations ...)", add_help=False
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=manage)
 
@@ -94,10 +110,28 @@ def serve(args: argparse.Namespace) -> int:
     children: list[subprocess.Popen[bytes]] = []
     if not args.prod and not args.no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "luoshi.cli", "worker"]))
-    cmd = [sys.executable, "-m", "gunicorn", "luoshi.wsgi:application", "--bind", f"{args.host}:{args.port}",
-           "--workers", str(workers), "--threads", "4", "--timeout", "120", "--access-logfile", "-",
-           "--graceful-timeout", "10"]
-    print(f"luoshi 正在运行: http://{args.host}:{args.port}/  (数据目录 {settings.DATA_DIR};Ctrl+C 停止)", flush=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "luoshi.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+    print(
+        f"luoshi 正在运行: http://{args.host}:{args.port}/  (数据目录 {settings.DATA_DIR};Ctrl+C 停止)",
+        flush=True,
+    )
     web = subprocess.Popen(cmd)
     try:
         return web.wait()
@@ -118,8 +152,12 @@ def demo(args: argparse.Namespace) -> int:
     _setup()
     from luoshi.core.demo import DemoOptions, run_demo
 
-    run_demo(DemoOptions(enterprises=args.enterprises, requests=args.requests, projects=args.projects,
-                         seed=args.seed), out=sys.stdout)
+    run_demo(
+        DemoOptions(
+            enterprises=args.enterprises, requests=args.requests, projects=args.projects, seed=args.seed
+        ),
+        out=sys.stdout,
+    )
     if args.no_serve:
         return 0
     args.prod = False

@@ -33,4 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
             active = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"label": label, "url": url, "active": active})
-    return {"nav_items": items, "role_label": user.get_role_display() if not user.is_superuser else "超级管理员"}
+    return {
+        "nav_items": items,
+        "role_label": user.get_role_display() if not user.is_superuser else "超级管理员",
+    }

@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = ["crontab", "job", "periodic_job"]
 
 
-def _as_job(fn: F) -> F:
+def _as_job[F: Callable[..., Any]](fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with interface(Interface.JOB):

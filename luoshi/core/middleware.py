@@ -36,5 +36,6 @@ class DomainErrorMiddleware:
 
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        return render(request, "core/error.html", {"title": "无法完成操作", "error": exception},
-                      status=exception.status)
+        return render(
+            request, "core/error.html", {"title": "无法完成操作", "error": exception}, status=exception.status
+        )

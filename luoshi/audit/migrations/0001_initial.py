@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,26 +15,50 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人')),
-                ('interface', models.CharField(max_length=16, verbose_name='途径')),
-                ('action', models.CharField(max_length=64, verbose_name='事件')),
-                ('subject_type', models.CharField(max_length=100, verbose_name='对象类型')),
-                ('subject_id', models.CharField(max_length=64, verbose_name='对象')),
-                ('subject_label', models.CharField(blank=True, max_length=300, verbose_name='对象名称')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='变更前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='变更后')),
-                ('reason', models.TextField(blank=True, verbose_name='说明')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="时间"
+                    ),
+                ),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人")),
+                ("interface", models.CharField(max_length=16, verbose_name="途径")),
+                ("action", models.CharField(max_length=64, verbose_name="事件")),
+                ("subject_type", models.CharField(max_length=100, verbose_name="对象类型")),
+                ("subject_id", models.CharField(max_length=64, verbose_name="对象")),
+                ("subject_label", models.CharField(blank=True, max_length=300, verbose_name="对象名称")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="变更前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="变更后")),
+                ("reason", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id', 'at'], name='audit_audit_subject_7c9afd_idx')],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_type", "subject_id", "at"], name="audit_audit_subject_7c9afd_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 def test_record_keeps_who_what_and_interface(users: dict[str, Any], units: dict[str, Any]) -> None:
     unit = units["jm_fgw"]
     with interface(Interface.API):
-        record(actor=users["admin"], action="unit.renamed", subject=unit, before={"name": "旧"},
-               after={"name": unit.name}, reason="更正全称")
+        record(
+            actor=users["admin"],
+            action="unit.renamed",
+            subject=unit,
+            before={"name": "旧"},
+            after={"name": unit.name},
+            reason="更正全称",
+        )
     event = events_for(unit).get()
     assert (event.actor_label, event.interface, event.action) == ("admin", "api", "unit.renamed")
     assert event.before == {"name": "旧"} and event.after == {"name": unit.name}
@@ -40,7 +46,11 @@ def test_database_refuses_raw_update_and_delete(users: dict[str, Any]) -> None:
     event = record(actor=None, action="x.happened", subject=users["admin"])
     table = AuditEvent._meta.db_table
     for sql in (f"UPDATE {table} SET reason = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, reason="").exists()
 

@@ -24,7 +24,9 @@ def test_token_auth(users: dict[str, Any]) -> None:
     response = Client().get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
     body = response.json()
-    assert body["username"] == "staff" and body["role"] == "staff" and body["unit"] == "荆门市发展和改革委员会"
+    assert (
+        body["username"] == "staff" and body["role"] == "staff" and body["unit"] == "荆门市发展和改革委员会"
+    )
     assert ApiToken.objects.get(user=users["staff"]).last_used_at is not None
     # only a digest is stored
     assert not ApiToken.objects.filter(digest=raw).exists()
@@ -34,8 +36,8 @@ def test_revoked_or_wrong_token_is_refused_with_code_and_chinese_message(users: 
     raw = token_create(user=users["staff"], name="test")
     ApiToken.objects.filter(user=users["staff"]).update(revoked=True)
     for header in (f"Bearer {raw}", "Bearer nonsense", None):
-        kwargs = {"HTTP_AUTHORIZATION": header} if header else {}
-        response = Client().get("/api/me/", **kwargs)
+        headers = {"Authorization": header} if header else {}
+        response = Client().get("/api/me/", headers=headers)
         assert response.status_code == 401
         assert response.json()["code"] == "unauthenticated"
         assert "登录" in response.json()["message"]

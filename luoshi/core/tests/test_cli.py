@@ -12,5 +12,7 @@ def test_every_command_has_plain_help() -> None:
 
 
 def test_luoshi_help_runs_as_a_program() -> None:
-    out = subprocess.run([sys.executable, "-m", "luoshi.cli", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "luoshi.cli", "--help"], capture_output=True, text=True, check=True
+    )
     assert "luoshi demo" in out.stdout

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
         ("observer", "观察员工作台", "企业诉求", "行动方案"),
     ],
 )
-def test_home_page_per_role(client: Client, users: dict[str, Any], username: str, title: str, sees: str,
-                            hidden: str | None) -> None:
+def test_home_page_per_role(
+    client: Client, users: dict[str, Any], username: str, title: str, sees: str, hidden: str | None
+) -> None:
     client.force_login(users[username])
     html = client.get("/").content.decode()
     assert title in html and sees in html
