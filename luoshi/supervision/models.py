@@ -1,0 +1,341 @@
+"""Supervision (督查督办): tasks made from published measures, one assignment per responsible unit, periodic
+progress reports with evidence, missed reports, red/yellow/green colours, notifications, 督办 notices,
+per-plan warning thresholds and the record of each daily sweep.
+
+No logic here beyond labels: every write goes through luoshi.supervision.services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from luoshi.plans.models import ReportingCycle
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    SIGN_OFF_REQUESTED = "sign_off_requested", "申请销号"
+    SIGNED_OFF = "signed_off", "已销号"
+    RETURNED = "returned", "退回"
+    CANCELLED = "cancelled", "已撤销"
+
+
+# Statuses in which units still owe periodic reports and the sweep colours the task.
+OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
+LIVE_STATUSES = (*OPEN_STATUSES, TaskStatus.SIGN_OFF_REQUESTED)
+
+
+class Colour(models.TextChoices):
+    NONE = "", "未评估"
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯"
+    RED = "red", "红灯"
+
+
+class Task(models.Model):
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="tasks", verbose_name="行动方案")
+    measure = models.OneToOneField(
+        "plans.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="task", verbose_name="举措"
+    )
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区域")
+    seq = models.PositiveIntegerField("序号", default=0)
+    path = models.JSONField("所属章节", default=list, blank=True)
+    title = models.CharField("任务名称", max_length=300)
+    text = models.TextField("任务内容", blank=True)
+    lead_units_text = models.CharField("牵头单位", max_length=500, blank=True)
+    co_units_text = models.CharField("责任单位", max_length=500, blank=True)
+    start_date = models.DateField("起始日期")
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    ongoing = models.BooleanField("长期坚持", default=False)
+    reporting_cycle = models.CharField("填报周期", max_length=20, choices=ReportingCycle.choices)
+    cycle_overridden = models.BooleanField("单独设置填报周期", default=False)
+    targets = models.JSONField("量化目标", default=list, blank=True)
+    status = models.CharField("状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    percent = models.FloatField("完成进度", default=0)
+    colour = models.CharField("预警", max_length=8, choices=Colour.choices, default=Colour.NONE, blank=True)
+    colour_reason = models.CharField("预警原因", max_length=500, blank=True)
+    colour_changed_on = models.DateField("预警变更日期", null=True, blank=True)
+    missed_count = models.PositiveIntegerField("未按期报送次数", default=0)
+    returns_count = models.PositiveIntegerField("退回次数", default=0)
+    last_return_reason = models.TextField("最近退回原因", blank=True)
+    sign_off_evidence = models.TextField("销号说明", blank=True)
+    sign_off_requested_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    sign_off_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="初审人",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="销号人",
+    )
+    signed_off_at = models.DateTimeField("销号时间", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter")
+
+    class Meta:
+        verbose_name = "督办任务"
+        verbose_name_plural = "督办任务"
+        ordering = ["plan_id", "seq", "id"]
+        indexes = [
+            models.Index(fields=["region", "status", "colour"], name="task_ledger_idx"),
+            models.Index(fields=["plan", "seq"], name="task_plan_seq_idx"),
+            models.Index(fields=["status", "deadline"], name="task_sweep_idx"),
+            models.Index(fields=["colour"], name="task_colour_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        """逾期 is derived: past the deadline and not yet signed off (ongoing tasks never are)."""
+        today = today or timezone.localdate()
+        return (
+            not self.ongoing
+            and self.deadline is not None
+            and self.deadline < today
+            and self.status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
+        )
+
+
+class AssignmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+
+
+class Assignment(models.Model):
+    """One unit's part of a task: the lead unit(s) and each co-unit report their own progress."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name="单位")
+    is_lead = models.BooleanField("牵头", default=False)
+    weight = models.FloatField("权重", default=1.0)
+    percent = models.FloatField("本单位进度", default=0)
+    status = models.CharField(
+        "本单位状态", max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.NOT_STARTED
+    )
+    active = models.BooleanField("有效", default=True)
+    last_reported_on = models.DateField("最近填报", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任务分工"
+        verbose_name_plural = "任务分工"
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="assignment_unique_unit")]
+        indexes = [models.Index(fields=["unit", "active"], name="assignment_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}·{self.unit_id}"
+
+
+class ProgressReport(models.Model):
+    """进展填报: one per assignment per reporting period."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reports")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField("周期开始")
+    period_end = models.DateField("周期结束")
+    narrative = models.TextField("工作进展")
+    percent = models.FloatField("完成进度")
+    actuals = models.JSONField("指标完成值", default=list, blank=True)
+    problems = models.TextField("需协调解决的问题", blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("报送时间", default=timezone.now)
+    due_date = models.DateField("报送截止", null=True, blank=True)
+    late = models.BooleanField("逾期报送", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "进展填报"
+        verbose_name_plural = "进展填报"
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "period_start"], name="report_unique_period")
+        ]
+        indexes = [
+            models.Index(fields=["task", "period_start"], name="report_task_idx"),
+            models.Index(fields=["unit", "period_start"], name="report_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%Y-%m-%d}~{self.period_end:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """Evidence for a report, stored under settings.FILES_DIR (never under a web root)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField("文件名", max_length=255)
+    stored_name = models.CharField(max_length=255, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MissedReport(models.Model):
+    """A report that was due and did not come: a recorded fact (resolved when a late report is filed)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="missed")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="missed")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_date = models.DateField("报送截止")
+    detected_on = models.DateField("发现日期")
+    resolved_at = models.DateTimeField("补报时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "未按期报送"
+        verbose_name_plural = "未按期报送"
+        constraints = [models.UniqueConstraint(fields=["assignment", "period_start"], name="missed_unique_period")]
+        indexes = [
+            models.Index(fields=["task", "resolved_at"], name="missed_task_idx"),
+            models.Index(fields=["unit", "due_date"], name="missed_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}@{self.period_start}"
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", "催办:即将到期"
+    MISSED = "missed", "催办:未按期报送"
+    COLOUR = "colour", "预警变化"
+    NOTICE = "notice", "督办单"
+    RETURNED = "returned", "销号退回"
+    SIGNED_OFF = "signed_off", "已销号"
+    SIGN_OFF_REQUEST = "sign_off_request", "申请销号待审核"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", "站内"
+    EMAIL = "email", "邮件"
+    SMS = "sms", "短信"
+
+
+class Notification(models.Model):
+    """One message to one person on one channel. `event_key` is unique: an event is never sent twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IN_APP)
+    event_key = models.CharField(max_length=200, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "channel", "read_at"], name="notif_user_idx"),
+            models.Index(fields=["channel", "sent_at"], name="notif_outbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeStatus(models.TextChoices):
+    ISSUED = "issued", "已下发"
+    ANSWERED = "answered", "已回复"
+    CLOSED = "closed", "已办结"
+
+
+class SupervisionNotice(models.Model):
+    """督办单: a formal notice from the office to a unit, with items and a reply deadline."""
+
+    number = models.CharField("编号", max_length=60, unique=True)
+    year = models.PositiveIntegerField()
+    serial = models.PositiveIntegerField()
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="notices", verbose_name="督办单位")
+    tasks = models.ManyToManyField(Task, related_name="notices", blank=True)
+    items = models.JSONField("督办事项", default=list)
+    requirement = models.TextField("督办要求", blank=True)
+    reply_deadline = models.DateField("回复期限")
+    status = models.CharField(max_length=12, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED)
+    answer = models.TextField("办理情况", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering = ["-issued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["region", "year", "serial"], name="notice_unique_serial")]
+        indexes = [models.Index(fields=["unit", "status"], name="notice_unit_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class WarningThresholds(models.Model):
+    """Per-plan warning configuration (see luoshi.supervision.rules for what each number means)."""
+
+    plan = models.OneToOneField("plans.Plan", on_delete=models.CASCADE, related_name="warning_thresholds")
+    yellow_window_workdays = models.PositiveIntegerField("黄灯预警期(工作日)", default=15)
+    lag_tolerance = models.FloatField("允许落后序时进度(百分点)", default=0)
+    yellow_missed_reports = models.PositiveIntegerField("黄灯:未按期报送次数", default=1)
+    red_missed_reports = models.PositiveIntegerField("红灯:未按期报送次数", default=2)
+    red_returns = models.PositiveIntegerField("红灯:退回次数", default=2)
+    report_grace_workdays = models.PositiveIntegerField("周期结束后报送期限(工作日)", default=3)
+    remind_before_workdays = models.PositiveIntegerField("提前催报(工作日)", default=2)
+    require_second_signoff = models.BooleanField("销号需两人审核", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "预警阈值"
+        verbose_name_plural = "预警阈值"
+
+    def __str__(self) -> str:
+        return f"thresholds of plan {self.plan_id}"
+
+
+class SweepRun(models.Model):
+    """One run of the daily sweep for a date (re-runs update the same row)."""
+
+    date = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = "预警扫描"
+        verbose_name_plural = "预警扫描"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return str(self.date)
