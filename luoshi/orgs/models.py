@@ -43,6 +43,7 @@ class UnitKind(models.TextChoices):
     PARK_DEPT = "park_dept", "园区部门"
     LOCAL_GOV = "local_gov", "县市区/镇区政府"
     FINANCIAL = "financial", "金融机构"
+    COLLECTIVE = "collective", "泛指(各相关单位)"
     OTHER = "other", "其他"
 
 
@@ -56,6 +57,7 @@ class Unit(models.Model):
     verified = models.BooleanField("全称已核实", default=True)
     is_active = models.BooleanField("在用", default=True)
     note = models.CharField("备注", max_length=300, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         verbose_name = "单位"
@@ -65,6 +67,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_collective(self) -> bool:
+        """A placeholder such as 园区各相关单位: a set of units, not one accountable unit."""
+        return self.kind == UnitKind.COLLECTIVE
 
 
 class UnitAlias(models.Model):
