@@ -81,6 +81,31 @@ def users(regions: dict[str, Any], units: dict[str, Any], enterprises: dict[str,
     return {key: user_create(username=key, password=TEST_PASSWORD, **spec) for key, spec in specs.items()}  # type: ignore[arg-type]
 
 
+@pytest.fixture(autouse=True)
+def _permit_audit_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests end with Django flushing every table; on SQLite the audit table's delete trigger refuses that
+    unless a purge permit exists (see audit migration 0002). Grant the permit only for that flush."""
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or any(m.kwargs.get("transaction") for m in request.node.iter_markers("django_db"))
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so our teardown runs before its flush
+    from django.db import connection
+
+    def permit(sql: str) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    permit("DELETE FROM audit_purge_permit")
+    yield
+    permit("INSERT INTO audit_purge_permit (id) VALUES (1)")
+
+
 # --- the real browser --------------------------------------------------------------------------------
 CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
 
