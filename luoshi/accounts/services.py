@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,7 +51,12 @@ def user_create(
         except ValidationError as exc:
             raise ValidationFailed("密码不符合要求:" + ";".join(exc.messages)) from exc
     user.set_password(password)
+    user.is_staff = (
+        role == Role.ADMIN
+    )  # 营商办 administrators also use Django admin for the directory and calendar
     user.save()
+    if role == Role.ADMIN:
+        user.groups.add(_admin_group())
     record(
         actor=actor,
         action="user.created",
@@ -64,6 +70,19 @@ def user_create(
         },
     )
     return user
+
+
+ADMIN_GROUP = "营商办管理员"
+# Apps whose tables 营商办 administrators may maintain in Django admin (reference data, not workflow state:
+# tasks, requests and policies change only through services so that every change is checked and audited).
+ADMIN_APPS = ("orgs", "calendar")
+
+
+def _admin_group() -> Group:
+    group, created = Group.objects.get_or_create(name=ADMIN_GROUP)
+    if created:
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+    return group
 
 
 @transaction.atomic

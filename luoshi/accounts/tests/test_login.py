@@ -33,3 +33,12 @@ def test_anonymous_is_sent_to_login(db: Any) -> None:
     response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_admins_reach_django_admin_and_others_do_not(users: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(users["admin"])
+    assert client.get("/admin/").status_code == 200
+    assert users["admin"].has_perm("orgs.change_unit")
+    client.force_login(users["staff"])
+    assert client.get("/admin/").status_code == 302  # sent to the admin login: not staff
