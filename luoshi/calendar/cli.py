@@ -38,33 +38,45 @@ def register(sub: Any) -> None:
         q.add_argument("--region", metavar="CODE", help="include the regional holidays of this region (code)")
         q.add_argument("--no-db", action="store_true", help="use the shipped data only, ignore the database")
 
-    q = group.add_parser("add-workdays", help="the N-th working day after DATE (DATE itself not counted)",
-                         description="Print the N-th working day strictly after DATE (N may be 0 or negative: "
-                         "before DATE). Example: luoshi calendar add-workdays 2026-09-30 3 → 2026-10-10")
+    q = group.add_parser(
+        "add-workdays",
+        help="the N-th working day after DATE (DATE itself not counted)",
+        description="Print the N-th working day strictly after DATE (N may be 0 or negative: "
+        "before DATE). Example: luoshi calendar add-workdays 2026-09-30 3 → 2026-10-10",
+    )
     q.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
     q.add_argument("n", metavar="N", help="number of working days (integer)")
     common(q)
     q.set_defaults(func=add_workdays)
 
-    q = group.add_parser("workdays-between", help="working days in [START, END)",
-                         description="Print the number of working days from START (included) to END (excluded).")
+    q = group.add_parser(
+        "workdays-between",
+        help="working days in [START, END)",
+        description="Print the number of working days from START (included) to END (excluded).",
+    )
     q.add_argument("start", metavar="START", help="YYYY-MM-DD")
     q.add_argument("end", metavar="END", help="YYYY-MM-DD")
     common(q)
     q.set_defaults(func=workdays_between)
 
-    q = group.add_parser("is-workday", help="print yes or no",
-                         description="Print yes if DATE is a working day, no otherwise.")
+    q = group.add_parser(
+        "is-workday", help="print yes or no", description="Print yes if DATE is a working day, no otherwise."
+    )
     q.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
     q.add_argument("--why", action="store_true", help="also print the reason (holiday name and source)")
     common(q)
     q.set_defaults(func=is_workday)
 
-    q = group.add_parser("load-notice", help="load a State Council notice file (TOML/JSON) into the database",
-                         description="Load one notice file as holiday corrections. All or nothing: a bad row "
-                         "refuses the whole file, naming the row and column. See luoshi/calendar/README.md.")
+    q = group.add_parser(
+        "load-notice",
+        help="load a State Council notice file (TOML/JSON) into the database",
+        description="Load one notice file as holiday corrections. All or nothing: a bad row "
+        "refuses the whole file, naming the row and column. See luoshi/calendar/README.md.",
+    )
     q.add_argument("file", metavar="FILE")
-    q.add_argument("--user", metavar="USERNAME", help="record the load as this administrator (default: system)")
+    q.add_argument(
+        "--user", metavar="USERNAME", help="record the load as this administrator (default: system)"
+    )
     q.set_defaults(func=load_notice)
 
 
@@ -98,9 +110,15 @@ def read_sqlite(path: Path, region_code: str | None) -> WorkdayCalendar:
 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     try:
-        rows = conn.execute("SELECT date, kind, name, source FROM calendar_holidaycorrection ORDER BY date").fetchall()
-        years = [y for (y,) in conn.execute(
-            "SELECT covers_year FROM calendar_calendarnotice WHERE covers_year IS NOT NULL").fetchall()]
+        rows = conn.execute(
+            "SELECT date, kind, name, source FROM calendar_holidaycorrection ORDER BY date"
+        ).fetchall()
+        years = [
+            y
+            for (y,) in conn.execute(
+                "SELECT covers_year FROM calendar_calendarnotice WHERE covers_year IS NOT NULL"
+            ).fetchall()
+        ]
         extra: list[engine.Correction] = []
         if region_code:
             found = conn.execute("SELECT id, path FROM orgs_region WHERE code = ?", (region_code,)).fetchone()
@@ -113,7 +131,9 @@ def read_sqlite(path: Path, region_code: str | None) -> WorkdayCalendar:
             ).fetchall():
                 d = dt.date.fromisoformat(str(day))
                 if engine.FIRST_DATE <= d <= engine.LAST_DATE:
-                    extra.append(engine.Correction(d, engine.CorrectionKind.HOLIDAY, name, source or "地方性假日"))
+                    extra.append(
+                        engine.Correction(d, engine.CorrectionKind.HOLIDAY, name, source or "地方性假日")
+                    )
     finally:
         conn.close()
     corrections = [

@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -257,15 +258,24 @@ def statutory_holidays(year: int) -> list[Correction]:
 
     spring = LunarDate(year, 1, 1).toSolarDate()
     out = [Correction(dt.date(year, 1, 1), CorrectionKind.HOLIDAY, "元旦", STATUTE_SOURCE)]
-    out.append(Correction(spring - dt.timedelta(days=1), CorrectionKind.HOLIDAY, "春节(除夕)", STATUTE_SOURCE))
+    out.append(
+        Correction(spring - dt.timedelta(days=1), CorrectionKind.HOLIDAY, "春节(除夕)", STATUTE_SOURCE)
+    )
     out += [
-        Correction(spring + dt.timedelta(days=i), CorrectionKind.HOLIDAY, "春节", STATUTE_SOURCE) for i in range(3)
+        Correction(spring + dt.timedelta(days=i), CorrectionKind.HOLIDAY, "春节", STATUTE_SOURCE)
+        for i in range(3)
     ]
     out.append(Correction(_qingming(year), CorrectionKind.HOLIDAY, "清明节", STATUTE_SOURCE))
     out += [Correction(dt.date(year, 5, d), CorrectionKind.HOLIDAY, "劳动节", STATUTE_SOURCE) for d in (1, 2)]
-    out.append(Correction(LunarDate(year, 5, 5).toSolarDate(), CorrectionKind.HOLIDAY, "端午节", STATUTE_SOURCE))
-    out.append(Correction(LunarDate(year, 8, 15).toSolarDate(), CorrectionKind.HOLIDAY, "中秋节", STATUTE_SOURCE))
-    out += [Correction(dt.date(year, 10, d), CorrectionKind.HOLIDAY, "国庆节", STATUTE_SOURCE) for d in (1, 2, 3)]
+    out.append(
+        Correction(LunarDate(year, 5, 5).toSolarDate(), CorrectionKind.HOLIDAY, "端午节", STATUTE_SOURCE)
+    )
+    out.append(
+        Correction(LunarDate(year, 8, 15).toSolarDate(), CorrectionKind.HOLIDAY, "中秋节", STATUTE_SOURCE)
+    )
+    out += [
+        Correction(dt.date(year, 10, d), CorrectionKind.HOLIDAY, "国庆节", STATUTE_SOURCE) for d in (1, 2, 3)
+    ]
     return out
 
 
@@ -322,11 +332,12 @@ def parse_notice(content: str | bytes, *, file_name: str = "") -> Notice:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", None) or 0
-            col = getattr(exc, "colno", None) or 0
+            where = re.search(r"line (\d+), column (\d+)", str(exc))
+            line, col = (int(where.group(1)), int(where.group(2))) if where else (0, 0)
+            reason = re.sub(r"\s*\(at .*\)$", "", str(exc))
             raise NoticeError(
-                f"通知文件不是有效的 TOML:第 {line} 行第 {col} 列(例如 2026-02-30 这样不存在的日期)。",
-                [Problem(line, str(col), f"TOML 语法错误或无效日期:{getattr(exc, 'msg', str(exc))}")],
+                f"通知文件不是有效的 TOML:第 {line} 行第 {col} 列有错(语法错误,或 2026-02-30 这样不存在的日期)。",
+                [Problem(line, str(col), f"TOML 语法错误或无效日期:{reason}")],
             ) from None
     if not isinstance(data, Mapping):
         raise NoticeError("通知文件的顶层必须是键值表。", [Problem(1, "", "顶层必须是键值表")])
@@ -355,7 +366,9 @@ def _notice_from_mapping(data: Mapping[str, Any], *, file_name: str) -> Notice:
         source = ""
     covers = data.get("covers_year")
     if covers is not None and (
-        isinstance(covers, bool) or not isinstance(covers, int) or not FIRST_DATE.year <= covers <= LAST_DATE.year
+        isinstance(covers, bool)
+        or not isinstance(covers, int)
+        or not FIRST_DATE.year <= covers <= LAST_DATE.year
     ):
         problems.append(
             Problem(0, "covers_year", f"covers_year 必须是 {FIRST_DATE.year}–{LAST_DATE.year} 之间的年份。")
@@ -390,7 +403,9 @@ def _notice_from_mapping(data: Mapping[str, Any], *, file_name: str) -> Notice:
         kind_raw = row.get("kind")
         kind = _KIND_WORDS.get(str(kind_raw).strip().lower()) if kind_raw is not None else None
         if kind is None:
-            problems.append(Problem(number, "kind", f"kind“{kind_raw}”无效,应为 holiday(放假)或 workday(上班)。"))
+            problems.append(
+                Problem(number, "kind", f"kind“{kind_raw}”无效,应为 holiday(放假)或 workday(上班)。")
+            )
         name = row.get("name")
         if not isinstance(name, str) or not name.strip():
             problems.append(Problem(number, "name", "缺少名称 name(如“国庆节”)。"))
@@ -465,7 +480,9 @@ class WorkdayCalendar:
         self.notice_years = frozenset(confirmed - package_years)
         weekday = (np.arange(N_DAYS) + FIRST_DATE.weekday()) % 7
         work = weekday < 5
-        years = (EPOCH64 + np.arange(N_DAYS).astype("timedelta64[D]")).astype("datetime64[Y]").astype(np.int64) + 1970
+        years = (EPOCH64 + np.arange(N_DAYS).astype("timedelta64[D]")).astype("datetime64[Y]").astype(
+            np.int64
+        ) + 1970
         provisional_years = sorted(
             set(range(FIRST_DATE.year, LAST_DATE.year + 1)) - package_years - self.notice_years
         )
@@ -494,7 +511,12 @@ class WorkdayCalendar:
                 put(c.date, False, c.name, c.source)
         for notice in notices:
             for c in notice.days:
-                put(c.date, c.kind == CorrectionKind.WORKDAY, c.name, c.source or notice.source or notice.title)
+                put(
+                    c.date,
+                    c.kind == CorrectionKind.WORKDAY,
+                    c.name,
+                    c.source or notice.source or notice.title,
+                )
         for c in corrections:
             check_date(c.date, what="更正日期")
             put(c.date, c.kind == CorrectionKind.WORKDAY, c.name, c.source)
@@ -634,7 +656,9 @@ class WorkdayCalendar:
         self, start_days: npt.ArrayLike, end_days: npt.ArrayLike
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
         """Vectorised :meth:`workdays_between` on day numbers: (counts in [a, b), provisional mask)."""
-        a, b = np.broadcast_arrays(np.asarray(start_days, dtype=np.int64), np.asarray(end_days, dtype=np.int64))
+        a, b = np.broadcast_arrays(
+            np.asarray(start_days, dtype=np.int64), np.asarray(end_days, dtype=np.int64)
+        )
         _check_days(a, "开始日期")
         _check_days(b, "结束日期")
         counts = self.cum[b].astype(np.int64) - self.cum[a]

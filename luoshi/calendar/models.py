@@ -27,7 +27,11 @@ class CalendarNotice(models.Model):
     )
     file_name = models.CharField("文件名", max_length=200, blank=True)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="导入人",
     )
     loaded_at = models.DateTimeField("导入时间", default=timezone.now)
@@ -49,11 +53,19 @@ class HolidayCorrection(models.Model):
     name = models.CharField("名称", max_length=100)
     source = models.CharField("依据", max_length=300, blank=True)
     notice = models.ForeignKey(
-        CalendarNotice, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections",
+        CalendarNotice,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
         verbose_name="来自通知",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="录入人",
     )
     created_at = models.DateTimeField("录入时间", default=timezone.now)
@@ -77,7 +89,11 @@ class RegionalHoliday(models.Model):
     name = models.CharField("名称", max_length=100)
     source = models.CharField("依据", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="录入人",
     )
     created_at = models.DateTimeField("录入时间", default=timezone.now)

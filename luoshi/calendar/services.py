@@ -94,8 +94,13 @@ def correction_add(
             row = HolidayCorrection.objects.create(
                 date=day, kind=kind, name=name, source=source.strip()[:300], created_by=user
             )
-            record(actor=user, action="calendar.correction_added", subject=row,
-                   after=snapshot(row, CORRECTION_FIELDS), reason=reason)
+            record(
+                actor=user,
+                action="calendar.correction_added",
+                subject=row,
+                after=snapshot(row, CORRECTION_FIELDS),
+                reason=reason,
+            )
             _bump()
     except IntegrityError:
         raise Conflict(f"{day.isoformat()} 已有一条更正;如需修改,请先删除原更正或直接编辑它。") from None
@@ -103,7 +108,13 @@ def correction_add(
 
 
 def correction_update(
-    *, user: User | None, correction: HolidayCorrection, kind: str, name: str, source: str = "", reason: str = ""
+    *,
+    user: User | None,
+    correction: HolidayCorrection,
+    kind: str,
+    name: str,
+    source: str = "",
+    reason: str = "",
 ) -> HolidayCorrection:
     _require_admin(user, "修改节假日更正")
     kind = _kind(kind)
@@ -113,8 +124,14 @@ def correction_update(
         before = snapshot(row, CORRECTION_FIELDS)
         row.kind, row.name, row.source = kind, name, source.strip()[:300]
         row.save(update_fields=["kind", "name", "source"])
-        record(actor=user, action="calendar.correction_changed", subject=row, before=before,
-               after=snapshot(row, CORRECTION_FIELDS), reason=reason)
+        record(
+            actor=user,
+            action="calendar.correction_changed",
+            subject=row,
+            before=before,
+            after=snapshot(row, CORRECTION_FIELDS),
+            reason=reason,
+        )
         _bump()
     return row
 
@@ -125,8 +142,13 @@ def correction_remove(*, user: User | None, correction: HolidayCorrection, reaso
         row = HolidayCorrection.objects.select_for_update().filter(pk=correction.pk).first()
         if row is None:
             return  # already removed: removing twice has one effect
-        record(actor=user, action="calendar.correction_removed", subject=row,
-               before=snapshot(row, CORRECTION_FIELDS), reason=reason)
+        record(
+            actor=user,
+            action="calendar.correction_removed",
+            subject=row,
+            before=snapshot(row, CORRECTION_FIELDS),
+            reason=reason,
+        )
         row.delete()
         _bump()
 
@@ -139,34 +161,65 @@ def notice_load(*, user: User | None, content: bytes | str, file_name: str = "")
     try:
         parsed = engine.parse_notice(content, file_name=file_name)
     except engine.NoticeError as exc:
-        raise ImportFailed(exc.message + "请修改文件后重新导入。", details=[p.as_dict() for p in exc.problems]) from None
+        raise ImportFailed(
+            exc.message + "请修改文件后重新导入。", details=[p.as_dict() for p in exc.problems]
+        ) from None
     with transaction.atomic():
         notice = CalendarNotice.objects.create(
-            title=parsed.title[:200], source=parsed.source[:300], covers_year=parsed.covers_year,
-            file_name=file_name[:200], loaded_by=user,
+            title=parsed.title[:200],
+            source=parsed.source[:300],
+            covers_year=parsed.covers_year,
+            file_name=file_name[:200],
+            loaded_by=user,
         )
-        record(actor=user, action="calendar.notice_loaded", subject=notice,
-               after={"title": notice.title, "source": notice.source, "covers_year": notice.covers_year,
-                      "file_name": notice.file_name, "days": len(parsed.days)})
+        record(
+            actor=user,
+            action="calendar.notice_loaded",
+            subject=notice,
+            after={
+                "title": notice.title,
+                "source": notice.source,
+                "covers_year": notice.covers_year,
+                "file_name": notice.file_name,
+                "days": len(parsed.days),
+            },
+        )
         existing = {
             row.date: row
-            for row in HolidayCorrection.objects.select_for_update().filter(date__in=[c.date for c in parsed.days])
+            for row in HolidayCorrection.objects.select_for_update().filter(
+                date__in=[c.date for c in parsed.days]
+            )
         }
         for c in parsed.days:
             row = existing.get(c.date)
             if row is None:
                 row = HolidayCorrection.objects.create(
-                    date=c.date, kind=str(c.kind), name=c.name[:100], source=c.source[:300], notice=notice,
+                    date=c.date,
+                    kind=str(c.kind),
+                    name=c.name[:100],
+                    source=c.source[:300],
+                    notice=notice,
                     created_by=user,
                 )
-                record(actor=user, action="calendar.correction_added", subject=row,
-                       after=snapshot(row, CORRECTION_FIELDS), reason=f"导入通知:{notice.title}")
+                record(
+                    actor=user,
+                    action="calendar.correction_added",
+                    subject=row,
+                    after=snapshot(row, CORRECTION_FIELDS),
+                    reason=f"导入通知:{notice.title}",
+                )
             else:
                 before = snapshot(row, CORRECTION_FIELDS)
                 row.kind, row.name, row.source, row.notice = str(c.kind), c.name[:100], c.source[:300], notice
                 row.save(update_fields=["kind", "name", "source", "notice"])
-                record(actor=user, action="calendar.correction_changed", subject=row, before=before,
-                       after=snapshot(row, CORRECTION_FIELDS), reason=f"导入通知:{notice.title}")
+                record(
+                    actor=user,
+                    action="calendar.correction_changed",
+                    subject=row,
+                    before=before,
+                    after=snapshot(row, CORRECTION_FIELDS),
+                    reason=f"导入通知:{notice.title}",
+                )
         _bump()
     return notice
 
@@ -179,11 +232,21 @@ def notice_remove(*, user: User | None, notice: CalendarNotice, reason: str = ""
         if row is None:
             return
         for correction in HolidayCorrection.objects.select_for_update().filter(notice=row):
-            record(actor=user, action="calendar.correction_removed", subject=correction,
-                   before=snapshot(correction, CORRECTION_FIELDS), reason=f"删除通知:{row.title}")
+            record(
+                actor=user,
+                action="calendar.correction_removed",
+                subject=correction,
+                before=snapshot(correction, CORRECTION_FIELDS),
+                reason=f"删除通知:{row.title}",
+            )
             correction.delete()
-        record(actor=user, action="calendar.notice_removed", subject=row,
-               before={"title": row.title, "source": row.source, "covers_year": row.covers_year}, reason=reason)
+        record(
+            actor=user,
+            action="calendar.notice_removed",
+            subject=row,
+            before={"title": row.title, "source": row.source, "covers_year": row.covers_year},
+            reason=reason,
+        )
         row.delete()
         _bump()
 
@@ -202,8 +265,13 @@ def regional_holiday_add(
             row = RegionalHoliday.objects.create(
                 region=region, date=day, name=name, source=source.strip()[:300], created_by=user
             )
-            record(actor=user, action="calendar.regional_holiday_added", subject=row,
-                   after=snapshot(row, REGIONAL_FIELDS), reason=reason)
+            record(
+                actor=user,
+                action="calendar.regional_holiday_added",
+                subject=row,
+                after=snapshot(row, REGIONAL_FIELDS),
+                reason=reason,
+            )
             _bump()
     except IntegrityError:
         raise Conflict(f"{region.name} 在 {day.isoformat()} 已有地方性假日。") from None
@@ -217,8 +285,13 @@ def regional_holiday_remove(*, user: User | None, holiday: RegionalHoliday, reas
         row = RegionalHoliday.objects.select_for_update().filter(pk=holiday.pk).first()
         if row is None:
             return
-        record(actor=user, action="calendar.regional_holiday_removed", subject=row,
-               before=snapshot(row, REGIONAL_FIELDS), reason=reason)
+        record(
+            actor=user,
+            action="calendar.regional_holiday_removed",
+            subject=row,
+            before=snapshot(row, REGIONAL_FIELDS),
+            reason=reason,
+        )
         row.delete()
         _bump()
 
@@ -240,7 +313,7 @@ def _build_national() -> engine.WorkdayCalendar:
         for row in HolidayCorrection.objects.order_by("date")
     ]
     years = CalendarNotice.objects.exclude(covers_year=None).values_list("covers_year", flat=True)
-    return engine.WorkdayCalendar.shipped(corrections=corrections, confirmed_years=[int(y) for y in years])
+    return engine.WorkdayCalendar.shipped(corrections=corrections, confirmed_years=[int(y) for y in years if y is not None])
 
 
 def _ancestor_ids(region: Region) -> list[int]:
@@ -265,9 +338,15 @@ def calendar_for(region: Region | None = None) -> engine.WorkdayCalendar:
         if hit is not None and hit[0] == token:
             return hit[1]
         extra = [
-            engine.Correction(row.date, engine.CorrectionKind.HOLIDAY, row.name,
-                              row.source or f"{row.region.name}地方性假日")
-            for row in RegionalHoliday.objects.filter(region_id__in=_ancestor_ids(region)).select_related("region")
+            engine.Correction(
+                row.date,
+                engine.CorrectionKind.HOLIDAY,
+                row.name,
+                row.source or f"{row.region.name}地方性假日",
+            )
+            for row in RegionalHoliday.objects.filter(region_id__in=_ancestor_ids(region)).select_related(
+                "region"
+            )
             if engine.FIRST_DATE <= row.date <= engine.LAST_DATE
         ]
         cal = national[1].with_extra_holidays(extra) if extra else national[1]

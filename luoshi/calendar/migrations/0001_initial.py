@@ -7,78 +7,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_unit_version_collective'),
+        ("orgs", "0002_unit_version_collective"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarVersion',
+            name="CalendarVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '日历版本',
-                'verbose_name_plural': '日历版本',
+                "verbose_name": "日历版本",
+                "verbose_name_plural": "日历版本",
             },
         ),
         migrations.CreateModel(
-            name='CalendarNotice',
+            name="CalendarNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='通知标题')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='文号/出处')),
-                ('covers_year', models.PositiveSmallIntegerField(blank=True, help_text='该通知是这一年的完整放假安排:该年不再是临时推算。', null=True, verbose_name='完整覆盖年份')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='文件名')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='导入时间')),
-                ('loaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="通知标题")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="文号/出处")),
+                (
+                    "covers_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="该通知是这一年的完整放假安排:该年不再是临时推算。",
+                        null=True,
+                        verbose_name="完整覆盖年份",
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="文件名")),
+                (
+                    "loaded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="导入时间"),
+                ),
+                (
+                    "loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '放假通知',
-                'verbose_name_plural': '放假通知',
-                'ordering': ['-loaded_at'],
+                "verbose_name": "放假通知",
+                "verbose_name_plural": "放假通知",
+                "ordering": ["-loaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='HolidayCorrection',
+            name="HolidayCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '放假'), ('workday', '上班(调休)')], max_length=16, verbose_name='类型')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='录入时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='corrections', to='calendar.calendarnotice', verbose_name='来自通知')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "放假"), ("workday", "上班(调休)")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="录入时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="corrections",
+                        to="calendar.calendarnotice",
+                        verbose_name="来自通知",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日更正',
-                'verbose_name_plural': '节假日更正',
-                'ordering': ['date'],
+                "verbose_name": "节假日更正",
+                "verbose_name_plural": "节假日更正",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='RegionalHoliday',
+            name="RegionalHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='录入时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='regional_holidays', to='orgs.region', verbose_name='区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="录入时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="regional_holidays",
+                        to="orgs.region",
+                        verbose_name="区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '地方性假日',
-                'verbose_name_plural': '地方性假日',
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'date'), name='regional_holiday_unique_day')],
+                "verbose_name": "地方性假日",
+                "verbose_name_plural": "地方性假日",
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("region", "date"), name="regional_holiday_unique_day")
+                ],
             },
         ),
     ]
