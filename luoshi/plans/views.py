@@ -1,8 +1,371 @@
+"""Plan pages: list, upload with progress, side-by-side review, revision diff, publish, ledger export.
+
+Views are thin: they read through selectors, write through services, and let refusals (DomainError) surface —
+`DomainErrorMiddleware` turns them into a page with the message and status. Inline (htmx) edits render the
+measure row again with the message instead, so the reviewer keeps their place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from luoshi.core.errors import DomainError, ImportFailed, NotFound, ValidationFailed
+from luoshi.plans import selectors, services
+from luoshi.plans.diff import summarise
+from luoshi.plans.forms import MeasureForm, UploadForm
+from luoshi.plans.models import ImportStatus, Measure, Plan, PlanKind
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _back_to_review(request: HttpRequest, plan_id: int) -> HttpResponse:
+    url = reverse("plans:review", args=[plan_id])
+    if request.htmx:  # type: ignore[attr-defined]
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/coming_soon.html", {"title": "行动方案"})
+    user = _user(request)
+    page = Paginator(selectors.plans_for(user), 30).get_page(request.GET.get("page"))
+    imports = selectors.imports_for(user)[:10] if selectors.can_import(user) else []
+    return render(
+        request,
+        "plans/index.html",
+        {"title": "行动方案", "page": page, "can_import": selectors.can_import(user), "imports": imports},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    regions = selectors.regions_for_import(user)
+    plans = selectors.revisable_plans(user)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        regions=regions,
+        plans=plans,
+        initial={"region": user.region_id},
+    )
+    error: DomainError | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            imp = services.plan_import_start(
+                data["file"], region=data["region"], actor=user, year=data["year"], previous=data["previous"]
+            )
+        except (ImportFailed, ValidationFailed) as exc:
+            error = exc
+        else:
+            if imp.status == ImportStatus.DONE and imp.plan_id:
+                messages.success(request, f"已导入《{imp.plan}》,请核对任务清单后发布。")
+                return redirect("plans:review", imp.plan_id)
+            return redirect("plans:import_detail", imp.pk)
+    return render(
+        request,
+        "plans/upload.html",
+        {"title": "导入行动方案", "form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    imp = selectors.import_get(_user(request), pk)
+    return render(request, "plans/import_detail.html", {"title": "方案导入进度", "imp": imp})
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the upload page every second; sends the browser to the review page when the plan is ready."""
+    imp = selectors.import_get(_user(request), pk)
+    response = render(request, "plans/_import_progress.html", {"imp": imp})
+    if imp.status == ImportStatus.DONE and imp.plan_id and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Redirect"] = reverse("plans:review", args=[imp.plan_id])
+    return response
+
+
+def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    user = _user(request)
+    measures = list(selectors.measures_of(user, plan))
+    editable = selectors.can_edit(user, plan)
+    blockers = services.publish_blockers(plan) if editable else []
+    unknown_names = sorted({b["name"] for b in blockers if b["status"] == "unknown"})
+    return {
+        "title": plan.title,
+        "plan": plan,
+        "measures": measures,
+        "segments": selectors.source_segments(plan, measures),
+        "editable": editable,
+        "blockers": blockers,
+        "unknown_names": unknown_names,
+        "no_unit_count": sum(1 for m in measures if not m.lead_units_text and not m.co_units_text),
+        "own_ids": selectors.own_unit_measure_ids(user, plan),
+        "unit_choices": list(selectors.units_for_plan(plan).values_list("name", flat=True))
+        if editable
+        else [],
+        "is_plan": plan.kind == PlanKind.PLAN,
+        "facts": (plan.summary or {}).get("facts") or {},
+        "responsibilities": (plan.summary or {}).get("responsibilities") or [],
+        "warnings": (plan.summary or {}).get("warnings") or [],
+        "diff_summary": summarise(selectors.plan_diff(user, plan)) if plan.previous_id else None,
+    }
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(_user(request), pk)
+    return render(request, "plans/review.html", _review_context(request, plan))
+
+
+@login_required
+@require_GET
+def diff(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get(user, pk)
+    if plan.previous_id is None:
+        raise NotFound("该方案是第一版,没有可比较的上一版本。")
+    diffs = selectors.plan_diff(user, plan)
+    return render(
+        request,
+        "plans/diff.html",
+        {
+            "title": f"修订对比 · {plan.title}",
+            "plan": plan,
+            "diffs": diffs,
+            "summary": summarise(diffs),
+            "editable": selectors.can_edit(user, plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get(user, pk)
+    version = request.POST.get("version")
+    published = services.plan_publish(plan, actor=user, version=int(version) if version else None)
+    messages.success(
+        request, f"《{published.title}》已发布,{published.measures.count()} 条举措已转为督办任务。"
+    )
+    return redirect("plans:review", plan.pk)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get(user, pk)
+    content = selectors.plan_ledger_xlsx(user, plan)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{plan.title[:60]}-任务清单.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"plan-{plan.pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def confirm_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get(user, pk)
+    name = request.POST.get("name", "")
+    unit = services.plan_confirm_unit(
+        plan=plan, name=name, actor=user, full_name=request.POST.get("full_name")
+    )
+    messages.success(request, f"已将“{name}”确认为新单位“{unit.name}”(待机构库管理员核实全称)。")
+    return _back_to_review(request, plan.pk)
+
+
+@login_required
+@require_POST
+def resolve_units(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get(user, pk)
+    fixed = services.plan_resolve_units(plan=plan, actor=user)
+    messages.success(request, f"重新识别完成,新识别 {fixed} 个单位名称。")
+    return _back_to_review(request, plan.pk)
+
+
+# --- one measure (htmx) ------------------------------------------------------------------------------------
+
+
+def _row(
+    request: HttpRequest,
+    measure: Measure,
+    *,
+    error: DomainError | None = None,
+    form: MeasureForm | None = None,
+) -> HttpResponse:
+    user = _user(request)
+    plan = measure.plan
+    editable = selectors.can_edit(user, plan)
+    fresh = selectors.measures_of(user, plan).filter(pk=measure.pk).first()
+    if fresh is None:
+        raise NotFound("该举措已被合并或删除,请刷新页面。")
+    template = "plans/_measure_form.html" if form is not None else "plans/_measure_row.html"
+    return render(
+        request,
+        template,
+        {
+            "m": fresh,
+            "plan": plan,
+            "editable": editable,
+            "error": error,
+            "form": form,
+            "own_ids": selectors.own_unit_measure_ids(user, plan),
+        },
+    )
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError as exc:
+        raise ValidationFailed("请求缺少版本号,请刷新页面后重试。") from exc
+
+
+@login_required
+@require_GET
+def measure_row(request: HttpRequest, pk: int) -> HttpResponse:
+    return _row(request, selectors.measure_get(_user(request), pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    measure = selectors.measure_get(user, pk)
+    if request.method == "GET":
+        return _row(
+            request,
+            measure,
+            form=MeasureForm(initial=MeasureForm.initial_for(measure), auto_id=f"m{measure.pk}-%s"),
+        )
+    form = MeasureForm(request.POST, auto_id=f"m{measure.pk}-%s")
+    if not form.is_valid():
+        return _row(request, measure, form=form)
+    try:
+        services.measure_update(
+            measure=measure, actor=user, version=form.cleaned_data["version"], changes=form.changes()
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _row(request, measure, form=form, error=exc)
+    return _row(request, measure)
+
+
+@login_required
+@require_POST
+def measure_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a suggested lead unit for a measure whose text names none."""
+    user = _user(request)
+    measure = selectors.measure_get(user, pk)
+    try:
+        services.measure_update(
+            measure=measure,
+            actor=user,
+            version=_version(request),
+            changes={"lead_units_text": [request.POST.get("name", "")]},
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _row(request, measure, error=exc)
+    return _row(request, measure)
+
+
+@login_required
+@require_POST
+def measure_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    measure = selectors.measure_get(user, pk)
+    unit_name = request.POST.get("unit", "").strip()
+    unit = selectors.units_for_plan(measure.plan).filter(name=unit_name).order_by("-region__path").first()
+    try:
+        if unit is None:
+            raise ValidationFailed(f"机构库中没有“{unit_name}”,请从列表中选择,或将其确认为新单位。")
+        services.measure_assign_unit(
+            measure=measure,
+            actor=user,
+            version=_version(request),
+            name=request.POST.get("name", ""),
+            unit=unit,
+            role=request.POST.get("role") or None,
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _row(request, measure, error=exc)
+    return _row(request, measure)
+
+
+def _structural(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _user(request)
+    measure = selectors.measure_get(user, pk)
+    plan_id = measure.plan_id
+    version = _version(request)
+    try:
+        if action == "split":
+            try:
+                at = int(request.POST.get("at", ""))
+            except ValueError as exc:
+                raise ValidationFailed("请在举措内容中点选拆分位置。") from exc
+            services.measure_split(measure=measure, actor=user, version=version, at=at)
+            messages.success(request, f"第{measure.seq}条已拆分为两条。")
+        elif action == "merge":
+            services.measure_merge(measure=measure, actor=user, version=version)
+            messages.success(request, f"第{measure.seq}条已与下一条合并。")
+        else:
+            services.measure_delete(measure=measure, actor=user, version=version)
+            messages.success(request, f"第{measure.seq}条已删除。")
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        if request.htmx:  # type: ignore[attr-defined]
+            return _row(request, measure, error=exc)
+        messages.error(request, exc.message)
+    return _back_to_review(request, plan_id)
+
+
+@login_required
+@require_POST
+def measure_split(request: HttpRequest, pk: int) -> HttpResponse:
+    return _structural(request, pk, "split")
+
+
+@login_required
+@require_POST
+def measure_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _structural(request, pk, "merge")
+
+
+@login_required
+@require_POST
+def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _structural(request, pk, "delete")

@@ -1,0 +1,235 @@
+"""Scoped reads of plans, measures and imports.
+
+Who sees what:
+- 营商办管理员 (admin) and 领导 (leader): every plan of their region subtree, drafts included; leaders read only.
+- 部门工作人员 (staff): the published (and archived) plans of their region subtree, read-only, every measure; the
+  review page marks the measures their own unit leads or shares. Drafts under review are not shown to staff.
+- 企业用户 and 观察员: no plans (refused).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from luoshi.accounts.access import region_subtree_q, require_role
+from luoshi.accounts.models import Role
+from luoshi.core.errors import AccessDenied, NotFound
+from luoshi.orgs.models import Region, Unit
+from luoshi.plans.diff import MeasureDiff, MeasureSnapshot, diff_measures
+from luoshi.plans.models import Measure, Plan, PlanImport, PlanStatus
+
+if TYPE_CHECKING:
+    from luoshi.accounts.models import User
+
+_READERS = (Role.ADMIN, Role.LEADER, Role.STAFF)
+
+
+def _role(user: User) -> str:
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def plans_for(user: User) -> QuerySet[Plan]:
+    """The plans `user` may see, newest first, with their measure counts."""
+    require_role(user, *_READERS, action="查看行动方案")
+    qs = Plan.objects.filter(region_subtree_q(user)).select_related("region", "previous")
+    if _role(user) == Role.STAFF:
+        qs = qs.filter(status__in=[PlanStatus.PUBLISHED, PlanStatus.ARCHIVED])
+    return qs.annotate(measure_count=Count("measures")).order_by("-created_at", "-id")
+
+
+def plan_get(user: User, plan_id: int) -> Plan:
+    plan = Plan.objects.filter(pk=plan_id).select_related("region", "previous", "created_by").first()
+    if plan is None or not plans_for(user).filter(pk=plan_id).exists():
+        raise NotFound("没有找到该方案,或您无权查看。")
+    return plan
+
+
+def can_edit(user: User, plan: Plan) -> bool:
+    """Whether the review controls are shown (the services check again on every write)."""
+    if plan.status != PlanStatus.DRAFT:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.role == Role.ADMIN and user.region is not None and plan.region.path.startswith(user.region.path)
+    )
+
+
+def can_import(user: User) -> bool:
+    return user.is_superuser or user.role == Role.ADMIN
+
+
+def measures_of(user: User, plan: Plan) -> QuerySet[Measure]:
+    """Every measure of a plan the user may see, in order, with the resolved units in the same query batch."""
+    plan_get(user, plan.pk)
+    return (
+        Measure.objects.filter(plan=plan)
+        .order_by("seq")
+        .prefetch_related(
+            Prefetch("lead_units", queryset=Unit.objects.only("id", "name")),
+            Prefetch("co_units", queryset=Unit.objects.only("id", "name")),
+        )
+    )
+
+
+def measure_get(user: User, measure_id: int) -> Measure:
+    measure = Measure.objects.filter(pk=measure_id).select_related("plan", "plan__region").first()
+    if measure is None:
+        raise NotFound("没有找到该举措,它可能已被合并或删除,请刷新页面。")
+    plan_get(user, measure.plan_id)
+    return measure
+
+
+def own_unit_measure_ids(user: User, plan: Plan) -> set[int]:
+    """For staff: the measures their unit leads or shares (highlighted on the review page)."""
+    if user.unit_id is None:
+        return set()
+    return set(
+        Measure.objects.filter(plan=plan)
+        .filter(Q(lead_units=user.unit_id) | Q(co_units=user.unit_id))
+        .values_list("id", flat=True)
+    )
+
+
+def imports_for(user: User) -> QuerySet[PlanImport]:
+    require_role(user, Role.ADMIN, action="查看方案导入记录")
+    return (
+        PlanImport.objects.filter(region_subtree_q(user))
+        .select_related("region", "plan")
+        .order_by("-created_at")
+    )
+
+
+def import_get(user: User, import_id: int) -> PlanImport:
+    imp = imports_for(user).filter(pk=import_id).first()
+    if imp is None:
+        raise NotFound("没有找到该导入记录,或您无权查看。")
+    return imp
+
+
+def regions_for_import(user: User) -> QuerySet[Region]:
+    require_role(user, Role.ADMIN, action="导入行动方案")
+    if user.is_superuser:
+        return Region.objects.all()
+    if user.region is None:
+        raise AccessDenied("您的账号未设置管辖区域,不能导入方案。")
+    return Region.objects.filter(path__startswith=user.region.path)
+
+
+def revisable_plans(user: User) -> QuerySet[Plan]:
+    """Plans a new upload may revise: the latest (not archived) plan-kind documents the admin may change."""
+    require_role(user, Role.ADMIN, action="导入修订版")
+    return plans_for(user).exclude(status=PlanStatus.ARCHIVED).filter(kind="plan")
+
+
+def units_for_plan(plan: Plan) -> QuerySet[Unit]:
+    """Units a reviewer may pick for a measure: active units of the plan's region and the regions above it."""
+    ancestors = [int(x) for x in plan.region.path.strip("/").split("/") if x]
+    return (
+        Unit.objects.filter(is_active=True, region_id__in=ancestors)
+        .select_related("region")
+        .order_by("region__path", "name")
+    )
+
+
+# --- the source text with highlighted measures ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    measure_id: int | None = None
+    seq: int | None = None
+
+
+def source_segments(plan: Plan, measures: list[Measure]) -> list[Segment]:
+    """The source text cut into plain and highlighted pieces; overlapping spans are clipped so every
+    character appears once."""
+    text = plan.source_text or ""
+    spans = sorted(
+        (m.span_start, m.span_end, m.pk, m.seq)
+        for m in measures
+        if m.span_start is not None and m.span_end is not None and m.span_end > m.span_start
+    )
+    out: list[Segment] = []
+    pos = 0
+    for start, end, pk, seq in spans:
+        start = max(start, pos)
+        end = min(end, len(text))
+        if end <= start:
+            continue
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], pk, seq))
+        pos = end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+# --- revisions ---------------------------------------------------------------------------------------------
+
+
+def _snapshot(m: Measure) -> MeasureSnapshot:
+    return MeasureSnapshot(
+        key=m.pk,
+        seq=m.seq,
+        text=m.text,
+        title=m.title,
+        path=tuple(m.path or []),
+        lead_units=tuple(m.lead_units_text or []),
+        co_units=tuple(m.co_units_text or []),
+        deadline=m.deadline.isoformat() if m.deadline else ("长期坚持" if m.ongoing else None),
+        targets=tuple(_target_label(t) for t in m.targets or []),
+    )
+
+
+def _target_label(t: dict[str, Any]) -> str:
+    value = t.get("value")
+    shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+    return f"{t.get('metric', '')}{t.get('op', '')}{shown}{t.get('unit', '')}"
+
+
+def plan_diff(user: User, plan: Plan) -> list[MeasureDiff]:
+    """What changed from the revision this plan revises, measure by measure (empty for a first version).
+    Computed from the current measures, so it reflects review edits made since the import."""
+    plan_get(user, plan.pk)
+    if plan.previous_id is None:
+        return []
+    old = [_snapshot(m) for m in Measure.objects.filter(plan_id=plan.previous_id).order_by("seq")]
+    new = [_snapshot(m) for m in Measure.objects.filter(plan=plan).order_by("seq")]
+    return diff_measures(old, new)
+
+
+# --- the ledger as .xlsx -------------------------------------------------------------------------------------
+
+
+def plan_ledger_xlsx(user: User, plan: Plan) -> bytes:
+    """The reviewed ledger in the same .xlsx format the ledger import reads (parser.ledger)."""
+    from luoshi.plans.parser.ledger import write_ledger_xlsx
+
+    measures = list(measures_of(user, plan))
+    buffer = io.BytesIO()
+    write_ledger_xlsx(buffer, [ledger_row(m) for m in measures], title=plan.title)
+    return buffer.getvalue()
+
+
+def ledger_row(m: Measure) -> Any:
+    from luoshi.plans.parser import ExtractedMeasure, Target
+
+    return ExtractedMeasure(
+        seq=m.seq,
+        path=list(m.path or []),
+        title=m.title or None,
+        text=m.text,
+        lead_units=list(m.lead_units_text or []),
+        co_units=list(m.co_units_text or []),
+        deadline=m.deadline,
+        deadline_phrase=m.deadline_phrase or None,
+        ongoing=m.ongoing,
+        targets=[Target(**t) for t in m.targets or []],
+    )
