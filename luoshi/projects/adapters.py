@@ -1,33 +1,21 @@
 """The thin seams to other domains: the working-day calendar and notifications.
 
-Kept in one place so the project domain does not depend on how those apps are built: when
-`luoshi.calendar.services.calendar_for` exists it decides working days (with its holiday corrections);
-until then the built-in Chinese calendar (chinese-calendar, 2004–2026) with a weekday fallback.
-Notifications go through luoshi.supervision when it offers a notification service; otherwise they are
-counted but not delivered.
+Working days come from `luoshi.calendar.services.calendar_for(region)` (national data, administrators'
+corrections and the region's own holidays). Notifications go through
+`luoshi.supervision.notifications.notify_project_event` (in-app, email, SMS; once per event key); when
+that service is not installed they are not sent and count as zero.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from luoshi.accounts.models import User
+    from luoshi.calendar.engine import WorkdayCalendar
     from luoshi.orgs.models import Region, Unit
-
-IsWorkingDay = Callable[[dt.date], bool]
-
-
-def _builtin_is_working_day(day: dt.date) -> bool:
-    import chinese_calendar
-
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # outside the years the library knows
-        return day.weekday() < 5
 
 
 def _optional(module: str) -> Any:
@@ -39,22 +27,10 @@ def _optional(module: str) -> Any:
         raise
 
 
-def working_day_function(region: Region | None) -> IsWorkingDay:
-    """`is_working_day(date) -> bool` for a region (its own corrections when the calendar app has them)."""
-    services = _optional("luoshi.calendar.services")
-    calendar_for = getattr(services, "calendar_for", None) if services is not None else None
-    if calendar_for is None or region is None:
-        return _builtin_is_working_day
-    cal = calendar_for(region)
-    check = getattr(cal, "is_working_day", None) or getattr(cal, "is_workday", None)
-    if check is None:
-        return _builtin_is_working_day
+def calendar(region: Region | None) -> WorkdayCalendar:
+    from luoshi.calendar.services import calendar_for
 
-    def is_working_day(day: dt.date) -> bool:
-        result = check(day)
-        return bool(getattr(result, "value", result))
-
-    return is_working_day
+    return calendar_for(region)
 
 
 def notify(

@@ -1,34 +1,44 @@
 """The project warning engine: plain code, no Django.
 
-Given a date, a project's milestones (planned and actual dates), its open problems and a working-day
-calendar, decide the colour and say why:
+The colour decision is the supervision engine's (`luoshi.supervision.rules.assess_counts`, the same rules
+as for tasks), applied to each pending item of a project — every milestone not yet reached that has a
+planned date, and every open problem with its due date — and the project takes the worst colour:
 
-- red: a milestone not reached by its planned date (planned < today), or an open problem past its due date;
-- yellow: a milestone (or open problem) due within the warning window, counted in working days
-  (default 15): i.e. due on or before the date `warn_working_days` working days after today;
-- green: otherwise, and for a project already in operation (投产);
-- none (""): a suspended or cancelled project is not coloured.
+- red: an item is overdue (today is after its planned / due date);
+- yellow: an item falls due within its warning window (working days in (today, date], default 15; the
+  window of a milestone is the one of the time-limit rule that sets its date) and lags 序时进度 — a
+  milestone or problem is all-or-nothing, so once its clock has started (the earlier node's date, or the
+  day the problem was raised) "not reached yet" lags;
+- green: everything else, and a project already in operation (投产);
+- none (""): suspended or cancelled projects are not coloured.
 
-Limits between milestones are data (`RuleFacts`): "签约6个月内开工" is months (calendar months, clamped to
-the month end: 08-31 + 6 months = 02-28), "N个工作日" working days, "N天" calendar days.
+The reason names the item, e.g. "开工节点已超过计划日期(2026-03-01)仍未开工". It carries dates, not
+counters, so it only changes when the facts do (the daily sweep stays quiet).
+
+Time limits between milestones are data (`RuleFacts`): "签约6个月内开工" is calendar months (clamped to
+the month end: 08-31 + 6 months = 02-28), "N个工作日" working days on the region's calendar, "N天" days.
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar, day_number
+from luoshi.supervision import rules as colour_rules
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", ""
-_RANK = {NONE: -1, GREEN: 0, YELLOW: 1, RED: 2}
+DEFAULT_WINDOW = 15
 
 KIND_ORDER: tuple[str, ...] = ("signed", "started", "registered", "completed", "operating")
 KIND_LABELS: dict[str, str] = {
     "signed": "签约", "started": "开工", "registered": "入库", "completed": "竣工", "operating": "投产",
 }
-
-IsWorkingDay = Callable[[dt.date], bool]
+_LAST_USABLE = day_number(LAST_DATE) - 1  # workdays_between_many needs deadline + 1 in range
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -39,45 +49,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def add_working_days(day: dt.date, n: int, is_working_day: IsWorkingDay) -> dt.date:
-    """The n-th working day after `day` (n=0: `day` itself)."""
-    current = day
-    left = n
-    while left > 0:
-        current += dt.timedelta(days=1)
-        if is_working_day(current):
-            left -= 1
-    return current
-
-
-def working_days_until(today: dt.date, deadline: dt.date, is_working_day: IsWorkingDay) -> int:
-    """Working days after today up to and including the deadline (0 when the deadline is today)."""
-    count = 0
-    current = today
-    while current < deadline:
-        current += dt.timedelta(days=1)
-        if is_working_day(current):
-            count += 1
-    return count
-
-
 @dataclass(frozen=True)
 class RuleFacts:
     from_kind: str
     to_kind: str
     limit_value: int
     limit_unit: str  # "months" | "working_days" | "days"
-    warn_working_days: int = 15
+    warn_working_days: int = DEFAULT_WINDOW
 
     def describe(self) -> str:
         unit = {"months": "个月", "working_days": "个工作日", "days": "天"}[self.limit_unit]
         return f"{KIND_LABELS[self.from_kind]}后{self.limit_value}{unit}内{KIND_LABELS[self.to_kind]}"
 
-    def deadline(self, start: dt.date, is_working_day: IsWorkingDay) -> dt.date:
+    def deadline(self, start: dt.date, calendar: WorkdayCalendar) -> dt.date:
         if self.limit_unit == "months":
             return add_months(start, self.limit_value)
         if self.limit_unit == "working_days":
-            return add_working_days(start, self.limit_value, is_working_day)
+            return calendar.add_workdays(start, self.limit_value).date
         return start + dt.timedelta(days=self.limit_value)
 
 
@@ -92,15 +80,23 @@ class MilestoneFacts:
 class ProblemFacts:
     description: str
     due: dt.date
+    raised: dt.date
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    active: bool
+    operating: bool
+    created: dt.date
+    milestones: Sequence[MilestoneFacts]
+    problems: Sequence[ProblemFacts] = ()
+    windows: Mapping[str, int] = field(default_factory=dict)  # milestone kind -> warning window
 
 
 @dataclass(frozen=True)
 class Verdict:
     colour: str
     reason: str
-
-    def worse_than(self, other: Verdict) -> bool:
-        return _RANK[self.colour] > _RANK[other.colour]
 
 
 def order_errors(dates: Mapping[str, dt.date | None]) -> list[str]:
@@ -116,7 +112,8 @@ def order_errors(dates: Mapping[str, dt.date | None]) -> list[str]:
             missing = missing or kind
             continue
         if missing is not None:
-            errors.append(f"{KIND_LABELS[kind]}已有实际日期,但{KIND_LABELS[missing]}尚未完成:请先填写{KIND_LABELS[missing]}的实际日期。")
+            errors.append(f"{KIND_LABELS[kind]}已有实际日期,但{KIND_LABELS[missing]}尚未完成:"
+                          f"请先填写{KIND_LABELS[missing]}的实际日期。")
             missing = None
         if previous is not None and day < previous[1]:
             errors.append(
@@ -128,7 +125,7 @@ def order_errors(dates: Mapping[str, dt.date | None]) -> list[str]:
 
 
 def planned_from_rules(
-    milestones: Mapping[str, MilestoneFacts], rules: Iterable[RuleFacts], is_working_day: IsWorkingDay
+    milestones: Mapping[str, MilestoneFacts], rules: Iterable[RuleFacts], calendar: WorkdayCalendar
 ) -> dict[str, tuple[dt.date, RuleFacts]]:
     """Planned dates implied by the rules: to_kind's deadline counts from from_kind's actual date, or from
     its planned date while it is not reached yet. Rules are applied in milestone order so chains work."""
@@ -146,47 +143,94 @@ def planned_from_rules(
             start = out[rule.from_kind][0]
         if start is None:
             continue
-        out[kind] = (rule.deadline(start, is_working_day), rule)
+        deadline = rule.deadline(start, calendar)
+        if deadline <= LAST_DATE:
+            out[kind] = (deadline, rule)
     return out
 
 
-def evaluate(
-    *,
-    today: dt.date,
-    active: bool,
-    operating: bool,
-    milestones: Sequence[MilestoneFacts],
-    problems: Sequence[ProblemFacts],
-    warn_until: Callable[[str | None], dt.date],
-) -> Verdict:
-    """The colour of one project on `today`. `warn_until(kind)` is today + the warning window (working
-    days) of the rule governing that milestone kind (None: problems and milestones without a rule); the
-    caller memoises it per region, so a sweep of thousands of projects stays cheap."""
-    if not active:
-        return Verdict(NONE, "项目已暂停或终止,不参与预警")
-    if operating:
-        return Verdict(GREEN, "项目已投产")
-    worst = Verdict(GREEN, "各节点按计划推进")
-    for m in sorted(milestones, key=lambda m: KIND_ORDER.index(m.kind)):
-        if m.actual is not None or m.planned is None:
+@dataclass
+class _Items:
+    project: list[int] = field(default_factory=list)
+    start: list[int] = field(default_factory=list)
+    deadline: list[int] = field(default_factory=list)
+    window: list[int] = field(default_factory=list)
+    red: list[str] = field(default_factory=list)
+    yellow: list[str] = field(default_factory=list)
+
+    def add(self, project: int, start: dt.date, deadline: dt.date, window: int, red: str, yellow: str) -> None:
+        self.project.append(project)
+        self.deadline.append(min(day_number(deadline), _LAST_USABLE))
+        self.start.append(min(day_number(max(start, dt.date(2004, 1, 1))), self.deadline[-1]))
+        self.window.append(window)
+        self.red.append(red)
+        self.yellow.append(yellow)
+
+
+def _collect(projects: Sequence[ProjectFacts]) -> _Items:
+    items = _Items()
+    for index, p in enumerate(projects):
+        if not p.active or p.operating:
             continue
-        label = KIND_LABELS[m.kind]
-        if m.planned < today:
-            verdict = Verdict(RED, f"{label}节点已逾期(计划{m.planned.isoformat()},尚未{label})")
-        elif m.planned <= warn_until(m.kind):
-            verdict = Verdict(YELLOW, f"{label}节点临近时限(计划{m.planned.isoformat()})")
-        else:
-            continue
-        if verdict.worse_than(worst):
-            worst = verdict
-    for p in sorted(problems, key=lambda p: p.due):
-        short = p.description[:30]
-        if p.due < today:
-            verdict = Verdict(RED, f"问题“{short}”超过解决时限({p.due.isoformat()})仍未解决")
-        elif p.due <= warn_until(None):
-            verdict = Verdict(YELLOW, f"问题“{short}”临近解决时限({p.due.isoformat()})")
-        else:
-            continue
-        if verdict.worse_than(worst):
-            worst = verdict
-    return worst
+        ordered = sorted(p.milestones, key=lambda m: KIND_ORDER.index(m.kind))
+        clock = p.created
+        for m in ordered:
+            if m.actual is not None:
+                clock = m.actual
+                continue
+            if m.planned is None:
+                continue
+            label = KIND_LABELS[m.kind]
+            window = p.windows.get(m.kind, DEFAULT_WINDOW)
+            items.add(index, clock, m.planned, window,
+                      f"{label}节点已超过计划日期({m.planned.isoformat()})仍未{label}",
+                      f"{label}节点临近计划日期({m.planned.isoformat()},预警期{window}个工作日)")
+            clock = m.planned
+        for pr in sorted(p.problems, key=lambda pr: pr.due):
+            short = pr.description[:30]
+            items.add(index, pr.raised, pr.due, p.windows.get("", DEFAULT_WINDOW),
+                      f"问题“{short}”已超过解决时限({pr.due.isoformat()})仍未解决",
+                      f"问题“{short}”临近解决时限({pr.due.isoformat()})")
+    return items
+
+
+def assess_projects(today: dt.date, projects: Sequence[ProjectFacts], calendar: WorkdayCalendar) -> list[Verdict]:
+    """The colour of each project on `today` (all on one calendar: group projects by region first)."""
+    out = [
+        Verdict(NONE, "项目已暂停或终止,不参与预警") if not p.active
+        else Verdict(GREEN, "项目已投产") if p.operating
+        else Verdict(GREEN, "各节点按计划推进")
+        for p in projects
+    ]
+    items = _collect(projects)
+    if not items.project:
+        return out
+    t = day_number(today)
+    d = np.asarray(items.deadline, dtype=np.int64)
+    s = np.asarray(items.start, dtype=np.int64)
+    n = d.size
+    tt = np.full(n, t, dtype=np.int64)
+    after, _ = calendar.workdays_between_many(np.minimum(tt + 1, d + 1), d + 1)
+    remaining = np.where(d > t, after, 0)
+    lo = np.minimum(d + 1, tt + 1)
+    passed, _ = calendar.workdays_between_many(lo, np.maximum(d + 1, tt + 1))
+    overdue = np.where(d < t, np.maximum(passed, 1), 0)
+    total, _ = calendar.workdays_between_many(s, d + 1)
+    elapsed, _ = calendar.workdays_between_many(s, np.maximum(s, np.minimum(tt, d) + 1))
+    elapsed = np.where(t >= s, elapsed, 0)
+    zeros = np.zeros(n, dtype=np.int64)
+    never = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+    colour, _flags, _sched = colour_rules.assess_counts(
+        has_deadline=np.ones(n, dtype=np.bool_), remaining=remaining, overdue=overdue,
+        elapsed=elapsed, total=np.maximum(total, 0), percent=np.zeros(n), missed=zeros, returns=zeros,
+        done=np.zeros(n, dtype=np.bool_), window=np.asarray(items.window, dtype=np.int64),
+        tolerance=np.zeros(n), yellow_missed=never, red_missed=never, red_returns=never,
+    )
+    best: dict[int, int] = {}
+    for i, (project, c) in enumerate(zip(items.project, colour.tolist(), strict=True)):
+        if c > 0 and (project not in best or c > colour[best[project]]):
+            best[project] = i
+    for project, i in best.items():
+        c = int(colour[i])
+        out[project] = Verdict(RED, items.red[i]) if c == 2 else Verdict(YELLOW, items.yellow[i])
+    return out

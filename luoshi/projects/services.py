@@ -21,6 +21,7 @@ from django.utils import timezone
 from luoshi.accounts.access import region_contains, require_can_change, require_region, require_role
 from luoshi.accounts.models import Role
 from luoshi.audit.services import changed_fields, record, snapshot
+from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.projects import adapters, engine
 from luoshi.projects.models import (
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from luoshi.orgs.models import Enterprise, Region, Unit
 
 MIN_DATE = dt.date(2004, 1, 1)
-MAX_DATE = dt.date(2100, 12, 31)
+MAX_DATE = LAST_DATE
 DEFAULT_WARN_WORKING_DAYS = 15
 PROJECT_FIELDS = ["name", "code", "level", "region", "investment", "owner_name", "owner_enterprise", "industry",
                   "leader_name", "leader_user", "status", "note"]
@@ -79,7 +80,7 @@ def check_date(value: dt.date | None, label: str) -> None:
     if value is None:
         return
     if value < MIN_DATE or value > MAX_DATE:
-        raise ValidationFailed(f"{label}({value.isoformat()})超出有效范围:请填写 2004 年至 2100 年之间的日期。")
+        raise ValidationFailed(f"{label}({value.isoformat()})超出有效范围:请填写 2004 年至 2099 年之间的日期。")
 
 
 def parse_investment(value: Any) -> Decimal:
@@ -126,26 +127,19 @@ def _clean_project(data: dict[str, Any]) -> dict[str, Any]:
 
 # --- rules and colours -------------------------------------------------------------------------------
 class ColourContext:
-    """Calendars, warning horizons and rules for one evaluation date, memoised per region."""
+    """Calendars and rules for one evaluation date, memoised per region."""
 
     def __init__(self, on: dt.date) -> None:
         self.today = on
-        self._working: dict[int | None, adapters.IsWorkingDay] = {}
-        self._horizons: dict[tuple[int | None, int], dt.date] = {}
+        self._calendars: dict[int | None, WorkdayCalendar] = {}
         self._rules: list[tuple[str, MilestoneRule]] | None = None
         self._effective: dict[int | None, dict[str, engine.RuleFacts]] = {}
 
-    def is_working_day(self, region: Region | None) -> adapters.IsWorkingDay:
+    def calendar(self, region: Region | None) -> WorkdayCalendar:
         key = region.pk if region is not None else None
-        if key not in self._working:
-            self._working[key] = adapters.working_day_function(region)
-        return self._working[key]
-
-    def horizon(self, region: Region | None, days: int) -> dt.date:
-        key = (region.pk if region is not None else None, days)
-        if key not in self._horizons:
-            self._horizons[key] = engine.add_working_days(self.today, days, self.is_working_day(region))
-        return self._horizons[key]
+        if key not in self._calendars:
+            self._calendars[key] = adapters.calendar(region)
+        return self._calendars[key]
 
     def rules(self, region: Region | None) -> dict[str, engine.RuleFacts]:
         """The effective rule per target kind: the nearest region's rule wins over ancestors' and global."""
@@ -169,39 +163,30 @@ class ColourContext:
         self._effective[key] = facts
         return facts
 
-    def warn_until(self, region: Region | None) -> Any:
-        rules = self.rules(region)
+    def windows(self, region: Region | None) -> dict[str, int]:
+        return {kind: rule.warn_working_days for kind, rule in self.rules(region).items()}
 
-        def for_kind(kind: str | None) -> dt.date:
-            rule = rules.get(kind) if kind else None
-            return self.horizon(region, rule.warn_working_days if rule else DEFAULT_WARN_WORKING_DAYS)
-
-        return for_kind
-
-    def verdict(self, *, region: Region | None, status: str, milestones: Sequence[engine.MilestoneFacts],
-                problems: Sequence[engine.ProblemFacts]) -> engine.Verdict:
-        return engine.evaluate(
-            today=self.today,
-            active=status in (ProjectStatus.ACTIVE, ProjectStatus.OPERATING),
-            operating=status == ProjectStatus.OPERATING,
-            milestones=milestones,
-            problems=problems,
-            warn_until=self.warn_until(region),
-        )
+    def assess(self, region: Region | None, projects: list[engine.ProjectFacts]) -> list[engine.Verdict]:
+        return engine.assess_projects(self.today, projects, self.calendar(region))
 
 
-def _facts(project: Project) -> tuple[list[engine.MilestoneFacts], list[engine.ProblemFacts]]:
-    milestones = [engine.MilestoneFacts(m.kind, m.planned_date, m.actual_date) for m in project.milestones.all()]
-    problems = [engine.ProblemFacts(p.description, p.due)
-                for p in project.problems.filter(status=ProblemStatus.OPEN).only("description", "due")]
-    return milestones, problems
+def _project_facts(project: Project, ctx: ColourContext) -> engine.ProjectFacts:
+    milestones = [engine.MilestoneFacts(m.kind, m.planned_date, m.actual_date)
+                  for m in Milestone.objects.filter(project=project)]
+    problems = [engine.ProblemFacts(p.description, p.due, timezone.localdate(p.raised_at))
+                for p in ProjectProblem.objects.filter(project=project, status=ProblemStatus.OPEN)]
+    return engine.ProjectFacts(
+        active=project.status in (ProjectStatus.ACTIVE, ProjectStatus.OPERATING),
+        operating=project.status == ProjectStatus.OPERATING,
+        created=timezone.localdate(project.created_at),
+        milestones=milestones, problems=problems, windows=ctx.windows(project.region),
+    )
 
 
 def _recolour(project: Project, actor: User | None, ctx: ColourContext | None = None) -> bool:
     """Recompute one project's colour now; audit and notify when it changed. Returns whether it changed."""
     ctx = ctx or ColourContext(today())
-    milestones, problems = _facts(project)
-    verdict = ctx.verdict(region=project.region, status=project.status, milestones=milestones, problems=problems)
+    verdict = ctx.assess(project.region, [_project_facts(project, ctx)])[0]
     if verdict.colour == project.colour and verdict.reason == project.colour_reason:
         return False
     before = {"colour": project.colour, "colour_reason": project.colour_reason}
@@ -231,7 +216,7 @@ def _replan(project: Project, ctx: ColourContext) -> list[tuple[str, dt.date | N
     milestones = {m.kind: m for m in project.milestones.all()}
     facts = {k: engine.MilestoneFacts(k, m.planned_date, m.actual_date) for k, m in milestones.items()}
     rules = ctx.rules(project.region)
-    planned = engine.planned_from_rules(facts, rules.values(), ctx.is_working_day(project.region))
+    planned = engine.planned_from_rules(facts, rules.values(), ctx.calendar(project.region))
     changes = []
     for kind, m in milestones.items():
         if kind not in rules:
@@ -594,24 +579,33 @@ def projects_sweep(*, on: dt.date | None = None) -> SweepResult:
 
     day = on or today()
     ctx = ColourContext(day)
-    rows = list(Project.objects.values_list("id", "region_id", "status", "colour", "colour_reason"))
+    rows = list(Project.objects.values_list("id", "region_id", "status", "colour", "colour_reason", "created_at"))
     regions = Region.objects.in_bulk({r[1] for r in rows})
-    pending: dict[int, list[engine.MilestoneFacts]] = {}
-    for pid, kind, planned in Milestone.objects.filter(actual_date__isnull=True, planned_date__isnull=False
-                                                       ).values_list("project_id", "kind", "planned_date"):
-        pending.setdefault(pid, []).append(engine.MilestoneFacts(kind, planned, None))
-    open_problems: dict[int, list[engine.ProblemFacts]] = {}
-    for pid, desc, due in ProjectProblem.objects.filter(status=ProblemStatus.OPEN).values_list(
-            "project_id", "description", "due"):
-        open_problems.setdefault(pid, []).append(engine.ProblemFacts(desc, due))
+    milestones: dict[int, list[engine.MilestoneFacts]] = {}
+    for pid, kind, planned, actual in Milestone.objects.values_list("project_id", "kind", "planned_date",
+                                                                   "actual_date"):
+        milestones.setdefault(pid, []).append(engine.MilestoneFacts(kind, planned, actual))
+    problems: dict[int, list[engine.ProblemFacts]] = {}
+    for pid, desc, due, raised in ProjectProblem.objects.filter(status=ProblemStatus.OPEN).values_list(
+            "project_id", "description", "due", "raised_at"):
+        problems.setdefault(pid, []).append(engine.ProblemFacts(desc, due, timezone.localdate(raised)))
+    by_region: dict[int, list[tuple[int, str, str, engine.ProjectFacts]]] = {}
+    for pid, region_id, status, colour, reason, created in rows:
+        facts = engine.ProjectFacts(
+            active=status in (ProjectStatus.ACTIVE, ProjectStatus.OPERATING),
+            operating=status == ProjectStatus.OPERATING, created=timezone.localdate(created),
+            milestones=milestones.get(pid, ()), problems=problems.get(pid, ()),
+            windows=ctx.windows(regions.get(region_id)),
+        )
+        by_region.setdefault(region_id, []).append((pid, colour, reason, facts))
     counts = {Colour.GREEN: 0, Colour.YELLOW: 0, Colour.RED: 0, Colour.NONE: 0}
     changed: list[tuple[int, str, str, str, str]] = []
-    for pid, region_id, status, colour, reason in rows:
-        verdict = ctx.verdict(region=regions.get(region_id), status=status, milestones=pending.get(pid, ()),
-                              problems=open_problems.get(pid, ()))
-        counts[Colour(verdict.colour)] += 1
-        if verdict.colour != colour or verdict.reason != reason:
-            changed.append((pid, colour, reason, verdict.colour, verdict.reason))
+    for region_id, group in by_region.items():
+        verdicts = ctx.assess(regions.get(region_id), [g[3] for g in group])
+        for (pid, colour, reason, _), verdict in zip(group, verdicts, strict=True):
+            counts[Colour(verdict.colour)] += 1
+            if verdict.colour != colour or verdict.reason != reason:
+                changed.append((pid, colour, reason, verdict.colour, verdict.reason))
     notifications = 0
     if changed:
         objs = [Project(pk=pid, colour=new, colour_reason=new_reason, colour_since=day)
@@ -653,7 +647,7 @@ def create_projects_bulk(n: int, region: Region, rng: random.Random, *, units: S
     day = on or today()
     ctx = ColourContext(day)
     rules = ctx.rules(region)
-    is_wd = ctx.is_working_day(region)
+    cal = ctx.calendar(region)
     levels = ProjectLevel.values
     start = Project.objects.filter(code__startswith=f"{code_prefix}-").count()
     now = timezone.now()
@@ -685,7 +679,7 @@ def create_projects_bulk(n: int, region: Region, rng: random.Random, *, units: S
                 else:
                     actual[kind] = None
                 facts[kind] = engine.MilestoneFacts(kind, None, actual[kind])
-            planned = engine.planned_from_rules(facts, rules.values(), is_wd)
+            planned = engine.planned_from_rules(facts, rules.values(), cal)
             for kind in MILESTONE_ORDER:
                 plan = planned[kind][0] if kind in planned else (signed if kind == MilestoneKind.SIGNED else None)
                 if plan is None and kind in (MilestoneKind.COMPLETED, MilestoneKind.OPERATING):
