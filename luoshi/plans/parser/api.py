@@ -1,0 +1,93 @@
+"""Public entry points: `parse_text` and `parse_file`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from . import document
+from .errors import ParseError
+from .extract import Extractor, finish
+from .result import ParseResult, UnitResolution
+from .tables import Cell
+
+Resolver = Callable[[str], UnitResolution]
+
+
+def parse_text(
+    text: str,
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    resolver: Resolver | None = None,
+    source_name: str = "",
+    tables: list[tuple[int, int, list[list[Cell | None]]]] | None = None,
+    source_format: str = "txt",
+    suggest: bool = True,
+) -> ParseResult:
+    """Parse a plan's text. `tables` are structured tables (span in `text`, rows of cells) from a reader."""
+    if not text or not text.strip():
+        raise ParseError("文件内容为空:没有可识别的文字。请确认上传的是方案正文。", code="empty")
+    ex = Extractor(text, year, tables)
+    issued, doc_year = document.detect_dates(ex.norm)
+    ex.year = year or doc_year
+    result = ParseResult(text=text, source_name=source_name, source_format=source_format)
+    result.title = document.detect_title(ex.norm)
+    result.year = ex.year
+    result.issued_on = issued
+    result.issuer = document.detect_issuer(ex.norm, issued)
+    result.doc_number = document.detect_doc_number(ex.norm)
+    drafts, duties, tree = ex.run()
+    result.responsibilities = duties
+    n_headings = len(tree.children)
+    result.kind = document.detect_kind(ex.norm, n_headings)  # type: ignore[assignment]
+    if result.kind != "plan":
+        result.facts = document.facts(ex.norm)
+        return result
+    if ex.year is None:
+        result.warnings.append("未能从文件中识别方案年度,“年底前”等时限无法换算为日期;请用 --year 指定。")
+    result.measures = finish(ex, drafts)
+    result.warnings += ex.warnings
+    if not result.measures:
+        raise ParseError(
+            "未在文件中找到任何举措:没有识别到“重点任务”等章节下的编号条目或任务清单表格。"
+            "请确认文件是行动方案正文,或改为上传任务清单(.xlsx)。",
+            code="no_measures",
+        )
+    _units_and_suggestions(result, resolver, suggest)
+    return result
+
+
+def _units_and_suggestions(result: ParseResult, resolver: Resolver | None, suggest: bool) -> None:
+    cache: dict[str, UnitResolution] = {}
+    for m in result.measures:
+        if resolver is not None:
+            for name in [*m.lead_units, *m.co_units]:
+                if name not in cache:
+                    cache[name] = resolver(name)
+                res = cache[name]
+                m.resolutions[name] = res
+                if res.status != "resolved" and name not in m.unresolved_units:
+                    m.unresolved_units.append(name)
+        if suggest and not m.lead_units and not m.co_units:
+            from .suggest import suggest_units
+
+            m.suggested_units = suggest_units(" ".join([*m.path[-1:], m.title or "", m.text]))
+
+
+def parse_file(
+    path: str | Path,
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    resolver: Resolver | None = None,
+    max_bytes: int | None = None,
+) -> ParseResult:
+    """Read a .txt/.docx/.pdf/.html/.doc/.wps/.xlsx file and parse it."""
+    from .readers import DEFAULT_MAX_BYTES, read_document
+
+    doc = read_document(Path(path), max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    if doc.ledger is not None:
+        return doc.ledger
+    return parse_text(doc.text, year=year, region=region, resolver=resolver, source_name=Path(path).name,
+                      tables=doc.tables, source_format=doc.format)

@@ -1,0 +1,149 @@
+"""Deadline phrases → dates.
+
+6月底前 → that month's last day; 年底前/年内 → 12-31 of the plan's year; 到2025年 / 确保2024年… → that
+year's 12-31; 一季度 → 03-31; "十四五"期间 → 2025-12-31; 长期坚持/持续推进/全年推进/贯穿全年 → ongoing.
+Several phased dates keep every phase; the last one is the deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .numbers import cn_to_int
+
+_CN = "一二三四五六七八九十两〇零"
+_MONTH = rf"(\d{{1,2}}|[{_CN}]{{1,3}})"
+ONGOING = re.compile(
+    r"长期坚持|长期推进|长期执行|持续推进|持续开展|持续实施|全年推进|贯穿全年|常态化推进|常态化开展|"
+    r"与国家安排同步|与国家同步|按国家安排|按上级要求|长期|持续|常态化|每年|每季度|每月|定期"
+)
+_FIVE_YEAR = re.compile(r"[“\"']?十([一二三四五六七八九])五[”\"']?(?:期间|时期|末|规划期)")
+_QUARTER = re.compile(rf"(?:(\d{{4}})\s*年\s*)?(?:第)?([一二三四1-4])\s*季度(?:末|底)?")
+_HALF = re.compile(r"(?:(\d{4})\s*年\s*)?(上|下)半年")
+_YEAR_MONTH = re.compile(rf"(?:(\d{{4}})\s*年\s*)?{_MONTH}\s*月(?:份)?\s*(\d{{1,2}}\s*日|底|末|中旬|上旬|下旬|中|初)?")
+_ISO = re.compile(r"(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?")
+_YEAR_END = re.compile(r"(?:(\d{4})\s*年|今年|当年|本年|年)\s*(?:底|末|年底|年末|内)")
+_YEAR_ONLY_LEAD = re.compile(r"(?:到|至|确保|力争|争取|截至|截止|于|在|实现|计划|预计|完成于)\s*(\d{4})\s*年(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)")
+_POLICY_PERIOD = re.compile(r"(?:延续|延长|有效期|执行期|实施期|执行至|延续至|实施至|有效至|截止日期)")
+
+
+@dataclass
+class Deadline:
+    date: date | None = None
+    phrase: str | None = None
+    ongoing: bool = False
+    phases: list[dict] = field(default_factory=list)  # type: ignore[type-arg]
+
+
+def _month_end(y: int, m: int) -> date | None:
+    if not (1 <= m <= 12) or not (1900 < y < 2200):
+        return None
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _num(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    return cn_to_int(s)
+
+
+def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, int, date]]:
+    """All date phrases in `text` as (start, end, date). `strict` (body text): only phrases that read as a
+    commitment (…前, …底, 到/确保 YYYY年); loose (a time-limit field): any date phrase."""
+    found: list[tuple[int, int, date]] = []
+    taken = [False] * (len(text) + 1)
+
+    def add(a: int, b: int, d: date | None) -> None:
+        if d is None or any(taken[a:b]):
+            return
+        if strict and _POLICY_PERIOD.search(text[max(0, a - 8): a]):
+            return
+        for i in range(a, b):
+            taken[i] = True
+        found.append((a, b, d))
+
+    for m in _ISO.finditer(text):
+        y, mo = int(m.group(1)), int(m.group(2))
+        if strict and not re.match(r"\s*(前|之前|以前)", text[m.end():]):
+            continue
+        dd = int(m.group(3)) if m.group(3) else None
+        d = _month_end(y, mo)
+        if d and dd and 1 <= dd <= d.day:
+            d = date(y, mo, dd)
+        add(m.start(), m.end(), d)
+    for m in _FIVE_YEAR.finditer(text):
+        k = _num(m.group(1)) or 0
+        # 十四五 = 2021-2025, 十五五 = 2026-2030 ...
+        add(m.start(), m.end(), date(2025 + (k - 4) * 5, 12, 31))
+    for m in _QUARTER.finditer(text):
+        y = int(m.group(1)) if m.group(1) else year
+        q = _num(m.group(2))
+        if y and q and 1 <= q <= 4:
+            add(m.start(), m.end(), _month_end(y, q * 3))
+    for m in _HALF.finditer(text):
+        y = int(m.group(1)) if m.group(1) else year
+        if y:
+            add(m.start(), m.end(), _month_end(y, 6 if m.group(2) == "上" else 12))
+    for m in _YEAR_MONTH.finditer(text):
+        y = int(m.group(1)) if m.group(1) else year
+        mo = _num(m.group(2))
+        if not y or not mo:
+            continue
+        after = text[m.end(): m.end() + 4]
+        suffix = m.group(3) or ""
+        if strict and not (re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")):
+            continue
+        if not m.group(1) and not suffix and not re.match(r"\s*(前|之前|以前)", after):
+            continue
+        d = _month_end(y, mo)
+        if d and suffix.endswith("日"):
+            dd = int(re.sub(r"\D", "", suffix))
+            if 1 <= dd <= d.day:
+                d = date(y, mo, dd)
+        elif d and suffix in ("中旬", "中"):
+            d = date(y, mo, 20)
+        elif d and suffix in ("上旬", "初"):
+            d = date(y, mo, 10)
+        add(m.start(), m.end(), d)
+    for m in _YEAR_END.finditer(text):
+        y = int(m.group(1)) if m.group(1) else year
+        if m.group(0).startswith("年") and m.start() > 0 and text[m.start() - 1] in "全每当":
+            continue
+        if y:
+            add(m.start(), m.end(), date(y, 12, 31))
+    for m in _YEAR_ONLY_LEAD.finditer(text):
+        add(m.start(1), m.end(), date(int(m.group(1)), 12, 31))
+    if not strict:
+        for m in re.finditer(r"(\d{4})\s*年(?!\s*\d)", text):
+            add(m.start(), m.end(), date(int(m.group(1)), 12, 31))
+    found.sort()
+    return found
+
+
+def parse_deadline(field_text: str | None, body: str, year: int | None) -> Deadline:
+    """The deadline of a measure: from its time-limit field when it has one, else from its body."""
+    dl = Deadline()
+    if field_text and field_text.strip():
+        dates = find_dates(field_text, year, strict=False)
+        if not dates and ONGOING.search(field_text):
+            dl.ongoing = True
+            dl.phrase = field_text.strip()
+            return dl
+        if dates:
+            return _pick(dl, field_text, dates)
+    dates = find_dates(body, year, strict=True)
+    if dates:
+        return _pick(dl, body, dates)
+    return dl
+
+
+def _pick(dl: Deadline, text: str, dates: list[tuple[int, int, date]]) -> Deadline:
+    dl.phases = [{"date": d, "phrase": text[a:b]} for a, b, d in dates]
+    a, b, d = max(dates, key=lambda t: (t[2], t[0]))
+    dl.date, dl.phrase = d, text[a:b]
+    if len(dates) == 1:
+        dl.phases = []
+    return dl

@@ -1,0 +1,387 @@
+"""From text to measures: the pipeline behind `parse_text`.
+
+normalise → lines → task tables → heading tree → sections that hold tasks → measures (text, units,
+deadline, targets, span). Matching runs on the normalised copy; everything returned is cut from the
+original text by offsets.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .deadlines import parse_deadline
+from .normalize import normalize
+from .result import ExtractedMeasure
+from .structure import Line, Node, build_tree, split_lines
+from .tables import Cell, TableRegion, TableRow, find_flat_tables, structured_rows
+from .targets import extract_targets
+from .units import (
+    FIRST_IS_LEAD,
+    LABEL_ANY,
+    Responsibility,
+    apply_first_is_lead,
+    parse_responsibility,
+    unit_spans,
+)
+
+NON_TASK = re.compile(
+    r"总体要求|指导思想|总体思路|工作思路|基本原则|工作原则|主要目标|工作目标|发展目标|总体目标|目标任务$|"
+    r"保障措施|组织保障|保障机制|工作要求|组织实施|组织领导|实施步骤|工作步骤|进度安排|时间安排|方法步骤|"
+    r"工作机制|监督考核|督查考核|考核评估|宣传引导|附则|其他事项|适用范围|编制依据|背景|现状"
+)
+DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
+_SENT_END = "。;!?"
+
+
+@dataclass
+class Paren:
+    start: int  # position of "("
+    end: int  # position after ")"
+    resp: Responsibility
+    final: bool  # ends a sentence group
+
+
+@dataclass
+class Draft:
+    path: list[str]
+    title: str | None
+    start: int
+    end: int
+    resp: Responsibility = field(default_factory=Responsibility)
+    time_field: str | None = None
+    source: str = "text"
+
+
+def find_parens(norm: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Top-level balanced (...) groups inside [a, b); unbalanced ones are ignored."""
+    out, stack = [], []
+    for i in range(a, b):
+        ch = norm[i]
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            s = stack.pop()
+            if not stack:
+                out.append((s, i + 1))
+            if len(out) > 5000:
+                break
+    return out
+
+
+class Extractor:
+    def __init__(self, text: str, year: int | None, tables: list[tuple[int, int, list[list[Cell | None]]]] | None = None):
+        self.text = text
+        self.norm = normalize(text)
+        self.year = year
+        self.first_is_lead = False
+        self.struct_tables = tables or []
+        self.warnings: list[str] = []
+
+    # ---- helpers -------------------------------------------------------------------------------------
+    def o(self, a: int, b: int) -> str:
+        return self.text[a:b]
+
+    def n(self, a: int, b: int) -> str:
+        return self.norm[a:b]
+
+    def strip_span(self, a: int, b: int, chars: str = " \n,;。:、") -> tuple[int, int]:
+        while a < b and (self.norm[a].isspace() or self.norm[a] in chars):
+            a += 1
+        while b > a and self.norm[b - 1].isspace():
+            b -= 1
+        return a, b
+
+    # ---- pipeline ------------------------------------------------------------------------------------
+    def lines(self) -> list[Line]:
+        lines = split_lines(self.text, self.norm)
+        self.table_regions: list[TableRegion] = []
+        for a, b, rows in self.struct_tables:
+            trows = structured_rows(self.norm, rows)
+            for ln in lines:
+                if ln.start >= a and ln.end <= b:
+                    ln.in_table = True
+            if trows:
+                self.table_regions.append(TableRegion(a, b, trows))
+        self.table_regions += find_flat_tables(self.norm, [ln for ln in lines if not ln.in_table])
+        return lines
+
+    def run(self) -> tuple[list[Draft], list[dict[str, str]], Node]:
+        lines = self.lines()
+        self.first_is_lead = bool(FIRST_IS_LEAD.search(self.norm))
+        tree = build_tree(self.norm, lines)
+        duties: list[dict[str, str]] = []
+        narrative: list[Draft] = []
+        self.grouped = self._grouped_mode(tree)
+        for node in tree.children:
+            self._walk(node, [], narrative, duties, task=True)
+        if not tree.children:
+            narrative += self._flat_paragraphs(tree)
+        table: list[Draft] = []
+        for reg in self.table_regions:
+            table += [self._row_draft(r) for r in reg.rows]
+        if table:
+            table_texts = [re.sub(r"\s+", "", self.n(d.start, d.end)) for d in table]
+            kept = []
+            for d in narrative:
+                if d.resp.lead or d.resp.co:
+                    t = re.sub(r"\s+", "", self.n(d.start, d.end))
+                    if not any(difflib.SequenceMatcher(None, t, x, autojunk=False).quick_ratio() >= 0.6
+                               and difflib.SequenceMatcher(None, t, x, autojunk=False).ratio() >= 0.6
+                               for x in table_texts):
+                        kept.append(d)
+            drafts = kept + table
+        else:
+            drafts = narrative
+        return drafts, duties, tree
+
+    def _heading_text(self, node: Node) -> str:
+        ln = node.line
+        assert ln is not None
+        return self.o(ln.start, ln.end).strip()
+
+    def _heading_title(self, node: Node) -> str:
+        ln = node.line
+        assert ln is not None
+        return self.n(ln.body_start, ln.end)
+
+    def _walk(self, node: Node, path: list[str], out: list[Draft], duties: list[dict[str, str]], task: bool) -> None:
+        title = self._heading_title(node)
+        head_title = re.split(r"[。]", title)[0]
+        is_task = task and not NON_TASK.search(head_title[:20])
+        if DUTY_SECTION.search(head_title[:20]):
+            duties += self._duties(node)
+            return
+        here = [*path, self._heading_text(node)]
+        if node.children:
+            for ch in node.children:
+                self._walk(ch, here, out, duties, is_task)
+            return
+        drafts = self._leaf(node, path)
+        if not is_task:
+            drafts = [d for d in drafts if d.resp.lead or d.resp.co]
+        out += drafts
+
+    # ---- a numbered item ----------------------------------------------------------------------------
+    def _item_span(self, node: Node) -> tuple[int, int, dict[str, str | None], Responsibility]:
+        """Content span of an item, stopping at responsibility label lines, which are parsed."""
+        ln = node.line
+        assert ln is not None
+        a = ln.body_start
+        b = ln.end
+        resp = Responsibility()
+        time_field: str | None = None
+        stop = None
+        for bl in node.body:
+            t = self.n(bl.start, bl.end)
+            m = LABEL_ANY.match(t.strip())
+            if m:
+                stop = stop or bl.start
+                r = parse_responsibility(self.text, self.norm, bl.start + (len(t) - len(t.lstrip())), bl.end)
+                if r:
+                    if r.time_phrases:
+                        time_field = " ".join(self.n(x, y) for x, y in r.time_phrases)
+                    resp.merge(r)
+                    if r.first_is_lead:
+                        self.first_is_lead = True
+                continue
+            if stop is None:
+                b = bl.end
+        # inline labels after the text: "…。责任单位:市发改委。完成时限:2025年底"
+        seg = self.n(a, b)
+        m = re.search(r"(?<=[。;.])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|完成时限|时限要求)\s*:)", seg)
+        if m:
+            r = parse_responsibility(self.text, self.norm, a + m.end(), b)
+            if r:
+                if r.time_phrases:
+                    time_field = " ".join(self.n(x, y) for x, y in r.time_phrases)
+                resp.merge(r)
+                b = a + m.start()
+        return a, b, {"time": time_field}, resp
+
+    def _parens(self, a: int, b: int) -> list[Paren]:
+        out = []
+        for s, e in find_parens(self.norm, a, b):
+            before = self.norm[a:s].rstrip()
+            final = (not before) or before[-1] in _SENT_END or not self.norm[e:b].strip(" 。;")
+            r = parse_responsibility(self.text, self.norm, s + 1, e - 1, strict=not final)
+            if r is None or (not r.lead and not r.co):
+                continue
+            out.append(Paren(s, e, r, final))
+        return out
+
+    def _title_split(self, a: int, b: int, heading_has_break: bool) -> tuple[int | None, int]:
+        """(end of the title, start of the text). A title is a short first sentence followed by more text."""
+        seg = self.norm[a:b]
+        if heading_has_break:
+            return None, a
+        m = re.match(r"^([^。;!?]{2,40}?)[。](?=\s*\S)", seg)
+        if not m:
+            return None, a
+        rest = seg[m.end():].strip()
+        if len(rest) < 6 or "(" in m.group(1) and ")" not in m.group(1):
+            return None, a
+        return a + m.end(1), a + m.end()
+
+    def _grouped_mode(self, tree: Node) -> bool:
+        """Do responsibility parentheticals split items into several measures (seed-000 style)?"""
+        stack = list(tree.children)
+        while stack:
+            node = stack.pop()
+            if node.children:
+                stack += node.children
+                continue
+            a, b, _, _ = self._item_span(node)
+            finals = [p for p in self._parens(a, b) if p.final]
+            if len(finals) >= 2 and self.norm[finals[0].end: finals[1].start].strip(" 。;"):
+                return True
+        return False
+
+    def _leaf(self, node: Node, path: list[str]) -> list[Draft]:
+        ln = node.line
+        assert ln is not None
+        a, b, fields, label_resp = self._item_span(node)
+        if a >= b:
+            return []
+        # a heading alone on its line with its body below: the heading text is the title
+        own = self.n(ln.body_start, ln.end).strip()
+        body_below = b > ln.end
+        if body_below and not re.search(r"[。;]$", own[:-1] if own.endswith("。") else own) and len(own) <= 40:
+            title_end: int | None = ln.end
+            text_start = ln.end
+        else:
+            title_end, text_start = self._title_split(a, b, False)
+        parens = self._parens(text_start, b)
+        heading_path = self.o(ln.start, title_end).rstrip(" 。") if title_end else None
+        drafts: list[Draft] = []
+        if self.grouped and parens:
+            groups: list[tuple[int, int, list[Paren]]] = []
+            gstart = text_start
+            cur: list[Paren] = []
+            for p in parens:
+                cur.append(p)
+                if p.final:
+                    groups.append((gstart, p.start, cur))
+                    gstart, cur = p.end, []
+            tail = self.norm[gstart:b].strip(" 。;\n")
+            if len(tail) >= 4:
+                groups.append((gstart, b, cur))
+            sub_path = [*path, heading_path] if heading_path else [*path, self.o(ln.start, ln.end).strip()]
+            for gs, ge, ps in groups:
+                resp = Responsibility()
+                for p in ps:
+                    resp.merge(p.resp)
+                resp.merge(label_resp)
+                ga, gb = self.strip_span(gs, ge)
+                if ga >= gb:
+                    continue
+                d = Draft(sub_path, None, ga, gb, resp, fields["time"] or self._paren_time(ps))
+                drafts.append(d)
+            return drafts
+        resp = Responsibility()
+        end = b
+        for p in reversed(parens):
+            if self.norm[p.end:end].strip(" 。;\n") == "":
+                end = p.start
+            else:
+                break
+        for p in parens:
+            resp.merge(p.resp)
+        resp.merge(label_resp)
+        ta, tb = self.strip_span(text_start, end)
+        title = self.o(a, title_end).strip() if title_end and title_end > a else None
+        if ta >= tb:
+            if title:
+                ta, tb, title = a, title_end or b, None
+            else:
+                return []
+        drafts.append(Draft(list(path), title, ta, tb, resp, fields["time"] or self._paren_time(parens)))
+        return drafts
+
+    def _paren_time(self, parens: list[Paren]) -> str | None:
+        phrases = [self.n(x, y) for p in parens for x, y in p.resp.time_phrases]
+        return " ".join(phrases) if phrases else None
+
+    def _flat_paragraphs(self, tree: Node) -> list[Draft]:
+        out = []
+        for bl in tree.body:
+            parens = [p for p in self._parens(bl.start, bl.end) if p.final]
+            if not parens:
+                continue
+            start = bl.start
+            for p in parens:
+                ga, gb = self.strip_span(start, p.start)
+                if gb - ga >= 4:
+                    out.append(Draft([], None, ga, gb, p.resp, self._paren_time([p])))
+                start = p.end
+        return out
+
+    # ---- task-table rows ----------------------------------------------------------------------------
+    def _row_draft(self, row: TableRow) -> Draft:
+        resp = Responsibility()
+        for c in row.lead:
+            resp.lead += [self.o(x, y).strip() for x, y in unit_spans(self.n(c.start, c.end), c.start)
+                          if self.o(x, y).strip() not in resp.lead]
+        for c in row.co:
+            resp.co += [self.o(x, y).strip() for x, y in unit_spans(self.n(c.start, c.end), c.start)
+                        if self.o(x, y).strip() not in resp.co]
+        if not row.lead_col:
+            resp.labelled_single = True
+        path = [re.sub(r"\s+", " ", self.o(g.start, g.end)).strip() for g in row.groups if g is not None]
+        ca, cb = self.strip_span(row.content.start, row.content.end)
+        time = self.n(row.time.start, row.time.end) if row.time else None
+        return Draft(path, None, ca, cb, resp, time, source="table")
+
+    # ---- 责任分工 ----------------------------------------------------------------------------------------
+    def _duties(self, node: Node) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        spans: list[tuple[int, int]] = []
+        stack = [node]
+        while stack:
+            nd = stack.pop(0)
+            if nd is not node and nd.line:
+                spans.append((nd.line.body_start, nd.line.end))
+            spans += [(bl.start, bl.end) for bl in nd.body]
+            stack = nd.children + stack
+        for a, b in spans:
+            t = self.n(a, b)
+            m = re.match(r"^\s*(.{2,40}?)(?:主要职责为|主要职责是|的主要职责|职责为|职责是|主要负责|负责)\s*[:,]?", t)
+            if not m:
+                m = re.match(r"^\s*(.{2,40}?)[:。]", t)
+            if not m:
+                continue
+            names = [self.o(x, y).strip() for x, y in unit_spans(m.group(1), a)]
+            if not names:
+                continue
+            duty = self.o(a + m.end(), b).strip()
+            for u in names:
+                out.append({"unit": u, "duties": duty})
+        return out
+
+
+def finish(ex: Extractor, drafts: list[Draft]) -> list[ExtractedMeasure]:
+    out: list[ExtractedMeasure] = []
+    for i, d in enumerate(drafts, 1):
+        resp = d.resp
+        if ex.first_is_lead:
+            apply_first_is_lead(resp)
+        body_norm = ex.n(d.start, d.end)
+        dl = parse_deadline(d.time_field, body_norm, ex.year)
+        m = ExtractedMeasure(
+            seq=i,
+            path=[p for p in d.path if p],
+            title=d.title,
+            text=ex.o(d.start, d.end).strip(),
+            lead_units=list(resp.lead),
+            co_units=[u for u in resp.co if u not in resp.lead],
+            deadline=dl.date,
+            deadline_phrase=dl.phrase,
+            ongoing=dl.ongoing,
+            phases=dl.phases,
+            targets=extract_targets(body_norm),
+            span=(d.start, d.end),
+            source=d.source,
+        )
+        out.append(m)
+    return out

@@ -1,0 +1,67 @@
+"""A normalised copy of a text for matching, the same length as the original so offsets carry over.
+
+Each character is mapped to exactly one character: full-width → half-width (NFKC when it yields one
+character), look-alike punctuation folded (〔〕 → (), ：→ :), traditional → simplified (OpenCC t2s,
+character by character). Offsets found in the copy are therefore offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+_LOOKALIKE = {
+    "〔": "(", "〕": ")", "﹝": "(", "﹞": ")", "［": "(", "］": ")", "（": "(", "）": ")",
+    "：": ":", "，": ",", "；": ";", "﹐": ",", "﹔": ";", "﹕": ":", "．": ".", "。": "。",
+    "\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": " ", "\ufeff": " ",
+    "\t": " ", "\r": " ", "“": "“", "”": "”", "〝": "“", "〞": "”", "＂": '"',
+    "－": "-", "—": "—", "―": "—", "─": "—", "–": "-", "～": "~", "〜": "~",
+    "％": "%", "﹪": "%", "＋": "+", "﹢": "+",
+    "０": "0", "１": "1", "２": "2", "３": "3", "４": "4", "５": "5", "６": "6", "７": "7", "８": "8", "９": "9",
+    "〇": "〇", "○": "〇", "Ｏ": "O", "壹": "一", "贰": "二", "叁": "三",
+}
+# Circled and parenthesised numbers are heading markers: keep them as they are.
+_KEEP = {chr(c) for c in range(0x2460, 0x24A0)}
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    try:
+        from opencc import OpenCC
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=20000)
+def norm_char(ch: str) -> str:
+    if ch in _KEEP:
+        return ch
+    out = _LOOKALIKE.get(ch)
+    if out is None:
+        out = ch
+        if ord(ch) >= 0x80:
+            nf = unicodedata.normalize("NFKC", ch)
+            if len(nf) == 1:
+                out = nf
+            cc = _converter()
+            if cc is not None and "\u4e00" <= out <= "\u9fff":
+                s = cc.convert(out)
+                if len(s) == 1:
+                    out = s
+    return out
+
+
+class _Table(dict[int, str]):
+    def __missing__(self, key: int) -> str:
+        out = norm_char(chr(key))
+        self[key] = out
+        return out
+
+
+_TABLE = _Table()
+
+
+def normalize(text: str) -> str:
+    """Return the normalised copy of `text` (same length, one character for one character)."""
+    return text.translate(_TABLE)

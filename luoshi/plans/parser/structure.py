@@ -1,0 +1,175 @@
+"""Lines and headings: 一、 / (一) / 1. 1、 / (1) / ① / 第X条 / 行动N: / 任务N:, and their nesting.
+
+Levels are assigned by order of first appearance of each numbering style (a stack, as a reader would).
+Numbers such as 1.5倍 or 12345 are not headings. Text whose line breaks were lost (one long paragraph,
+or paragraphs separated only by full-width spaces) is split before heading markers that continue the
+numbering already seen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import cn_to_int
+
+_CNN = "一二三四五六七八九十百零〇两"
+MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"^第([{_CNN}\d]+)(?:章|部分|篇)\s*")),
+    ("article", re.compile(rf"^第([{_CNN}\d]+)条\s*")),
+    ("cn", re.compile(rf"^([{_CNN}]+)\s*[、.．]\s*")),
+    ("pcn", re.compile(rf"^\(\s*([{_CNN}]+)\s*\)\s*[、.]?\s*")),
+    ("action", re.compile(rf"^(?:专项行动|行动|任务|措施|举措|工程)\s*([{_CNN}\d]+)\s*[:、.]\s*")),
+    ("dec2", re.compile(r"^(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?(?![\d%])(?=\s*[\u4e00-\u9fff“《(])(?!\s*[倍万亿])\s*")),
+    ("num", re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])")),
+    ("pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*")),
+    ("circ", re.compile(r"^([\u2460-\u2473])\s*")),
+    ("pcirc", re.compile(r"^([\u2474-\u2487])\s*")),
+]
+
+
+def marker_number(kind: str, token: str) -> int | None:
+    if kind in ("circ",):
+        return ord(token) - 0x2460 + 1
+    if kind == "pcirc":
+        return ord(token) - 0x2474 + 1
+    if kind == "dec2":
+        return int(token.split(".")[-1])
+    if token.isdigit():
+        return int(token)
+    return cn_to_int(token)
+
+
+@dataclass
+class Line:
+    start: int  # offsets into the text
+    end: int
+    kind: str | None = None  # heading marker style
+    number: int | None = None
+    body_start: int = 0  # where the text after the marker starts
+    level: int = 0
+    in_table: bool = False
+
+
+@dataclass
+class Node:
+    line: Line | None
+    level: int
+    children: list[Node] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    parent: Node | None = None
+
+
+def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
+    s = norm[a:b]
+    stripped = s.lstrip()
+    off = len(s) - len(stripped)
+    for kind, rx in MARKERS:
+        m = rx.match(stripped)
+        if not m:
+            continue
+        rest = stripped[m.end():]
+        if not rest.strip() and kind in ("num", "cn"):
+            return None  # a bare number (table serial) is not a heading
+        if kind == "num" and re.match(r"^\d", rest):
+            continue
+        n = marker_number(kind, m.group(1))
+        if n is None or n <= 0:
+            continue
+        return kind, n, a + off + m.end()
+    return None
+
+
+_SENT_END = "。;!?)”:"
+
+
+def split_lines(text: str, norm: str) -> list[Line]:
+    """Physical lines, further split where line breaks were evidently lost."""
+    lines: list[Line] = []
+    pos = 0
+    for raw in norm.split("\n"):
+        a, b = pos, pos + len(raw)
+        pos = b + 1
+        # Paragraphs separated by runs of (full-width) spaces in one physical line.
+        sub: list[tuple[int, int]] = []
+        start = a
+        for m in re.finditer(r"(?<=[。;!?:)”])\s{2,}|(?<=[。;!?])\s+(?=[(\d一二三四五六七八九十])", norm[a:b]):
+            sub.append((start, a + m.start()))
+            start = a + m.end()
+        sub.append((start, b))
+        for x, y in sub:
+            while x < y and norm[x].isspace():
+                x += 1
+            while y > x and norm[y - 1].isspace():
+                y -= 1
+            if x < y:
+                lines.append(Line(x, y))
+    return _split_inline_headings(norm, lines)
+
+
+_INLINE = re.compile(rf"(?<=[{_SENT_END}])\s*(?=(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473]))")
+
+
+def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
+    """Split long lines before heading markers that continue the numbering seen so far."""
+    last: dict[str, int] = {}
+    out: list[Line] = []
+    for ln in lines:
+        pieces = [ln.start]
+        if ln.end - ln.start > 60:
+            for m in _INLINE.finditer(norm, ln.start, ln.end):
+                p = m.end()
+                if p <= pieces[-1] or p >= ln.end:
+                    continue
+                mk = match_marker(norm, p, ln.end)
+                if not mk:
+                    continue
+                kind, n, _ = mk
+                prev = last.get(kind)
+                if n == 1 or (prev is not None and n == prev + 1):
+                    pieces.append(p)
+                    last[kind] = n
+        head = match_marker(norm, ln.start, ln.end)
+        if head:
+            last[head[0]] = head[1]
+        pieces.append(ln.end)
+        for x, y in zip(pieces, pieces[1:], strict=False):
+            while y > x and norm[y - 1].isspace():
+                y -= 1
+            if x < y:
+                out.append(Line(x, y))
+    return out
+
+
+def build_tree(norm: str, lines: list[Line]) -> Node:
+    """Nest heading lines by style (stack order) and attach body lines to the heading above them."""
+    root = Node(None, 0)
+    stack: list[tuple[str, Node]] = []
+    last_num: dict[str, int] = {}
+    for ln in lines:
+        if ln.in_table:
+            continue
+        mk = match_marker(norm, ln.start, ln.end)
+        if mk:
+            kind, n, body_start = mk
+            styles = [k for k, _ in stack]
+            if kind in styles:
+                plausible = True
+            elif kind in last_num:
+                plausible = n == 1 or n == last_num[kind] + 1
+            else:
+                plausible = n == 1 or (kind in ("cn", "pcn", "article", "chapter") and n <= 3)
+            if plausible:
+                if kind in styles:
+                    i = styles.index(kind)
+                    stack = stack[:i]
+                parent = stack[-1][1] if stack else root
+                ln.kind, ln.number, ln.body_start = kind, n, body_start
+                node = Node(ln, len(stack) + 1, parent=parent)
+                ln.level = node.level
+                parent.children.append(node)
+                stack.append((kind, node))
+                last_num[kind] = n
+                continue
+        (stack[-1][1] if stack else root).body.append(ln)
+    return root

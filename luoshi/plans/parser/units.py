@@ -1,0 +1,260 @@
+"""Responsibility phrases: which units lead, which co-operate, as written in the document.
+
+Handles "(市发改委、市经信局负责,2025年6月底前完成)", "(牵头单位:X;责任单位:Y、Z)",
+"(责任单位:…,完成时限:…)", "X牵头,Y配合", label lines "责任单位:…" and the "第一责任单位为牵头单位,下同" rule.
+All functions work on the normalised text (see normalize.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+UNIT_SUFFIX = (
+    "委员会|管委会|委|局|办公室|办|厅|部|院|署|中心|公司|集团|分行|支行|银行|海关|法院|检察院|政府|街道|"
+    "乡|镇|区|县|市|州|盟|处|室|队|站|会|联|社|所|校|学院|大学|分局|单位|部门|机构|小组|专班|总队|支队|大队|"
+    "监管局|管理局|指挥部|园区|新区|开发区|高新区|保税区|示范区|科|组|台|馆|团|中队|工委|党委|党组|集团公司"
+)
+_UNIT_END = re.compile(rf"(?:{UNIT_SUFFIX})$")
+TASK_VERBS = (
+    "打造|推进|深化|构建|提升|加大|突出|推动|创新|强化|优化|完善|建立|实施|开展|加强|促进|拓展|加快|落实|"
+    "健全|提高|扩大|持续|全面|积极|大力|探索|支持|鼓励|做好|抓好|坚持|着力|聚焦|培育|发展|保障|规范|服务|提优|"
+    "提质|提能|用好|严格|巩固|深入|降低|减少|统筹|围绕|组织|引导|搭建|畅通|筑牢|夯实|营造|激发|维护|增强"
+)
+_VERB_START = re.compile(rf"^(?:{TASK_VERBS})")
+LABEL_LEAD = r"(?:牵头单位|牵头部门|主责单位|主责部门|牵头责任单位|责任主体)"
+LABEL_CO = r"(?:配合单位|配合部门|协同单位|协办单位|参与单位|协助单位|协作单位|参加单位|责任单位|责任部门)"
+LABEL_TIME = r"(?:完成时限|完成时间|时限要求|时间要求|完成期限|时间节点|进度安排|时间进度|办结时限)"
+LABEL_ANY = re.compile(rf"({LABEL_LEAD}|{LABEL_CO}|{LABEL_TIME})\s*[:]?\s*")
+FIRST_IS_LEAD = re.compile(r"(?:第一|首位|首个|排名第一|排在第一|排在首位|排第一|列第一)[^,;。)]{0,8}(?:为|是)牵头")
+_DATEISH = re.compile(
+    r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|年末|季度|上半年|下半年|长期|持续|常态|全年|期间|十[四五六]五|"
+    r"与国家|同步|前完成|底前|每年|每季|每月|\d{4}-\d{1,2}"
+)
+
+
+@dataclass
+class Responsibility:
+    lead: list[str] = field(default_factory=list)
+    co: list[str] = field(default_factory=list)
+    time_phrases: list[tuple[int, int]] = field(default_factory=list)  # spans (into the normalised text)
+    labelled_single: bool = False  # a single list with no lead/co distinction
+    first_is_lead: bool = False
+
+    def merge(self, other: Responsibility) -> None:
+        for u in other.lead:
+            if u not in self.lead:
+                self.lead.append(u)
+        for u in other.co:
+            if u not in self.co and u not in self.lead:
+                self.co.append(u)
+        self.time_phrases.extend(other.time_phrases)
+
+    @property
+    def empty(self) -> bool:
+        return not self.lead and not self.co and not self.time_phrases
+
+
+def split_top(s: str, seps: str) -> list[tuple[int, int]]:
+    """Split on any char of `seps` outside parentheses; returns (start, end) spans."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        if ch in "(“《":
+            depth += 1
+        elif ch in ")”》":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in seps:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(s)))
+    return out
+
+
+def strip_parens(s: str) -> str:
+    return re.sub(r"\([^()]*\)", "", s)
+
+
+def is_unit_name(s: str) -> bool:
+    s = s.strip()
+    if not s or len(s) > 40 or re.search(r"[。,;:!?“”]", s):
+        return False
+    core = strip_parens(s).strip()
+    core = re.sub(r"等$", "", core)
+    if not core or re.match(r"^\d", core):
+        return False
+    if _VERB_START.match(core) and not core.startswith(("服务中心",)):
+        return False
+    if core.startswith("各") or re.search(r"(单位|部门)$", core):
+        return len(core) >= 3
+    m = _UNIT_END.search(core)
+    return bool(m) and m.start() > 0 and len(core) >= 2
+
+
+def is_unit_list(s: str) -> bool:
+    s = s.strip().rstrip("。;,")
+    if not s or len(s) > 300:
+        return False
+    parts = [s[a:b] for a, b in split_top(s, "、,;/ ")]
+    parts = [p for p in parts if p.strip()]
+    return bool(parts) and all(is_unit_name(p) or _split_etc(p.strip()) for p in parts)
+
+
+def _split_etc(p: str) -> list[str]:
+    """'X等各相关部门' -> ['X', '各相关部门']; 'X等' -> ['X']."""
+    m = re.match(r"^(.+?)等((?:各|其他|有关|相关).+)$", p)
+    if m and is_unit_name(m.group(1)) and is_unit_name(m.group(2)):
+        return [m.group(1), m.group(2)]
+    return []
+
+
+_PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡|镇|街道|园区)$")
+
+
+def _pieces(s: str) -> list[tuple[int, int]]:
+    """Split a unit list; 和/及 only split between two unit names, and a place collective such as
+    "各镇区" stays with the collective after it ("各镇区、园区各相关单位" is one responsible party)."""
+    raw = split_top(s, "、,;/ ")
+    out: list[tuple[int, int]] = []
+    for a, b in raw:
+        part = s[a:b]
+        k = a
+        for m in re.finditer(r"[和及与]", part):
+            left, right = s[k: a + m.start()], s[a + m.end(): b]
+            if is_unit_name(left) and is_unit_name(right.split("和")[0].split("及")[0]):
+                out.append((k, a + m.start()))
+                k = a + m.end()
+        out.append((k, b))
+    merged: list[tuple[int, int]] = []
+    i = 0
+    while i < len(out):
+        a, b = out[i]
+        if i + 1 < len(out) and _PLACE_COLLECTIVE.match(s[a:b].strip()):
+            nxt = s[out[i + 1][0]: out[i + 1][1]]
+            if "各" in nxt and re.search(r"(单位|部门)$", nxt.strip().rstrip("等")):
+                merged.append((a, out[i + 1][1]))
+                i += 2
+                continue
+        merged.append((a, b))
+        i += 1
+    return merged
+
+
+def unit_spans(s: str, base: int = 0) -> list[tuple[int, int]]:
+    """Spans of the unit names in a list like '市发改委、市经信局等'."""
+    out: list[tuple[int, int]] = []
+    for a, b in _pieces(s):
+        part = s[a:b]
+        lead_ws = len(part) - len(part.lstrip())
+        a += lead_ws
+        part = part.strip().rstrip("。")
+        if not part:
+            continue
+        b = a + len(part)
+        etc = _split_etc(part)
+        if etc:
+            k = part.index("等")
+            out.append((base + a, base + a + k))
+            out.append((base + a + k + 1, base + b))
+            continue
+        if part.endswith("等"):
+            b -= 1
+            part = part[:-1]
+        if is_unit_name(part) or "、" in part:
+            out.append((base + a, base + b))
+    return out
+
+
+def _units(orig: str, norm: str, a: int, b: int) -> list[str]:
+    names = []
+    for x, y in unit_spans(norm[a:b], a):
+        name = orig[x:y].strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+_RESP_VERB = re.compile(r"(牵头|负责|主责|配合|协同|参与|共同)")
+
+
+def parse_responsibility(orig: str, norm: str, a: int, b: int, *, strict: bool = True) -> Responsibility | None:
+    """Parse norm[a:b] (the inside of a parenthetical, or a label line) as a responsibility phrase.
+
+    Returns None when it is not one (an explanation, an example, a name...).
+    """
+    seg = norm[a:b]
+    if not seg.strip() or len(seg) > 400:
+        return None
+    r = Responsibility()
+    if FIRST_IS_LEAD.search(seg):
+        r.first_is_lead = True
+    labels = list(LABEL_ANY.finditer(seg))
+    if labels:
+        # Text before the first label must be empty or punctuation.
+        if seg[: labels[0].start()].strip(" ,;。") != "":
+            return None
+        for k, m in enumerate(labels):
+            end = labels[k + 1].start() if k + 1 < len(labels) else len(seg)
+            va, vb = a + m.end(), a + end
+            value = norm[va:vb]
+            # cut at a note in parentheses like "(第一责任单位为牵头单位,下同)"
+            label = m.group(1)
+            if re.fullmatch(LABEL_TIME, label):
+                r.time_phrases.append((va, vb))
+                continue
+            vb2 = va + len(value.rstrip(" ,;。"))
+            names = _units(orig, norm, va, vb2)
+            if re.fullmatch(LABEL_LEAD, label):
+                r.lead += [n for n in names if n not in r.lead]
+            else:
+                r.co += [n for n in names if n not in r.co]
+        if r.co and not r.lead:
+            r.lead, r.co = r.co, []
+            r.labelled_single = True
+        return r
+    # "X、Y负责,2025年6月底前完成" / "X牵头,Y配合" / "X、Y"
+    parts = split_top(seg, ",;")
+    found = False
+    for pa, pb in parts:
+        part = seg[pa:pb].strip()
+        if not part:
+            continue
+        pa2 = a + pa + (len(seg[pa:pb]) - len(seg[pa:pb].lstrip()))
+        m = re.match(r"^(.+?)(?:牵头负责|负责牵头|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责)"
+                     r"(?:落实|实施|推进)?$", part)
+        if m and is_unit_list(m.group(1)):
+            names = _units(orig, norm, pa2, pa2 + len(m.group(1)))
+            if "牵头" in part[m.end(1):]:
+                r.lead += [n for n in names if n not in r.lead]
+            else:
+                r.lead += [n for n in names if n not in r.lead]
+                r.labelled_single = True
+            found = True
+            continue
+        m = re.match(r"^(.+?)(?:配合|协同|参与|协助|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$", part)
+        if m and is_unit_list(m.group(1)):
+            names = _units(orig, norm, pa2, pa2 + len(m.group(1)))
+            r.co += [n for n in names if n not in r.co]
+            found = True
+            continue
+        if _DATEISH.search(part) and len(part) <= 40:
+            r.time_phrases.append((pa2, pa2 + len(part)))
+            continue
+        if not strict and is_unit_list(part):
+            r.lead += [n for n in _units(orig, norm, pa2, pa2 + len(part)) if n not in r.lead]
+            r.labelled_single = True
+            found = True
+            continue
+        if FIRST_IS_LEAD.search(part) or "下同" in part:
+            continue
+        return None
+    if not found and not r.lead:
+        return None
+    if r.co and r.lead and not any(_RESP_VERB.search(seg[x:y]) and "牵头" in seg[x:y] for x, y in parts):
+        pass
+    return r
+
+
+def apply_first_is_lead(r: Responsibility) -> None:
+    """Under a "第一责任单位为牵头单位" rule the first unit of a single list leads, the others co-operate."""
+    if r.labelled_single and r.lead and not r.co:
+        r.lead, r.co = r.lead[:1], r.lead[1:]
