@@ -127,10 +127,12 @@ def revisable_plans(user: User) -> QuerySet[Plan]:
 
 
 def units_for_plan(plan: Plan) -> QuerySet[Unit]:
-    """Units a reviewer may pick for a measure: active units of the plan's region and the regions above it."""
+    """Units a reviewer may pick for a measure: active units of the plan's region, the regions below it and
+    the regions above it (a city plan names provincial units stationed there)."""
     ancestors = [int(x) for x in plan.region.path.strip("/").split("/") if x]
     return (
-        Unit.objects.filter(is_active=True, region_id__in=ancestors)
+        Unit.objects.filter(is_active=True)
+        .filter(Q(region_id__in=ancestors) | Q(region__path__startswith=plan.region.path))
         .select_related("region")
         .order_by("region__path", "name")
     )

@@ -91,7 +91,7 @@ def _require_draft(plan: Plan) -> None:
 
 def _resolve(names: Sequence[str], region: Region) -> dict[str, dict[str, Any]]:
     """Resolve each distinct name against the org directory: {name: {status, unit, unit_name, candidates}}."""
-    from luoshi.orgs.services import resolve_units
+    from luoshi.orgs.selectors import resolve_units
 
     distinct = list(dict.fromkeys(n for n in names if n))
     if not distinct:
