@@ -256,7 +256,7 @@ def statutory_holidays(year: int) -> list[Correction]:
     """The days off of the 全国年节及纪念日放假办法 (2025 revision) for one year, without any 调休."""
     from lunardate import LunarDate
 
-    spring = LunarDate(year, 1, 1).toSolarDate()
+    spring = LunarDate(year, 1, 1).to_solar_date()
     out = [Correction(dt.date(year, 1, 1), CorrectionKind.HOLIDAY, "元旦", STATUTE_SOURCE)]
     out.append(
         Correction(spring - dt.timedelta(days=1), CorrectionKind.HOLIDAY, "春节(除夕)", STATUTE_SOURCE)
@@ -268,10 +268,10 @@ def statutory_holidays(year: int) -> list[Correction]:
     out.append(Correction(_qingming(year), CorrectionKind.HOLIDAY, "清明节", STATUTE_SOURCE))
     out += [Correction(dt.date(year, 5, d), CorrectionKind.HOLIDAY, "劳动节", STATUTE_SOURCE) for d in (1, 2)]
     out.append(
-        Correction(LunarDate(year, 5, 5).toSolarDate(), CorrectionKind.HOLIDAY, "端午节", STATUTE_SOURCE)
+        Correction(LunarDate(year, 5, 5).to_solar_date(), CorrectionKind.HOLIDAY, "端午节", STATUTE_SOURCE)
     )
     out.append(
-        Correction(LunarDate(year, 8, 15).toSolarDate(), CorrectionKind.HOLIDAY, "中秋节", STATUTE_SOURCE)
+        Correction(LunarDate(year, 8, 15).to_solar_date(), CorrectionKind.HOLIDAY, "中秋节", STATUTE_SOURCE)
     )
     out += [
         Correction(dt.date(year, 10, d), CorrectionKind.HOLIDAY, "国庆节", STATUTE_SOURCE) for d in (1, 2, 3)
@@ -640,13 +640,12 @@ class WorkdayCalendar:
         # n < 0 the working day whose rank is cum[start] + n + 1.
         rank = np.where(k >= 0, self.cum[s + 1] + k, self.cum[s] + k + 1)
         total = self.workday_days.size
-        bad = (rank < 1) | (rank > total)
+        bad = ((rank < 1) | (rank > total)) & (k != 0)
         if bad.any():
             raise DateOutOfRange(
                 f"有 {int(np.count_nonzero(bad))} 个结果超出工作日历支持的范围({_range_text()})。"
             )
-        out = self.workday_days[rank - 1].astype(np.int64)
-        out = np.where(k == 0, s, out)
+        out = np.where(k == 0, s, self.workday_days[np.clip(rank - 1, 0, total - 1)])
         lo = np.minimum(s, out)
         hi = np.maximum(s, out)
         provisional = self.prov_cum[hi + 1] > self.prov_cum[lo]

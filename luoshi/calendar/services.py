@@ -313,7 +313,9 @@ def _build_national() -> engine.WorkdayCalendar:
         for row in HolidayCorrection.objects.order_by("date")
     ]
     years = CalendarNotice.objects.exclude(covers_year=None).values_list("covers_year", flat=True)
-    return engine.WorkdayCalendar.shipped(corrections=corrections, confirmed_years=[int(y) for y in years if y is not None])
+    return engine.WorkdayCalendar.shipped(
+        corrections=corrections, confirmed_years=[int(y) for y in years if y is not None]
+    )
 
 
 def _ancestor_ids(region: Region) -> list[int]:
