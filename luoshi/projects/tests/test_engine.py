@@ -57,7 +57,10 @@ def test_working_day_rule_skips_national_day() -> None:
     assert rule.deadline(D(2026, 9, 30), CAL) == D(2026, 10, 10)
 
 
-def _one(today: dt.date, planned: dt.date, *, window: int = 15, start: dt.date = D(2026, 1, 5)) -> engine.Verdict:
+START = D(2026, 1, 5)
+
+
+def _one(today: dt.date, planned: dt.date, *, window: int = 15, start: dt.date = START) -> engine.Verdict:
     facts = ProjectFacts(active=True, operating=False, created=start,
                          milestones=[MilestoneFacts("signed", start, start), MilestoneFacts("started", planned, None)],
                          windows={"started": window})
