@@ -128,7 +128,7 @@ def extract_targets(s: str) -> list[Target]:
                 continue
         if unit == "倍":
             continue
-        if re.match(r"\s*(大|级|类|号|期|批|届|版|代|星|轮)", after) and unit not in ("%",):
+        if re.match(r"\s*(级|号|届|版|代|星|轮)", after) and unit not in ("%",):
             continue
         if unit in ("元", "美元") and _SUBSIDY.search(s[_clause_start(s, na): na]):
             continue
@@ -143,8 +143,6 @@ def extract_targets(s: str) -> list[Target]:
             # Chinese numerals only where the sentence commits to a figure: "新增两家", "达到三个".
             if value < 2 or not (_COMMIT_VERB.search(before) or _GE.search(before)):
                 continue
-        if raw.isdigit() and len(raw) == 4 and 1900 < value < 2100 and unit not in ("%",):
-            continue
         mag = m.group("mag")
         if mag:
             factor = 1
@@ -160,9 +158,6 @@ def extract_targets(s: str) -> list[Target]:
             op = "<="
         elif re.search(r"(超过|突破|高于|大于|多于)\s*$", before):
             op = ">"
-        elif re.match(r"\s*左右", after):
-            op = "=="
-            op = ">="
         if unit == "%" and re.search(r"(降低|下降|减少|压减)\s*$", before) and op == "<=":
             op = ">="
         key = (value, unit)
@@ -172,7 +167,7 @@ def extract_targets(s: str) -> list[Target]:
         out.append(Target(metric=_metric(s, na, b), value=value, unit=unit, op=op, phrase=s[a:b]))
     for rx, value, unit, op in _IMPLICIT:
         for m in rx.finditer(s):
-            if quoted[m.start()]:
+            if quoted[m.start()] or s[m.end(): m.end() + 1] == "的":
                 continue
             key = (value, unit)
             if key in seen:

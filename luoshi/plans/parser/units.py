@@ -113,7 +113,7 @@ _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡
 def _pieces(s: str) -> list[tuple[int, int]]:
     """Split a unit list; 和/及 only split between two unit names, and a place collective such as
     "各镇区" stays with the collective after it ("各镇区、园区各相关单位" is one responsible party)."""
-    raw = split_top(s, "、,;/ ")
+    raw = split_top(s, "、,;/ \n")
     out: list[tuple[int, int]] = []
     for a, b in raw:
         part = s[a:b]

@@ -1,0 +1,579 @@
+"""File readers: .txt, .docx, .pdf, .html, .doc/.wps (through LibreOffice) and ledger .xlsx.
+
+Each returns a `Document`: the text as read and, for formats that have them, the structured tables
+(their span in the text and their rows of cells). Bad input raises `ParseError` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ParseError
+from .result import ParseResult
+from .tables import Cell
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TableSpec = tuple[int, int, list[list[Cell | None]]]
+
+
+@dataclass
+class Document:
+    text: str
+    format: str
+    tables: list[TableSpec] = field(default_factory=list)
+    ledger: ParseResult | None = None
+
+
+class _Builder:
+    """Accumulates text lines and tables with their offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.tables: list[TableSpec] = []
+
+    def line(self, s: str) -> tuple[int, int]:
+        s = s.replace("\r", "")
+        a = self.pos
+        self.parts.append(s + "\n")
+        self.pos += len(s) + 1
+        return a, a + len(s)
+
+    def table(self, rows: list[list[str]], keys: list[list[Any]] | None = None) -> None:
+        """Emit a table one cell per line; merged cells (same key) are written once."""
+        start = self.pos
+        spans: dict[Any, Cell | None] = {}
+        out: list[list[Cell | None]] = []
+        for r, row in enumerate(rows):
+            cells: list[Cell | None] = []
+            for c, txt in enumerate(row):
+                key = keys[r][c] if keys else (r, c)
+                if key in spans:
+                    cells.append(spans[key])
+                    continue
+                txt = txt.strip()
+                if not txt:
+                    spans[key] = None
+                    cells.append(None)
+                    continue
+                a, b = self.line(txt)
+                spans[key] = Cell(a, b)
+                cells.append(spans[key])
+            out.append(cells)
+        if out:
+            self.tables.append((start, self.pos, out))
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    if not path.exists() or not path.is_file():
+        raise ParseError(f"找不到文件:{path}。请检查路径。", code="not_found")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ParseError(
+            f"文件过大({size / 1024 / 1024:.1f} MB),超过 {max_bytes // 1024 // 1024} MB 的上限。"
+            "请只上传方案正文,或把附件拆分后分别上传。",
+            code="too_large",
+        )
+    if size == 0:
+        raise ParseError("文件是空的(0 字节)。请确认上传了正确的文件。", code="empty")
+    data = path.read_bytes()
+    ext = path.suffix.lower().lstrip(".")
+    return read_bytes(data, ext, name=path.name)
+
+
+def read_bytes(data: bytes, ext: str, *, name: str = "") -> Document:
+    if not data:
+        raise ParseError("文件是空的(0 字节)。请确认上传了正确的文件。", code="empty")
+    if data.startswith(OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise ParseError("文件设有密码保护(已加密),无法读取。请在 Word 中取消密码后另存为 .docx 再上传。",
+                             code="encrypted")
+        return read_legacy(data, ext or "doc")
+    if data.startswith(b"%PDF"):
+        return read_pdf(data)
+    if data.startswith(b"PK\x03\x04") or ext in ("docx", "xlsx"):
+        if ext == "xlsx" or (data.startswith(b"PK") and b"xl/workbook" in data[:200000]):
+            from .ledger import read_ledger_xlsx
+
+            return Document(text="", format="xlsx", ledger=read_ledger_xlsx(io.BytesIO(data), source_name=name))
+        return read_docx(data)
+    if ext in ("pdf",):
+        raise ParseError("PDF 文件已损坏或不完整,无法读取。请重新导出或下载后再上传。", code="corrupt")
+    if ext in ("doc", "wps"):
+        return read_legacy(data, ext)
+    text = decode_text(data)
+    if ext in ("html", "htm", "shtml", "xhtml") or re.match(r"\s*(<!doctype html|<html|<\?xml)", text[:500], re.I):
+        return read_html(data)
+    return Document(text=text.replace("\r\n", "\n").replace("\r", "\n"), format="txt")
+
+
+# ---- text ---------------------------------------------------------------------------------------------
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if not sample:
+        return False
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    nul = sample.count(b"\x00")
+    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return nul > 0 or ctrl / len(sample) > 0.05
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff")
+    if _looks_binary(data):
+        raise ParseError("文件不是文本文件(可能是图片、压缩包或其他二进制格式),无法读取。"
+                         "请上传 .docx、.pdf、.html 或 .txt 格式的方案。", code="binary")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:2_000_000]).best()
+    if best is None or best.encoding is None:
+        raise ParseError("无法识别文件的文字编码。请另存为 UTF-8 编码的文本后再上传。", code="encoding")
+    enc = best.encoding.lower()
+    if enc in ("gb2312", "gbk", "hz", "gb18030"):
+        enc = "gb18030"
+    return data.decode(enc, errors="replace")
+
+
+# ---- docx ---------------------------------------------------------------------------------------------
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _fmt(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified",
+               "taiwaneseCounting", "japaneseCounting"):
+        return _cn(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt == "decimalEnclosedParen":
+        return f"({n})"
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt in ("lowerRoman", "upperRoman"):
+        vals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+        out, k = "", n
+        for v, s in vals:
+            while k >= v:
+                out, k = out + s, k - v
+        return out if fmt == "lowerRoman" else out.upper()
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """Recovers Word auto-numbering (numbering.xml) that python-docx drops."""
+
+    def __init__(self, doc: Any) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstractNumId -> ilvl -> (fmt, text, start)
+        self.num_to_abs: dict[str, str] = {}
+        self.overrides: dict[tuple[str, int], int] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            part = doc.part.numbering_part
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        root = part.element
+        for an in root.findall(f"{_W}abstractNum"):
+            aid = an.get(f"{_W}abstractNumId") or ""
+            lv: dict[int, tuple[str, str, int]] = {}
+            for lvl in an.findall(f"{_W}lvl"):
+                il = int(lvl.get(f"{_W}ilvl") or 0)
+                fmt_el, text_el, start_el = lvl.find(f"{_W}numFmt"), lvl.find(f"{_W}lvlText"), lvl.find(f"{_W}start")
+                lv[il] = (
+                    fmt_el.get(f"{_W}val") if fmt_el is not None else "decimal",
+                    text_el.get(f"{_W}val") if text_el is not None else f"%{il + 1}.",
+                    int(start_el.get(f"{_W}val") or 1) if start_el is not None else 1,
+                )
+            self.levels[aid] = lv
+        for num in root.findall(f"{_W}num"):
+            nid = num.get(f"{_W}numId") or ""
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                self.num_to_abs[nid] = ref.get(f"{_W}val") or ""
+            for ov in num.findall(f"{_W}lvlOverride"):
+                so = ov.find(f"{_W}startOverride")
+                if so is not None:
+                    self.overrides[(nid, int(ov.get(f"{_W}ilvl") or 0))] = int(so.get(f"{_W}val") or 1)
+
+    def label(self, p: Any) -> str:
+        ppr = p._p.pPr
+        num_pr = ppr.numPr if ppr is not None else None
+        if num_pr is None:
+            style = p.style
+            while style is not None and num_pr is None:
+                sp = style.element.pPr
+                num_pr = sp.numPr if sp is not None else None
+                style = style.base_style
+        if num_pr is None or num_pr.numId is None:
+            return ""
+        nid = str(num_pr.numId.val)
+        il = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        aid = self.num_to_abs.get(nid)
+        if aid is None or aid not in self.levels:
+            return ""
+        lv = self.levels[aid]
+        ctr = self.counters.setdefault(aid, [0] * 9)
+        for k in range(9):
+            if ctr[k] == 0 and k < il:
+                ctr[k] = self.overrides.get((nid, k), lv.get(k, ("", "", 1))[2])
+        if ctr[il] == 0:
+            ctr[il] = self.overrides.get((nid, il), lv.get(il, ("", "", 1))[2])
+        else:
+            ctr[il] += 1
+        for k in range(il + 1, 9):
+            ctr[k] = 0
+        fmt, text, _ = lv.get(il, ("decimal", f"%{il + 1}.", 1))
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def sub(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            f = lv.get(k, ("decimal", "", 1))[0]
+            return _fmt(ctr[k] or 1, f)
+
+        return re.sub(r"%(\d)", sub, text)
+
+
+def read_docx(data: bytes) -> Document:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        d = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ParseError("Word 文件已损坏或不完整(可能下载中断),无法打开。请重新保存或下载后再上传。",
+                         code="corrupt") from exc
+    except Exception as exc:  # noqa: BLE001 - lxml/python-docx raise many kinds on broken files
+        raise ParseError("Word 文件无法解析(格式损坏)。请在 Word 中打开并另存为 .docx 后再上传。",
+                         code="corrupt") from exc
+    numbering = _Numbering(d)
+    b = _Builder()
+    body = d.element.body
+    for el in body.iterchildren():
+        if el.tag == f"{_W}p":
+            p = Paragraph(el, d)
+            label = numbering.label(p)
+            txt = p.text
+            if label and txt.strip():
+                b.line(label + txt)
+            else:
+                b.line(txt)
+        elif el.tag == f"{_W}tbl":
+            t = Table(el, d)
+            rows, keys = [], []
+            try:
+                for row in t.rows:
+                    cells = row.cells
+                    rows.append(["\n".join(p.text for p in c.paragraphs) for c in cells])
+                    keys.append([id(c._tc) for c in cells])
+            except (IndexError, ValueError):
+                continue
+            b.table(rows, keys)
+    text = b.text()
+    if not text.strip():
+        raise ParseError("Word 文件中没有文字内容(可能只有图片)。请上传含文字的方案。", code="no_text")
+    return Document(text=text, format="docx", tables=b.tables)
+
+
+# ---- pdf ----------------------------------------------------------------------------------------------
+_PAGE_NO = re.compile(r"^\s*(?:[-—–－_]+\s*\d+\s*[-—–－_]+|第\s*\d+\s*页(?:\s*[/,,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,4}|[-—–]?\s*[ivxIVX]+\s*[-—–]?)\s*$")
+_ENDS_PARA = "。;:!?”)》"
+
+
+def read_pdf(data: bytes) -> Document:
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise ParseError("服务器缺少 PDF 解析组件(pdfplumber)。请联系管理员。") from exc
+    pages: list[list[str]] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > 2000:
+                raise ParseError("PDF 页数过多(超过 2000 页)。请只上传方案正文。", code="too_large")
+            for page in pdf.pages:
+                txt = page.extract_text() or ""
+                pages.append(txt.splitlines())
+    except ParseError:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise ParseError("PDF 文件设有密码保护(已加密),无法读取。请取消密码后再上传。", code="encrypted") from exc
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken files
+        msg = str(exc).lower()
+        if "password" in msg or "encrypt" in msg:
+            raise ParseError("PDF 文件设有密码保护(已加密),无法读取。请取消密码后再上传。", code="encrypted") from exc
+        raise ParseError("PDF 文件已损坏或不完整,无法读取。请重新导出或下载后再上传。", code="corrupt") from exc
+    chars = sum(len("".join(p)) for p in pages)
+    if chars < max(20, 10 * len(pages)):
+        raise ParseError("PDF 中没有可提取的文字(可能是扫描件或图片)。请上传带文字层的 PDF 或 Word 原件,"
+                         "或先做文字识别(OCR)。", code="no_text")
+    return Document(text=join_pdf_lines(pages), format="pdf")
+
+
+def join_pdf_lines(pages: list[list[str]]) -> str:
+    """Drop running headers/footers and page numbers; join lines broken inside sentences."""
+    from collections import Counter
+
+    def key(s: str) -> str:
+        return re.sub(r"\d+", "#", s.strip())
+
+    edge: Counter[str] = Counter()
+    for p in pages:
+        ks = {key(x) for x in p[:2] + p[-2:] if x.strip()}
+        edge.update(ks)
+    running = {k for k, c in edge.items() if len(pages) >= 3 and c >= max(3, len(pages) // 2)}
+    lines: list[str] = []
+    for p in pages:
+        for i, ln in enumerate(p):
+            s = ln.strip()
+            if not s:
+                continue
+            if (i < 2 or i >= len(p) - 2) and (key(s) in running or _PAGE_NO.match(s)):
+                continue
+            lines.append(s)
+    from .structure import match_marker
+
+    width = max((len(x) for x in lines), default=0)
+    out: list[str] = []
+    for s in lines:
+        if out:
+            prev = out[-1]
+            starts_heading = match_marker(s, 0, len(s)) is not None
+            full = len(prev) >= 0.85 * width
+            if not starts_heading and prev[-1] not in _ENDS_PARA and (full or prev[-1] in ",、(“《"):
+                out[-1] = prev + s
+                continue
+        out.append(s)
+    return "\n".join(out) + "\n"
+
+
+# ---- html ---------------------------------------------------------------------------------------------
+_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
+          "ul", "ol", "dd", "dt", "blockquote", "pre", "center", "font"}
+_DROP = {"script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "select", "button",
+         "input", "textarea", "svg", "head", "object", "embed"}
+_NOISE = re.compile(r"nav|menu|header|footer|breadcrumb|crumb|sidebar|share|toolbar|login|search|banner|copyright|"
+                    r"related|friend|link|location|pager|print|close", re.I)
+_CONTENT = re.compile(r"content|article|zoom|TRS_Editor|TRS_UEDITOR|main|detail|view|text|zw|body|con", re.I)
+
+
+def _html_encoding(data: bytes) -> str | None:
+    head = data[:8192].decode("ascii", errors="ignore")
+    m = re.search(r"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", head, re.I) or re.search(
+        r"""<\?xml[^>]+encoding\s*=\s*["']([\w-]+)""", head, re.I)
+    if not m:
+        return None
+    enc = m.group(1).lower()
+    return "gb18030" if enc in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "gb18030") else enc
+
+
+def read_html(data: bytes) -> Document:
+    import lxml.html
+
+    enc = _html_encoding(data)
+    text: str
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif enc:
+        try:
+            text = data.decode(enc, errors="replace")
+        except LookupError:
+            text = decode_text(data)
+    else:
+        text = decode_text(data)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as exc:  # noqa: BLE001 - lxml raises ParserError/ValueError on junk
+        raise ParseError("网页文件无法解析。请用浏览器“另存为网页(仅 HTML)”后再上传。", code="corrupt") from exc
+    for el in list(root.iter(*_DROP)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(root.iter("div", "ul", "td", "section", "span", "p")):
+        attrs = f"{el.get('id', '')} {el.get('class', '')}"
+        if _NOISE.search(attrs) and not _CONTENT.search(attrs) and el.getparent() is not None:
+            el.drop_tree()
+    main = _main_content(root)
+    b = _Builder()
+    _emit(main, b)
+    out = b.text()
+    if not out.strip():
+        raise ParseError("网页中没有找到正文内容。请确认保存的是方案正文页面。", code="no_text")
+    return Document(text=out, format="html", tables=b.tables)
+
+
+def _text_len(el: Any) -> int:
+    return len(re.sub(r"\s+", "", el.text_content() or ""))
+
+
+def _main_content(root: Any) -> Any:
+    best, best_score = root.body if root.body is not None else root, 0.0
+    total = _text_len(best) or 1
+    for el in root.iter("div", "article", "section", "td", "main"):
+        n = _text_len(el)
+        if n < 200:
+            continue
+        links = sum(_text_len(a) for a in el.iter("a"))
+        attrs = f"{el.get('id', '')} {el.get('class', '')}"
+        bonus = 1.3 if _CONTENT.search(attrs) else 1.0
+        score = (n - 3 * links) * bonus
+        # prefer the deepest element holding most of the page's text
+        if score > best_score * 1.0 and n >= 0.3 * total:
+            best, best_score = el, score
+        elif score >= best_score * 0.85 and n >= 0.3 * total and best in el.iterancestors():
+            best, best_score = el, score
+    return best
+
+
+def _emit(el: Any, b: _Builder) -> None:
+    buf: list[str] = []
+
+    def flush() -> None:
+        s = "".join(buf)
+        buf.clear()
+        for ln in s.split("\n"):
+            if ln.strip():
+                b.line(ln.strip())
+
+    def walk(e: Any) -> None:
+        tag = e.tag if isinstance(e.tag, str) else ""
+        if tag == "table":
+            flush()
+            rows, keys = _html_table(e)
+            if rows:
+                b.table(rows, keys)
+            if e.tail:
+                buf.append(e.tail)
+            return
+        if tag in _BLOCK:
+            buf.append("\n")
+        if e.text and tag:
+            buf.append(e.text)
+        for ch in e:
+            walk(ch)
+        if tag in _BLOCK:
+            buf.append("\n")
+        if e.tail:
+            buf.append(e.tail)
+
+    walk(el)
+    flush()
+
+
+def _html_table(t: Any) -> tuple[list[list[str]], list[list[Any]]]:
+    grid: dict[tuple[int, int], tuple[str, Any]] = {}
+    r = 0
+    for tr in t.iter("tr"):
+        if next((a for a in tr.iterancestors("table")), None) is not t:
+            continue
+        c = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            try:
+                rs = max(1, min(int(td.get("rowspan", 1) or 1), 500))
+                cs = max(1, min(int(td.get("colspan", 1) or 1), 50))
+            except ValueError:
+                rs, cs = 1, 1
+            parts = []
+            for line in re.split(r"\n", _cell_text(td)):
+                if line.strip():
+                    parts.append(line.strip())
+            txt = "\n".join(parts)
+            key = id(td)
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid[(r + dr, c + dc)] = (txt, key)
+            c += cs
+        r += 1
+    if not grid:
+        return [], []
+    nrows = max(k[0] for k in grid) + 1
+    ncols = max(k[1] for k in grid) + 1
+    rows = [[grid.get((i, j), ("", None))[0] for j in range(ncols)] for i in range(nrows)]
+    keys = [[grid.get((i, j), ("", (i, j)))[1] or (i, j) for j in range(ncols)] for i in range(nrows)]
+    return rows, keys
+
+
+def _cell_text(td: Any) -> str:
+    out: list[str] = []
+
+    def walk(e: Any) -> None:
+        tag = e.tag if isinstance(e.tag, str) else ""
+        if tag in ("p", "div", "br", "li"):
+            out.append("\n")
+        if e.text and tag:
+            out.append(e.text)
+        for ch in e:
+            walk(ch)
+        if e.tail and e is not td:
+            out.append(e.tail)
+
+    walk(td)
+    return re.sub(r"[ \t\u3000]+", " ", "".join(out))
+
+
+# ---- .doc / .wps --------------------------------------------------------------------------------------
+def read_legacy(data: bytes, ext: str) -> Document:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise ParseError(f"读取 .{ext} 文件需要在服务器上安装 LibreOffice(soffice),当前未安装。"
+                         "请在 Word/WPS 中另存为 .docx 后再上传。", code="needs_libreoffice")
+    with tempfile.TemporaryDirectory(prefix="luoshi-conv-") as tmp:
+        src = Path(tmp) / f"input.{ext}"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
+                 "--convert-to", "docx", "--outdir", tmp, str(src)],
+                check=False, capture_output=True, timeout=180,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ParseError(f".{ext} 文件转换超时。请在 Word/WPS 中另存为 .docx 后再上传。", code="timeout") from exc
+        out = Path(tmp) / "input.docx"
+        if not out.exists():
+            raise ParseError(f".{ext} 文件无法转换(可能已损坏或设有密码)。请在 Word/WPS 中另存为 .docx 后再上传。",
+                             code="corrupt")
+        doc = read_docx(out.read_bytes())
+    doc.format = ext
+    return doc
