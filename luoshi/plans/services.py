@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ALLOWED_SUFFIXES = (".txt", ".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".xlsx")
-LEDGER_SUFFIXES = (".xlsx",)
 # Files above this size are parsed by a background job while the upload page shows progress.
 ASYNC_THRESHOLD_BYTES = int(getattr(settings, "LUOSHI_PLAN_IMPORT_ASYNC_BYTES", 1024 * 1024))
 _SEQ_OFFSET = 1_000_000  # moves seq numbers out of the way while renumbering (unique per plan)
@@ -332,13 +331,10 @@ def plan_import_execute(import_id: int) -> PlanImport:
 
 
 def _parse(path: Path, *, year: int | None, region: Region) -> Any:
+    """Run the parser on a stored upload; a ledger .xlsx comes back as the same ParseResult."""
     from luoshi.plans.parser import parse_file
 
-    if path.suffix.lower() in LEDGER_SUFFIXES:
-        from luoshi.plans.parser.ledger import read_ledger_xlsx
-
-        return read_ledger_xlsx(path)
-    return parse_file(path, year=year, region=region.name)
+    return parse_file(path, year=year, region=region.name, max_bytes=int(settings.LUOSHI_MAX_UPLOAD_BYTES))
 
 
 def _parse_error_message(exc: Exception) -> str:

@@ -11,13 +11,11 @@ register = template.Library()
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "": ""}
 _STATUS = {"resolved": ("已识别", "green"), "ambiguous": ("有歧义", "yellow"), "unknown": ("未知", "red")}
 _FACT_LABELS = {
-    "areas": "涉及领域",
+    "plans": "涉及的方案",
+    "areas": "重点领域",
     "counts": "任务数量",
     "time_limits": "办理时限",
-    "commitments": "承诺事项",
-    "actions": "专项行动",
-    "measures": "举措",
-    "targets": "目标",
+    "figures": "量化指标",
 }
 
 
