@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from luoshi.accounts.access import require_role
 from luoshi.accounts.models import Role
 from luoshi.core.errors import AccessDenied, NotFound
+from luoshi.orgs import directory_file as fmt
 from luoshi.orgs.models import Region, Unit, UnitAlias
 from luoshi.orgs.resolution import DirectoryIndex, Match, RegionNode, ResolutionStatus, normalise_name
 
@@ -152,7 +153,7 @@ def visible_regions_q(user: User | None, field: str = "") -> Q:
         return Q()
     region = user.region
     if region is None:
-        return Q(pk__in=[]) if not field else Q(**{f"{prefix}pk__in": []})
+        return Q(**{f"{prefix}pk__in": []})
     return Q(**{f"{prefix}path__startswith": region.path}) | Q(**{f"{prefix}pk__in": ancestor_ids(region)})
 
 
@@ -207,3 +208,52 @@ def unit_for(user: User | None, pk: int) -> Unit:
 
 def units_by_ids(ids: Iterable[int]) -> dict[int, Unit]:
     return {u.pk: u for u in Unit.objects.select_related("region").filter(pk__in=list(ids))}
+
+
+# --- export --------------------------------------------------------------------------------------------
+def export_rows(regions: Sequence[Region], units: Iterable[Unit]) -> list[list[str]]:
+    """Rows in the file format: every unit, and a region-only row for each region without units."""
+    by_region: dict[int, list[Unit]] = {}
+    for unit in units:
+        by_region.setdefault(unit.region_id, []).append(unit)
+    rows: list[list[str]] = []
+    for region in regions:
+        parent_code = region.parent.code if region.parent else ""
+        base = [region.code, region.name, region.short_name, str(region.get_level_display()), parent_code]
+        members = sorted(by_region.get(region.pk, []), key=lambda u: (u.kind, u.name))
+        if not members:
+            rows.append([*base, "", "", "", "", ""])
+        for unit in members:
+            aliases = sorted(a.alias for a in unit.aliases.all() if a.region_id == unit.region_id)
+            rows.append([*base, unit.name, str(unit.get_kind_display()),
+                         fmt.EXPORT_ALIAS_SEPARATOR.join(aliases), "是" if unit.verified else "否", unit.note])
+    return rows
+
+
+def directory_export(user: User | None, *, region: Region | None = None, file_format: str = "xlsx",
+                     ) -> tuple[bytes, int]:
+    """The directory as a file in the import format: `region` and the regions below it (default: the
+    user's region; everything for the system), preceded by region-only rows for the regions above, so
+    the file can be imported on its own. Returns (file bytes, number of rows)."""
+    if user is not None:
+        require_directory_reader(user)
+    root = region if region is not None else (user.region if user is not None and not user.is_superuser else None)
+    if user is not None and not user.is_superuser and root is not None:
+        if not Region.objects.filter(visible_regions_q(user), pk=root.pk).exists():
+            raise AccessDenied(f"您无权导出“{root.name}”的目录:不在您的管辖区域内。")
+        if user.region is not None and not root.path.startswith(user.region.path):
+            root = user.region  # an ancestor was asked for: export only what is theirs below it
+    if user is not None and not user.is_superuser and root is None:
+        raise AccessDenied("您没有所属区域,无法导出目录。")
+    regions_qs = Region.objects.select_related("parent")
+    if root is None:
+        regions = list(regions_qs.order_by("path"))
+        units_qs = Unit.objects.filter(is_active=True)
+    else:
+        above = list(regions_qs.filter(pk__in=ancestor_ids(root)).order_by("path"))
+        regions = [*above, *regions_qs.filter(path__startswith=root.path).order_by("path")]
+        units_qs = Unit.objects.filter(is_active=True, region__path__startswith=root.path)
+    units = list(units_qs.prefetch_related("aliases"))
+    rows = export_rows(regions, units)
+    data = fmt.write_csv(rows) if file_format == "csv" else fmt.write_xlsx(rows)
+    return data, len(rows)

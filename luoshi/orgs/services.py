@@ -10,7 +10,7 @@ Regions: `region_create`. Units: `unit_create`, `unit_rename`, `unit_verify`, `u
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.orgs import directory_file as fmt
 from luoshi.orgs.models import Region, RegionLevel, Unit, UnitAlias, UnitKind
-from luoshi.orgs.resolution import ResolutionStatus, clean_name, guess_kind, name_problem, normalise_name
+from luoshi.orgs.resolution import ResolutionStatus, clean_name, guess_kind, name_problem
 from luoshi.orgs.selectors import resolve_unit
 
 if TYPE_CHECKING:
@@ -40,6 +40,15 @@ def may_change_region(actor: User | None, region: Region) -> bool:
     if actor is None or actor.is_superuser:
         return True
     return actor.role == Role.ADMIN and region_contains(actor.region, region)
+
+
+def can_change_directory(user: User | None, region: Region | None) -> bool:
+    """For showing or hiding admin actions: an administrator of `region` (any region when None)."""
+    if user is None or user.is_superuser:
+        return True
+    if user.role != Role.ADMIN:
+        return False
+    return region is None or may_change_region(user, region)
 
 
 def require_directory_admin(actor: User | None, region: Region, action: str = "维护组织机构目录") -> None:
@@ -709,22 +718,3 @@ def load_shipped_directories(actor: User | None = None) -> list[tuple[str, Impor
     """Import every directory shipped in luoshi/orgs/data (idempotent: a second run changes nothing)."""
     return [(path.name, directory_import(actor=actor, data=path.read_bytes(), filename=path.name))
             for path in shipped_files()]
-
-
-def export_rows(regions: Sequence[Region], units: Iterable[Unit]) -> list[list[str]]:
-    """Rows in the file format: every unit, and a region-only row for each region without units."""
-    by_region: dict[int, list[Unit]] = {}
-    for unit in units:
-        by_region.setdefault(unit.region_id, []).append(unit)
-    rows: list[list[str]] = []
-    for region in regions:
-        base = [region.code, region.name, region.short_name, str(region.get_level_display()),
-                region.parent.code if region.parent else ""]
-        members = sorted(by_region.get(region.pk, []), key=lambda u: (u.kind, u.name))
-        if not members:
-            rows.append([*base, "", "", "", "", ""])
-        for unit in members:
-            aliases = sorted(a.alias for a in unit.aliases.all() if a.region_id == unit.region_id)
-            rows.append([*base, unit.name, str(unit.get_kind_display()),
-                         fmt.EXPORT_ALIAS_SEPARATOR.join(aliases), "是" if unit.verified else "否", unit.note])
-    return rows
