@@ -303,7 +303,7 @@ def read_docx(data: bytes) -> Document:
                 for row in t.rows:
                     cells = row.cells
                     rows.append(["\n".join(p.text for p in c.paragraphs) for c in cells])
-                    keys.append([id(c._tc) for c in cells])
+                    keys.append([c._tc for c in cells])
             except (IndexError, ValueError):
                 continue
             b.table(rows, keys)
@@ -520,7 +520,7 @@ def _html_table(t: Any) -> tuple[list[list[str]], list[list[Any]]]:
                 if line.strip():
                     parts.append(line.strip())
             txt = "\n".join(parts)
-            key = id(td)
+            key = td
             for dr in range(rs):
                 for dc in range(cs):
                     grid[(r + dr, c + dc)] = (txt, key)

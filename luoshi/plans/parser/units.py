@@ -42,6 +42,10 @@ class Responsibility:
     first_is_lead: bool = False
 
     def merge(self, other: Responsibility) -> None:
+        if other.labelled_single and not self.lead and not self.co:
+            self.labelled_single = True
+        elif other.lead and not other.labelled_single:
+            self.labelled_single = False
         for u in other.lead:
             if u not in self.lead:
                 self.lead.append(u)
@@ -187,7 +191,8 @@ def parse_responsibility(orig: str, norm: str, a: int, b: int, *, strict: bool =
     r = Responsibility()
     if FIRST_IS_LEAD.search(seg):
         r.first_is_lead = True
-    labels = list(LABEL_ANY.finditer(seg))
+    masked = re.sub(r"\([^()]*(?:牵头|下同|排名|排序)[^()]*\)", lambda m: " " * len(m.group()), seg)
+    labels = list(LABEL_ANY.finditer(masked))
     if labels:
         # Text before the first label must be empty or punctuation.
         if seg[: labels[0].start()].strip(" ,;。") != "":
@@ -201,6 +206,8 @@ def parse_responsibility(orig: str, norm: str, a: int, b: int, *, strict: bool =
             if re.fullmatch(LABEL_TIME, label):
                 r.time_phrases.append((va, vb))
                 continue
+            vb2 = va + len(value.rstrip(" ,;。"))
+            value = masked[va - a: vb - a]
             vb2 = va + len(value.rstrip(" ,;。"))
             names = _units(orig, norm, va, vb2)
             if re.fullmatch(LABEL_LEAD, label):
