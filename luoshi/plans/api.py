@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from luoshi.core.errors import NotFound
+from luoshi.core.errors import ImportFailed, NotFound
 from luoshi.orgs.models import Region
 from luoshi.plans import selectors, services
-from luoshi.plans.models import Measure, Plan
+from luoshi.plans.models import ImportStatus, Measure, Plan
 
 router = Router(tags=["plans"])
 
@@ -155,7 +155,7 @@ def plan_list(request: HttpRequest, status: str | None = None, limit: int = 50, 
     return [PlanOut(**_plan_out(p)) for p in qs[offset : offset + limit]]
 
 
-@router.get("/{plan_id}", response=PlanDetailOut, summary="方案详情(含举措)")
+@router.get("/{int:plan_id}", response=PlanDetailOut, summary="方案详情(含举措)")
 def plan_detail(request: HttpRequest, plan_id: int) -> Any:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
@@ -163,14 +163,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> Any:
     return PlanDetailOut(**_plan_out(plan, len(measures)), summary=plan.summary or {}, measures=measures)
 
 
-@router.get("/{plan_id}/measures", response=list[MeasureOut], summary="方案的举措")
+@router.get("/{int:plan_id}/measures", response=list[MeasureOut], summary="方案的举措")
 def plan_measures(request: HttpRequest, plan_id: int) -> list[MeasureOut]:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
     return [_measure_out(m) for m in selectors.measures_of(user, plan)]
 
 
-@router.get("/{plan_id}/diff", response=list[DiffOut], summary="与上一版的逐条对比")
+@router.get("/{int:plan_id}/diff", response=list[DiffOut], summary="与上一版的逐条对比")
 def plan_diff(request: HttpRequest, plan_id: int) -> list[DiffOut]:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
@@ -201,14 +201,17 @@ def plan_import(
     year: int | None = Form(None),
     previous: int | None = Form(None),
 ) -> tuple[int, ImportOut]:
-    """Upload a document (or a ledger .xlsx) for region `region` (its code). Small files are parsed at once;
-    large ones in the background — poll GET /imports/{id}."""
+    """Upload a document (or a ledger .xlsx) for region `region` (its code). Small files are parsed at once
+    (a file that cannot be read answers 400 import_failed); large ones in the background — poll
+    GET /imports/{id}."""
     user: Any = request.user
     target = Region.objects.filter(code=region).first()
     if target is None:
         raise NotFound(f"没有代码为“{region}”的区域,请检查区域代码。")
     prev = selectors.plan_get(user, previous) if previous else None
     imp = services.plan_import_start(file, region=target, actor=user, year=year, previous=prev)
+    if imp.status == ImportStatus.FAILED:
+        raise ImportFailed(imp.error, details=imp.error_details or None)
     return 201, ImportOut(
         id=imp.pk,
         status=imp.status,
@@ -219,7 +222,7 @@ def plan_import(
     )
 
 
-@router.get("/imports/{import_id}", response=ImportOut, summary="导入进度")
+@router.get("/imports/{int:import_id}", response=ImportOut, summary="导入进度")
 def import_status(request: HttpRequest, import_id: int) -> ImportOut:
     imp = selectors.import_get(request.user, import_id)  # type: ignore[arg-type]
     return ImportOut(
@@ -232,7 +235,7 @@ def import_status(request: HttpRequest, import_id: int) -> ImportOut:
     )
 
 
-@router.patch("/measures/{measure_id}", response=MeasureOut, summary="修改举措(带版本号)")
+@router.patch("/measures/{int:measure_id}", response=MeasureOut, summary="修改举措(带版本号)")
 def measure_patch(request: HttpRequest, measure_id: int, payload: MeasureIn) -> MeasureOut:
     user: Any = request.user
     measure = selectors.measure_get(user, measure_id)
@@ -251,7 +254,7 @@ def measure_patch(request: HttpRequest, measure_id: int, payload: MeasureIn) -> 
     return _measure_out(selectors.measure_get(user, updated.pk))
 
 
-@router.post("/{plan_id}/publish", response=PlanOut, summary="发布方案(生成督办任务)")
+@router.post("/{int:plan_id}/publish", response=PlanOut, summary="发布方案(生成督办任务)")
 def plan_publish(request: HttpRequest, plan_id: int, payload: PublishIn | None = None) -> PlanOut:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
@@ -259,7 +262,7 @@ def plan_publish(request: HttpRequest, plan_id: int, payload: PublishIn | None =
     return PlanOut(**_plan_out(published))
 
 
-@router.get("/{plan_id}/export.xlsx", summary="导出任务清单 .xlsx", response={200: None})
+@router.get("/{int:plan_id}/export.xlsx", summary="导出任务清单 .xlsx", response={200: None})
 def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)

@@ -216,7 +216,7 @@ def plan_ledger_xlsx(user: User, plan: Plan) -> bytes:
 
     measures = list(measures_of(user, plan))
     buffer = io.BytesIO()
-    write_ledger_xlsx(buffer, [ledger_row(m) for m in measures], title=plan.title)
+    write_ledger_xlsx([ledger_row(m) for m in measures], buffer, title=plan.title)
     return buffer.getvalue()
 
 
@@ -233,5 +233,5 @@ def ledger_row(m: Measure) -> Any:
         deadline=m.deadline,
         deadline_phrase=m.deadline_phrase or None,
         ongoing=m.ongoing,
-        targets=[Target(**t) for t in m.targets or []],
+        targets=[Target(**t) for t in m.targets or [] if t.get("value") is not None],
     )

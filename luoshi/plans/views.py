@@ -77,7 +77,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             if imp.status == ImportStatus.DONE and imp.plan_id:
                 messages.success(request, f"已导入《{imp.plan}》,请核对任务清单后发布。")
                 return redirect("plans:review", imp.plan_id)
-            return redirect("plans:import_detail", imp.pk)
+            if imp.status == ImportStatus.FAILED:
+                error = ImportFailed(imp.error, details=imp.error_details or None)
+            else:
+                return redirect("plans:import_detail", imp.pk)
     return render(
         request,
         "plans/upload.html",

@@ -64,7 +64,10 @@ def test_upload_refusals(users: dict[str, Any], regions: dict[str, Any]) -> None
     client = client_for(users["admin"])
     bad = SimpleUploadedFile("坏文件.txt", b"")
     response = client.post("/plans/upload/", {"file": bad, "region": regions["jingmen"].pk})
-    assert response.status_code == 400 and "空" in response.content.decode()
+    assert "空" in response.content.decode() and Plan.objects.count() == 0
+    binary = SimpleUploadedFile("坏文件.docx", b"PK\x03\x04 not a zip")
+    response = client.post("/plans/upload/", {"file": binary, "region": regions["jingmen"].pk})
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
     other = client.post(
         "/plans/upload/",
         {"file": SimpleUploadedFile("a.txt", SMALL_PLAN.encode()), "region": regions["jingzhou"].pk},
