@@ -38,9 +38,16 @@ class Colour(models.TextChoices):
 
 
 class Task(models.Model):
-    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="tasks", verbose_name="行动方案")
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.PROTECT, related_name="tasks", verbose_name="行动方案"
+    )
     measure = models.OneToOneField(
-        "plans.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="task", verbose_name="举措"
+        "plans.Measure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="task",
+        verbose_name="举措",
     )
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区域")
     seq = models.PositiveIntegerField("序号", default=0)
@@ -50,12 +57,20 @@ class Task(models.Model):
     lead_units_text = models.CharField("牵头单位", max_length=500, blank=True)
     co_units_text = models.CharField("责任单位", max_length=500, blank=True)
     start_date = models.DateField("起始日期")
+    reports_from = models.DateField(
+        "开始填报日期",
+        null=True,
+        blank=True,
+        help_text="periods starting before this day owe no report (the publish date)",
+    )
     deadline = models.DateField("完成时限", null=True, blank=True)
     ongoing = models.BooleanField("长期坚持", default=False)
     reporting_cycle = models.CharField("填报周期", max_length=20, choices=ReportingCycle.choices)
     cycle_overridden = models.BooleanField("单独设置填报周期", default=False)
     targets = models.JSONField("量化目标", default=list, blank=True)
-    status = models.CharField("状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    status = models.CharField(
+        "状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
     percent = models.FloatField("完成进度", default=0)
     colour = models.CharField("预警", max_length=8, choices=Colour.choices, default=Colour.NONE, blank=True)
     colour_reason = models.CharField("预警原因", max_length=500, blank=True)
@@ -69,14 +84,23 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     first_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="初审人",
     )
     signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="销号人",
     )
     signed_off_at = models.DateTimeField("销号时间", null=True, blank=True)
+    signed_off_on = models.DateField("销号日期", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter")
@@ -116,7 +140,9 @@ class Assignment(models.Model):
     """One unit's part of a task: the lead unit(s) and each co-unit report their own progress."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name="单位")
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name="单位"
+    )
     is_lead = models.BooleanField("牵头", default=False)
     weight = models.FloatField("权重", default=1.0)
     percent = models.FloatField("本单位进度", default=0)
@@ -148,7 +174,9 @@ class ProgressReport(models.Model):
     percent = models.FloatField("完成进度")
     actuals = models.JSONField("指标完成值", default=list, blank=True)
     problems = models.TextField("需协调解决的问题", blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField("报送时间", default=timezone.now)
     due_date = models.DateField("报送截止", null=True, blank=True)
     late = models.BooleanField("逾期报送", default=False)
@@ -164,6 +192,7 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["task", "period_start"], name="report_task_idx"),
             models.Index(fields=["unit", "period_start"], name="report_unit_idx"),
+            models.Index(fields=["due_date", "unit", "late"], name="report_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -179,7 +208,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -205,7 +236,9 @@ class MissedReport(models.Model):
     class Meta:
         verbose_name = "未按期报送"
         verbose_name_plural = "未按期报送"
-        constraints = [models.UniqueConstraint(fields=["assignment", "period_start"], name="missed_unique_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "period_start"], name="missed_unique_period")
+        ]
         indexes = [
             models.Index(fields=["task", "resolved_at"], name="missed_task_idx"),
             models.Index(fields=["unit", "due_date"], name="missed_unit_idx"),
@@ -274,7 +307,9 @@ class SupervisionNotice(models.Model):
     year = models.PositiveIntegerField()
     serial = models.PositiveIntegerField()
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="notices", verbose_name="督办单位")
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="notices", verbose_name="督办单位"
+    )
     tasks = models.ManyToManyField(Task, related_name="notices", blank=True)
     items = models.JSONField("督办事项", default=list)
     requirement = models.TextField("督办要求", blank=True)
@@ -285,7 +320,9 @@ class SupervisionNotice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     issued_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -293,7 +330,9 @@ class SupervisionNotice(models.Model):
         verbose_name = "督办单"
         verbose_name_plural = "督办单"
         ordering = ["-issued_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["region", "year", "serial"], name="notice_unique_serial")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "serial"], name="notice_unique_serial")
+        ]
         indexes = [models.Index(fields=["unit", "status"], name="notice_unit_idx")]
 
     def __str__(self) -> str:
@@ -339,3 +378,28 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.date)
+
+
+class ReviewDecision(models.TextChoices):
+    FIRST_APPROVED = "first_approved", "初审同意"
+    SIGNED_OFF = "signed_off", "同意销号"
+    RETURNED = "returned", "退回"
+
+
+class Review(models.Model):
+    """One decision of the office on a completion request (kept for the history and the scoreboards)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=16, choices=ReviewDecision.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "销号审核"
+        verbose_name_plural = "销号审核"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["decision", "at"], name="review_decision_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.decision}"

@@ -123,7 +123,9 @@ def _count(result: Any) -> tuple[int, bool]:
     raise TypeError(f"calendar returned {result!r}; expected an int or an object with .count")
 
 
-def schedule_percent(*, today: dt.date, start: dt.date, deadline: dt.date, calendar: WorkdayCalendar) -> float:
+def schedule_percent(
+    *, today: dt.date, start: dt.date, deadline: dt.date, calendar: WorkdayCalendar
+) -> float:
     """序时进度: working days elapsed since `start` (today included) over the working days to `deadline`."""
     total, _ = _count(calendar.workdays_between(start, deadline + dt.timedelta(days=1)))
     elapsed, _ = _count(calendar.workdays_between(start, min(today, deadline) + dt.timedelta(days=1)))

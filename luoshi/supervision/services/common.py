@@ -1,0 +1,93 @@
+"""Helpers shared by the supervision services: calendars, thresholds, and recolouring one task."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from luoshi.audit.services import record
+from luoshi.orgs.models import Region
+from luoshi.supervision import rules
+from luoshi.supervision.models import Colour, Task, TaskStatus, WarningThresholds
+
+EPOCH = dt.date(2004, 1, 1)  # day 0 of luoshi.calendar's vectorised API
+
+
+def calendar_for(region: Region | None) -> Any:
+    from luoshi.calendar.services import calendar_for as _calendar_for
+
+    return _calendar_for(region)
+
+
+def add_workdays(region: Region | None, day: dt.date, n: int) -> dt.date:
+    result = calendar_for(region).add_workdays(day, n)
+    return getattr(result, "date", result)  # type: ignore[no-any-return]
+
+
+def thresholds_of(row: WarningThresholds | None) -> rules.Thresholds:
+    if row is None:
+        return rules.DEFAULT_THRESHOLDS
+    return rules.Thresholds(
+        yellow_window_workdays=row.yellow_window_workdays,
+        lag_tolerance=row.lag_tolerance,
+        yellow_missed_reports=row.yellow_missed_reports,
+        red_missed_reports=row.red_missed_reports,
+        red_returns=row.red_returns,
+    )
+
+
+def plan_thresholds(plan_id: int) -> WarningThresholds:
+    row, _ = WarningThresholds.objects.get_or_create(plan_id=plan_id)
+    return row
+
+
+def effective_today(task: Task, today: dt.date) -> dt.date:
+    """A task awaiting the office's review is judged as of the day completion was requested."""
+    if task.status == TaskStatus.SIGN_OFF_REQUESTED and task.sign_off_requested_at is not None:
+        return min(today, timezone.localdate(task.sign_off_requested_at))
+    return today
+
+
+def assess_task(task: Task, today: dt.date | None = None) -> rules.Assessment:
+    today = today or timezone.localdate()
+    if task.status == TaskStatus.SIGNED_OFF:
+        return rules.Assessment(rules.Colour.GREEN, "已销号", rules.Reason.DONE, None, None, None)
+    thresholds = thresholds_of(WarningThresholds.objects.filter(plan_id=task.plan_id).first())
+    return rules.assess(
+        today=effective_today(task, today),
+        start=task.start_date,
+        deadline=task.deadline,
+        ongoing=task.ongoing,
+        percent=task.percent,
+        missed_reports=task.missed_count,
+        returns=task.returns_count,
+        thresholds=thresholds,
+        calendar=calendar_for(task.region),
+    )
+
+
+def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
+    """Recompute one task's colour now (after a report, a return, a sign-off); audit a change."""
+    if task.status == TaskStatus.CANCELLED:
+        return False
+    today = today or timezone.localdate()
+    verdict = assess_task(task, today)
+    new = Colour(verdict.colour.value)
+    if new == task.colour:
+        return False
+    before = {"colour": task.colour}
+    Task.objects.filter(pk=task.pk).update(
+        colour=new, colour_reason=verdict.reason[:500], colour_changed_on=today
+    )
+    task.colour, task.colour_reason, task.colour_changed_on = new, verdict.reason[:500], today
+    record(
+        actor=actor,
+        action="task.colour_changed",
+        subject=task,
+        before=before,
+        after={"colour": str(new)},
+        reason=verdict.reason,
+    )
+    return True

@@ -1,0 +1,432 @@
+"""Documents: the dispatch report (调度通报, .docx), the ledger (.xlsx), and the per-unit filing workbook
+(export → fill → import; all-or-nothing, errors listed by row and column)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+from collections.abc import Iterable
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.accounts.models import Role, User
+from luoshi.core.errors import AccessDenied, ImportFailed
+from luoshi.supervision import periods
+from luoshi.supervision.models import OPEN_STATUSES, Assignment, ProgressReport, Task
+from luoshi.supervision.selectors import SCORE_FORMULA, DispatchData, top_bottom
+
+COLOUR_LABEL = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "": "未评估"}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+# --- dispatch report (.docx) -----------------------------------------------------------------------------------
+def dispatch_docx(data: DispatchData) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = Document()
+    head = doc.add_heading(data.title, level=0)
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    s = data.summary
+    doc.add_heading("一、总体情况", level=1)
+    doc.add_paragraph(
+        f"截至{data.period.end:%Y年%m月%d日},纳入调度的任务共{s['total']}项,其中已销号{s['signed_off']}项、"
+        f"推进中{s['in_progress']}项、申请销号待审核{s['requested']}项、逾期未完成{s['overdue']}项。"
+        f"预警情况:绿灯{s['green']}项、黄灯{s['yellow']}项、红灯{s['red']}项。"
+        f"本期应报进展{s['reports_expected']}次,按时报送{s['reports_on_time']}次。"
+    )
+    figures = doc.add_table(rows=2, cols=6)
+    figures.style = "Table Grid"
+    for i, (label, key) in enumerate(
+        (
+            ("任务总数", "total"),
+            ("已销号", "signed_off"),
+            ("逾期", "overdue"),
+            ("绿灯", "green"),
+            ("黄灯", "yellow"),
+            ("红灯", "red"),
+        )
+    ):
+        figures.rows[0].cells[i].text = label
+        figures.rows[1].cells[i].text = str(s[key])
+
+    def task_table(tasks: list[Task]) -> None:
+        table = doc.add_table(rows=1, cols=5)
+        table.style = "Table Grid"
+        for cell, text in zip(
+            table.rows[0].cells, ("序号", "任务", "牵头单位", "完成时限", "预警原因"), strict=True
+        ):
+            cell.text = text
+        for i, t in enumerate(tasks, start=1):
+            cells = table.add_row().cells
+            cells[0].text = str(i)
+            cells[1].text = t.title
+            cells[2].text = t.lead_units_text
+            cells[3].text = t.deadline.isoformat() if t.deadline else "长期坚持"
+            cells[4].text = t.colour_reason
+
+    doc.add_heading(f"二、红灯任务({len(data.red)}项)", level=1)
+    task_table(data.red) if data.red else doc.add_paragraph("本期无红灯任务。")
+    doc.add_heading(f"三、黄灯任务({len(data.yellow)}项)", level=1)
+    task_table(data.yellow) if data.yellow else doc.add_paragraph("本期无黄灯任务。")
+    doc.add_heading("四、各单位推进情况", level=1)
+    doc.add_paragraph(SCORE_FORMULA)
+    table = doc.add_table(rows=1, cols=8)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells,
+        ("单位", "承担任务", "到期任务", "按期完成率", "逾期", "按时报送率", "退回", "综合得分"),
+        strict=True,
+    ):
+        cell.text = text
+    for u in data.units:
+        cells = table.add_row().cells
+        for cell, text in zip(
+            cells,
+            (
+                u.unit,
+                str(u.held),
+                str(u.due),
+                _pct(u.completion_rate),
+                str(u.overdue),
+                _pct(u.timeliness),
+                str(u.returns),
+                f"{u.score:.1f}",
+            ),
+            strict=True,
+        ):
+            cell.text = text
+    top, bottom = top_bottom(data.units)
+    if top:
+        doc.add_paragraph("推进较好的单位:" + "、".join(u.unit for u in top) + "。")
+    if bottom:
+        doc.add_paragraph("推进较慢的单位:" + "、".join(u.unit for u in bottom) + "。")
+    doc.add_heading("五、需协调解决的问题", level=1)
+    if data.problems:
+        for r in data.problems:
+            doc.add_paragraph(f"{r.unit.name}({r.task.title[:40]}):{r.problems}", style="List Number")
+    else:
+        doc.add_paragraph("本期各单位未提出需协调解决的问题。")
+    doc.add_heading("六、通报", level=1)
+    if data.missed_units:
+        doc.add_paragraph(
+            "以下单位本期有进展未按期报送,予以通报:"
+            + "、".join(f"{name}({n}次)" for name, n in data.missed_units)
+            + "。"
+        )
+    else:
+        doc.add_paragraph("本期各单位均按期报送进展。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --- ledger (.xlsx) ----------------------------------------------------------------------------------------------
+LEDGER_COLUMNS = [
+    ("序号", 6),
+    ("方案", 28),
+    ("任务名称", 40),
+    ("牵头单位", 22),
+    ("责任单位", 22),
+    ("完成时限", 12),
+    ("状态", 10),
+    ("预警", 8),
+    ("预警原因", 40),
+    ("完成进度(%)", 12),
+    ("未按期报送", 10),
+    ("退回次数", 9),
+]
+
+
+def _header(ws: Any, columns: list[tuple[str, int]]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws.append([c for c, _ in columns])
+    for i, (_, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F2F3F5")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def ledger_xlsx(tasks: Iterable[Task]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "任务台账"
+    _header(ws, LEDGER_COLUMNS)
+    fills = {
+        "red": PatternFill("solid", fgColor="F8D7DA"),
+        "yellow": PatternFill("solid", fgColor="FFF3CD"),
+        "green": PatternFill("solid", fgColor="D4EDDA"),
+    }
+    n = 0
+    for t in tasks:
+        co = "、".join(a.unit.name for a in t.assignments.all() if not a.is_lead) or t.co_units_text
+        lead = "、".join(a.unit.name for a in t.assignments.all() if a.is_lead) or t.lead_units_text
+        ws.append(
+            [
+                t.seq,
+                t.plan.title,
+                t.title,
+                lead,
+                co,
+                t.deadline if t.deadline else "长期坚持",
+                t.get_status_display(),
+                COLOUR_LABEL.get(t.colour, ""),
+                t.colour_reason,
+                round(t.percent, 1),
+                t.missed_count,
+                t.returns_count,
+            ]
+        )
+        n += 1
+        if t.colour in fills:
+            ws.cell(row=n + 1, column=8).fill = fills[t.colour]
+        if t.deadline:
+            ws.cell(row=n + 1, column=6).number_format = "yyyy-mm-dd"
+    ws.auto_filter.ref = f"A1:L{n + 1}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- per-unit filing workbook -------------------------------------------------------------------------------------
+FILING_SHEET = "进展填报"
+META_SHEET = "说明"
+FIXED = [
+    ("分工编号", 10),
+    ("任务名称", 40),
+    ("周期开始", 12),
+    ("周期结束", 12),
+    ("完成进度(%)", 12),
+    ("工作进展", 50),
+    ("需协调解决的问题", 30),
+]
+MAX_TARGETS = 4
+
+
+def _signature(unit_id: int, assignment_ids: list[int]) -> str:
+    msg = f"{unit_id}:{','.join(map(str, sorted(assignment_ids)))}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), msg, hashlib.sha256).hexdigest()[:32]
+
+
+def _filing_rows(user: User, today: dt.date) -> list[tuple[Assignment, periods.Period]]:
+    from luoshi.supervision.selectors import my_tasks
+
+    return [(d.assignment, d.period) for d in my_tasks(user)]
+
+
+def unit_workbook(user: User, today: dt.date | None = None) -> bytes:
+    """The workbook a unit fills offline: one row per open assignment for the period due now."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, Protection
+    from openpyxl.utils import get_column_letter
+
+    if user.role != Role.STAFF or user.unit_id is None:
+        raise AccessDenied("只有部门工作人员可以导出本单位的填报表。")
+    today = today or timezone.localdate()
+    rows = _filing_rows(user, today)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = FILING_SHEET
+    columns = list(FIXED)
+    for k in range(1, MAX_TARGETS + 1):
+        columns += [(f"指标{k}", 20), (f"指标{k}目标值", 12), (f"指标{k}完成值", 12)]
+    _header(ws, columns)
+    for a, p in rows:
+        t = a.task
+        row: list[Any] = [a.pk, t.title, p.start, p.end, None, "", ""]
+        for target in t.targets[:MAX_TARGETS]:
+            row += [
+                target.get("metric"),
+                f"{target.get('op', '')}{target.get('value')}{target.get('unit', '')}",
+                None,
+            ]
+        ws.append(row)
+        for col in (3, 4):
+            ws.cell(row=ws.max_row, column=col).number_format = "yyyy-mm-dd"
+    for r in ws.iter_rows(min_row=2):
+        for cell in r:
+            col = int(cell.column or 0)
+            if col in (5, 6, 7) or (col > 7 and (col - 7) % 3 == 0):
+                cell.protection = Protection(locked=False)
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.formatColumns = False
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
+    meta = wb.create_sheet(META_SHEET)
+    assignment_ids = [a.pk for a, _ in rows]
+    meta.append(["单位", user.unit.name if user.unit else ""])
+    meta.append(["单位编号", user.unit_id])
+    meta.append(["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    meta.append(["校验码", _signature(user.unit_id, assignment_ids)])
+    meta.append(
+        [
+            "填写说明",
+            "请只填写“完成进度(%)”“工作进展”“需协调解决的问题”和各指标完成值,不要改动其他列;"
+            "填好后在“我的任务”页面导入。有一行出错时整表不导入,请按提示修改后重新导入。",
+        ]
+    )
+    meta["A1"].font = Font(bold=True)
+    meta.column_dimensions["A"].width = 12
+    meta.column_dimensions["B"].width = 80
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def unit_workbook_import(
+    *, user: User, stream: IO[bytes], today: dt.date | None = None
+) -> list[ProgressReport]:
+    """Import a workbook exported by `unit_workbook` for the user's unit: all rows or nothing."""
+    from openpyxl import load_workbook
+
+    from luoshi.core.errors import DomainError
+    from luoshi.supervision.services.reports import report_file
+
+    if user.role != Role.STAFF or user.unit_id is None:
+        raise AccessDenied("只有部门工作人员可以导入本单位的填报表。")
+    try:
+        wb = load_workbook(stream, data_only=True)
+    except Exception as exc:
+        raise ImportFailed(
+            "无法读取该文件,请上传由本系统导出的 .xlsx 填报表。",
+            details=[{"row": None, "column": None, "message": str(exc)[:200]}],
+        ) from exc
+    if FILING_SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
+        raise ImportFailed(
+            "该文件不是本系统导出的填报表(缺少“进展填报”或“说明”工作表),请重新导出后填写。",
+            details=[{"row": None, "column": None, "message": "工作表不完整"}],
+        )
+    ws = wb[FILING_SHEET]
+    meta = {str(r[0].value): r[1].value for r in wb[META_SHEET].iter_rows(min_row=1, max_col=2) if r[0].value}
+    header = [c.value for c in ws[1]]
+    expected = [c for c, _ in FIXED]
+    if header[: len(expected)] != expected:
+        raise ImportFailed(
+            "表头被改动,请使用本系统导出的原表填写。",
+            details=[{"row": 1, "column": None, "message": "表头与导出时不一致"}],
+        )
+    if str(meta.get("单位编号")) != str(user.unit_id):
+        raise ImportFailed(
+            "该填报表是为其他单位导出的,您只能导入本单位的填报表。",
+            details=[{"row": None, "column": "单位编号", "message": "单位不符"}],
+        )
+    errors: list[dict[str, Any]] = []
+    parsed: list[tuple[int, dict[Any, Any]]] = []
+    ids: list[int] = []
+    for r_idx, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        values: dict[Any, Any] = dict(zip(header, row, strict=False))
+        try:
+            aid = int(values.get("分工编号"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            errors.append({"row": r_idx, "column": "分工编号", "message": "分工编号缺失或被改动"})
+            continue
+        ids.append(aid)
+        if values.get("完成进度(%)") in (None, "") and not values.get("工作进展"):
+            continue  # a row left blank: nothing to file for that task
+        parsed.append((r_idx, values))
+    if str(meta.get("校验码")) != _signature(user.unit_id, ids):
+        errors.insert(
+            0,
+            {
+                "row": None,
+                "column": "分工编号",
+                "message": "分工编号与导出时不一致(行被增删或改动),请重新导出后填写",
+            },
+        )
+    assignments = {a.pk: a for a in Assignment.objects.select_related("task").filter(pk__in=ids)}
+    reports: list[ProgressReport] = []
+    if not errors:
+        try:
+            with transaction.atomic():
+                for r_idx, values in parsed:
+                    a = assignments.get(int(values["分工编号"]))
+                    if a is None or a.unit_id != user.unit_id or a.task.status not in OPEN_STATUSES:
+                        errors.append(
+                            {"row": r_idx, "column": "分工编号", "message": "该任务已不需要本单位填报"}
+                        )
+                        continue
+                    start = _cell_date(values.get("周期开始"))
+                    if start is None:
+                        errors.append({"row": r_idx, "column": "周期开始", "message": "日期无效"})
+                        continue
+                    actuals = {}
+                    for k in range(1, MAX_TARGETS + 1):
+                        metric = values.get(f"指标{k}")
+                        if metric and values.get(f"指标{k}完成值") not in (None, ""):
+                            actuals[str(metric)] = values.get(f"指标{k}完成值")
+                    try:
+                        with transaction.atomic():
+                            reports.append(
+                                report_file(
+                                    assignment=a,
+                                    user=user,
+                                    period_start=start,
+                                    narrative=str(values.get("工作进展") or ""),
+                                    percent=values.get("完成进度(%)"),  # type: ignore[arg-type]
+                                    actuals=actuals,
+                                    problems=str(values.get("需协调解决的问题") or ""),
+                                    today=today,
+                                )
+                            )
+                    except DomainError as exc:
+                        errors.append(
+                            {"row": r_idx, "column": _column_of(exc.message), "message": exc.message}
+                        )
+                if errors:
+                    raise _Rollback
+        except _Rollback:
+            pass
+    if errors:
+        raise ImportFailed(
+            f"填报表有 {len(errors)} 处问题,未导入任何数据;请按提示修改后重新导入。", details=errors
+        )
+    return reports
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _column_of(message: str) -> str:
+    if "完成进度" in message:
+        return "完成进度(%)"
+    if "工作进展" in message:
+        return "工作进展"
+    if "指标" in message:
+        return "指标完成值"
+    if "周期" in message:
+        return "周期开始"
+    return ""

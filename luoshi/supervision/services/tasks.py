@@ -1,0 +1,492 @@
+"""Tasks: made from a published plan, moved through the status machine by units and the office.
+
+Status machine (逾期 is derived from the deadline, never stored):
+
+    未启动 not_started ──(first report / unit starts)──▶ 推进中 in_progress
+    推进中 in_progress ──(lead unit requests, with evidence)──▶ 申请销号 sign_off_requested
+    申请销号 ──(office accepts; a second office person too when the plan requires it)──▶ 已销号 signed_off
+    申请销号 ──(office returns, with a reason)──▶ 退回 returned ──(new report / unit resumes)──▶ 推进中
+    any live status ──(office; or the measure was removed from the plan)──▶ 已撤销 cancelled
+
+Ongoing tasks (长期坚持) never sign off: they report every cycle and are reviewed each cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from luoshi.accounts.access import require_can_change, require_region
+from luoshi.accounts.models import Role, User
+from luoshi.audit.services import changed_fields, record, snapshot
+from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, ValidationFailed
+from luoshi.plans.models import Measure, Plan
+from luoshi.supervision import notifications
+from luoshi.supervision.access import require_office
+from luoshi.supervision.models import (
+    Assignment,
+    NotificationKind,
+    Review,
+    ReviewDecision,
+    Task,
+    TaskStatus,
+)
+from luoshi.supervision.services.common import plan_thresholds, recolour
+
+S = TaskStatus
+
+# (from, to) -> who may make the move: "unit" (staff of an assignment; "lead" = of a lead assignment),
+# "office" (营商办 in the task's region), "system" (plan sync only).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.NOT_STARTED, S.IN_PROGRESS): "unit",
+    (S.IN_PROGRESS, S.SIGN_OFF_REQUESTED): "lead",
+    (S.SIGN_OFF_REQUESTED, S.SIGNED_OFF): "office",
+    (S.SIGN_OFF_REQUESTED, S.RETURNED): "office",
+    (S.RETURNED, S.IN_PROGRESS): "unit",
+    (S.NOT_STARTED, S.CANCELLED): "office",
+    (S.IN_PROGRESS, S.CANCELLED): "office",
+    (S.SIGN_OFF_REQUESTED, S.CANCELLED): "office",
+    (S.RETURNED, S.CANCELLED): "office",
+    (S.CANCELLED, S.NOT_STARTED): "system",
+}
+
+TASK_FIELDS = [
+    "title",
+    "text",
+    "seq",
+    "path",
+    "deadline",
+    "ongoing",
+    "targets",
+    "lead_units_text",
+    "co_units_text",
+    "reporting_cycle",
+    "start_date",
+]
+
+
+def allowed_next(status: str) -> list[str]:
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == status and who != "system"]
+
+
+def _label(status: str) -> str:
+    return str(TaskStatus(status).label)
+
+
+# --- sync from a published plan --------------------------------------------------------------------------
+def _measure_fields(plan: Plan, measure: Measure, start: dt.date) -> dict[str, Any]:
+    title = (measure.title or measure.text.replace("\n", " ")[:80]).strip() or f"举措{measure.seq}"
+    return {
+        "title": title[:300],
+        "text": measure.text,
+        "seq": measure.seq,
+        "path": list(measure.path or []),
+        "deadline": None if measure.ongoing else measure.deadline,
+        "ongoing": bool(measure.ongoing or measure.deadline is None),
+        "targets": [dict(t) for t in (measure.targets or [])],
+        "lead_units_text": "、".join(measure.lead_units_text or [])[:500],
+        "co_units_text": "、".join(measure.co_units_text or [])[:500],
+        "start_date": start,
+    }
+
+
+def _plan_start(plan: Plan) -> dt.date:
+    if plan.issued_on:
+        return plan.issued_on
+    if plan.published_at:
+        return timezone.localdate(plan.published_at)
+    return timezone.localdate()
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
+
+
+@transaction.atomic
+def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | None = None) -> list[Task]:
+    """One task per measure of `plan`, one assignment per resolved lead/co unit. Idempotent: re-running
+    changes nothing; a revised measure updates its task; a removed measure's task is cancelled. Tasks of the
+    previous revision (plan.previous) carry over to the measure with the same text (or, failing that, the
+    same sequence number and title) so their reports and history stay."""
+    require_can_change(actor)
+    require_office(actor, action="发布方案生成任务")
+    require_region(actor, plan.region, action="为该区域的方案生成任务")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan_thresholds(plan.pk)
+    start = _plan_start(plan)
+    measures = list(plan.measures.prefetch_related("lead_units", "co_units").order_by("seq"))
+    by_measure = {t.measure_id: t for t in Task.objects.filter(plan=plan, measure__isnull=False)}
+    # carry-over candidates from the previous revision
+    previous: list[Task] = []
+    if plan.previous_id:
+        previous = list(
+            Task.objects.filter(plan_id=plan.previous_id)
+            .exclude(status=S.CANCELLED)
+            .select_related("measure")
+        )
+    prev_by_text = {_norm(t.text): t for t in previous}
+    prev_by_seq = {(t.seq, t.title): t for t in previous}
+    used_prev: set[int] = set()
+    out: list[Task] = []
+    for measure in measures:
+        fields = _measure_fields(plan, measure, start)
+        task = by_measure.get(measure.pk)
+        if task is None and previous:
+            cand = prev_by_text.get(_norm(measure.text)) or prev_by_seq.get((fields["seq"], fields["title"]))
+            if cand is not None and cand.pk not in used_prev:
+                used_prev.add(cand.pk)
+                task = cand
+                Task.objects.filter(pk=task.pk).update(plan=plan, measure=measure)
+                record(
+                    actor=actor,
+                    action="task.carried_over",
+                    subject=task,
+                    before={"plan": plan.previous_id},
+                    after={"plan": plan.pk, "measure": measure.pk},
+                    reason=f"方案修订为第{plan.revision}版,任务延续",
+                )
+                task.plan, task.measure = plan, measure
+                fields["start_date"] = task.start_date  # the schedule keeps its original start
+        if task is None:
+            task = Task.objects.create(
+                plan=plan,
+                measure=measure,
+                region=plan.region,
+                reporting_cycle=plan.reporting_cycle,
+                reports_from=max(start, today or timezone.localdate()),
+                **fields,
+            )
+            record(
+                actor=actor,
+                action="task.created",
+                subject=task,
+                after=snapshot(task, TASK_FIELDS),
+                reason=f"方案《{plan.title}》发布",
+            )
+        else:
+            if task.status == S.CANCELLED:
+                _set_status(task, S.NOT_STARTED, actor=actor, reason="举措恢复", extra={})
+            if not task.cycle_overridden:
+                fields["reporting_cycle"] = plan.reporting_cycle
+            if task.pk in used_prev or task.start_date != start:
+                fields["start_date"] = task.start_date
+            before = snapshot(task, TASK_FIELDS)
+            after = {**before, **{k: v for k, v in fields.items()}}
+            after = {k: snapshot_value(v) for k, v in after.items()}
+            b, a = changed_fields(before, after)
+            if a:
+                for key, value in fields.items():
+                    setattr(task, key, value)
+                task.version += 1
+                task.updated_at = timezone.now()
+                task.save(update_fields=[*fields.keys(), "version", "updated_at"])
+                record(
+                    actor=actor, action="task.revised", subject=task, before=b, after=a, reason="举措内容修订"
+                )
+        _sync_assignments(task, measure, actor)
+        out.append(task)
+    # tasks whose measure is gone (deleted measure, or a previous revision's task with no counterpart)
+    keep = {t.pk for t in out}
+    gone = Task.objects.filter(plan=plan).exclude(pk__in=keep).exclude(status__in=[S.CANCELLED, S.SIGNED_OFF])
+    stale_prev = [t for t in previous if t.pk not in used_prev and t.status != S.SIGNED_OFF]
+    for task in [*gone, *stale_prev]:
+        _set_status(task, S.CANCELLED, actor=actor, reason="方案中已删除该举措,任务撤销", extra={})
+    return out
+
+
+def snapshot_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _sync_assignments(task: Task, measure: Measure, actor: User | None) -> None:
+    leads = list(measure.lead_units.all())
+    cos = [u for u in measure.co_units.all() if u.pk not in {x.pk for x in leads}]
+    wanted = {u.pk: True for u in leads} | {u.pk: False for u in cos}
+    existing = {a.unit_id: a for a in Assignment.objects.filter(task=task)}
+    for unit_id, is_lead in wanted.items():
+        row = existing.get(unit_id)
+        if row is None:
+            row = Assignment.objects.create(task=task, unit_id=unit_id, is_lead=is_lead)
+            record(
+                actor=actor,
+                action="assignment.created",
+                subject=row,
+                after={"task": task.pk, "unit": unit_id, "is_lead": is_lead},
+            )
+        elif row.is_lead != is_lead or not row.active:
+            before = {"is_lead": row.is_lead, "active": row.active}
+            Assignment.objects.filter(pk=row.pk).update(is_lead=is_lead, active=True)
+            record(
+                actor=actor,
+                action="assignment.changed",
+                subject=row,
+                before=before,
+                after={"is_lead": is_lead, "active": True},
+            )
+    for unit_id, row in existing.items():
+        if unit_id not in wanted and row.active:
+            Assignment.objects.filter(pk=row.pk).update(active=False)
+            record(
+                actor=actor,
+                action="assignment.removed",
+                subject=row,
+                before={"active": True},
+                after={"active": False},
+                reason="举措中已不再列出该单位",
+            )
+
+
+# --- the status machine ----------------------------------------------------------------------------------
+def _set_status(
+    task: Task,
+    to: str,
+    *,
+    actor: User | None,
+    reason: str,
+    extra: dict[str, Any],
+    expected_version: int | None = None,
+) -> Task:
+    """Conditional update on `version`: if someone saved in between, refuse (Conflict), never overwrite."""
+    version = task.version if expected_version is None else expected_version
+    before = {"status": task.status, "version": version}
+    now = timezone.now()
+    n = Task.objects.filter(pk=task.pk, version=version).update(
+        status=to, version=F("version") + 1, updated_at=now, **extra
+    )
+    if n == 0:
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+    task.refresh_from_db()
+    record(
+        actor=actor,
+        action=f"task.{to}",
+        subject=task,
+        before=before,
+        after={
+            "status": to,
+            **{k: snapshot_value(v) for k, v in extra.items() if not hasattr(v, "resolve_expression")},
+        },
+        reason=reason,
+    )
+    return task
+
+
+def _require_unit_member(user: User | None, task: Task, *, lead_only: bool, action: str) -> None:
+    if user is None:
+        return
+    if user.role != Role.STAFF or user.unit_id is None:
+        raise AccessDenied(f"只有任务责任单位的工作人员可以{action};您的角色为{user.get_role_display()}。")
+    qs = Assignment.objects.filter(task=task, unit_id=user.unit_id, active=True)
+    if lead_only:
+        qs = qs.filter(is_lead=True)
+    if not qs.exists():
+        who = "牵头单位" if lead_only else "责任单位"
+        raise AccessDenied(f"您所在单位不是该任务的{who},不能{action}。")
+
+
+@transaction.atomic
+def task_transition(
+    *,
+    task: Task,
+    to: str,
+    user: User | None,
+    reason: str = "",
+    evidence: str = "",
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Task:
+    """Move `task` to status `to`, checking the machine, the role and the version. Returns the fresh task.
+    With four-eyes sign-off, the first office approval keeps the task in 申请销号 until a second,
+    different office person accepts."""
+    require_can_change(user)
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if expected_version is None:
+        expected_version = task.version
+    if current.version != expected_version:
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+    frm = current.status
+    try:
+        target = TaskStatus(to)
+    except ValueError as exc:
+        raise InvalidTransition(f"未知的任务状态“{to}”。") from exc
+    who = TRANSITIONS.get((frm, target))
+    if who is None or who == "system":
+        nexts = "、".join(_label(s) for s in allowed_next(frm)) or "无"
+        raise InvalidTransition(
+            f"任务当前状态为“{_label(frm)}”,不能变更为“{target.label}”。当前可进行的操作:{nexts}。"
+        )
+    if current.ongoing and target in (S.SIGN_OFF_REQUESTED, S.SIGNED_OFF):
+        raise InvalidTransition("该任务为长期坚持类任务,不办理销号;请按周期报送进展,营商办每个周期审阅。")
+    if who == "office":
+        require_office(user, current, action="审核任务")
+    else:
+        _require_unit_member(user, current, lead_only=(who == "lead"), action="变更任务状态")
+    extra: dict[str, Any] = {}
+    reason = reason.strip()
+    if target == S.SIGN_OFF_REQUESTED:
+        if not evidence.strip():
+            raise ValidationFailed("申请销号须填写完成情况说明(佐证),请补充后再提交。")
+        extra = {
+            "sign_off_evidence": evidence.strip(),
+            "sign_off_requested_at": timezone.now(),
+            "sign_off_requested_by": user,
+            "first_approved_by": None,
+        }
+    elif target == S.RETURNED:
+        if not reason:
+            raise ValidationFailed("退回须填写原因,告知责任单位需要补充或整改的内容。")
+        extra = {
+            "returns_count": F("returns_count") + 1,
+            "last_return_reason": reason,
+            "first_approved_by": None,
+        }
+    elif target == S.SIGNED_OFF:
+        thresholds = plan_thresholds(current.plan_id)
+        if thresholds.require_second_signoff:
+            if current.first_approved_by_id is None:
+                return _first_approval(current, user, reason)
+            if user is not None and current.first_approved_by_id == user.pk:
+                raise InvalidTransition("该方案要求两人审核销号:您已完成初审,请由另一位营商办工作人员复核。")
+        extra = {
+            "signed_off_by": user,
+            "signed_off_at": timezone.now(),
+            "signed_off_on": today or timezone.localdate(),
+        }
+    elif target == S.CANCELLED and not reason:
+        raise ValidationFailed("撤销任务须填写原因。")
+    current = _set_status(
+        current,
+        target,
+        actor=user,
+        reason=reason or evidence.strip(),
+        extra=extra,
+        expected_version=expected_version,
+    )
+    if target in (S.RETURNED, S.SIGNED_OFF):
+        Review.objects.create(task=current, decision=ReviewDecision(target), reason=reason, by=user)
+    recolour(current, actor=user, today=today)
+    _notify_transition(current, target, reason)
+    return current
+
+
+def _first_approval(task: Task, user: User | None, reason: str) -> Task:
+    n = Task.objects.filter(pk=task.pk, version=task.version).update(
+        first_approved_by=user, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if n == 0:
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+    task.refresh_from_db()
+    Review.objects.create(task=task, decision=ReviewDecision.FIRST_APPROVED, reason=reason, by=user)
+    record(
+        actor=user,
+        action="task.sign_off_first_approved",
+        subject=task,
+        before={"first_approved_by": None},
+        after={"first_approved_by": user.pk if user else None},
+        reason=reason or "初审同意,待复核",
+    )
+    return task
+
+
+def _notify_transition(task: Task, target: str, reason: str) -> None:
+    url = reverse("supervision:task_detail", args=[task.pk])
+    if target in (S.RETURNED, S.SIGNED_OFF):
+        unit_ids = list(Assignment.objects.filter(task=task, active=True).values_list("unit_id", flat=True))
+        kind = NotificationKind.RETURNED if target == S.RETURNED else NotificationKind.SIGNED_OFF
+        title = f"任务“{task.title[:40]}”" + ("申请销号被退回" if target == S.RETURNED else "已销号")
+        notifications.notify_units(
+            unit_ids,
+            kind=kind,
+            key=f"{kind}:{task.pk}:v{task.version}",
+            title=title,
+            body=reason,
+            url=url,
+            task_id=task.pk,
+        )
+    elif target == S.SIGN_OFF_REQUESTED:
+        recipients = notifications.office_recipients(task.region)
+        notifications.create(
+            notifications.rows_for(
+                recipients,
+                kind=NotificationKind.SIGN_OFF_REQUEST,
+                key=f"request:{task.pk}:v{task.version}",
+                title=f"任务“{task.title[:40]}”申请销号,请审核",
+                body=task.sign_off_evidence,
+                url=url,
+                task_id=task.pk,
+            )
+        )
+
+
+# Named entry points (what pages, the API and commands call).
+def task_start(*, task: Task, user: User | None, **kw: Any) -> Task:
+    return task_transition(task=task, to=S.IN_PROGRESS, user=user, **kw)
+
+
+def task_request_sign_off(*, task: Task, user: User | None, evidence: str, **kw: Any) -> Task:
+    return task_transition(task=task, to=S.SIGN_OFF_REQUESTED, user=user, evidence=evidence, **kw)
+
+
+def task_sign_off(*, task: Task, user: User | None, reason: str = "", **kw: Any) -> Task:
+    return task_transition(task=task, to=S.SIGNED_OFF, user=user, reason=reason, **kw)
+
+
+def task_return(*, task: Task, user: User | None, reason: str, **kw: Any) -> Task:
+    return task_transition(task=task, to=S.RETURNED, user=user, reason=reason, **kw)
+
+
+def task_cancel(*, task: Task, user: User | None, reason: str, **kw: Any) -> Task:
+    return task_transition(task=task, to=S.CANCELLED, user=user, reason=reason, **kw)
+
+
+@transaction.atomic
+def task_set_cycle(
+    *, task: Task, user: User | None, cycle: str | None, expected_version: int | None = None
+) -> Task:
+    """Override the plan's reporting cycle for one task (None: back to the plan's)."""
+    from luoshi.plans.models import ReportingCycle
+
+    require_can_change(user)
+    require_office(user, task, action="设置填报周期")
+    if cycle is not None and cycle not in ReportingCycle.values:
+        raise ValidationFailed(f"填报周期“{cycle}”无效,可选:每周、双周、每月、每季度。")
+    new_cycle = cycle or task.plan.reporting_cycle
+    version = task.version if expected_version is None else expected_version
+    before = {"reporting_cycle": task.reporting_cycle, "cycle_overridden": task.cycle_overridden}
+    n = Task.objects.filter(pk=task.pk, version=version).update(
+        reporting_cycle=new_cycle,
+        cycle_overridden=cycle is not None,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if n == 0:
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+    task.refresh_from_db()
+    record(
+        actor=user,
+        action="task.cycle_changed",
+        subject=task,
+        before=before,
+        after={"reporting_cycle": new_cycle, "cycle_overridden": cycle is not None},
+    )
+    return task
+
+
+__all__ = [
+    "TRANSITIONS",
+    "allowed_next",
+    "task_cancel",
+    "task_request_sign_off",
+    "task_return",
+    "task_set_cycle",
+    "task_sign_off",
+    "task_start",
+    "task_transition",
+    "tasks_sync_from_plan",
+]
