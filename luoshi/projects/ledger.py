@@ -81,7 +81,7 @@ _UNIT_SPLIT = re.compile(r"[、,,;;\n]+")
 
 
 # --- export ------------------------------------------------------------------------------------------
-def export_ledger(user: User, filters: selectors.LedgerFilters | None = None) -> bytes:
+def export_ledger(user: User | None, filters: selectors.LedgerFilters | None = None) -> bytes:
     """The ledger `user` may see (with the page's filters) as .xlsx bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -36,8 +36,8 @@ def projects_for(user: User | None) -> QuerySet[Project]:
     return qs.none()
 
 
-def require_can_view_projects(user: User) -> None:
-    if user.is_superuser or user.role in (Role.ADMIN, Role.LEADER, Role.STAFF):
+def require_can_view_projects(user: User | None) -> None:
+    if user is None or user.is_superuser or user.role in (Role.ADMIN, Role.LEADER, Role.STAFF):
         return
     raise AccessDenied(f"您的角色({user.get_role_display()})无权查看重大项目。")
 
@@ -51,7 +51,7 @@ class LedgerFilters:
     q: str = ""
 
 
-def ledger(user: User, filters: LedgerFilters) -> QuerySet[Project]:
+def ledger(user: User | None, filters: LedgerFilters) -> QuerySet[Project]:
     """The project ledger as `user` may see it, filtered; region and units fetched with the rows."""
     require_can_view_projects(user)
     qs = projects_for(user)
@@ -135,3 +135,25 @@ def problems_for_unit(user: User) -> QuerySet[ProjectProblem]:
     if user.role != Role.STAFF or user.unit_id is None:
         return ProjectProblem.objects.none()
     return ProjectProblem.objects.filter(unit_id=user.unit_id, status="open").select_related("project")
+
+
+def can_manage(user: User, region: Region) -> bool:
+    """Whether `user` may change projects in `region` (the services check again)."""
+    if user.is_superuser:
+        return True
+    return user.role == Role.ADMIN and user.region is not None and region.path.startswith(user.region.path)
+
+
+def can_resolve(user: User, problem: ProjectProblem, region: Region) -> bool:
+    if problem.status != "open":
+        return False
+    return can_manage(user, region) or (user.role == Role.STAFF and user.unit_id == problem.unit_id)
+
+
+def colour_counts(qs: QuerySet[Project]) -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = {"green": 0, "yellow": 0, "red": 0, "": 0}
+    for row in qs.order_by().values("colour").annotate(n=Count("pk")):
+        counts[row["colour"]] = row["n"]
+    return counts
