@@ -72,10 +72,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"错误 [{exc.code}]: {exc.message}", file=sys.stderr)
                 if exc.details:
                     for item in exc.details if isinstance(exc.details, list) else [exc.details]:
-                        print(f"  - {item}", file=sys.stderr)
+                        print(f"  - {_describe(item)}", file=sys.stderr)
                 return 1
             raise
     return int(result or 0)
+
+
+def _describe(item: object) -> str:
+    """One problem of an ImportFailed as a line: 第 3 行 「单位全称」: 不能为空。"""
+    if isinstance(item, dict) and "message" in item:
+        where = []
+        if item.get("row") is not None:
+            where.append(f"第 {item['row']} 行")
+        if item.get("column"):
+            where.append(f"「{item['column']}」")
+        return (" ".join(where) + ": " if where else "") + str(item["message"])
+    return str(item)
 
 
 if __name__ == "__main__":
