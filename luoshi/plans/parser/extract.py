@@ -190,7 +190,11 @@ class Extractor:
                 b = bl.end
         # inline labels after the text: "…。责任单位:市发改委。完成时限:2025年底"
         seg = self.n(a, b)
-        m = re.search(r"(?<=[。;.])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|完成时限|时限要求)\s*:)", seg)
+        m = None
+        for cand in re.finditer(r"(?<=[。;.])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|完成时限|时限要求)\s*:)", seg):
+            if seg.count("(", 0, cand.start()) <= seg.count(")", 0, cand.start()):
+                m = cand
+                break
         if m:
             r = parse_responsibility(self.text, self.norm, a + m.end(), b)
             if r:
@@ -293,8 +297,9 @@ class Extractor:
         title = self.o(a, title_end).strip() if title_end and title_end > a else None
         if ta >= tb:
             if title:
-                ta, tb, title = a, title_end or b, None
-            else:
+                ta, tb = self.strip_span(a, end)
+                title = None
+            if ta >= tb:
                 return []
         drafts.append(Draft(list(path), title, ta, tb, resp, fields["time"] or self._paren_time(parens)))
         return drafts

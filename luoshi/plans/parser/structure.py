@@ -83,6 +83,11 @@ def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
 _SENT_END = "。;!?)”:"
 
 
+_PARA_GAP = re.compile(r"(?<=[。;!?:)”])\s{2,}|(?<=[。;!?])\s+(?=[(\d一二三四五六七八九十])|"
+                       r"\s{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])")
+_FW_GAP = re.compile(r"\u3000{2,}")
+
+
 def split_lines(text: str, norm: str) -> list[Line]:
     """Physical lines, further split where line breaks were evidently lost."""
     lines: list[Line] = []
@@ -93,9 +98,13 @@ def split_lines(text: str, norm: str) -> list[Line]:
         # Paragraphs separated by runs of (full-width) spaces in one physical line.
         sub: list[tuple[int, int]] = []
         start = a
-        for m in re.finditer(r"(?<=[。;!?:)”])\s{2,}|(?<=[。;!?])\s+(?=[(\d一二三四五六七八九十])", norm[a:b]):
-            sub.append((start, a + m.start()))
-            start = a + m.end()
+        cuts = [(m.start(), m.end()) for m in _PARA_GAP.finditer(norm, a, b)]
+        cuts += [(m.start(), m.end()) for m in _FW_GAP.finditer(text, a, b)]
+        for ca, cb in sorted(cuts):
+            if ca < start:
+                continue
+            sub.append((start, ca))
+            start = cb
         sub.append((start, b))
         for x, y in sub:
             while x < y and norm[x].isspace():

@@ -1,0 +1,201 @@
+"""Structure, units, deadlines and targets: the rules each format relies on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from luoshi.plans.parser import ParseError, parse_text
+from luoshi.plans.parser.deadlines import parse_deadline
+from luoshi.plans.parser.normalize import normalize
+from luoshi.plans.parser.structure import build_tree, match_marker, split_lines
+from luoshi.plans.parser.targets import extract_targets
+
+HEAD = "某市人民政府办公室\n2025年3月1日\n某市优化营商环境行动方案\n"
+
+
+def parse(body: str, **kw):  # type: ignore[no-untyped-def]
+    return parse_text(HEAD + body, suggest=False, **kw)
+
+
+# ---- headings --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [("一、总体要求", "cn"), ("(一)优化服务", "pcn"), ("（二）优化服务", "pcn"), ("1.推进改革", "num"),
+     ("2、推进改革", "num"), ("(3)推进改革", "pnum"), ("①推进改革", "circ"), ("第三条 推进改革", "article"),
+     ("行动2:推进改革", "action"), ("任务3:推进改革", "action")],
+)
+def test_heading_markers(line: str, kind: str) -> None:
+    n = normalize(line)
+    mk = match_marker(n, 0, len(n))
+    assert mk is not None and mk[0] == kind
+
+
+@pytest.mark.parametrize("line", ["1.5倍以上", "12345热线全天受理", "2025年底前完成", "3个线上渠道", "12大产业"])
+def test_numbers_are_not_headings(line: str) -> None:
+    n = normalize(line)
+    assert match_marker(n, 0, len(n)) is None
+
+
+def test_heading_levels_nest_by_style() -> None:
+    text = "一、重点任务\n(一)优化服务\n1.推进A。\n2.推进B。\n(二)强化保障\n1.推进C。\n二、保障措施\n"
+    n = normalize(text)
+    tree = build_tree(n, split_lines(text, n))
+    assert [len(c.children) for c in tree.children] == [2, 0]
+    assert [len(c.children) for c in tree.children[0].children] == [2, 1]
+
+
+# ---- formats (a)–(g) -------------------------------------------------------------------------------------
+def test_a_parenthetical_per_measure_with_labels_and_brackets() -> None:
+    r = parse(
+        "一、重点任务\n"
+        "1.优化审批。推行并联审批。(牵头单位:市审批局;责任单位:市发改委、市住建局)\n"
+        "2.降低成本。开展减负行动。(责任单位:市经信局,完成时限:4月底前)\n"
+        "3.强化监管。推行综合查一次。〔市市场监管局负责,2025年6月底前完成〕\n"
+    )
+    m1, m2, m3 = r.measures
+    assert (m1.lead_units, m1.co_units) == (["市审批局"], ["市发改委", "市住建局"])
+    assert m2.lead_units == ["市经信局"] and m2.deadline == date(2025, 4, 30)
+    assert m3.lead_units == ["市市场监管局"] and m3.deadline == date(2025, 6, 30)
+
+
+def test_a_several_parentheticals_in_one_item_are_united() -> None:
+    r = parse("一、重点任务\n1.推进改革。推行A(市发改委负责)、B(市财政局负责),年底前完成。\n")
+    assert len(r.measures) == 1
+    assert r.measures[0].lead_units == ["市发改委", "市财政局"]
+    assert r.measures[0].deadline == date(2025, 12, 31)
+
+
+def test_a_parenthetical_shared_by_sentences_before_it() -> None:
+    r = parse("一、重点任务\n(一)优化产业。做A。做B。(市发改委负责,2025年6月底前完成)做C。(市科技局负责,2025年9月底前完成)\n")
+    assert [m.text for m in r.measures] == ["做A。做B。", "做C。"]
+    assert r.measures[0].path[-1] == "(一)优化产业"
+
+
+def test_b_numbered_measures_without_units_get_suggestions() -> None:
+    r = parse_text(HEAD + "一、重点任务\n1.推进融资服务。开展银企对接活动,新增普惠小微贷款。\n")
+    m = r.measures[0]
+    assert m.lead_units == [] and m.title == "推进融资服务"
+    assert len(m.suggested_units) == 3 and all(0 <= s <= 1 for _, s in m.suggested_units)
+
+
+def test_c_responsibility_lines_and_first_unit_rule() -> None:
+    r = parse(
+        "一、重点任务\n1.推进A改革。\n责任单位:市发改委、市财政局(第一责任单位为牵头单位,下同)\n时限要求:持续推进\n"
+        "2.推进B改革。\n责任单位:市经信局、市商务局\n完成时限:2025年9月底前\n"
+    )
+    m1, m2 = r.measures
+    assert (m1.lead_units, m1.co_units, m1.deadline, m1.ongoing) == (["市发改委"], ["市财政局"], None, True)
+    assert (m2.lead_units, m2.co_units, m2.deadline) == (["市经信局"], ["市商务局"], date(2025, 9, 30))
+
+
+def test_d_flattened_task_table_wins_over_narrative() -> None:
+    r = parse(
+        "一、重点任务\n(一)优化服务。推行帮办代办服务。\n附件\n专项行动\n重点任务\n序号\n具体举措\n牵头单位\n责任单位\n"
+        "一、服务行动\n一、服务行动\n优化服务\n1\n推行帮办代办服务。\n市审批局\n各县市区、市直各相关单位\n"
+        "2\n建设服务中心5个。\n市审批局\n市直各有关部门等\n专项行动\n重点任务\n序号\n具体举措\n牵头单位\n责任单位\n"
+        "二、保障行动\n强化保障\n3\n开展培训。\n市人社局\n"
+    )
+    assert [m.text for m in r.measures] == ["推行帮办代办服务。", "建设服务中心5个。", "开展培训。"]
+    assert r.measures[0].path == ["一、服务行动", "优化服务"]
+    assert r.measures[1].co_units == ["市直各有关部门"]
+    assert r.measures[2].path == ["二、保障行动", "强化保障"] and r.measures[2].lead_units == ["市人社局"]
+
+
+def test_e_goals_and_safeguards_are_not_measures() -> None:
+    r = parse("一、总体目标\n1.到2025年营商环境进入全省前列。\n二、重点任务\n1.推进A。\n三、保障措施\n1.加强领导。\n")
+    assert [m.text for m in r.measures] == ["推进A。"]
+
+
+def test_f_responsibility_division_is_reported_per_unit() -> None:
+    r = parse("一、重点任务\n1.推进A。\n2.推进B。\n三、责任分工\n市发改委主要职责为统筹协调、督促落实。\n市财政局主要职责为资金保障。\n")
+    assert [d["unit"] for d in r.responsibilities] == ["市发改委", "市财政局"]
+    assert all(m.lead_units == [] for m in r.measures)
+
+
+def test_lost_line_breaks_one_paragraph() -> None:
+    text = (HEAD + "一、重点任务 (一)优化审批。推行并联审批。(市审批局负责,2025年6月底前完成)"
+            "(二)降低成本。开展减负行动。(市经信局负责,2025年9月底前完成)二、保障措施 加强领导。").replace("\n", "")
+    r = parse_text(text, suggest=False)
+    assert [m.lead_units for m in r.measures] == [["市审批局"], ["市经信局"]]
+
+
+def test_lost_line_breaks_full_width_spaces() -> None:
+    text = HEAD + "一、重点任务\u3000\u30001.推进A改革,新增事项10项。\u3000\u30002.推进B改革。\u3000\u3000二、保障措施\u3000\u3000加强领导。"
+    r = parse_text(text, suggest=False)
+    assert [m.text for m in r.measures] == ["推进A改革,新增事项10项。", "推进B改革。"]
+
+
+def test_traditional_and_full_width_are_matched_but_output_as_written() -> None:
+    r = parse("一、重點任務\n1.推進審批改革。（市審批局牽頭，市發改委配合；2025年6月底前完成）\n")
+    m = r.measures[0]
+    assert (m.lead_units, m.co_units, m.deadline) == (["市審批局"], ["市發改委"], date(2025, 6, 30))
+    assert m.text == "推進審批改革。"
+
+
+def test_no_measures_is_a_clear_error() -> None:
+    with pytest.raises(ParseError, match="未在文件中找到任何举措"):
+        parse_text("这是一段普通的文字,没有任何编号条目。")
+
+
+def test_unbalanced_parentheses_do_not_crash() -> None:
+    r = parse("一、重点任务\n1.推进A(市发改委负责,2025年6月底前完成。\n2.推进B)。(市财政局负责)\n3.((((推进C\n")
+    assert len(r.measures) == 3
+    assert r.measures[1].lead_units == ["市财政局"]
+
+
+# ---- deadlines -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("field", "body", "expected", "ongoing"),
+    [("2025年6月底前完成", "", date(2025, 6, 30), False), ("6月底前", "", date(2025, 6, 30), False),
+     ("年底前", "", date(2025, 12, 31), False), ("年内", "", date(2025, 12, 31), False),
+     ("一季度", "", date(2025, 3, 31), False), ("“十四五”期间", "", date(2025, 12, 31), False),
+     ("长期坚持", "", None, True), ("持续推进", "", None, True), ("贯穿全年", "", None, True),
+     ("2025年3月底前完成方案,2025年9月底前全面推开", "", date(2025, 9, 30), False),
+     (None, "到2026年,建成示范区。", date(2026, 12, 31), False), (None, "确保2024年排名进入前列。", date(2024, 12, 31), False),
+     (None, "积极参加2024年“千企百展”行动。", None, False), (None, "相关政策延续至2024年底。", None, False),
+     (None, "确保问题在2024年12月底前整改清零。", date(2024, 12, 31), False)],
+)
+def test_deadline_phrases(field: str | None, body: str, expected: date | None, ongoing: bool) -> None:
+    dl = parse_deadline(normalize(field) if field else None, normalize(body), 2025)
+    assert (dl.date, dl.ongoing) == (expected, ongoing)
+
+
+def test_phased_deadline_keeps_every_phase() -> None:
+    dl = parse_deadline("2025年3月底前完成方案,2025年9月底前全面推开", "", 2025)
+    assert [p["date"] for p in dl.phases] == [date(2025, 3, 31), date(2025, 9, 30)]
+
+
+# ---- targets ---------------------------------------------------------------------------------------------
+def _t(s: str) -> set[tuple[float, str, str, bool]]:
+    return {(t.value, t.unit, t.op, t.implicit) for t in extract_targets(normalize(s))}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("引进大学毕业生3.5万人。", {(35000, "人", ">=", False)}),
+     ("港口货物吞吐量达到8800万吨。", {(88000000, "吨", ">=", False)}),
+     ("新增债券资金40亿元。", {(4000000000, "元", ">=", False)}),
+     ("覆盖率均超过50%。", {(50, "%", ">", False)}),
+     ("初审时间压缩至1个工作日。", {(1, "个工作日", "<=", False)}),
+     ("排名进入全国地级市前80名。", {(80, "名", "<=", False)}),
+     ("培训不少于3万人次。", {(30000, "人次", ">=", False)}),
+     ("新增两家上市企业,达到三十个。", {(2, "家", ">=", False), (30, "个", ">=", False)}),
+     ("建设3-5个示范园区。", {(3, "个", ">=", False)}),
+     ("实现全覆盖。", {(100, "%", ">=", True)}), ("力争年底前全部清零。", {(0, "", "<=", True)}),
+     ("5A级物流企业实现“零”突破。", {(1, "家", ">=", True)}), ("力争进入全国百强。", {(100, "名", "<=", True)}),
+     ("实现惠企政策应享尽享。", {(100, "%", ">=", True)})],
+)
+def test_targets(text: str, expected: set[tuple[float, str, str, bool]]) -> None:
+    assert _t(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["围绕石油化工等13个重点产业链。", "12345热线。", "“1+10”小流域治理。", "提供007帮办服务。", "7日内程序性回复。",
+     "对企业给予最高50万元奖励。", "工业建筑面积占比不得低于50%。", "发展12大产业。", "2025年推进。",
+     "开展第三批试点。", "全面推行说理式执法,零容忍。", "形成全覆盖的便民生活圈。"],
+)
+def test_not_targets(text: str) -> None:
+    assert _t(text) == set()
