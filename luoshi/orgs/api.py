@@ -64,17 +64,30 @@ class ConfirmIn(Schema):
 
 
 def _unit_out(unit: Unit) -> UnitOut:
-    return UnitOut(id=unit.pk, name=unit.name, kind=unit.kind, kind_label=str(unit.get_kind_display()),
-                   verified=unit.verified, is_active=unit.is_active, region_code=unit.region.code,
-                   region_name=unit.region.name, aliases=sorted(a.alias for a in unit.aliases.all()),
-                   version=unit.version)
+    return UnitOut(
+        id=unit.pk,
+        name=unit.name,
+        kind=unit.kind,
+        kind_label=str(unit.get_kind_display()),
+        verified=unit.verified,
+        is_active=unit.is_active,
+        region_code=unit.region.code,
+        region_name=unit.region.name,
+        aliases=sorted(a.alias for a in unit.aliases.all()),
+        version=unit.version,
+    )
 
 
 def _region_out(region: Region, parents: dict[int, str]) -> RegionOut:
-    return RegionOut(code=region.code, name=region.name, short_name=region.short_name, level=region.level,
-                     level_label=str(region.get_level_display()),
-                     parent_code=parents.get(region.parent_id) if region.parent_id else None,
-                     unit_count=getattr(region, "unit_count", 0))
+    return RegionOut(
+        code=region.code,
+        name=region.name,
+        short_name=region.short_name,
+        level=region.level,
+        level_label=str(region.get_level_display()),
+        parent_code=parents.get(region.parent_id) if region.parent_id else None,
+        unit_count=getattr(region, "unit_count", 0),
+    )
 
 
 def _user(request: HttpRequest) -> Any:
@@ -84,18 +97,27 @@ def _user(request: HttpRequest) -> Any:
 @router.get("/regions", response=list[RegionOut], summary="区域列表(本级、上级和下级)")
 def list_regions(request: HttpRequest) -> list[RegionOut]:
     regions = list(selectors.regions_for(_user(request)))
-    codes = dict(Region.objects.filter(pk__in={r.parent_id for r in regions if r.parent_id}).values_list("pk", "code"))
+    codes = dict(
+        Region.objects.filter(pk__in={r.parent_id for r in regions if r.parent_id}).values_list("pk", "code")
+    )
     return [_region_out(r, codes) for r in regions]
 
 
 @router.get("/units", response=list[UnitOut], summary="单位列表与搜索")
-def list_units(request: HttpRequest, region: str | None = None, q: str = "", unverified: bool = False,
-               subtree: bool = False, limit: int = 200, offset: int = 0) -> list[UnitOut]:
+def list_units(
+    request: HttpRequest,
+    region: str | None = None,
+    q: str = "",
+    unverified: bool = False,
+    subtree: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[UnitOut]:
     user = _user(request)
     scope = selectors.region_by_code(user, region) if region else None
     units = selectors.units_for(user, region=scope, query=q, unverified_only=unverified, subtree=subtree)
     limit = max(1, min(limit, 1000))
-    return [_unit_out(u) for u in units[max(offset, 0):max(offset, 0) + limit]]
+    return [_unit_out(u) for u in units[max(offset, 0) : max(offset, 0) + limit]]
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
@@ -108,9 +130,14 @@ def resolve(request: HttpRequest, name: str, region: str) -> ResolutionOut:
     """`status` is resolved, ambiguous (every candidate listed) or unknown; nothing is guessed."""
     scope = selectors.region_by_code(_user(request), region)
     result = selectors.resolve_unit(name, scope)
-    return ResolutionOut(status=str(result.status), name=result.name, key=result.key, how=result.how,
-                         unit=_unit_out(result.unit) if result.unit else None,
-                         candidates=[_unit_out(u) for u in result.candidates])
+    return ResolutionOut(
+        status=str(result.status),
+        name=result.name,
+        key=result.key,
+        how=result.how,
+        unit=_unit_out(result.unit) if result.unit else None,
+        candidates=[_unit_out(u) for u in result.candidates],
+    )
 
 
 @router.post("/units/{unit_id}/aliases", response=UnitOut, summary="添加别名(管理员)")
@@ -125,8 +152,9 @@ def add_alias(request: HttpRequest, unit_id: int, payload: AliasIn) -> UnitOut:
 def verify(request: HttpRequest, unit_id: int, payload: VerifyIn) -> UnitOut:
     user = _user(request)
     unit = selectors.unit_for(user, unit_id)
-    services.unit_verify(actor=user, unit=unit, name=payload.name, expected_version=payload.version,
-                         reason=payload.reason)
+    services.unit_verify(
+        actor=user, unit=unit, name=payload.name, expected_version=payload.version, reason=payload.reason
+    )
     return _unit_out(selectors.unit_for(user, unit_id))
 
 
@@ -134,6 +162,7 @@ def verify(request: HttpRequest, unit_id: int, payload: VerifyIn) -> UnitOut:
 def confirm(request: HttpRequest, payload: ConfirmIn) -> UnitOut:
     user = _user(request)
     scope = selectors.region_by_code(user, payload.region)
-    unit = services.unit_confirm_from_name(payload.name, scope, user, full_name=payload.full_name,
-                                           reason=payload.reason)
+    unit = services.unit_confirm_from_name(
+        payload.name, scope, user, full_name=payload.full_name, reason=payload.reason
+    )
     return _unit_out(selectors.unit_for(user, unit.pk))

@@ -12,16 +12,21 @@ EXIT_UNKNOWN = 4
 
 
 def register(sub: Any) -> None:
-    group = sub.add_parser("orgs", help="org directory: import, export, resolve unit names",
-                           description="The org directory (组织机构目录): regions, units and the names plans "
-                           "use for them.")
+    group = sub.add_parser(
+        "orgs",
+        help="org directory: import, export, resolve unit names",
+        description="The org directory (组织机构目录): regions, units and the names plans use for them.",
+    )
     orgs = group.add_subparsers(dest="orgs_command", metavar="ACTION")
     group.set_defaults(func=lambda args: (group.print_help(), 0)[1])
 
-    p = orgs.add_parser("import", help="import a directory file (.xlsx or .csv); all or nothing",
-                        description="Import a directory file. Every problem is listed by row and column and "
-                        "nothing is written unless the whole file is valid. Importing the same file twice "
-                        "changes nothing.")
+    p = orgs.add_parser(
+        "import",
+        help="import a directory file (.xlsx or .csv); all or nothing",
+        description="Import a directory file. Every problem is listed by row and column and "
+        "nothing is written unless the whole file is valid. Importing the same file twice "
+        "changes nothing.",
+    )
     p.add_argument("file", type=Path)
     p.add_argument("--as", dest="username", help="record the change as this administrator (default: system)")
     p.set_defaults(func=import_cmd)
@@ -31,9 +36,12 @@ def register(sub: Any) -> None:
     p.add_argument("--region", help="only this region (code) and the regions below it")
     p.set_defaults(func=export_cmd)
 
-    p = orgs.add_parser("resolve", help="what a unit name means in a region (exit 0 resolved, 3 ambiguous, 4 unknown)",
-                        description="Resolve a unit name as a plan writes it (市发改委) in the context of a "
-                        "region. Prints the unit, 'ambiguous: ...' with every candidate, or 'unknown'.")
+    p = orgs.add_parser(
+        "resolve",
+        help="what a unit name means in a region (exit 0 resolved, 3 ambiguous, 4 unknown)",
+        description="Resolve a unit name as a plan writes it (市发改委) in the context of a "
+        "region. Prints the unit, 'ambiguous: ...' with every candidate, or 'unknown'.",
+    )
     p.add_argument("name")
     p.add_argument("--region", required=True, help="region code, e.g. 420800")
     p.set_defaults(func=resolve_cmd)
@@ -69,7 +77,9 @@ def import_cmd(args: argparse.Namespace) -> int:
         print(f"错误: 找不到文件 {args.file}", file=sys.stderr)
         return 1
     try:
-        result = directory_import(actor=_actor(args.username), data=args.file.read_bytes(), filename=args.file.name)
+        result = directory_import(
+            actor=_actor(args.username), data=args.file.read_bytes(), filename=args.file.name
+        )
     except ImportFailed as exc:
         print(f"错误 [{exc.code}]: {exc.message}", file=sys.stderr)
         for item in exc.details or []:

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING, Any
 
+from luoshi.orgs.credit_code import make_credit_code
 from luoshi.orgs.models import Enterprise, Region
 from luoshi.orgs.services import load_shipped_directories
 
@@ -19,15 +20,56 @@ if TYPE_CHECKING:
 
 DEMO_CITY_CODE = "420800"
 
-# GB 32100-2015 统一社会信用代码: 18 characters from this alphabet (no I, O, S, V, Z).
-CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-# GB 11714 organisation code: 8 characters + check character.
-ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-
-BRAND_CHARS = ("宏", "瑞", "鑫", "华", "盛", "泰", "源", "博", "恒", "达", "荆", "楚", "汉", "新", "民", "丰",
-               "远", "航", "信", "诚", "利", "祥", "凯", "润", "隆", "嘉", "峰", "银", "金", "龙", "凤", "天",
-               "宇", "正", "和", "兴", "汇", "德", "东", "明", "安", "昌", "通", "海", "中", "科", "创", "亿")
+BRAND_CHARS = (
+    "宏",
+    "瑞",
+    "鑫",
+    "华",
+    "盛",
+    "泰",
+    "源",
+    "博",
+    "恒",
+    "达",
+    "荆",
+    "楚",
+    "汉",
+    "新",
+    "民",
+    "丰",
+    "远",
+    "航",
+    "信",
+    "诚",
+    "利",
+    "祥",
+    "凯",
+    "润",
+    "隆",
+    "嘉",
+    "峰",
+    "银",
+    "金",
+    "龙",
+    "凤",
+    "天",
+    "宇",
+    "正",
+    "和",
+    "兴",
+    "汇",
+    "德",
+    "东",
+    "明",
+    "安",
+    "昌",
+    "通",
+    "海",
+    "中",
+    "科",
+    "创",
+    "亿",
+)
 INDUSTRIES: tuple[tuple[str, tuple[str, ...], float], ...] = (
     # (industry, words used in names, weight)
     ("化学原料和化学制品制造业", ("化工", "新材料", "精细化工", "磷化"), 7),
@@ -53,42 +95,6 @@ SCALES: tuple[tuple[str, float, tuple[int, int]], ...] = (
     ("大型", 5, (1000, 6000)),
 )
 FORMS = ("有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司")
-
-
-def _char_value(ch: str) -> int:
-    return int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10
-
-
-def org_code_check(body: str) -> str:
-    """GB 11714 check character for an 8-character organisation code body."""
-    total = sum(_char_value(ch) * w for ch, w in zip(body, ORG_WEIGHTS, strict=True))
-    value = 11 - total % 11
-    return "X" if value == 10 else "0" if value == 11 else str(value)
-
-
-def credit_code_check(body: str) -> str:
-    """GB 32100 check character for the first 17 characters of a unified social credit code."""
-    total = sum(CODE_ALPHABET.index(ch) * w for ch, w in zip(body, CODE_WEIGHTS, strict=True))
-    return CODE_ALPHABET[(31 - total % 31) % 31]
-
-
-def is_valid_credit_code(code: str) -> bool:
-    if len(code) != 18 or any(ch not in CODE_ALPHABET for ch in code):
-        return False
-    org = code[8:17]
-    return org_code_check(org[:8]) == org[8] and credit_code_check(code[:17]) == code[17]
-
-
-def make_credit_code(rng: random.Random, division: str) -> str:
-    """A valid-format code: 9 (市场监管登记) 1 (企业) + 6-digit division + organisation code + check."""
-    letters = "ABCDEFGHJKLMNPQRTUWXY"
-    while True:
-        body = "MA" + "".join(rng.choice("0123456789" + letters) for _ in range(6))
-        check = org_code_check(body)
-        if check in CODE_ALPHABET:
-            break
-    first17 = "91" + division + body + check
-    return first17 + credit_code_check(first17)
 
 
 def _weighted(rng: random.Random, items: tuple[Any, ...], weight_index: int) -> Any:
@@ -122,18 +128,25 @@ def generate(rng: random.Random, regions: list[Region], count: int) -> list[Ente
         high_tech = scale != "微型" and rng.random() < (0.35 if manufacturing or "信息" in industry else 0.06)
         specialised = high_tech and scale in ("小型", "中型") and rng.random() < 0.35
         above_size = (manufacturing and revenue >= 2000) or (not manufacturing and revenue >= 5000)
-        out.append(Enterprise(
-            name=name, credit_code=code, region=region, industry=industry, scale=scale, founded=founded,
-            employees=employees,
-            attributes={
-                "高新技术企业": high_tech,
-                "专精特新": specialised,
-                "规上": above_size,
-                "科技型中小企业": scale != "大型" and (high_tech or rng.random() < 0.08),
-                "民营企业": rng.random() < 0.88,
-                "营业收入万元": revenue,
-            },
-        ))
+        out.append(
+            Enterprise(
+                name=name,
+                credit_code=code,
+                region=region,
+                industry=industry,
+                scale=scale,
+                founded=founded,
+                employees=employees,
+                attributes={
+                    "高新技术企业": high_tech,
+                    "专精特新": specialised,
+                    "规上": above_size,
+                    "科技型中小企业": scale != "大型" and (high_tech or rng.random() < 0.08),
+                    "民营企业": rng.random() < 0.88,
+                    "营业收入万元": revenue,
+                },
+            )
+        )
     return out
 
 
@@ -146,9 +159,13 @@ def load(ctx: DemoContext) -> str:
     existing: set[str] = set()
     codes = [e.credit_code for e in wanted]
     for start in range(0, len(codes), 900):
-        existing.update(Enterprise.objects.filter(credit_code__in=codes[start:start + 900]).values_list(
-            "credit_code", flat=True))
+        existing.update(
+            Enterprise.objects.filter(credit_code__in=codes[start : start + 900]).values_list(
+                "credit_code", flat=True
+            )
+        )
     new = [e for e in wanted if e.credit_code not in existing]
     Enterprise.objects.bulk_create(new, batch_size=1000)
-    return (f"组织机构目录 {len(results)} 个文件(本次更新 {changed} 个);"
-            f"企业 {len(wanted)} 家(新建 {len(new)} 家)")
+    return (
+        f"组织机构目录 {len(results)} 个文件(本次更新 {changed} 个);企业 {len(wanted)} 家(新建 {len(new)} 家)"
+    )

@@ -92,9 +92,11 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     """(text, encoding name). UTF-8 (BOM or not) first, then UTF-16 by BOM, then GB18030 (covers GBK)."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8 (BOM)"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)"
         except UnicodeDecodeError as exc:
-            raise FileProblem([{"row": 0, "column": "", "message": f"文件声明为 UTF-8 但含无效字节:{exc.reason}"}]) from exc
+            raise FileProblem(
+                [{"row": 0, "column": "", "message": f"文件声明为 UTF-8 但含无效字节:{exc.reason}"}]
+            ) from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"
@@ -107,8 +109,15 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "GB18030/GBK"
     except UnicodeDecodeError as exc:
-        raise FileProblem([{"row": 0, "column": "", "message": "无法识别文件编码:请另存为 UTF-8 或 GBK 编码的 CSV,"
-                            "或直接上传 .xlsx 文件。"}]) from exc
+        raise FileProblem(
+            [
+                {
+                    "row": 0,
+                    "column": "",
+                    "message": "无法识别文件编码:请另存为 UTF-8 或 GBK 编码的 CSV,或直接上传 .xlsx 文件。",
+                }
+            ]
+        ) from exc
 
 
 def _cell_text(value: object) -> str:
@@ -127,7 +136,9 @@ def _rows_from_table(table: Iterable[Sequence[object]], source: str) -> Table:
     lines: list[tuple[int, list[str]]] = []
     for number, raw in enumerate(table, start=1):
         if number > MAX_ROWS + 1:
-            raise FileProblem([{"row": number, "column": "", "message": f"文件超过 {MAX_ROWS} 行,请分批导入。"}])
+            raise FileProblem(
+                [{"row": number, "column": "", "message": f"文件超过 {MAX_ROWS} 行,请分批导入。"}]
+            )
         cells = [_cell_text(v).lstrip("\ufeff").strip() for v in raw]
         if any(cells):
             lines.append((number, cells))
@@ -136,9 +147,9 @@ def _rows_from_table(table: Iterable[Sequence[object]], source: str) -> Table:
     at = next((i for i, (_, cells) in enumerate(lines[:10]) if COL_REGION_CODE in cells), 0)
     header = lines[at][1]
     rows: list[RawRow] = []
-    for number, cells in lines[at + 1:]:
+    for number, cells in lines[at + 1 :]:
         values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name}
-        extra = [c for c in cells[len(header):] if c]
+        extra = [c for c in cells[len(header) :] if c]
         if extra:
             values["__extra__"] = "、".join(extra)
         rows.append(RawRow(number, values))
@@ -152,10 +163,14 @@ def check_header(table: Table) -> list[dict[str, object]]:
     row = table.header_row
     for name in COLUMNS:
         if name not in present:
-            problems.append({"row": row, "column": name, "message": f"缺少列“{name}”。表头须为:{'、'.join(COLUMNS)}"})
+            problems.append(
+                {"row": row, "column": name, "message": f"缺少列“{name}”。表头须为:{'、'.join(COLUMNS)}"}
+            )
     for name in present:
         if name not in COLUMNS:
-            problems.append({"row": row, "column": name, "message": f"无法识别的列“{name}”,请删除或改为规定的列名。"})
+            problems.append(
+                {"row": row, "column": name, "message": f"无法识别的列“{name}”,请删除或改为规定的列名。"}
+            )
         elif present.count(name) > 1:
             problems.append({"row": row, "column": name, "message": f"列“{name}”重复出现。"})
     # Report each repeated column once.
@@ -188,8 +203,15 @@ def read_xlsx(data: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise FileProblem([{"row": 0, "column": "", "message": "无法打开 .xlsx 文件:文件已损坏或不是 Excel 2007+ 格式"
-                            "(.xls 请另存为 .xlsx)。"}]) from exc
+        raise FileProblem(
+            [
+                {
+                    "row": 0,
+                    "column": "",
+                    "message": "无法打开 .xlsx 文件:文件已损坏或不是 Excel 2007+ 格式(.xls 请另存为 .xlsx)。",
+                }
+            ]
+        ) from exc
     try:
         sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
         return _rows_from_table(sheet.iter_rows(values_only=True), "xlsx")
@@ -205,8 +227,12 @@ def read_file(data: bytes, filename: str) -> Table:
     if name.endswith((".csv", ".txt", ".tsv")) or not name:
         return read_csv(data)
     if name.endswith(".xls"):
-        raise FileProblem([{"row": 0, "column": "", "message": "不支持旧版 .xls 文件,请在 Excel 中另存为 .xlsx 或 CSV。"}])
-    raise FileProblem([{"row": 0, "column": "", "message": f"不支持的文件类型“{filename}”:请上传 .xlsx 或 .csv。"}])
+        raise FileProblem(
+            [{"row": 0, "column": "", "message": "不支持旧版 .xls 文件,请在 Excel 中另存为 .xlsx 或 CSV。"}]
+        )
+    raise FileProblem(
+        [{"row": 0, "column": "", "message": f"不支持的文件类型“{filename}”:请上传 .xlsx 或 .csv。"}]
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -228,11 +254,17 @@ HELP_LINES = (
     (COL_REGION_LEVEL, "省、市(州)、县(市、区)、园区、乡镇街道"),
     (COL_PARENT_CODE, "上级区域的代码;省级留空。上级须已在系统中或在本文件中出现"),
     (COL_UNIT_NAME, "单位规范全称;留空表示这一行只登记区域"),
-    (COL_UNIT_KIND, "党委部门、政府部门、法院/检察院、中直/省直驻地单位、国企、高校、园区部门、县市区/镇区政府、金融机构、泛指(各相关单位)、其他"),
+    (
+        COL_UNIT_KIND,
+        "党委部门、政府部门、法院/检察院、中直/省直驻地单位、国企、高校、园区部门、县市区/镇区政府、金融机构、泛指(各相关单位)、其他",
+    ),
     (COL_ALIASES, "计划中的写法,多个用英文或中文分号分隔,如 市发改委;市发展改革委"),
     (COL_VERIFIED, "是 / 否:全称是否已核实;未核实的单位保留原写法,待管理员更正"),
     (COL_NOTE, "可选"),
-    ("导入规则", "全部通过校验才写入,任何一处错误都不写入;按 区域代码+单位全称 更新,重复导入同一文件不会产生重复数据;导入不会删除已有单位或别名"),
+    (
+        "导入规则",
+        "全部通过校验才写入,任何一处错误都不写入;按 区域代码+单位全称 更新,重复导入同一文件不会产生重复数据;导入不会删除已有单位或别名",
+    ),
 )
 
 

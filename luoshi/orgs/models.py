@@ -21,7 +21,9 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=100)
     short_name = models.CharField("简称", max_length=50, blank=True)
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
 
     class Meta:
@@ -51,7 +53,9 @@ class Unit(models.Model):
     """A responsible unit (责任单位). `verified` is False when the full name could not be confirmed from
     the documents: the name is kept as written for an administrator to correct."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units", verbose_name="所属区域")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="units", verbose_name="所属区域"
+    )
     name = models.CharField("规范全称", max_length=200)
     kind = models.CharField("类别", max_length=16, choices=UnitKind.choices, default=UnitKind.GOVERNMENT)
     verified = models.BooleanField("全称已核实", default=True)

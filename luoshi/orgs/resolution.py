@@ -132,7 +132,7 @@ class DirectoryIndex:
         found: set[int] = set()
         for prefix in node.prefixes if prefixes is None else prefixes:
             if key.startswith(prefix) and len(key) > len(prefix):
-                rest = key[len(prefix):]
+                rest = key[len(prefix) :]
                 found |= self._direct(node.id, rest)
                 for char in LEVEL_CHARS:
                     found |= self._direct(node.id, char + rest)
@@ -195,7 +195,10 @@ _KIND_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("银行", "保险", "证券", "农商行", "信用社"), "financial"),
     (("大学", "学院", "学校"), "university"),
     (("集团", "公司", "供电"), "soe"),
-    (("中共", "市委", "县委", "区委", "省委", "党委", "党工委", "组织部", "宣传部", "统战部", "政法委"), "party"),
+    (
+        ("中共", "市委", "县委", "区委", "省委", "党委", "党工委", "组织部", "宣传部", "统战部", "政法委"),
+        "party",
+    ),
     (("人民政府", "管委会", "管理委员会", "镇", "乡", "街道办"), "local_gov"),
     (("园区",), "park_dept"),
 )

@@ -90,8 +90,11 @@ def _node(region: Region) -> RegionNode:
 def build_index(region: Region) -> tuple[DirectoryIndex, dict[int, Unit]]:
     """Load every active unit and alias visible from `region` (3 queries whatever the directory size)."""
     ancestors, descendants = _lineage(region)
-    index = DirectoryIndex(region=_node(region), ancestors=[_node(r) for r in ancestors],
-                           descendants=[_node(r) for r in descendants])
+    index = DirectoryIndex(
+        region=_node(region),
+        ancestors=[_node(r) for r in ancestors],
+        descendants=[_node(r) for r in descendants],
+    )
     region_ids = [region.pk, *(r.pk for r in ancestors), *(r.pk for r in descendants)]
     regions = {r.pk: r for r in (region, *ancestors, *descendants)}
     units: dict[int, Unit] = {}
@@ -100,7 +103,8 @@ def build_index(region: Region) -> tuple[DirectoryIndex, dict[int, Unit]]:
         units[unit.pk] = unit
         index.add_unit(unit.pk, unit.region_id, unit.name)
     aliases = UnitAlias.objects.filter(region_id__in=region_ids, unit__is_active=True).select_related(
-        "unit", "unit__region")
+        "unit", "unit__region"
+    )
     for alias in aliases:
         if alias.unit_id not in units:  # an alias in this lineage for a unit elsewhere (after a merge)
             units[alias.unit_id] = alias.unit
@@ -159,8 +163,11 @@ def visible_regions_q(user: User | None, field: str = "") -> Q:
 
 def regions_for(user: User | None) -> QuerySet[Region]:
     require_directory_reader(user)
-    return Region.objects.filter(visible_regions_q(user)).annotate(
-        unit_count=Count("units", filter=Q(units__is_active=True))).order_by("path")
+    return (
+        Region.objects.filter(visible_regions_q(user))
+        .annotate(unit_count=Count("units", filter=Q(units__is_active=True)))
+        .order_by("path")
+    )
 
 
 def region_by_code(user: User | None, code: str) -> Region:
@@ -184,8 +191,11 @@ def units_for(
 ) -> QuerySet[Unit]:
     """Units the user may see, with their region and aliases fetched in the same round trip."""
     require_directory_reader(user)
-    qs = Unit.objects.filter(visible_regions_q(user, "region")).select_related("region").prefetch_related(
-        Prefetch("aliases", queryset=UnitAlias.objects.order_by("alias")))
+    qs = (
+        Unit.objects.filter(visible_regions_q(user, "region"))
+        .select_related("region")
+        .prefetch_related(Prefetch("aliases", queryset=UnitAlias.objects.order_by("alias")))
+    )
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path) if subtree else qs.filter(region=region)
     if not include_inactive:
@@ -225,19 +235,35 @@ def export_rows(regions: Sequence[Region], units: Iterable[Unit]) -> list[list[s
             rows.append([*base, "", "", "", "", ""])
         for unit in members:
             aliases = sorted(a.alias for a in unit.aliases.all() if a.region_id == unit.region_id)
-            rows.append([*base, unit.name, str(unit.get_kind_display()),
-                         fmt.EXPORT_ALIAS_SEPARATOR.join(aliases), "是" if unit.verified else "否", unit.note])
+            rows.append(
+                [
+                    *base,
+                    unit.name,
+                    str(unit.get_kind_display()),
+                    fmt.EXPORT_ALIAS_SEPARATOR.join(aliases),
+                    "是" if unit.verified else "否",
+                    unit.note,
+                ]
+            )
     return rows
 
 
-def directory_export(user: User | None, *, region: Region | None = None, file_format: str = "xlsx",
-                     ) -> tuple[bytes, int]:
+def directory_export(
+    user: User | None,
+    *,
+    region: Region | None = None,
+    file_format: str = "xlsx",
+) -> tuple[bytes, int]:
     """The directory as a file in the import format: `region` and the regions below it (default: the
     user's region; everything for the system), preceded by region-only rows for the regions above, so
     the file can be imported on its own. Returns (file bytes, number of rows)."""
     if user is not None:
         require_directory_reader(user)
-    root = region if region is not None else (user.region if user is not None and not user.is_superuser else None)
+    root = (
+        region
+        if region is not None
+        else (user.region if user is not None and not user.is_superuser else None)
+    )
     if user is not None and not user.is_superuser and root is not None:
         if not Region.objects.filter(visible_regions_q(user), pk=root.pk).exists():
             raise AccessDenied(f"您无权导出“{root.name}”的目录:不在您的管辖区域内。")

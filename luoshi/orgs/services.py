@@ -92,8 +92,15 @@ def _unit_after(unit: Unit) -> dict[str, Any]:
 
 # --- regions -----------------------------------------------------------------------------------------
 @transaction.atomic
-def region_create(*, code: str, name: str, level: RegionLevel | str, parent: Region | None = None,
-                  short_name: str = "", actor: User | None = None) -> Region:
+def region_create(
+    *,
+    code: str,
+    name: str,
+    level: RegionLevel | str,
+    parent: Region | None = None,
+    short_name: str = "",
+    actor: User | None = None,
+) -> Region:
     """Create a region and set its materialised path (ancestor ids) for subtree queries."""
     if parent is not None and actor is not None:
         require_directory_admin(actor, parent, action="新建区域")
@@ -107,13 +114,21 @@ def region_create(*, code: str, name: str, level: RegionLevel | str, parent: Reg
 
 
 @transaction.atomic
-def region_update(*, actor: User | None, region: Region, name: str | None = None, short_name: str | None = None,
-                  level: RegionLevel | str | None = None) -> Region:
+def region_update(
+    *,
+    actor: User | None,
+    region: Region,
+    name: str | None = None,
+    short_name: str | None = None,
+    level: RegionLevel | str | None = None,
+) -> Region:
     """Rename a region or change its level; the tree (its parent) is not changed here."""
     require_directory_admin(actor, region, action="修改区域")
     locked = Region.objects.select_for_update().get(pk=region.pk)
     before = snapshot(locked, REGION_FIELDS)
-    changes = {k: v for k, v in (("name", name), ("short_name", short_name), ("level", level)) if v is not None}
+    changes = {
+        k: v for k, v in (("name", name), ("short_name", short_name), ("level", level)) if v is not None
+    }
     for key, value in changes.items():
         setattr(locked, key, value)
     after = snapshot(locked, REGION_FIELDS)
@@ -125,8 +140,17 @@ def region_update(*, actor: User | None, region: Region, name: str | None = None
 
 # --- units -------------------------------------------------------------------------------------------
 @transaction.atomic
-def unit_create(*, actor: User | None, region: Region, name: str, kind: UnitKind | str = UnitKind.GOVERNMENT,
-                aliases: Iterable[str] = (), verified: bool = True, note: str = "", reason: str = "") -> Unit:
+def unit_create(
+    *,
+    actor: User | None,
+    region: Region,
+    name: str,
+    kind: UnitKind | str = UnitKind.GOVERNMENT,
+    aliases: Iterable[str] = (),
+    verified: bool = True,
+    note: str = "",
+    reason: str = "",
+) -> Unit:
     require_directory_admin(actor, region, action="新增单位")
     full = _check_name(name)
     if kind not in UnitKind.values:
@@ -145,8 +169,16 @@ def unit_create(*, actor: User | None, region: Region, name: str, kind: UnitKind
 
 
 @transaction.atomic
-def unit_update(*, actor: User | None, unit: Unit, kind: UnitKind | str | None = None, note: str | None = None,
-                is_active: bool | None = None, expected_version: int | None = None, reason: str = "") -> Unit:
+def unit_update(
+    *,
+    actor: User | None,
+    unit: Unit,
+    kind: UnitKind | str | None = None,
+    note: str | None = None,
+    is_active: bool | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Unit:
     require_directory_admin(actor, unit.region, action="修改单位")
     locked = _lock(unit, expected_version)
     if kind is not None and kind not in UnitKind.values:
@@ -156,8 +188,14 @@ def unit_update(*, actor: User | None, unit: Unit, kind: UnitKind | str | None =
     changes = {k: v for k, v in changes.items() if getattr(locked, k) != v}
     if changes:
         _bump(locked, **changes)
-        record(actor=actor, action="unit.updated", subject=locked, before=before,
-               after=snapshot(locked, UNIT_FIELDS), reason=reason)
+        record(
+            actor=actor,
+            action="unit.updated",
+            subject=locked,
+            before=before,
+            after=snapshot(locked, UNIT_FIELDS),
+            reason=reason,
+        )
     return locked
 
 
@@ -167,7 +205,9 @@ def _rename(actor: User | None, locked: Unit, new_name: str) -> str | None:
     if new_name == locked.name:
         return None
     if Unit.objects.filter(region_id=locked.region_id, name=new_name).exclude(pk=locked.pk).exists():
-        raise ValidationFailed(f"“{locked.region.name}”已有名为“{new_name}”的单位。如两者是同一单位,请使用“合并”。")
+        raise ValidationFailed(
+            f"“{locked.region.name}”已有名为“{new_name}”的单位。如两者是同一单位,请使用“合并”。"
+        )
     old = locked.name
     UnitAlias.objects.filter(unit=locked, alias=new_name).delete()
     if not UnitAlias.objects.filter(unit=locked, alias=old).exists():
@@ -177,22 +217,35 @@ def _rename(actor: User | None, locked: Unit, new_name: str) -> str | None:
 
 
 @transaction.atomic
-def unit_rename(*, actor: User | None, unit: Unit, name: str, expected_version: int | None = None,
-                reason: str = "") -> Unit:
+def unit_rename(
+    *, actor: User | None, unit: Unit, name: str, expected_version: int | None = None, reason: str = ""
+) -> Unit:
     """Correct a unit's full name. The previous name is kept as an alias."""
     require_directory_admin(actor, unit.region, action="修改单位名称")
     new_name = _check_name(name)
     locked = _lock(unit, expected_version)
     before = _unit_after(locked)
     if _rename(actor, locked, new_name) is not None:
-        record(actor=actor, action="unit.renamed", subject=locked, before=before, after=_unit_after(locked),
-               reason=reason)
+        record(
+            actor=actor,
+            action="unit.renamed",
+            subject=locked,
+            before=before,
+            after=_unit_after(locked),
+            reason=reason,
+        )
     return locked
 
 
 @transaction.atomic
-def unit_verify(*, actor: User | None, unit: Unit, name: str | None = None, expected_version: int | None = None,
-                reason: str = "") -> Unit:
+def unit_verify(
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Unit:
     """Mark a unit's full name as confirmed, correcting it first if `name` is given (the name as the plan
     wrote it stays as an alias)."""
     require_directory_admin(actor, unit.region, action="核实单位名称")
@@ -210,8 +263,9 @@ def unit_verify(*, actor: User | None, unit: Unit, name: str | None = None, expe
 
 
 @transaction.atomic
-def alias_add(*, actor: User | None, unit: Unit, alias: str, region: Region | None = None,
-              reason: str = "") -> UnitAlias:
+def alias_add(
+    *, actor: User | None, unit: Unit, alias: str, region: Region | None = None, reason: str = ""
+) -> UnitAlias:
     """Add a way of writing the unit. `region` is where the alias applies (default: the unit's region).
     Two units of one region may share an alias (金融监管部门); resolving it then reports both."""
     where = region or unit.region
@@ -226,9 +280,14 @@ def alias_add(*, actor: User | None, unit: Unit, alias: str, region: Region | No
     before = _unit_after(locked)
     row = UnitAlias.objects.create(unit=locked, region=where, alias=text)
     _bump(locked)
-    record(actor=actor, action="unit.alias_added", subject=locked, before={"aliases": before["aliases"]},
-           after={"aliases": _unit_after(locked)["aliases"], "alias": text, "alias_region": where.pk},
-           reason=reason)
+    record(
+        actor=actor,
+        action="unit.alias_added",
+        subject=locked,
+        before={"aliases": before["aliases"]},
+        after={"aliases": _unit_after(locked)["aliases"], "alias": text, "alias_region": where.pk},
+        reason=reason,
+    )
     return row
 
 
@@ -242,13 +301,25 @@ def alias_remove(*, actor: User | None, alias: UnitAlias, reason: str = "") -> N
     before = _unit_after(locked)
     row.delete()
     _bump(locked)
-    record(actor=actor, action="unit.alias_removed", subject=locked, before={"aliases": before["aliases"]},
-           after={"aliases": _unit_after(locked)["aliases"], "removed": row.alias}, reason=reason)
+    record(
+        actor=actor,
+        action="unit.alias_removed",
+        subject=locked,
+        before={"aliases": before["aliases"]},
+        after={"aliases": _unit_after(locked)["aliases"], "removed": row.alias},
+        reason=reason,
+    )
 
 
 @transaction.atomic
-def unit_confirm_from_name(name: str, region: Region, actor: User | None, full_name: str | None = None,
-                           kind: UnitKind | str | None = None, reason: str = "") -> Unit:
+def unit_confirm_from_name(
+    name: str,
+    region: Region,
+    actor: User | None,
+    full_name: str | None = None,
+    kind: UnitKind | str | None = None,
+    reason: str = "",
+) -> Unit:
     """A plan named a unit the directory does not know (or cannot decide): put it in the directory.
 
     - Without `full_name`: an unknown name becomes a new unit of `region` under the name as written,
@@ -266,25 +337,48 @@ def unit_confirm_from_name(name: str, region: Region, actor: User | None, full_n
         if current.status == ResolutionStatus.AMBIGUOUS:
             options = "、".join(f"{u.name}({u.region.name})" for u in current.candidates)
             raise ValidationFailed(f"“{written}”可能指多个单位:{options}。请填写全称,指明是哪一个单位。")
-        return unit_create(actor=actor, region=region, name=written, kind=kind or guess_kind(written),
-                           verified=False, note="由计划中的写法确认加入,全称待核实",
-                           reason=reason or "确认计划中的未知单位名称")
+        return unit_create(
+            actor=actor,
+            region=region,
+            name=written,
+            kind=kind or guess_kind(written),
+            verified=False,
+            note="由计划中的写法确认加入,全称待核实",
+            reason=reason or "确认计划中的未知单位名称",
+        )
     full = _check_name(full_name, "单位全称")
     target = resolve_unit(full, region)
     if target.status == ResolutionStatus.AMBIGUOUS:
         options = "、".join(f"{u.name}({u.region.name})" for u in target.candidates)
         raise ValidationFailed(f"全称“{full}”对应多个单位:{options}。请检查目录中的重复单位并先合并。")
     if current.unit is not None and (target.unit is None or current.unit.pk != target.unit.pk):
-        raise ValidationFailed(f"“{written}”已对应单位“{current.unit.name}”。如需改为“{full}”,请先删除该别名。")
+        raise ValidationFailed(
+            f"“{written}”已对应单位“{current.unit.name}”。如需改为“{full}”,请先删除该别名。"
+        )
     if target.unit is not None:
         unit = target.unit
-        if written != unit.name and not UnitAlias.objects.filter(unit=unit, alias=written, region=region).exists():
-            alias_add(actor=actor, unit=unit, alias=written, region=region,
-                      reason=reason or "确认计划中的写法对应该单位")
+        if (
+            written != unit.name
+            and not UnitAlias.objects.filter(unit=unit, alias=written, region=region).exists()
+        ):
+            alias_add(
+                actor=actor,
+                unit=unit,
+                alias=written,
+                region=region,
+                reason=reason or "确认计划中的写法对应该单位",
+            )
         return unit
     aliases = [written] if written != full else []
-    return unit_create(actor=actor, region=region, name=full, kind=kind or guess_kind(full), aliases=aliases,
-                       verified=True, reason=reason or "确认计划中的未知单位名称")
+    return unit_create(
+        actor=actor,
+        region=region,
+        name=full,
+        kind=kind or guess_kind(full),
+        aliases=aliases,
+        verified=True,
+        reason=reason or "确认计划中的未知单位名称",
+    )
 
 
 def _repoint_relations(duplicate: Unit, keep: Unit) -> dict[str, int]:
@@ -329,12 +423,15 @@ def unit_merge(*, actor: User | None, keep: Unit, duplicate: Unit, reason: str =
     keep_aliases = set(UnitAlias.objects.filter(unit=keep_l).values_list("alias", "region_id"))
     for alias in UnitAlias.objects.filter(unit=dup_l):
         if (alias.alias, alias.region_id) in keep_aliases or (
-                alias.alias == keep_l.name and alias.region_id == keep_l.region_id):
+            alias.alias == keep_l.name and alias.region_id == keep_l.region_id
+        ):
             alias.delete()
         else:
             UnitAlias.objects.filter(pk=alias.pk).update(unit=keep_l)
-    if not (dup_l.name == keep_l.name and dup_l.region_id == keep_l.region_id) and not UnitAlias.objects.filter(
-            unit=keep_l, alias=dup_l.name, region_id=dup_l.region_id).exists():
+    if (
+        not (dup_l.name == keep_l.name and dup_l.region_id == keep_l.region_id)
+        and not UnitAlias.objects.filter(unit=keep_l, alias=dup_l.name, region_id=dup_l.region_id).exists()
+    ):
         UnitAlias.objects.create(unit=keep_l, region_id=dup_l.region_id, alias=dup_l.name)
     try:
         with transaction.atomic():
@@ -343,10 +440,22 @@ def unit_merge(*, actor: User | None, keep: Unit, duplicate: Unit, reason: str =
         raise Conflict(f"合并失败:两个单位的关联数据存在冲突({exc})。请先处理冲突的数据后再合并。") from exc
     _bump(dup_l, is_active=False, note=f"已并入“{keep_l.name}”(编号 {keep_l.pk})"[:300])
     _bump(keep_l, verified=keep_l.verified or dup_l.verified)
-    record(actor=actor, action="unit.merged", subject=keep_l, before=before_keep,
-           after={**_unit_after(keep_l), "merged_from": dup_l.pk, "moved": moved}, reason=reason)
-    record(actor=actor, action="unit.merged_into", subject=dup_l, before=before_dup,
-           after={**_unit_after(dup_l), "merged_into": keep_l.pk}, reason=reason)
+    record(
+        actor=actor,
+        action="unit.merged",
+        subject=keep_l,
+        before=before_keep,
+        after={**_unit_after(keep_l), "merged_from": dup_l.pk, "moved": moved},
+        reason=reason,
+    )
+    record(
+        actor=actor,
+        action="unit.merged_into",
+        subject=dup_l,
+        before=before_dup,
+        after={**_unit_after(dup_l), "merged_into": keep_l.pk},
+        reason=reason,
+    )
     return keep_l
 
 
@@ -359,20 +468,51 @@ LEVEL_WORDS: dict[str, str] = {}
 for _value, _label in RegionLevel.choices:
     LEVEL_WORDS[unicodedata.normalize("NFKC", str(_label))] = _value
     LEVEL_WORDS[_value] = _value
-LEVEL_WORDS.update({
-    "省级": "province", "自治区": "province", "直辖市": "province",
-    "市": "city", "州": "city", "市州": "city", "地级市": "city", "市级": "city",
-    "县": "county", "区": "county", "县级市": "county", "县市区": "county", "县级": "county", "县(市、区)": "county",
-    "开发区": "park", "新区": "park", "高新区": "park", "经开区": "park",
-    "乡镇": "town", "街道": "town", "镇": "town", "乡": "town", "乡镇街道": "town",
-})
+LEVEL_WORDS.update(
+    {
+        "省级": "province",
+        "自治区": "province",
+        "直辖市": "province",
+        "市": "city",
+        "州": "city",
+        "市州": "city",
+        "地级市": "city",
+        "市级": "city",
+        "县": "county",
+        "区": "county",
+        "县级市": "county",
+        "县市区": "county",
+        "县级": "county",
+        "县(市、区)": "county",
+        "开发区": "park",
+        "新区": "park",
+        "高新区": "park",
+        "经开区": "park",
+        "乡镇": "town",
+        "街道": "town",
+        "镇": "town",
+        "乡": "town",
+        "乡镇街道": "town",
+    }
+)
 KIND_WORDS: dict[str, str] = {}
 for _value, _label in UnitKind.choices:
     KIND_WORDS[unicodedata.normalize("NFKC", str(_label))] = _value
     KIND_WORDS[_value] = _value
-KIND_WORDS.update({"党委": "party", "政府": "government", "法院": "judicial", "检察院": "judicial",
-                   "驻地单位": "vertical", "国有企业": "soe", "园区": "park_dept", "镇区": "local_gov",
-                   "金融": "financial", "泛指": "collective"})
+KIND_WORDS.update(
+    {
+        "党委": "party",
+        "政府": "government",
+        "法院": "judicial",
+        "检察院": "judicial",
+        "驻地单位": "vertical",
+        "国有企业": "soe",
+        "园区": "park_dept",
+        "镇区": "local_gov",
+        "金融": "financial",
+        "泛指": "collective",
+    }
+)
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "已核实", "t"}
 NO = {"否", "n", "no", "false", "0", "×", "✗", "未核实", "f", ""}
 LEVEL_RANK = {"province": 0.0, "city": 1.0, "county": 2.0, "park": 2.5, "town": 3.0}
@@ -416,13 +556,20 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.regions_created or self.regions_updated or self.units_created or self.units_updated
-                     or self.aliases_added)
+        return bool(
+            self.regions_created
+            or self.regions_updated
+            or self.units_created
+            or self.units_updated
+            or self.aliases_added
+        )
 
     def summary(self) -> str:
-        return (f"共 {self.rows} 行({self.source}):新建区域 {self.regions_created} 个、更新区域 "
-                f"{self.regions_updated} 个;新建单位 {self.units_created} 个、更新单位 {self.units_updated} 个、"
-                f"未变 {self.units_unchanged} 个;新增别名 {self.aliases_added} 个。")
+        return (
+            f"共 {self.rows} 行({self.source}):新建区域 {self.regions_created} 个、更新区域 "
+            f"{self.regions_updated} 个;新建单位 {self.units_created} 个、更新单位 {self.units_updated} 个、"
+            f"未变 {self.units_unchanged} 个;新增别名 {self.aliases_added} 个。"
+        )
 
 
 class _Problems:
@@ -454,7 +601,9 @@ def _parse_rows(table: fmt.Table, problems: _Problems) -> tuple[dict[str, Region
             problems.add(n, fmt.COL_REGION_CODE, "区域代码为空:每一行都要写明所属区域的代码。")
             row_ok = False
         elif len(code) > 32 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
-            problems.add(n, fmt.COL_REGION_CODE, f"区域代码“{code}”无效:只能用字母、数字、- 和 _,不超过 32 位。")
+            problems.add(
+                n, fmt.COL_REGION_CODE, f"区域代码“{code}”无效:只能用字母、数字、- 和 _,不超过 32 位。"
+            )
             row_ok = False
         if not name:
             problems.add(n, fmt.COL_REGION_NAME, "区域名称为空。")
@@ -479,11 +628,19 @@ def _parse_rows(table: fmt.Table, problems: _Problems) -> tuple[dict[str, Region
             if first is None:
                 regions[code] = spec
             else:
-                for column, attr in ((fmt.COL_REGION_NAME, "name"), (fmt.COL_REGION_SHORT, "short_name"),
-                                     (fmt.COL_REGION_LEVEL, "level"), (fmt.COL_PARENT_CODE, "parent_code")):
+                for column, attr in (
+                    (fmt.COL_REGION_NAME, "name"),
+                    (fmt.COL_REGION_SHORT, "short_name"),
+                    (fmt.COL_REGION_LEVEL, "level"),
+                    (fmt.COL_PARENT_CODE, "parent_code"),
+                ):
                     if getattr(first, attr) != getattr(spec, attr):
-                        problems.add(n, column, f"区域 {code} 的{column}与第 {first.row} 行不一致"
-                                     f"(“{getattr(spec, attr)}” ≠ “{getattr(first, attr)}”)。")
+                        problems.add(
+                            n,
+                            column,
+                            f"区域 {code} 的{column}与第 {first.row} 行不一致"
+                            f"(“{getattr(spec, attr)}” ≠ “{getattr(first, attr)}”)。",
+                        )
         unit_name_raw = raw.get(fmt.COL_UNIT_NAME)
         unit_name = clean_name(unit_name_raw)
         kind_text = raw.get(fmt.COL_UNIT_KIND)
@@ -494,8 +651,11 @@ def _parse_rows(table: fmt.Table, problems: _Problems) -> tuple[dict[str, Region
             if unit_name_raw.strip():
                 problems.add(n, fmt.COL_UNIT_NAME, f"单位全称“{unit_name_raw}”只含标点或空白。")
             elif kind_text or alias_text or note:
-                problems.add(n, fmt.COL_UNIT_NAME, "单位全称为空,但填写了类别、别名或备注:请补全单位全称,"
-                             "或清空这些单元格(只登记区域的行)。")
+                problems.add(
+                    n,
+                    fmt.COL_UNIT_NAME,
+                    "单位全称为空,但填写了类别、别名或备注:请补全单位全称,或清空这些单元格(只登记区域的行)。",
+                )
             continue
         problem = name_problem(unit_name)
         if problem:
@@ -520,8 +680,12 @@ def _parse_rows(table: fmt.Table, problems: _Problems) -> tuple[dict[str, Region
                 aliases.append(alias)
         key = (code, unit_name)
         if code and key in seen_units:
-            problems.add(n, fmt.COL_UNIT_NAME, f"单位“{unit_name}”在区域 {code} 中重复:第 {seen_units[key]} 行已有同名单位。"
-                         "请删除重复行,或把它的写法合并到那一行的别名中。")
+            problems.add(
+                n,
+                fmt.COL_UNIT_NAME,
+                f"单位“{unit_name}”在区域 {code} 中重复:第 {seen_units[key]} 行已有同名单位。"
+                "请删除重复行,或把它的写法合并到那一行的别名中。",
+            )
             continue
         seen_units[key] = n
         if code and kind is not None:
@@ -529,8 +693,9 @@ def _parse_rows(table: fmt.Table, problems: _Problems) -> tuple[dict[str, Region
     return regions, units
 
 
-def _check_tree(regions: dict[str, RegionSpec], existing: dict[str, Region], actor: User | None,
-                problems: _Problems) -> None:
+def _check_tree(
+    regions: dict[str, RegionSpec], existing: dict[str, Region], actor: User | None, problems: _Problems
+) -> None:
     for code, spec in regions.items():
         parent_level: str | None = None
         current = existing.get(code)
@@ -540,36 +705,60 @@ def _check_tree(regions: dict[str, RegionSpec], existing: dict[str, Region], act
             elif spec.parent_code in existing:
                 parent_level = existing[spec.parent_code].level
             else:
-                problems.add(spec.row, fmt.COL_PARENT_CODE, f"上级区域代码“{spec.parent_code}”不存在:系统中没有该区域,"
-                             "本文件中也没有登记。请先登记上级区域(可在文件中加一行只填区域信息的行)。")
+                problems.add(
+                    spec.row,
+                    fmt.COL_PARENT_CODE,
+                    f"上级区域代码“{spec.parent_code}”不存在:系统中没有该区域,"
+                    "本文件中也没有登记。请先登记上级区域(可在文件中加一行只填区域信息的行)。",
+                )
         if parent_level is not None and LEVEL_RANK[parent_level] >= LEVEL_RANK[spec.level]:
-            problems.add(spec.row, fmt.COL_REGION_LEVEL, f"层级“{RegionLevel(spec.level).label}”不能隶属于层级为"
-                         f"“{RegionLevel(parent_level).label}”的上级区域 {spec.parent_code}。")
+            problems.add(
+                spec.row,
+                fmt.COL_REGION_LEVEL,
+                f"层级“{RegionLevel(spec.level).label}”不能隶属于层级为"
+                f"“{RegionLevel(parent_level).label}”的上级区域 {spec.parent_code}。",
+            )
         if current is not None:
             current_parent = current.parent.code if current.parent else ""
             if current_parent != spec.parent_code:
-                problems.add(spec.row, fmt.COL_PARENT_CODE, f"区域 {code}({current.name})已在系统中,上级为"
-                             f"“{current_parent or '无'}”,与文件中的“{spec.parent_code or '无'}”不同:导入不能移动区域,请核对。")
-            changed = (current.name, current.short_name, current.level) != (spec.name, spec.short_name, spec.level)
+                problems.add(
+                    spec.row,
+                    fmt.COL_PARENT_CODE,
+                    f"区域 {code}({current.name})已在系统中,上级为"
+                    f"“{current_parent or '无'}”,与文件中的“{spec.parent_code or '无'}”不同:导入不能移动区域,请核对。",
+                )
+            changed = (current.name, current.short_name, current.level) != (
+                spec.name,
+                spec.short_name,
+                spec.level,
+            )
             if changed and not may_change_region(actor, current):
-                problems.add(spec.row, fmt.COL_REGION_NAME, f"您无权修改区域 {code}({current.name}):不在您的管辖区域内。")
+                problems.add(
+                    spec.row,
+                    fmt.COL_REGION_NAME,
+                    f"您无权修改区域 {code}({current.name}):不在您的管辖区域内。",
+                )
         else:
             parent = existing.get(spec.parent_code)
             if actor is not None and not actor.is_superuser:
                 if not spec.parent_code:
                     problems.add(spec.row, fmt.COL_PARENT_CODE, f"只有系统管理员可以新建顶层区域 {code}。")
                 elif parent is not None and not may_change_region(actor, parent):
-                    problems.add(spec.row, fmt.COL_REGION_CODE, f"您无权在“{parent.name}”下新建区域:不在您的管辖区域内。")
+                    problems.add(
+                        spec.row,
+                        fmt.COL_REGION_CODE,
+                        f"您无权在“{parent.name}”下新建区域:不在您的管辖区域内。",
+                    )
     # Cycles among the file's own regions (A's parent B, B's parent A).
     for code, spec in regions.items():
         seen = {code}
-        parent = spec.parent_code
-        while parent in regions and parent not in existing:
-            if parent in seen:
+        up = spec.parent_code
+        while up in regions and up not in existing:
+            if up in seen:
                 problems.add(spec.row, fmt.COL_PARENT_CODE, f"区域 {code} 的上级关系形成循环。")
                 break
-            seen.add(parent)
-            parent = regions[parent].parent_code
+            seen.add(up)
+            up = regions[up].parent_code
 
 
 @dataclass
@@ -580,8 +769,13 @@ class _UnitPlan:
     changes: dict[str, Any]
 
 
-def _plan_units(units: list[UnitSpec], regions: dict[str, RegionSpec], existing: dict[str, Region],
-                actor: User | None, problems: _Problems) -> list[_UnitPlan]:
+def _plan_units(
+    units: list[UnitSpec],
+    regions: dict[str, RegionSpec],
+    existing: dict[str, Region],
+    actor: User | None,
+    problems: _Problems,
+) -> list[_UnitPlan]:
     """Match each row to a unit: by 区域代码 + 全称, else by a unit of that region that has the row's name
     as an alias (it was renamed or verified since the file was made: only missing aliases are added).
     已核实 only ever goes from 否 to 是 through an import; a merged (inactive) unit is left alone."""
@@ -590,21 +784,21 @@ def _plan_units(units: list[UnitSpec], regions: dict[str, RegionSpec], existing:
     by_alias: dict[tuple[str, str], set[int]] = {}
     units_by_id: dict[int, Unit] = {}
     aliases: dict[int, set[str]] = {}
-    for unit in Unit.objects.filter(region__code__in=codes).select_related("region"):
-        by_name[(unit.region.code, unit.name)] = unit
-        units_by_id[unit.pk] = unit
-        aliases[unit.pk] = set()
+    for row in Unit.objects.filter(region__code__in=codes).select_related("region"):
+        by_name[(row.region.code, row.name)] = row
+        units_by_id[row.pk] = row
+        aliases[row.pk] = set()
     for unit_id, alias in UnitAlias.objects.filter(unit_id__in=list(aliases)).values_list("unit_id", "alias"):
         aliases[unit_id].add(alias)
-        unit = units_by_id[unit_id]
-        if unit.is_active:
-            by_alias.setdefault((unit.region.code, alias), set()).add(unit_id)
+        owner = units_by_id[unit_id]
+        if owner.is_active:
+            by_alias.setdefault((owner.region.code, alias), set()).add(unit_id)
     plans: list[_UnitPlan] = []
     for spec in units:
         if spec.region_code not in regions:
             continue  # the region part of the row was already reported
         region = existing.get(spec.region_code)
-        unit = by_name.get((spec.region_code, spec.name))
+        unit: Unit | None = by_name.get((spec.region_code, spec.name))
         renamed = False
         if unit is None:
             matches = by_alias.get((spec.region_code, spec.name), set())
@@ -618,21 +812,30 @@ def _plan_units(units: list[UnitSpec], regions: dict[str, RegionSpec], existing:
         else:
             new_aliases = [a for a in spec.aliases if a not in aliases[unit.pk] and a != unit.name]
             if not renamed:
-                changes = {k: v for k, v in (("kind", spec.kind), ("note", spec.note)) if getattr(unit, k) != v}
+                changes = {
+                    k: v for k, v in (("kind", spec.kind), ("note", spec.note)) if getattr(unit, k) != v
+                }
                 if spec.verified and not unit.verified:
                     changes["verified"] = True
         needs_write = unit is None or new_aliases or changes
         if needs_write and actor is not None and not actor.is_superuser:
             target = region if region is not None else existing.get(regions[spec.region_code].parent_code)
             if target is not None and not may_change_region(actor, target):
-                problems.add(spec.row, fmt.COL_UNIT_NAME, f"您无权修改“{target.name}”的单位:不在您的管辖区域内。")
+                problems.add(
+                    spec.row, fmt.COL_UNIT_NAME, f"您无权修改“{target.name}”的单位:不在您的管辖区域内。"
+                )
                 continue
         plans.append(_UnitPlan(spec, unit, new_aliases, changes))
     return plans
 
 
-def _apply(regions: dict[str, RegionSpec], existing: dict[str, Region], plans: list[_UnitPlan],
-           actor: User | None, result: ImportResult) -> None:
+def _apply(
+    regions: dict[str, RegionSpec],
+    existing: dict[str, Region],
+    plans: list[_UnitPlan],
+    actor: User | None,
+    result: ImportResult,
+) -> None:
     by_code = dict(existing)
     pending = [s for s in regions.values() if s.code not in existing]
     while pending:  # parents first
@@ -640,25 +843,42 @@ def _apply(regions: dict[str, RegionSpec], existing: dict[str, Region], plans: l
         if not ready:
             raise ImportFailed("区域的上级关系无法建立,请检查上级区域代码。")
         for spec in ready:
-            by_code[spec.code] = region_create(code=spec.code, name=spec.name, level=spec.level,
-                                               parent=by_code.get(spec.parent_code) if spec.parent_code else None,
-                                               short_name=spec.short_name, actor=actor)
+            by_code[spec.code] = region_create(
+                code=spec.code,
+                name=spec.name,
+                level=spec.level,
+                parent=by_code.get(spec.parent_code) if spec.parent_code else None,
+                short_name=spec.short_name,
+                actor=actor,
+            )
             result.regions_created += 1
         pending = [s for s in pending if s not in ready]
     for spec in regions.values():
         region = existing.get(spec.code)
         if region is not None and (region.name, region.short_name, region.level) != (
-                spec.name, spec.short_name, spec.level):
-            region_update(actor=actor, region=region, name=spec.name, short_name=spec.short_name, level=spec.level)
+            spec.name,
+            spec.short_name,
+            spec.level,
+        ):
+            region_update(
+                actor=actor, region=region, name=spec.name, short_name=spec.short_name, level=spec.level
+            )
             result.regions_updated += 1
     for plan in plans:
-        spec = plan.spec
-        region = by_code[spec.region_code]
+        row = plan.spec
         if plan.unit is None:
-            unit_create(actor=actor, region=region, name=spec.name, kind=spec.kind, aliases=spec.aliases,
-                        verified=spec.verified, note=spec.note, reason="导入单位目录")
+            unit_create(
+                actor=actor,
+                region=by_code[row.region_code],
+                name=row.name,
+                kind=row.kind,
+                aliases=row.aliases,
+                verified=row.verified,
+                note=row.note,
+                reason="导入单位目录",
+            )
             result.units_created += 1
-            result.aliases_added += len(spec.aliases)
+            result.aliases_added += len(row.aliases)
             continue
         if not plan.changes and not plan.new_aliases:
             result.units_unchanged += 1
@@ -666,12 +886,19 @@ def _apply(regions: dict[str, RegionSpec], existing: dict[str, Region], plans: l
         locked = _lock(plan.unit)
         before = _unit_after(locked)
         if plan.new_aliases:
-            UnitAlias.objects.bulk_create([UnitAlias(unit=locked, region_id=locked.region_id, alias=a)
-                                           for a in plan.new_aliases])
+            UnitAlias.objects.bulk_create(
+                [UnitAlias(unit=locked, region_id=locked.region_id, alias=a) for a in plan.new_aliases]
+            )
             result.aliases_added += len(plan.new_aliases)
         _bump(locked, **plan.changes)
-        record(actor=actor, action="unit.updated", subject=locked, before=before, after=_unit_after(locked),
-               reason="导入单位目录")
+        record(
+            actor=actor,
+            action="unit.updated",
+            subject=locked,
+            before=before,
+            after=_unit_after(locked),
+            reason="导入单位目录",
+        )
         result.units_updated += 1
 
 
@@ -687,7 +914,9 @@ def directory_import(*, actor: User | None, data: bytes, filename: str) -> Impor
         raise ImportFailed("文件无法读取,未导入任何数据。" + str(exc), details=exc.problems) from exc
     header_problems = fmt.check_header(table)
     if header_problems:
-        raise ImportFailed("表头不符合目录格式,未导入任何数据。请按说明修改列名后重新导入。", details=header_problems)
+        raise ImportFailed(
+            "表头不符合目录格式,未导入任何数据。请按说明修改列名后重新导入。", details=header_problems
+        )
     problems = _Problems()
     regions, units = _parse_rows(table, problems)
     if not table.rows:
@@ -697,10 +926,14 @@ def directory_import(*, actor: User | None, data: bytes, filename: str) -> Impor
     _check_tree(regions, existing, actor, problems)
     plans = _plan_units(units, regions, existing, actor, problems)
     if problems:
-        items = sorted(problems.items, key=lambda p: (p["row"], fmt.COLUMNS.index(p["column"])
-                                                      if p["column"] in fmt.COLUMNS else -1))
-        raise ImportFailed(f"导入失败:共发现 {len(items)} 处问题,未写入任何数据。请按行号和列名逐一修改后重新导入。",
-                           details=items)
+        items = sorted(
+            problems.items,
+            key=lambda p: (p["row"], fmt.COLUMNS.index(p["column"]) if p["column"] in fmt.COLUMNS else -1),
+        )
+        raise ImportFailed(
+            f"导入失败:共发现 {len(items)} 处问题,未写入任何数据。请按行号和列名逐一修改后重新导入。",
+            details=items,
+        )
     result = ImportResult(source=table.source, rows=len(table.rows))
     try:
         with transaction.atomic():
@@ -716,5 +949,7 @@ def shipped_files() -> list[Path]:
 
 def load_shipped_directories(actor: User | None = None) -> list[tuple[str, ImportResult]]:
     """Import every directory shipped in luoshi/orgs/data (idempotent: a second run changes nothing)."""
-    return [(path.name, directory_import(actor=actor, data=path.read_bytes(), filename=path.name))
-            for path in shipped_files()]
+    return [
+        (path.name, directory_import(actor=actor, data=path.read_bytes(), filename=path.name))
+        for path in shipped_files()
+    ]

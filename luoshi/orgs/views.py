@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,9 @@ from luoshi.audit.selectors import events_for
 from luoshi.core.errors import AccessDenied, DomainError, ImportFailed, NotFound
 from luoshi.orgs import selectors, services
 from luoshi.orgs.models import UnitAlias, UnitKind
+
+if TYPE_CHECKING:
+    from luoshi.accounts.models import User
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -52,6 +55,11 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(target)
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast("User", request.user)
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -62,42 +70,64 @@ def _int(value: str | None) -> int | None:
 @page
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    regions = list(selectors.regions_for(user))  # type: ignore[arg-type]
-    code = request.GET.get("region") or (user.region.code if getattr(user, "region", None) else "")  # type: ignore[union-attr]
+    user = _user(request)
+    regions = list(selectors.regions_for(user))
+    code = request.GET.get("region") or (user.region.code if user.region else "")
     region = next((r for r in regions if r.code == code), regions[0] if regions else None)
     query = request.GET.get("q", "").strip()
     unverified = request.GET.get("unverified") == "1"
     subtree = request.GET.get("subtree") == "1" or bool(query)
-    units = selectors.units_for(user, region=region, query=query, unverified_only=unverified,  # type: ignore[arg-type]
-                                subtree=subtree)
+    units = selectors.units_for(
+        user,
+        region=region,
+        query=query,
+        unverified_only=unverified,
+        subtree=subtree,
+    )
     page_obj = Paginator(units, 100).get_page(request.GET.get("page"))
     root_depth = min((r.path.count("/") for r in regions), default=2)
     for r in regions:
-        r.depth = r.path.count("/") - root_depth  # type: ignore[attr-defined]
-    return render(request, "orgs/index.html", {
-        "title": "组织机构", "regions": regions, "region": region, "page": page_obj, "q": query,
-        "unverified": unverified, "subtree": subtree,
-        "can_change": region is not None and services.can_change_directory(user, region),  # type: ignore[arg-type]
-        "is_admin": services.can_change_directory(user, None),  # type: ignore[arg-type]
-    })
+        r.depth = r.path.count("/") - root_depth  # type: ignore[attr-defined]  # for the template only
+    return render(
+        request,
+        "orgs/index.html",
+        {
+            "title": "组织机构",
+            "regions": regions,
+            "region": region,
+            "page": page_obj,
+            "q": query,
+            "unverified": unverified,
+            "subtree": subtree,
+            "can_change": region is not None and services.can_change_directory(user, region),
+            "is_admin": services.can_change_directory(user, None),
+        },
+    )
 
 
 @page
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    unit = selectors.unit_for(user, pk)  # type: ignore[arg-type]
+    user = _user(request)
+    unit = selectors.unit_for(user, pk)
     aliases = UnitAlias.objects.filter(unit=unit).select_related("region").order_by("alias")
-    can_change = services.can_change_directory(user, unit.region)  # type: ignore[arg-type]
-    return render(request, "orgs/unit_detail.html", {
-        "title": unit.name, "unit": unit, "aliases": aliases, "events": events_for(unit)[:100],
-        "can_change": can_change, "kinds": UnitKind.choices,
-    })
+    can_change = services.can_change_directory(user, unit.region)
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "title": unit.name,
+            "unit": unit,
+            "aliases": aliases,
+            "events": events_for(unit)[:100],
+            "can_change": can_change,
+            "kinds": UnitKind.choices,
+        },
+    )
 
 
 def _unit_action(request: HttpRequest, pk: int, action: Callable[[Any], str]) -> HttpResponse:
-    unit = selectors.unit_for(request.user, pk)  # type: ignore[arg-type]
+    unit = selectors.unit_for(_user(request), pk)
     url = reverse("orgs:unit", args=[unit.pk])
     try:
         done = action(unit)
@@ -114,8 +144,12 @@ def _unit_action(request: HttpRequest, pk: int, action: Callable[[Any], str]) ->
 @require_POST
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
-        alias = services.alias_add(actor=request.user, unit=unit, alias=request.POST.get("alias", ""),  # type: ignore[arg-type]
-                                   reason=request.POST.get("reason", ""))
+        alias = services.alias_add(
+            actor=_user(request),
+            unit=unit,
+            alias=request.POST.get("alias", ""),
+            reason=request.POST.get("reason", ""),
+        )
         return f"已添加别名“{alias.alias}”。"
 
     return _unit_action(request, pk, act)
@@ -128,7 +162,7 @@ def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
         alias = UnitAlias.objects.filter(pk=alias_pk, unit=unit).first()
         if alias is None:
             raise NotFound("该别名已不存在,请刷新页面。")
-        services.alias_remove(actor=request.user, alias=alias, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        services.alias_remove(actor=_user(request), alias=alias, reason=request.POST.get("reason", ""))
         return f"已删除别名“{alias.alias}”。"
 
     return _unit_action(request, pk, act)
@@ -138,9 +172,13 @@ def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
 @require_POST
 def unit_verify(request: HttpRequest, pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
-        updated = services.unit_verify(actor=request.user, unit=unit, name=request.POST.get("name") or None,  # type: ignore[arg-type]
-                                       expected_version=_int(request.POST.get("version")),
-                                       reason=request.POST.get("reason", ""))
+        updated = services.unit_verify(
+            actor=_user(request),
+            unit=unit,
+            name=request.POST.get("name") or None,
+            expected_version=_int(request.POST.get("version")),
+            reason=request.POST.get("reason", ""),
+        )
         return f"已核实:{updated.name}。"
 
     return _unit_action(request, pk, act)
@@ -150,9 +188,13 @@ def unit_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
-        updated = services.unit_rename(actor=request.user, unit=unit, name=request.POST.get("name", ""),  # type: ignore[arg-type]
-                                       expected_version=_int(request.POST.get("version")),
-                                       reason=request.POST.get("reason", ""))
+        updated = services.unit_rename(
+            actor=_user(request),
+            unit=unit,
+            name=request.POST.get("name", ""),
+            expected_version=_int(request.POST.get("version")),
+            reason=request.POST.get("reason", ""),
+        )
         return f"已更名为“{updated.name}”,原名称保留为别名。"
 
     return _unit_action(request, pk, act)
@@ -162,9 +204,14 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_update(request: HttpRequest, pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
-        services.unit_update(actor=request.user, unit=unit, kind=request.POST.get("kind") or None,  # type: ignore[arg-type]
-                             note=request.POST.get("note"), expected_version=_int(request.POST.get("version")),
-                             reason=request.POST.get("reason", ""))
+        services.unit_update(
+            actor=_user(request),
+            unit=unit,
+            kind=request.POST.get("kind") or None,
+            note=request.POST.get("note"),
+            expected_version=_int(request.POST.get("version")),
+            reason=request.POST.get("reason", ""),
+        )
         return "已保存。"
 
     return _unit_action(request, pk, act)
@@ -177,8 +224,10 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
         target_id = _int(request.POST.get("keep"))
         if target_id is None:
             raise NotFound("请填写要保留的单位编号。")
-        keep = selectors.unit_for(request.user, target_id)  # type: ignore[arg-type]
-        services.unit_merge(actor=request.user, keep=keep, duplicate=unit, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        keep = selectors.unit_for(_user(request), target_id)
+        services.unit_merge(
+            actor=_user(request), keep=keep, duplicate=unit, reason=request.POST.get("reason", "")
+        )
         return f"已并入“{keep.name}”。"
 
     return _unit_action(request, pk, act)
@@ -187,20 +236,25 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @page
 def confirm(request: HttpRequest) -> HttpResponse:
     """Resolve a name in a region and, for an administrator, confirm an unknown name into the directory."""
-    user = request.user
-    selectors.require_directory_reader(user)  # type: ignore[arg-type]
+    user = _user(request)
+    selectors.require_directory_reader(user)
     data = request.POST if request.method == "POST" else request.GET
     name = data.get("name", "").strip()
-    code = data.get("region", "") or (user.region.code if getattr(user, "region", None) else "")  # type: ignore[union-attr]
+    code = data.get("region", "") or (user.region.code if user.region else "")
     full_name = data.get("full_name", "").strip()
     result = None
     region = None
     if code:
-        region = selectors.region_by_code(user, code)  # type: ignore[arg-type]
+        region = selectors.region_by_code(user, code)
     if request.method == "POST" and region is not None:
         try:
-            unit = services.unit_confirm_from_name(name, region, user, full_name=full_name or None,  # type: ignore[arg-type]
-                                                   reason=data.get("reason", ""))
+            unit = services.unit_confirm_from_name(
+                name,
+                region,
+                user,
+                full_name=full_name or None,
+                reason=data.get("reason", ""),
+            )
         except (AccessDenied, NotFound):
             raise
         except DomainError as exc:
@@ -210,18 +264,27 @@ def confirm(request: HttpRequest) -> HttpResponse:
             return redirect("orgs:unit", pk=unit.pk)
     if name and region is not None:
         result = selectors.resolve_unit(name, region)
-    return render(request, "orgs/confirm.html", {
-        "title": "单位名称解析与确认", "name": name, "code": code, "full_name": full_name, "result": result,
-        "region": region, "regions": selectors.regions_for(user),  # type: ignore[arg-type]
-        "can_change": region is not None and services.can_change_directory(user, region),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "orgs/confirm.html",
+        {
+            "title": "单位名称解析与确认",
+            "name": name,
+            "code": code,
+            "full_name": full_name,
+            "result": result,
+            "region": region,
+            "regions": selectors.regions_for(user),
+            "can_change": region is not None and services.can_change_directory(user, region),
+        },
+    )
 
 
 @page
 def import_file(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    selectors.require_directory_reader(user)  # type: ignore[arg-type]
-    if not services.can_change_directory(user, None):  # type: ignore[arg-type]
+    user = _user(request)
+    selectors.require_directory_reader(user)
+    if not services.can_change_directory(user, None):
         raise AccessDenied("您的角色为只读,无权导入组织机构目录(仅营商办管理员可以导入)。")
     context: dict[str, Any] = {"title": "导入组织机构目录", "problems": None, "result": None}
     if request.method == "POST":
@@ -232,8 +295,11 @@ def import_file(request: HttpRequest) -> HttpResponse:
             messages.error(request, "文件超过 5 MB,请分批导入。")
         else:
             try:
-                context["result"] = services.directory_import(actor=user, data=upload.read(),  # type: ignore[arg-type]
-                                                              filename=upload.name or "")
+                context["result"] = services.directory_import(
+                    actor=user,
+                    data=upload.read(),
+                    filename=upload.name or "",
+                )
             except ImportFailed as exc:
                 context["error"] = exc.message
                 context["problems"] = exc.details or []
@@ -247,13 +313,16 @@ def import_file(request: HttpRequest) -> HttpResponse:
 @page
 @require_GET
 def export_file(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _user(request)
     file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
     code = request.GET.get("region")
-    region = selectors.region_by_code(user, code) if code else None  # type: ignore[arg-type]
-    data, _rows = selectors.directory_export(user, region=region, file_format=file_format)  # type: ignore[arg-type]
-    content_type = ("text/csv; charset=utf-8" if file_format == "csv"
-                    else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    region = selectors.region_by_code(user, code) if code else None
+    data, _rows = selectors.directory_export(user, region=region, file_format=file_format)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if file_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response = HttpResponse(data, content_type=content_type)
     stem = f"luoshi-orgs-{region.code if region else 'all'}"
     response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'

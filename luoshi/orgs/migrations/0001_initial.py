@@ -5,89 +5,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='简称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市(州)'), ('county', '县(市、区)'), ('park', '园区'), ('town', '乡镇街道')], max_length=16, verbose_name='层级')),
-                ('path', models.CharField(db_index=True, default='/', editable=False, max_length=255)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市(州)"),
+                            ("county", "县(市、区)"),
+                            ("park", "园区"),
+                            ("town", "乡镇街道"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, default="/", editable=False, max_length=255)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区域',
-                'verbose_name_plural': '区域',
-                'ordering': ['path'],
+                "verbose_name": "区域",
+                "verbose_name_plural": "区域",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='规范全称')),
-                ('kind', models.CharField(choices=[('party', '党委部门'), ('government', '政府部门'), ('judicial', '法院/检察院'), ('vertical', '中直/省直驻地单位'), ('soe', '国企'), ('university', '高校'), ('park_dept', '园区部门'), ('local_gov', '县市区/镇区政府'), ('financial', '金融机构'), ('other', '其他')], default='government', max_length=16, verbose_name='类别')),
-                ('verified', models.BooleanField(default=True, verbose_name='全称已核实')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在用')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='orgs.region', verbose_name='所属区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="规范全称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party", "党委部门"),
+                            ("government", "政府部门"),
+                            ("judicial", "法院/检察院"),
+                            ("vertical", "中直/省直驻地单位"),
+                            ("soe", "国企"),
+                            ("university", "高校"),
+                            ("park_dept", "园区部门"),
+                            ("local_gov", "县市区/镇区政府"),
+                            ("financial", "金融机构"),
+                            ("other", "其他"),
+                        ],
+                        default="government",
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("verified", models.BooleanField(default=True, verbose_name="全称已核实")),
+                ("is_active", models.BooleanField(default=True, verbose_name="在用")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="orgs.region",
+                        verbose_name="所属区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['region_id', 'name'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["region_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='UnitAlias',
+            name="UnitAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(db_index=True, max_length=200, verbose_name='简称/别名')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_aliases', to='orgs.region')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(db_index=True, max_length=200, verbose_name="简称/别名")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unit_aliases",
+                        to="orgs.region",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="orgs.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位别名',
-                'verbose_name_plural': '单位别名',
+                "verbose_name": "单位别名",
+                "verbose_name_plural": "单位别名",
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='企业名称')),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('industry', models.CharField(blank=True, max_length=100, verbose_name='行业')),
-                ('scale', models.CharField(blank=True, max_length=20, verbose_name='规模')),
-                ('founded', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人数')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='画像属性')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='orgs.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="企业名称")),
+                (
+                    "credit_code",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码"),
+                ),
+                ("industry", models.CharField(blank=True, max_length=100, verbose_name="行业")),
+                ("scale", models.CharField(blank=True, max_length=20, verbose_name="规模")),
+                ("founded", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                ("employees", models.PositiveIntegerField(blank=True, null=True, verbose_name="从业人数")),
+                ("attributes", models.JSONField(blank=True, default=dict, verbose_name="画像属性")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="orgs.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'indexes': [models.Index(fields=['region', 'industry'], name='orgs_enterp_region__4af67c_idx')],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "indexes": [
+                    models.Index(fields=["region", "industry"], name="orgs_enterp_region__4af67c_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='unit_unique_name_in_region'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("region", "name"), name="unit_unique_name_in_region"),
         ),
         migrations.AddIndex(
-            model_name='unitalias',
-            index=models.Index(fields=['region', 'alias'], name='orgs_unital_region__1e9200_idx'),
+            model_name="unitalias",
+            index=models.Index(fields=["region", "alias"], name="orgs_unital_region__1e9200_idx"),
         ),
         migrations.AddConstraint(
-            model_name='unitalias',
-            constraint=models.UniqueConstraint(fields=('unit', 'alias'), name='alias_unique_per_unit'),
+            model_name="unitalias",
+            constraint=models.UniqueConstraint(fields=("unit", "alias"), name="alias_unique_per_unit"),
         ),
     ]

@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="unit",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='kind',
-            field=models.CharField(choices=[('party', '党委部门'), ('government', '政府部门'), ('judicial', '法院/检察院'), ('vertical', '中直/省直驻地单位'), ('soe', '国企'), ('university', '高校'), ('park_dept', '园区部门'), ('local_gov', '县市区/镇区政府'), ('financial', '金融机构'), ('collective', '泛指(各相关单位)'), ('other', '其他')], default='government', max_length=16, verbose_name='类别'),
+            model_name="unit",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("party", "党委部门"),
+                    ("government", "政府部门"),
+                    ("judicial", "法院/检察院"),
+                    ("vertical", "中直/省直驻地单位"),
+                    ("soe", "国企"),
+                    ("university", "高校"),
+                    ("park_dept", "园区部门"),
+                    ("local_gov", "县市区/镇区政府"),
+                    ("financial", "金融机构"),
+                    ("collective", "泛指(各相关单位)"),
+                    ("other", "其他"),
+                ],
+                default="government",
+                max_length=16,
+                verbose_name="类别",
+            ),
         ),
     ]

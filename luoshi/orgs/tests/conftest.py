@@ -20,7 +20,9 @@ def shipped(db: Any) -> None:
     load_shipped_directories()
 
 
-def csv_bytes(rows: Sequence[Sequence[str]], *, header: Sequence[str] = COLUMNS, encoding: str = "utf-8-sig") -> bytes:
+def csv_bytes(
+    rows: Sequence[Sequence[str]], *, header: Sequence[str] = COLUMNS, encoding: str = "utf-8-sig"
+) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)

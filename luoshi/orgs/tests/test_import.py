@@ -15,7 +15,7 @@ from luoshi.orgs.directory_file import COLUMNS, read_file
 from luoshi.orgs.models import Region, Unit, UnitAlias
 from luoshi.orgs.selectors import directory_export, resolve_unit
 from luoshi.orgs.services import directory_import
-from luoshi.orgs.tests.conftest import HUBEI, JINGMEN, ZHONGXIANG
+from luoshi.orgs.tests.conftest import HUBEI, JINGMEN
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -31,8 +31,9 @@ def _fails(actor: Any, data: bytes, filename: str = "目录.csv") -> list[dict[s
     return list(info.value.details)
 
 
-def test_valid_csv_imports_and_resolves(users: dict[str, Any], make_csv: Callable[..., bytes],
-                                        valid_rows: list[list[str]]) -> None:
+def test_valid_csv_imports_and_resolves(
+    users: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
     result = directory_import(actor=users["admin"], data=make_csv(valid_rows), filename="目录.csv")
     assert (result.regions_created, result.units_created, result.aliases_added) == (1, 3, 3)
     zhongxiang = Region.objects.get(code="t420881")
@@ -45,8 +46,9 @@ def test_valid_csv_imports_and_resolves(users: dict[str, Any], make_csv: Callabl
     assert created.count() == 4
 
 
-def test_reimport_is_idempotent(users: dict[str, Any], make_csv: Callable[..., bytes],
-                                valid_rows: list[list[str]]) -> None:
+def test_reimport_is_idempotent(
+    users: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
     data = make_csv(valid_rows)
     directory_import(actor=users["admin"], data=data, filename="目录.csv")
     before = _counts()
@@ -55,8 +57,9 @@ def test_reimport_is_idempotent(users: dict[str, Any], make_csv: Callable[..., b
     assert _counts() == before
 
 
-def test_reimport_updates_and_adds_aliases(users: dict[str, Any], make_csv: Callable[..., bytes],
-                                           valid_rows: list[list[str]]) -> None:
+def test_reimport_updates_and_adds_aliases(
+    users: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
     directory_import(actor=users["admin"], data=make_csv(valid_rows), filename="a.csv")
     valid_rows[2][6] = "国企"
     valid_rows[2][7] = "市城投"
@@ -69,9 +72,12 @@ def test_reimport_updates_and_adds_aliases(users: dict[str, Any], make_csv: Call
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8", "utf-16"])
-def test_csv_encodings_are_detected(encoding: str, users: dict[str, Any], make_csv: Callable[..., bytes],
-                                    valid_rows: list[list[str]]) -> None:
-    result = directory_import(actor=users["admin"], data=make_csv(valid_rows, encoding=encoding), filename="目录.csv")
+def test_csv_encodings_are_detected(
+    encoding: str, users: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
+    result = directory_import(
+        actor=users["admin"], data=make_csv(valid_rows, encoding=encoding), filename="目录.csv"
+    )
     assert result.units_created == 3
     assert Unit.objects.filter(name="钟祥市发展和改革局").exists()
 
@@ -82,8 +88,9 @@ def test_gb18030_only_characters(users: dict[str, Any], make_csv: Callable[..., 
     assert Unit.objects.filter(name="荆门市䶮办公室").exists()
 
 
-def test_empty_rows_are_skipped(users: dict[str, Any], make_csv: Callable[..., bytes],
-                                valid_rows: list[list[str]]) -> None:
+def test_empty_rows_are_skipped(
+    users: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
     rows = [valid_rows[0], [""] * 10, valid_rows[1], ["", "", ""], valid_rows[2], valid_rows[3], [""] * 10]
     result = directory_import(actor=users["admin"], data=make_csv(rows), filename="目录.csv")
     assert result.units_created == 3
@@ -95,8 +102,9 @@ def test_title_line_above_header_is_skipped(users: dict[str, Any], valid_rows: l
     assert directory_import(actor=users["admin"], data=data, filename="目录.csv").units_created == 3
 
 
-def test_wrong_and_missing_columns(users: dict[str, Any], make_csv: Callable[..., bytes],
-                                   valid_rows: list[list[str]]) -> None:
+def test_wrong_and_missing_columns(
+    users: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
     header = list(COLUMNS)
     header[5] = "单位名称"  # instead of 单位全称
     problems = _fails(users["admin"], make_csv(valid_rows, header=header))
@@ -105,18 +113,31 @@ def test_wrong_and_missing_columns(users: dict[str, Any], make_csv: Callable[...
     assert all(p["row"] == 1 for p in problems)
 
 
-def test_every_bad_value_is_named_by_row_and_column(users: dict[str, Any], make_csv: Callable[..., bytes]) -> None:
+def test_every_bad_value_is_named_by_row_and_column(
+    users: dict[str, Any], make_csv: Callable[..., bytes]
+) -> None:
     rows = [
-        [*HUBEI, "", "", "", "", ""],                                           # row 2: fine
-        [*JINGMEN, "荆门市财政局", "政府机关", "市财政局", "是", ""],          # row 3: bad kind
-        [*JINGMEN, "荆门市审计局", "政府部门", "", "也许", ""],                # row 4: bad 已核实
+        [*HUBEI, "", "", "", "", ""],  # row 2: fine
+        [*JINGMEN, "荆门市财政局", "政府机关", "市财政局", "是", ""],  # row 3: bad kind
+        [*JINGMEN, "荆门市审计局", "政府部门", "", "也许", ""],  # row 4: bad 已核实
         ["t420802", "东宝区", "", "区县", "t420800", "东宝区人民政府", "", "", "是", ""],  # row 5: bad level
         ["t999999", "某区", "", "县", "t999000", "某区政府", "", "", "是", ""],  # row 6: unknown parent
-        [*JINGMEN, "荆门市财政局", "政府部门", "", "是", ""],                  # row 7: duplicate of row 3
+        [*JINGMEN, "荆门市财政局", "政府部门", "", "是", ""],  # row 7: duplicate of row 3
         ["", "荆门市", "", "市", "t420000", "荆门市统计局", "", "", "是", ""],  # row 8: no region code
-        [*JINGMEN, "", "政府部门", "市某局", "", ""],                           # row 9: aliases without a unit
-        ["t420800", "荆门", "", "市(州)", "t420000", "荆门市商务局", "", "", "是", ""],  # row 10: region name differs
-        [*JINGMEN, "荆门市;商务局", "", "", "是", ""],                          # row 11: separator inside a name
+        [*JINGMEN, "", "政府部门", "市某局", "", ""],  # row 9: aliases without a unit
+        [
+            "t420800",
+            "荆门",
+            "",
+            "市(州)",
+            "t420000",
+            "荆门市商务局",
+            "",
+            "",
+            "是",
+            "",
+        ],  # row 10: region name differs
+        [*JINGMEN, "荆门市;商务局", "", "", "是", ""],  # row 11: separator inside a name
     ]
     problems = _fails(users["admin"], make_csv(rows))
     found = {(p["row"], p["column"]) for p in problems}
@@ -133,10 +154,14 @@ def test_every_bad_value_is_named_by_row_and_column(users: dict[str, Any], make_
     assert problems == sorted(problems, key=lambda p: p["row"])
 
 
-def test_existing_region_cannot_be_moved_by_import(users: dict[str, Any], regions: dict[str, Any],
-                                                   make_csv: Callable[..., bytes]) -> None:
-    rows = [[*HUBEI, "", "", "", "", ""], ["t421000", "荆州市", "", "市(州)", "t420800", "", "", "", "", ""],
-            [*JINGMEN, "", "", "", "", ""]]
+def test_existing_region_cannot_be_moved_by_import(
+    users: dict[str, Any], regions: dict[str, Any], make_csv: Callable[..., bytes]
+) -> None:
+    rows = [
+        [*HUBEI, "", "", "", "", ""],
+        ["t421000", "荆州市", "", "市(州)", "t420800", "", "", "", "", ""],
+        [*JINGMEN, "", "", "", "", ""],
+    ]
     problems = _fails(None, make_csv(rows))
     assert any(p["row"] == 3 and p["column"] == "上级区域代码" for p in problems)
 
@@ -155,17 +180,18 @@ def test_unreadable_files(users: dict[str, Any]) -> None:
     assert "没有数据行" in _fails(users["admin"], only_header, "a.csv")[0]["message"]
 
 
-def test_import_outside_own_region_is_refused_per_row(users: dict[str, Any], units: dict[str, Any],
-                                                      make_csv: Callable[..., bytes],
-                                                      valid_rows: list[list[str]]) -> None:
+def test_import_outside_own_region_is_refused_per_row(
+    users: dict[str, Any], units: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
     problems = _fails(users["admin_jz"], make_csv(valid_rows))
     assert {p["row"] for p in problems} == {3, 4, 5}
     assert all("无权" in p["message"] for p in problems)
 
 
 @pytest.mark.parametrize("who", ["leader", "staff", "enterprise", "observer"])
-def test_only_admins_import(who: str, users: dict[str, Any], make_csv: Callable[..., bytes],
-                            valid_rows: list[list[str]]) -> None:
+def test_only_admins_import(
+    who: str, users: dict[str, Any], make_csv: Callable[..., bytes], valid_rows: list[list[str]]
+) -> None:
     with pytest.raises(AccessDenied):
         directory_import(actor=users[who], data=make_csv(valid_rows), filename="a.csv")
 
@@ -183,8 +209,10 @@ def _xlsx(rows: list[list[str]]) -> bytes:
 
 
 def test_xlsx_import_with_numeric_codes(users: dict[str, Any]) -> None:
-    rows: list[Any] = [[420000, "湖北省", None, "省", None, None, None, None, None, None],
-                       [420800, "荆门市", None, "市", 420000, "荆门市数据局", "政府部门", "市数据局", True, None]]
+    rows: list[Any] = [
+        [420000, "湖北省", None, "省", None, None, None, None, None, None],
+        [420800, "荆门市", None, "市", 420000, "荆门市数据局", "政府部门", "市数据局", True, None],
+    ]
     result = directory_import(actor=None, data=_xlsx(rows), filename="目录.xlsx")
     assert result.units_created == 1
     assert Region.objects.get(code="420800").parent.code == "420000"  # type: ignore[union-attr]
@@ -225,7 +253,6 @@ def test_export_then_import_into_an_empty_directory(shipped: None, django_db_blo
 
 
 def test_export_scoping(users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]) -> None:
-    _, rows = directory_export(users["admin"], file_format="csv")
     data = read_file(directory_export(users["admin"], file_format="csv")[0], "a.csv")
     names = {r.cells["单位全称"] for r in data.rows}
     assert "荆门市发展和改革委员会" in names and "荆州市发展和改革委员会" not in names

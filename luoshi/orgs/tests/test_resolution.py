@@ -24,8 +24,11 @@ def test_normalise_removes_whitespace_fullwidth_and_trailing_deng() -> None:
 
 
 def test_pure_index_without_django_models() -> None:
-    index = DirectoryIndex(region=RegionNode(2, "荆门市"), ancestors=[RegionNode(1, "湖北省")],
-                           descendants=[RegionNode(3, "钟祥市")])
+    index = DirectoryIndex(
+        region=RegionNode(2, "荆门市"),
+        ancestors=[RegionNode(1, "湖北省")],
+        descendants=[RegionNode(3, "钟祥市")],
+    )
     index.add_unit(10, 2, "荆门市发展和改革委员会")
     index.add_alias(10, 2, "市发改委")
     index.add_unit(20, 1, "湖北省发展和改革委员会")
@@ -51,7 +54,9 @@ def test_guess_kind() -> None:
 
 
 # --- against the database ------------------------------------------------------------------------------
-def test_same_alias_in_two_cities_resolves_to_different_units(units: dict[str, Any], regions: dict[str, Any]) -> None:
+def test_same_alias_in_two_cities_resolves_to_different_units(
+    units: dict[str, Any], regions: dict[str, Any]
+) -> None:
     in_jingmen = resolve_unit("市发改委", regions["jingmen"])
     in_jingzhou = resolve_unit("市发改委", regions["jingzhou"])
     assert in_jingmen.status == "resolved" and in_jingmen.unit == units["jm_fgw"]
@@ -88,7 +93,9 @@ def test_trailing_deng_and_spacing_are_ignored(units: dict[str, Any], regions: d
 
 
 def test_fullwidth_characters_are_normalised(regions: dict[str, Any]) -> None:
-    unit = unit_create(actor=None, region=regions["jingmen"], name="荆门市５Ｇ产业办公室", aliases=["市５Ｇ办"])
+    unit = unit_create(
+        actor=None, region=regions["jingmen"], name="荆门市５Ｇ产业办公室", aliases=["市５Ｇ办"]
+    )
     assert unit.name == "荆门市5G产业办公室"
     assert resolve_unit("市5G办", regions["jingmen"]).unit == unit
     assert resolve_unit("市５Ｇ办", regions["jingmen"]).unit == unit
@@ -99,9 +106,12 @@ def county(regions: dict[str, Any]) -> Any:
     return region_create(code="t420822", name="沙洋县", level=RegionLevel.COUNTY, parent=regions["jingmen"])
 
 
-def test_county_plan_resolves_city_and_province_units(units: dict[str, Any], regions: dict[str, Any],
-                                                      county: Any) -> None:
-    province = unit_create(actor=None, region=regions["hubei"], name="湖北省发展和改革委员会", aliases=["省发改委"])
+def test_county_plan_resolves_city_and_province_units(
+    units: dict[str, Any], regions: dict[str, Any], county: Any
+) -> None:
+    province = unit_create(
+        actor=None, region=regions["hubei"], name="湖北省发展和改革委员会", aliases=["省发改委"]
+    )
     assert resolve_unit("省发改委", county).unit == province
     assert resolve_unit("市发改委", county).unit == units["jm_fgw"]
     assert "上级" in resolve_unit("市发改委", county).how
@@ -113,8 +123,9 @@ def test_nearest_region_wins(units: dict[str, Any], regions: dict[str, Any], cou
     assert resolve_unit("市发改委", regions["jingmen"]).unit == units["jm_fgw"]
 
 
-def test_city_plan_reaches_county_units_only_with_their_prefix(units: dict[str, Any], regions: dict[str, Any],
-                                                               county: Any) -> None:
+def test_city_plan_reaches_county_units_only_with_their_prefix(
+    units: dict[str, Any], regions: dict[str, Any], county: Any
+) -> None:
     unit = unit_create(actor=None, region=county, name="沙洋县发展和改革局", aliases=["县发改局"])
     assert resolve_unit("沙洋县发改局", regions["jingmen"]).unit == unit
     assert resolve_unit("沙洋县发展和改革局", regions["jingmen"]).unit == unit
@@ -126,16 +137,18 @@ def test_inactive_units_are_not_resolved(units: dict[str, Any], regions: dict[st
     assert resolve_unit("市经信局", regions["jingmen"]).status == "unknown"
 
 
-def test_batch_uses_a_fixed_number_of_queries(units: dict[str, Any], regions: dict[str, Any],
-                                              django_assert_num_queries: Any) -> None:
+def test_batch_uses_a_fixed_number_of_queries(
+    units: dict[str, Any], regions: dict[str, Any], django_assert_num_queries: Any
+) -> None:
     names = ["市发改委", "市经信局", "市城管委", "荆门市发改委"] * 50
     with django_assert_num_queries(3):
         results = resolve_units(names, regions["jingmen"])
     assert [r.status for r in results[:4]] == ["resolved", "resolved", "unknown", "resolved"]
 
 
-def test_make_resolver_loads_once(units: dict[str, Any], regions: dict[str, Any],
-                                  django_assert_num_queries: Any) -> None:
+def test_make_resolver_loads_once(
+    units: dict[str, Any], regions: dict[str, Any], django_assert_num_queries: Any
+) -> None:
     resolver = make_resolver(regions["jingzhou"])
     with django_assert_num_queries(0):
         assert resolver("市发改委").unit == units["jz_fgw"]

@@ -29,10 +29,12 @@ def _actions(obj: Any) -> list[str]:
 
 
 def test_unit_create_is_audited(users: dict[str, Any], regions: dict[str, Any]) -> None:
-    unit = unit_create(actor=users["admin"], region=regions["jingmen"], name="荆门市数据局", aliases=["市数据局"])
+    unit = unit_create(
+        actor=users["admin"], region=regions["jingmen"], name="荆门市数据局", aliases=["市数据局"]
+    )
     event = events_for(unit).get()
     assert event.action == "unit.created" and event.actor == users["admin"]
-    assert event.after["aliases"] == ["市数据局"]
+    assert event.after is not None and event.after["aliases"] == ["市数据局"]
 
 
 def test_alias_add_and_remove_are_audited(users: dict[str, Any], units: dict[str, Any]) -> None:
@@ -43,13 +45,16 @@ def test_alias_add_and_remove_are_audited(users: dict[str, Any], units: dict[str
     assert not UnitAlias.objects.filter(unit=unit, alias="市发展改革委").exists()
 
 
-def test_verify_corrects_name_and_keeps_written_name_as_alias(users: dict[str, Any], regions: dict[str, Any]) -> None:
+def test_verify_corrects_name_and_keeps_written_name_as_alias(
+    users: dict[str, Any], regions: dict[str, Any]
+) -> None:
     unit = unit_create(actor=users["admin"], region=regions["jingmen"], name="市城管委", verified=False)
     unit_verify(actor=users["admin"], unit=unit, name="荆门市城市管理执法委员会", reason="编制文件")
     unit.refresh_from_db()
     assert unit.verified and unit.name == "荆门市城市管理执法委员会"
     assert resolve_unit("市城管委", regions["jingmen"]).unit == unit
     event = events_for(unit).filter(action="unit.verified").get()
+    assert event.before is not None and event.after is not None
     assert event.before["name"] == "市城管委" and event.after["name"] == "荆门市城市管理执法委员会"
     assert event.reason == "编制文件"
 
@@ -69,7 +74,9 @@ def test_stale_version_is_refused_not_lost(users: dict[str, Any], units: dict[st
     assert unit.name == "荆门市经济和信息化局(更正)" and unit.note == ""
 
 
-def test_confirm_unknown_name_creates_an_unverified_unit(users: dict[str, Any], regions: dict[str, Any]) -> None:
+def test_confirm_unknown_name_creates_an_unverified_unit(
+    users: dict[str, Any], regions: dict[str, Any]
+) -> None:
     unit = unit_confirm_from_name("市招商局", regions["jingmen"], users["admin"])
     assert unit.name == "市招商局" and not unit.verified
     assert resolve_unit("市招商局", regions["jingmen"]).unit == unit
@@ -78,32 +85,42 @@ def test_confirm_unknown_name_creates_an_unverified_unit(users: dict[str, Any], 
     assert _actions(unit) == ["unit.created"]
 
 
-def test_confirm_with_full_name_creates_verified_unit_with_alias(users: dict[str, Any],
-                                                                 regions: dict[str, Any]) -> None:
-    unit = unit_confirm_from_name("市审批局等", regions["jingmen"], users["admin"], full_name="荆门市行政审批局")
+def test_confirm_with_full_name_creates_verified_unit_with_alias(
+    users: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    unit = unit_confirm_from_name(
+        "市审批局等", regions["jingmen"], users["admin"], full_name="荆门市行政审批局"
+    )
     assert unit.verified and unit.name == "荆门市行政审批局"
     assert resolve_unit("市审批局", regions["jingmen"]).unit == unit
 
 
-def test_confirm_maps_a_new_spelling_onto_an_existing_unit(users: dict[str, Any], units: dict[str, Any],
-                                                           regions: dict[str, Any]) -> None:
-    unit = unit_confirm_from_name("市发展改革委", regions["jingmen"], users["admin"], full_name="荆门市发展和改革委员会")
+def test_confirm_maps_a_new_spelling_onto_an_existing_unit(
+    users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    unit = unit_confirm_from_name(
+        "市发展改革委", regions["jingmen"], users["admin"], full_name="荆门市发展和改革委员会"
+    )
     assert unit == units["jm_fgw"]
     assert resolve_unit("市发展改革委", regions["jingmen"]).unit == units["jm_fgw"]
     assert _actions(unit) == ["unit.alias_added"]
 
 
-def test_confirm_refuses_an_ambiguous_name_without_full_name(users: dict[str, Any], units: dict[str, Any],
-                                                             regions: dict[str, Any]) -> None:
+def test_confirm_refuses_an_ambiguous_name_without_full_name(
+    users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]
+) -> None:
     alias_add(actor=users["admin"], unit=units["jm_fgw"], alias="牵头部门")
     alias_add(actor=users["admin"], unit=units["jm_jxj"], alias="牵头部门")
     with pytest.raises(ValidationFailed, match="多个单位"):
         unit_confirm_from_name("牵头部门", regions["jingmen"], users["admin"])
 
 
-def test_merge_moves_aliases_and_references(users: dict[str, Any], units: dict[str, Any],
-                                            regions: dict[str, Any]) -> None:
-    duplicate = unit_create(actor=users["admin"], region=regions["jingmen"], name="荆门市发改委", aliases=["发改委"])
+def test_merge_moves_aliases_and_references(
+    users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    duplicate = unit_create(
+        actor=users["admin"], region=regions["jingmen"], name="荆门市发改委", aliases=["发改委"]
+    )
     users["staff_other"].unit = duplicate
     users["staff_other"].save(update_fields=["unit"])
     unit_merge(actor=users["admin"], keep=units["jm_fgw"], duplicate=duplicate, reason="重复录入")
@@ -118,8 +135,9 @@ def test_merge_moves_aliases_and_references(users: dict[str, Any], units: dict[s
 
 # --- refusals ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("who", ["staff", "staff_other", "leader", "enterprise", "observer"])
-def test_non_admins_cannot_change_the_directory(who: str, users: dict[str, Any], units: dict[str, Any],
-                                                regions: dict[str, Any]) -> None:
+def test_non_admins_cannot_change_the_directory(
+    who: str, users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]
+) -> None:
     actor = users[who]
     with pytest.raises(AccessDenied):
         alias_add(actor=actor, unit=units["jm_fgw"], alias="发改")
@@ -132,14 +150,17 @@ def test_non_admins_cannot_change_the_directory(who: str, users: dict[str, Any],
     assert not AuditEvent.objects.filter(actor=actor).exists()
 
 
-def test_admin_of_another_city_is_refused(users: dict[str, Any], units: dict[str, Any],
-                                          regions: dict[str, Any]) -> None:
+def test_admin_of_another_city_is_refused(
+    users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]
+) -> None:
     with pytest.raises(AccessDenied, match="管辖"):
         alias_add(actor=users["admin_jz"], unit=units["jm_fgw"], alias="发改")
     with pytest.raises(AccessDenied):
         unit_merge(actor=users["admin_jz"], keep=units["jz_fgw"], duplicate=units["jm_fgw"])
     with pytest.raises(AccessDenied):
-        region_create(code="t420802", name="东宝区", level="county", parent=regions["jingmen"], actor=users["admin_jz"])
+        region_create(
+            code="t420802", name="东宝区", level="county", parent=regions["jingmen"], actor=users["admin_jz"]
+        )
     # Their own city is fine.
     alias_add(actor=users["admin_jz"], unit=units["jz_fgw"], alias="发改")
 
