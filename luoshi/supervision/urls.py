@@ -5,6 +5,19 @@ from luoshi.supervision import views
 app_name = "supervision"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("tasks/<int:pk>/", views.index, name="task_detail"),
-    path("notices/<int:pk>/", views.index, name="notice_detail"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/action/", views.task_action, name="task_action"),
+    path("tasks/<int:pk>/report/", views.report_submit, name="report_submit"),
+    path("tasks/<int:pk>/notice/", views.notice_issue, name="notice_issue"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("mine/", views.my_tasks, name="my_tasks"),
+    path("mine/workbook.xlsx", views.workbook_export, name="workbook_export"),
+    path("mine/import/", views.workbook_import, name="workbook_import"),
+    path("overview/", views.overview, name="overview"),
+    path("scoreboard/", views.scoreboard, name="scoreboard"),
+    path("notifications/", views.notifications_page, name="notifications"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/docx/", views.notice_docx, name="notice_docx"),
+    path("report/", views.dispatch_report, name="dispatch"),
 ]

@@ -1,8 +1,430 @@
+"""Pages of supervision. Thin: parse the request, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from luoshi.accounts.models import Role, User
+from luoshi.core.errors import AccessDenied, DomainError, NotFound
+from luoshi.orgs.models import Unit
+from luoshi.plans.models import Plan
+from luoshi.supervision import notifications, selectors, services
+from luoshi.supervision.access import is_office
+from luoshi.supervision.models import Colour, TaskStatus
+from luoshi.supervision.services import exports
+from luoshi.supervision.services.reports import attachment_path
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "supervision/error.html", {"title": "无法完成", "error": exc}, status=exc.status)
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/coming_soon.html", {"title": "督查督办"})
+    """The ledger (任务台账): filters, colours, search, pagination."""
+    user = _user(request)
+    f = selectors.LedgerFilters(
+        plan=_int(request.GET.get("plan")),
+        unit=_int(request.GET.get("unit")),
+        status=request.GET.get("status", ""),
+        colour=request.GET.get("colour", ""),
+        q=request.GET.get("q", "").strip(),
+    )
+    if user.role not in (Role.ADMIN, Role.LEADER, Role.STAFF) and not user.is_superuser:
+        return _domain_error_page(request, AccessDenied("督查督办仅对政府工作人员开放。"))
+    page = Paginator(selectors.task_ledger(user, f), 50).get_page(request.GET.get("page"))
+    plans = Plan.objects.filter(pk__in=selectors.visible_tasks(user).values("plan_id")).only("id", "title")
+    units = (
+        Unit.objects.filter(assignments__task__in=selectors.visible_tasks(user)).distinct().only("id", "name")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "title": "任务台账",
+        "page": page,
+        "filters": f,
+        "plans": plans,
+        "units": units,
+        "statuses": [*TaskStatus.choices, ("overdue", "逾期")],
+        "colours": Colour.choices[1:],
+        "query": query.urlencode(),
+        "is_office": is_office(user),
+    }
+    template = (
+        "supervision/_ledger_rows.html" if getattr(request, "htmx", False) else "supervision/ledger.html"
+    )
+    return render(request, template, ctx)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        detail = selectors.task_detail(_user(request), pk)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    user = _user(request)
+    units = [a.unit for a in detail.assignments if a.active]
+    return render(
+        request,
+        "supervision/task_detail.html",
+        {
+            "title": detail.task.title[:40],
+            "d": detail,
+            "t": detail.task,
+            "is_office": is_office(user) and user.role != Role.LEADER,
+            "units": units,
+            "today": timezone.localdate(),
+            "default_reply": timezone.localdate() + dt.timedelta(days=7),
+            "is_leader": user.role == Role.LEADER,
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_action(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    action = request.POST.get("action", "")
+    version = _int(request.POST.get("version"))
+    try:
+        task = selectors.task_get(user, pk)
+        kw: dict[str, Any] = {"task": task, "user": user, "expected_version": version}
+        if action == "start":
+            services.task_start(**kw)
+        elif action == "request":
+            services.task_request_sign_off(evidence=request.POST.get("evidence", ""), **kw)
+        elif action == "sign_off":
+            services.task_sign_off(reason=request.POST.get("reason", ""), **kw)
+        elif action == "return":
+            services.task_return(reason=request.POST.get("reason", ""), **kw)
+        elif action == "resume":
+            services.task_transition(to=TaskStatus.IN_PROGRESS, **kw)
+        elif action == "cancel":
+            services.task_cancel(reason=request.POST.get("reason", ""), **kw)
+        else:
+            raise NotFound("未知的操作。")
+        messages.success(request, "操作已完成。")
+    except DomainError as exc:
+        if isinstance(exc, NotFound | AccessDenied):
+            return _domain_error_page(request, exc)
+        messages.error(request, exc.message)
+    return redirect("supervision:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit files its report for one period of task `pk`, with attachments."""
+    user = _user(request)
+    try:
+        detail_task = selectors.task_get(user, pk)
+        assignment = selectors.assignment_get_for_filing(user, _int(request.POST.get("assignment")) or 0)
+        if assignment.task_id != detail_task.pk:
+            raise NotFound("未找到该分工,或它不属于您的单位。")
+        period_start = _date(request.POST.get("period_start"))
+        if period_start is None:
+            raise DomainError("请选择填报周期。")
+        actuals = {
+            str(t.get("metric")): request.POST.get(f"actual_{i}", "")
+            for i, t in enumerate(detail_task.targets)
+        }
+        files = [(f.name or "", f) for f in request.FILES.getlist("files")]
+        services.report_file(
+            assignment=assignment,
+            user=user,
+            period_start=period_start,
+            narrative=request.POST.get("narrative", ""),
+            percent=request.POST.get("percent"),  # type: ignore[arg-type]  # validated by the service
+            actuals=actuals,
+            problems=request.POST.get("problems", ""),
+            files=files,
+            expected_version=_int(request.POST.get("report_version")),
+        )
+        messages.success(request, "进展已报送。")
+    except DomainError as exc:
+        if isinstance(exc, NotFound | AccessDenied):
+            return _domain_error_page(request, exc)
+        messages.error(request, exc.message)
+    return redirect("supervision:task_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    try:
+        row = selectors.attachment_get(_user(request), pk)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    path = attachment_path(row)
+    if not path.exists():
+        return _domain_error_page(request, NotFound("附件文件已丢失,请联系管理员。"))
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=row.original_name,
+        content_type=row.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    try:
+        items = selectors.my_tasks(user)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    return render(
+        request,
+        "supervision/my_tasks.html",
+        {"title": "我的任务", "items": items, "notices": selectors.notices_for(user).filter(status="issued")},
+    )
+
+
+@login_required
+@require_GET
+def workbook_export(request: HttpRequest) -> HttpResponse:
+    try:
+        data = exports.unit_workbook(_user(request))
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    resp = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="progress-{timezone.localdate():%Y%m%d}.xlsx"'
+    return resp
+
+
+@login_required
+@require_POST
+def workbook_import(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的填报表。")
+        return redirect("supervision:my_tasks")
+    try:
+        reports = exports.unit_workbook_import(user=_user(request), stream=upload)
+        messages.success(request, f"已导入 {len(reports)} 条进展。")
+    except DomainError as exc:
+        if isinstance(exc, AccessDenied):
+            return _domain_error_page(request, exc)
+        return render(
+            request,
+            "supervision/my_tasks.html",
+            {
+                "title": "我的任务",
+                "items": selectors.my_tasks(_user(request)),
+                "import_error": exc,
+                "notices": [],
+            },
+            status=400,
+        )
+    return redirect("supervision:my_tasks")
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Leaders' read-only overview (also useful to the office)."""
+    user = _user(request)
+    if user.role not in (Role.ADMIN, Role.LEADER) and not user.is_superuser:
+        return _domain_error_page(request, AccessDenied("总览仅供领导和营商办查看。"))
+    tasks = selectors.visible_tasks(user)
+    return render(
+        request,
+        "supervision/overview.html",
+        {
+            "title": "督办总览",
+            "counts": selectors.colour_counts(user),
+            "red": tasks.filter(colour="red")
+            .exclude(status=TaskStatus.CANCELLED)
+            .select_related("plan")[:20],
+            "yellow": tasks.filter(colour="yellow")
+            .exclude(status=TaskStatus.CANCELLED)
+            .select_related("plan")[:20],
+            "recent": tasks.filter(status=TaskStatus.SIGNED_OFF)
+            .order_by("-signed_off_at")
+            .select_related("plan")[:10],
+            "sweep": selectors.sweep_status(),
+        },
+    )
+
+
+@login_required
+def scoreboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    period_text = request.GET.get("period") or f"{timezone.localdate():%Y-%m}"
+    try:
+        period = selectors.parse_period(period_text)
+        plan_id = _int(request.GET.get("plan"))
+        scores = selectors.scoreboard(user, period, plan_id)
+        trend = selectors.trend(user, period, plan_id=plan_id)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    top, bottom = selectors.top_bottom(scores)
+    return render(
+        request,
+        "supervision/scoreboard.html",
+        {
+            "title": "单位排名",
+            "scores": scores,
+            "top": top,
+            "bottom": bottom,
+            "period": period_text,
+            "formula": selectors.SCORE_FORMULA,
+            "trend": trend,
+        },
+    )
+
+
+@login_required
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = [i for i in (_int(x) for x in request.POST.getlist("id")) if i]
+        notifications.mark_read(user=_user(request), ids=ids or None)
+        return redirect("supervision:notifications")
+    page = Paginator(selectors.notifications_for(_user(request)), 30).get_page(request.GET.get("page"))
+    return render(request, "supervision/notifications.html", {"title": "通知", "page": page})
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notices_for(_user(request)), 30).get_page(request.GET.get("page"))
+    return render(request, "supervision/notices.html", {"title": "督办单", "page": page})
+
+
+@login_required
+@require_POST
+def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        task = selectors.task_get(user, pk)
+        unit = Unit.objects.filter(pk=_int(request.POST.get("unit")) or 0).first()
+        if unit is None:
+            raise NotFound("请选择督办单位。")
+        deadline = _date(request.POST.get("reply_deadline"))
+        if deadline is None:
+            raise DomainError("请填写回复期限。")
+        notice = services.notice_issue(
+            user=user,
+            unit=unit,
+            tasks=[task],
+            reply_deadline=deadline,
+            requirement=request.POST.get("requirement", ""),
+        )
+        messages.success(request, f"已下发督办单{notice.number}。")
+        return redirect("supervision:notice_detail", pk=notice.pk)
+    except DomainError as exc:
+        if isinstance(exc, AccessDenied):
+            return _domain_error_page(request, exc)
+        messages.error(request, exc.message)
+    return redirect("supervision:task_detail", pk=pk)
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        notice = selectors.notice_get(user, pk)
+        if request.method == "POST":
+            if request.POST.get("action") == "answer":
+                services.notice_answer(user=user, notice=notice, answer=request.POST.get("answer", ""))
+            elif request.POST.get("action") == "close":
+                services.notice_close(user=user, notice=notice, reason=request.POST.get("reason", ""))
+            messages.success(request, "操作已完成。")
+            return redirect("supervision:notice_detail", pk=pk)
+    except DomainError as exc:
+        if isinstance(exc, NotFound | AccessDenied):
+            return _domain_error_page(request, exc)
+        messages.error(request, exc.message)
+        return redirect("supervision:notice_detail", pk=pk)
+    return render(
+        request,
+        "supervision/notice_detail.html",
+        {
+            "title": notice.number,
+            "n": notice,
+            "is_office": is_office(user) and user.role != Role.LEADER,
+            "is_unit": user.role == Role.STAFF and user.unit_id == notice.unit_id,
+        },
+    )
+
+
+@login_required
+@require_GET
+def notice_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notice = selectors.notice_get(_user(request), pk)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    resp = HttpResponse(
+        services.notice_docx(notice),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    resp["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}.docx"'
+    return resp
+
+
+@login_required
+@require_GET
+def dispatch_report(request: HttpRequest) -> HttpResponse:
+    """调度通报: the page with the period picker, and the .docx/.xlsx downloads."""
+    user = _user(request)
+    fmt = request.GET.get("format", "")
+    period_text = request.GET.get("period") or f"{timezone.localdate():%Y-%m}"
+    plan_id = _int(request.GET.get("plan"))
+    try:
+        period = selectors.parse_period(period_text)
+        if fmt == "docx":
+            data = selectors.dispatch_data(user, period, plan_id)
+            resp = HttpResponse(
+                exports.dispatch_docx(data),
+                content_type=("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            )
+            resp["Content-Disposition"] = f'attachment; filename="dispatch-{period_text}.docx"'
+            return resp
+        if fmt == "xlsx":
+            selectors.scoreboard(user, period, plan_id)  # same permission as the report
+            resp = HttpResponse(
+                exports.ledger_xlsx(selectors.ledger_for_export(user, plan_id)),
+                content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )
+            resp["Content-Disposition"] = f'attachment; filename="ledger-{period_text}.xlsx"'
+            return resp
+        data = selectors.dispatch_data(user, period, plan_id, list_limit=50)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    plans = Plan.objects.filter(pk__in=selectors.visible_tasks(user).values("plan_id")).only("id", "title")
+    return render(
+        request,
+        "supervision/dispatch.html",
+        {"title": "调度通报", "d": data, "period": period_text, "plan_id": plan_id, "plans": plans},
+    )

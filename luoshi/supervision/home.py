@@ -1,0 +1,50 @@
+"""Cards for the home page of each role."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from luoshi.accounts.models import Role, User
+from luoshi.core.home import HomeCard
+from luoshi.supervision import selectors
+from luoshi.supervision.models import NoticeStatus, TaskStatus
+
+
+def cards_for(user: User) -> list[HomeCard]:
+    ledger = reverse("supervision:index")
+    if user.role == Role.STAFF and user.unit_id:
+        items = selectors.my_tasks(user)
+        due = sum(1 for i in items if not i.reported)
+        counts = selectors.colour_counts(user)
+        return [
+            HomeCard("本单位在办任务", len(items), reverse("supervision:my_tasks")),
+            HomeCard("本期待报送进展", due, reverse("supervision:my_tasks"), "yellow" if due else ""),
+            HomeCard(
+                "红灯任务", counts.get("red", 0), f"{ledger}?colour=red", "red" if counts.get("red") else ""
+            ),
+            HomeCard(
+                "待回复督办单",
+                selectors.notices_for(user).filter(status=NoticeStatus.ISSUED).count(),
+                reverse("supervision:notices"),
+            ),
+            HomeCard("未读通知", selectors.unread_count(user), reverse("supervision:notifications")),
+        ]
+    if user.is_superuser or user.role in (Role.ADMIN, Role.LEADER):
+        counts = selectors.colour_counts(user)
+        cards = [
+            HomeCard("绿灯任务", counts.get("green", 0), f"{ledger}?colour=green", "green"),
+            HomeCard("黄灯任务", counts.get("yellow", 0), f"{ledger}?colour=yellow", "yellow"),
+            HomeCard("红灯任务", counts.get("red", 0), f"{ledger}?colour=red", "red"),
+        ]
+        if user.role == Role.ADMIN or user.is_superuser:
+            pending = selectors.visible_tasks(user).filter(status=TaskStatus.SIGN_OFF_REQUESTED).count()
+            cards.append(
+                HomeCard(
+                    "待审核销号", pending, f"{ledger}?status=sign_off_requested", "yellow" if pending else ""
+                )
+            )
+            cards.append(
+                HomeCard("未读通知", selectors.unread_count(user), reverse("supervision:notifications"))
+            )
+        return cards
+    return []
