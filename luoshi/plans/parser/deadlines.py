@@ -7,7 +7,6 @@ Several phased dates keep every phase; the last one is the deadline.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,7 +40,8 @@ class Deadline:
 def _month_end(y: int, m: int) -> date | None:
     if not (1 <= m <= 12) or not (1900 < y < 2200):
         return None
-    return date(y, m, calendar.monthrange(y, m)[1])
+    nxt = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
 
 
 def _num(s: str) -> int | None:

@@ -1,0 +1,46 @@
+"""`luoshi plan parse`: JSONL/JSON/XLSX output without a database; bad input → message and exit 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from luoshi.cli import main
+
+SEEDS = Path(__file__).parent.parent / "demo_data"
+FIX = Path(__file__).parent / "fixtures"
+
+
+def test_jsonl_to_stdout_in_the_scorer_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "parse", str(SEEDS / "000_1b4671120436f1db.txt")]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 64
+    assert set(lines[0]) == {"doc", "seq", "text", "path", "title", "lead_units", "co_units", "deadline", "targets"}
+    assert lines[0]["doc"] == "000_1b4671120436f1db" and lines[0]["deadline"] == "2025-06-30"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json", ".xlsx"])
+def test_output_files(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"out{suffix}"
+    assert main(["plan", "parse", str(FIX / "plan_gbk.txt"), "--year", "2025", "-o", str(out)]) == 0
+    assert out.exists() and out.stat().st_size > 0
+    if suffix == ".json":
+        d = json.loads(out.read_text(encoding="utf-8"))
+        assert d["kind"] == "plan" and len(d["measures"]) == 3
+
+
+def test_interpretation_reports_its_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "parse", str(SEEDS / "004_551b2062c8ee8ce0.txt")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "政策解读" in captured.err
+
+
+def test_bad_input_exits_1_with_a_chinese_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "x.pdf"
+    p.write_bytes(b"not a pdf at all")
+    assert main(["plan", "parse", str(p)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误:") and "Traceback" not in err
