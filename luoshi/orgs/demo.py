@@ -97,6 +97,14 @@ SCALES: tuple[tuple[str, float, tuple[int, int]], ...] = (
 FORMS = ("有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司")
 
 
+def _place_word(name: str) -> str:
+    """东宝区 → 东宝, 漳河新区 → 漳河, 荆门高新区 → 荆门: the word a company name starts with."""
+    for suffix in ("管理区", "高新区", "新区", "区", "市", "县"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
 def _weighted(rng: random.Random, items: tuple[Any, ...], weight_index: int) -> Any:
     return rng.choices(items, weights=[item[weight_index] for item in items])[0]
 
@@ -111,8 +119,7 @@ def generate(rng: random.Random, regions: list[Region], count: int) -> list[Ente
         region = regions[0] if rng.random() < 0.3 else rng.choice(regions)
         industry, words, _ = _weighted(rng, INDUSTRIES, 2)
         scale, _, (low, high) = _weighted(rng, SCALES, 1)
-        place = region.short_name or region.name
-        place = place[:-1] if place.endswith(("市", "县", "区")) and len(place) > 2 else place
+        place = _place_word(region.short_name or region.name)
         brand = "".join(rng.sample(BRAND_CHARS, 2))
         name = f"{'荆门' if rng.random() < 0.5 else place}{brand}{rng.choice(words)}{rng.choice(FORMS)}"
         division = region.code if region.code.isdigit() else DEMO_CITY_CODE

@@ -911,11 +911,12 @@ def directory_import(*, actor: User | None, data: bytes, filename: str) -> Impor
     try:
         table = fmt.read_file(data, filename)
     except fmt.FileProblem as exc:
-        raise ImportFailed("文件无法读取,未导入任何数据。" + str(exc), details=exc.problems) from exc
+        raise ImportFailed(f"文件无法读取,未导入任何数据。{exc}", details=exc.problems) from exc
     header_problems = fmt.check_header(table)
     if header_problems:
         raise ImportFailed(
-            "表头不符合目录格式,未导入任何数据。请按说明修改列名后重新导入。", details=header_problems
+            f"表头不符合目录格式,未导入任何数据。表头须为:{'、'.join(fmt.COLUMNS)}。请修改列名后重新导入。",
+            details=header_problems,
         )
     problems = _Problems()
     regions, units = _parse_rows(table, problems)
