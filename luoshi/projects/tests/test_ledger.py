@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import AccessDenied, ImportFailed
@@ -41,7 +42,7 @@ def test_export_opens_cleanly(project: Project, users: dict[str, Any]) -> None:
     ws = wb[ledger.SHEET_TITLE]
     assert [c.value for c in ws[1]] == HEADERS
     assert ws.freeze_panes == "C2"
-    assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(HEADERS)).column_letter}2"
+    assert ws.auto_filter.ref == f"A1:{get_column_letter(len(HEADERS))}2"
     row = {h: ws.cell(row=2, column=i + 1).value for i, h in enumerate(HEADERS)}
     assert row["项目编码"] == "JM-2026-001" and row["所属区域"] == "荆门市" and row["项目层级"] == "市重点"
     assert row["签约实际日期"] == dt.datetime(2026, 1, 10) and row["开工计划日期"] == dt.datetime(2026, 7, 10)

@@ -44,7 +44,7 @@ def test_sweep_colours_and_is_idempotent(project: Project, other_project: Projec
     assert services.projects_sweep(on=D(2026, 7, 11)).as_dict() == {
         "date": "2026-07-11", "green": 1, "yellow": 0, "red": 1, "changed": 0, "notifications": 0}
     audit = AuditEvent.objects.filter(action="project.colour_changed", subject_id=str(project.pk)).first()
-    assert audit is not None and audit.after["colour"] == "red" and audit.interface == "command"
+    assert audit is not None and audit.after is not None and audit.after["colour"] == "red" and audit.interface == "command"
 
 
 def test_overdue_problem_escalates_once(other_project: Project, users: dict[str, Any], units: dict[str, Any],
