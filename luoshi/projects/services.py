@@ -688,9 +688,7 @@ def create_projects_bulk(n: int, region: Region, rng: random.Random, *, units: S
         for i in range(n)
     ]
     with transaction.atomic():
-        Project.objects.bulk_create(projects, batch_size=1000)
         milestones: list[Milestone] = []
-        stages: list[tuple[int, str]] = []
         for project in projects:
             signed = day - dt.timedelta(days=rng.randrange(0, 500))
             reached = rng.randrange(0, 6)  # how many nodes are already reached
@@ -716,13 +714,13 @@ def create_projects_bulk(n: int, region: Region, rng: random.Random, *, units: S
                 milestones.append(Milestone(project=project, kind=kind, planned_date=plan,
                                             planned_from_rule=kind in planned, actual_date=actual[kind]))
             reached_kinds = [k for k in MILESTONE_ORDER if actual[k] is not None]
-            stages.append((project.pk, reached_kinds[-1] if reached_kinds else ""))
+            project.stage = reached_kinds[-1] if reached_kinds else ""
             if actual[MilestoneKind.OPERATING] is not None:
                 project.status = ProjectStatus.OPERATING
+        Project.objects.bulk_create(projects, batch_size=1000)
+        for m in milestones:
+            m.project_id = m.project.pk
         Milestone.objects.bulk_create(milestones, batch_size=2000)
-        for project, (_, stage) in zip(projects, stages, strict=True):
-            project.stage = stage
-        Project.objects.bulk_update(projects, ["stage", "status"], batch_size=1000)
         if units:
             through = Project.units.through
             through.objects.bulk_create(
