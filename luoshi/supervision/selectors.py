@@ -147,13 +147,13 @@ class DueItem:
     missed_open: int
 
 
-def my_tasks(user: User) -> list[DueItem]:
+def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
     """The unit's open assignments with the report due now (the latest ended period, or the current one)."""
     if user.role != Role.STAFF or user.unit_id is None:
         raise AccessDenied("“我的任务”仅供部门工作人员使用。")
     from luoshi.supervision.services.common import add_workdays, plan_thresholds
 
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     rows = list(
         Assignment.objects.filter(unit_id=user.unit_id, active=True, task__status__in=OPEN_STATUSES)
         .select_related("task", "task__plan", "task__region")

@@ -228,7 +228,7 @@ def _signature(unit_id: int, assignment_ids: list[int]) -> str:
 def _filing_rows(user: User, today: dt.date) -> list[tuple[Assignment, periods.Period]]:
     from luoshi.supervision.selectors import my_tasks
 
-    return [(d.assignment, d.period) for d in my_tasks(user)]
+    return [(d.assignment, d.period) for d in my_tasks(user, today)]
 
 
 def unit_workbook(user: User, today: dt.date | None = None) -> bytes:
