@@ -34,7 +34,12 @@ def calendar(region: Region | None) -> WorkdayCalendar:
 
 
 def notify(
-    *, units: Iterable[Unit] = (), users: Iterable[User] = (), subject: str, body: str, key: str,
+    *,
+    units: Iterable[Unit] = (),
+    users: Iterable[User] = (),
+    subject: str,
+    body: str,
+    key: str,
     link: str = "",
 ) -> int:
     """Send an in-app notification (and whatever channels supervision configures) to the people of
@@ -43,4 +48,6 @@ def notify(
     send = getattr(module, "notify_project_event", None) if module is not None else None
     if send is None:
         return 0
-    return int(send(units=list(units), users=list(users), subject=subject, body=body, key=key, link=link) or 0)
+    return int(
+        send(units=list(units), users=list(users), subject=subject, body=body, key=key, link=link) or 0
+    )

@@ -126,28 +126,57 @@ class ResolveIn(Schema):
 
 def _out(p: Project) -> dict[str, Any]:
     return {
-        "id": p.pk, "code": p.code, "name": p.name, "level": p.level, "region": p.region.name,
-        "region_id": p.region_id, "investment": p.investment, "owner_name": p.owner_name, "industry": p.industry,
-        "leader_name": p.leader_name, "units": [u.name for u in p.units.all()], "status": p.status,
-        "stage": p.stage, "colour": p.colour, "colour_reason": p.colour_reason, "version": p.version,
+        "id": p.pk,
+        "code": p.code,
+        "name": p.name,
+        "level": p.level,
+        "region": p.region.name,
+        "region_id": p.region_id,
+        "investment": p.investment,
+        "owner_name": p.owner_name,
+        "industry": p.industry,
+        "leader_name": p.leader_name,
+        "units": [u.name for u in p.units.all()],
+        "status": p.status,
+        "stage": p.stage,
+        "colour": p.colour,
+        "colour_reason": p.colour_reason,
+        "version": p.version,
     }
 
 
 def _milestone(m: Milestone) -> dict[str, Any]:
-    return {"kind": m.kind, "label": m.get_kind_display(), "planned_date": m.planned_date,
-            "planned_from_rule": m.planned_from_rule, "actual_date": m.actual_date, "note": m.note}
+    return {
+        "kind": m.kind,
+        "label": m.get_kind_display(),
+        "planned_date": m.planned_date,
+        "planned_from_rule": m.planned_from_rule,
+        "actual_date": m.actual_date,
+        "note": m.note,
+    }
 
 
 def _problem(p: ProjectProblem) -> dict[str, Any]:
-    return {"id": p.pk, "description": p.description, "unit": p.unit.name, "unit_id": p.unit_id,
-            "raised_at": p.raised_at, "due": p.due, "status": p.status, "resolution": p.resolution,
-            "version": p.version}
+    return {
+        "id": p.pk,
+        "description": p.description,
+        "unit": p.unit.name,
+        "unit_id": p.unit_id,
+        "raised_at": p.raised_at,
+        "due": p.due,
+        "status": p.status,
+        "resolution": p.resolution,
+        "version": p.version,
+    }
 
 
 def _detail(user: User, pk: int) -> dict[str, Any]:
     p = selectors.project_get(user, pk)
-    return {**_out(p), "milestones": [_milestone(m) for m in sorted(p.milestones.all(), key=lambda m: m.position)],
-            "problems": [_problem(x) for x in p.problems.all()]}
+    return {
+        **_out(p),
+        "milestones": [_milestone(m) for m in sorted(p.milestones.all(), key=lambda m: m.position)],
+        "problems": [_problem(x) for x in p.problems.all()],
+    }
 
 
 def _units(ids: list[int]) -> list[Unit]:
@@ -158,8 +187,16 @@ def _units(ids: list[int]) -> list[Unit]:
 
 
 @router.get("/", response=ProjectPage, summary="重大项目台账")
-def list_projects(request: HttpRequest, level: str = "", region: int | None = None, colour: str = "",
-                  status: str = "", q: str = "", page: int = 1, page_size: int = 50) -> dict[str, Any]:
+def list_projects(
+    request: HttpRequest,
+    level: str = "",
+    region: int | None = None,
+    colour: str = "",
+    status: str = "",
+    q: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> dict[str, Any]:
     filters = selectors.LedgerFilters(level=level, region=region, colour=colour, status=status, q=q[:100])
     qs = selectors.ledger(_user(request), filters)
     page_size = max(1, min(page_size, 200))
@@ -202,8 +239,14 @@ def update_project(request: HttpRequest, pk: int, payload: ProjectPatch) -> dict
 def record_milestone(request: HttpRequest, pk: int, kind: str, payload: MilestoneIn) -> dict[str, Any]:
     user = _user(request)
     project = selectors.project_get(user, pk)
-    services.milestone_record(user=user, project=project, kind=kind, actual_date=payload.actual_date,
-                              note=payload.note, version=payload.version)
+    services.milestone_record(
+        user=user,
+        project=project,
+        kind=kind,
+        actual_date=payload.actual_date,
+        note=payload.note,
+        version=payload.version,
+    )
     return _detail(user, pk)
 
 
@@ -211,8 +254,9 @@ def record_milestone(request: HttpRequest, pk: int, kind: str, payload: Mileston
 def plan_milestone(request: HttpRequest, pk: int, kind: str, payload: PlanIn) -> dict[str, Any]:
     user = _user(request)
     project = selectors.project_get(user, pk)
-    services.milestone_plan(user=user, project=project, kind=kind, planned_date=payload.planned_date,
-                            version=payload.version)
+    services.milestone_plan(
+        user=user, project=project, kind=kind, planned_date=payload.planned_date, version=payload.version
+    )
     return _detail(user, pk)
 
 
@@ -223,8 +267,9 @@ def raise_problem(request: HttpRequest, pk: int, payload: ProblemIn) -> tuple[in
     unit = Unit.objects.filter(pk=payload.unit_id).select_related("region").first()
     if unit is None:
         raise NotFound("责任单位不存在。")
-    problem = services.problem_raise(user=user, project=project, description=payload.description, unit=unit,
-                                     due=payload.due)
+    problem = services.problem_raise(
+        user=user, project=project, description=payload.description, unit=unit, due=payload.due
+    )
     return 201, _problem(problem)
 
 
@@ -232,6 +277,7 @@ def raise_problem(request: HttpRequest, pk: int, payload: ProblemIn) -> tuple[in
 def resolve_problem(request: HttpRequest, pk: int, payload: ResolveIn) -> dict[str, Any]:
     user = _user(request)
     problem = selectors.problem_get(user, pk)
-    problem = services.problem_resolve(user=user, problem=problem, resolution=payload.resolution,
-                                       version=payload.version)
+    problem = services.problem_resolve(
+        user=user, problem=problem, resolution=payload.resolution, version=payload.version
+    )
     return _problem(problem)

@@ -11,13 +11,19 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("projects", help="major projects: warning sweep, ledger import/export",
-                       description="重大项目:红黄绿预警扫描、台账导入导出。")
+    p = sub.add_parser(
+        "projects",
+        help="major projects: warning sweep, ledger import/export",
+        description="重大项目:红黄绿预警扫描、台账导入导出。",
+    )
     cmds = p.add_subparsers(dest="projects_command", metavar="SUBCOMMAND")
 
-    s = cmds.add_parser("sweep", help="colour every project now and print one JSON line",
-                        description="Colour every project as of --date (default today). Idempotent: a second run "
-                        'for the same date prints "changed": 0, "notifications": 0.')
+    s = cmds.add_parser(
+        "sweep",
+        help="colour every project now and print one JSON line",
+        description="Colour every project as of --date (default today). Idempotent: a second run "
+        'for the same date prints "changed": 0, "notifications": 0.',
+    )
     s.add_argument("--date", help="evaluate as of this date (YYYY-MM-DD)")
     s.set_defaults(func=sweep)
 

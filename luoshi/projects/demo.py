@@ -6,8 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-SCENARIOS = ("red_start", "yellow_start", "green_signed", "green_started", "operating", "red_register",
-             "yellow_problem", "suspended")
+SCENARIOS = (
+    "red_start",
+    "yellow_start",
+    "green_signed",
+    "green_started",
+    "operating",
+    "red_register",
+    "yellow_problem",
+    "suspended",
+)
 INDUSTRIES = ("新材料", "新能源", "装备制造", "生物医药", "绿色化工", "电子信息", "现代物流", "农产品加工")
 KINDS = ("产业园", "生产基地", "技改项目", "研发中心", "智能工厂", "仓储物流中心")
 LEADERS = ("王建国", "李红梅", "张志强", "刘洋", "陈静", "杨帆", "赵磊", "黄敏")
@@ -25,7 +33,9 @@ def load(ctx: Any) -> str:
     count = int(getattr(ctx.options, "projects", 30))
     rng = ctx.rng_for("projects")
     units = list(Unit.objects.filter(region=region, is_active=True).order_by("name")[:40])
-    owners = list(Enterprise.objects.filter(region=region).order_by("id").values_list("name", flat=True)[:200])
+    owners = list(
+        Enterprise.objects.filter(region=region).order_by("id").values_list("name", flat=True)[:200]
+    )
     today = services.today()
     created = 0
     for i in range(count):
@@ -40,14 +50,24 @@ def load(ctx: Any) -> str:
         if Project.objects.filter(code=code).exists():
             continue
         project = services.project_create(
-            user=None, region=region, code=code, name=f"荆门{industry}{kind}({i + 1}号)", level=level,
-            investment=investment, owner_name=owner, industry=industry, leader_name=leader, units=picked,
+            user=None,
+            region=region,
+            code=code,
+            name=f"荆门{industry}{kind}({i + 1}号)",
+            level=level,
+            investment=investment,
+            owner_name=owner,
+            industry=industry,
+            leader_name=leader,
+            units=picked,
         )
         _advance(project, SCENARIOS[i % len(SCENARIOS)], today, jitter, picked)
         created += 1
     result = services.projects_sweep()
-    return (f"重大项目:新建 {created} 个(共 {Project.objects.filter(code__startswith='JM-DEMO-').count()} 个),"
-            f"红 {result.red} 黄 {result.yellow} 绿 {result.green}")
+    return (
+        f"重大项目:新建 {created} 个(共 {Project.objects.filter(code__startswith='JM-DEMO-').count()} 个),"
+        f"红 {result.red} 黄 {result.yellow} 绿 {result.green}"
+    )
 
 
 def _back(today: dt.date, months: int, days: int = 0) -> dt.date:
@@ -83,8 +103,13 @@ def _advance(project: Any, scenario: str, today: dt.date, jitter: int, units: li
     elif scenario == "yellow_problem":
         actual("signed", _back(today, 2, jitter))
         if units:
-            services.problem_raise(user=None, project=project, description="项目用地报批手续尚未完成,需协调加快办理",
-                                   unit=units[0], due=today + dt.timedelta(days=7))
+            services.problem_raise(
+                user=None,
+                project=project,
+                description="项目用地报批手续尚未完成,需协调加快办理",
+                unit=units[0],
+                due=today + dt.timedelta(days=7),
+            )
     else:  # suspended
         actual("signed", _back(today, 3, jitter))
         services.project_update(user=None, project=project, status="suspended")

@@ -36,7 +36,11 @@ DEFAULT_WINDOW = 15
 
 KIND_ORDER: tuple[str, ...] = ("signed", "started", "registered", "completed", "operating")
 KIND_LABELS: dict[str, str] = {
-    "signed": "签约", "started": "开工", "registered": "入库", "completed": "竣工", "operating": "投产",
+    "signed": "签约",
+    "started": "开工",
+    "registered": "入库",
+    "completed": "竣工",
+    "operating": "投产",
 }
 _LAST_USABLE = day_number(LAST_DATE) - 1  # workdays_between_many needs deadline + 1 in range
 
@@ -112,8 +116,10 @@ def order_errors(dates: Mapping[str, dt.date | None]) -> list[str]:
             missing = missing or kind
             continue
         if missing is not None:
-            errors.append(f"{KIND_LABELS[kind]}已有实际日期,但{KIND_LABELS[missing]}尚未完成:"
-                          f"请先填写{KIND_LABELS[missing]}的实际日期。")
+            errors.append(
+                f"{KIND_LABELS[kind]}已有实际日期,但{KIND_LABELS[missing]}尚未完成:"
+                f"请先填写{KIND_LABELS[missing]}的实际日期。"
+            )
             missing = None
         if previous is not None and day < previous[1]:
             errors.append(
@@ -158,7 +164,9 @@ class _Items:
     red: list[str] = field(default_factory=list)
     yellow: list[str] = field(default_factory=list)
 
-    def add(self, project: int, start: dt.date, deadline: dt.date, window: int, red: str, yellow: str) -> None:
+    def add(
+        self, project: int, start: dt.date, deadline: dt.date, window: int, red: str, yellow: str
+    ) -> None:
         self.project.append(project)
         self.deadline.append(min(day_number(deadline), _LAST_USABLE))
         self.start.append(min(day_number(max(start, dt.date(2004, 1, 1))), self.deadline[-1]))
@@ -182,23 +190,37 @@ def _collect(projects: Sequence[ProjectFacts]) -> _Items:
                 continue
             label = KIND_LABELS[m.kind]
             window = p.windows.get(m.kind, DEFAULT_WINDOW)
-            items.add(index, clock, m.planned, window,
-                      f"{label}节点已超过计划日期({m.planned.isoformat()})仍未{label}",
-                      f"{label}节点临近计划日期({m.planned.isoformat()},预警期{window}个工作日)")
+            items.add(
+                index,
+                clock,
+                m.planned,
+                window,
+                f"{label}节点已超过计划日期({m.planned.isoformat()})仍未{label}",
+                f"{label}节点临近计划日期({m.planned.isoformat()},预警期{window}个工作日)",
+            )
             clock = m.planned
         for pr in sorted(p.problems, key=lambda pr: pr.due):
             short = pr.description[:30]
-            items.add(index, pr.raised, pr.due, p.windows.get("", DEFAULT_WINDOW),
-                      f"问题“{short}”已超过解决时限({pr.due.isoformat()})仍未解决",
-                      f"问题“{short}”临近解决时限({pr.due.isoformat()})")
+            items.add(
+                index,
+                pr.raised,
+                pr.due,
+                p.windows.get("", DEFAULT_WINDOW),
+                f"问题“{short}”已超过解决时限({pr.due.isoformat()})仍未解决",
+                f"问题“{short}”临近解决时限({pr.due.isoformat()})",
+            )
     return items
 
 
-def assess_projects(today: dt.date, projects: Sequence[ProjectFacts], calendar: WorkdayCalendar) -> list[Verdict]:
+def assess_projects(
+    today: dt.date, projects: Sequence[ProjectFacts], calendar: WorkdayCalendar
+) -> list[Verdict]:
     """The colour of each project on `today` (all on one calendar: group projects by region first)."""
     out = [
-        Verdict(NONE, "项目已暂停或终止,不参与预警") if not p.active
-        else Verdict(GREEN, "项目已投产") if p.operating
+        Verdict(NONE, "项目已暂停或终止,不参与预警")
+        if not p.active
+        else Verdict(GREEN, "项目已投产")
+        if p.operating
         else Verdict(GREEN, "各节点按计划推进")
         for p in projects
     ]
@@ -221,10 +243,20 @@ def assess_projects(today: dt.date, projects: Sequence[ProjectFacts], calendar: 
     zeros = np.zeros(n, dtype=np.int64)
     never = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
     colour, _flags, _sched = colour_rules.assess_counts(
-        has_deadline=np.ones(n, dtype=np.bool_), remaining=remaining, overdue=overdue,
-        elapsed=elapsed, total=np.maximum(total, 0), percent=np.zeros(n), missed=zeros, returns=zeros,
-        done=np.zeros(n, dtype=np.bool_), window=np.asarray(items.window, dtype=np.int64),
-        tolerance=np.zeros(n), yellow_missed=never, red_missed=never, red_returns=never,
+        has_deadline=np.ones(n, dtype=np.bool_),
+        remaining=remaining,
+        overdue=overdue,
+        elapsed=elapsed,
+        total=np.maximum(total, 0),
+        percent=np.zeros(n),
+        missed=zeros,
+        returns=zeros,
+        done=np.zeros(n, dtype=np.bool_),
+        window=np.asarray(items.window, dtype=np.int64),
+        tolerance=np.zeros(n),
+        yellow_missed=never,
+        red_missed=never,
+        red_returns=never,
     )
     best: dict[int, int] = {}
     for i, (project, c) in enumerate(zip(items.project, colour.tolist(), strict=True)):

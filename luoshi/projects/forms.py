@@ -27,9 +27,13 @@ def units_for(user: User) -> Any:
     if user.region is None:
         return Unit.objects.none()
     ancestors = [int(x) for x in user.region.path.strip("/").split("/") if x]
-    return (Unit.objects.filter(Q(region__path__startswith=user.region.path) | Q(region_id__in=ancestors),
-                                is_active=True)
-            .select_related("region").order_by("region_id", "name"))
+    return (
+        Unit.objects.filter(
+            Q(region__path__startswith=user.region.path) | Q(region_id__in=ancestors), is_active=True
+        )
+        .select_related("region")
+        .order_by("region_id", "name")
+    )
 
 
 class ProjectForm(forms.Form):
@@ -41,7 +45,9 @@ class ProjectForm(forms.Form):
     owner_name = forms.CharField(label="项目业主", max_length=200, required=False)
     industry = forms.CharField(label="所属行业", max_length=100, required=False)
     leader_name = forms.CharField(label="包保领导", max_length=100, required=False)
-    leader_user = forms.ModelChoiceField(label="包保领导账号(可选)", queryset=User.objects.none(), required=False)
+    leader_user = forms.ModelChoiceField(
+        label="包保领导账号(可选)", queryset=User.objects.none(), required=False
+    )
     units = forms.ModelMultipleChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False)
     status = forms.ChoiceField(label="状态", choices=ProjectStatus.choices, required=False)
     note = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -95,7 +101,9 @@ class ImportForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    scope = forms.ChoiceField(label="适用范围", choices=[("region", "本区域"), ("global", "全部区域(默认规则)")])
+    scope = forms.ChoiceField(
+        label="适用范围", choices=[("region", "本区域"), ("global", "全部区域(默认规则)")]
+    )
     from_kind = forms.ChoiceField(label="起始节点", choices=MilestoneKind.choices)
     to_kind = forms.ChoiceField(label="目标节点", choices=MilestoneKind.choices)
     limit_value = forms.IntegerField(label="时限", min_value=1, max_value=1000)

@@ -16,7 +16,9 @@ def cards_for(user: User) -> list[HomeCard]:
     counts = selectors.colour_counts(selectors.projects_for(user))
     cards = [
         HomeCard("重大项目红灯", counts["red"], f"{url}?colour=red", "red" if counts["red"] else ""),
-        HomeCard("重大项目黄灯", counts["yellow"], f"{url}?colour=yellow", "yellow" if counts["yellow"] else ""),
+        HomeCard(
+            "重大项目黄灯", counts["yellow"], f"{url}?colour=yellow", "yellow" if counts["yellow"] else ""
+        ),
     ]
     if user.role == Role.STAFF:
         open_problems = selectors.problems_for_unit(user).count()

@@ -61,18 +61,29 @@ COLUMNS: tuple[Column, ...] = (
     Column("包保领导", "leader_name", 12),
     Column("责任单位", "units", 30),
     Column("状态", "status", 10),
-    *(c for kind in MILESTONE_ORDER for c in (
-        Column(f"{MilestoneKind(kind).label}计划日期", f"{kind}:planned", 13),
-        Column(f"{MilestoneKind(kind).label}实际日期", f"{kind}:actual", 13),
-    )),
+    *(
+        c
+        for kind in MILESTONE_ORDER
+        for c in (
+            Column(f"{MilestoneKind(kind).label}计划日期", f"{kind}:planned", 13),
+            Column(f"{MilestoneKind(kind).label}实际日期", f"{kind}:actual", 13),
+        )
+    ),
     Column("预警", "colour", 8, export_only=True),
     Column("预警原因", "colour_reason", 40, export_only=True),
     Column("备注", "note", 30),
 )
 REQUIRED = ("项目编码", "项目名称", "所属区域")
 _LEVELS = {label: value for value, label in ProjectLevel.choices} | {
-    "省级": "province", "省": "province", "市级": "city", "市": "city", "园区级": "park", "园区": "park",
-    "province": "province", "city": "city", "park": "park",
+    "省级": "province",
+    "省": "province",
+    "市级": "city",
+    "市": "city",
+    "园区级": "park",
+    "园区": "park",
+    "province": "province",
+    "city": "city",
+    "park": "park",
 }
 _STATUSES = {label: value for value, label in ProjectStatus.choices} | {v: v for v in ProjectStatus.values}
 _COLOUR_LABELS = {"green": "绿", "yellow": "黄", "red": "红", "": ""}
@@ -153,8 +164,10 @@ class ImportResult:
     skipped_empty: int
 
     def summary(self) -> str:
-        return (f"导入完成:新建 {self.created} 个项目,更新 {self.updated} 个,未变化 {self.unchanged} 个,"
-                f"跳过空行 {self.skipped_empty} 行。")
+        return (
+            f"导入完成:新建 {self.created} 个项目,更新 {self.updated} 个,未变化 {self.unchanged} 个,"
+            f"跳过空行 {self.skipped_empty} 行。"
+        )
 
 
 @dataclass
@@ -220,19 +233,29 @@ def import_ledger(*, user: User | None, content: bytes) -> ImportResult:
     regions = _regions_for(user)
     parsed: list[_Row] = []
     seen: dict[str, int] = {}
-    existing = {p.code: p for p in Project.objects.filter(code__in=[_text(r[1].get("项目编码")) for r in rows])
-                .select_related("region")}
+    existing = {
+        p.code: p
+        for p in Project.objects.filter(code__in=[_text(r[1].get("项目编码")) for r in rows]).select_related(
+            "region"
+        )
+    }
     for number, cells in rows:
         row = _parse_row(number, cells, regions, problems)
         if row is None:
             continue
         if row.code in seen:
-            problems.add(number, "项目编码", f"项目编码“{row.code}”与第 {seen[row.code]} 行重复:每个项目只能出现一次。")
+            problems.add(
+                number, "项目编码", f"项目编码“{row.code}”与第 {seen[row.code]} 行重复:每个项目只能出现一次。"
+            )
             continue
         seen[row.code] = number
         current = existing.get(row.code)
-        if current is not None and user is not None and not user.is_superuser and not region_contains(
-                user.region, current.region):
+        if (
+            current is not None
+            and user is not None
+            and not user.is_superuser
+            and not region_contains(user.region, current.region)
+        ):
             problems.add(number, "项目编码", f"项目编码“{row.code}”已被其他区域的项目使用:请核对编码。")
             continue
         parsed.append(row)
@@ -244,11 +267,16 @@ def import_ledger(*, user: User | None, content: bytes) -> ImportResult:
         today = services.today()
         for kind, day in row.actual.items():
             if day is not None and day > today:
-                problems.add(row.number, f"{MilestoneKind(kind).label}实际日期",
-                             f"实际日期 {day.isoformat()} 晚于今天:实际日期只能填写已经发生的日期。")
+                problems.add(
+                    row.number,
+                    f"{MilestoneKind(kind).label}实际日期",
+                    f"实际日期 {day.isoformat()} 晚于今天:实际日期只能填写已经发生的日期。",
+                )
     if problems.items:
-        raise ImportFailed(f"导入未执行:共发现 {len(problems.items)} 处问题,请修改后重新导入(未写入任何数据)。",
-                           details=sorted(problems.items, key=lambda p: (p["row"], p["column"])))
+        raise ImportFailed(
+            f"导入未执行:共发现 {len(problems.items)} 处问题,请修改后重新导入(未写入任何数据)。",
+            details=sorted(problems.items, key=lambda p: (p["row"], p["column"])),
+        )
     return _apply(user, parsed, existing, skipped)
 
 
@@ -259,8 +287,10 @@ def _read(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], int]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed("无法读取该文件:请上传由 Excel 或 WPS 保存的 .xlsx 文件。",
-                           details=[{"row": 0, "column": "", "message": str(exc)[:200]}]) from exc
+        raise ImportFailed(
+            "无法读取该文件:请上传由 Excel 或 WPS 保存的 .xlsx 文件。",
+            details=[{"row": 0, "column": "", "message": str(exc)[:200]}],
+        ) from exc
     ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
     header = next(it, None)
@@ -269,8 +299,10 @@ def _read(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], int]:
     names = [_text(h) for h in header]
     missing = [h for h in REQUIRED if h not in names]
     if missing:
-        raise ImportFailed("表头缺少必填列:请使用导出的台账模板。",
-                           details=[{"row": 1, "column": h, "message": f"缺少“{h}”列"} for h in missing])
+        raise ImportFailed(
+            "表头缺少必填列:请使用导出的台账模板。",
+            details=[{"row": 1, "column": h, "message": f"缺少“{h}”列"} for h in missing],
+        )
     rows: list[tuple[int, dict[str, Any]]] = []
     skipped = 0
     for number, values in enumerate(it, start=2):
@@ -298,8 +330,9 @@ def _regions_for(user: User | None) -> dict[str, list[Region]]:
     return out
 
 
-def _parse_row(number: int, cells: dict[str, Any], regions: dict[str, list[Region]],
-               problems: _Problems) -> _Row | None:
+def _parse_row(
+    number: int, cells: dict[str, Any], regions: dict[str, list[Region]], problems: _Problems
+) -> _Row | None:
     before = len(problems.items)
     code = _text(cells.get("项目编码"))
     name = _text(cells.get("项目名称"))
@@ -343,9 +376,16 @@ def _parse_row(number: int, cells: dict[str, Any], regions: dict[str, list[Regio
                 target[kind] = None
     if len(problems.items) > before:
         return None
-    data = {"name": name, "code": code, "level": level, "investment": investment,
-            "owner_name": _text(cells.get("项目业主")), "industry": _text(cells.get("所属行业")),
-            "leader_name": _text(cells.get("包保领导")), "note": _text(cells.get("备注"))}
+    data = {
+        "name": name,
+        "code": code,
+        "level": level,
+        "investment": investment,
+        "owner_name": _text(cells.get("项目业主")),
+        "industry": _text(cells.get("所属行业")),
+        "leader_name": _text(cells.get("包保领导")),
+        "note": _text(cells.get("备注")),
+    }
     row = _Row(number, code, data, found[0], [], planned, actual, status)
     row.data["_units_text"] = _text(cells.get("责任单位"))
     return row
@@ -376,7 +416,9 @@ def _resolve_units(parsed: list[_Row], problems: _Problems) -> None:
                     continue
                 unit = matches[0] if matches else None
             if unit is None:
-                problems.add(row.number, "责任单位", f"未知单位“{name}”:请填写单位全称,或先在组织机构中添加该单位。")
+                problems.add(
+                    row.number, "责任单位", f"未知单位“{name}”:请填写单位全称,或先在组织机构中添加该单位。"
+                )
                 continue
             if unit not in row.units:
                 row.units.append(unit)
@@ -415,8 +457,9 @@ def _apply_row(user: User | None, row: _Row, current: Project | None) -> bool:
             changes["region"] = row.region
         same_units = sorted(u.pk for u in row.units) == sorted(project.units.values_list("pk", flat=True))
         if changes or not same_units:
-            project = services.project_update(user=user, project=project, units=None if same_units else row.units,
-                                              **changes)
+            project = services.project_update(
+                user=user, project=project, units=None if same_units else row.units, **changes
+            )
     ctx = services.ColourContext(services.today())
     governed = set(ctx.rules(project.region))
     milestones = {m.kind: m for m in Milestone.objects.filter(project=project)}
@@ -432,7 +475,8 @@ def _apply_row(user: User | None, row: _Row, current: Project | None) -> bool:
             services.milestone_record(user=user, project=project, kind=kind, actual_date=row.actual[kind])
     if row.status in (ProjectStatus.SUSPENDED, ProjectStatus.CANCELLED, ProjectStatus.ACTIVE):
         project.refresh_from_db()
-        if project.status != row.status and not (row.status == ProjectStatus.ACTIVE
-                                                 and project.status == ProjectStatus.OPERATING):
+        if project.status != row.status and not (
+            row.status == ProjectStatus.ACTIVE and project.status == ProjectStatus.OPERATING
+        ):
             services.project_update(user=user, project=project, status=row.status)
     return AuditEvent.objects.filter(Q(id__gt=marker)).exists()

@@ -53,24 +53,38 @@ class LimitUnit(models.TextChoices):
 
 
 class Project(models.Model):
-    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="projects", verbose_name="所属区域")
+    region = models.ForeignKey(
+        "orgs.Region", on_delete=models.PROTECT, related_name="projects", verbose_name="所属区域"
+    )
     code = models.CharField("项目编码", max_length=64, unique=True)
     name = models.CharField("项目名称", max_length=200)
-    level = models.CharField("项目层级", max_length=16, choices=ProjectLevel.choices, default=ProjectLevel.CITY)
+    level = models.CharField(
+        "项目层级", max_length=16, choices=ProjectLevel.choices, default=ProjectLevel.CITY
+    )
     investment = models.DecimalField("总投资(万元)", max_digits=14, decimal_places=2, default=0)
     owner_name = models.CharField("项目业主", max_length=200, blank=True)
     owner_enterprise = models.ForeignKey(
-        "orgs.Enterprise", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        "orgs.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
         verbose_name="业主企业",
     )
     industry = models.CharField("所属行业", max_length=100, blank=True)
     leader_name = models.CharField("包保领导", max_length=100, blank=True)
     leader_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_projects",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_projects",
         verbose_name="包保领导账号",
     )
     units = models.ManyToManyField("orgs.Unit", blank=True, related_name="projects", verbose_name="责任单位")
-    status = models.CharField("状态", max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    status = models.CharField(
+        "状态", max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
+    )
     stage = models.CharField("当前节点", max_length=16, choices=MilestoneKind.choices, blank=True)
     colour = models.CharField("预警", max_length=8, choices=Colour.choices, blank=True, default=Colour.NONE)
     colour_reason = models.CharField("预警原因", max_length=500, blank=True)
@@ -124,13 +138,19 @@ class MilestoneRule(models.Model):
     and region: the target's planned date is computed from it."""
 
     region = models.ForeignKey(
-        "orgs.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="milestone_rules",
+        "orgs.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestone_rules",
         verbose_name="适用区域",
     )
     from_kind = models.CharField("起始节点", max_length=16, choices=MilestoneKind.choices)
     to_kind = models.CharField("目标节点", max_length=16, choices=MilestoneKind.choices)
     limit_value = models.PositiveIntegerField("时限")
-    limit_unit = models.CharField("时限单位", max_length=16, choices=LimitUnit.choices, default=LimitUnit.MONTHS)
+    limit_unit = models.CharField(
+        "时限单位", max_length=16, choices=LimitUnit.choices, default=LimitUnit.MONTHS
+    )
     warn_working_days = models.PositiveIntegerField("提前预警(工作日)", default=15)
     source = models.CharField("依据", max_length=200, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -159,17 +179,22 @@ class ProjectProblem(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="problems")
     description = models.TextField("问题描述")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="project_problems",
-                             verbose_name="责任单位")
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="project_problems", verbose_name="责任单位"
+    )
     raised_at = models.DateTimeField("提出时间", default=timezone.now)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due = models.DateField("解决时限")
-    status = models.CharField("状态", max_length=16, choices=ProblemStatus.choices, default=ProblemStatus.OPEN)
+    status = models.CharField(
+        "状态", max_length=16, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
     resolution = models.TextField("解决情况", blank=True)
     resolved_at = models.DateTimeField("解决时间", null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     overdue_notified = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
 

@@ -68,13 +68,13 @@ def ledger(user: User | None, filters: LedgerFilters) -> QuerySet[Project]:
         qs = qs.filter(status=filters.status)
     if filters.q:
         term = filters.q.strip()
-        qs = qs.filter(Q(name__icontains=term) | Q(code__icontains=term) | Q(owner_name__icontains=term)
-                       | Q(leader_name__icontains=term))
-    return (
-        qs.select_related("region")
-        .prefetch_related("units")
-        .order_by("region_id", "code")
-    )
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(code__icontains=term)
+            | Q(owner_name__icontains=term)
+            | Q(leader_name__icontains=term)
+        )
+    return qs.select_related("region").prefetch_related("units").order_by("region_id", "code")
 
 
 def project_get(user: User, pk: int) -> Project:
@@ -86,7 +86,9 @@ def project_get(user: User, pk: int) -> Project:
         .prefetch_related(
             "units",
             Prefetch("milestones", queryset=Milestone.objects.order_by("id")),
-            Prefetch("problems", queryset=ProjectProblem.objects.select_related("unit", "raised_by", "resolved_by")),
+            Prefetch(
+                "problems", queryset=ProjectProblem.objects.select_related("unit", "raised_by", "resolved_by")
+            ),
         )
         .filter(pk=pk)
         .first()
@@ -98,7 +100,9 @@ def project_get(user: User, pk: int) -> Project:
 
 def problem_get(user: User, pk: int) -> ProjectProblem:
     visible = projects_for(user).values("pk")
-    problem = ProjectProblem.objects.select_related("project", "unit").filter(pk=pk, project__in=visible).first()
+    problem = (
+        ProjectProblem.objects.select_related("project", "unit").filter(pk=pk, project__in=visible).first()
+    )
     if problem is None:
         raise NotFound("未找到该问题,或您无权查看。")
     return problem
@@ -108,10 +112,14 @@ def history_for(project: Project) -> QuerySet[AuditEvent]:
     """The audit history of a project: its own events (milestones, colours) and those of its problems.
     Callers have already checked that the user may see the project."""
     problem_ids = [str(pk) for pk in project.problems.values_list("pk", flat=True)]
-    return AuditEvent.objects.filter(
-        Q(subject_type=Project._meta.label_lower, subject_id=str(project.pk))
-        | Q(subject_type=ProjectProblem._meta.label_lower, subject_id__in=problem_ids)
-    ).select_related("actor").order_by("-at", "-id")
+    return (
+        AuditEvent.objects.filter(
+            Q(subject_type=Project._meta.label_lower, subject_id=str(project.pk))
+            | Q(subject_type=ProjectProblem._meta.label_lower, subject_id__in=problem_ids)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
 
 
 def rules_for_region(region: Region | None) -> QuerySet[MilestoneRule]:
@@ -119,7 +127,9 @@ def rules_for_region(region: Region | None) -> QuerySet[MilestoneRule]:
     if region is None:
         return MilestoneRule.objects.filter(region__isnull=True)
     ancestor_ids = [int(x) for x in region.path.strip("/").split("/") if x]
-    return MilestoneRule.objects.filter(Q(region__isnull=True) | Q(region_id__in=ancestor_ids)).select_related("region")
+    return MilestoneRule.objects.filter(
+        Q(region__isnull=True) | Q(region_id__in=ancestor_ids)
+    ).select_related("region")
 
 
 def rules_visible_to(user: User) -> QuerySet[MilestoneRule]:

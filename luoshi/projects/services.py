@@ -45,8 +45,20 @@ if TYPE_CHECKING:
 MIN_DATE = dt.date(2004, 1, 1)
 MAX_DATE = LAST_DATE
 DEFAULT_WARN_WORKING_DAYS = 15
-PROJECT_FIELDS = ["name", "code", "level", "region", "investment", "owner_name", "owner_enterprise", "industry",
-                  "leader_name", "leader_user", "status", "note"]
+PROJECT_FIELDS = [
+    "name",
+    "code",
+    "level",
+    "region",
+    "investment",
+    "owner_name",
+    "owner_enterprise",
+    "industry",
+    "leader_name",
+    "leader_user",
+    "status",
+    "note",
+]
 _STATUS_MOVES = {
     ProjectStatus.ACTIVE: {ProjectStatus.SUSPENDED, ProjectStatus.CANCELLED},
     ProjectStatus.SUSPENDED: {ProjectStatus.ACTIVE, ProjectStatus.CANCELLED},
@@ -80,14 +92,18 @@ def check_date(value: dt.date | None, label: str) -> None:
     if value is None:
         return
     if value < MIN_DATE or value > MAX_DATE:
-        raise ValidationFailed(f"{label}({value.isoformat()})超出有效范围:请填写 2004 年至 2099 年之间的日期。")
+        raise ValidationFailed(
+            f"{label}({value.isoformat()})超出有效范围:请填写 2004 年至 2099 年之间的日期。"
+        )
 
 
 def parse_investment(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(f"总投资“{value}”不是数字:请填写以万元为单位的金额,例如 12000 或 3500.5。") from exc
+        raise ValidationFailed(
+            f"总投资“{value}”不是数字:请填写以万元为单位的金额,例如 12000 或 3500.5。"
+        ) from exc
     if not amount.is_finite() or amount < 0:
         raise ValidationFailed("总投资不能为负数:请填写以万元为单位的金额。")
     if amount >= Decimal("1e12"):
@@ -147,7 +163,9 @@ class ColourContext:
         if key in self._effective:
             return self._effective[key]
         if self._rules is None:
-            self._rules = [(r.region.path if r.region else "", r) for r in MilestoneRule.objects.select_related("region")]
+            self._rules = [
+                (r.region.path if r.region else "", r) for r in MilestoneRule.objects.select_related("region")
+            ]
         path = region.path if region is not None else ""
         best: dict[str, tuple[int, MilestoneRule]] = {}
         for rpath, rule in self._rules:
@@ -171,15 +189,21 @@ class ColourContext:
 
 
 def _project_facts(project: Project, ctx: ColourContext) -> engine.ProjectFacts:
-    milestones = [engine.MilestoneFacts(m.kind, m.planned_date, m.actual_date)
-                  for m in Milestone.objects.filter(project=project)]
-    problems = [engine.ProblemFacts(p.description, p.due, timezone.localdate(p.raised_at))
-                for p in ProjectProblem.objects.filter(project=project, status=ProblemStatus.OPEN)]
+    milestones = [
+        engine.MilestoneFacts(m.kind, m.planned_date, m.actual_date)
+        for m in Milestone.objects.filter(project=project)
+    ]
+    problems = [
+        engine.ProblemFacts(p.description, p.due, timezone.localdate(p.raised_at))
+        for p in ProjectProblem.objects.filter(project=project, status=ProblemStatus.OPEN)
+    ]
     return engine.ProjectFacts(
         active=project.status in (ProjectStatus.ACTIVE, ProjectStatus.OPERATING),
         operating=project.status == ProjectStatus.OPERATING,
         created=timezone.localdate(project.created_at),
-        milestones=milestones, problems=problems, windows=ctx.windows(project.region),
+        milestones=milestones,
+        problems=problems,
+        windows=ctx.windows(project.region),
     )
 
 
@@ -190,11 +214,18 @@ def _recolour(project: Project, actor: User | None, ctx: ColourContext | None = 
     if verdict.colour == project.colour and verdict.reason == project.colour_reason:
         return False
     before = {"colour": project.colour, "colour_reason": project.colour_reason}
-    Project.objects.filter(pk=project.pk).update(colour=verdict.colour, colour_reason=verdict.reason,
-                                                 colour_since=ctx.today)
+    Project.objects.filter(pk=project.pk).update(
+        colour=verdict.colour, colour_reason=verdict.reason, colour_since=ctx.today
+    )
     project.colour, project.colour_reason, project.colour_since = verdict.colour, verdict.reason, ctx.today
-    record(actor=actor, action="project.colour_changed", subject=project, before=before,
-           after={"colour": verdict.colour, "colour_reason": verdict.reason}, reason=verdict.reason)
+    record(
+        actor=actor,
+        action="project.colour_changed",
+        subject=project,
+        before=before,
+        after={"colour": verdict.colour, "colour_reason": verdict.reason},
+        reason=verdict.reason,
+    )
     if verdict.colour == Colour.RED and before["colour"] != Colour.RED:
         _notify_red(project, verdict.reason, ctx.today)
     return True
@@ -203,7 +234,8 @@ def _recolour(project: Project, actor: User | None, ctx: ColourContext | None = 
 def _notify_red(project: Project, reason: str, on: dt.date) -> int:
     users = [project.leader_user] if project.leader_user_id else []
     return adapters.notify(
-        units=project.units.all(), users=[u for u in users if u is not None],
+        units=project.units.all(),
+        users=[u for u in users if u is not None],
         subject=f"重大项目红色预警:{project.name}",
         body=f"项目“{project.name}”({project.code})亮红灯:{reason}。请您及时协调推进。",
         key=f"project:{project.pk}:red:{on.isoformat()}",
@@ -258,9 +290,18 @@ def project_create(
 ) -> Project:
     """Create a project with its five milestones (planned dates from the rules once 签约 is known)."""
     _require_admin(user, region, "新建重大项目")
-    data = _clean_project({"name": name, "code": code, "level": level, "investment": investment,
-                           "owner_name": owner_name, "industry": industry, "leader_name": leader_name,
-                           "leader_user": leader_user})
+    data = _clean_project(
+        {
+            "name": name,
+            "code": code,
+            "level": level,
+            "investment": investment,
+            "owner_name": owner_name,
+            "industry": industry,
+            "leader_name": leader_name,
+            "leader_user": leader_user,
+        }
+    )
     check_date(signed_planned, "签约计划日期")
     unit_list = _check_units(region, units)
     if Project.objects.filter(code=data["code"]).exists():
@@ -268,26 +309,48 @@ def project_create(
     now = timezone.now()
     try:
         with transaction.atomic():
-            project = Project.objects.create(region=region, owner_enterprise=owner_enterprise, note=note,
-                                             created_at=now, updated_at=now, **data)
+            project = Project.objects.create(
+                region=region,
+                owner_enterprise=owner_enterprise,
+                note=note,
+                created_at=now,
+                updated_at=now,
+                **data,
+            )
     except IntegrityError as exc:
         raise Conflict(f"项目编码“{data['code']}”已存在:请使用其他编码。") from exc
     project.units.set(unit_list)
     Milestone.objects.bulk_create(
-        [Milestone(project=project, kind=kind, planned_date=signed_planned if kind == MilestoneKind.SIGNED else None)
-         for kind in MILESTONE_ORDER]
+        [
+            Milestone(
+                project=project,
+                kind=kind,
+                planned_date=signed_planned if kind == MilestoneKind.SIGNED else None,
+            )
+            for kind in MILESTONE_ORDER
+        ]
     )
     ctx = ColourContext(today())
     _replan(project, ctx)
-    record(actor=user, action="project.created", subject=project,
-           after={**snapshot(project, PROJECT_FIELDS), "units": [u.pk for u in unit_list]})
+    record(
+        actor=user,
+        action="project.created",
+        subject=project,
+        after={**snapshot(project, PROJECT_FIELDS), "units": [u.pk for u in unit_list]},
+    )
     _recolour(project, user, ctx)
     return project
 
 
 @transaction.atomic
-def project_update(*, user: User | None, project: Project, version: int | None = None,
-                   units: Iterable[Unit] | None = None, **changes: Any) -> Project:
+def project_update(
+    *,
+    user: User | None,
+    project: Project,
+    version: int | None = None,
+    units: Iterable[Unit] | None = None,
+    **changes: Any,
+) -> Project:
     """Change the ledger fields of a project. `version` (from the form) refuses a stale save with Conflict."""
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
@@ -321,7 +384,9 @@ def project_update(*, user: User | None, project: Project, version: int | None =
         raise Conflict("项目编码与其他项目重复:请使用其他编码。") from exc
     Project.objects.filter(pk=locked.pk).update(version=F("version") + 1)
     locked.refresh_from_db(fields=["version"])
-    b, a = changed_fields({**before, "units": before_units}, {**snapshot(locked, PROJECT_FIELDS), "units": new_units})
+    b, a = changed_fields(
+        {**before, "units": before_units}, {**snapshot(locked, PROJECT_FIELDS), "units": new_units}
+    )
     if a:
         record(actor=user, action="project.updated", subject=locked, before=b, after=a)
     ctx = ColourContext(today())
@@ -350,8 +415,16 @@ def _milestones(project: Project) -> dict[str, Milestone]:
 
 
 @transaction.atomic
-def milestone_record(*, user: User | None, project: Project, kind: str, actual_date: dt.date | None,
-                     note: str | None = None, version: int | None = None, on: dt.date | None = None) -> Milestone:
+def milestone_record(
+    *,
+    user: User | None,
+    project: Project,
+    kind: str,
+    actual_date: dt.date | None,
+    note: str | None = None,
+    version: int | None = None,
+    on: dt.date | None = None,
+) -> Milestone:
     """Record (or clear, with None) the date a milestone was actually reached. The order 签约 → 开工 → 入库 →
     竣工 → 投产 is enforced; later rule-based planned dates follow; 投产 marks the project 已投产."""
     if kind not in MILESTONE_ORDER:
@@ -364,7 +437,9 @@ def milestone_record(*, user: User | None, project: Project, kind: str, actual_d
     check_date(actual_date, f"{label}实际日期")
     current = on or today()
     if actual_date is not None and actual_date > current:
-        raise ValidationFailed(f"{label}实际日期({actual_date.isoformat()})晚于今天:实际日期只能填写已经发生的日期。")
+        raise ValidationFailed(
+            f"{label}实际日期({actual_date.isoformat()})晚于今天:实际日期只能填写已经发生的日期。"
+        )
     milestones = _milestones(locked)
     m = milestones[kind]
     dates = {k: (actual_date if k == kind else v.actual_date) for k, v in milestones.items()}
@@ -385,23 +460,36 @@ def milestone_record(*, user: User | None, project: Project, kind: str, actual_d
         elif actual_date is None and locked.status == ProjectStatus.OPERATING:
             locked.status = ProjectStatus.ACTIVE
     locked.stage = _stage(milestones.values())
-    Project.objects.filter(pk=locked.pk).update(stage=locked.stage, status=locked.status,
-                                                version=F("version") + 1, updated_at=timezone.now())
+    Project.objects.filter(pk=locked.pk).update(
+        stage=locked.stage, status=locked.status, version=F("version") + 1, updated_at=timezone.now()
+    )
     locked.refresh_from_db(fields=["version"])
     after: dict[str, Any] = {"kind": kind, "actual_date": actual_date, "note": m.note}
     if replanned:
         after["planned"] = {k: new for k, _, new in replanned}
     if old_status != locked.status:
         before["status"], after["status"] = old_status, locked.status
-    record(actor=user, action="project.milestone_recorded", subject=locked, before=before, after=after,
-           reason=f"{label}实际日期" + (actual_date.isoformat() if actual_date else "清除"))
+    record(
+        actor=user,
+        action="project.milestone_recorded",
+        subject=locked,
+        before=before,
+        after=after,
+        reason=f"{label}实际日期" + (actual_date.isoformat() if actual_date else "清除"),
+    )
     _recolour(locked, user, ctx)
     return m
 
 
 @transaction.atomic
-def milestone_plan(*, user: User | None, project: Project, kind: str, planned_date: dt.date | None,
-                   version: int | None = None) -> Milestone:
+def milestone_plan(
+    *,
+    user: User | None,
+    project: Project,
+    kind: str,
+    planned_date: dt.date | None,
+    version: int | None = None,
+) -> Milestone:
     """Set the planned date of a milestone that no time-limit rule governs (签约, 竣工, 投产 by default)."""
     if kind not in MILESTONE_ORDER:
         raise ValidationFailed("节点只能是:签约、开工、入库、竣工、投产。")
@@ -443,7 +531,9 @@ def milestone_plan(*, user: User | None, project: Project, kind: str, planned_da
 
 # --- problems ----------------------------------------------------------------------------------------
 @transaction.atomic
-def problem_raise(*, user: User | None, project: Project, description: str, unit: Unit, due: dt.date) -> ProjectProblem:
+def problem_raise(
+    *, user: User | None, project: Project, description: str, unit: Unit, due: dt.date
+) -> ProjectProblem:
     """Put a problem on the project's list with the unit that must solve it and a deadline; the unit is
     notified, and the problem counts in the project's colour until resolved."""
     _require_admin(user, project.region, "登记项目问题")
@@ -457,13 +547,22 @@ def problem_raise(*, user: User | None, project: Project, description: str, unit
     if due < today():
         raise ValidationFailed("解决时限不能早于今天。")
     _check_units(locked.region, [unit])
-    problem = ProjectProblem.objects.create(project=locked, description=text, unit=unit, due=due,
-                                            raised_by=user if user is not None else None)
-    record(actor=user, action="project.problem_raised", subject=problem,
-           after={"project": locked.pk, "description": text, "unit": unit.pk, "due": due})
-    adapters.notify(units=[unit], subject=f"重大项目问题待解决:{locked.name}",
-                    body=f"项目“{locked.name}”有一个问题需要贵单位在 {due.isoformat()} 前解决:{text}",
-                    key=f"project_problem:{problem.pk}:raised", link=f"/projects/{locked.pk}/")
+    problem = ProjectProblem.objects.create(
+        project=locked, description=text, unit=unit, due=due, raised_by=user if user is not None else None
+    )
+    record(
+        actor=user,
+        action="project.problem_raised",
+        subject=problem,
+        after={"project": locked.pk, "description": text, "unit": unit.pk, "due": due},
+    )
+    adapters.notify(
+        units=[unit],
+        subject=f"重大项目问题待解决:{locked.name}",
+        body=f"项目“{locked.name}”有一个问题需要贵单位在 {due.isoformat()} 前解决:{text}",
+        key=f"project_problem:{problem.pk}:raised",
+        link=f"/projects/{locked.pk}/",
+    )
     _recolour(locked, user)
     return problem
 
@@ -481,10 +580,16 @@ def _require_can_resolve(user: User | None, problem: ProjectProblem) -> None:
 
 
 @transaction.atomic
-def problem_resolve(*, user: User | None, problem: ProjectProblem, resolution: str,
-                    version: int | None = None) -> ProjectProblem:
+def problem_resolve(
+    *, user: User | None, problem: ProjectProblem, resolution: str, version: int | None = None
+) -> ProjectProblem:
     """The responsible unit (or the office) records how the problem was solved; it leaves the colour."""
-    locked = ProjectProblem.objects.select_for_update().select_related("project__region").filter(pk=problem.pk).first()
+    locked = (
+        ProjectProblem.objects.select_for_update()
+        .select_related("project__region")
+        .filter(pk=problem.pk)
+        .first()
+    )
     if locked is None:
         raise NotFound("问题不存在。")
     _require_can_resolve(user, locked)
@@ -496,21 +601,38 @@ def problem_resolve(*, user: User | None, problem: ProjectProblem, resolution: s
     if not text:
         raise ValidationFailed("请填写解决情况。")
     now = timezone.now()
-    ProjectProblem.objects.filter(pk=locked.pk).update(status=ProblemStatus.RESOLVED, resolution=text,
-                                                       resolved_at=now, resolved_by=user,
-                                                       version=F("version") + 1)
+    ProjectProblem.objects.filter(pk=locked.pk).update(
+        status=ProblemStatus.RESOLVED,
+        resolution=text,
+        resolved_at=now,
+        resolved_by=user,
+        version=F("version") + 1,
+    )
     locked.refresh_from_db()
-    record(actor=user, action="project.problem_resolved", subject=locked,
-           before={"status": ProblemStatus.OPEN}, after={"status": ProblemStatus.RESOLVED, "resolution": text})
+    record(
+        actor=user,
+        action="project.problem_resolved",
+        subject=locked,
+        before={"status": ProblemStatus.OPEN},
+        after={"status": ProblemStatus.RESOLVED, "resolution": text},
+    )
     _recolour(locked.project, user)
     return locked
 
 
 # --- rules -------------------------------------------------------------------------------------------
 @transaction.atomic
-def rule_set(*, user: User | None, region: Region | None, from_kind: str, to_kind: str, limit_value: int,
-             limit_unit: str = LimitUnit.MONTHS, warn_working_days: int = DEFAULT_WARN_WORKING_DAYS,
-             source: str = "") -> MilestoneRule:
+def rule_set(
+    *,
+    user: User | None,
+    region: Region | None,
+    from_kind: str,
+    to_kind: str,
+    limit_value: int,
+    limit_unit: str = LimitUnit.MONTHS,
+    warn_working_days: int = DEFAULT_WARN_WORKING_DAYS,
+    source: str = "",
+) -> MilestoneRule:
     """Create or change a time limit. Region rules: administrators of that region; the default (global)
     rules: system administrators only. Projects under the rule get their planned dates recomputed."""
     require_can_change(user)
@@ -537,9 +659,14 @@ def rule_set(*, user: User | None, region: Region | None, from_kind: str, to_kin
     rule.from_kind, rule.limit_value, rule.limit_unit = from_kind, int(limit_value), limit_unit
     rule.warn_working_days, rule.source, rule.updated_at = int(warn_working_days), source, timezone.now()
     rule.save()
-    record(actor=user, action="project.rule_set", subject=rule, before=before,
-           after=snapshot(rule, ["from_kind", "limit_value", "limit_unit", "warn_working_days"]),
-           reason=str(rule))
+    record(
+        actor=user,
+        action="project.rule_set",
+        subject=rule,
+        before=before,
+        after=snapshot(rule, ["from_kind", "limit_value", "limit_unit", "warn_working_days"]),
+        reason=str(rule),
+    )
     _replan_region(region, user)
     return rule
 
@@ -557,8 +684,9 @@ def _replan_region(region: Region | None, user: User | None) -> int:
     return count
 
 
-def record_many(*, actor: User | None, action: str,
-                events: Sequence[tuple[Project, dict[str, Any], dict[str, Any], str]]) -> None:
+def record_many(
+    *, actor: User | None, action: str, events: Sequence[tuple[Project, dict[str, Any], dict[str, Any], str]]
+) -> None:
     """Append many audit events at once, field for field as `luoshi.audit.services.record` writes them
     (the sweep may change thousands of projects on its first run; one INSERT per 1,000 rows)."""
     from luoshi.audit.models import AuditEvent
@@ -568,9 +696,19 @@ def record_many(*, actor: User | None, action: str,
     interface = str(current_interface())
     now = timezone.now()
     rows = [
-        AuditEvent(at=now, actor=actor, actor_label=label, interface=interface, action=action,
-                   subject_type=subject._meta.label_lower, subject_id=str(subject.pk),
-                   subject_label=str(subject)[:300], before=before, after=after, reason=reason)
+        AuditEvent(
+            at=now,
+            actor=actor,
+            actor_label=label,
+            interface=interface,
+            action=action,
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            subject_label=str(subject)[:300],
+            before=before,
+            after=after,
+            reason=reason,
+        )
         for subject, before, after, reason in events
     ]
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
@@ -598,22 +736,28 @@ def projects_sweep(*, on: dt.date | None = None) -> SweepResult:
 
     day = on or today()
     ctx = ColourContext(day)
-    rows = list(Project.objects.values_list("id", "region_id", "status", "colour", "colour_reason", "created_at"))
+    rows = list(
+        Project.objects.values_list("id", "region_id", "status", "colour", "colour_reason", "created_at")
+    )
     regions = Region.objects.in_bulk({r[1] for r in rows})
     milestones: dict[int, list[engine.MilestoneFacts]] = {}
-    for pid, kind, planned, actual in Milestone.objects.values_list("project_id", "kind", "planned_date",
-                                                                   "actual_date"):
+    for pid, kind, planned, actual in Milestone.objects.values_list(
+        "project_id", "kind", "planned_date", "actual_date"
+    ):
         milestones.setdefault(pid, []).append(engine.MilestoneFacts(kind, planned, actual))
     problems: dict[int, list[engine.ProblemFacts]] = {}
     for pid, desc, due, raised in ProjectProblem.objects.filter(status=ProblemStatus.OPEN).values_list(
-            "project_id", "description", "due", "raised_at"):
+        "project_id", "description", "due", "raised_at"
+    ):
         problems.setdefault(pid, []).append(engine.ProblemFacts(desc, due, timezone.localdate(raised)))
     by_region: dict[int, list[tuple[int, str, str, engine.ProjectFacts]]] = {}
     for pid, region_id, status, colour, reason, created in rows:
         facts = engine.ProjectFacts(
             active=status in (ProjectStatus.ACTIVE, ProjectStatus.OPERATING),
-            operating=status == ProjectStatus.OPERATING, created=timezone.localdate(created),
-            milestones=milestones.get(pid, ()), problems=problems.get(pid, ()),
+            operating=status == ProjectStatus.OPERATING,
+            created=timezone.localdate(created),
+            milestones=milestones.get(pid, ()),
+            problems=problems.get(pid, ()),
             windows=ctx.windows(regions.get(region_id)),
         )
         by_region.setdefault(region_id, []).append((pid, colour, reason, facts))
@@ -633,44 +777,75 @@ def projects_sweep(*, on: dt.date | None = None) -> SweepResult:
             groups.setdefault((new, new_reason), []).append(pid)
         for (new, new_reason), ids in groups.items():
             for i in range(0, len(ids), 500):
-                Project.objects.filter(pk__in=ids[i : i + 500]).update(colour=new, colour_reason=new_reason,
-                                                                      colour_since=day)
+                Project.objects.filter(pk__in=ids[i : i + 500]).update(
+                    colour=new, colour_reason=new_reason, colour_since=day
+                )
         names: dict[int, str] = {}
         ids = [c[0] for c in changed]
         for i in range(0, len(ids), 500):
             names.update(Project.objects.filter(pk__in=ids[i : i + 500]).values_list("pk", "name"))
-        record_many(actor=None, action="project.colour_changed", events=[
-            (Project(pk=pid, name=names.get(pid, "")), {"colour": old, "colour_reason": old_reason},
-             {"colour": new, "colour_reason": new_reason}, new_reason)
-            for pid, old, old_reason, new, new_reason in changed
-        ])
+        record_many(
+            actor=None,
+            action="project.colour_changed",
+            events=[
+                (
+                    Project(pk=pid, name=names.get(pid, "")),
+                    {"colour": old, "colour_reason": old_reason},
+                    {"colour": new, "colour_reason": new_reason},
+                    new_reason,
+                )
+                for pid, old, old_reason, new, new_reason in changed
+            ],
+        )
         to_red = [c[0] for c in changed if c[3] == Colour.RED and c[1] != Colour.RED]
         if to_red:
             for i in range(0, len(to_red), 500):
-                for project in (Project.objects.filter(pk__in=to_red[i : i + 500]).select_related("leader_user")
-                                .prefetch_related("units")):
+                for project in (
+                    Project.objects.filter(pk__in=to_red[i : i + 500])
+                    .select_related("leader_user")
+                    .prefetch_related("units")
+                ):
                     notifications += _notify_red(project, project.colour_reason, day)
-    overdue = list(ProjectProblem.objects.filter(status=ProblemStatus.OPEN, due__lt=day, overdue_notified=False)
-                   .select_related("project"))
+    overdue = list(
+        ProjectProblem.objects.filter(
+            status=ProblemStatus.OPEN, due__lt=day, overdue_notified=False
+        ).select_related("project")
+    )
     if overdue:
         unit_ids = {p.unit_id for p in overdue}
         units = Unit.objects.in_bulk(unit_ids)
         for problem in overdue:
-            if ProjectProblem.objects.filter(pk=problem.pk, overdue_notified=False).update(overdue_notified=True):
+            if ProjectProblem.objects.filter(pk=problem.pk, overdue_notified=False).update(
+                overdue_notified=True
+            ):
                 notifications += adapters.notify(
                     units=[units[problem.unit_id]],
                     subject=f"督办:重大项目问题已超期:{problem.project.name}",
                     body=f"项目“{problem.project.name}”的问题“{problem.description[:60]}”已超过解决时限"
-                         f"({problem.due.isoformat()}),请贵单位抓紧解决并反馈。",
-                    key=f"project_problem:{problem.pk}:overdue", link=f"/projects/{problem.project_id}/",
+                    f"({problem.due.isoformat()}),请贵单位抓紧解决并反馈。",
+                    key=f"project_problem:{problem.pk}:overdue",
+                    link=f"/projects/{problem.project_id}/",
                 )
-    return SweepResult(date=day.isoformat(), green=counts[Colour.GREEN], yellow=counts[Colour.YELLOW],
-                       red=counts[Colour.RED], changed=len(changed), notifications=notifications)
+    return SweepResult(
+        date=day.isoformat(),
+        green=counts[Colour.GREEN],
+        yellow=counts[Colour.YELLOW],
+        red=counts[Colour.RED],
+        changed=len(changed),
+        notifications=notifications,
+    )
 
 
 # --- bulk creation (benchmarks, large demos) ---------------------------------------------------------
-def create_projects_bulk(n: int, region: Region, rng: random.Random, *, units: Sequence[Unit] = (),
-                         on: dt.date | None = None, code_prefix: str = "BULK") -> list[int]:
+def create_projects_bulk(
+    n: int,
+    region: Region,
+    rng: random.Random,
+    *,
+    units: Sequence[Unit] = (),
+    on: dt.date | None = None,
+    code_prefix: str = "BULK",
+) -> list[int]:
     """Create `n` projects with milestones in varied states, fast (bulk_create, no per-row audit: for
     benchmarks and load tests; run `projects_sweep` afterwards to colour them). Returns the new ids."""
     day = on or today()
@@ -681,10 +856,18 @@ def create_projects_bulk(n: int, region: Region, rng: random.Random, *, units: S
     start = Project.objects.filter(code__startswith=f"{code_prefix}-").count()
     now = timezone.now()
     projects = [
-        Project(region=region, code=f"{code_prefix}-{start + i + 1:06d}", name=f"{code_prefix}项目{start + i + 1}",
-                level=rng.choice(levels), investment=Decimal(rng.randrange(1000, 500000)),
-                owner_name=f"企业{rng.randrange(1, 2000)}", industry=rng.choice(["新材料", "装备制造", "生物医药", "新能源"]),
-                leader_name=f"包保领导{rng.randrange(1, 50)}", created_at=now, updated_at=now)
+        Project(
+            region=region,
+            code=f"{code_prefix}-{start + i + 1:06d}",
+            name=f"{code_prefix}项目{start + i + 1}",
+            level=rng.choice(levels),
+            investment=Decimal(rng.randrange(1000, 500000)),
+            owner_name=f"企业{rng.randrange(1, 2000)}",
+            industry=rng.choice(["新材料", "装备制造", "生物医药", "新能源"]),
+            leader_name=f"包保领导{rng.randrange(1, 50)}",
+            created_at=now,
+            updated_at=now,
+        )
         for i in range(n)
     ]
     with transaction.atomic():
@@ -708,11 +891,22 @@ def create_projects_bulk(n: int, region: Region, rng: random.Random, *, units: S
                 facts[kind] = engine.MilestoneFacts(kind, None, actual[kind])
             planned = engine.planned_from_rules(facts, rules.values(), cal)
             for kind in MILESTONE_ORDER:
-                plan = planned[kind][0] if kind in planned else (signed if kind == MilestoneKind.SIGNED else None)
+                plan = (
+                    planned[kind][0]
+                    if kind in planned
+                    else (signed if kind == MilestoneKind.SIGNED else None)
+                )
                 if plan is None and kind in (MilestoneKind.COMPLETED, MilestoneKind.OPERATING):
                     plan = signed + dt.timedelta(days=rng.randrange(300, 900))
-                milestones.append(Milestone(project=project, kind=kind, planned_date=plan,
-                                            planned_from_rule=kind in planned, actual_date=actual[kind]))
+                milestones.append(
+                    Milestone(
+                        project=project,
+                        kind=kind,
+                        planned_date=plan,
+                        planned_from_rule=kind in planned,
+                        actual_date=actual[kind],
+                    )
+                )
             reached_kinds = [k for k in MILESTONE_ORDER if actual[k] is not None]
             project.stage = reached_kinds[-1] if reached_kinds else ""
             if actual[MilestoneKind.OPERATING] is not None:

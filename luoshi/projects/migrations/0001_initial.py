@@ -7,126 +7,348 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_unit_version_collective'),
+        ("orgs", "0002_unit_version_collective"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='项目编码')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('level', models.CharField(choices=[('province', '省重点'), ('city', '市重点'), ('park', '园区重大')], default='city', max_length=16, verbose_name='项目层级')),
-                ('investment', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='总投资(万元)')),
-                ('owner_name', models.CharField(blank=True, max_length=200, verbose_name='项目业主')),
-                ('industry', models.CharField(blank=True, max_length=100, verbose_name='所属行业')),
-                ('leader_name', models.CharField(blank=True, max_length=100, verbose_name='包保领导')),
-                ('status', models.CharField(choices=[('active', '推进中'), ('operating', '已投产'), ('suspended', '已暂停'), ('cancelled', '已终止')], default='active', max_length=16, verbose_name='状态')),
-                ('stage', models.CharField(blank=True, choices=[('signed', '签约'), ('started', '开工'), ('registered', '入库'), ('completed', '竣工'), ('operating', '投产')], max_length=16, verbose_name='当前节点')),
-                ('colour', models.CharField(blank=True, choices=[('', '不预警'), ('green', '绿'), ('yellow', '黄'), ('red', '红')], default='', max_length=8, verbose_name='预警')),
-                ('colour_reason', models.CharField(blank=True, max_length=500, verbose_name='预警原因')),
-                ('colour_since', models.DateField(blank=True, null=True, verbose_name='预警日期')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1, help_text='optimistic-concurrency counter')),
-                ('leader_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_projects', to=settings.AUTH_USER_MODEL, verbose_name='包保领导账号')),
-                ('owner_enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='orgs.enterprise', verbose_name='业主企业')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='orgs.region', verbose_name='所属区域')),
-                ('units', models.ManyToManyField(blank=True, related_name='projects', to='orgs.unit', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="项目编码")),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省重点"), ("city", "市重点"), ("park", "园区重大")],
+                        default="city",
+                        max_length=16,
+                        verbose_name="项目层级",
+                    ),
+                ),
+                (
+                    "investment",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="总投资(万元)"
+                    ),
+                ),
+                ("owner_name", models.CharField(blank=True, max_length=200, verbose_name="项目业主")),
+                ("industry", models.CharField(blank=True, max_length=100, verbose_name="所属行业")),
+                ("leader_name", models.CharField(blank=True, max_length=100, verbose_name="包保领导")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "推进中"),
+                            ("operating", "已投产"),
+                            ("suspended", "已暂停"),
+                            ("cancelled", "已终止"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("signed", "签约"),
+                            ("started", "开工"),
+                            ("registered", "入库"),
+                            ("completed", "竣工"),
+                            ("operating", "投产"),
+                        ],
+                        max_length=16,
+                        verbose_name="当前节点",
+                    ),
+                ),
+                (
+                    "colour",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "不预警"), ("green", "绿"), ("yellow", "黄"), ("red", "红")],
+                        default="",
+                        max_length=8,
+                        verbose_name="预警",
+                    ),
+                ),
+                ("colour_reason", models.CharField(blank=True, max_length=500, verbose_name="预警原因")),
+                ("colour_since", models.DateField(blank=True, null=True, verbose_name="预警日期")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter"),
+                ),
+                (
+                    "leader_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_projects",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="包保领导账号",
+                    ),
+                ),
+                (
+                    "owner_enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="orgs.enterprise",
+                        verbose_name="业主企业",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="orgs.region",
+                        verbose_name="所属区域",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True, related_name="projects", to="orgs.unit", verbose_name="责任单位"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '重大项目',
-                'verbose_name_plural': '重大项目',
-                'ordering': ['region_id', 'code'],
+                "verbose_name": "重大项目",
+                "verbose_name_plural": "重大项目",
+                "ordering": ["region_id", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signed', '签约'), ('started', '开工'), ('registered', '入库'), ('completed', '竣工'), ('operating', '投产')], max_length=16, verbose_name='节点')),
-                ('planned_date', models.DateField(blank=True, null=True, verbose_name='计划日期')),
-                ('planned_from_rule', models.BooleanField(default=False, verbose_name='按时限规则计算')),
-                ('actual_date', models.DateField(blank=True, null=True, verbose_name='实际日期')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signed", "签约"),
+                            ("started", "开工"),
+                            ("registered", "入库"),
+                            ("completed", "竣工"),
+                            ("operating", "投产"),
+                        ],
+                        max_length=16,
+                        verbose_name="节点",
+                    ),
+                ),
+                ("planned_date", models.DateField(blank=True, null=True, verbose_name="计划日期")),
+                ("planned_from_rule", models.BooleanField(default=False, verbose_name="按时限规则计算")),
+                ("actual_date", models.DateField(blank=True, null=True, verbose_name="实际日期")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目节点',
-                'verbose_name_plural': '项目节点',
+                "verbose_name": "项目节点",
+                "verbose_name_plural": "项目节点",
             },
         ),
         migrations.CreateModel(
-            name='ProjectProblem',
+            name="ProjectProblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='提出时间')),
-                ('due', models.DateField(verbose_name='解决时限')),
-                ('status', models.CharField(choices=[('open', '待解决'), ('resolved', '已解决')], default='open', max_length=16, verbose_name='状态')),
-                ('resolution', models.TextField(blank=True, verbose_name='解决情况')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='解决时间')),
-                ('overdue_notified', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='projects.project')),
-                ('raised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='project_problems', to='orgs.unit', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="问题描述")),
+                (
+                    "raised_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="提出时间"),
+                ),
+                ("due", models.DateField(verbose_name="解决时限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待解决"), ("resolved", "已解决")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="解决情况")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="解决时间")),
+                ("overdue_notified", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problems",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="project_problems",
+                        to="orgs.unit",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目问题',
-                'verbose_name_plural': '项目问题',
-                'ordering': ['status', 'due', 'id'],
+                "verbose_name": "项目问题",
+                "verbose_name_plural": "项目问题",
+                "ordering": ["status", "due", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MilestoneRule',
+            name="MilestoneRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_kind', models.CharField(choices=[('signed', '签约'), ('started', '开工'), ('registered', '入库'), ('completed', '竣工'), ('operating', '投产')], max_length=16, verbose_name='起始节点')),
-                ('to_kind', models.CharField(choices=[('signed', '签约'), ('started', '开工'), ('registered', '入库'), ('completed', '竣工'), ('operating', '投产')], max_length=16, verbose_name='目标节点')),
-                ('limit_value', models.PositiveIntegerField(verbose_name='时限')),
-                ('limit_unit', models.CharField(choices=[('months', '个月'), ('working_days', '个工作日'), ('days', '天')], default='months', max_length=16, verbose_name='时限单位')),
-                ('warn_working_days', models.PositiveIntegerField(default=15, verbose_name='提前预警(工作日)')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='依据')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='milestone_rules', to='orgs.region', verbose_name='适用区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_kind",
+                    models.CharField(
+                        choices=[
+                            ("signed", "签约"),
+                            ("started", "开工"),
+                            ("registered", "入库"),
+                            ("completed", "竣工"),
+                            ("operating", "投产"),
+                        ],
+                        max_length=16,
+                        verbose_name="起始节点",
+                    ),
+                ),
+                (
+                    "to_kind",
+                    models.CharField(
+                        choices=[
+                            ("signed", "签约"),
+                            ("started", "开工"),
+                            ("registered", "入库"),
+                            ("completed", "竣工"),
+                            ("operating", "投产"),
+                        ],
+                        max_length=16,
+                        verbose_name="目标节点",
+                    ),
+                ),
+                ("limit_value", models.PositiveIntegerField(verbose_name="时限")),
+                (
+                    "limit_unit",
+                    models.CharField(
+                        choices=[("months", "个月"), ("working_days", "个工作日"), ("days", "天")],
+                        default="months",
+                        max_length=16,
+                        verbose_name="时限单位",
+                    ),
+                ),
+                (
+                    "warn_working_days",
+                    models.PositiveIntegerField(default=15, verbose_name="提前预警(工作日)"),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="依据")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestone_rules",
+                        to="orgs.region",
+                        verbose_name="适用区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节点时限规则',
-                'verbose_name_plural': '节点时限规则',
-                'constraints': [models.UniqueConstraint(fields=('region', 'to_kind'), name='milestone_rule_unique'), models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('to_kind',), name='milestone_rule_unique_global')],
+                "verbose_name": "节点时限规则",
+                "verbose_name_plural": "节点时限规则",
+                "constraints": [
+                    models.UniqueConstraint(fields=("region", "to_kind"), name="milestone_rule_unique"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("region__isnull", True)),
+                        fields=("to_kind",),
+                        name="milestone_rule_unique_global",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['region', 'colour'], name='projects_pr_region__8ea686_idx'),
+            model_name="project",
+            index=models.Index(fields=["region", "colour"], name="projects_pr_region__8ea686_idx"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['status', 'colour'], name='projects_pr_status_2ef08e_idx'),
+            model_name="project",
+            index=models.Index(fields=["status", "colour"], name="projects_pr_status_2ef08e_idx"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['level'], name='projects_pr_level_4bd2cc_idx'),
+            model_name="project",
+            index=models.Index(fields=["level"], name="projects_pr_level_4bd2cc_idx"),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('project', 'kind'), name='milestone_unique_kind'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(fields=("project", "kind"), name="milestone_unique_kind"),
         ),
         migrations.AddIndex(
-            model_name='projectproblem',
-            index=models.Index(fields=['status', 'due'], name='projects_pr_status_70649d_idx'),
+            model_name="projectproblem",
+            index=models.Index(fields=["status", "due"], name="projects_pr_status_70649d_idx"),
         ),
         migrations.AddIndex(
-            model_name='projectproblem',
-            index=models.Index(fields=['unit', 'status'], name='projects_pr_unit_id_6fce0f_idx'),
+            model_name="projectproblem",
+            index=models.Index(fields=["unit", "status"], name="projects_pr_unit_id_6fce0f_idx"),
         ),
     ]

@@ -12,17 +12,24 @@ def add_defaults(apps, schema_editor):
     MilestoneRule = apps.get_model("projects", "MilestoneRule")
     for from_kind, to_kind, value, unit, source in DEFAULTS:
         MilestoneRule.objects.get_or_create(
-            region=None, to_kind=to_kind,
-            defaults={"from_kind": from_kind, "limit_value": value, "limit_unit": unit, "source": source,
-                      "warn_working_days": 15},
+            region=None,
+            to_kind=to_kind,
+            defaults={
+                "from_kind": from_kind,
+                "limit_value": value,
+                "limit_unit": unit,
+                "source": source,
+                "warn_working_days": 15,
+            },
         )
 
 
 def remove_defaults(apps, schema_editor):
     MilestoneRule = apps.get_model("projects", "MilestoneRule")
     for from_kind, to_kind, value, unit, _ in DEFAULTS:
-        MilestoneRule.objects.filter(region=None, from_kind=from_kind, to_kind=to_kind, limit_value=value,
-                                     limit_unit=unit).delete()
+        MilestoneRule.objects.filter(
+            region=None, from_kind=from_kind, to_kind=to_kind, limit_value=value, limit_unit=unit
+        ).delete()
 
 
 class Migration(migrations.Migration):

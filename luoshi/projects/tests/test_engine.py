@@ -44,8 +44,10 @@ def test_rules_chain_from_actual_or_planned() -> None:
     planned = engine.planned_from_rules(facts, rules, CAL)
     assert planned["started"][0] == D(2026, 7, 10)
     assert planned["registered"][0] == D(2026, 9, 10)
-    facts = {"signed": MilestoneFacts("signed", D(2026, 1, 10), D(2026, 2, 1)),
-             "started": MilestoneFacts("started", None, D(2026, 5, 20))}
+    facts = {
+        "signed": MilestoneFacts("signed", D(2026, 1, 10), D(2026, 2, 1)),
+        "started": MilestoneFacts("started", None, D(2026, 5, 20)),
+    }
     planned = engine.planned_from_rules(facts, rules, CAL)
     assert planned["started"][0] == D(2026, 8, 1)
     assert planned["registered"][0] == D(2026, 7, 20)
@@ -61,9 +63,13 @@ START = D(2026, 1, 5)
 
 
 def _one(today: dt.date, planned: dt.date, *, window: int = 15, start: dt.date = START) -> engine.Verdict:
-    facts = ProjectFacts(active=True, operating=False, created=start,
-                         milestones=[MilestoneFacts("signed", start, start), MilestoneFacts("started", planned, None)],
-                         windows={"started": window})
+    facts = ProjectFacts(
+        active=True,
+        operating=False,
+        created=start,
+        milestones=[MilestoneFacts("signed", start, start), MilestoneFacts("started", planned, None)],
+        windows={"started": window},
+    )
     return engine.assess_projects(today, [facts], CAL)[0]
 
 
@@ -90,9 +96,13 @@ def test_window_across_national_day_counts_working_days_only() -> None:
 def test_worst_item_wins_and_reason_names_it() -> None:
     today = D(2026, 6, 1)
     facts = ProjectFacts(
-        active=True, operating=False, created=D(2026, 1, 1),
-        milestones=[MilestoneFacts("signed", D(2026, 1, 1), D(2026, 1, 1)),
-                    MilestoneFacts("started", D(2026, 7, 1), None)],
+        active=True,
+        operating=False,
+        created=D(2026, 1, 1),
+        milestones=[
+            MilestoneFacts("signed", D(2026, 1, 1), D(2026, 1, 1)),
+            MilestoneFacts("started", D(2026, 7, 1), None),
+        ],
         problems=[ProblemFacts("用地指标未落实", D(2026, 5, 20), D(2026, 5, 1))],
     )
     verdict = engine.assess_projects(today, [facts], CAL)[0]

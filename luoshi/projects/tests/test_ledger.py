@@ -66,9 +66,20 @@ def test_round_trip_updates_and_creates(project: Project, users: dict[str, Any])
     assert ws is not None
     ws.cell(row=2, column=HEADERS.index("项目名称") + 1, value="荆门新材料产业园一期(扩建)")
     ws.cell(row=2, column=HEADERS.index("开工实际日期") + 1, value=dt.datetime(2026, 6, 30))
-    ws.append(_row(项目编码="JM-2026-009", 项目名称="荆门储能电池项目", 项目层级="省重点", 所属区域="荆门市",
-                   **{"总投资(万元)": "35,000.5", "责任单位": "市发改委、市经信局", "签约实际日期": "2026/3/1",
-                      "竣工计划日期": "2027年12月31日"}))
+    ws.append(
+        _row(
+            项目编码="JM-2026-009",
+            项目名称="荆门储能电池项目",
+            项目层级="省重点",
+            所属区域="荆门市",
+            **{
+                "总投资(万元)": "35,000.5",
+                "责任单位": "市发改委、市经信局",
+                "签约实际日期": "2026/3/1",
+                "竣工计划日期": "2027年12月31日",
+            },
+        )
+    )
     out = io.BytesIO()
     wb.save(out)
     result = ledger.import_ledger(user=admin, content=out.getvalue())
@@ -84,28 +95,45 @@ def test_round_trip_updates_and_creates(project: Project, users: dict[str, Any])
     assert AuditEvent.objects.filter(action="project.created", subject_id=str(new.pk)).exists()
 
 
-def test_bad_rows_refused_with_row_and_column_and_nothing_written(project: Project, users: dict[str, Any]) -> None:
+def test_bad_rows_refused_with_row_and_column_and_nothing_written(
+    project: Project, users: dict[str, Any]
+) -> None:
     before = (Project.objects.count(), AuditEvent.objects.count())
-    content = _xlsx([
-        _row(项目编码="A-1", 项目名称="好项目", 所属区域="荆门市", 签约实际日期="2026-01-05"),
-        _row(项目编码="A-2", 项目名称="日期不存在", 所属区域="荆门市", 签约实际日期="2026-02-30"),
-        [None] * len(HEADERS),
-        _row(项目编码="A-3", 项目名称="太早", 所属区域="荆门市", 签约计划日期=dt.datetime(2003, 5, 1)),
-        _row(项目编码="A-4", 项目名称="投资", 所属区域="荆门市", **{"总投资(万元)": "约一亿"}),
-        _row(项目编码="A-5", 项目名称="区域", 所属区域="襄阳市"),
-        _row(项目编码="A-6", 项目名称="单位", 所属区域="荆门市", 责任单位="市不存在局"),
-        _row(项目编码="A-1", 项目名称="重复", 所属区域="荆门市"),
-        _row(项目编码="A-7", 项目名称="顺序", 所属区域="荆门市", 签约实际日期="2026-03-01", 开工实际日期="2026-02-01"),
-    ])
+    content = _xlsx(
+        [
+            _row(项目编码="A-1", 项目名称="好项目", 所属区域="荆门市", 签约实际日期="2026-01-05"),
+            _row(项目编码="A-2", 项目名称="日期不存在", 所属区域="荆门市", 签约实际日期="2026-02-30"),
+            [None] * len(HEADERS),
+            _row(项目编码="A-3", 项目名称="太早", 所属区域="荆门市", 签约计划日期=dt.datetime(2003, 5, 1)),
+            _row(项目编码="A-4", 项目名称="投资", 所属区域="荆门市", **{"总投资(万元)": "约一亿"}),
+            _row(项目编码="A-5", 项目名称="区域", 所属区域="襄阳市"),
+            _row(项目编码="A-6", 项目名称="单位", 所属区域="荆门市", 责任单位="市不存在局"),
+            _row(项目编码="A-1", 项目名称="重复", 所属区域="荆门市"),
+            _row(
+                项目编码="A-7",
+                项目名称="顺序",
+                所属区域="荆门市",
+                签约实际日期="2026-03-01",
+                开工实际日期="2026-02-01",
+            ),
+        ]
+    )
     with pytest.raises(ImportFailed) as info:
         ledger.import_ledger(user=users["admin"], content=content)
     details = {(d["row"], d["column"]) for d in info.value.details}
     assert details == {
-        (3, "签约实际日期"), (5, "签约计划日期"), (6, "总投资(万元)"), (7, "所属区域"), (8, "责任单位"),
-        (9, "项目编码"), (10, "实际日期"),
+        (3, "签约实际日期"),
+        (5, "签约计划日期"),
+        (6, "总投资(万元)"),
+        (7, "所属区域"),
+        (8, "责任单位"),
+        (9, "项目编码"),
+        (10, "实际日期"),
     }
     messages = " ".join(d["message"] for d in info.value.details)
-    assert "2026-02-30" in messages and "2004" in messages and "襄阳市" in messages and "第 2 行重复" in messages
+    assert (
+        "2026-02-30" in messages and "2004" in messages and "襄阳市" in messages and "第 2 行重复" in messages
+    )
     assert (Project.objects.count(), AuditEvent.objects.count()) == before
 
 
@@ -131,11 +159,19 @@ def test_import_runs_services_atomically(project: Project, users: dict[str, Any]
     """A row valid on its own but refused by a service (a cancelled project gets no dates) rolls back all."""
     services.project_update(user=users["admin"], project=project, status="cancelled")
     before = Project.objects.count()
-    content = _xlsx([
-        _row(项目编码="OK-1", 项目名称="正常项目", 所属区域="荆门市"),
-        _row(项目编码=project.code, 项目名称=project.name, 所属区域="荆门市", 状态="已终止",
-             签约实际日期="2026-01-10", 开工实际日期="2026-02-01"),
-    ])
+    content = _xlsx(
+        [
+            _row(项目编码="OK-1", 项目名称="正常项目", 所属区域="荆门市"),
+            _row(
+                项目编码=project.code,
+                项目名称=project.name,
+                所属区域="荆门市",
+                状态="已终止",
+                签约实际日期="2026-01-10",
+                开工实际日期="2026-02-01",
+            ),
+        ]
+    )
     with pytest.raises(ImportFailed) as info:
         ledger.import_ledger(user=users["admin"], content=content)
     assert info.value.details[0]["row"] == 3

@@ -24,8 +24,9 @@ def _client(user: Any) -> Client:
     return client
 
 
-def test_ledger_lists_scoped_projects_with_badges(project: Project, other_project: Project,
-                                                  users: dict[str, Any]) -> None:
+def test_ledger_lists_scoped_projects_with_badges(
+    project: Project, other_project: Project, users: dict[str, Any]
+) -> None:
     page = _client(users["admin"]).get(reverse("projects:index")).content.decode()
     assert project.name in page and other_project.name in page and 'class="badge red"' in page
     staff = _client(users["staff"]).get(reverse("projects:index")).content.decode()
@@ -63,8 +64,11 @@ def test_page_writes_refused_for_leader_and_staff(project: Project, users: dict[
     for who in ("leader", "staff"):
         client = _client(users[who])
         assert client.get(reverse("projects:edit", args=[project.pk])).status_code == 403
-        response = client.post(reverse("projects:milestone_actual", args=[project.pk]),
-                                {"kind": "started", "actual_date": "2026-03-01"}, follow=True)
+        response = client.post(
+            reverse("projects:milestone_actual", args=[project.pk]),
+            {"kind": "started", "actual_date": "2026-03-01"},
+            follow=True,
+        )
         text = response.content.decode()
         assert "无权" in text or "只读" in text
         assert client.get(reverse("projects:import")).status_code == 403
@@ -74,36 +78,59 @@ def test_page_writes_refused_for_leader_and_staff(project: Project, users: dict[
 def test_admin_records_milestone_and_sees_order_error(project: Project, users: dict[str, Any]) -> None:
     client = _client(users["admin"])
     url = reverse("projects:milestone_actual", args=[project.pk])
-    bad = client.post(url, {"kind": "started", "actual_date": "2025-12-01", "version": project.version}, follow=True)
+    bad = client.post(
+        url, {"kind": "started", "actual_date": "2025-12-01", "version": project.version}, follow=True
+    )
     assert "开工不能早于签约" in bad.content.decode()
     client.post(url, {"kind": "started", "actual_date": "2026-03-01", "version": project.version})
     assert Milestone.objects.get(project=project, kind="started").actual_date == dt.date(2026, 3, 1)
-    stale = client.post(url, {"kind": "registered", "actual_date": "2026-04-01", "version": project.version},
-                        follow=True)
+    stale = client.post(
+        url, {"kind": "registered", "actual_date": "2026-04-01", "version": project.version}, follow=True
+    )
     assert "已被他人修改" in stale.content.decode()
 
 
-def test_admin_creates_project_through_the_form(users: dict[str, Any], regions: dict[str, Any],
-                                                units: dict[str, Any]) -> None:
-    response = _client(users["admin"]).post(reverse("projects:create"), {
-        "code": "JM-NEW-1", "name": "荆门新项目", "level": "city", "region": regions["jingmen"].pk,
-        "investment": "1000", "units": [units["jm_fgw"].pk], "signed_planned": "2026-12-01",
-    })
+def test_admin_creates_project_through_the_form(
+    users: dict[str, Any], regions: dict[str, Any], units: dict[str, Any]
+) -> None:
+    response = _client(users["admin"]).post(
+        reverse("projects:create"),
+        {
+            "code": "JM-NEW-1",
+            "name": "荆门新项目",
+            "level": "city",
+            "region": regions["jingmen"].pk,
+            "investment": "1000",
+            "units": [units["jm_fgw"].pk],
+            "signed_planned": "2026-12-01",
+        },
+    )
     project = Project.objects.get(code="JM-NEW-1")
-    assert response.status_code == 302 and response["Location"] == reverse("projects:detail", args=[project.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "projects:detail", args=[project.pk]
+    )
 
 
-def test_staff_resolves_problem_from_the_page(other_project: Project, users: dict[str, Any],
-                                              units: dict[str, Any]) -> None:
-    problem = services.problem_raise(user=users["admin"], project=other_project, description="用水接入慢",
-                                     unit=units["jm_fgw"], due=services.today() + dt.timedelta(days=5))
+def test_staff_resolves_problem_from_the_page(
+    other_project: Project, users: dict[str, Any], units: dict[str, Any]
+) -> None:
+    problem = services.problem_raise(
+        user=users["admin"],
+        project=other_project,
+        description="用水接入慢",
+        unit=units["jm_fgw"],
+        due=services.today() + dt.timedelta(days=5),
+    )
     page = _client(users["staff"]).get(reverse("projects:detail", args=[other_project.pk])).content.decode()
     assert "办结" in page
-    assert _client(users["staff_other"]).post(reverse("projects:problem_resolve", args=[problem.pk]),
-                                              {"resolution": "x"}).status_code in (302, 404)
+    assert _client(users["staff_other"]).post(
+        reverse("projects:problem_resolve", args=[problem.pk]), {"resolution": "x"}
+    ).status_code in (302, 404)
     problem.refresh_from_db()
     assert problem.status == "open"
-    _client(users["staff"]).post(reverse("projects:problem_resolve", args=[problem.pk]), {"resolution": "已接入"})
+    _client(users["staff"]).post(
+        reverse("projects:problem_resolve", args=[problem.pk]), {"resolution": "已接入"}
+    )
     problem.refresh_from_db()
     assert problem.status == "resolved"
 
@@ -115,8 +142,9 @@ def test_export_page_downloads_xlsx(project: Project, users: dict[str, Any]) -> 
     assert wb.active.max_row == 2  # type: ignore[union-attr]
 
 
-def test_ledger_query_count_is_pinned(users: dict[str, Any], regions: dict[str, Any], units: dict[str, Any],
-                                      django_assert_num_queries: Any) -> None:
+def test_ledger_query_count_is_pinned(
+    users: dict[str, Any], regions: dict[str, Any], units: dict[str, Any], django_assert_num_queries: Any
+) -> None:
     services.create_projects_bulk(5, regions["jingmen"], random.Random(1), units=[units["jm_fgw"]])
     client = _client(users["admin"])
     url = reverse("projects:index")
@@ -130,8 +158,13 @@ def test_ledger_query_count_is_pinned(users: dict[str, Any], regions: dict[str, 
 
 
 # --- API -----------------------------------------------------------------------------------------------
-def test_api_scoping_and_refusals(project: Project, other_project: Project, users: dict[str, Any],
-                                  regions: dict[str, Any], units: dict[str, Any]) -> None:
+def test_api_scoping_and_refusals(
+    project: Project,
+    other_project: Project,
+    users: dict[str, Any],
+    regions: dict[str, Any],
+    units: dict[str, Any],
+) -> None:
     staff = _client(users["staff"]).get("/api/projects/").json()
     assert [p["code"] for p in staff["items"]] == [project.code]
     assert _client(users["staff"]).get(f"/api/projects/{other_project.pk}").status_code == 404
@@ -139,33 +172,59 @@ def test_api_scoping_and_refusals(project: Project, other_project: Project, user
     body = {"code": "API-1", "name": "接口项目", "region_id": regions["jingmen"].pk}
     refused = _client(users["leader"]).post("/api/projects/", body, content_type="application/json")
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
-    patch = _client(users["staff"]).patch(f"/api/projects/{project.pk}", {"name": "x"},
-                                          content_type="application/json")
+    patch = _client(users["staff"]).patch(
+        f"/api/projects/{project.pk}", {"name": "x"}, content_type="application/json"
+    )
     assert patch.status_code == 403
     assert not Project.objects.filter(code="API-1").exists()
 
 
 def test_api_admin_flow(users: dict[str, Any], regions: dict[str, Any], units: dict[str, Any]) -> None:
     client = _client(users["admin"])
-    created = client.post("/api/projects/", {"code": "API-2", "name": "接口项目", "region_id": regions["jingmen"].pk,
-                                             "unit_ids": [units["jm_fgw"].pk], "investment": "800"},
-                          content_type="application/json")
+    created = client.post(
+        "/api/projects/",
+        {
+            "code": "API-2",
+            "name": "接口项目",
+            "region_id": regions["jingmen"].pk,
+            "unit_ids": [units["jm_fgw"].pk],
+            "investment": "800",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    ok = client.post(f"/api/projects/{pk}/milestones/signed/actual", {"actual_date": "2026-05-06"},
-                     content_type="application/json").json()
+    ok = client.post(
+        f"/api/projects/{pk}/milestones/signed/actual",
+        {"actual_date": "2026-05-06"},
+        content_type="application/json",
+    ).json()
     assert ok["milestones"][1]["planned_date"] == "2026-11-06"
-    bad = client.post(f"/api/projects/{pk}/milestones/registered/actual", {"actual_date": "2026-05-07"},
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/projects/{pk}/milestones/registered/actual",
+        {"actual_date": "2026-05-07"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "开工" in bad.json()["message"]
-    problem = client.post(f"/api/projects/{pk}/problems",
-                          {"description": "环评待批", "unit_id": units["jm_fgw"].pk,
-                           "due": (services.today() + dt.timedelta(days=9)).isoformat()},
-                          content_type="application/json")
+    problem = client.post(
+        f"/api/projects/{pk}/problems",
+        {
+            "description": "环评待批",
+            "unit_id": units["jm_fgw"].pk,
+            "due": (services.today() + dt.timedelta(days=9)).isoformat(),
+        },
+        content_type="application/json",
+    )
     assert problem.status_code == 201
-    leader = _client(users["leader"]).post(f"/api/projects/problems/{problem.json()['id']}/resolve",
-                                           {"resolution": "x"}, content_type="application/json")
+    leader = _client(users["leader"]).post(
+        f"/api/projects/problems/{problem.json()['id']}/resolve",
+        {"resolution": "x"},
+        content_type="application/json",
+    )
     assert leader.status_code == 403
-    done = _client(users["staff"]).post(f"/api/projects/problems/{problem.json()['id']}/resolve",
-                                        {"resolution": "环评已批复"}, content_type="application/json")
+    done = _client(users["staff"]).post(
+        f"/api/projects/problems/{problem.json()['id']}/resolve",
+        {"resolution": "环评已批复"},
+        content_type="application/json",
+    )
     assert done.status_code == 200 and done.json()["status"] == "resolved"

@@ -29,7 +29,9 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def test_sweep_colours_and_is_idempotent(project: Project, other_project: Project, sent: list[dict[str, Any]]) -> None:
+def test_sweep_colours_and_is_idempotent(
+    project: Project, other_project: Project, sent: list[dict[str, Any]]
+) -> None:
     first = services.projects_sweep(on=D(2026, 6, 1))
     assert (first.green, first.yellow, first.red) == (2, 0, 0)
     assert first.changed == 1  # the fixture project was red today (2026-07-10 long past); green on 06-01
@@ -42,16 +44,33 @@ def test_sweep_colours_and_is_idempotent(project: Project, other_project: Projec
     assert project.colour == "red" and "开工节点已超过计划日期(2026-07-10)" in project.colour_reason
     assert sent[-1]["key"].startswith(f"project:{project.pk}:red")
     assert services.projects_sweep(on=D(2026, 7, 11)).as_dict() == {
-        "date": "2026-07-11", "green": 1, "yellow": 0, "red": 1, "changed": 0, "notifications": 0}
+        "date": "2026-07-11",
+        "green": 1,
+        "yellow": 0,
+        "red": 1,
+        "changed": 0,
+        "notifications": 0,
+    }
     audit = AuditEvent.objects.filter(action="project.colour_changed", subject_id=str(project.pk)).first()
-    assert audit is not None and audit.after is not None and audit.after["colour"] == "red" and audit.interface == "command"
+    assert (
+        audit is not None
+        and audit.after is not None
+        and audit.after["colour"] == "red"
+        and audit.interface == "command"
+    )
 
 
-def test_overdue_problem_escalates_once(other_project: Project, users: dict[str, Any], units: dict[str, Any],
-                                        sent: list[dict[str, Any]]) -> None:
+def test_overdue_problem_escalates_once(
+    other_project: Project, users: dict[str, Any], units: dict[str, Any], sent: list[dict[str, Any]]
+) -> None:
     due = services.today() + dt.timedelta(days=2)
-    services.problem_raise(user=users["admin"], project=other_project, description="电力增容未落实",
-                           unit=units["jm_jxj"], due=due)
+    services.problem_raise(
+        user=users["admin"],
+        project=other_project,
+        description="电力增容未落实",
+        unit=units["jm_jxj"],
+        due=due,
+    )
     later = due + dt.timedelta(days=1)
     first = services.projects_sweep(on=later)
     assert first.red == 1
@@ -62,8 +81,9 @@ def test_overdue_problem_escalates_once(other_project: Project, users: dict[str,
 
 
 def test_bulk_projects_then_sweep(regions: dict[str, Any], units: dict[str, Any]) -> None:
-    ids = services.create_projects_bulk(60, regions["jingmen"], random.Random(7), units=[units["jm_fgw"]],
-                                        on=D(2026, 6, 1))
+    ids = services.create_projects_bulk(
+        60, regions["jingmen"], random.Random(7), units=[units["jm_fgw"]], on=D(2026, 6, 1)
+    )
     assert len(ids) == 60 and Project.objects.filter(code__startswith="BULK-").count() == 60
     result = services.projects_sweep(on=D(2026, 6, 1))
     assert result.green + result.yellow + result.red == 60 and result.changed == 60
@@ -83,8 +103,14 @@ def test_cli_prints_one_json_line(project: Project, capsys: pytest.CaptureFixtur
 
     assert main(["projects", "sweep", "--date", "2026-06-01"]) == 0
     line = capsys.readouterr().out.strip()
-    assert json.loads(line) == {"date": "2026-06-01", "green": 1, "yellow": 0, "red": 0, "changed": 1,
-                                "notifications": 0}
+    assert json.loads(line) == {
+        "date": "2026-06-01",
+        "green": 1,
+        "yellow": 0,
+        "red": 0,
+        "changed": 1,
+        "notifications": 0,
+    }
     assert main(["projects", "sweep", "--date", "2026-02-30"]) == 1
 
 
