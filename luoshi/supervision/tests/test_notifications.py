@@ -1,0 +1,108 @@
+"""Delivery: email through a real local SMTP server (aiosmtpd), SMS through the pluggable backend, never twice."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from typing import Any
+
+import pytest
+
+from luoshi.supervision import notifications
+from luoshi.supervision.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Sink]:
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+class RecordingSms:
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        RecordingSms.sent.append((phone, text))
+
+
+def test_email_and_sms_are_delivered_once(smtp: Sink, users: dict[str, Any], units: dict[str, Any],
+                                          settings: Any) -> None:
+    settings.LUOSHI_SMS_BACKEND = "luoshi.supervision.tests.test_notifications.RecordingSms"
+    RecordingSms.sent.clear()
+    staff = users["staff"]
+    staff.email, staff.phone = "staff@example.org", "13800000000"
+    staff.save()
+    created = notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="missed:test:1",
+                                         title="催办:进展未按期报送", body="请尽快补报。", sms=True)
+    assert created == 3  # in-app, email, sms
+    assert notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="missed:test:1", title="x") == 0
+    result = notifications.deliver_pending()
+    assert result == {"sent": 2, "failed": 0}
+    assert len(smtp.messages) == 1
+    envelope = smtp.messages[0]
+    assert envelope.rcpt_tos == ["staff@example.org"]
+    msg = message_from_bytes(envelope.original_content)
+    assert "催办" in str(make_header(decode_header(msg["Subject"])))
+    assert RecordingSms.sent == [("13800000000", "【落实】催办:进展未按期报送")]
+    assert notifications.deliver_pending() == {"sent": 0, "failed": 0}  # nothing is sent twice
+    assert len(smtp.messages) == 1
+
+
+def test_failed_email_is_released_for_retry(users: dict[str, Any], units: dict[str, Any], settings: Any) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    users["staff"].email = "staff@example.org"
+    users["staff"].save()
+    notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="k", title="t")
+    assert notifications.deliver_pending() == {"sent": 0, "failed": 1}
+    row = Notification.objects.get(channel="email")
+    assert row.sent_at is None and row.attempts == 1 and row.last_error
+
+
+def test_default_sms_backend_only_logs(settings: Any) -> None:
+    from luoshi.supervision.notify import LogSmsBackend, sms_backend
+
+    settings.LUOSHI_SMS_BACKEND = "luoshi.supervision.notify.LogSmsBackend"
+    backend = sms_backend()
+    assert isinstance(backend, LogSmsBackend)
+    backend.send("13800000000", "测试")
+    assert LogSmsBackend.sent[-1] == ("13800000000", "测试")
+
+
+def test_mark_read_only_own(users: dict[str, Any], units: dict[str, Any]) -> None:
+    notifications.notify_units([units["jm_fgw"].pk, units["jm_jxj"].pk], kind="notice", key="n1", title="督办")
+    other = Notification.objects.get(user=users["staff_other"])
+    assert notifications.mark_read(user=users["staff"], ids=[other.pk]) == 0
+    assert notifications.mark_read(user=users["staff"]) == 1
