@@ -74,7 +74,10 @@ def ancestor_ids(region: Region) -> list[int]:
 
 
 def _lineage(region: Region) -> tuple[list[Region], list[Region]]:
-    """(ancestors nearest first, descendants) in one query."""
+    """(ancestors nearest first, descendants) in one query. A region saved without its path (not made
+    with `region_create`) has no known lineage: only its own units are searched."""
+    if not region.path.endswith(f"/{region.pk}/"):
+        return [], []
     up = ancestor_ids(region)
     rows = list(Region.objects.filter(Q(pk__in=up) | Q(path__startswith=region.path)).exclude(pk=region.pk))
     by_id = {r.pk: r for r in rows}

@@ -160,3 +160,12 @@ def test_alias_applies_in_its_own_region(units: dict[str, Any], regions: dict[st
     UnitAlias.objects.create(unit=units["jz_fgw"], region=regions["jingmen"], alias="荆州发改")
     assert resolve_unit("荆州发改", regions["jingmen"]).unit == units["jz_fgw"]
     assert resolve_unit("荆州发改", regions["jingzhou"]).status == "unknown"
+
+
+def test_region_without_path_searches_only_itself(units: dict[str, Any]) -> None:
+    from luoshi.orgs.models import Region
+
+    loose = Region.objects.create(code="loose", name="某开发区", level=RegionLevel.PARK)
+    Unit.objects.create(region=loose, name="某开发区管委会")
+    assert resolve_unit("某开发区管委会", loose).status == "resolved"
+    assert resolve_unit("市发改委", loose).status == "unknown"
