@@ -19,7 +19,9 @@ def main() -> None:
         t0 = time.perf_counter()
         r = parse_text(text, source_name=p.name)
         dt = time.perf_counter() - t0
-        print(f"seed {p.stem}: {len(text):6d} chars  kind={r.kind:14s} measures={len(r.measures):3d}  {dt * 1000:7.1f} ms")
+        print(
+            f"seed {p.stem}: {len(text):6d} chars  kind={r.kind:14s} measures={len(r.measures):3d}  {dt * 1000:7.1f} ms"
+        )
     # 1 MB of plan text: the plans repeated under their own numbered sections
     body = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("00[012]*.txt")))
     parts, size, k = [], 0, 0
@@ -33,10 +35,14 @@ def main() -> None:
     t0 = time.perf_counter()
     r = parse_text(big, year=2025)
     dt = time.perf_counter() - t0
-    print(f"1 MB plan text: {mb:.2f} MB, {len(r.measures)} measures, {dt:.2f} s  ({dt / mb:.2f} s per MB; goal < 1 s)")
+    print(
+        f"1 MB plan text: {mb:.2f} MB, {len(r.measures)} measures, {dt:.2f} s  ({dt / mb:.2f} s per MB; goal < 1 s)"
+    )
     cv = cross_validate()
-    print(f"unit suggestions: {cv['n']} measures, {cv['classes']} units, 5-fold CV "
-          f"top-1 {cv['top1']:.3f}, top-3 {cv['top3']:.3f}")
+    print(
+        f"unit suggestions: {cv['n']} measures, {cv['classes']} units, 5-fold CV "
+        f"top-1 {cv['top1']:.3f}, top-3 {cv['top3']:.3f}"
+    )
 
 
 if __name__ == "__main__":

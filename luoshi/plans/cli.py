@@ -13,8 +13,11 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("plan", help="action plans: parse a plan document into a ledger of measures",
-                       description="Commands for action plans (行动方案).")
+    p = sub.add_parser(
+        "plan",
+        help="action plans: parse a plan document into a ledger of measures",
+        description="Commands for action plans (行动方案).",
+    )
     plan_sub = p.add_subparsers(dest="plan_command", metavar="SUBCOMMAND")
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
     _add_parse(plan_sub)
@@ -22,14 +25,21 @@ def register(sub: Any) -> None:
 
 def _add_parse(plan_sub: Any) -> None:
     p = plan_sub.add_parser(
-        "parse", help="extract the measures of a plan (.txt/.docx/.pdf/.html/.doc/.wps/.xlsx)",
+        "parse",
+        help="extract the measures of a plan (.txt/.docx/.pdf/.html/.doc/.wps/.xlsx)",
         description="Read a plan document and print its measures as JSONL (the scorer's schema), or write "
-                    "them to -o OUT.jsonl / OUT.json (the whole result) / OUT.xlsx (the ledger). No database needed.",
+        "them to -o OUT.jsonl / OUT.json (the whole result) / OUT.xlsx (the ledger). No database needed.",
     )
     p.add_argument("file", help="plan document")
-    p.add_argument("--year", type=int, default=None, help="plan year for 年底前 etc. (default: from the document)")
-    p.add_argument("--region", default=None, help="region name (kept in the output; units are not resolved here)")
-    p.add_argument("-o", "--output", default=None, help="OUT.jsonl, OUT.json or OUT.xlsx (default: JSONL on stdout)")
+    p.add_argument(
+        "--year", type=int, default=None, help="plan year for 年底前 etc. (default: from the document)"
+    )
+    p.add_argument(
+        "--region", default=None, help="region name (kept in the output; units are not resolved here)"
+    )
+    p.add_argument(
+        "-o", "--output", default=None, help="OUT.jsonl, OUT.json or OUT.xlsx (default: JSONL on stdout)"
+    )
     p.set_defaults(func=parse_command)
 
 
@@ -51,9 +61,14 @@ def parse_command(args: argparse.Namespace) -> int:
         print(f"提示:{w}", file=sys.stderr)
     if result.kind != "plan":
         label = "政策解读" if result.kind == "interpretation" else "新闻报道"
-        print(f"提示:该文件是{label},不是行动方案;未提取举措,只报告其陈述的事实(见 .json 输出的 facts)。",
-              file=sys.stderr)
-    lines = [json.dumps({"doc": doc, "seq": m.seq, **m.to_score_dict()}, ensure_ascii=False) for m in result.measures]
+        print(
+            f"提示:该文件是{label},不是行动方案;未提取举措,只报告其陈述的事实(见 .json 输出的 facts)。",
+            file=sys.stderr,
+        )
+    lines = [
+        json.dumps({"doc": doc, "seq": m.seq, **m.to_score_dict()}, ensure_ascii=False)
+        for m in result.measures
+    ]
     if not out:
         try:
             sys.stdout.write("".join(line + "\n" for line in lines))
@@ -63,8 +78,10 @@ def parse_command(args: argparse.Namespace) -> int:
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         if result.kind != "plan":
-            print(json.dumps({"doc": doc, "kind": result.kind, "facts": result.facts}, ensure_ascii=False),
-                  file=sys.stderr)
+            print(
+                json.dumps({"doc": doc, "kind": result.kind, "facts": result.facts}, ensure_ascii=False),
+                file=sys.stderr,
+            )
         return 0
     target = Path(out)
     try:

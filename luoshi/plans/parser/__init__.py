@@ -12,4 +12,12 @@ from .api import parse_file, parse_text
 from .errors import ParseError
 from .result import ExtractedMeasure, ParseResult, Target, UnitResolution
 
-__all__ = ["ExtractedMeasure", "ParseError", "ParseResult", "Target", "UnitResolution", "parse_file", "parse_text"]
+__all__ = [
+    "ExtractedMeasure",
+    "ParseError",
+    "ParseResult",
+    "Target",
+    "UnitResolution",
+    "parse_file",
+    "parse_text",
+]

@@ -69,10 +69,14 @@ def _units_and_suggestions(result: ParseResult, resolver: Resolver | None, sugge
                 m.resolutions[name] = res
                 if res.status != "resolved" and name not in m.unresolved_units:
                     m.unresolved_units.append(name)
-        if suggest and not m.lead_units and not m.co_units:
-            from .suggest import suggest_units
+    if suggest:
+        from .suggest import suggest_many
 
-            m.suggested_units = suggest_units(" ".join([*m.path[-1:], m.title or "", m.text]))
+        todo = [m for m in result.measures if not m.lead_units and not m.co_units]
+        for m, s in zip(
+            todo, suggest_many([" ".join([*m.path[-1:], m.title or "", m.text]) for m in todo]), strict=True
+        ):
+            m.suggested_units = s
 
 
 def parse_file(
@@ -89,5 +93,12 @@ def parse_file(
     doc = read_document(Path(path), max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     if doc.ledger is not None:
         return doc.ledger
-    return parse_text(doc.text, year=year, region=region, resolver=resolver, source_name=Path(path).name,
-                      tables=doc.tables, source_format=doc.format)
+    return parse_text(
+        doc.text,
+        year=year,
+        region=region,
+        resolver=resolver,
+        source_name=Path(path).name,
+        tables=doc.tables,
+        source_format=doc.format,
+    )

@@ -20,12 +20,16 @@ ONGOING = re.compile(
     r"与国家安排同步|与国家同步|按国家安排|按上级要求|长期|持续|常态化|每年|每季度|每月|定期"
 )
 _FIVE_YEAR = re.compile(r"[“\"']?十([一二三四五六七八九])五[”\"']?(?:期间|时期|末|规划期)")
-_QUARTER = re.compile(rf"(?:(\d{{4}})\s*年\s*)?(?:第)?([一二三四1-4])\s*季度(?:末|底)?")
+_QUARTER = re.compile(r"(?:(\d{4})\s*年\s*)?(?:第)?([一二三四1-4])\s*季度(?:末|底)?")
 _HALF = re.compile(r"(?:(\d{4})\s*年\s*)?(上|下)半年")
-_YEAR_MONTH = re.compile(rf"(?:(\d{{4}})\s*年\s*)?{_MONTH}\s*月(?:份)?\s*(\d{{1,2}}\s*日|底|末|中旬|上旬|下旬|中|初)?")
+_YEAR_MONTH = re.compile(
+    rf"(?:(\d{{4}})\s*年\s*)?{_MONTH}\s*月(?:份)?\s*(\d{{1,2}}\s*日|底|末|中旬|上旬|下旬|中|初)?"
+)
 _ISO = re.compile(r"(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?")
 _YEAR_END = re.compile(r"(?:(\d{4})\s*年|今年|当年|本年|年)\s*(?:底|末|年底|年末|内)")
-_YEAR_ONLY_LEAD = re.compile(r"(?:到|至|确保|力争|争取|截至|截止|于|在|实现|计划|预计|完成于)\s*(\d{4})\s*年(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)")
+_YEAR_ONLY_LEAD = re.compile(
+    r"(?:到|至|确保|力争|争取|截至|截止|于|在|实现|计划|预计|完成于)\s*(\d{4})\s*年(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)"
+)
 _POLICY_PERIOD = re.compile(r"(?:延续|延长|有效期|执行期|实施期|执行至|延续至|实施至|有效至|截止日期)")
 
 
@@ -54,12 +58,14 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
     """All date phrases in `text` as (start, end, date). `strict` (body text): only phrases that read as a
     commitment (…前, …底, 到/确保 YYYY年); loose (a time-limit field): any date phrase."""
     found: list[tuple[int, int, date]] = []
+    y: int | None
+    mo: int | None
     taken = [False] * (len(text) + 1)
 
     def add(a: int, b: int, d: date | None) -> None:
         if d is None or any(taken[a:b]):
             return
-        if strict and _POLICY_PERIOD.search(text[max(0, a - 8): a]):
+        if strict and _POLICY_PERIOD.search(text[max(0, a - 8) : a]):
             return
         for i in range(a, b):
             taken[i] = True
@@ -67,7 +73,7 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
 
     for m in _ISO.finditer(text):
         y, mo = int(m.group(1)), int(m.group(2))
-        if strict and not re.match(r"\s*(前|之前|以前)", text[m.end():]):
+        if strict and not re.match(r"\s*(前|之前|以前)", text[m.end() :]):
             continue
         dd = int(m.group(3)) if m.group(3) else None
         d = _month_end(y, mo)
@@ -92,9 +98,11 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
         mo = _num(m.group(2))
         if not y or not mo:
             continue
-        after = text[m.end(): m.end() + 4]
+        after = text[m.end() : m.end() + 4]
         suffix = m.group(3) or ""
-        if strict and not (re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")):
+        if strict and not (
+            re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")
+        ):
             continue
         if not m.group(1) and not suffix and not re.match(r"\s*(前|之前|以前)", after):
             continue

@@ -13,10 +13,14 @@ from typing import Any
 
 from .numbers import to_number
 
-_TITLE_END = re.compile(r"(方案|计划|措施|意见|要点|细则|办法|清单|通知|规划|若干措施|实施方案|行动|决定|解读)$")
+_TITLE_END = re.compile(
+    r"(方案|计划|措施|意见|要点|细则|办法|清单|通知|规划|若干措施|实施方案|行动|决定|解读)$"
+)
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _ISO_DATE = re.compile(r"(?:时间|日期|发布|印发|成文)[^\d\n]{0,6}(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})")
-_ISSUER_LINE = re.compile(r"^\s*(\S{2,40}(?:人民政府办公室|人民政府|办公室|办公厅|委员会|管委会|局|委|厅|政府|中心))\s*$")
+_ISSUER_LINE = re.compile(
+    r"^\s*(\S{2,40}(?:人民政府办公室|人民政府|办公室|办公厅|委员会|管委会|局|委|厅|政府|中心))\s*$"
+)
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(（]\s*(\d{4})\s*[〕\])）]\s*\d{1,4}\s*号")
 
 
@@ -32,8 +36,14 @@ def detect_title(norm: str) -> str:
         clean = ln.strip("《》")
         if _TITLE_END.search(clean) and len(clean) >= 8 and "印发给你们" not in clean:
             prev = lines[i - 1] if i else ""
-            if prev and len(prev) <= 30 and not re.search(r"[。,:;]", prev) and not _TITLE_END.search(prev) \
-                    and not _DATE_LINE.match(prev) and not re.search(r"\d{4}", prev):
+            if (
+                prev
+                and len(prev) <= 30
+                and not re.search(r"[。,:;]", prev)
+                and not _TITLE_END.search(prev)
+                and not _DATE_LINE.match(prev)
+                and not re.search(r"\d{4}", prev)
+            ):
                 return prev + clean
             return clean
     m = re.search(r"《([^》]{6,80})》", norm[:3000])
@@ -91,10 +101,20 @@ def detect_kind(norm: str, n_headings: int) -> str:
     head = norm[:1500]
     if re.search(r"解读(单位|类型|方式)|政策解读|》\s*解读|图解|一图读懂|答记者问", head):
         return "interpretation"
-    news_marks = len(re.findall(r"记者[::]|通讯员[::]|编辑[::]|责编[::]|校对[::]|审核[::]|来源[::][^\n]{0,20}(报|网|台|新闻)|"
-                                r"实时讯息|新闻|报道|讯\)|日电", norm))
-    plan_marks = len(re.findall(r"印发给你们|现印发|制定本方案|特制定本|特制订本|现制定以下|结合.{0,20}实际,制定|"
-                                r"(?:牵头单位|责任单位|完成时限)\s*:|负责,\s*\d{4}|负责\)", norm))
+    news_marks = len(
+        re.findall(
+            r"记者[::]|通讯员[::]|编辑[::]|责编[::]|校对[::]|审核[::]|来源[::][^\n]{0,20}(报|网|台|新闻)|"
+            r"实时讯息|新闻|报道|讯\)|日电",
+            norm,
+        )
+    )
+    plan_marks = len(
+        re.findall(
+            r"印发给你们|现印发|制定本方案|特制定本|特制订本|现制定以下|结合.{0,20}实际,制定|"
+            r"(?:牵头单位|责任单位|完成时限)\s*:|负责,\s*\d{4}|负责\)",
+            norm,
+        )
+    )
     if news_marks >= 2 and plan_marks <= 2:
         return "news"
     if re.search(r"^\s*(?:[^\n]{0,40})\n?.*解读", head[:200]) and plan_marks == 0:
@@ -116,7 +136,10 @@ def facts(norm: str) -> dict[str, Any]:
         out["plans"] = plans
     counts = []
     seen = set()
-    for m in re.finditer(rf"{_CN_NUM}\s*(条|项|个|大|方面)\s*(重点任务|细化措施|具体措施|重点举措|改革举措|政策措施|举措|措施|任务|行动|方面|领域)", norm):
+    for m in re.finditer(
+        rf"{_CN_NUM}\s*(条|项|个|大|方面)\s*(重点任务|细化措施|具体措施|重点举措|改革举措|政策措施|举措|措施|任务|行动|方面|领域)",
+        norm,
+    ):
         key = m.group(0)
         if key in seen:
             continue
@@ -126,12 +149,17 @@ def facts(norm: str) -> dict[str, Any]:
         out["counts"] = counts
     limits = []
     seen = set()
-    for m in re.finditer(rf"([\u4e00-\u9fff]{{1,8}}?){_CN_NUM}\s*(个工作日|工作日|日|天|个月|小时|周)\s*(内)?\s*(办结|办|开工|入库|答复|回复|办理|完成|投产|解决|反馈|到位)", norm):
+    for m in re.finditer(
+        rf"([\u4e00-\u9fff]{{1,8}}?){_CN_NUM}\s*(个工作日|工作日|日|天|个月|小时|周)\s*(内)?\s*(办结|办|开工|入库|答复|回复|办理|完成|投产|解决|反馈|到位)",
+        norm,
+    ):
         phrase = m.group(0)
         if phrase in seen:
             continue
         seen.add(phrase)
-        limits.append({"phrase": phrase, "value": to_number(m.group(2)), "unit": m.group(3), "action": m.group(5)})
+        limits.append(
+            {"phrase": phrase, "value": to_number(m.group(2)), "unit": m.group(3), "action": m.group(5)}
+        )
     if limits:
         out["time_limits"] = limits
     areas: list[str] = []
@@ -147,7 +175,10 @@ def facts(norm: str) -> dict[str, Any]:
     if areas:
         out["areas"] = areas
     figures = []
-    for m in re.finditer(r"([^,。;\n]{2,30}?)(不少于|不低于|达到|新增|超过)\s*(\d+(?:\.\d+)?)\s*(万|亿)?\s*(%|个|项|家|场|亿元|万元|元|支|人)", norm):
+    for m in re.finditer(
+        r"([^,。;\n]{2,30}?)(不少于|不低于|达到|新增|超过)\s*(\d+(?:\.\d+)?)\s*(万|亿)?\s*(%|个|项|家|场|亿元|万元|元|支|人)",
+        norm,
+    ):
         figures.append(m.group(0).strip())
     if figures:
         out["figures"] = list(dict.fromkeys(figures))[:50]

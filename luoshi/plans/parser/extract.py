@@ -70,8 +70,40 @@ def find_parens(norm: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+class _BigramIndex:
+    """Finds texts similar to a query without comparing it to every one (difflib only on the best few)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = list(dict.fromkeys(texts))  # repeated rows are indexed once
+        self.exact = set(self.texts)
+        self.index: dict[str, list[int]] = {}
+        for i, t in enumerate(self.texts):
+            for g in {t[k : k + 2] for k in range(len(t) - 1)}:
+                self.index.setdefault(g, []).append(i)
+
+    def has_similar(self, q: str, threshold: float) -> bool:
+        if q in self.exact:
+            return True
+        hits: dict[int, int] = {}
+        grams = sorted({q[k : k + 2] for k in range(len(q) - 1)}, key=lambda g: len(self.index.get(g, ())))
+        for g in grams[:24]:  # the rarest bigrams are enough to find the candidates
+            for i in self.index.get(g, ()):
+                hits[i] = hits.get(i, 0) + 1
+        best = sorted(hits, key=hits.__getitem__, reverse=True)[:3]
+        for i in best:
+            sm = difflib.SequenceMatcher(None, q, self.texts[i], autojunk=False)
+            if sm.quick_ratio() >= threshold and sm.ratio() >= threshold:
+                return True
+        return False
+
+
 class Extractor:
-    def __init__(self, text: str, year: int | None, tables: list[tuple[int, int, list[list[Cell | None]]]] | None = None):
+    def __init__(
+        self,
+        text: str,
+        year: int | None,
+        tables: list[tuple[int, int, list[list[Cell | None]]]] | None = None,
+    ):
         self.text = text
         self.norm = normalize(text)
         self.year = year
@@ -122,15 +154,13 @@ class Extractor:
         for reg in self.table_regions:
             table += [self._row_draft(r) for r in reg.rows]
         if table:
-            table_texts = [re.sub(r"\s+", "", self.n(d.start, d.end)) for d in table]
-            kept = []
-            for d in narrative:
-                if d.resp.lead or d.resp.co:
-                    t = re.sub(r"\s+", "", self.n(d.start, d.end))
-                    if not any(difflib.SequenceMatcher(None, t, x, autojunk=False).quick_ratio() >= 0.6
-                               and difflib.SequenceMatcher(None, t, x, autojunk=False).ratio() >= 0.6
-                               for x in table_texts):
-                        kept.append(d)
+            index = _BigramIndex([re.sub(r"\s+", "", self.n(d.start, d.end)) for d in table])
+            kept = [
+                d
+                for d in narrative
+                if (d.resp.lead or d.resp.co)
+                and not index.has_similar(re.sub(r"\s+", "", self.n(d.start, d.end)), 0.6)
+            ]
             drafts = kept + table
         else:
             drafts = narrative
@@ -146,7 +176,9 @@ class Extractor:
         assert ln is not None
         return self.n(ln.body_start, ln.end)
 
-    def _walk(self, node: Node, path: list[str], out: list[Draft], duties: list[dict[str, str]], task: bool) -> None:
+    def _walk(
+        self, node: Node, path: list[str], out: list[Draft], duties: list[dict[str, str]], task: bool
+    ) -> None:
         title = self._heading_title(node)
         head_title = re.split(r"[。]", title)[0]
         is_task = task and not NON_TASK.search(head_title[:20])
@@ -191,7 +223,9 @@ class Extractor:
         # inline labels after the text: "…。责任单位:市发改委。完成时限:2025年底"
         seg = self.n(a, b)
         m = None
-        for cand in re.finditer(r"(?<=[。;.])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|完成时限|时限要求)\s*:)", seg):
+        for cand in re.finditer(
+            r"(?<=[。;.])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|完成时限|时限要求)\s*:)", seg
+        ):
             if seg.count("(", 0, cand.start()) <= seg.count(")", 0, cand.start()):
                 m = cand
                 break
@@ -223,8 +257,8 @@ class Extractor:
         m = re.match(r"^([^。;!?]{2,40}?)[。](?=\s*\S)", seg)
         if not m:
             return None, a
-        rest = seg[m.end():].strip()
-        if len(rest) < 6 or "(" in m.group(1) and ")" not in m.group(1):
+        rest = seg[m.end() :].strip()
+        if len(rest) < 6 or ("(" in m.group(1) and ")" not in m.group(1)):
             return None, a
         return a + m.end(1), a + m.end()
 
@@ -238,7 +272,7 @@ class Extractor:
                 continue
             a, b, _, _ = self._item_span(node)
             finals = [p for p in self._parens(a, b) if p.final]
-            if len(finals) >= 2 and self.norm[finals[0].end: finals[1].start].strip(" 。;"):
+            if len(finals) >= 2 and self.norm[finals[0].end : finals[1].start].strip(" 。;"):
                 return True
         return False
 
@@ -251,7 +285,11 @@ class Extractor:
         # a heading alone on its line with its body below: the heading text is the title
         own = self.n(ln.body_start, ln.end).strip()
         body_below = b > ln.end
-        if body_below and not re.search(r"[。;]$", own[:-1] if own.endswith("。") else own) and len(own) <= 40:
+        if (
+            body_below
+            and not re.search(r"[。;]$", own[:-1] if own.endswith("。") else own)
+            and len(own) <= 40
+        ):
             title_end: int | None = ln.end
             text_start = ln.end
         else:
@@ -286,7 +324,7 @@ class Extractor:
         resp = Responsibility()
         end = b
         for p in reversed(parens):
-            if self.norm[p.end:end].strip(" 。;\n") == "":
+            if self.norm[p.end : end].strip(" 。;\n") == "":
                 end = p.start
             else:
                 break
@@ -326,11 +364,17 @@ class Extractor:
     def _row_draft(self, row: TableRow) -> Draft:
         resp = Responsibility()
         for c in row.lead:
-            resp.lead += [self.o(x, y).strip() for x, y in unit_spans(self.n(c.start, c.end), c.start)
-                          if self.o(x, y).strip() not in resp.lead]
+            resp.lead += [
+                self.o(x, y).strip()
+                for x, y in unit_spans(self.n(c.start, c.end), c.start)
+                if self.o(x, y).strip() not in resp.lead
+            ]
         for c in row.co:
-            resp.co += [self.o(x, y).strip() for x, y in unit_spans(self.n(c.start, c.end), c.start)
-                        if self.o(x, y).strip() not in resp.co]
+            resp.co += [
+                self.o(x, y).strip()
+                for x, y in unit_spans(self.n(c.start, c.end), c.start)
+                if self.o(x, y).strip() not in resp.co
+            ]
         if not row.lead_col:
             resp.labelled_single = True
         path = [re.sub(r"\s+", " ", self.o(g.start, g.end)).strip() for g in row.groups if g is not None]
@@ -351,7 +395,9 @@ class Extractor:
             stack = nd.children + stack
         for a, b in spans:
             t = self.n(a, b)
-            m = re.match(r"^\s*(.{2,40}?)(?:主要职责为|主要职责是|的主要职责|职责为|职责是|主要负责|负责)\s*[:,]?", t)
+            m = re.match(
+                r"^\s*(.{2,40}?)(?:主要职责为|主要职责是|的主要职责|职责为|职责是|主要负责|负责)\s*[:,]?", t
+            )
             if not m:
                 m = re.match(r"^\s*(.{2,40}?)[:。]", t)
             if not m:

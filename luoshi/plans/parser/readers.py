@@ -98,8 +98,10 @@ def read_bytes(data: bytes, ext: str, *, name: str = "") -> Document:
         raise ParseError("文件是空的(0 字节)。请确认上传了正确的文件。", code="empty")
     if data.startswith(OLE_MAGIC):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
-            raise ParseError("文件设有密码保护(已加密),无法读取。请在 Word 中取消密码后另存为 .docx 再上传。",
-                             code="encrypted")
+            raise ParseError(
+                "文件设有密码保护(已加密),无法读取。请在 Word 中取消密码后另存为 .docx 再上传。",
+                code="encrypted",
+            )
         return read_legacy(data, ext or "doc")
     if data.startswith(b"%PDF"):
         return read_pdf(data)
@@ -107,14 +109,18 @@ def read_bytes(data: bytes, ext: str, *, name: str = "") -> Document:
         if ext == "xlsx" or (data.startswith(b"PK") and b"xl/workbook" in data[:200000]):
             from .ledger import read_ledger_xlsx
 
-            return Document(text="", format="xlsx", ledger=read_ledger_xlsx(io.BytesIO(data), source_name=name))
+            return Document(
+                text="", format="xlsx", ledger=read_ledger_xlsx(io.BytesIO(data), source_name=name)
+            )
         return read_docx(data)
     if ext in ("pdf",):
         raise ParseError("PDF 文件已损坏或不完整,无法读取。请重新导出或下载后再上传。", code="corrupt")
     if ext in ("doc", "wps"):
         return read_legacy(data, ext)
     text = decode_text(data)
-    if ext in ("html", "htm", "shtml", "xhtml") or re.match(r"\s*(<!doctype html|<html|<\?xml)", text[:500], re.I):
+    if ext in ("html", "htm", "shtml", "xhtml") or re.match(
+        r"\s*(<!doctype html|<html|<\?xml)", text[:500], re.I
+    ):
         return read_html(data)
     return Document(text=text.replace("\r\n", "\n").replace("\r", "\n"), format="txt")
 
@@ -137,8 +143,11 @@ def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace").lstrip("\ufeff")
     if _looks_binary(data):
-        raise ParseError("文件不是文本文件(可能是图片、压缩包或其他二进制格式),无法读取。"
-                         "请上传 .docx、.pdf、.html 或 .txt 格式的方案。", code="binary")
+        raise ParseError(
+            "文件不是文本文件(可能是图片、压缩包或其他二进制格式),无法读取。"
+            "请上传 .docx、.pdf、.html 或 .txt 格式的方案。",
+            code="binary",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -174,8 +183,14 @@ def _cn(n: int) -> str:
 
 
 def _fmt(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified",
-               "taiwaneseCounting", "japaneseCounting"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "ideographTraditional",
+        "chineseLegalSimplified",
+        "taiwaneseCounting",
+        "japaneseCounting",
+    ):
         return _cn(n)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
         return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
@@ -201,7 +216,9 @@ class _Numbering:
     """Recovers Word auto-numbering (numbering.xml) that python-docx drops."""
 
     def __init__(self, doc: Any) -> None:
-        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstractNumId -> ilvl -> (fmt, text, start)
+        self.levels: dict[
+            str, dict[int, tuple[str, str, int]]
+        ] = {}  # abstractNumId -> ilvl -> (fmt, text, start)
         self.num_to_abs: dict[str, str] = {}
         self.overrides: dict[tuple[str, int], int] = {}
         self.counters: dict[str, list[int]] = {}
@@ -215,7 +232,11 @@ class _Numbering:
             lv: dict[int, tuple[str, str, int]] = {}
             for lvl in an.findall(f"{_W}lvl"):
                 il = int(lvl.get(f"{_W}ilvl") or 0)
-                fmt_el, text_el, start_el = lvl.find(f"{_W}numFmt"), lvl.find(f"{_W}lvlText"), lvl.find(f"{_W}start")
+                fmt_el, text_el, start_el = (
+                    lvl.find(f"{_W}numFmt"),
+                    lvl.find(f"{_W}lvlText"),
+                    lvl.find(f"{_W}start"),
+                )
                 lv[il] = (
                     fmt_el.get(f"{_W}val") if fmt_el is not None else "decimal",
                     text_el.get(f"{_W}val") if text_el is not None else f"%{il + 1}.",
@@ -279,11 +300,13 @@ def read_docx(data: bytes) -> Document:
 
         d = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ParseError("Word 文件已损坏或不完整(可能下载中断),无法打开。请重新保存或下载后再上传。",
-                         code="corrupt") from exc
-    except Exception as exc:  # noqa: BLE001 - lxml/python-docx raise many kinds on broken files
-        raise ParseError("Word 文件无法解析(格式损坏)。请在 Word 中打开并另存为 .docx 后再上传。",
-                         code="corrupt") from exc
+        raise ParseError(
+            "Word 文件已损坏或不完整(可能下载中断),无法打开。请重新保存或下载后再上传。", code="corrupt"
+        ) from exc
+    except Exception as exc:
+        raise ParseError(
+            "Word 文件无法解析(格式损坏)。请在 Word 中打开并另存为 .docx 后再上传。", code="corrupt"
+        ) from exc
     numbering = _Numbering(d)
     b = _Builder()
     body = d.element.body
@@ -314,7 +337,9 @@ def read_docx(data: bytes) -> Document:
 
 
 # ---- pdf ----------------------------------------------------------------------------------------------
-_PAGE_NO = re.compile(r"^\s*(?:[-—–－_]+\s*\d+\s*[-—–－_]+|第\s*\d+\s*页(?:\s*[/,,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,4}|[-—–]?\s*[ivxIVX]+\s*[-—–]?)\s*$")
+_PAGE_NO = re.compile(
+    r"^\s*(?:[-—–－_]+\s*\d+\s*[-—–－_]+|第\s*\d+\s*页(?:\s*[/,,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,4}|[-—–]?\s*[ivxIVX]+\s*[-—–]?)\s*$"
+)
 _ENDS_PARA = "。;:!?”)》"
 
 
@@ -335,16 +360,25 @@ def read_pdf(data: bytes) -> Document:
     except ParseError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ParseError("PDF 文件设有密码保护(已加密),无法读取。请取消密码后再上传。", code="encrypted") from exc
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken files
+        raise ParseError(
+            "PDF 文件设有密码保护(已加密),无法读取。请取消密码后再上传。", code="encrypted"
+        ) from exc
+    except Exception as exc:
         msg = str(exc).lower()
         if "password" in msg or "encrypt" in msg:
-            raise ParseError("PDF 文件设有密码保护(已加密),无法读取。请取消密码后再上传。", code="encrypted") from exc
-        raise ParseError("PDF 文件已损坏或不完整,无法读取。请重新导出或下载后再上传。", code="corrupt") from exc
+            raise ParseError(
+                "PDF 文件设有密码保护(已加密),无法读取。请取消密码后再上传。", code="encrypted"
+            ) from exc
+        raise ParseError(
+            "PDF 文件已损坏或不完整,无法读取。请重新导出或下载后再上传。", code="corrupt"
+        ) from exc
     chars = sum(len("".join(p)) for p in pages)
     if chars < max(20, 10 * len(pages)):
-        raise ParseError("PDF 中没有可提取的文字(可能是扫描件或图片)。请上传带文字层的 PDF 或 Word 原件,"
-                         "或先做文字识别(OCR)。", code="no_text")
+        raise ParseError(
+            "PDF 中没有可提取的文字(可能是扫描件或图片)。请上传带文字层的 PDF 或 Word 原件,"
+            "或先做文字识别(OCR)。",
+            code="no_text",
+        )
     return Document(text=join_pdf_lines(pages), format="pdf")
 
 
@@ -386,19 +420,62 @@ def join_pdf_lines(pages: list[list[str]]) -> str:
 
 
 # ---- html ---------------------------------------------------------------------------------------------
-_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
-          "ul", "ol", "dd", "dt", "blockquote", "pre", "center", "font"}
-_DROP = {"script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "select", "button",
-         "input", "textarea", "svg", "head", "object", "embed"}
-_NOISE = re.compile(r"nav|menu|header|footer|breadcrumb|crumb|sidebar|share|toolbar|login|search|banner|copyright|"
-                    r"related|friend|link|location|pager|print|close", re.I)
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "blockquote",
+    "pre",
+    "center",
+    "font",
+}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "svg",
+    "head",
+    "object",
+    "embed",
+}
+_NOISE = re.compile(
+    r"nav|menu|header|footer|breadcrumb|crumb|sidebar|share|toolbar|login|search|banner|copyright|"
+    r"related|friend|link|location|pager|print|close",
+    re.I,
+)
 _CONTENT = re.compile(r"content|article|zoom|TRS_Editor|TRS_UEDITOR|main|detail|view|text|zw|body|con", re.I)
 
 
 def _html_encoding(data: bytes) -> str | None:
     head = data[:8192].decode("ascii", errors="ignore")
     m = re.search(r"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", head, re.I) or re.search(
-        r"""<\?xml[^>]+encoding\s*=\s*["']([\w-]+)""", head, re.I)
+        r"""<\?xml[^>]+encoding\s*=\s*["']([\w-]+)""", head, re.I
+    )
     if not m:
         return None
     enc = m.group(1).lower()
@@ -422,15 +499,17 @@ def read_html(data: bytes) -> Document:
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
         root = lxml.html.document_fromstring(text)
-    except Exception as exc:  # noqa: BLE001 - lxml raises ParserError/ValueError on junk
-        raise ParseError("网页文件无法解析。请用浏览器“另存为网页(仅 HTML)”后再上传。", code="corrupt") from exc
+    except Exception as exc:
+        raise ParseError(
+            "网页文件无法解析。请用浏览器“另存为网页(仅 HTML)”后再上传。", code="corrupt"
+        ) from exc
     for el in list(root.iter(*_DROP)):
         if el.getparent() is not None:
-            el.drop_tree()
+            el.drop_tree()  # type: ignore[attr-defined]
     for el in list(root.iter("div", "ul", "td", "section", "span", "p")):
         attrs = f"{el.get('id', '')} {el.get('class', '')}"
         if _NOISE.search(attrs) and not _CONTENT.search(attrs) and el.getparent() is not None:
-            el.drop_tree()
+            el.drop_tree()  # type: ignore[attr-defined]
     main = _main_content(root)
     b = _Builder()
     _emit(main, b)
@@ -456,9 +535,9 @@ def _main_content(root: Any) -> Any:
         bonus = 1.3 if _CONTENT.search(attrs) else 1.0
         score = (n - 3 * links) * bonus
         # prefer the deepest element holding most of the page's text
-        if score > best_score * 1.0 and n >= 0.3 * total:
-            best, best_score = el, score
-        elif score >= best_score * 0.85 and n >= 0.3 * total and best in el.iterancestors():
+        if (score > best_score * 1.0 and n >= 0.3 * total) or (
+            score >= best_score * 0.85 and n >= 0.3 * total and best in el.iterancestors()
+        ):
             best, best_score = el, score
     return best
 
@@ -557,23 +636,41 @@ def _cell_text(td: Any) -> str:
 def read_legacy(data: bytes, ext: str) -> Document:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
-        raise ParseError(f"读取 .{ext} 文件需要在服务器上安装 LibreOffice(soffice),当前未安装。"
-                         "请在 Word/WPS 中另存为 .docx 后再上传。", code="needs_libreoffice")
+        raise ParseError(
+            f"读取 .{ext} 文件需要在服务器上安装 LibreOffice(soffice),当前未安装。"
+            "请在 Word/WPS 中另存为 .docx 后再上传。",
+            code="needs_libreoffice",
+        )
     with tempfile.TemporaryDirectory(prefix="luoshi-conv-") as tmp:
         src = Path(tmp) / f"input.{ext}"
         src.write_bytes(data)
         try:
             subprocess.run(
-                [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                 "--convert-to", "docx", "--outdir", tmp, str(src)],
-                check=False, capture_output=True, timeout=180,
+                [
+                    soffice,
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation=file://{tmp}/profile",
+                    "--convert-to",
+                    "docx",
+                    "--outdir",
+                    tmp,
+                    str(src),
+                ],
+                check=False,
+                capture_output=True,
+                timeout=180,
             )
         except subprocess.TimeoutExpired as exc:
-            raise ParseError(f".{ext} 文件转换超时。请在 Word/WPS 中另存为 .docx 后再上传。", code="timeout") from exc
+            raise ParseError(
+                f".{ext} 文件转换超时。请在 Word/WPS 中另存为 .docx 后再上传。", code="timeout"
+            ) from exc
         out = Path(tmp) / "input.docx"
         if not out.exists():
-            raise ParseError(f".{ext} 文件无法转换(可能已损坏或设有密码)。请在 Word/WPS 中另存为 .docx 后再上传。",
-                             code="corrupt")
+            raise ParseError(
+                f".{ext} 文件无法转换(可能已损坏或设有密码)。请在 Word/WPS 中另存为 .docx 后再上传。",
+                code="corrupt",
+            )
         doc = read_docx(out.read_bytes())
     doc.format = ext
     return doc

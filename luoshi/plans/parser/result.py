@@ -22,7 +22,13 @@ class Target:
 
     def to_score_dict(self) -> dict[str, Any]:
         value: float | int = int(self.value) if float(self.value).is_integer() else self.value
-        return {"metric": self.metric, "value": value, "unit": self.unit, "op": self.op, "implicit": self.implicit}
+        return {
+            "metric": self.metric,
+            "value": value,
+            "unit": self.unit,
+            "op": self.op,
+            "implicit": self.implicit,
+        }
 
 
 @dataclass
@@ -73,8 +79,10 @@ class ExtractedMeasure:
             seq=self.seq,
             deadline_phrase=self.deadline_phrase,
             ongoing=self.ongoing,
-            phases=[{"date": p["date"].isoformat() if p.get("date") else None, "phrase": p["phrase"]}
-                    for p in self.phases],
+            phases=[
+                {"date": p["date"].isoformat() if p.get("date") else None, "phrase": p["phrase"]}
+                for p in self.phases
+            ],
             span=list(self.span),
             unresolved_units=list(self.unresolved_units),
             suggested_units=[[u, round(s, 4)] for u, s in self.suggested_units],

@@ -20,7 +20,10 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(rf"^([{_CNN}]+)\s*[、.．]\s*")),
     ("pcn", re.compile(rf"^\(\s*([{_CNN}]+)\s*\)\s*[、.]?\s*")),
     ("action", re.compile(rf"^(?:专项行动|行动|任务|措施|举措|工程)\s*([{_CNN}\d]+)\s*[:、.]\s*")),
-    ("dec2", re.compile(r"^(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?(?![\d%])(?=\s*[\u4e00-\u9fff“《(])(?!\s*[倍万亿])\s*")),
+    (
+        "dec2",
+        re.compile(r"^(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?(?![\d%])(?=\s*[\u4e00-\u9fff“《(])(?!\s*[倍万亿])\s*"),
+    ),
     ("num", re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])")),
     ("pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*")),
     ("circ", re.compile(r"^([\u2460-\u2473])\s*")),
@@ -68,7 +71,7 @@ def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
         m = rx.match(stripped)
         if not m:
             continue
-        rest = stripped[m.end():]
+        rest = stripped[m.end() :]
         if not rest.strip() and kind in ("num", "cn"):
             return None  # a bare number (table serial) is not a heading
         if kind == "num" and re.match(r"^\d", rest):
@@ -83,8 +86,10 @@ def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
 _SENT_END = "。;!?)”:"
 
 
-_PARA_GAP = re.compile(r"(?<=[。;!?:)”])\s{2,}|(?<=[。;!?])\s+(?=[(\d一二三四五六七八九十])|"
-                       r"\s{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])")
+_PARA_GAP = re.compile(
+    r"(?<=[。;!?:)”])\s{2,}|(?<=[。;!?])\s+(?=[(\d一二三四五六七八九十])|"
+    r"\s{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])"
+)
 _FW_GAP = re.compile(r"\u3000{2,}")
 
 
@@ -116,7 +121,9 @@ def split_lines(text: str, norm: str) -> list[Line]:
     return _split_inline_headings(norm, lines)
 
 
-_INLINE = re.compile(rf"(?<=[{_SENT_END}])\s*(?=(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473]))")
+_INLINE = re.compile(
+    rf"(?<=[{_SENT_END}])\s*(?=(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473]))"
+)
 
 
 def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
@@ -142,7 +149,7 @@ def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
         if head:
             last[head[0]] = head[1]
         pieces.append(ln.end)
-        for x, y in zip(pieces, pieces[1:], strict=False):
+        for x, y in zip(pieces, pieces[1:], strict=False):  # noqa: RUF007
             while y > x and norm[y - 1].isspace():
                 y -= 1
             if x < y:

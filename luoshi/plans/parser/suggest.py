@@ -58,13 +58,20 @@ def _model() -> Any:
 
 def suggest_units(text: str, k: int = 3) -> list[tuple[str, float]]:
     """The `k` most likely lead units for `text`, with probabilities."""
+    return suggest_many([text], k)[0]
+
+
+def suggest_many(texts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
+    """`suggest_units` for many texts at once (one model call)."""
     with _lock:
         model = _model()
-    if model is None:
-        return []
-    proba = model.predict_proba([text])[0]
-    order = proba.argsort()[::-1][:k]
-    return [(str(model.classes_[i]), float(proba[i])) for i in order]
+    if model is None or not texts:
+        return [[] for _ in texts]
+    out = []
+    for row in model.predict_proba(texts):
+        order = row.argsort()[::-1][:k]
+        out.append([(str(model.classes_[i]), float(row[i])) for i in order])
+    return out
 
 
 def cross_validate(folds: int = 5, seed: int = 0) -> dict[str, float]:

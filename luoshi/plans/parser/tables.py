@@ -18,7 +18,12 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("co", re.compile(r"责任单位|责任部门|配合|协同|协办|参与单位|责任主体|实施单位|承办单位|落实单位")),
     ("time", re.compile(r"时限|完成时间|时间进度|进度安排|期限|时间节点|时间安排|完成日期")),
     ("content", re.compile(r"细化|具体|举措|措施|任务内容|工作内容|主要内容|改革内容|内容|要求")),
-    ("group", re.compile(r"专项行动|重点任务|主要任务|工作任务|任务|领域|类别|行动|板块|方向|重点工作|事项|项目|指标")),
+    (
+        "group",
+        re.compile(
+            r"专项行动|重点任务|主要任务|工作任务|任务|领域|类别|行动|板块|方向|重点工作|事项|项目|指标"
+        ),
+    ),
     ("other", re.compile(r"目标|成效|备注|说明|成果|形式|依据")),
 ]
 
@@ -73,7 +78,10 @@ class TableRegion:
 
 
 def _is_time(s: str) -> bool:
-    return bool(re.search(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|季度|半年|长期|持续|常态|全年|期间|底前|同步", s)) and len(s) <= 40
+    return (
+        bool(re.search(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|季度|半年|长期|持续|常态|全年|期间|底前|同步", s))
+        and len(s) <= 40
+    )
 
 
 def _is_seq(s: str) -> bool:
@@ -89,10 +97,10 @@ def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: igno
         # a header: >= 3 consecutive short lines that are column titles
         j = i
         heads: list[str] = []
-        while j < n and header_role(norm[lines[j].start: lines[j].end]) is not None:
-            if re.sub(r"\s+", "", norm[lines[j].start: lines[j].end]) in heads:
+        while j < n and header_role(norm[lines[j].start : lines[j].end]) is not None:
+            if re.sub(r"\s+", "", norm[lines[j].start : lines[j].end]) in heads:
                 break
-            heads.append(re.sub(r"\s+", "", norm[lines[j].start: lines[j].end]))
+            heads.append(re.sub(r"\s+", "", norm[lines[j].start : lines[j].end]))
             j += 1
         roles = assign_roles(heads) if len(heads) >= 3 else None
         if not roles:
@@ -125,10 +133,15 @@ def _parse_flat_rows(norm: str, lines: list, j: int, heads: list[str], roles: li
     last_ok = j
     while k < n:
         ln = lines[k]
-        t = norm[ln.start: ln.end].strip()
+        t = norm[ln.start : ln.end].strip()
         # a repeated header row
-        if re.sub(r"\s+", "", t) == heads[0] and k + len(heads) <= n and all(
-            re.sub(r"\s+", "", norm[lines[k + q].start: lines[k + q].end]) == heads[q] for q in range(len(heads))
+        if (
+            re.sub(r"\s+", "", t) == heads[0]
+            and k + len(heads) <= n
+            and all(
+                re.sub(r"\s+", "", norm[lines[k + q].start : lines[k + q].end]) == heads[q]
+                for q in range(len(heads))
+            )
         ):
             k += len(heads)
             last_ok = k
@@ -161,13 +174,13 @@ def _parse_flat_rows(norm: str, lines: list, j: int, heads: list[str], roles: li
                 prev = rows[-2] if len(rows) >= 2 else None
                 filled = len(cur.lead) + len(cur.co)
                 if prev is not None:
-                    src = (prev.lead if filled == 0 else prev.co)
+                    src = prev.lead if filled == 0 else prev.co
                     (cur.lead if filled == 0 else cur.co).extend(src)
                 k += 1
                 last_ok = k
                 continue
             if is_unit_list(t) or (t.endswith("、") and is_unit_list(t.rstrip("、"))):
-                prev_line = norm[lines[k - 1].start: lines[k - 1].end].strip()
+                prev_line = norm[lines[k - 1].start : lines[k - 1].end].strip()
                 target_list = cur.lead if not cur.lead else cur.co
                 if prev_line.endswith(("、", ",")) and (cur.lead or cur.co):
                     lst = cur.co if cur.co else cur.lead
@@ -202,12 +215,14 @@ def _parse_flat_rows(norm: str, lines: list, j: int, heads: list[str], roles: li
         if group_n:
             cell = Cell(ln.start, ln.end)
             text = t
-            known = [norm[g.start: g.end].strip() if g else None for g in groups]
+            known = [norm[g.start : g.end].strip() if g else None for g in groups]
             if text in known:
                 k += 1
                 last_ok = k
                 continue
-            if group_n >= 2 and re.match(r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十\d]+)", text):
+            if group_n >= 2 and re.match(
+                r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十\d]+)", text
+            ):
                 groups = [cell] + [None] * (group_n - 1)
             elif group_n >= 2 and groups[0] is None:
                 groups[0] = cell
@@ -220,8 +235,9 @@ def _parse_flat_rows(norm: str, lines: list, j: int, heads: list[str], roles: li
 
 def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]:
     """Rows of a table read from a document (cells with spans; None for an empty cell)."""
+
     def txt(c: Cell | None) -> str:
-        return re.sub(r"\s+", "", norm[c.start: c.end]) if c else ""
+        return re.sub(r"\s+", "", norm[c.start : c.end]) if c else ""
 
     header_idx, roles = None, None
     for i, row in enumerate(table[:5]):
@@ -237,12 +253,12 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
     lead_col = "lead" in roles
     out: list[TableRow] = []
     prev: list[Cell | None] = [None] * len(roles)
-    for row in table[header_idx + 1:]:
+    for row in table[header_idx + 1 :]:
         cells = list(row) + [None] * (len(roles) - len(row))
         texts = [txt(c) for c in cells]
         if texts[: len(header)] == header:
             continue
-        if len({t for t in texts if t}) == 1 and len([t for t in texts if t]) >= 2 or (
+        if (len({t for t in texts if t}) == 1 and len([t for t in texts if t]) >= 2) or (
             not texts[content_idx] and any(texts[g] for g in group_cols)
         ):
             # a full-width group row ("一、助企专项行动") or a row with only group cells
@@ -257,17 +273,17 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
         if not cells[content_idx] or not txt(cells[content_idx]):
             continue
         tr = TableRow(groups=[cells[g] for g in group_cols], content=cells[content_idx], lead_col=lead_col)  # type: ignore[arg-type]
-        for i, r in enumerate(roles):
+        for i, role in enumerate(roles):
             c = cells[i]
             if c is None or not txt(c):
                 continue
-            if r == "lead":
+            if role == "lead":
                 tr.lead.append(c)
-            elif r == "co":
+            elif role == "co":
                 (tr.co if lead_col else tr.lead).append(c)
-            elif r == "time":
+            elif role == "time":
                 tr.time = c
-            elif r == "seq":
+            elif role == "seq":
                 tr.seq = txt(c)
         out.append(tr)
         prev = cells

@@ -15,11 +15,81 @@ from .numbers import MAGNITUDE, to_number
 from .result import Target
 
 COUNT_UNITS = [
-    "个工作日", "工作日", "个百分点", "百分点", "家次", "人次", "场次", "户次", "件次", "台次", "车次", "班次",
-    "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "标箱", "TEU", "吨", "公里", "千米", "平方公里",
-    "平方米", "立方米", "亩", "公顷", "元", "美元", "个", "项", "家", "人", "场", "套", "条", "名", "件", "所",
-    "座", "台", "辆", "户", "份", "篇", "支", "只", "张", "宗", "栋", "处", "间", "张床", "床", "位", "种", "类",
-    "款", "批次", "期", "次", "例", "笔", "单", "元/吨", "%", "‰", "倍", "小时", "天", "日", "分钟", "个月", "周",
+    "个工作日",
+    "工作日",
+    "个百分点",
+    "百分点",
+    "家次",
+    "人次",
+    "场次",
+    "户次",
+    "件次",
+    "台次",
+    "车次",
+    "班次",
+    "万千瓦时",
+    "千瓦时",
+    "万千瓦",
+    "千瓦",
+    "兆瓦",
+    "吉瓦",
+    "标箱",
+    "TEU",
+    "吨",
+    "公里",
+    "千米",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "亩",
+    "公顷",
+    "元",
+    "美元",
+    "个",
+    "项",
+    "家",
+    "人",
+    "场",
+    "套",
+    "条",
+    "名",
+    "件",
+    "所",
+    "座",
+    "台",
+    "辆",
+    "户",
+    "份",
+    "篇",
+    "支",
+    "只",
+    "张",
+    "宗",
+    "栋",
+    "处",
+    "间",
+    "张床",
+    "床",
+    "位",
+    "种",
+    "类",
+    "款",
+    "批次",
+    "期",
+    "次",
+    "例",
+    "笔",
+    "单",
+    "元/吨",
+    "%",
+    "‰",
+    "倍",
+    "小时",
+    "天",
+    "日",
+    "分钟",
+    "个月",
+    "周",
 ]
 _TIME_UNITS = {"个工作日", "工作日", "小时", "天", "日", "分钟", "个月", "周"}
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(COUNT_UNITS, key=len, reverse=True))
@@ -28,9 +98,15 @@ TARGET_RE = re.compile(
     rf"(?P<pre>前)?{_NUM}(?:\s*[-~至到]\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+))?\s*(?P<mag>万|亿|千万|百万)?\s*"
     rf"(?P<approx>余|多)?\s*(?P<unit>{_UNIT_RE})"
 )
-_GE = re.compile(r"(不少于|不低于|不小于|达到|达|至少|提高到|提升到|提升至|提高至|增加到|增至|扩展到|扩大到|扩大至|累计|突破|超过|高于|大于|多于)\s*$")
-_LE = re.compile(r"(压缩至|压缩到|缩短至|缩短到|压减至|压减到|降至|降到|减少到|控制在|不超过|不高于|(?<!不)少于|(?<!不)低于|以内)\s*$")
-_SUBSIDY = re.compile(r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按|标准为|费率|利率|收费|罚款|上限")
+_GE = re.compile(
+    r"(不少于|不低于|不小于|达到|达|至少|提高到|提升到|提升至|提高至|增加到|增至|扩展到|扩大到|扩大至|累计|突破|超过|高于|大于|多于)\s*$"
+)
+_LE = re.compile(
+    r"(压缩至|压缩到|缩短至|缩短到|压减至|压减到|降至|降到|减少到|控制在|不超过|不高于|(?<!不)少于|(?<!不)低于|以内)\s*$"
+)
+_SUBSIDY = re.compile(
+    r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按|标准为|费率|利率|收费|罚款|上限"
+)
 _STANDARD = re.compile(r"不得低于|不得高于|不得超过|不得少于|原则上不超过|指")
 _COMMIT_VERB = re.compile(
     r"(新增|增加|达到|不少于|不低于|超过|突破|建成|建设|打造|培育|引进|完成|实现|组织|举办|开展|创建|争创|"
@@ -38,8 +114,15 @@ _COMMIT_VERB = re.compile(
 )
 _SEP = "。;,;!?:\n"
 _IMPLICIT = [
-    (re.compile(r"全覆盖|全域覆盖|全面覆盖|应享尽享|应上尽上|应纳尽纳|应办尽办|应保尽保|应检尽检|全量上线|全部上线|"
-                r"全部完成|全部实现|全部纳入|全部接入|全部达标"), 100.0, "%", ">="),
+    (
+        re.compile(
+            r"全覆盖|全域覆盖|全面覆盖|应享尽享|应上尽上|应纳尽纳|应办尽办|应保尽保|应检尽检|全量上线|全部上线|"
+            r"全部完成|全部实现|全部纳入|全部接入|全部达标"
+        ),
+        100.0,
+        "%",
+        ">=",
+    ),
     (re.compile(r"清零|动态清零|归零"), 0.0, "", "<="),
 ]
 _ZERO_BREAK = re.compile(r"[“\"]?零[”\"]?\s*突破|实现零的突破")
@@ -50,7 +133,7 @@ def _quote_mask(s: str) -> list[bool]:
     mask = [False] * len(s)
     depth = 0
     for i, ch in enumerate(s):
-        if ch in "“《\"「『":
+        if ch in '“《"「『':
             if ch == '"' and depth:
                 depth -= 1
                 continue
@@ -77,17 +160,21 @@ def _clause_end(s: str, i: int) -> int:
     return j
 
 
-_LEAD_FILLER = re.compile(r"^(?:\d{4}\s*年(?:底|末)?(?:前)?|力争|确保|争取|实现|全年|到|至|年内|年底前|并|同时|其中|全市|累计|\s)+")
-_TAIL_FILLER = re.compile(r"(?:均|达到|达|不少于|不低于|超过|突破|高于|提高到|提升至|压缩至|缩短至|控制在|不超过|低于|"
-                          r"增长|提高|降低|下降|扩展到|累计|为|在|以上|以内)+$")
+_LEAD_FILLER = re.compile(
+    r"^(?:\d{4}\s*年(?:底|末)?(?:前)?|力争|确保|争取|实现|全年|到|至|年内|年底前|并|同时|其中|全市|累计|\s)+"
+)
+_TAIL_FILLER = re.compile(
+    r"(?:均|达到|达|不少于|不低于|超过|突破|高于|提高到|提升至|压缩至|缩短至|控制在|不超过|低于|"
+    r"增长|提高|降低|下降|扩展到|累计|为|在|以上|以内)+$"
+)
 
 
 def _metric(s: str, a: int, b: int) -> str:
-    pre = s[_clause_start(s, a): a]
+    pre = s[_clause_start(s, a) : a]
     pre = _LEAD_FILLER.sub("", pre).strip()
     post = ""
     if not pre or _COMMIT_VERB.search(pre) or len(pre) <= 4:
-        post = s[b: _clause_end(s, b)]
+        post = s[b : _clause_end(s, b)]
         post = re.sub(r"^(以上|以下|以内|左右)", "", post).strip()
     metric = (_TAIL_FILLER.sub("", pre) if not post else pre) + post
     if re.search(r"(增长|提高|降低|下降|减少)$", pre) and not post:
@@ -119,42 +206,38 @@ def extract_targets(s: str) -> list[Target]:
             continue
         if b < len(s) and unit not in ("%", "‰") and s[b].isascii() and s[b].isalnum():
             continue
-        before = s[max(0, na - 12): na]
+        before = s[max(0, na - 12) : na]
         if before.rstrip().endswith(("第", "等", "前第")) or re.search(r"等\s*$", before):
             continue
-        after = s[b: b + 4]
-        if unit in _TIME_UNITS or unit in ("个月",):
-            if not _LE.search(before) or after.startswith("内") and not _LE.search(before):
-                continue
+        after = s[b : b + 4]
+        if unit in _TIME_UNITS and not _LE.search(before):
+            continue  # "7日内" is a time limit, "压缩至1个工作日" a target
         if unit == "倍":
             continue
         if re.match(r"\s*(级|号|届|版|代|星|轮)", after) and unit not in ("%",):
             continue
-        if unit in ("元", "美元") and _SUBSIDY.search(s[_clause_start(s, na): na]):
+        if unit in ("元", "美元") and _SUBSIDY.search(s[_clause_start(s, na) : na]):
             continue
         if _SUBSIDY.search(before[-6:]) and unit in ("%", "元"):
             continue
-        if _STANDARD.search(s[_clause_start(s, na): na]):
+        if _STANDARD.search(s[_clause_start(s, na) : na]):
             continue
         value = to_number(raw)
         if value is None:
             continue
-        if not raw[0].isdigit():
-            # Chinese numerals only where the sentence commits to a figure: "新增两家", "达到三个".
-            if value < 2 or not (_COMMIT_VERB.search(before) or _GE.search(before)):
-                continue
+        # Chinese numerals only where the sentence commits to a figure: "新增两家", "达到三个".
+        if not raw[0].isdigit() and (value < 2 or not (_COMMIT_VERB.search(before) or _GE.search(before))):
+            continue
         mag = m.group("mag")
         if mag:
             factor = 1
             for ch in mag:
                 factor *= MAGNITUDE[ch]
             value *= factor
-        if depth_paren[na] and _STANDARD.search(s[max(0, na - 30): na]):
+        if depth_paren[na] and _STANDARD.search(s[max(0, na - 30) : na]):
             continue
         op = ">="
-        if m.group("pre"):
-            op = "<="
-        elif _LE.search(before) or re.match(r"\s*(以内|以下|之内)", after):
+        if m.group("pre") or _LE.search(before) or re.match(r"\s*(以内|以下|之内)", after):
             op = "<="
         elif re.search(r"(超过|突破|高于|大于|多于)\s*$", before):
             op = ">"
@@ -167,25 +250,49 @@ def extract_targets(s: str) -> list[Target]:
         out.append(Target(metric=_metric(s, na, b), value=value, unit=unit, op=op, phrase=s[a:b]))
     for rx, value, unit, op in _IMPLICIT:
         for m in rx.finditer(s):
-            if quoted[m.start()] or s[m.end(): m.end() + 1] == "的":
+            if quoted[m.start()] or s[m.end() : m.end() + 1] == "的":
                 continue
             key = (value, unit)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Target(metric=_metric(s, m.start(), m.start()), value=value, unit=unit, op=op, implicit=True,
-                              phrase=m.group(0)))
+            out.append(
+                Target(
+                    metric=_metric(s, m.start(), m.start()),
+                    value=value,
+                    unit=unit,
+                    op=op,
+                    implicit=True,
+                    phrase=m.group(0),
+                )
+            )
     for m in _ZERO_BREAK.finditer(s):
-        pre = s[_clause_start(s, m.start()): m.start()]
+        pre = s[_clause_start(s, m.start()) : m.start()]
         unit = "家" if re.search(r"企业|机构|公司", pre) else "个"
         if (1.0, unit) not in seen:
             seen.add((1.0, unit))
-            out.append(Target(metric=_metric(s, m.start(), m.start()), value=1, unit=unit, op=">=", implicit=True,
-                              phrase=m.group(0)))
+            out.append(
+                Target(
+                    metric=_metric(s, m.start(), m.start()),
+                    value=1,
+                    unit=unit,
+                    op=">=",
+                    implicit=True,
+                    phrase=m.group(0),
+                )
+            )
     for m in _STRONG.finditer(s):
         v = to_number(m.group(1))
         if v and (v, "名") not in seen:
             seen.add((v, "名"))
-            out.append(Target(metric=_metric(s, m.start(), m.start()) + "排名", value=v, unit="名", op="<=",
-                              implicit=True, phrase=m.group(0)))
+            out.append(
+                Target(
+                    metric=_metric(s, m.start(), m.start()) + "排名",
+                    value=v,
+                    unit="名",
+                    op="<=",
+                    implicit=True,
+                    phrase=m.group(0),
+                )
+            )
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 UNIT_SUFFIX = (
     "委员会|管委会|委|局|办公室|办|厅|部|院|署|中心|公司|集团|分行|支行|银行|海关|法院|检察院|政府|街道|"
@@ -26,7 +27,9 @@ LABEL_LEAD = r"(?:牵头单位|牵头部门|主责单位|主责部门|牵头责�
 LABEL_CO = r"(?:配合单位|配合部门|协同单位|协办单位|参与单位|协助单位|协作单位|参加单位|责任单位|责任部门)"
 LABEL_TIME = r"(?:完成时限|完成时间|时限要求|时间要求|完成期限|时间节点|进度安排|时间进度|办结时限)"
 LABEL_ANY = re.compile(rf"({LABEL_LEAD}|{LABEL_CO}|{LABEL_TIME})\s*[:]?\s*")
-FIRST_IS_LEAD = re.compile(r"(?:第一|首位|首个|排名第一|排在第一|排在首位|排第一|列第一)[^,;。)]{0,8}(?:为|是)牵头")
+FIRST_IS_LEAD = re.compile(
+    r"(?:第一|首位|首个|排名第一|排在第一|排在首位|排第一|列第一)[^,;。)]{0,8}(?:为|是)牵头"
+)
 _DATEISH = re.compile(
     r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|年末|季度|上半年|下半年|长期|持续|常态|全年|期间|十[四五六]五|"
     r"与国家|同步|前完成|底前|每年|每季|每月|\d{4}-\d{1,2}"
@@ -78,6 +81,7 @@ def strip_parens(s: str) -> str:
     return re.sub(r"\([^()]*\)", "", s)
 
 
+@lru_cache(maxsize=65536)
 def is_unit_name(s: str) -> bool:
     s = s.strip()
     if not s or len(s) > 40 or re.search(r"[。,;:!?“”]", s):
@@ -91,9 +95,10 @@ def is_unit_name(s: str) -> bool:
     if core.startswith("各") or re.search(r"(单位|部门)$", core):
         return len(core) >= 3
     m = _UNIT_END.search(core)
-    return bool(m) and m.start() > 0 and len(core) >= 2
+    return m is not None and m.start() > 0 and len(core) >= 2
 
 
+@lru_cache(maxsize=65536)
 def is_unit_list(s: str) -> bool:
     s = s.strip().rstrip("。;,")
     if not s or len(s) > 300:
@@ -103,12 +108,13 @@ def is_unit_list(s: str) -> bool:
     return bool(parts) and all(is_unit_name(p) or _split_etc(p.strip()) for p in parts)
 
 
-def _split_etc(p: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _split_etc(p: str) -> tuple[str, ...]:
     """'X等各相关部门' -> ['X', '各相关部门']; 'X等' -> ['X']."""
     m = re.match(r"^(.+?)等((?:各|其他|有关|相关).+)$", p)
     if m and is_unit_name(m.group(1)) and is_unit_name(m.group(2)):
-        return [m.group(1), m.group(2)]
-    return []
+        return (m.group(1), m.group(2))
+    return ()
 
 
 _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡|镇|街道|园区)$")
@@ -123,7 +129,7 @@ def _pieces(s: str) -> list[tuple[int, int]]:
         part = s[a:b]
         k = a
         for m in re.finditer(r"[和及与]", part):
-            left, right = s[k: a + m.start()], s[a + m.end(): b]
+            left, right = s[k : a + m.start()], s[a + m.end() : b]
             if is_unit_name(left) and is_unit_name(right.split("和")[0].split("及")[0]):
                 out.append((k, a + m.start()))
                 k = a + m.end()
@@ -133,7 +139,7 @@ def _pieces(s: str) -> list[tuple[int, int]]:
     while i < len(out):
         a, b = out[i]
         if i + 1 < len(out) and _PLACE_COLLECTIVE.match(s[a:b].strip()):
-            nxt = s[out[i + 1][0]: out[i + 1][1]]
+            nxt = s[out[i + 1][0] : out[i + 1][1]]
             if "各" in nxt and re.search(r"(单位|部门)$", nxt.strip().rstrip("等")):
                 merged.append((a, out[i + 1][1]))
                 i += 2
@@ -180,7 +186,9 @@ def _units(orig: str, norm: str, a: int, b: int) -> list[str]:
 _RESP_VERB = re.compile(r"(牵头|负责|主责|配合|协同|参与|共同)")
 
 
-def parse_responsibility(orig: str, norm: str, a: int, b: int, *, strict: bool = True) -> Responsibility | None:
+def parse_responsibility(
+    orig: str, norm: str, a: int, b: int, *, strict: bool = True
+) -> Responsibility | None:
     """Parse norm[a:b] (the inside of a parenthetical, or a label line) as a responsibility phrase.
 
     Returns None when it is not one (an explanation, an example, a name...).
@@ -197,17 +205,15 @@ def parse_responsibility(orig: str, norm: str, a: int, b: int, *, strict: bool =
         # Text before the first label must be empty or punctuation.
         if seg[: labels[0].start()].strip(" ,;。") != "":
             return None
-        for k, m in enumerate(labels):
+        for k, lab in enumerate(labels):
             end = labels[k + 1].start() if k + 1 < len(labels) else len(seg)
-            va, vb = a + m.end(), a + end
-            value = norm[va:vb]
-            # cut at a note in parentheses like "(第一责任单位为牵头单位,下同)"
-            label = m.group(1)
+            va, vb = a + lab.end(), a + end
+            label = lab.group(1)
             if re.fullmatch(LABEL_TIME, label):
                 r.time_phrases.append((va, vb))
                 continue
-            vb2 = va + len(value.rstrip(" ,;。"))
-            value = masked[va - a: vb - a]
+            # notes such as "(第一责任单位为牵头单位,下同)" are blanked in `masked`
+            value = masked[va - a : vb - a]
             vb2 = va + len(value.rstrip(" ,;。"))
             names = _units(orig, norm, va, vb2)
             if re.fullmatch(LABEL_LEAD, label):
@@ -226,18 +232,23 @@ def parse_responsibility(orig: str, norm: str, a: int, b: int, *, strict: bool =
         if not part:
             continue
         pa2 = a + pa + (len(seg[pa:pb]) - len(seg[pa:pb].lstrip()))
-        m = re.match(r"^(.+?)(?:牵头负责|负责牵头|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责)"
-                     r"(?:落实|实施|推进)?$", part)
+        m = re.match(
+            r"^(.+?)(?:牵头负责|负责牵头|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责)"
+            r"(?:落实|实施|推进)?$",
+            part,
+        )
         if m and is_unit_list(m.group(1)):
             names = _units(orig, norm, pa2, pa2 + len(m.group(1)))
-            if "牵头" in part[m.end(1):]:
+            if "牵头" in part[m.end(1) :]:
                 r.lead += [n for n in names if n not in r.lead]
             else:
                 r.lead += [n for n in names if n not in r.lead]
                 r.labelled_single = True
             found = True
             continue
-        m = re.match(r"^(.+?)(?:配合|协同|参与|协助|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$", part)
+        m = re.match(
+            r"^(.+?)(?:配合|协同|参与|协助|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$", part
+        )
         if m and is_unit_list(m.group(1)):
             names = _units(orig, norm, pa2, pa2 + len(m.group(1)))
             r.co += [n for n in names if n not in r.co]

@@ -17,7 +17,17 @@ def test_jsonl_to_stdout_in_the_scorer_schema(capsys: pytest.CaptureFixture[str]
     assert main(["plan", "parse", str(SEEDS / "000_1b4671120436f1db.txt")]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert len(lines) == 64
-    assert set(lines[0]) == {"doc", "seq", "text", "path", "title", "lead_units", "co_units", "deadline", "targets"}
+    assert set(lines[0]) == {
+        "doc",
+        "seq",
+        "text",
+        "path",
+        "title",
+        "lead_units",
+        "co_units",
+        "deadline",
+        "targets",
+    }
     assert lines[0]["doc"] == "000_1b4671120436f1db" and lines[0]["deadline"] == "2025-06-30"
 
 

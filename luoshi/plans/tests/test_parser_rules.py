@@ -22,9 +22,18 @@ def parse(body: str, **kw):  # type: ignore[no-untyped-def]
 # ---- headings --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("line", "kind"),
-    [("一、总体要求", "cn"), ("(一)优化服务", "pcn"), ("（二）优化服务", "pcn"), ("1.推进改革", "num"),
-     ("2、推进改革", "num"), ("(3)推进改革", "pnum"), ("①推进改革", "circ"), ("第三条 推进改革", "article"),
-     ("行动2:推进改革", "action"), ("任务3:推进改革", "action")],
+    [
+        ("一、总体要求", "cn"),
+        ("(一)优化服务", "pcn"),
+        ("（二）优化服务", "pcn"),
+        ("1.推进改革", "num"),
+        ("2、推进改革", "num"),
+        ("(3)推进改革", "pnum"),
+        ("①推进改革", "circ"),
+        ("第三条 推进改革", "article"),
+        ("行动2:推进改革", "action"),
+        ("任务3:推进改革", "action"),
+    ],
 )
 def test_heading_markers(line: str, kind: str) -> None:
     n = normalize(line)
@@ -32,7 +41,9 @@ def test_heading_markers(line: str, kind: str) -> None:
     assert mk is not None and mk[0] == kind
 
 
-@pytest.mark.parametrize("line", ["1.5倍以上", "12345热线全天受理", "2025年底前完成", "3个线上渠道", "12大产业"])
+@pytest.mark.parametrize(
+    "line", ["1.5倍以上", "12345热线全天受理", "2025年底前完成", "3个线上渠道", "12大产业"]
+)
 def test_numbers_are_not_headings(line: str) -> None:
     n = normalize(line)
     assert match_marker(n, 0, len(n)) is None
@@ -68,7 +79,9 @@ def test_a_several_parentheticals_in_one_item_are_united() -> None:
 
 
 def test_a_parenthetical_shared_by_sentences_before_it() -> None:
-    r = parse("一、重点任务\n(一)优化产业。做A。做B。(市发改委负责,2025年6月底前完成)做C。(市科技局负责,2025年9月底前完成)\n")
+    r = parse(
+        "一、重点任务\n(一)优化产业。做A。做B。(市发改委负责,2025年6月底前完成)做C。(市科技局负责,2025年9月底前完成)\n"
+    )
     assert [m.text for m in r.measures] == ["做A。做B。", "做C。"]
     assert r.measures[0].path[-1] == "(一)优化产业"
 
@@ -104,25 +117,34 @@ def test_d_flattened_task_table_wins_over_narrative() -> None:
 
 
 def test_e_goals_and_safeguards_are_not_measures() -> None:
-    r = parse("一、总体目标\n1.到2025年营商环境进入全省前列。\n二、重点任务\n1.推进A。\n三、保障措施\n1.加强领导。\n")
+    r = parse(
+        "一、总体目标\n1.到2025年营商环境进入全省前列。\n二、重点任务\n1.推进A。\n三、保障措施\n1.加强领导。\n"
+    )
     assert [m.text for m in r.measures] == ["推进A。"]
 
 
 def test_f_responsibility_division_is_reported_per_unit() -> None:
-    r = parse("一、重点任务\n1.推进A。\n2.推进B。\n三、责任分工\n市发改委主要职责为统筹协调、督促落实。\n市财政局主要职责为资金保障。\n")
+    r = parse(
+        "一、重点任务\n1.推进A。\n2.推进B。\n三、责任分工\n市发改委主要职责为统筹协调、督促落实。\n市财政局主要职责为资金保障。\n"
+    )
     assert [d["unit"] for d in r.responsibilities] == ["市发改委", "市财政局"]
     assert all(m.lead_units == [] for m in r.measures)
 
 
 def test_lost_line_breaks_one_paragraph() -> None:
-    text = (HEAD + "一、重点任务 (一)优化审批。推行并联审批。(市审批局负责,2025年6月底前完成)"
-            "(二)降低成本。开展减负行动。(市经信局负责,2025年9月底前完成)二、保障措施 加强领导。").replace("\n", "")
+    text = (
+        HEAD + "一、重点任务 (一)优化审批。推行并联审批。(市审批局负责,2025年6月底前完成)"
+        "(二)降低成本。开展减负行动。(市经信局负责,2025年9月底前完成)二、保障措施 加强领导。"
+    ).replace("\n", "")
     r = parse_text(text, suggest=False)
     assert [m.lead_units for m in r.measures] == [["市审批局"], ["市经信局"]]
 
 
 def test_lost_line_breaks_full_width_spaces() -> None:
-    text = HEAD + "一、重点任务\u3000\u30001.推进A改革,新增事项10项。\u3000\u30002.推进B改革。\u3000\u3000二、保障措施\u3000\u3000加强领导。"
+    text = (
+        HEAD
+        + "一、重点任务\u3000\u30001.推进A改革,新增事项10项。\u3000\u30002.推进B改革。\u3000\u3000二、保障措施\u3000\u3000加强领导。"
+    )
     r = parse_text(text, suggest=False)
     assert [m.text for m in r.measures] == ["推进A改革,新增事项10项。", "推进B改革。"]
 
@@ -140,7 +162,9 @@ def test_no_measures_is_a_clear_error() -> None:
 
 
 def test_unbalanced_parentheses_do_not_crash() -> None:
-    r = parse("一、重点任务\n1.推进A(市发改委负责,2025年6月底前完成。\n2.推进B)。(市财政局负责)\n3.((((推进C\n")
+    r = parse(
+        "一、重点任务\n1.推进A(市发改委负责,2025年6月底前完成。\n2.推进B)。(市财政局负责)\n3.((((推进C\n"
+    )
     assert len(r.measures) == 3
     assert r.measures[1].lead_units == ["市财政局"]
 
@@ -148,14 +172,23 @@ def test_unbalanced_parentheses_do_not_crash() -> None:
 # ---- deadlines -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("field", "body", "expected", "ongoing"),
-    [("2025年6月底前完成", "", date(2025, 6, 30), False), ("6月底前", "", date(2025, 6, 30), False),
-     ("年底前", "", date(2025, 12, 31), False), ("年内", "", date(2025, 12, 31), False),
-     ("一季度", "", date(2025, 3, 31), False), ("“十四五”期间", "", date(2025, 12, 31), False),
-     ("长期坚持", "", None, True), ("持续推进", "", None, True), ("贯穿全年", "", None, True),
-     ("2025年3月底前完成方案,2025年9月底前全面推开", "", date(2025, 9, 30), False),
-     (None, "到2026年,建成示范区。", date(2026, 12, 31), False), (None, "确保2024年排名进入前列。", date(2024, 12, 31), False),
-     (None, "积极参加2024年“千企百展”行动。", None, False), (None, "相关政策延续至2024年底。", None, False),
-     (None, "确保问题在2024年12月底前整改清零。", date(2024, 12, 31), False)],
+    [
+        ("2025年6月底前完成", "", date(2025, 6, 30), False),
+        ("6月底前", "", date(2025, 6, 30), False),
+        ("年底前", "", date(2025, 12, 31), False),
+        ("年内", "", date(2025, 12, 31), False),
+        ("一季度", "", date(2025, 3, 31), False),
+        ("“十四五”期间", "", date(2025, 12, 31), False),
+        ("长期坚持", "", None, True),
+        ("持续推进", "", None, True),
+        ("贯穿全年", "", None, True),
+        ("2025年3月底前完成方案,2025年9月底前全面推开", "", date(2025, 9, 30), False),
+        (None, "到2026年,建成示范区。", date(2026, 12, 31), False),
+        (None, "确保2024年排名进入前列。", date(2024, 12, 31), False),
+        (None, "积极参加2024年“千企百展”行动。", None, False),
+        (None, "相关政策延续至2024年底。", None, False),
+        (None, "确保问题在2024年12月底前整改清零。", date(2024, 12, 31), False),
+    ],
 )
 def test_deadline_phrases(field: str | None, body: str, expected: date | None, ongoing: bool) -> None:
     dl = parse_deadline(normalize(field) if field else None, normalize(body), 2025)
@@ -174,18 +207,22 @@ def _t(s: str) -> set[tuple[float, str, str, bool]]:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("引进大学毕业生3.5万人。", {(35000, "人", ">=", False)}),
-     ("港口货物吞吐量达到8800万吨。", {(88000000, "吨", ">=", False)}),
-     ("新增债券资金40亿元。", {(4000000000, "元", ">=", False)}),
-     ("覆盖率均超过50%。", {(50, "%", ">", False)}),
-     ("初审时间压缩至1个工作日。", {(1, "个工作日", "<=", False)}),
-     ("排名进入全国地级市前80名。", {(80, "名", "<=", False)}),
-     ("培训不少于3万人次。", {(30000, "人次", ">=", False)}),
-     ("新增两家上市企业,达到三十个。", {(2, "家", ">=", False), (30, "个", ">=", False)}),
-     ("建设3-5个示范园区。", {(3, "个", ">=", False)}),
-     ("实现全覆盖。", {(100, "%", ">=", True)}), ("力争年底前全部清零。", {(0, "", "<=", True)}),
-     ("5A级物流企业实现“零”突破。", {(1, "家", ">=", True)}), ("力争进入全国百强。", {(100, "名", "<=", True)}),
-     ("实现惠企政策应享尽享。", {(100, "%", ">=", True)})],
+    [
+        ("引进大学毕业生3.5万人。", {(35000, "人", ">=", False)}),
+        ("港口货物吞吐量达到8800万吨。", {(88000000, "吨", ">=", False)}),
+        ("新增债券资金40亿元。", {(4000000000, "元", ">=", False)}),
+        ("覆盖率均超过50%。", {(50, "%", ">", False)}),
+        ("初审时间压缩至1个工作日。", {(1, "个工作日", "<=", False)}),
+        ("排名进入全国地级市前80名。", {(80, "名", "<=", False)}),
+        ("培训不少于3万人次。", {(30000, "人次", ">=", False)}),
+        ("新增两家上市企业,达到三十个。", {(2, "家", ">=", False), (30, "个", ">=", False)}),
+        ("建设3-5个示范园区。", {(3, "个", ">=", False)}),
+        ("实现全覆盖。", {(100, "%", ">=", True)}),
+        ("力争年底前全部清零。", {(0, "", "<=", True)}),
+        ("5A级物流企业实现“零”突破。", {(1, "家", ">=", True)}),
+        ("力争进入全国百强。", {(100, "名", "<=", True)}),
+        ("实现惠企政策应享尽享。", {(100, "%", ">=", True)}),
+    ],
 )
 def test_targets(text: str, expected: set[tuple[float, str, str, bool]]) -> None:
     assert _t(text) == expected
@@ -193,9 +230,20 @@ def test_targets(text: str, expected: set[tuple[float, str, str, bool]]) -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["围绕石油化工等13个重点产业链。", "12345热线。", "“1+10”小流域治理。", "提供007帮办服务。", "7日内程序性回复。",
-     "对企业给予最高50万元奖励。", "工业建筑面积占比不得低于50%。", "发展12大产业。", "2025年推进。",
-     "开展第三批试点。", "全面推行说理式执法,零容忍。", "形成全覆盖的便民生活圈。"],
+    [
+        "围绕石油化工等13个重点产业链。",
+        "12345热线。",
+        "“1+10”小流域治理。",
+        "提供007帮办服务。",
+        "7日内程序性回复。",
+        "对企业给予最高50万元奖励。",
+        "工业建筑面积占比不得低于50%。",
+        "发展12大产业。",
+        "2025年推进。",
+        "开展第三批试点。",
+        "全面推行说理式执法,零容忍。",
+        "形成全覆盖的便民生活圈。",
+    ],
 )
 def test_not_targets(text: str) -> None:
     assert _t(text) == set()
