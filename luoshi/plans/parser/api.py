@@ -43,6 +43,7 @@ def parse_text(
     result.kind = document.detect_kind(ex.norm, n_headings)  # type: ignore[assignment]
     if result.kind != "plan":
         result.facts = document.facts(ex.norm)
+        result.title = document.detect_report_title(text, ex.norm) or result.title
         return result
     if ex.year is None:
         result.warnings.append("未能从文件中识别方案年度,“年底前”等时限无法换算为日期;请用 --year 指定。")

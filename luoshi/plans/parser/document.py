@@ -183,3 +183,15 @@ def facts(norm: str) -> dict[str, Any]:
     if figures:
         out["figures"] = list(dict.fromkeys(figures))[:50]
     return out
+
+
+def detect_report_title(text: str, norm: str) -> str:
+    """The headline of an interpretation or a news report: "《…》解读", else the first headline-like line."""
+    m = re.search(r"^[^\n]*《[^》\n]{4,80}》[^\n]{0,6}解读[^\n]*$", norm[:5000], re.M)
+    if m:
+        return text[m.start() : m.end()].strip()
+    for ln_norm, ln in zip(norm[:3000].splitlines(), text[:3000].splitlines(), strict=False):
+        s = ln_norm.strip()
+        if 12 <= len(s) <= 60 and not re.search(r"[>::]|首页|时间|来源|手机版", s):
+            return ln.strip()
+    return ""
