@@ -76,6 +76,9 @@ def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
     verdict = assess_task(task, today)
     new = Colour(verdict.colour.value)
     if new == task.colour:
+        if verdict.reason[:500] != task.colour_reason:  # same colour, fresher explanation: no audit needed
+            Task.objects.filter(pk=task.pk).update(colour_reason=verdict.reason[:500])
+            task.colour_reason = verdict.reason[:500]
         return False
     before = {"colour": task.colour}
     Task.objects.filter(pk=task.pk).update(

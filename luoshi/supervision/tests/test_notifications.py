@@ -54,17 +54,26 @@ class RecordingSms:
         RecordingSms.sent.append((phone, text))
 
 
-def test_email_and_sms_are_delivered_once(smtp: Sink, users: dict[str, Any], units: dict[str, Any],
-                                          settings: Any) -> None:
+def test_email_and_sms_are_delivered_once(
+    smtp: Sink, users: dict[str, Any], units: dict[str, Any], settings: Any
+) -> None:
     settings.LUOSHI_SMS_BACKEND = "luoshi.supervision.tests.test_notifications.RecordingSms"
     RecordingSms.sent.clear()
     staff = users["staff"]
     staff.email, staff.phone = "staff@example.org", "13800000000"
     staff.save()
-    created = notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="missed:test:1",
-                                         title="催办:进展未按期报送", body="请尽快补报。", sms=True)
+    created = notifications.notify_units(
+        [units["jm_fgw"].pk],
+        kind="missed",
+        key="missed:test:1",
+        title="催办:进展未按期报送",
+        body="请尽快补报。",
+        sms=True,
+    )
     assert created == 3  # in-app, email, sms
-    assert notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="missed:test:1", title="x") == 0
+    assert (
+        notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="missed:test:1", title="x") == 0
+    )
     result = notifications.deliver_pending()
     assert result == {"sent": 2, "failed": 0}
     assert len(smtp.messages) == 1
@@ -77,7 +86,9 @@ def test_email_and_sms_are_delivered_once(smtp: Sink, users: dict[str, Any], uni
     assert len(smtp.messages) == 1
 
 
-def test_failed_email_is_released_for_retry(users: dict[str, Any], units: dict[str, Any], settings: Any) -> None:
+def test_failed_email_is_released_for_retry(
+    users: dict[str, Any], units: dict[str, Any], settings: Any
+) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
@@ -102,7 +113,9 @@ def test_default_sms_backend_only_logs(settings: Any) -> None:
 
 
 def test_mark_read_only_own(users: dict[str, Any], units: dict[str, Any]) -> None:
-    notifications.notify_units([units["jm_fgw"].pk, units["jm_jxj"].pk], kind="notice", key="n1", title="督办")
+    notifications.notify_units(
+        [units["jm_fgw"].pk, units["jm_jxj"].pk], kind="notice", key="n1", title="督办"
+    )
     other = Notification.objects.get(user=users["staff_other"])
     assert notifications.mark_read(user=users["staff"], ids=[other.pk]) == 0
     assert notifications.mark_read(user=users["staff"]) == 1

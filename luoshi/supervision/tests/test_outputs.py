@@ -22,8 +22,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def swept(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> list[Task]:
     a = Assignment.objects.get(task=tasks[0], unit=units["jm_fgw"])
-    services.report_file(assignment=a, user=users["staff"], period_start=dt.date(2026, 5, 1), narrative="推进中",
-                         percent=40, problems="用地指标需市自然资源局协调", today=dt.date(2026, 5, 29))
+    services.report_file(
+        assignment=a,
+        user=users["staff"],
+        period_start=dt.date(2026, 5, 1),
+        narrative="推进中",
+        percent=40,
+        problems="用地指标需市自然资源局协调",
+        today=dt.date(2026, 5, 29),
+    )
     services.sweep(dt.date(2026, 6, 2))
     return tasks
 
@@ -65,8 +72,21 @@ def test_report_command_writes_both(swept: list[Task], tmp_path: Path) -> None:
 
     docx_path, xlsx_path = tmp_path / "r.docx", tmp_path / "r.xlsx"
     assert main(["supervision", "report", "--period", "2026-05", "-o", str(docx_path)]) == 0
-    assert main(["supervision", "report", "--period", "2026-05", "--plan", str(swept[0].plan_id),
-                 "-o", str(xlsx_path)]) == 0
+    assert (
+        main(
+            [
+                "supervision",
+                "report",
+                "--period",
+                "2026-05",
+                "--plan",
+                str(swept[0].plan_id),
+                "-o",
+                str(xlsx_path),
+            ]
+        )
+        == 0
+    )
     assert "调度通报" in Document(str(docx_path)).paragraphs[0].text
     assert load_workbook(xlsx_path)["任务台账"].max_row == 3
     assert main(["supervision", "report", "--period", "2026-13", "-o", str(docx_path)]) == 1
@@ -81,15 +101,36 @@ def test_dispatch_refused_to_staff(swept: list[Task], users: dict[str, Any]) -> 
 def test_notice_lifecycle_and_docx(swept: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
     today = dt.date(2026, 6, 2)
     with pytest.raises(AccessDenied):
-        services.notice_issue(user=users["staff"], unit=units["jm_fgw"], tasks=[swept[0]],
-                              reply_deadline=dt.date(2026, 6, 10), today=today)
+        services.notice_issue(
+            user=users["staff"],
+            unit=units["jm_fgw"],
+            tasks=[swept[0]],
+            reply_deadline=dt.date(2026, 6, 10),
+            today=today,
+        )
     with pytest.raises(ValidationFailed):  # 发改委 does not hold the ongoing task
-        services.notice_issue(user=users["admin"], unit=units["jm_fgw"], tasks=[swept[1]],
-                              reply_deadline=dt.date(2026, 6, 10), today=today)
-    notice = services.notice_issue(user=users["admin"], unit=units["jm_fgw"], tasks=[swept[0]],
-                                   reply_deadline=dt.date(2026, 6, 10), requirement="请于限期内说明进展", today=today)
-    second = services.notice_issue(user=users["admin"], unit=units["jm_fgw"], tasks=[swept[0]],
-                                   reply_deadline=dt.date(2026, 6, 10), today=today)
+        services.notice_issue(
+            user=users["admin"],
+            unit=units["jm_fgw"],
+            tasks=[swept[1]],
+            reply_deadline=dt.date(2026, 6, 10),
+            today=today,
+        )
+    notice = services.notice_issue(
+        user=users["admin"],
+        unit=units["jm_fgw"],
+        tasks=[swept[0]],
+        reply_deadline=dt.date(2026, 6, 10),
+        requirement="请于限期内说明进展",
+        today=today,
+    )
+    second = services.notice_issue(
+        user=users["admin"],
+        unit=units["jm_fgw"],
+        tasks=[swept[0]],
+        reply_deadline=dt.date(2026, 6, 10),
+        today=today,
+    )
     assert notice.number == "荆门市营商督〔2026〕1号" and second.number.endswith("2号")
     doc = Document(io.BytesIO(services.notice_docx(notice)))
     text = _text(doc)

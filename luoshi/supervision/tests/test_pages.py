@@ -22,13 +22,23 @@ def client_for(user: Any) -> Client:
 
 @pytest.fixture
 def many(make_plan: Any, users: dict[str, Any]) -> list[Task]:
-    specs = [{"text": f"第{i}项任务,年底前完成。", "deadline": dt.date(2026, 12, 31), "lead": ["jm_fgw"], "co": ["jm_jxj"]}
-             for i in range(30)]
-    return services.tasks_sync_from_plan(plan=make_plan(specs), actor=users["admin"], today=dt.date(2026, 1, 5))
+    specs = [
+        {
+            "text": f"第{i}项任务,年底前完成。",
+            "deadline": dt.date(2026, 12, 31),
+            "lead": ["jm_fgw"],
+            "co": ["jm_jxj"],
+        }
+        for i in range(30)
+    ]
+    return services.tasks_sync_from_plan(
+        plan=make_plan(specs), actor=users["admin"], today=dt.date(2026, 1, 5)
+    )
 
 
-def test_ledger_query_count_is_pinned(many: list[Task], users: dict[str, Any],
-                                      django_assert_num_queries: Any) -> None:
+def test_ledger_query_count_is_pinned(
+    many: list[Task], users: dict[str, Any], django_assert_num_queries: Any
+) -> None:
     c = client_for(users["admin"])
     c.get("/supervision/")  # warm the session
     with django_assert_num_queries(7):
@@ -37,8 +47,9 @@ def test_ledger_query_count_is_pinned(many: list[Task], users: dict[str, Any],
     assert r.content.decode().count("data-task=") == 30
 
 
-def test_ledger_query_count_for_unit_staff(many: list[Task], users: dict[str, Any],
-                                           django_assert_num_queries: Any) -> None:
+def test_ledger_query_count_for_unit_staff(
+    many: list[Task], users: dict[str, Any], django_assert_num_queries: Any
+) -> None:
     c = client_for(users["staff"])
     c.get("/supervision/")
     with django_assert_num_queries(7):
@@ -46,7 +57,9 @@ def test_ledger_query_count_for_unit_staff(many: list[Task], users: dict[str, An
     assert r.content.decode().count("data-task=") == 30
 
 
-def test_api_list_query_count(many: list[Task], users: dict[str, Any], django_assert_num_queries: Any) -> None:
+def test_api_list_query_count(
+    many: list[Task], users: dict[str, Any], django_assert_num_queries: Any
+) -> None:
     c = client_for(users["leader"])
     c.get("/api/supervision/tasks")
     with django_assert_num_queries(5):
@@ -84,7 +97,9 @@ def test_actions_through_pages(tasks: list[Task], users: dict[str, Any], units: 
     task = tasks[0]
     Task.objects.filter(pk=task.pk).update(status=TaskStatus.IN_PROGRESS)
     staff = client_for(users["staff"])
-    r = staff.post(f"/supervision/tasks/{task.pk}/action/", {"action": "request", "evidence": "已完成", "version": 1})
+    r = staff.post(
+        f"/supervision/tasks/{task.pk}/action/", {"action": "request", "evidence": "已完成", "version": 1}
+    )
     assert r.status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.SIGN_OFF_REQUESTED
@@ -92,7 +107,9 @@ def test_actions_through_pages(tasks: list[Task], users: dict[str, Any], units: 
     r = leader.post(f"/supervision/tasks/{task.pk}/action/", {"action": "sign_off", "version": task.version})
     assert r.status_code == 403
     admin = client_for(users["admin"])
-    r = admin.post(f"/supervision/tasks/{task.pk}/action/", {"action": "sign_off", "version": task.version - 1})
+    r = admin.post(
+        f"/supervision/tasks/{task.pk}/action/", {"action": "sign_off", "version": task.version - 1}
+    )
     task.refresh_from_db()
     assert task.status == TaskStatus.SIGN_OFF_REQUESTED  # stale version refused
     assert "已被他人修改" in admin.get(f"/supervision/tasks/{task.pk}/").content.decode()
@@ -103,16 +120,25 @@ def test_actions_through_pages(tasks: list[Task], users: dict[str, Any], units: 
 
 def test_issue_notice_from_page(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
     admin = client_for(users["admin"])
-    r = admin.post(f"/supervision/tasks/{tasks[0].pk}/notice/", {"unit": units["jm_fgw"].pk,
-                                                                "reply_deadline": "2099-01-01", "requirement": "请加快"})
+    r = admin.post(
+        f"/supervision/tasks/{tasks[0].pk}/notice/",
+        {"unit": units["jm_fgw"].pk, "reply_deadline": "2099-01-01", "requirement": "请加快"},
+    )
     assert r.status_code == 302
     notice_url = r["Location"]
     assert "督办单" in admin.get(notice_url).content.decode()
     docx = admin.get(notice_url + "docx/")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     assert client_for(users["staff_other"]).get(notice_url).status_code == 404
-    assert client_for(users["staff"]).post(f"/supervision/tasks/{tasks[0].pk}/notice/", {
-        "unit": units["jm_fgw"].pk, "reply_deadline": "2099-01-01"}).status_code == 403
+    assert (
+        client_for(users["staff"])
+        .post(
+            f"/supervision/tasks/{tasks[0].pk}/notice/",
+            {"unit": units["jm_fgw"].pk, "reply_deadline": "2099-01-01"},
+        )
+        .status_code
+        == 403
+    )
 
 
 def test_scoreboard_page_and_api(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:

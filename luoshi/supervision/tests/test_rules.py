@@ -68,7 +68,9 @@ def test_overdue_the_day_after_the_deadline_not_on_it() -> None:
 
 def test_schedule_progress_counts_working_days() -> None:
     # start Mon 2026-09-28, deadline Fri 2026-10-16: 3 + 3 (10-08..10) + 5 = 11 working days
-    pct = rules.schedule_percent(today=D(2026, 10, 7), start=D(2026, 9, 28), deadline=D(2026, 10, 16), calendar=CAL)
+    pct = rules.schedule_percent(
+        today=D(2026, 10, 7), start=D(2026, 9, 28), deadline=D(2026, 10, 16), calendar=CAL
+    )
     assert pct == pytest.approx(100 * 3 / 11)
 
 
@@ -82,7 +84,9 @@ def test_missed_reports(missed: int, expected: Colour) -> None:
 
 @pytest.mark.parametrize(("returns", "expected"), [(1, Colour.GREEN), (2, Colour.RED)])
 def test_returned_twice_is_red(returns: int, expected: Colour) -> None:
-    assert colour(today=D(2026, 6, 1), deadline=D(2026, 12, 31), percent=80, returns=returns).colour == expected
+    assert (
+        colour(today=D(2026, 6, 1), deadline=D(2026, 12, 31), percent=80, returns=returns).colour == expected
+    )
 
 
 def test_ongoing_tasks_have_no_deadline_rules() -> None:
@@ -93,18 +97,30 @@ def test_ongoing_tasks_have_no_deadline_rules() -> None:
 
 
 def test_done_is_green_even_past_the_deadline() -> None:
-    assert colour(today=D(2027, 1, 5), deadline=D(2026, 12, 31), percent=100, done=True).colour == Colour.GREEN
+    assert (
+        colour(today=D(2027, 1, 5), deadline=D(2026, 12, 31), percent=100, done=True).colour == Colour.GREEN
+    )
 
 
 def test_thresholds_are_configurable() -> None:
-    t = Thresholds(yellow_window_workdays=5, lag_tolerance=10, yellow_missed_reports=2, red_missed_reports=3,
-                   red_returns=3)
+    t = Thresholds(
+        yellow_window_workdays=5,
+        lag_tolerance=10,
+        yellow_missed_reports=2,
+        red_missed_reports=3,
+        red_returns=3,
+    )
     deadline = D(2026, 7, 31)
     assert colour(today=D(2026, 7, 10), deadline=deadline, percent=10, thresholds=t).colour == Colour.GREEN
     near = D(2026, 7, 24)  # 5 working days left, 序时进度 ~97%
-    assert colour(today=near, deadline=deadline, percent=90, thresholds=t).colour == Colour.GREEN  # within tolerance
+    assert (
+        colour(today=near, deadline=deadline, percent=90, thresholds=t).colour == Colour.GREEN
+    )  # within tolerance
     assert colour(today=near, deadline=deadline, percent=50, thresholds=t).colour == Colour.YELLOW
-    assert colour(today=near, deadline=deadline, percent=99, missed_reports=2, thresholds=t).colour == Colour.YELLOW
+    assert (
+        colour(today=near, deadline=deadline, percent=99, missed_reports=2, thresholds=t).colour
+        == Colour.YELLOW
+    )
     assert colour(today=near, deadline=deadline, percent=99, returns=2, thresholds=t).colour == Colour.GREEN
 
 

@@ -38,7 +38,9 @@ def test_target_actual_shows_share(tasks: list[Task], users: dict[str, Any], uni
     assert services.target_achievement({"value": 3, "op": "<="}, 2) == 100.0
 
 
-def test_refusals_other_unit_leader_office(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
+def test_refusals_other_unit_leader_office(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
     for who in ("staff_other", "leader", "admin", "observer"):
         with pytest.raises(AccessDenied):
             file(tasks[0], units["jm_fgw"], users[who])
@@ -58,8 +60,11 @@ def test_validation(tasks: list[Task], users: dict[str, Any], units: dict[str, A
 
 def test_roll_up_weighted_and_status(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
     task = tasks[0]
-    services.assignment_set_weights(task=task, user=users["admin"], weights={
-        _assignment(task, units["jm_fgw"]).pk: 3, _assignment(task, units["jm_jxj"]).pk: 1})
+    services.assignment_set_weights(
+        task=task,
+        user=users["admin"],
+        weights={_assignment(task, units["jm_fgw"]).pk: 3, _assignment(task, units["jm_jxj"]).pk: 1},
+    )
     file(task, units["jm_fgw"], users["staff"], percent=40)
     file(task, units["jm_jxj"], users["staff_other"], percent=80)
     task.refresh_from_db()
@@ -67,7 +72,9 @@ def test_roll_up_weighted_and_status(tasks: list[Task], users: dict[str, Any], u
     assert task.status == TaskStatus.IN_PROGRESS
 
 
-def test_revision_needs_current_version(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
+def test_revision_needs_current_version(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
     first = file(tasks[0], units["jm_fgw"], users["staff"], percent=30)
     second = file(tasks[0], units["jm_fgw"], users["staff"], percent=35, expected_version=first.version)
     assert second.pk == first.pk and second.version == 2 and second.percent == 35
@@ -75,7 +82,9 @@ def test_revision_needs_current_version(tasks: list[Task], users: dict[str, Any]
         file(tasks[0], units["jm_fgw"], users["staff"], percent=50, expected_version=first.version)
 
 
-def test_no_report_once_sign_off_requested(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
+def test_no_report_once_sign_off_requested(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
     Task.objects.filter(pk=tasks[0].pk).update(status=TaskStatus.SIGN_OFF_REQUESTED)
     with pytest.raises(InvalidTransition):
         file(tasks[0], units["jm_fgw"], users["staff"])
@@ -84,14 +93,18 @@ def test_no_report_once_sign_off_requested(tasks: list[Task], users: dict[str, A
 def test_late_report_resolves_missed(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
     services.sweep(dt.date(2026, 5, 20))
     a = _assignment(tasks[0], units["jm_fgw"])
-    assert MissedReport.objects.filter(assignment=a, period_start=dt.date(2026, 3, 1), resolved_at=None).exists()
+    assert MissedReport.objects.filter(
+        assignment=a, period_start=dt.date(2026, 3, 1), resolved_at=None
+    ).exists()
     report = file(tasks[0], units["jm_fgw"], users["staff"], today=dt.date(2026, 5, 20))
     assert report.late
     assert MissedReport.objects.get(assignment=a, period_start=MARCH).resolved_at is not None
 
 
 # --- attachments -----------------------------------------------------------------------------------------------
-def test_attachment_checks(tasks: list[Task], users: dict[str, Any], units: dict[str, Any], settings: Any) -> None:
+def test_attachment_checks(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any], settings: Any
+) -> None:
     ok = file(tasks[0], units["jm_fgw"], users["staff"], files=[("佐证.pdf", io.BytesIO(PDF))])
     row = ok.attachments.get()
     assert row.content_type == "application/pdf" and row.size == len(PDF)
@@ -102,7 +115,12 @@ def test_attachment_checks(tasks: list[Task], users: dict[str, Any], units: dict
     with pytest.raises(ValidationFailed, match="类型不允许"):
         file(tasks[0], units["jm_fgw"], users["staff"], files=[("脚本.html", io.BytesIO(b"<script>"))])
     with pytest.raises(ValidationFailed, match="不符"):
-        file(tasks[0], units["jm_fgw"], users["staff"], files=[("假的.pdf", io.BytesIO(b"MZ\x90\x00 not a pdf"))])
+        file(
+            tasks[0],
+            units["jm_fgw"],
+            users["staff"],
+            files=[("假的.pdf", io.BytesIO(b"MZ\x90\x00 not a pdf"))],
+        )
     settings.LUOSHI_MAX_UPLOAD_BYTES = 10
     with pytest.raises(ValidationFailed, match="大小上限"):
         file(tasks[0], units["jm_fgw"], users["staff"], files=[("大.pdf", io.BytesIO(PDF))])
@@ -111,12 +129,20 @@ def test_attachment_checks(tasks: list[Task], users: dict[str, Any], units: dict
     assert len(stored) == 1  # refused uploads leave no file behind
 
 
-def test_attachment_download_is_scoped(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
+def test_attachment_download_is_scoped(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
     report = file(tasks[1], units["jm_jxj"], users["staff_other"], files=[("佐证.pdf", io.BytesIO(PDF))])
     att = report.attachments.get()
     url = f"/supervision/attachments/{att.pk}/"
-    for who, status in (("staff_other", 200), ("admin", 200), ("leader", 200), ("staff", 404), ("admin_jz", 404),
-                        ("enterprise", 404)):
+    for who, status in (
+        ("staff_other", 200),
+        ("admin", 200),
+        ("leader", 200),
+        ("staff", 404),
+        ("admin_jz", 404),
+        ("enterprise", 404),
+    ):
         c = Client()
         c.force_login(users[who])
         r = c.get(url)
@@ -126,17 +152,27 @@ def test_attachment_download_is_scoped(tasks: list[Task], users: dict[str, Any],
             assert r["X-Content-Type-Options"] == "nosniff"
 
 
-def test_report_page_refuses_other_unit(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
+def test_report_page_refuses_other_unit(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
     c = Client()
     c.force_login(users["staff"])  # 发改委 is not on the ongoing task
     a = _assignment(tasks[1], units["jm_jxj"])
-    r = c.post(f"/supervision/tasks/{tasks[1].pk}/report/", {"assignment": a.pk, "period_start": "2026-03-01",
-                                                            "narrative": "冒名", "percent": "50"})
+    r = c.post(
+        f"/supervision/tasks/{tasks[1].pk}/report/",
+        {"assignment": a.pk, "period_start": "2026-03-01", "narrative": "冒名", "percent": "50"},
+    )
     assert r.status_code == 404
     c.force_login(users["staff_other"])
-    r = c.post(f"/supervision/tasks/{tasks[0].pk}/report/", {"assignment": _assignment(tasks[0], units["jm_fgw"]).pk,
-                                                            "period_start": "2026-03-01", "narrative": "冒名",
-                                                            "percent": "50"})
+    r = c.post(
+        f"/supervision/tasks/{tasks[0].pk}/report/",
+        {
+            "assignment": _assignment(tasks[0], units["jm_fgw"]).pk,
+            "period_start": "2026-03-01",
+            "narrative": "冒名",
+            "percent": "50",
+        },
+    )
     assert r.status_code == 404
     assert not ProgressReport.objects.exists()
 
@@ -144,13 +180,20 @@ def test_report_page_refuses_other_unit(tasks: list[Task], users: dict[str, Any]
 def test_api_refusals(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
     c = Client()
     c.force_login(users["staff_other"])
-    body = {"assignment_id": _assignment(tasks[0], units["jm_fgw"]).pk, "period_start": "2026-03-01",
-            "narrative": "冒名", "percent": 50}
+    body = {
+        "assignment_id": _assignment(tasks[0], units["jm_fgw"]).pk,
+        "period_start": "2026-03-01",
+        "narrative": "冒名",
+        "percent": 50,
+    }
     r = c.post(f"/api/supervision/tasks/{tasks[0].pk}/reports", body, content_type="application/json")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
     c.force_login(users["leader"])
-    r = c.post(f"/api/supervision/tasks/{tasks[0].pk}/transition", {"to": "in_progress", "version": 1},
-               content_type="application/json")
+    r = c.post(
+        f"/api/supervision/tasks/{tasks[0].pk}/transition",
+        {"to": "in_progress", "version": 1},
+        content_type="application/json",
+    )
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
     c.force_login(users["enterprise"])
     assert c.get(f"/api/supervision/tasks/{tasks[0].pk}").status_code == 404
@@ -190,7 +233,9 @@ def test_workbook_round_trip(tasks: list[Task], users: dict[str, Any], settings:
     assert reports[0].period_start == period_start.date()
 
 
-def test_workbook_errors_by_row_and_column_and_nothing_written(tasks: list[Task], users: dict[str, Any]) -> None:
+def test_workbook_errors_by_row_and_column_and_nothing_written(
+    tasks: list[Task], users: dict[str, Any]
+) -> None:
     data = exports.unit_workbook(users["staff"], today=TODAY)
     bad = _fill(data, {2: {5: 150, 6: "进展"}})
     with pytest.raises(ImportFailed) as info:
@@ -198,7 +243,9 @@ def test_workbook_errors_by_row_and_column_and_nothing_written(tasks: list[Task]
     assert info.value.details[0]["row"] == 2 and info.value.details[0]["column"] == "完成进度(%)"
     assert not ProgressReport.objects.exists()
     with pytest.raises(ImportFailed, match="其他单位"):  # exported for 发改委, imported by 经信局
-        exports.unit_workbook_import(user=users["staff_other"], stream=_fill(data, {2: {5: 10, 6: "x"}}), today=TODAY)
+        exports.unit_workbook_import(
+            user=users["staff_other"], stream=_fill(data, {2: {5: 10, 6: "x"}}), today=TODAY
+        )
     tampered = _fill(data, {2: {1: 999999, 5: 10, 6: "x"}})
     with pytest.raises(ImportFailed) as info:
         exports.unit_workbook_import(user=users["staff"], stream=tampered, today=TODAY)

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 S = TaskStatus
 
 
-def test_sync_creates_one_task_per_measure_and_one_assignment_per_unit(tasks: list[Task], units: dict[str, Any]) -> None:
+def test_sync_creates_one_task_per_measure_and_one_assignment_per_unit(
+    tasks: list[Task], units: dict[str, Any]
+) -> None:
     t1, t2 = tasks
     assert Task.objects.count() == 2
     rows = {a.unit_id: a.is_lead for a in Assignment.objects.filter(task=t1)}
@@ -29,8 +31,9 @@ def test_sync_creates_one_task_per_measure_and_one_assignment_per_unit(tasks: li
     assert AuditEvent.objects.filter(action="task.created").count() == 2
 
 
-def test_sync_is_idempotent_updates_revised_and_cancels_removed(tasks: list[Task], users: dict[str, Any],
-                                                                units: dict[str, Any]) -> None:
+def test_sync_is_idempotent_updates_revised_and_cancels_removed(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
     plan = tasks[0].plan
     events = AuditEvent.objects.count()
     again = services.tasks_sync_from_plan(plan=plan, actor=users["admin"])
@@ -159,8 +162,9 @@ def test_four_eyes_sign_off(tasks: list[Task], users: dict[str, Any], regions: d
     assert task.status == S.SIGN_OFF_REQUESTED and task.first_approved_by_id == users["admin"].pk
     with pytest.raises(InvalidTransition, match="另一位"):
         services.task_sign_off(task=task, user=users["admin"])
-    second = user_create(username="admin2", password="Test-password-2025", role=Role.ADMIN,
-                         region=regions["jingmen"])
+    second = user_create(
+        username="admin2", password="Test-password-2025", role=Role.ADMIN, region=regions["jingmen"]
+    )
     task = services.task_sign_off(task=task, user=second)
     assert task.status == S.SIGNED_OFF and task.signed_off_by_id == second.pk
     assert task.colour == "green" and task.colour_reason == "已销号"

@@ -29,14 +29,22 @@ def test_missed_reports_are_detected_once(tasks: list[Task], users: dict[str, An
     assert MissedReport.objects.filter(period_start=dt.date(2026, 3, 1)).count() == 3
 
 
-def test_reports_filed_in_time_are_not_missed(tasks: list[Task], users: dict[str, Any], units: dict[str, Any]) -> None:
+def test_reports_filed_in_time_are_not_missed(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
     from luoshi.supervision.models import Assignment
 
     for t in tasks:
         for a in Assignment.objects.filter(task=t):
             user = users["staff"] if a.unit_id == units["jm_fgw"].pk else users["staff_other"]
-            services.report_file(assignment=a, user=user, period_start=dt.date(2026, 3, 1), narrative="按期报送",
-                                 percent=20, today=dt.date(2026, 4, 1))
+            services.report_file(
+                assignment=a,
+                user=user,
+                period_start=dt.date(2026, 3, 1),
+                narrative="按期报送",
+                percent=20,
+                today=dt.date(2026, 4, 1),
+            )
     services.sweep(dt.date(2026, 4, 10))
     assert not MissedReport.objects.filter(period_start=dt.date(2026, 3, 1)).exists()
 
@@ -78,22 +86,35 @@ def test_reminder_before_due(tasks: list[Task], users: dict[str, Any]) -> None:
     assert Notification.objects.filter(kind="reminder", user=users["staff"], channel="in_app").count() == 1
 
 
-def test_yellow_near_deadline_and_lagging(make_plan: Any, users: dict[str, Any], units: dict[str, Any]) -> None:
+def test_yellow_near_deadline_and_lagging(
+    make_plan: Any, users: dict[str, Any], units: dict[str, Any]
+) -> None:
     from luoshi.supervision.models import Assignment
 
-    plan = make_plan([{"text": "九月底前完成改造。", "deadline": dt.date(2026, 10, 20), "lead": ["jm_fgw"], "co": []}],
-                     cycle="quarterly", issued_on=dt.date(2026, 7, 1))
+    plan = make_plan(
+        [{"text": "九月底前完成改造。", "deadline": dt.date(2026, 10, 20), "lead": ["jm_fgw"], "co": []}],
+        cycle="quarterly",
+        issued_on=dt.date(2026, 7, 1),
+    )
     [task] = services.tasks_sync_from_plan(plan=plan, actor=users["admin"], today=dt.date(2026, 7, 1))
     a = Assignment.objects.get(task=task)
-    services.report_file(assignment=a, user=users["staff"], period_start=dt.date(2026, 7, 1), narrative="开展中",
-                         percent=20, today=dt.date(2026, 9, 1), recolour_task=False)
+    services.report_file(
+        assignment=a,
+        user=users["staff"],
+        period_start=dt.date(2026, 7, 1),
+        narrative="开展中",
+        percent=20,
+        today=dt.date(2026, 9, 1),
+        recolour_task=False,
+    )
     assert services.sweep(dt.date(2026, 9, 21)).green == 1  # 16 working days left
     result = services.sweep(dt.date(2026, 9, 22))  # 15 working days left across 中秋 and 国庆
     task.refresh_from_db()
     assert result.changed == 1 and task.colour == "yellow"
     assert "仅剩15个工作日" in task.colour_reason
-    assert AuditEvent.objects.filter(action="task.colour_changed", subject_id=str(task.pk),
-                                     reason=task.colour_reason).exists()
+    assert AuditEvent.objects.filter(
+        action="task.colour_changed", subject_id=str(task.pk), reason=task.colour_reason
+    ).exists()
     services.sweep(dt.date(2026, 10, 21))
     task.refresh_from_db()
     assert task.colour == "red" and "已超过完成时限" in task.colour_reason
