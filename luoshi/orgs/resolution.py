@@ -117,6 +117,7 @@ class DirectoryIndex:
     descendants: list[RegionNode] = field(default_factory=list)
     _full: dict[tuple[int, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     _alias: dict[tuple[int, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    _prefix_cache: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def add_unit(self, unit_id: int, region_id: int, name: str) -> None:
         self._full[(region_id, normalise_name(name))].add(unit_id)
@@ -145,13 +146,19 @@ class DirectoryIndex:
         or a name written with its prefix. A prefix shared with the plan's own lineage (荆州 for both
         荆州市 and 荆州区) does not count: it says nothing about the region below."""
         found = set(self._full.get((node.id, key), set()))
-        own = {p for n in (self.region, *self.ancestors) for p in n.prefixes}
-        prefixes = tuple(p for p in node.prefixes if p not in own)
+        prefixes = self._below_prefixes(node)
         if any(key.startswith(p) for p in prefixes):
             found |= self._alias.get((node.id, key), set())
             if not found:
                 found |= self._prefixed(node, key, prefixes)
         return found
+
+    def _below_prefixes(self, node: RegionNode) -> tuple[str, ...]:
+        cached = self._prefix_cache.get(node.id)
+        if cached is None:
+            own = {p for n in (self.region, *self.ancestors) for p in n.prefixes}
+            cached = self._prefix_cache[node.id] = tuple(p for p in node.prefixes if p not in own)
+        return cached
 
     def resolve(self, written: str) -> Match:
         key = normalise_name(written)
