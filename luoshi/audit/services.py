@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils import timezone
 
 from luoshi.audit.models import AuditEvent
 from luoshi.core.interface import current_interface
@@ -65,6 +66,34 @@ def record(
         after=_jsonable(dict(after)) if after is not None else None,
         reason=reason,
     )
+
+
+AuditItem = tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None, str]
+
+
+def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem]) -> int:
+    """Append many events of one action at once (subject, before, after, reason), one INSERT per 1,000 rows:
+    for set-based changes such as the daily sweep recolouring thousands of items."""
+    label = actor.get_username() if actor is not None else "系统"
+    iface, now = str(current_interface()), timezone.now()
+    rows = [
+        AuditEvent(
+            at=now,
+            actor=actor,
+            actor_label=label,
+            interface=iface,
+            action=action,
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            subject_label=str(subject)[:300],
+            before=_jsonable(dict(before)) if before is not None else None,
+            after=_jsonable(dict(after)) if after is not None else None,
+            reason=reason,
+        )
+        for subject, before, after, reason in events
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def changed_fields(

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from luoshi.accounts.access import region_contains, require_can_change, require_region, require_role
 from luoshi.accounts.models import Role
-from luoshi.audit.services import changed_fields, record, snapshot
+from luoshi.audit.services import changed_fields, record, record_many, snapshot
 from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.projects import adapters, engine
@@ -682,36 +682,6 @@ def _replan_region(region: Region | None, user: User | None) -> int:
             count += 1
             _recolour(project, user, ctx)
     return count
-
-
-def record_many(
-    *, actor: User | None, action: str, events: Sequence[tuple[Project, dict[str, Any], dict[str, Any], str]]
-) -> None:
-    """Append many audit events at once, field for field as `luoshi.audit.services.record` writes them
-    (the sweep may change thousands of projects on its first run; one INSERT per 1,000 rows)."""
-    from luoshi.audit.models import AuditEvent
-    from luoshi.core.interface import current_interface
-
-    label = actor.get_username() if actor is not None else "系统"
-    interface = str(current_interface())
-    now = timezone.now()
-    rows = [
-        AuditEvent(
-            at=now,
-            actor=actor,
-            actor_label=label,
-            interface=interface,
-            action=action,
-            subject_type=subject._meta.label_lower,
-            subject_id=str(subject.pk),
-            subject_label=str(subject)[:300],
-            before=before,
-            after=after,
-            reason=reason,
-        )
-        for subject, before, after, reason in events
-    ]
-    AuditEvent.objects.bulk_create(rows, batch_size=1000)
 
 
 # --- the daily sweep ---------------------------------------------------------------------------------
