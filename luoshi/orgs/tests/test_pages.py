@@ -163,3 +163,13 @@ def _upload(data: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("目录.csv", data, content_type="text/csv")
+
+
+def test_django_admin_is_read_only(units: dict[str, Any]) -> None:
+    from luoshi.accounts.models import User
+
+    root = User.objects.create_superuser(username="root", password="Root-password-2025")
+    client = _client(root)
+    assert client.get("/admin/orgs/unit/").status_code == 200
+    assert client.get(f"/admin/orgs/unit/{units['jm_fgw'].pk}/change/").status_code == 200
+    assert client.get("/admin/orgs/unit/add/").status_code == 403
