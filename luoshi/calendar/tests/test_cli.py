@@ -113,7 +113,7 @@ def test_load_notice_command(
     bad.write_text(NOTICE_2027.replace("2027-02-13", "2027-02-30"), encoding="utf-8")
     assert main(["calendar", "load-notice", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "2027-02-30" in err and "'row': 3" in err
+    assert "2027-02-30" in err and "第 3 行" in err
     assert HolidayCorrection.objects.count() == 11
     assert main(["calendar", "load-notice", str(tmp_path / "missing.toml")]) == 2
 
