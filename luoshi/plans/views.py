@@ -241,6 +241,10 @@ def _row(
             "error": error,
             "form": form,
             "own_ids": selectors.own_unit_measure_ids(user, plan),
+            # keeps the publish form's version in step with inline edits (an out-of-band htmx swap)
+            "plan_version": Plan.objects.filter(pk=plan.pk).values_list("version", flat=True).first()
+            if editable
+            else None,
         },
     )
 

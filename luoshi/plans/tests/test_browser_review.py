@@ -42,9 +42,9 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
     page = login(admin)
     page.goto(f"{live_server.url}/plans/upload/")
     page.set_input_files("#id_file", str(source))
-    page.click("button[type=submit]")
     # the first parse in a process also trains the unit-suggestion model: allow it time
-    page.wait_for_url(f"{live_server.url}/plans/*/", timeout=120_000)
+    with page.expect_navigation(url=f"{live_server.url}/plans/*/", timeout=120_000):
+        page.click("main form.stack button[type=submit]")
     plan = Plan.objects.get()
     assert plan.status == PlanStatus.DRAFT and plan.measures.count() >= 60
 
@@ -58,8 +58,8 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
 
     # edit a unit inline: measure 1 is led by 市发改委 alone, with 市财政局 sharing it
     page.click(f"#m-{first.pk} button.edit")
-    page.fill(f"#m{first.pk}-id_lead_units_text", "市发改委")
-    page.fill(f"#m{first.pk}-id_co_units_text", "市财政局")
+    page.fill(f"#m{first.pk}-lead_units_text", "市发改委")
+    page.fill(f"#m{first.pk}-co_units_text", "市财政局")
     page.click(f"#m-{first.pk} button.save")
     page.wait_for_selector(f"#m-{first.pk}:not(.editing)")
     row = page.locator(f"#m-{first.pk}")
@@ -83,7 +83,8 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
         break
     publish = page.locator("#publish")
     assert publish.is_enabled()
-    publish.click()
+    with page.expect_navigation(timeout=60_000):
+        publish.click()
     page.wait_for_selector("text=已发布")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED
