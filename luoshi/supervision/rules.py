@@ -28,6 +28,8 @@ green
 Working days follow the calendar passed in: ``workdays_between(a, b)`` counts working days in [a, b)
 (the convention of ``luoshi.calendar``), so a National Day week does not eat into the window.
 Ongoing items (长期坚持) have no deadline: they are never overdue or "near", only reporting counts.
+"Missed reports" counts reporting periods with a report still missing (a task with two units that both
+miss the same month has missed one report, not two); a late report filed afterwards clears its period.
 """
 
 from __future__ import annotations

@@ -354,7 +354,12 @@ def _roll_up(task: Task, assignment: Assignment, user: User | None, *, resolved:
     rows = list(Assignment.objects.filter(task=task, active=True).values_list("percent", "weight"))
     total_w = sum(max(w, 0.0) for _, w in rows) or 0.0
     pct = sum(p * max(w, 0.0) for p, w in rows) / total_w if total_w else a_pct
-    missed = MissedReport.objects.filter(task=task, resolved_at__isnull=True).count()
+    missed = (
+        MissedReport.objects.filter(task=task, resolved_at__isnull=True)
+        .values("period_start")
+        .distinct()
+        .count()
+    )
     updates: dict[str, Any] = {"percent": round(pct, 2), "missed_count": missed}
     before = {"status": task.status, "percent": task.percent}
     if task.status in (TaskStatus.NOT_STARTED, TaskStatus.RETURNED):

@@ -201,7 +201,7 @@ def _recolour(
     open_missed = dict(
         MissedReport.objects.filter(resolved_at__isnull=True, task__status__in=LIVE_STATUSES)
         .values_list("task_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("period_start", distinct=True))
         .values_list("task_id", "n")
     )
     rows = list(

@@ -98,6 +98,8 @@ def _measure_fields(plan: Plan, measure: Measure, start: dt.date) -> dict[str, A
 def _plan_start(plan: Plan) -> dt.date:
     if plan.issued_on:
         return plan.issued_on
+    if plan.year and plan.published_at and plan.year <= timezone.localdate(plan.published_at).year:
+        return dt.date(plan.year, 1, 1)  # a plan "for 2025" runs from the start of 2025
     if plan.published_at:
         return timezone.localdate(plan.published_at)
     return timezone.localdate()

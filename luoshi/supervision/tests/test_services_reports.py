@@ -226,7 +226,7 @@ def test_workbook_round_trip(tasks: list[Task], users: dict[str, Any], settings:
     ws = load_workbook(io.BytesIO(data))[exports.FILING_SHEET]
     assert ws.freeze_panes == "A2" and ws.max_row == 2  # one open assignment for 发改委
     assert ws.cell(row=2, column=8).value == "新增返乡创业"
-    period_start = ws.cell(row=2, column=3).value
+    period_start: Any = ws.cell(row=2, column=3).value
     filled = _fill(data, {2: {5: 45, 6: "已开展招聘对接", 10: 1800}})
     reports = exports.unit_workbook_import(user=users["staff"], stream=filled, today=TODAY)
     assert len(reports) == 1 and reports[0].percent == 45 and reports[0].actuals[0]["achieved"] == 72.0
