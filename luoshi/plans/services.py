@@ -433,7 +433,8 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
             )
         )
     Measure.objects.bulk_create(measures)
-    lead_rows, co_rows = [], []
+    lead_rows: list[Any] = []
+    co_rows: list[Any] = []
     for measure in measures:
         for link in measure.unit_links:
             if link["status"] != "resolved":

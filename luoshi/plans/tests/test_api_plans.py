@@ -13,7 +13,7 @@ from luoshi.plans.tests.conftest import SMALL_PLAN
 
 pytestmark = pytest.mark.django_db
 
-ROWS = [
+ROWS: list[tuple[str, list[str], list[str]]] = [
     ("推行企业开办一网通办,企业开办时间压缩至1个工作日以内。", ["市发改委"], []),
     ("新建人才公寓500套以上。", ["市住房保障中心"], []),
 ]

@@ -15,7 +15,7 @@ from luoshi.plans.models import Measure, PlanStatus
 
 pytestmark = pytest.mark.django_db
 
-ROWS = [
+ROWS: list[tuple[str, list[str], list[str]]] = [
     ("推行企业开办一网通办,企业开办时间压缩至1个工作日以内。", ["市发改委"], []),
     ("完善重大项目审批绿色通道。实行容缺受理。", ["市经信局"], ["市发改委"]),
     ("新建人才公寓500套以上。", ["市住房保障中心"], []),
@@ -46,6 +46,7 @@ def test_update_reresolves_units_bumps_version_and_is_audited(
     assert updated.unresolved_units == []
     assert list(updated.lead_units.all()) == [units["jm_fgw"]]
     event = AuditEvent.objects.get(action="plan.measure_updated", subject_id=str(m.pk))
+    assert event.before is not None and event.after is not None
     assert event.before["text"] == "新建人才公寓500套以上。"
     assert event.after["deadline"] == "2025-12-31"
 
