@@ -465,7 +465,7 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
 
 
 def _lock_plan(plan: Plan, actor: User | None, action: str) -> Plan:
-    locked = Plan.objects.select_for_update().select_related("region").filter(pk=plan.pk).first()
+    locked = Plan.objects.select_for_update(of=("self",)).select_related("region").filter(pk=plan.pk).first()
     if locked is None:
         raise NotFound("该方案不存在或已被删除。")
     _require_admin(actor, locked.region, action)
@@ -860,7 +860,12 @@ def publish_blockers(plan: Plan) -> list[dict[str, Any]]:
 def plan_publish(plan: Plan, *, actor: User | None, version: int | None = None) -> Plan:
     """Publish a reviewed draft: its measures become supervised tasks. A revision replaces (archives) the
     version it revises."""
-    p = Plan.objects.select_for_update().select_related("region", "previous").filter(pk=plan.pk).first()
+    p = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("region", "previous")
+        .filter(pk=plan.pk)
+        .first()
+    )
     if p is None:
         raise NotFound("该方案不存在或已被删除。")
     _require_admin(actor, p.region, "发布行动方案")
