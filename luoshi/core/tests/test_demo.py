@@ -10,8 +10,18 @@ from luoshi.core.demo import DemoOptions, run_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COUNTED = ["accounts.User", "orgs.Region", "orgs.Unit", "orgs.Enterprise", "plans.Plan", "plans.Measure",
-           "supervision.Task", "supervision.ProgressReport", "projects.Project", "audit.AuditEvent"]
+COUNTED = [
+    "accounts.User",
+    "orgs.Region",
+    "orgs.Unit",
+    "orgs.Enterprise",
+    "plans.Plan",
+    "plans.Measure",
+    "supervision.Task",
+    "supervision.ProgressReport",
+    "projects.Project",
+    "audit.AuditEvent",
+]
 
 
 def _counts() -> dict[str, int]:
