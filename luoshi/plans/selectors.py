@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from luoshi.accounts.access import region_subtree_q, require_role
 from luoshi.accounts.models import Role
+from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans.diff import MeasureDiff, MeasureSnapshot, diff_measures
@@ -235,3 +236,12 @@ def ledger_row(m: Measure) -> Any:
         ongoing=m.ongoing,
         targets=[Target(**t) for t in m.targets or [] if t.get("value") is not None],
     )
+
+
+def plan_history(user: User, plan: Plan, limit: int = 100) -> list[AuditEvent]:
+    """The audit trail of a plan and of its measures, newest first (whoever may see the plan may see it)."""
+    measure_ids = [str(pk) for pk in plan.measures.values_list("pk", flat=True)]
+    q = Q(subject_type="plans.plan", subject_id=str(plan.pk)) | Q(
+        subject_type="plans.measure", subject_id__in=measure_ids
+    )
+    return list(AuditEvent.objects.filter(q).order_by("-at", "-id")[:limit])

@@ -131,6 +131,7 @@ def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "responsibilities": (plan.summary or {}).get("responsibilities") or [],
         "warnings": (plan.summary or {}).get("warnings") or [],
         "diff_summary": summarise(selectors.plan_diff(user, plan)) if plan.previous_id else None,
+        "history": selectors.plan_history(user, plan),
     }
 
 

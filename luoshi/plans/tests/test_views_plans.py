@@ -172,3 +172,18 @@ def test_import_progress_fragment_redirects_when_done(
     fragment = client.get(f"/plans/imports/{imp.pk}/progress/", HTTP_HX_REQUEST="true")
     assert fragment["HX-Redirect"] == f"/plans/{imp.plan_id}/"
     assert client_for(users["leader"]).get(f"/plans/imports/{imp.pk}/").status_code == 403
+
+
+def test_review_page_shows_the_audit_history(users: dict[str, Any], make_plan: Any) -> None:
+    from luoshi.plans import services
+
+    plan = make_plan(ROWS)
+    measure = plan.measures.get(seq=1)
+    services.measure_update(
+        measure=measure,
+        actor=users["admin"],
+        version=measure.version,
+        changes={"text": "推行企业开办一网通办。"},
+    )
+    html = client_for(users["admin"]).get(f"/plans/{plan.pk}/").content.decode()
+    assert "变更记录" in html and "plan.measure_updated" in html
