@@ -284,6 +284,14 @@ def _scope_region_ids(user: User | None) -> list[int] | None:
     return list(Region.objects.filter(path__startswith=user.region.path).values_list("pk", flat=True))
 
 
+def _scoped_unit_ids(region_ids: list[int] | None) -> set[int] | None:
+    if region_ids is None:
+        return None
+    from luoshi.orgs.models import Unit
+
+    return set(Unit.objects.filter(region_id__in=region_ids).values_list("pk", flat=True))
+
+
 def scoreboard(user: User | None, period: periods.Period, plan_id: int | None = None) -> list[UnitScore]:
     """Per-unit figures for one period, aggregated in SQL (four grouped queries)."""
     region_ids = _scope_region_ids(user)
@@ -314,9 +322,9 @@ def scoreboard(user: User | None, period: periods.Period, plan_id: int | None = 
         out[r["unit_id"]] = UnitScore(
             r["unit_id"], r["unit__name"], r["held"], r["due"], r["done"], r["overdue"]
         )
+    # grouped by unit over the month only: the (due_date, unit, late) index answers it without the task table;
+    # units outside the user's scope are dropped below (they are not in `out`)
     rq = Q(due_date__gte=period.start, due_date__lte=period.end)
-    if region_ids is not None:
-        rq &= Q(task__region_id__in=region_ids)
     if plan_id:
         rq &= Q(task__plan_id=plan_id)
     for unit_id, total, on_time in (
@@ -366,6 +374,7 @@ def trend(
 ) -> list[dict[str, Any]]:
     """Region-wide figures for the last `months` monthly periods (one cheap grouped query each)."""
     region_ids = _scope_region_ids(user)
+    unit_ids = _scoped_unit_ids(region_ids)
     out = []
     period = last
     seq = []
@@ -374,13 +383,27 @@ def trend(
         period = periods.previous_period("monthly", period)
     for p in reversed(seq):
         rq = Q(due_date__gte=p.start, due_date__lte=p.end)
-        if region_ids is not None:
-            rq &= Q(task__region_id__in=region_ids)
         if plan_id:
             rq &= Q(task__plan_id=plan_id)
-        agg = ProgressReport.objects.filter(rq).aggregate(t=Count("id"), o=Count("id", filter=Q(late=False)))
-        missed = MissedReport.objects.filter(rq, resolved_at__isnull=True).count()
-        expected = (agg["t"] or 0) + missed
+        total = on_time = missed = 0
+        for unit_id, t, o in (
+            ProgressReport.objects.filter(rq)
+            .values("unit_id")
+            .annotate(t=Count("id"), o=Count("id", filter=Q(late=False)))
+            .values_list("unit_id", "t", "o")
+        ):
+            if unit_ids is None or unit_id in unit_ids:
+                total, on_time = total + t, on_time + o
+        for unit_id, n in (
+            MissedReport.objects.filter(rq, resolved_at__isnull=True)
+            .values("unit_id")
+            .annotate(n=Count("id"))
+            .values_list("unit_id", "n")
+        ):
+            if unit_ids is None or unit_id in unit_ids:
+                missed += n
+        expected = total + missed
+        agg = {"o": on_time}
         run = SweepRun.objects.filter(date__gte=p.start, date__lte=p.end).order_by("-date").first()
         counts = run.counts if run else {}
         out.append(

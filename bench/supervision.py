@@ -1,0 +1,253 @@
+"""Benchmark of supervision: the daily warning sweep and the scoreboard page at scale.
+
+Builds 100,000 tasks (about 150,000 unit assignments), 2,000,000 progress reports and 5,000 major projects
+(with luoshi.projects' model; skipped with a note if that app has no Project model) in a scratch database,
+then prints the time of:
+
+- the first sweep (colours every task, records the missed reports of the last 92 days, audits each change),
+- the daily sweep of the next day (the steady state: only what changed is written),
+- the scoreboard page (GET /supervision/scoreboard/ as the region's office, a real request through Django).
+
+Goals: sweep < 10 s, scoreboard page < 1 s.
+
+    # SQLite (a scratch data dir; the database is created there)
+    LUOSHI_DATA_DIR=/tmp/luoshi-bench .venv/bin/python bench/supervision.py [--scale 0.1]
+    # PostgreSQL (the database must exist and be empty or a previous bench database)
+    createdb -h 127.0.0.1 -U postgres luoshi_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_bench .venv/bin/python bench/supervision.py
+
+The data is rebuilt on every run (supervision tables are emptied first). Use --scale 0.1 for a quick run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1.0)")
+    parser.add_argument("--today", default="2026-06-15", help="the sweep date (default 2026-06-15)")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        os.environ.setdefault("LUOSHI_DATA_DIR", "/tmp/luoshi-bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    os.environ["LUOSHI_JOBS_IMMEDIATE"] = "1"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", interactive=False, verbosity=0)
+    today = dt.date.fromisoformat(args.today)
+    n_tasks = int(100_000 * args.scale)
+    n_reports = int(2_000_000 * args.scale)
+    n_projects = int(5_000 * args.scale)
+    print(f"database: {connection.vendor}; tasks {n_tasks:,}, reports {n_reports:,}, projects {n_projects:,}")
+    t0 = time.perf_counter()
+    admin = build(n_tasks, n_reports, n_projects, today)
+    print(f"built in {time.perf_counter() - t0:.1f} s")
+
+    from luoshi.supervision.services import sweep
+
+    t = time.perf_counter()
+    first = sweep(today)
+    print(f"first sweep:  {time.perf_counter() - t:6.2f} s  {first.summary()} missed={first.missed}")
+    t = time.perf_counter()
+    second = sweep(today + dt.timedelta(days=1))
+    print(f"daily sweep:  {time.perf_counter() - t:6.2f} s  {second.summary()} missed={second.missed}")
+    t = time.perf_counter()
+    again = sweep(today + dt.timedelta(days=1))
+    print(
+        f"re-run:       {time.perf_counter() - t:6.2f} s  changed={again.changed} notifications={again.notifications}"
+    )
+
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    url = f"/supervision/scoreboard/?period={today:%Y-%m}"
+    client.get(url)  # warm templates and the calendar cache
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        resp = client.get(url)
+        times.append(time.perf_counter() - t)
+        assert resp.status_code == 200, resp.status_code
+    print(f"scoreboard page: {min(times):6.3f} s (best of 3; {resp.content.count(b'<tr>') - 1} units)")
+    return 0
+
+
+def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # type: ignore[no-untyped-def]
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from luoshi.accounts.models import Role, User
+    from luoshi.orgs.models import Region, RegionLevel, Unit
+    from luoshi.plans.models import Plan, PlanStatus
+    from luoshi.supervision import periods
+    from luoshi.supervision.models import (
+        Assignment,
+        MissedReport,
+        Notification,
+        ProgressReport,
+        Review,
+        SweepRun,
+        Task,
+        WarningThresholds,
+    )
+
+    rng = random.Random(20250409)
+    with transaction.atomic():
+        for model in (Notification, MissedReport, ProgressReport, Review, Assignment, SweepRun):
+            model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
+        Task.objects.all()._raw_delete(Task.objects.db)  # type: ignore[attr-defined]
+        WarningThresholds.objects.filter(plan__title__startswith="BENCH").delete()
+    region = Region.objects.filter(code="bench-city").first()
+    if region is None:
+        from luoshi.orgs.services import region_create
+
+        region = region_create(code="bench-city", name="基准测试市", level=RegionLevel.CITY)
+    units = list(Unit.objects.filter(region=region))
+    if len(units) < 200:
+        Unit.objects.bulk_create(
+            [Unit(region=region, name=f"基准单位{i:03d}") for i in range(len(units), 200)],
+            ignore_conflicts=True,
+        )
+        units = list(Unit.objects.filter(region=region))
+    admin = User.objects.filter(username="bench-admin").first()
+    if admin is None:
+        admin = User.objects.create(username="bench-admin", role=Role.ADMIN, region=region)
+    Plan.objects.filter(title__startswith="BENCH").delete()
+    cycles = ["monthly"] * 6 + ["biweekly"] * 2 + ["weekly", "quarterly"]
+    plans = Plan.objects.bulk_create(
+        [
+            Plan(
+                region=region,
+                title=f"BENCH 方案 {i}",
+                status=PlanStatus.PUBLISHED,
+                reporting_cycle=cycles[i % 10],
+                issued_on=dt.date(2026, 1, 5),
+                published_at=timezone.now(),
+            )
+            for i in range(100)
+        ]
+    )
+    WarningThresholds.objects.bulk_create([WarningThresholds(plan=p) for p in plans])
+    start = dt.date(2024, 1, 1)
+    now = timezone.now()
+    tasks = []
+    for i in range(n_tasks):
+        plan = plans[i % len(plans)]
+        ongoing = rng.random() < 0.15
+        deadline = None if ongoing else today + dt.timedelta(days=rng.randint(-120, 400))
+        tasks.append(
+            Task(
+                plan=plan,
+                region=region,
+                seq=i // len(plans) + 1,
+                title=f"基准任务{i}",
+                text="基准测试任务",
+                start_date=start,
+                reports_from=start,
+                deadline=deadline,
+                ongoing=ongoing,
+                reporting_cycle=plan.reporting_cycle,
+                percent=rng.randint(0, 100),
+                status="in_progress",
+                colour="",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    batch = 5000 if connection.vendor == "postgresql" else 2000
+    Task.objects.bulk_create(tasks, batch_size=batch)
+    task_rows = list(Task.objects.filter(region=region).values_list("id", "reporting_cycle"))
+    assignments = []
+    for task_id, _ in task_rows:
+        chosen = rng.sample(units, 2 if rng.random() < 0.5 else 1)
+        for k, unit in enumerate(chosen):
+            assignments.append(Assignment(task_id=task_id, unit=unit, is_lead=k == 0, status="in_progress"))
+    Assignment.objects.bulk_create(assignments, batch_size=batch)
+    rows = list(
+        Assignment.objects.filter(task__region=region).values_list(
+            "id", "task_id", "unit_id", "task__reporting_cycle"
+        )
+    )
+    # periods per cycle up to today; each assignment reports its most recent periods (some skipped)
+    per_cycle = {
+        c: [p for p in periods.periods_between(c, start, today) if p.end < today]
+        for c in ("weekly", "biweekly", "monthly", "quarterly")
+    }
+    per_assignment = max(1, round(n_reports / max(len(rows), 1) / 0.9))
+    reports = []
+    made = 0
+    for a_id, t_id, u_id, cycle in rows:
+        for p in per_cycle[cycle][-per_assignment:]:
+            if made >= n_reports:
+                break
+            if rng.random() < 0.1:
+                continue  # a missed report for the sweep to find
+            late = rng.random() < 0.15
+            reports.append(
+                ProgressReport(
+                    assignment_id=a_id,
+                    task_id=t_id,
+                    unit_id=u_id,
+                    period_start=p.start,
+                    period_end=p.end,
+                    narrative="按计划推进",
+                    percent=rng.randint(0, 100),
+                    due_date=p.end + dt.timedelta(days=4),
+                    late=late,
+                    submitted_at=now,
+                )
+            )
+            made += 1
+        if len(reports) >= 50_000:
+            ProgressReport.objects.bulk_create(reports, batch_size=batch)
+            reports = []
+    ProgressReport.objects.bulk_create(reports, batch_size=batch)
+    print(
+        f"  {len(task_rows):,} tasks, {len(rows):,} assignments, {ProgressReport.objects.count():,} reports"
+    )
+    build_projects(region, n_projects, rng, today)
+    return admin
+
+
+def build_projects(region, n: int, rng: random.Random, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    try:
+        from luoshi.projects.models import Project
+    except ImportError:
+        print("  projects: luoshi.projects has no Project model yet; skipped")
+        return
+    Project.objects.filter(code__startswith="BENCH-").delete()
+    Project.objects.bulk_create(
+        [
+            Project(
+                region=region,
+                code=f"BENCH-{i:05d}",
+                name=f"基准项目{i}",
+                level="city",
+                investment=rng.randint(1000, 500000),
+            )
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
+    print(f"  {n:,} projects (luoshi.projects.Project; their milestones are timed by the projects bench)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
