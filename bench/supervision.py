@@ -26,6 +26,7 @@ import datetime as dt
 import os
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def main() -> int:
     parser.add_argument("--today", default="2026-06-15", help="the sweep date (default 2026-06-15)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
-        os.environ.setdefault("LUOSHI_DATA_DIR", "/tmp/luoshi-bench")
+        os.environ.setdefault("LUOSHI_DATA_DIR", str(Path(tempfile.gettempdir()) / "luoshi-bench"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
     os.environ["LUOSHI_JOBS_IMMEDIATE"] = "1"
     import django
