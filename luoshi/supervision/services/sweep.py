@@ -44,6 +44,7 @@ from luoshi.supervision.models import (
 from luoshi.supervision.services.common import EPOCH, calendar_for, thresholds_of
 
 LOOKBACK_DAYS = 92
+LOOKBACK = dt.timedelta(days=LOOKBACK_DAYS)
 LAST_DAY = (dt.date(2099, 12, 31) - EPOCH).days
 COLOUR_NAMES = np.array([c.value for c in rules.COLOURS])
 
@@ -86,7 +87,15 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             )
         }
         calendars = {rid: calendar_for(region) for rid, region in regions.items()}
-        missed_rows, reminders = _detect_missed(today, thresholds, regions, calendars)
+        previous = (
+            SweepRun.objects.filter(date__lt=today, finished_at__isnull=False, date__gte=today - LOOKBACK)
+            .order_by("-date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        missed_rows, reminders = _detect_missed(
+            today, thresholds, regions, calendars, checked_before=previous
+        )
         changes = _recolour(today, thresholds, calendars, actor)
         created = _notify(today, missed_rows, reminders, changes)
         totals = dict(
@@ -126,11 +135,15 @@ def _detect_missed(
     thresholds: dict[int, WarningThresholds],
     regions: dict[int, Region],
     calendars: dict[int, Any],
+    checked_before: dt.date | None = None,
 ) -> tuple[list[MissedReport], list[tuple[int, int, int, periods.Period, dt.date]]]:
+    """Missed reports of the periods due before today (those due before `checked_before`, the date of the last
+    finished sweep, were recorded by it) and reminders for the periods due within the reminder window."""
     groups: dict[tuple[int, str, int, int], list[int]] = defaultdict(list)
     for region_id, cycle, plan_id in (
         Task.objects.filter(status__in=OPEN_STATUSES)
         .values_list("region_id", "reporting_cycle", "plan_id")
+        .order_by()
         .distinct()
     ):
         t = thresholds.get(plan_id)
@@ -146,6 +159,8 @@ def _detect_missed(
             if period.end >= today:
                 break
             due = _date(cal.add_workdays(period.end, grace))
+            if due < today and checked_before is not None and due < checked_before:
+                continue  # recorded by an earlier sweep
             base = Assignment.objects.filter(
                 active=True,
                 task__region_id=region_id,
