@@ -25,7 +25,8 @@ _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(（]\s*(\d{4})\s*[〕\])）]\
 
 
 def _lines(text: str) -> list[str]:
-    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+    """Lines, also split at runs of spaces (paragraphs of a crawl whose line breaks were lost)."""
+    return [p.strip() for ln in text.splitlines() for p in re.split(r"\s{2,}", ln) if p.strip()]
 
 
 def detect_title(norm: str) -> str:

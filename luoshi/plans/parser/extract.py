@@ -205,6 +205,7 @@ class Extractor:
         resp = Responsibility()
         time_field: str | None = None
         stop = None
+        label_rs: list[Responsibility] = []
         for bl in node.body:
             t = self.n(bl.start, bl.end)
             m = LABEL_ANY.match(t.strip())
@@ -214,12 +215,18 @@ class Extractor:
                 if r:
                     if r.time_phrases:
                         time_field = " ".join(self.n(x, y) for x, y in r.time_phrases)
-                    resp.merge(r)
+                    label_rs.append(r)
                     if r.first_is_lead:
                         self.first_is_lead = True
                 continue
             if stop is None:
                 b = bl.end
+        # "牵头单位:X" on one line and "责任单位:Y" on the next: Y co-operates
+        explicit_lead = any(r.lead and not r.from_co_label for r in label_rs)
+        for r in label_rs:
+            if explicit_lead and r.from_co_label:
+                r.lead, r.co, r.labelled_single = [], r.lead, False
+            resp.merge(r)
         # inline labels after the text: "…。责任单位:市发改委。完成时限:2025年底"
         seg = self.n(a, b)
         m = None
@@ -264,6 +271,7 @@ class Extractor:
 
     def _grouped_mode(self, tree: Node) -> bool:
         """Do responsibility parentheticals split items into several measures (seed-000 style)?"""
+        with_parens = several = 0
         stack = list(tree.children)
         while stack:
             node = stack.pop()
@@ -272,9 +280,12 @@ class Extractor:
                 continue
             a, b, _, _ = self._item_span(node)
             finals = [p for p in self._parens(a, b) if p.final]
+            with_parens += bool(finals)
             if len(finals) >= 2 and self.norm[finals[0].end : finals[1].start].strip(" 。;"):
-                return True
-        return False
+                several += 1
+        # A plan written this way does it in most items; where only one item does, that item is split
+        # (see `_leaf`) and the others keep their own titles.
+        return several >= 2 and several >= 0.3 * with_parens
 
     def _leaf(self, node: Node, path: list[str]) -> list[Draft]:
         ln = node.line
@@ -297,7 +308,9 @@ class Extractor:
         parens = self._parens(text_start, b)
         heading_path = self.o(ln.start, title_end).rstrip(" 。") if title_end else None
         drafts: list[Draft] = []
-        if self.grouped and parens:
+        finals = [p for p in parens if p.final]
+        own_groups = len(finals) >= 2 and bool(self.norm[finals[0].end : finals[1].start].strip(" 。;"))
+        if parens and (self.grouped or own_groups):
             groups: list[tuple[int, int, list[Paren]]] = []
             gstart = text_start
             cur: list[Paren] = []
@@ -386,6 +399,12 @@ class Extractor:
     def _duties(self, node: Node) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
         spans: list[tuple[int, int]] = []
+        ln = node.line
+        if ln is not None:
+            # a heading that runs into its body: "五、责任分工区发展改革委主要职责为:…"
+            m0 = DUTY_SECTION.search(self.n(ln.body_start, ln.end))
+            if m0 and ln.end - (ln.body_start + m0.end()) > 4:
+                spans.append((ln.body_start + m0.end(), ln.end))
         stack = [node]
         while stack:
             nd = stack.pop(0)
@@ -395,6 +414,12 @@ class Extractor:
             stack = nd.children + stack
         for a, b in spans:
             t = self.n(a, b)
+            found = list(_DUTY_STATEMENT.finditer(t))
+            if found:
+                for k, fm in enumerate(found):
+                    end = found[k + 1].start(1) if k + 1 < len(found) else len(t)
+                    self._duty(out, a + fm.start(1), a + fm.end(1), a + fm.end(), a + end)
+                continue
             m = re.match(
                 r"^\s*(.{2,40}?)(?:主要职责为|主要职责是|的主要职责|职责为|职责是|主要负责|负责)\s*[:,]?", t
             )
@@ -402,13 +427,20 @@ class Extractor:
                 m = re.match(r"^\s*(.{2,40}?)[:。]", t)
             if not m:
                 continue
-            names = [self.o(x, y).strip() for x, y in unit_spans(m.group(1), a)]
-            if not names:
-                continue
-            duty = self.o(a + m.end(), b).strip()
-            for u in names:
-                out.append({"unit": u, "duties": duty})
+            self._duty(out, a + m.start(1), a + m.end(1), a + m.end(), b)
         return out
+
+    def _duty(self, out: list[dict[str, str]], ua: int, ub: int, da: int, db: int) -> None:
+        names = [self.o(x, y).strip() for x, y in unit_spans(self.n(ua, ub), ua)]
+        duty = self.o(da, db).strip()
+        for u in names:
+            out.append({"unit": u, "duties": duty})
+
+
+# "X主要职责为:…" at the start of a sentence; several may share one line when line breaks were lost
+_DUTY_STATEMENT = re.compile(
+    r"(?:^|(?<=[。;]))\s*([^。;:,\s][^。;:,]{1,39}?)(?:主要职责为|主要职责是|的主要职责是|的主要职责为|职责为|职责是)\s*[:,]?"
+)
 
 
 def finish(ex: Extractor, drafts: list[Draft]) -> list[ExtractedMeasure]:

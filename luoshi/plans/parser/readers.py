@@ -322,10 +322,11 @@ def read_docx(data: bytes) -> Document:
         elif el.tag == f"{_W}tbl":
             t = Table(el, d)
             rows, keys = [], []
+            seen: dict[int, str] = {}  # a merged cell is returned once per row it spans: number it once
             try:
                 for row in t.rows:
                     cells = row.cells
-                    rows.append(["\n".join(p.text for p in c.paragraphs) for c in cells])
+                    rows.append([_docx_cell_text(c, numbering, seen) for c in cells])
                     keys.append([c._tc for c in cells])
             except (IndexError, ValueError):
                 continue
@@ -334,6 +335,14 @@ def read_docx(data: bytes) -> Document:
     if not text.strip():
         raise ParseError("Word 文件中没有文字内容(可能只有图片)。请上传含文字的方案。", code="no_text")
     return Document(text=text, format="docx", tables=b.tables)
+
+
+def _docx_cell_text(c: Any, numbering: _Numbering, seen: dict[int, str]) -> str:
+    """A cell's paragraphs with their Word auto-numbering (序号 cells are often numbered by Word)."""
+    k = id(c._tc)
+    if k not in seen:
+        seen[k] = "\n".join(numbering.label(p) + p.text for p in c.paragraphs)
+    return seen[k]
 
 
 # ---- pdf ----------------------------------------------------------------------------------------------
@@ -350,13 +359,15 @@ def read_pdf(data: bytes) -> Document:
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise ParseError("服务器缺少 PDF 解析组件(pdfplumber)。请联系管理员。") from exc
     pages: list[list[str]] = []
+    full: list[list[bool]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > 2000:
                 raise ParseError("PDF 页数过多(超过 2000 页)。请只上传方案正文。", code="too_large")
             for page in pdf.pages:
-                txt = page.extract_text() or ""
-                pages.append(txt.splitlines())
+                lines, flags = _page_lines(page)
+                pages.append(lines)
+                full.append(flags)
     except ParseError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -379,43 +390,87 @@ def read_pdf(data: bytes) -> Document:
             "或先做文字识别(OCR)。",
             code="no_text",
         )
-    return Document(text=join_pdf_lines(pages), format="pdf")
+    return Document(text=join_pdf_lines(pages, full), format="pdf")
 
 
-def join_pdf_lines(pages: list[list[str]]) -> str:
-    """Drop running headers/footers and page numbers; join lines broken inside sentences."""
+# pdfminer puts a space where the font changes between CJK text and Latin digits ("2025 年 6 月"): drop it.
+_CJK_GAP = re.compile(
+    r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]) (?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])"
+)
+
+
+def _page_lines(page: Any) -> tuple[list[str], list[bool]]:
+    """The text lines of a page and, for each, whether it runs to the right margin (a wrapped line)."""
+    try:
+        rows = page.extract_text_lines(return_chars=False)
+    except (AttributeError, TypeError, ValueError):
+        rows = None
+    if not rows:
+        txt = page.extract_text() or ""
+        lines = txt.splitlines()
+        return lines, [False] * len(lines)
+    lines = [_CJK_GAP.sub("", str(r["text"])) for r in rows]
+    right = max(float(r["x1"]) for r in rows)
+    widths = sorted(
+        (float(r["x1"]) - float(r["x0"])) / max(1, len(r["text"].replace(" ", "")))
+        for r in rows
+        if r["text"].strip()
+    )
+    char_w = widths[len(widths) // 2] if widths else 10.0
+    return lines, [float(r["x1"]) >= right - 1.6 * char_w for r in rows]
+
+
+def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None) -> str:
+    """Drop running headers/footers and page numbers; join lines broken inside sentences.
+
+    `full` tells, per line, whether it runs to the right margin (from the reader's coordinates); without it
+    a line counts as full when it is nearly as long as the longest line.
+    """
     from collections import Counter
+
+    from .normalize import normalize
+    from .structure import match_marker
+    from .units import LABEL_LINE
 
     def key(s: str) -> str:
         return re.sub(r"\d+", "#", s.strip())
 
+    # A running header or footer sits at the edge of most pages and never in the middle of one.
     edge: Counter[str] = Counter()
+    middle: Counter[str] = Counter()
     for p in pages:
-        ks = {key(x) for x in p[:2] + p[-2:] if x.strip()}
-        edge.update(ks)
-    running = {k for k, c in edge.items() if len(pages) >= 3 and c >= max(3, len(pages) // 2)}
-    lines: list[str] = []
-    for p in pages:
-        for i, ln in enumerate(p):
-            s = ln.strip()
-            if not s:
+        idx = [i for i, x in enumerate(p) if x.strip()]
+        ends = set(idx[:2] + idx[-2:])
+        edge.update({key(p[i]) for i in ends})
+        middle.update(key(p[i]) for i in idx if i not in ends)
+    running = {
+        k
+        for k, c in edge.items()
+        if len(pages) >= 3 and c >= max(3, len(pages) // 2) and middle[k] <= c // 10
+    }
+    lines: list[tuple[str, bool]] = []
+    for n, p in enumerate(pages):
+        idx = [i for i, x in enumerate(p) if x.strip()]
+        ends = set(idx[:2] + idx[-2:])
+        for i in idx:
+            s = p[i].strip()
+            if i in ends and (key(s) in running or _PAGE_NO.match(s)):
                 continue
-            if (i < 2 or i >= len(p) - 2) and (key(s) in running or _PAGE_NO.match(s)):
-                continue
-            lines.append(s)
-    from .structure import match_marker
-
-    width = max((len(x) for x in lines), default=0)
+            lines.append((s, bool(full[n][i]) if full is not None and i < len(full[n]) else False))
+    width = max((len(x) for x, _ in lines), default=0)
     out: list[str] = []
-    for s in lines:
+    prev_full = False
+    for s, is_full in lines:
         if out:
             prev = out[-1]
-            starts_heading = match_marker(s, 0, len(s)) is not None
-            full = len(prev) >= 0.85 * width
-            if not starts_heading and prev[-1] not in _ENDS_PARA and (full or prev[-1] in ",、(“《"):
+            starts_new = match_marker(s, 0, len(s)) is not None or LABEL_LINE.match(normalize(s)) is not None
+            wrapped = prev_full if full is not None else len(prev) >= 0.85 * width
+            if not starts_new and prev[-1] not in _ENDS_PARA and (wrapped or prev[-1] in ",、(“《"):
                 out[-1] = prev + s
+                prev_full = is_full
                 continue
         out.append(s)
+        prev_full = is_full
     return "\n".join(out) + "\n"
 
 
@@ -610,8 +665,12 @@ def _html_table(t: Any) -> tuple[list[list[str]], list[list[Any]]]:
     nrows = max(k[0] for k in grid) + 1
     ncols = max(k[1] for k in grid) + 1
     rows = [[grid.get((i, j), ("", None))[0] for j in range(ncols)] for i in range(nrows)]
-    keys = [[grid.get((i, j), ("", (i, j)))[1] or (i, j) for j in range(ncols)] for i in range(nrows)]
+    keys = [[_key(grid.get((i, j)), (i, j)) for j in range(ncols)] for i in range(nrows)]
     return rows, keys
+
+
+def _key(cell: tuple[str, Any] | None, pos: tuple[int, int]) -> Any:
+    return cell[1] if cell is not None and cell[1] is not None else pos
 
 
 def _cell_text(td: Any) -> str:

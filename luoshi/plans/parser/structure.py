@@ -19,7 +19,8 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(rf"^第([{_CNN}\d]+)条\s*")),
     ("cn", re.compile(rf"^([{_CNN}]+)\s*[、.．]\s*")),
     ("pcn", re.compile(rf"^\(\s*([{_CNN}]+)\s*\)\s*[、.]?\s*")),
-    ("action", re.compile(rf"^(?:专项行动|行动|任务|措施|举措|工程)\s*([{_CNN}\d]+)\s*[:、.]\s*")),
+    # 行动一: / 任务1: — each keyword is its own style, so 任务N nests under 行动N
+    ("action", re.compile(rf"^(?P<kw>专项行动|行动|任务|措施|举措|工程)\s*([{_CNN}\d]+)\s*[:、.]\s*")),
     (
         "dec2",
         re.compile(r"^(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?(?![\d%])(?=\s*[\u4e00-\u9fff“《(])(?!\s*[倍万亿])\s*"),
@@ -76,9 +77,11 @@ def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
             return None  # a bare number (table serial) is not a heading
         if kind == "num" and re.match(r"^\d", rest):
             continue
-        n = marker_number(kind, m.group(1))
+        n = marker_number(kind, m.group(2) if kind == "action" else m.group(1))
         if n is None or n <= 0:
             continue
+        if kind == "action":
+            kind = f"action:{m.group('kw')}"
         return kind, n, a + off + m.end()
     return None
 
@@ -121,33 +124,56 @@ def split_lines(text: str, norm: str) -> list[Line]:
     return _split_inline_headings(norm, lines)
 
 
-_INLINE = re.compile(
-    rf"(?<=[{_SENT_END}])\s*(?=(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473]))"
-)
+_MARK_AHEAD = rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473])"
+_INLINE = re.compile(rf"(?<=[{_SENT_END}])\s*(?={_MARK_AHEAD})")
+# a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…"
+_INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])(?={_MARK_AHEAD})")
+_CN_NUMERALS = set(_CNN)
 
 
 def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
-    """Split long lines before heading markers that continue the numbering seen so far."""
+    """Split long lines before heading markers that continue the numbering seen so far.
+
+    After a sentence end a marker numbered 1 or continuing its style's numbering starts a new line. A marker
+    glued to the text before it must continue its numbering, or be numbered 1 right after a short heading
+    ("四、实施步骤(一)部署…": a heading running into its first item).
+    """
     last: dict[str, int] = {}
     out: list[Line] = []
     for ln in lines:
         pieces = [ln.start]
+        head = match_marker(norm, ln.start, ln.end)
+        if head:
+            last[head[0]] = head[1]
+        piece_head = head
         if ln.end - ln.start > 60:
-            for m in _INLINE.finditer(norm, ln.start, ln.end):
-                p = m.end()
+            cands = [(m.end(), False) for m in _INLINE.finditer(norm, ln.start, ln.end)]
+            cands += [(m.end(), True) for m in _INLINE_BARE.finditer(norm, ln.start, ln.end)]
+            for p, bare in sorted(cands):
                 if p <= pieces[-1] or p >= ln.end:
+                    continue
+                if bare and norm[p - 1] in _CN_NUMERALS:
                     continue
                 mk = match_marker(norm, p, ln.end)
                 if not mk:
                     continue
                 kind, n, _ = mk
                 prev = last.get(kind)
-                if n == 1 or (prev is not None and n == prev + 1):
+                follows = prev is not None and n == prev + 1
+                if bare and not follows:
+                    # numbered 1 right after a heading of another style whose title is short and unfinished
+                    between = norm[piece_head[2] : p] if piece_head else ""
+                    follows = (
+                        n == 1
+                        and piece_head is not None
+                        and piece_head[0] != kind
+                        and 0 < len(between) <= 30
+                        and not re.search(r"[。;:!?]", between)
+                    )
+                if follows or (not bare and n == 1):
                     pieces.append(p)
                     last[kind] = n
-        head = match_marker(norm, ln.start, ln.end)
-        if head:
-            last[head[0]] = head[1]
+                    piece_head = mk
         pieces.append(ln.end)
         for x, y in zip(pieces, pieces[1:], strict=False):  # noqa: RUF007
             while y > x and norm[y - 1].isspace():

@@ -104,6 +104,7 @@ _GE = re.compile(
 _LE = re.compile(
     r"(压缩至|压缩到|缩短至|缩短到|压减至|压减到|降至|降到|减少到|控制在|不超过|不高于|(?<!不)少于|(?<!不)低于|以内)\s*$"
 )
+_LE_WORD = re.compile(r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|降至|降到|减少到|控制在|不超过|不高于")
 _SUBSIDY = re.compile(
     r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按|标准为|费率|利率|收费|罚款|上限"
 )
@@ -211,7 +212,11 @@ def extract_targets(s: str) -> list[Target]:
             continue
         after = s[b : b + 4]
         if unit in _TIME_UNITS and not _LE.search(before):
-            continue  # "7日内" is a time limit, "压缩至1个工作日" a target
+            # "7日内" is a time limit, "压缩至1个工作日" a target, and so is each figure of
+            # "分别压缩至30小时、1小时以内"
+            clause = s[_clause_start(s, na) : na]
+            if not (before.rstrip().endswith("、") and _LE_WORD.search(clause)):
+                continue
         if unit == "倍":
             continue
         if re.match(r"\s*(级|号|届|版|代|星|轮)", after) and unit not in ("%",):

@@ -27,6 +27,9 @@ LABEL_LEAD = r"(?:牵头单位|牵头部门|主责单位|主责部门|牵头责�
 LABEL_CO = r"(?:配合单位|配合部门|协同单位|协办单位|参与单位|协助单位|协作单位|参加单位|责任单位|责任部门)"
 LABEL_TIME = r"(?:完成时限|完成时间|时限要求|时间要求|完成期限|时间节点|进度安排|时间进度|办结时限)"
 LABEL_ANY = re.compile(rf"({LABEL_LEAD}|{LABEL_CO}|{LABEL_TIME})\s*[:]?\s*")
+LABEL_LINE = re.compile(
+    rf"\s*(?:{LABEL_LEAD}|{LABEL_CO}|{LABEL_TIME})\s*:"
+)  # a "责任单位:…" line (normalised text)
 FIRST_IS_LEAD = re.compile(
     r"(?:第一|首位|首个|排名第一|排在第一|排在首位|排第一|列第一)[^,;。)]{0,8}(?:为|是)牵头"
 )
@@ -43,6 +46,7 @@ class Responsibility:
     time_phrases: list[tuple[int, int]] = field(default_factory=list)  # spans (into the normalised text)
     labelled_single: bool = False  # a single list with no lead/co distinction
     first_is_lead: bool = False
+    from_co_label: bool = False  # the list came from a 责任单位-style label with no 牵头 label beside it
 
     def merge(self, other: Responsibility) -> None:
         if other.labelled_single and not self.lead and not self.co:
@@ -223,6 +227,7 @@ def parse_responsibility(
         if r.co and not r.lead:
             r.lead, r.co = r.co, []
             r.labelled_single = True
+            r.from_co_label = True
         return r
     # "X、Y负责,2025年6月底前完成" / "X牵头,Y配合" / "X、Y"
     parts = split_top(seg, ",;")

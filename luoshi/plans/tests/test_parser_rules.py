@@ -31,8 +31,8 @@ def parse(body: str, **kw):  # type: ignore[no-untyped-def]
         ("(3)推进改革", "pnum"),
         ("①推进改革", "circ"),
         ("第三条 推进改革", "article"),
-        ("行动2:推进改革", "action"),
-        ("任务3:推进改革", "action"),
+        ("行动2:推进改革", "action:行动"),
+        ("任务3:推进改革", "action:任务"),
     ],
 )
 def test_heading_markers(line: str, kind: str) -> None:
@@ -247,3 +247,85 @@ def test_targets(text: str, expected: set[tuple[float, str, str, bool]]) -> None
 )
 def test_not_targets(text: str) -> None:
     assert _t(text) == set()
+
+
+# ---- rules found on plans from other cities (see data/generalisation) ------------------------------------
+def test_action_and_task_headings_nest() -> None:
+    r = parse(
+        "二、重点行动\n行动一:政务服务增效行动\n任务1:深化改革。推出集成服务。〔责任单位:市数据局;完成时限:2025年6月底前〕\n"
+        "任务2:优化平台。升级服务专区。\n行动二:要素保障行动\n任务3:降低成本。落实用电政策。\n"
+    )
+    assert [(m.path[-1], m.title) for m in r.measures] == [
+        ("行动一:政务服务增效行动", "深化改革"),
+        ("行动一:政务服务增效行动", "优化平台"),
+        ("行动二:要素保障行动", "降低成本"),
+    ]
+
+
+def test_lead_line_then_responsible_line_gives_lead_and_co() -> None:
+    r = parse(
+        "一、重点任务\n1.推进A改革。\n牵头单位:市审批局\n责任单位:市发改委、市住建局\n完成时限:2025年一季度\n"
+        "2.推进B改革。\n牽頭單位:市财政局\n"
+    )
+    m1, m2 = r.measures
+    assert (m1.lead_units, m1.co_units, m1.deadline) == (
+        ["市审批局"],
+        ["市发改委", "市住建局"],
+        date(2025, 3, 31),
+    )
+    assert (m2.lead_units, m2.co_units) == (["市财政局"], [])
+
+
+def test_lost_line_breaks_with_markers_glued_to_the_text() -> None:
+    text = HEAD + (
+        "三、重点任务　　(一)政务服务1.推进A改革。推行并联审批。(市审批局牵头,市发改委配合,2025年6月底前完成)"
+        "2.推进B改革。开展减负行动。(市经信局牵头,2025年9月底前完成)(二)要素保障3.推进C改革。加强资金保障。(市财政局负责,2025年12月底前完成)"
+        "四、实施步骤(一)部署阶段(2025年3月)。制定方案。五、责任分工市发改委主要职责为:统筹协调。市财政局主要职责为:资金保障。"
+    )
+    r = parse_text(text, suggest=False)
+    assert [(m.path[-1], m.title, m.lead_units) for m in r.measures] == [
+        ("(一)政务服务", "推进A改革", ["市审批局"]),
+        ("(一)政务服务", "推进B改革", ["市经信局"]),
+        ("(二)要素保障", "推进C改革", ["市财政局"]),
+    ]
+    assert [d["unit"] for d in r.responsibilities] == ["市发改委", "市财政局"]
+
+
+def test_one_item_with_two_sentence_groups_is_split_without_changing_the_others() -> None:
+    r = parse(
+        "一、重点任务\n1.推进A。做A。(市发改委负责,2025年6月底前完成)\n"
+        "2.推进B。做B1。(市科技局负责,2025年6月底前完成)做B2。(市财政局负责,2025年9月底前完成)\n"
+    )
+    assert [(m.path[-1], m.title, m.text) for m in r.measures] == [
+        ("一、重点任务", "推进A", "做A。"),
+        ("2.推进B", None, "做B1。"),
+        ("2.推进B", None, "做B2。"),
+    ]
+
+
+def test_pdf_running_header_is_not_a_repeated_label_line() -> None:
+    pages = [
+        ["文件头", "1.推进A。", "完成时限:2025年6月底前", "2.推进B。", "完成时限:2025年7月底前", "— 1 —"],
+        ["文件头", "3.推进C。", "完成时限:2025年8月底前", "— 2 —"],
+        ["文件头", "4.推进D。", "完成时限:2025年9月底前", "— 3 —"],
+    ]
+    from luoshi.plans.parser.readers import join_pdf_lines
+
+    lines = join_pdf_lines(pages).splitlines()
+    assert "文件头" not in lines
+    assert lines.count("完成时限:2025年8月底前") == 1 and "完成时限:2025年9月底前" in lines
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("进口、出口整体通关时间分别压缩至30小时、1小时以内。", {(30.0, "小时"), (1.0, "小时")}),
+        ("信用修复申请受理后3个工作日内办结,7日内反馈。", set()),
+    ],
+)
+def test_time_figures_in_an_enumeration(body: str, expected: set[tuple[float, str]]) -> None:
+    assert {(t.value, t.unit) for t in extract_targets(normalize(body))} == expected
+
+
+def test_five_year_plan_end() -> None:
+    assert parse_deadline("“十四五”期末", "", 2025).date == date(2025, 12, 31)
