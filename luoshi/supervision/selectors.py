@@ -330,7 +330,7 @@ def scoreboard(user: User | None, period: periods.Period, plan_id: int | None = 
     for unit_id, total, on_time in (
         ProgressReport.objects.filter(rq)
         .values("unit_id")
-        .annotate(t=Count("id"), o=Count("id", filter=Q(late=False)))
+        .annotate(t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False)))
         .values_list("unit_id", "t", "o")
     ):
         if unit_id in out:
@@ -389,7 +389,7 @@ def trend(
         for unit_id, t, o in (
             ProgressReport.objects.filter(rq)
             .values("unit_id")
-            .annotate(t=Count("id"), o=Count("id", filter=Q(late=False)))
+            .annotate(t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False)))
             .values_list("unit_id", "t", "o")
         ):
             if unit_ids is None or unit_id in unit_ids:
