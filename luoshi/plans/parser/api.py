@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import document
@@ -12,6 +14,19 @@ from .result import ParseResult, UnitResolution
 from .tables import Cell
 
 Resolver = Callable[[str], UnitResolution]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Parsing allocates many small objects and no long-lived cycles: the cyclic collector would run
+    dozens of times for nothing (about a fifth of the time on 1 MB). Reference counting still frees memory."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_text(
@@ -26,6 +41,19 @@ def parse_text(
     suggest: bool = True,
 ) -> ParseResult:
     """Parse a plan's text. `tables` are structured tables (span in `text`, rows of cells) from a reader."""
+    with _gc_paused():
+        return _parse_text(text, year, resolver, source_name, tables, source_format, suggest)
+
+
+def _parse_text(
+    text: str,
+    year: int | None,
+    resolver: Resolver | None,
+    source_name: str,
+    tables: list[tuple[int, int, list[list[Cell | None]]]] | None,
+    source_format: str,
+    suggest: bool,
+) -> ParseResult:
     if not text or not text.strip():
         raise ParseError("文件内容为空:没有可识别的文字。请确认上传的是方案正文。", code="empty")
     ex = Extractor(text, year, tables)

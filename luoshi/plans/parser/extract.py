@@ -33,6 +33,7 @@ NON_TASK = re.compile(
 )
 DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
 _SENT_END = "。;!?"
+_ONLY_END = re.compile(r"[ 。;]*")
 
 
 @dataclass
@@ -54,14 +55,18 @@ class Draft:
     source: str = "text"
 
 
+_PAREN = re.compile(r"[()]")
+
+
 def find_parens(norm: str, a: int, b: int) -> list[tuple[int, int]]:
     """Top-level balanced (...) groups inside [a, b); unbalanced ones are ignored."""
-    out, stack = [], []
-    for i in range(a, b):
-        ch = norm[i]
-        if ch == "(":
+    out: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in _PAREN.finditer(norm, a, b):
+        i = m.start()
+        if norm[i] == "(":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif stack:
             s = stack.pop()
             if not stack:
                 out.append((s, i + 1))
@@ -76,23 +81,35 @@ class _BigramIndex:
     def __init__(self, texts: list[str]) -> None:
         self.texts = list(dict.fromkeys(texts))  # repeated rows are indexed once
         self.exact = set(self.texts)
+        self.matchers: dict[int, difflib.SequenceMatcher[str]] = {}
         self.index: dict[str, list[int]] = {}
         for i, t in enumerate(self.texts):
             for g in {t[k : k + 2] for k in range(len(t) - 1)}:
                 self.index.setdefault(g, []).append(i)
+        self.df = {g: len(v) for g, v in self.index.items()}
 
     def has_similar(self, q: str, threshold: float) -> bool:
         if q in self.exact:
             return True
         hits: dict[int, int] = {}
-        grams = sorted({q[k : k + 2] for k in range(len(q) - 1)}, key=lambda g: len(self.index.get(g, ())))
-        for g in grams[:24]:  # the rarest bigrams are enough to find the candidates
-            for i in self.index.get(g, ()):
+        # the 24 rarest bigrams are enough to find the candidates; bigrams no row has count among the 24
+        index, df = self.index, self.df
+        grams = {q[k : k + 2] for k in range(len(q) - 1)}
+        present = sorted([g for g in grams if g in df], key=df.__getitem__)
+        for g in present[: max(0, 24 - (len(grams) - len(present)))]:
+            for i in index[g]:
                 hits[i] = hits.get(i, 0) + 1
         best = sorted(hits, key=hits.__getitem__, reverse=True)[:3]
         for i in best:
-            sm = difflib.SequenceMatcher(None, q, self.texts[i], autojunk=False)
-            if sm.quick_ratio() >= threshold and sm.ratio() >= threshold:
+            sm = self.matchers.get(i)
+            if sm is None:  # the row's side is indexed once and reused for every query
+                sm = self.matchers[i] = difflib.SequenceMatcher(None, "", self.texts[i], autojunk=False)
+            sm.set_seq1(q)
+            if (
+                sm.real_quick_ratio() >= threshold
+                and sm.quick_ratio() >= threshold
+                and sm.ratio() >= threshold
+            ):
                 return True
         return False
 
@@ -110,6 +127,9 @@ class Extractor:
         self.first_is_lead = False
         self.struct_tables = tables or []
         self.warnings: list[str] = []
+        self._parens_cache: dict[tuple[int, int], list[Paren]] = {}
+        self._resp_cache: dict[tuple[int, int, bool], Responsibility | None] = {}
+        self._span_cache: dict[int, tuple[int, int, dict[str, str | None], Responsibility]] = {}
 
     # ---- helpers -------------------------------------------------------------------------------------
     def o(self, a: int, b: int) -> str:
@@ -197,7 +217,13 @@ class Extractor:
 
     # ---- a numbered item ----------------------------------------------------------------------------
     def _item_span(self, node: Node) -> tuple[int, int, dict[str, str | None], Responsibility]:
-        """Content span of an item, stopping at responsibility label lines, which are parsed."""
+        """Content span of an item, stopping at responsibility label lines, which are parsed (cached)."""
+        hit = self._span_cache.get(id(node))
+        if hit is None:
+            hit = self._span_cache[id(node)] = self._item_span_uncached(node)
+        return hit
+
+    def _item_span_uncached(self, node: Node) -> tuple[int, int, dict[str, str | None], Responsibility]:
         ln = node.line
         assert ln is not None
         a = ln.body_start
@@ -246,15 +272,41 @@ class Extractor:
         return a, b, {"time": time_field}, resp
 
     def _parens(self, a: int, b: int) -> list[Paren]:
+        """Responsibility parentheticals in [a, b) (cached: an item is looked at more than once)."""
+        key = (a, b)
+        hit = self._parens_cache.get(key)
+        if hit is not None:
+            return hit
+        norm = self.norm
         out = []
-        for s, e in find_parens(self.norm, a, b):
-            before = self.norm[a:s].rstrip()
-            final = (not before) or before[-1] in _SENT_END or not self.norm[e:b].strip(" 。;")
-            r = parse_responsibility(self.text, self.norm, s + 1, e - 1, strict=not final)
+        for s, e in find_parens(norm, a, b):
+            i = s - 1
+            while i >= a and norm[i].isspace():
+                i -= 1
+            final = i < a or norm[i] in _SENT_END or _ONLY_END.fullmatch(norm, e, b) is not None
+            rkey = (s, e, final)
+            if rkey in self._resp_cache:
+                r = self._resp_cache[rkey]
+            else:
+                r = parse_responsibility(self.text, norm, s + 1, e - 1, strict=not final)
+                self._resp_cache[rkey] = r
             if r is None or (not r.lead and not r.co):
                 continue
             out.append(Paren(s, e, r, final))
+        self._parens_cache[key] = out
         return out
+
+    def _parens_after(self, a: int, text_start: int, b: int) -> list[Paren]:
+        """`_parens(text_start, b)`, taken from the item's `_parens(a, b)` when that gives the same answer
+        (the title ends a sentence, so each parenthetical after it is judged alike)."""
+        if text_start == a:
+            return self._parens(a, b)
+        i = text_start - 1
+        while i >= a and self.norm[i].isspace():
+            i -= 1
+        if i >= a and self.norm[i] in _SENT_END:
+            return [p for p in self._parens(a, b) if p.start >= text_start]
+        return self._parens(text_start, b)
 
     def _title_split(self, a: int, b: int, heading_has_break: bool) -> tuple[int | None, int]:
         """(end of the title, start of the text). A title is a short first sentence followed by more text."""
@@ -305,7 +357,7 @@ class Extractor:
             text_start = ln.end
         else:
             title_end, text_start = self._title_split(a, b, False)
-        parens = self._parens(text_start, b)
+        parens = self._parens_after(a, text_start, b)
         heading_path = self.o(ln.start, title_end).rstrip(" 。") if title_end else None
         drafts: list[Draft] = []
         finals = [p for p in parens if p.final]
@@ -369,7 +421,9 @@ class Extractor:
             for p in parens:
                 ga, gb = self.strip_span(start, p.start)
                 if gb - ga >= 4:
-                    out.append(Draft([], None, ga, gb, p.resp, self._paren_time([p])))
+                    resp = Responsibility()
+                    resp.merge(p.resp)  # a copy: `finish` may rewrite it
+                    out.append(Draft([], None, ga, gb, resp, self._paren_time([p])))
                 start = p.end
         return out
 

@@ -8,6 +8,7 @@ numbering already seen.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -44,7 +45,7 @@ def marker_number(kind: str, token: str) -> int | None:
     return cn_to_int(token)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int  # offsets into the text
     end: int
@@ -55,7 +56,7 @@ class Line:
     in_table: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     line: Line | None
     level: int
@@ -64,51 +65,71 @@ class Node:
     parent: Node | None = None
 
 
+# the first character of every marker above: anything else cannot start a heading
+_MARKER_FIRST = frozenset(_CNN + "0123456789(第专行任措举工") | {chr(c) for c in range(0x2460, 0x2488)}
+
+
 def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
-    s = norm[a:b]
-    stripped = s.lstrip()
-    off = len(s) - len(stripped)
+    while a < b and norm[a].isspace():
+        a += 1
+    if a >= b or norm[a] not in _MARKER_FIRST:
+        return None
+    head = norm[a : min(b, a + 64)]  # markers are short: never copy a whole (possibly huge) line
     for kind, rx in MARKERS:
-        m = rx.match(stripped)
+        m = rx.match(head)
         if not m:
             continue
-        rest = stripped[m.end() :]
-        if not rest.strip() and kind in ("num", "cn"):
+        j = a + m.end()
+        while j < b and norm[j].isspace():
+            j += 1
+        if j >= b and kind in ("num", "cn"):
             return None  # a bare number (table serial) is not a heading
-        if kind == "num" and re.match(r"^\d", rest):
+        if kind == "num" and j == a + m.end() and j < b and norm[j].isdigit():
             continue
         n = marker_number(kind, m.group(2) if kind == "action" else m.group(1))
         if n is None or n <= 0:
             continue
         if kind == "action":
             kind = f"action:{m.group('kw')}"
-        return kind, n, a + off + m.end()
+        return kind, n, a + m.end()
     return None
 
 
 _SENT_END = "。;!?)”:"
 
 
+# [^\S\n] is \s without the line break: the patterns run once over the whole text and never cross a line.
 _PARA_GAP = re.compile(
-    r"(?<=[。;!?:)”])\s{2,}|(?<=[。;!?])\s+(?=[(\d一二三四五六七八九十])|"
-    r"\s{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])"
+    r"(?<=[。;!?:)”])[^\S\n]{2,}|(?<=[。;!?])[^\S\n]+(?=[(\d一二三四五六七八九十])|"
+    r"[^\S\n]{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])"
 )
 _FW_GAP = re.compile(r"\u3000{2,}")
 
 
 def split_lines(text: str, norm: str) -> list[Line]:
     """Physical lines, further split where line breaks were evidently lost."""
+    # Paragraphs separated by runs of (full-width) spaces in one physical line.
+    cuts = [(m.start(), m.end()) for m in _PARA_GAP.finditer(norm)]
+    cuts += [(m.start(), m.end()) for m in _FW_GAP.finditer(text)]
+    cuts.sort()
+    k = 0
     lines: list[Line] = []
     pos = 0
     for raw in norm.split("\n"):
         a, b = pos, pos + len(raw)
         pos = b + 1
-        # Paragraphs separated by runs of (full-width) spaces in one physical line.
+        while k < len(cuts) and cuts[k][0] < a:
+            k += 1
+        if k >= len(cuts) or cuts[k][0] >= b:  # the common case: a line with no lost break
+            left = raw.lstrip()
+            if left:
+                lines.append(Line(a + len(raw) - len(left), a + len(raw.rstrip())))
+            continue
         sub: list[tuple[int, int]] = []
         start = a
-        cuts = [(m.start(), m.end()) for m in _PARA_GAP.finditer(norm, a, b)]
-        cuts += [(m.start(), m.end()) for m in _FW_GAP.finditer(text, a, b)]
-        for ca, cb in sorted(cuts):
+        while k < len(cuts) and cuts[k][0] < b:
+            ca, cb = cuts[k]
+            k += 1
             if ca < start:
                 continue
             sub.append((start, ca))
@@ -125,7 +146,7 @@ def split_lines(text: str, norm: str) -> list[Line]:
 
 
 _MARK_AHEAD = rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473])"
-_INLINE = re.compile(rf"(?<=[{_SENT_END}])\s*(?={_MARK_AHEAD})")
+_INLINE = re.compile(rf"(?<=[{_SENT_END}])[^\S\n]*(?={_MARK_AHEAD})")
 # a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…"
 _INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])(?={_MARK_AHEAD})")
 _CN_NUMERALS = set(_CNN)
@@ -140,6 +161,12 @@ def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
     """
     last: dict[str, int] = {}
     out: list[Line] = []
+    # candidate positions over the whole text at once (lines never hold a line break)
+    all_cands = sorted(
+        [(m.end(), False) for m in _INLINE.finditer(norm)]
+        + [(m.end(), True) for m in _INLINE_BARE.finditer(norm)]
+    )
+    positions = [p for p, _ in all_cands]
     for ln in lines:
         pieces = [ln.start]
         head = match_marker(norm, ln.start, ln.end)
@@ -147,9 +174,9 @@ def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
             last[head[0]] = head[1]
         piece_head = head
         if ln.end - ln.start > 60:
-            cands = [(m.end(), False) for m in _INLINE.finditer(norm, ln.start, ln.end)]
-            cands += [(m.end(), True) for m in _INLINE_BARE.finditer(norm, ln.start, ln.end)]
-            for p, bare in sorted(cands):
+            lo = bisect.bisect_left(positions, ln.start)
+            hi = bisect.bisect_left(positions, ln.end)
+            for p, bare in all_cands[lo:hi]:
                 if p <= pieces[-1] or p >= ln.end:
                     continue
                 if bare and norm[p - 1] in _CN_NUMERALS:
@@ -174,6 +201,9 @@ def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
                     pieces.append(p)
                     last[kind] = n
                     piece_head = mk
+        if len(pieces) == 1:
+            out.append(ln)
+            continue
         pieces.append(ln.end)
         for x, y in zip(pieces, pieces[1:], strict=False):  # noqa: RUF007
             while y > x and norm[y - 1].isspace():

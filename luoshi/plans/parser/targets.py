@@ -186,6 +186,10 @@ def _metric(s: str, a: int, b: int) -> str:
 def extract_targets(s: str) -> list[Target]:
     """Targets in the (normalised) measure text `s`."""
     out: list[Target] = []
+    matches = list(TARGET_RE.finditer(s))
+    implicit = [(rx, value, unit, op, list(rx.finditer(s))) for rx, value, unit, op in _IMPLICIT]
+    if not matches and not any(found for *_, found in implicit) and "突破" not in s and "强" not in s:
+        return out  # most sentences hold no figure: skip the masks below
     quoted = _quote_mask(s)
     depth_paren = [0] * (len(s) + 1)
     d = 0
@@ -196,7 +200,7 @@ def extract_targets(s: str) -> list[Target]:
         if ch == ")":
             d = max(0, d - 1)
     seen: set[tuple[float, str]] = set()
-    for m in TARGET_RE.finditer(s):
+    for m in matches:
         a, b = m.start(), m.end()
         na = m.start(2)
         raw, unit = m.group(2), m.group("unit")
@@ -253,8 +257,8 @@ def extract_targets(s: str) -> list[Target]:
             continue
         seen.add(key)
         out.append(Target(metric=_metric(s, na, b), value=value, unit=unit, op=op, phrase=s[a:b]))
-    for rx, value, unit, op in _IMPLICIT:
-        for m in rx.finditer(s):
+    for _rx, value, unit, op, found in implicit:
+        for m in found:
             if quoted[m.start()] or s[m.end() : m.end() + 1] == "的":
                 continue
             key = (value, unit)
