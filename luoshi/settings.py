@@ -221,21 +221,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 LUOSHI_MAX_UPLOAD_BYTES = int(os.environ.get("LUOSHI_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
 # --- Email ----------------------------------------------------------------------------------------
-EMAIL_HOST = os.environ.get("LUOSHI_SMTP_HOST", "127.0.0.1")
-EMAIL_PORT = int(os.environ.get("LUOSHI_SMTP_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("LUOSHI_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("LUOSHI_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("LUOSHI_SMTP_TLS")
+# SMTP when LUOSHI_SMTP_HOST is set; otherwise mail is written to files in $LUOSHI_DATA_DIR/outbox.
+if os.environ.get("LUOSHI_SMTP_HOST"):
+    _mailer: dict[str, object] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ["LUOSHI_SMTP_HOST"],
+            "port": int(os.environ.get("LUOSHI_SMTP_PORT", "25")),
+            "username": os.environ.get("LUOSHI_SMTP_USER", ""),
+            "password": os.environ.get("LUOSHI_SMTP_PASSWORD", ""),
+            "use_tls": _env_bool("LUOSHI_SMTP_TLS"),
+            "timeout": 30,
+        },
+    }
+else:
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(DATA_DIR / "outbox")},
+    }
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_MAIL_FROM", "luoshi@localhost")
-EMAIL_BACKEND = os.environ.get(
-    "LUOSHI_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if os.environ.get("LUOSHI_SMTP_HOST")
-    else "django.core.mail.backends.filebased.EmailBackend",
-)
-EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 # Pluggable SMS channel: a dotted path to a class with send(phone: str, text: str) -> None.
-LUOSHI_SMS_BACKEND = os.environ.get("LUOSHI_SMS_BACKEND", "luoshi.core.notify.LogSmsBackend")
+LUOSHI_SMS_BACKEND = os.environ.get("LUOSHI_SMS_BACKEND", "luoshi.supervision.notify.LogSmsBackend")
 
 LOGGING = {
     "version": 1,

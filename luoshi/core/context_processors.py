@@ -11,6 +11,7 @@ _GOV = ("admin", "staff", "leader")
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "core:home", _ALL),
     ("行动方案", "plans:index", _GOV),
+    ("我的任务", "supervision:my_tasks", ("staff",)),
     ("督查督办", "supervision:index", _GOV),
     ("企业诉求", "requests:index", _ALL),
     ("惠企政策", "policies:index", _ALL),
@@ -18,6 +19,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("监测分析", "dashboard:index", _GOV),
     ("组织机构", "orgs:index", ("admin", "leader")),
     ("工作日历", "calendar:index", ("admin", "staff", "leader")),
+    ("通知", "supervision:notifications", _GOV),
     ("审计记录", "audit:index", ("admin", "leader")),
 ]
 

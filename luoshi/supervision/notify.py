@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("luoshi.sms")
@@ -47,10 +47,10 @@ def sms_backend() -> SmsBackend:
 
 
 def email_connection() -> Any:
-    return get_connection(fail_silently=False)
+    """The default mailer of settings.MAILERS (SMTP in production, a file outbox on the embedded default)."""
+    return mailers.default
 
 
 def send_email(*, to: str, subject: str, body: str, connection: Any = None) -> None:
-    EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], connection=connection
-    ).send()
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    (connection or email_connection()).send_messages([message])

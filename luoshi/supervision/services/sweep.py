@@ -23,8 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.accounts.models import User
-from luoshi.audit.models import AuditEvent
-from luoshi.core.interface import current_interface
+from luoshi.audit.services import record_many
 from luoshi.orgs.models import Region
 from luoshi.supervision import notifications, periods, rules
 from luoshi.supervision.models import (
@@ -373,29 +372,14 @@ def _write_missed(rows: list[tuple[int, int]]) -> None:
 
 
 def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
-    """One audit event per colour change (bulk: same fields as luoshi.audit.services.record)."""
-    label = actor.get_username() if actor is not None else "系统"
-    via = str(current_interface())
-    now = timezone.now()
-    subject_type = Task._meta.label_lower
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                at=now,
-                actor=actor,
-                actor_label=label,
-                interface=via,
-                action="task.colour_changed",
-                subject_type=subject_type,
-                subject_id=str(c.task_id),
-                subject_label=c.title[:300],
-                before={"colour": c.before},
-                after={"colour": c.after},
-                reason=c.reason,
-            )
+    """One audit event per colour change, written in bulk (the subjects are id-only Task stand-ins)."""
+    record_many(
+        actor=actor,
+        action="task.colour_changed",
+        events=[
+            (Task(pk=c.task_id, title=c.title), {"colour": c.before}, {"colour": c.after}, c.reason)
             for c in changes
         ],
-        batch_size=2000,
     )
 
 

@@ -13,6 +13,8 @@ import pytest
 from luoshi.supervision import notifications
 from luoshi.supervision.models import Notification
 
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -35,12 +37,7 @@ def smtp(settings: Any) -> Iterator[Sink]:
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
+    settings.MAILERS = {"default": {"BACKEND": SMTP, "OPTIONS": {"host": "127.0.0.1", "port": port}}}
     try:
         yield sink
     finally:
@@ -92,8 +89,9 @@ def test_failed_email_is_released_for_retry(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    settings.MAILERS = {
+        "default": {"BACKEND": SMTP, "OPTIONS": {"host": "127.0.0.1", "port": closed_port, "timeout": 2}}
+    }
     users["staff"].email = "staff@example.org"
     users["staff"].save()
     notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="k", title="t")
