@@ -3,13 +3,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from luoshi.core.home import home_cards, home_template
+from luoshi.core.home import home_cards, home_charts, home_template
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, home_template(user), {"title": "首页", "cards": home_cards(user)})  # type: ignore[arg-type]
+    context = {"title": "首页", "cards": home_cards(user), "charts": home_charts(user)}  # type: ignore[arg-type]
+    return render(request, home_template(user), context)  # type: ignore[arg-type]
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

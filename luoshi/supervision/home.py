@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from luoshi.accounts.models import Role, User
-from luoshi.core.home import HomeCard
+from luoshi.core.home import HomeCard, HomeChart, colour_pie
 from luoshi.supervision import selectors
 from luoshi.supervision.models import NoticeStatus, TaskStatus
 
@@ -48,3 +48,10 @@ def cards_for(user: User) -> list[HomeCard]:
             )
         return cards
     return []
+
+
+def charts_for(user: User) -> list[HomeChart]:
+    """Office and leaders: the colours of every task they may see."""
+    if not (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER)):
+        return []
+    return [colour_pie("task-colours", "督办任务红黄绿分布", selectors.colour_counts(user))]

@@ -29,3 +29,11 @@ def test_home_page_per_role(
 
 def test_healthz(client: Client) -> None:
     assert client.get("/healthz").json() == {"ok": True}
+
+
+def test_leaders_and_office_get_echarts_charts_others_do_not(client: Client, users: dict[str, Any]) -> None:
+    for username, expected in (("leader", True), ("admin", True), ("staff", False), ("enterprise", False)):
+        client.force_login(users[username])
+        html = client.get("/").content.decode()
+        assert ('id="task-colours"' in html) is expected, username
+        assert ("vendor/echarts/echarts.min.js" in html) is expected, username
