@@ -358,16 +358,14 @@ def read_pdf(data: bytes) -> Document:
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise ParseError("服务器缺少 PDF 解析组件(pdfplumber)。请联系管理员。") from exc
-    pages: list[list[str]] = []
-    full: list[list[bool]] = []
+    pages: list[list[_PdfLine]] = []
+    tables: list[list[list[str | None]]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > 2000:
                 raise ParseError("PDF 页数过多(超过 2000 页)。请只上传方案正文。", code="too_large")
             for page in pdf.pages:
-                lines, flags = _page_lines(page)
-                pages.append(lines)
-                full.append(flags)
+                pages.append(_page_items(page, tables))
     except ParseError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -383,41 +381,148 @@ def read_pdf(data: bytes) -> Document:
         raise ParseError(
             "PDF 文件已损坏或不完整,无法读取。请重新导出或下载后再上传。", code="corrupt"
         ) from exc
-    chars = sum(len("".join(p)) for p in pages)
+    chars = sum(len(ln.text) for p in pages for ln in p) + sum(
+        len(c or "") for t in tables for row in t for c in row
+    )
     if chars < max(20, 10 * len(pages)):
         raise ParseError(
             "PDF 中没有可提取的文字(可能是扫描件或图片)。请上传带文字层的 PDF 或 Word 原件,"
             "或先做文字识别(OCR)。",
             code="no_text",
         )
-    return Document(text=join_pdf_lines(pages, full), format="pdf")
+    _merge_page_tables(pages, tables)
+    # a line is "full" (wrapped at the right margin) when it ends within ~1.6 characters of the margin
+    ends = sorted(ln.x1 for p in pages for ln in p if ln.x1 is not None)
+    right = ends[int(0.98 * (len(ends) - 1))] if ends else 0.0
+    full = [[ln.x1 is not None and ln.x1 >= right - 1.6 * ln.char_w for ln in p] for p in pages]
+    joined = join_pdf_lines([[ln.text for ln in p] for p in pages], full)
+    b = _Builder()
+    for line in joined.splitlines():
+        m = _TABLE_MARK.fullmatch(line)
+        if m:
+            b.table([[c or "" for c in row] for row in tables[int(m.group(1))]])
+        else:
+            b.line(line)
+    return Document(text=b.text(), format="pdf", tables=b.tables)
 
 
 # pdfminer puts a space where the font changes between CJK text and Latin digits ("2025 年 6 月"): drop it.
 _CJK_GAP = re.compile(
-    r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]) (?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])"
+    r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]) (?=[0-9A-Za-z%])|"
+    r"(?<=[0-9A-Za-z%]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])"
 )
+_TABLE_MARK = re.compile("\x00T(\\d+)\x00")
 
 
-def _page_lines(page: Any) -> tuple[list[str], list[bool]]:
-    """The text lines of a page and, for each, whether it runs to the right margin (a wrapped line)."""
+@dataclass
+class _PdfLine:
+    text: str
+    x1: float | None = None  # right end, None for a table placeholder
+    char_w: float = 10.0
+
+
+def _page_items(page: Any, tables: list[list[list[str | None]]]) -> list[_PdfLine]:
+    """A page's text lines and tables (as placeholder lines "\\x00T<n>\\x00"), top to bottom.
+
+    A table that continues a table ending the previous page (same columns) is merged into it: a repeated
+    header row is dropped and a row broken over the page break is joined to the row it continues.
+    """
     try:
-        rows = page.extract_text_lines(return_chars=False)
+        found = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+    except (AttributeError, TypeError, ValueError, IndexError):
+        found = []
+    boxes = [t.bbox for t in found]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        # by the object's centre: a heading just under a table's bottom border stays text
+        if "top" not in obj or "x0" not in obj:
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    rest = page.filter(outside) if boxes else page
+    try:
+        rows = rest.extract_text_lines(return_chars=False)
     except (AttributeError, TypeError, ValueError):
-        rows = None
-    if not rows:
-        txt = page.extract_text() or ""
-        lines = txt.splitlines()
-        return lines, [False] * len(lines)
-    lines = [_CJK_GAP.sub("", str(r["text"])) for r in rows]
-    right = max(float(r["x1"]) for r in rows)
-    widths = sorted(
-        (float(r["x1"]) - float(r["x0"])) / max(1, len(r["text"].replace(" ", "")))
-        for r in rows
-        if r["text"].strip()
-    )
-    char_w = widths[len(widths) // 2] if widths else 10.0
-    return lines, [float(r["x1"]) >= right - 1.6 * char_w for r in rows]
+        rows = [
+            {"text": x, "x0": 0.0, "x1": None, "top": 0.0} for x in (rest.extract_text() or "").splitlines()
+        ]
+    items: list[tuple[float, _PdfLine]] = []
+    for r in rows:
+        text = _CJK_GAP.sub("", str(r["text"]))
+        if not text.strip():
+            continue
+        x1 = None if r["x1"] is None else float(r["x1"])
+        w = ((x1 or 0.0) - float(r["x0"])) / max(1, len(text.replace(" ", "")))
+        items.append((float(r["top"]), _PdfLine(text, x1, w if x1 is not None else 10.0)))
+    for t in found:
+        grid = [[_pdf_cell(c) for c in row] for row in t.extract()]
+        items.append((float(t.bbox[1]), _PdfLine(f"\x00T{len(tables)}\x00")))
+        tables.append(grid)
+    items.sort(key=lambda it: it[0])
+    return [ln for _, ln in items]
+
+
+def _table_at(lines: list[_PdfLine], k: int) -> int | None:
+    m = _TABLE_MARK.fullmatch(lines[k].text) if 0 <= k < len(lines) and lines[k].x1 is None else None
+    return int(m.group(1)) if m else None
+
+
+def _merge_page_tables(pages: list[list[_PdfLine]], tables: list[list[list[str | None]]]) -> None:
+    """A table at the top of a page that continues the table ending the previous page becomes part of it
+    (at most two lines, a running header, may stand before it; a page number after the first)."""
+    open_idx: int | None = None
+    for lines in pages:
+        first = next((k for k in range(min(3, len(lines))) if _table_at(lines, k) is not None), None)
+        if first is not None and open_idx is not None:
+            cur = _table_at(lines, first)
+            assert cur is not None
+            if _continue_table(tables[open_idx], tables[cur]):
+                lines[first] = _PdfLine(text="", x1=0.0)  # dropped below
+        tail = [k for k in range(max(0, len(lines) - 3), len(lines)) if _table_at(lines, k) is not None]
+        if tail:
+            open_idx = _table_at(lines, tail[-1])
+        elif not (first is not None and lines[first].text == "" and len(lines) <= first + 3):
+            open_idx = None
+        lines[:] = [ln for ln in lines if ln.text]
+
+
+def _pdf_cell(text: str | None) -> str | None:
+    """A cell's lines, joined where the cell wrapped them ("区市场监\\n管局、区\\n税务局" → one line)."""
+    if text is None:
+        return None
+    lines = [_CJK_GAP.sub("", x.strip()) for x in text.split("\n") if x.strip()]
+    out = ""
+    for x in lines:
+        if out and (out[-1] in "。;;!?" or re.match(r"\d+[.、](?!\d)|[一二三四五六七八九十]+、", x)):
+            out += "\n"
+        out += x
+    return out
+
+
+def _continue_table(prev: list[list[str | None]], cur: list[list[str | None]]) -> bool:
+    """Append `cur` (the part of a table on the next page) to `prev` when it has the same columns."""
+    from .tables import header_role
+
+    if not prev or not cur or len(prev[0]) != len(cur[0]):
+        return False
+    header = [re.sub(r"\s+", "", c or "") for c in prev[0]]
+    rows = cur[1:] if [re.sub(r"\s+", "", c or "") for c in cur[0]] == header else cur
+    seq_cols = [i for i, h in enumerate(header) if header_role(h) == "seq"]
+    if rows:
+        first = rows[0]
+        filled = [i for i, c in enumerate(first) if c]
+        broken = (seq_cols and all(not first[i] for i in seq_cols) and filled) or (
+            not seq_cols and 0 < len(filled) < len(header) / 2
+        )
+        if broken and len(prev) > 1:
+            last = prev[-1]
+            for i, c in enumerate(first):
+                if c:
+                    last[i] = (last[i] or "") + c
+            rows = rows[1:]
+    prev.extend(rows)
+    return True
 
 
 def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None) -> str:

@@ -233,6 +233,9 @@ def _parse_flat_rows(norm: str, lines: list, j: int, heads: list[str], roles: li
     return rows, last_ok
 
 
+_SECTION = re.compile(r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十\d]+)")
+
+
 def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]:
     """Rows of a table read from a document (cells with spans; None for an empty cell)."""
 
@@ -253,10 +256,22 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
     lead_col = "lead" in roles
     out: list[TableRow] = []
     prev: list[Cell | None] = [None] * len(roles)
+    section: Cell | None = None  # a row spanning the table ("一、政务服务提质行动") above the task cells
     for row in table[header_idx + 1 :]:
         cells = list(row) + [None] * (len(roles) - len(row))
         texts = [txt(c) for c in cells]
         if texts[: len(header)] == header:
+            continue
+        filled = [i for i, t in enumerate(texts) if t]
+        if (
+            len(group_cols) < 2
+            and len(filled) == 1
+            and len(texts) >= 3
+            and (filled[0] not in (content_idx, *group_cols) or _SECTION.match(texts[filled[0]]))
+        ):
+            # one cell across the row (merged cells read from a PDF): a section of the table
+            section = cells[filled[0]]
+            prev = [None] * len(roles)
             continue
         if (len({t for t in texts if t}) == 1 and len([t for t in texts if t]) >= 2) or (
             not texts[content_idx] and any(texts[g] for g in group_cols)
@@ -272,7 +287,10 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
                 cells[i] = prev[i]
         if not cells[content_idx] or not txt(cells[content_idx]):
             continue
-        tr = TableRow(groups=[cells[g] for g in group_cols], content=cells[content_idx], lead_col=lead_col)  # type: ignore[arg-type]
+        groups = [cells[g] for g in group_cols]
+        if section is not None and len(group_cols) < 2:
+            groups = [section, *groups]
+        tr = TableRow(groups=groups, content=cells[content_idx], lead_col=lead_col)  # type: ignore[arg-type]
         for i, role in enumerate(roles):
             c = cells[i]
             if c is None or not txt(c):

@@ -97,7 +97,8 @@ def is_unit_name(s: str) -> bool:
     if _VERB_START.match(core) and not core.startswith(("服务中心",)):
         return False
     if core.startswith("各") or re.search(r"(单位|部门)$", core):
-        return len(core) >= 3
+        # "各镇(街道)", "各县" are collectives too
+        return len(core) >= 3 or (core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村"))
     m = _UNIT_END.search(core)
     return m is not None and m.start() > 0 and len(core) >= 2
 

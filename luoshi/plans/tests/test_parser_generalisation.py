@@ -76,3 +76,16 @@ def test_responsibility_division_is_reported_not_invented() -> None:
     units = [d["unit"] for d in result.responsibilities]
     assert units == ["区发展改革委", "区数据资源局", "区市场监管局", "各街道"]
     assert all("区数据资源局" not in m.lead_units for m in result.measures[3:])
+
+
+def test_pdf_task_table_over_several_pages_is_read_as_one_table() -> None:
+    from luoshi.plans.parser.readers import read_document
+
+    doc = read_document(_doc("gen06_nanhai"))
+    assert len(doc.tables) == 1  # the parts on each page are one table; the data rows keep their order
+    lines = doc.text.splitlines()
+    assert "区政务服务数据管理局" in lines  # a unit cell wrapped over three lines is one line again
+    assert lines.count("序号") == 1  # the header repeated on each page is dropped
+    assert any(
+        ln.endswith("实现粤港澳大湾区内高频事项异地可办。") for ln in lines
+    )  # a row broken by the page break

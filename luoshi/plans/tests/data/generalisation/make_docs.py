@@ -9,6 +9,8 @@ gen04_chongchuan.docx      Word auto-numbering (一、/(一) and 序号 cells), 
                            a repeated header row, wrapped cells, units ending in 等, plus a data table
 gen05_shushan.txt          src/gen05_shushan.txt as a web crawl whose line breaks were lost: paragraphs separated by
                            full-width spaces, then (after @@NOBREAK@@) by nothing at all; a 责任分工 section
+gen06_nanhai.pdf           a LibreOffice PDF whose task table runs over several pages (section rows, merged cells,
+                           repeated header, rows broken by the page break, 同上, a 配合单位 column)
 The generated files are committed so the tests never need LibreOffice.
 """
 
@@ -322,12 +324,173 @@ def make_gen05() -> None:
     (DOCS / "gen05_shushan.txt").write_text(text, encoding="utf-8")
 
 
+GEN06_HEADER = ["序号", "重点任务", "具体举措", "牵头单位", "配合单位", "时间进度"]
+# a str row is a section spanning the whole table; "" in 重点任务 continues the merged cell above
+GEN06_ROWS: list[str | list[str]] = [
+    "一、政务服务提质行动",
+    [
+        "1",
+        "深化“一件事一次办”改革",
+        "聚焦企业开办、员工招聘、项目建设等高频事项,新增“一件事一次办”集成服务场景12个,实现“一次告知、一表申请、一窗受理”。",
+        "区政务服务数据管理局",
+        "区市场监管局、区人社局、区住建水利局",
+        "2025年6月底前",
+    ],
+    [
+        "2",
+        "",
+        "推动“一件事一次办”事项全程网办,网上办理率达到85%以上。",
+        "区政务服务数据管理局",
+        "各镇(街道)",
+        "2025年12月底前",
+    ],
+    [
+        "3",
+        "提升政务服务便利度",
+        "推行“湾区通办”,新增跨城通办事项100项,实现粤港澳大湾区内高频事项异地可办。",
+        "区政务服务数据管理局",
+        "区直有关单位",
+        "2025年9月底前",
+    ],
+    [
+        "4",
+        "",
+        "在各镇(街道)设立“企业服务驿站”,为企业提供政策咨询、帮办代办等“一站式”服务,实现镇(街道)全覆盖。",
+        "各镇(街道)",
+        "区政务服务数据管理局",
+        "2025年第二季度",
+    ],
+    "二、要素保障提升行动",
+    [
+        "5",
+        "强化用地保障",
+        "推进村级工业园改造提升,全年完成改造面积3000亩以上,新增产业用地优先保障先进制造业项目。",
+        "区自然资源局",
+        "区经济促进局、各镇(街道)",
+        "2025年12月底前",
+    ],
+    [
+        "6",
+        "",
+        "推行工业用地“标准地”出让,新出让工业用地“标准地”出让比例达到100%。",
+        "区自然资源局",
+        "区发展规划和统计局",
+        "长期坚持",
+    ],
+    [
+        "7",
+        "加大金融支持",
+        "开展“金融服务进万企”活动,全年走访企业不少于2000家,新增制造业中长期贷款80亿元。",
+        "区金融工作局",
+        "人行南海支行、区内各银行机构",
+        "2025年12月底前",
+    ],
+    [
+        "8",
+        "",
+        "推动政府性融资担保机构扩大业务规模,全年新增担保金额20亿元,服务小微企业和“三农”主体1500户以上。",
+        "同上",
+        "区财政局",
+        "2025年12月底前",
+    ],
+    [
+        "9",
+        "强化人才支撑",
+        "实施“南海人才新政”,全年新增高技能人才5000人,建设人才公寓1000套。",
+        "区委人才工作领导小组办公室",
+        "区人社局、区住建水利局",
+        "2025年12月底前",
+    ],
+    "三、法治环境优化行动",
+    [
+        "10",
+        "规范涉企执法",
+        "推行涉企行政检查“扫码入企”,实现涉企行政检查“亮码检查”全覆盖,检查频次同比下降25%。",
+        "区司法局",
+        "区直各行政执法部门",
+        "2025年9月底前",
+    ],
+    [
+        "11",
+        "",
+        "落实“首违不罚”“轻微免罚”清单,对符合条件的违法行为依法不予处罚。",
+        "区司法局",
+        "同上",
+        "持续推进",
+    ],
+    [
+        "12",
+        "加强知识产权保护",
+        "建设知识产权保护工作站10家,知识产权纠纷调解成功率达到60%以上。",
+        "区市场监管局",
+        "区法院、区检察院、区公安分局",
+        "2025年11月底前",
+    ],
+]
+
+
+def make_gen06() -> None:
+    """A LibreOffice PDF whose task table runs over several pages: section rows spanning the table, merged
+    重点任务 cells, a header repeated on each page, rows broken by the page break, a 配合单位 column."""
+    doc = Document()
+    _font(doc, 14)
+    _page_footer(doc, "佛山市南海区人民政府办公室")
+    for line in [
+        "佛山市南海区人民政府办公室",
+        "2025年4月15日",
+        "南海区2025年营商环境提质增效行动方案",
+        "为深入贯彻落实省、市关于优化营商环境的决策部署,打造市场化、法治化、国际化一流营商环境,制定本方案。",
+        "一、工作目标",
+        "到2025年底,全区营商环境便利度进一步提升,企业满意度达到90%以上。",
+        "二、重点任务",
+        "(一)政务服务提质行动。围绕“高效办成一件事”,提升政务服务便利度。",
+        "(二)要素保障提升行动。强化用地、金融和人才保障。",
+        "(三)法治环境优化行动。规范涉企执法,加强知识产权保护。",
+        "(四)开展营商环境评价。对标国家营商环境评价指标体系,开展全区营商环境自评,形成评价报告并推动问题整改。"
+        "(区发展规划和统计局牵头,各相关单位配合,2025年11月底前完成)",
+        "三、保障措施",
+        "各牵头单位要细化工作方案,每季度报送工作进展。",
+        "附件:南海区2025年营商环境提质增效重点任务表",
+    ]:
+        doc.add_paragraph(line)
+    rows: list[list[str]] = [GEN06_HEADER] + [[r] * 6 if isinstance(r, str) else r for r in GEN06_ROWS]
+    table = doc.add_table(rows=len(rows), cols=len(GEN06_HEADER))
+    table.style = "Table Grid"
+    for i, row in enumerate(rows):
+        if i and isinstance(GEN06_ROWS[i - 1], str):
+            merged = table.cell(i, 0).merge(table.cell(i, 5))
+            merged.text = row[0]
+            continue
+        for j, v in enumerate(row):
+            table.cell(i, j).text = v
+    # 重点任务 cells merged over the rows that continue them ("")
+    i = 1
+    while i < len(rows):
+        j = i
+        while j + 1 < len(rows) and not isinstance(GEN06_ROWS[j], str) and rows[j + 1][1] == "":
+            j += 1
+        if j > i and not isinstance(GEN06_ROWS[i - 1], str):
+            keep = rows[i][1]
+            merged = table.cell(i, 1).merge(table.cell(j, 1))
+            for p in merged.paragraphs[1:]:
+                p._p.getparent().remove(p._p)
+            merged.paragraphs[0].text = keep
+        i = j + 1
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    trpr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "gen06_nanhai.docx"
+        doc.save(str(p))
+        _soffice_pdf(p, DOCS / "gen06_nanhai.pdf")
+
+
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
     make_gen02()
     make_gen03()
     make_gen04()
     make_gen05()
+    make_gen06()
 
 
 if __name__ == "__main__":
