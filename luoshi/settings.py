@@ -6,6 +6,7 @@ rules that vary per place (time limits, thresholds, holiday corrections) live in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -201,6 +202,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+with contextlib.suppress(OSError):  # WhiteNoise looks for it at start-up; `serve --prod` fills it
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS: list[tuple[str, Path] | Path] = [BASE_DIR / "static"]
 # Front-end packages come from npm at set-up time (package.json / package-lock.json), never committed.
 _NODE = REPO_DIR / "node_modules"
