@@ -263,13 +263,14 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
         if texts[: len(header)] == header:
             continue
         filled = [i for i, t in enumerate(texts) if t]
-        if (
-            len(group_cols) < 2
-            and len(filled) == 1
+        spanning = len(filled) >= 2 and len({texts[i] for i in filled}) == 1  # merged across (docx, html)
+        single = (
+            len(filled) == 1
             and len(texts) >= 3
-            and (filled[0] not in (content_idx, *group_cols) or _SECTION.match(texts[filled[0]]))
-        ):
-            # one cell across the row (merged cells read from a PDF): a section of the table
+            and (filled[0] not in (content_idx, *group_cols) or bool(_SECTION.match(texts[filled[0]])))
+        )  # merged across, read from a PDF: the text in one cell, the others empty
+        if len(group_cols) < 2 and (spanning or single):
+            # one cell across the row: a section of the table ("一、提升政务服务效能")
             section = cells[filled[0]]
             prev = [None] * len(roles)
             continue

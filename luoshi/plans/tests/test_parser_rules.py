@@ -329,3 +329,26 @@ def test_time_figures_in_an_enumeration(body: str, expected: set[tuple[float, st
 
 def test_five_year_plan_end() -> None:
     assert parse_deadline("“十四五”期末", "", 2025).date == date(2025, 12, 31)
+
+
+def test_table_section_rows_spanning_the_table_head_the_path() -> None:
+    from luoshi.plans.parser.readers import read_bytes
+
+    html = (
+        "<html><body><div id='zoom'><p>某县优化营商环境重点任务清单</p><table>"
+        "<tr><td>序号</td><td>工作任务</td><td>具体内容</td><td>责任单位</td><td>完成时限</td></tr>"
+        "<tr><td colspan='5'>一、提升政务服务效能</td></tr>"
+        "<tr><td>1</td><td rowspan='2'>深化一件事改革</td><td>新增一件事主题服务10个。</td>"
+        "<td>县政务服务中心、县市场监管局</td><td>2025年6月底前</td></tr>"
+        "<tr><td>2</td><td>推行帮办代办服务。</td><td>各镇(街道)</td><td>长期坚持</td></tr>"
+        "<tr><td colspan='5'>二、强化要素保障</td></tr>"
+        "<tr><td>3</td><td>加大金融支持</td><td>新增贷款20亿元。</td><td>县金融办</td><td>2025年12月底前</td></tr>"
+        "</table></div></body></html>"
+    )
+    doc = read_bytes(html.encode(), "html")
+    r = parse_text(doc.text, tables=doc.tables, suggest=False, year=2025)
+    assert [(m.path, m.lead_units) for m in r.measures] == [
+        (["一、提升政务服务效能", "深化一件事改革"], ["县政务服务中心", "县市场监管局"]),
+        (["一、提升政务服务效能", "深化一件事改革"], ["各镇(街道)"]),
+        (["二、强化要素保障", "加大金融支持"], ["县金融办"]),
+    ]
