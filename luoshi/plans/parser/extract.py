@@ -31,6 +31,7 @@ NON_TASK = re.compile(
     r"保障措施|组织保障|保障机制|工作要求|组织实施|组织领导|实施步骤|工作步骤|进度安排|时间安排|方法步骤|"
     r"工作机制|监督考核|督查考核|考核评估|宣传引导|附则|其他事项|适用范围|编制依据|背景|现状"
 )
+_TASK_WORDS = re.compile(r"任务|举措|措施|行动")
 DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
 _SENT_END = "。;!?"
 _ONLY_END = re.compile(r"[ 。;]*")
@@ -201,10 +202,15 @@ class Extractor:
     ) -> None:
         title = self._heading_title(node)
         head_title = re.split(r"[。]", title)[0]
-        is_task = task and not NON_TASK.search(head_title[:20])
-        if DUTY_SECTION.search(head_title[:20]):
+        # a top-level section is judged by the words in its title ("一、总体要求"), a lower heading only by
+        # its first words: "(三)健全企业诉求办理工作机制" under 重点任务 is a task
+        non_task = NON_TASK.search(head_title[:20]) if not path else NON_TASK.match(head_title)
+        is_task = task and not non_task
+        duty = DUTY_SECTION.search(head_title[:20])
+        if duty and not _TASK_WORDS.search(head_title[: duty.start()] + head_title[duty.end() : 20]):
+            # "五、责任分工": what each unit does, reported per unit; an item there tied to units stays a measure
             duties += self._duties(node)
-            return
+            is_task = False
         here = [*path, self._heading_text(node)]
         if node.children:
             for ch in node.children:

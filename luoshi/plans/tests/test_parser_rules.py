@@ -352,3 +352,15 @@ def test_table_section_rows_spanning_the_table_head_the_path() -> None:
         (["一、提升政务服务效能", "深化一件事改革"], ["各镇(街道)"]),
         (["二、强化要素保障", "加大金融支持"], ["县金融办"]),
     ]
+
+
+def test_section_words_judge_top_level_headings_only() -> None:
+    r = parse(
+        "一、主要目标\n到2025年底营商环境进入全省前列。\n二、主要任务及责任分工\n(一)优化审批服务\n"
+        "1.推行并联审批。(市审批局负责,2025年6月底前完成)\n(二)健全工作机制\n2.建立企业诉求闭环办理工作机制。\n"
+        "三、保障措施\n(一)加强组织领导\n3.成立工作专班。\n"
+    )
+    assert [(m.path[-1], m.text) for m in r.measures] == [
+        ("(一)优化审批服务", "推行并联审批。"),
+        ("(二)健全工作机制", "建立企业诉求闭环办理工作机制。"),
+    ]
