@@ -104,8 +104,8 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
             re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")
         ):
             continue
-        if not m.group(1) and not suffix and not re.match(r"\s*(前|之前|以前)", after):
-            continue
+        if strict and not m.group(1) and not suffix and not re.match(r"\s*(前|之前|以前)", after):
+            continue  # in a time-limit field a bare "6月" is that month of the plan year
         d = _month_end(y, mo)
         if d and suffix.endswith("日"):
             dd = int(re.sub(r"\D", "", suffix))

@@ -192,6 +192,12 @@ def _fmt(n: int, fmt: str) -> str:
         "japaneseCounting",
     ):
         return _cn(n)
+    if fmt == "ideographDigital":
+        return "".join("〇一二三四五六七八九"[int(d)] for d in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
         return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
     if fmt == "decimalEnclosedParen":

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .units import is_unit_list
 
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("other", re.compile(r"领导|负责人|联系人|联系电话|联络员")),  # 牵头领导 names a person, not a unit
     ("seq", re.compile(r"^(序号|编号|序)$")),
     ("lead", re.compile(r"牵头|主责")),
     ("co", re.compile(r"责任单位|责任部门|配合|协同|协办|参与单位|责任主体|实施单位|承办单位|落实单位")),

@@ -364,3 +364,21 @@ def test_section_words_judge_top_level_headings_only() -> None:
         ("(一)优化审批服务", "推行并联审批。"),
         ("(二)健全工作机制", "建立企业诉求闭环办理工作机制。"),
     ]
+
+
+def test_a_bare_month_in_a_time_field_is_that_month_of_the_plan_year() -> None:
+    assert parse_deadline("6月", "", 2025).date == date(2025, 6, 30)
+    assert parse_deadline(None, "6月召开推进会。", 2025).date is None  # in the text it is no deadline
+
+
+def test_a_leader_column_is_not_a_unit_column() -> None:
+    from luoshi.plans.parser.tables import assign_roles
+
+    assert assign_roles(["序号", "工作任务", "牵头领导", "牵头单位", "责任单位", "完成时限"]) == [
+        "seq",
+        "content",
+        "other",
+        "lead",
+        "co",
+        "time",
+    ]
