@@ -98,9 +98,21 @@ def detect_doc_number(norm: str) -> str:
     return m.group(0) if m else ""
 
 
+_INTERPRETATION = re.compile(r"解读(单位|类型|方式)|政策解读|》\s*解读|图解|一图读懂|答记者问")
+_NAV_WORDS = re.compile(r"首页|政务公开|信息公开|互动|政策文件|办事服务|当前位置|>")
+
+
+def _nav_line(text: str, pos: int) -> bool:
+    """Is the line at `pos` a site's menu ("首页 政务公开 政策解读 …") or a bare menu item ("政策解读")?"""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a : b if b >= 0 else len(text)].strip()
+    return len(line) <= 6 or bool(_NAV_WORDS.search(line))
+
+
 def detect_kind(norm: str, n_headings: int) -> str:
     head = norm[:1500]
-    if re.search(r"解读(单位|类型|方式)|政策解读|》\s*解读|图解|一图读懂|答记者问", head):
+    if any(not _nav_line(head, m.start()) for m in _INTERPRETATION.finditer(head)):
         return "interpretation"
     news_marks = len(
         re.findall(

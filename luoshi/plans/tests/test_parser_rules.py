@@ -382,3 +382,10 @@ def test_a_leader_column_is_not_a_unit_column() -> None:
         "co",
         "time",
     ]
+
+
+def test_a_site_menu_naming_interpretations_does_not_make_a_plan_one() -> None:
+    r = parse(
+        "首页 政务公开 政策解读 互动交流\n政策解读\n一、重点任务\n1.推进A改革。(市发改委负责,2025年6月底前完成)\n"
+    )
+    assert r.kind == "plan" and len(r.measures) == 1
