@@ -720,7 +720,7 @@ def _emit(el: Any, b: _Builder) -> None:
 
     def walk(e: Any) -> None:
         tag = e.tag if isinstance(e.tag, str) else ""
-        if tag == "table":
+        if tag == "table" and not _layout_table(e):
             flush()
             rows, keys = _html_table(e)
             if rows:
@@ -728,19 +728,30 @@ def _emit(el: Any, b: _Builder) -> None:
             if e.tail:
                 buf.append(e.tail)
             return
-        if tag in _BLOCK:
+        if tag in _BLOCK or tag in ("td", "th"):
             buf.append("\n")
         if e.text and tag:
             buf.append(e.text)
         for ch in e:
             walk(ch)
-        if tag in _BLOCK:
+        if tag in _BLOCK or tag in ("td", "th"):
             buf.append("\n")
         if e.tail:
             buf.append(e.tail)
 
     walk(el)
     flush()
+
+
+def _layout_table(t: Any) -> bool:
+    """A table that lays out the page (old government sites put the whole article in one) rather than a
+    table of data: it holds another table, has a single column, or a cell holding a whole article."""
+    if any(True for _ in t.iterdescendants("table")):
+        return True
+    rows = [tr for tr in t.iter("tr") if next(tr.iterancestors("table"), None) is t]
+    if not rows or max(sum(1 for td in tr if td.tag in ("td", "th")) for tr in rows) <= 1:
+        return True
+    return any(_text_len(td) > 600 for tr in rows for td in tr if td.tag in ("td", "th"))
 
 
 def _html_table(t: Any) -> tuple[list[list[str]], list[list[Any]]]:

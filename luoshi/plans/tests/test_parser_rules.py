@@ -389,3 +389,22 @@ def test_a_site_menu_naming_interpretations_does_not_make_a_plan_one() -> None:
         "首页 政务公开 政策解读 互动交流\n政策解读\n一、重点任务\n1.推进A改革。(市发改委负责,2025年6月底前完成)\n"
     )
     assert r.kind == "plan" and len(r.measures) == 1
+
+
+def test_an_article_laid_out_in_a_table_is_text_not_a_table() -> None:
+    from luoshi.plans.parser.readers import read_bytes
+
+    items = "".join(
+        f"<p>{i}.推进第{i}项改革,完善相关制度机制,持续优化营商环境,提升企业和群众的获得感和满意度,确保落地见效。"
+        f"(市发改委负责,2025年{i}月底前完成)</p>"
+        for i in range(1, 7)
+    )
+    html = (
+        "<html><body><table><tr><td>某市优化营商环境行动方案</td></tr><tr><td id='content'>"
+        f"<p>某市人民政府办公室</p><p>2025年3月1日</p><p>一、重点任务</p>{items}<p>二、保障措施</p></td></tr></table>"
+        "</body></html>"
+    )
+    doc = read_bytes(html.encode("gb18030"), "html")
+    assert doc.tables == []
+    r = parse_text(doc.text, suggest=False)
+    assert len(r.measures) == 6 and r.measures[-1].deadline == date(2025, 6, 30)
