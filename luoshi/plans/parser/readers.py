@@ -574,8 +574,11 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
     for s, is_full in lines:
         if out:
             prev = out[-1]
-            starts_new = match_marker(s, 0, len(s)) is not None or LABEL_LINE.match(normalize(s)) is not None
             wrapped = prev_full if full is not None else len(prev) >= 0.85 * width
+            mk = match_marker(s, 0, len(s))
+            # "0.5个工作日" at the start of a wrapped line is a number, not a "1.1" heading
+            heading = mk is not None and not (mk[0] == "dec2" and wrapped)
+            starts_new = heading or LABEL_LINE.match(normalize(s)) is not None or s.startswith("\x00")
             if not starts_new and prev[-1] not in _ENDS_PARA and (wrapped or prev[-1] in ",、(“《"):
                 out[-1] = prev + s
                 prev_full = is_full

@@ -408,3 +408,13 @@ def test_an_article_laid_out_in_a_table_is_text_not_a_table() -> None:
     assert doc.tables == []
     r = parse_text(doc.text, suggest=False)
     assert len(r.measures) == 6 and r.measures[-1].deadline == date(2025, 6, 30)
+
+
+def test_pdf_wrapped_line_starting_with_a_decimal_is_joined() -> None:
+    from luoshi.plans.parser.readers import join_pdf_lines
+
+    pages = [["1.推进企业开办便利化,企业开办时间压缩至", "0.5个工作日以内。", "2.推进审批改革。"]]
+    assert join_pdf_lines(pages, [[True, False, False]]).splitlines() == [
+        "1.推进企业开办便利化,企业开办时间压缩至0.5个工作日以内。",
+        "2.推进审批改革。",
+    ]
