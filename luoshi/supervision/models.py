@@ -114,6 +114,11 @@ class Task(models.Model):
             models.Index(fields=["plan", "seq"], name="task_plan_seq_idx"),
             models.Index(fields=["status", "deadline"], name="task_sweep_idx"),
             models.Index(fields=["colour"], name="task_colour_idx"),
+            # the sweep's missed-report scan: the open tasks of one cycle, read from the index alone
+            models.Index(
+                fields=["reporting_cycle", "region", "status", "start_date", "reports_from"],
+                name="task_cycle_idx",
+            ),
         ]
 
     def __str__(self) -> str:

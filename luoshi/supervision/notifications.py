@@ -8,17 +8,19 @@ claims and sends them, each at most once.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from luoshi.accounts.models import Role, User
+from luoshi.supervision import bulk
 from luoshi.supervision.models import Channel, Notification, NotificationKind
 
 if TYPE_CHECKING:
@@ -59,6 +61,25 @@ def office_recipients(region: Region) -> list[Recipient]:
     return [Recipient(uid, email or "", phone or "") for uid, email, phone in rows]
 
 
+class NotificationRow(NamedTuple):
+    """An unsaved notification (a plain tuple: the sweep makes hundreds of thousands of them)."""
+
+    user_id: int
+    kind: str
+    channel: str
+    event_key: str
+    title: str
+    body: str
+    url: str
+    task_id: int | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+_ROW_FIELDS = (*NotificationRow._fields, "attempts", "last_error")
+_IN_APP, _EMAIL, _SMS = (str(c.value) for c in (Channel.IN_APP, Channel.EMAIL, Channel.SMS))
+
+
 def rows_for(
     recipients: Iterable[Recipient],
     *,
@@ -69,52 +90,61 @@ def rows_for(
     url: str = "",
     task_id: int | None = None,
     sms: bool = False,
-) -> list[Notification]:
+    now: dt.datetime | None = None,
+) -> list[NotificationRow]:
     """Unsaved rows: in-app for everyone, email when the person has an address, SMS when asked and known."""
-    now = timezone.now()
-    out: list[Notification] = []
+    now = now or timezone.now()
+    title, kind = title[:200], str(kind)  # plain str values for the driver
+    out: list[NotificationRow] = []
     for r in recipients:
-        common: dict[str, Any] = dict(
-            user_id=r.user_id,
-            kind=kind,
-            title=title[:200],
-            body=body,
-            url=url,
-            task_id=task_id,
-            created_at=now,
-        )
+        uid = r.user_id
         out.append(
-            Notification(
-                channel=Channel.IN_APP, event_key=f"{key}:{r.user_id}:in_app"[:200], sent_at=now, **common
+            NotificationRow(
+                uid, kind, _IN_APP, f"{key}:{uid}:in_app"[:200], title, body, url, task_id, now, now
             )
         )
         if r.email:
             out.append(
-                Notification(channel=Channel.EMAIL, event_key=f"{key}:{r.user_id}:email"[:200], **common)
+                NotificationRow(
+                    uid, kind, _EMAIL, f"{key}:{uid}:email"[:200], title, body, url, task_id, now, None
+                )
             )
         if sms and r.phone:
-            out.append(Notification(channel=Channel.SMS, event_key=f"{key}:{r.user_id}:sms"[:200], **common))
+            out.append(
+                NotificationRow(
+                    uid, kind, _SMS, f"{key}:{uid}:sms"[:200], title, body, url, task_id, now, None
+                )
+            )
     return out
 
 
-def create(rows: Sequence[Notification]) -> int:
-    """Insert the rows whose event key is new; returns how many were created."""
+def create(rows: Sequence[NotificationRow]) -> int:
+    """Insert the rows whose event key is new (the unique key skips the others, also under a concurrent
+    sweep); returns how many were created. Email and SMS rows are handed to delivery after the commit."""
     if not rows:
         return 0
-    unique: dict[str, Notification] = {}
+    unique: dict[str, NotificationRow] = {}
     for row in rows:
         unique.setdefault(row.event_key, row)
-    keys = list(unique)
-    existing: set[str] = set()
-    for i in range(0, len(keys), 500):
-        existing.update(
-            Notification.objects.filter(event_key__in=keys[i : i + 500]).values_list("event_key", flat=True)
-        )
-    new = [row for key, row in unique.items() if key not in existing]
-    Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    if any(row.channel != Channel.IN_APP for row in new):
+    adapted: dict[dt.datetime, Any] = {}
+
+    def when(value: dt.datetime | None) -> Any:
+        if value is None:
+            return None
+        if value not in adapted:
+            adapted[value] = bulk.db_datetime(value)
+        return adapted[value]
+
+    channels = bulk.insert(
+        Notification,
+        _ROW_FIELDS,
+        [(*row[:8], when(row.created_at), when(row.sent_at), 0, "") for row in unique.values()],
+        ignore_conflicts=True,
+        returning="channel",
+    )
+    if any(channel != Channel.IN_APP for channel in channels):
         transaction.on_commit(_enqueue_delivery)
-    return len(new)
+    return len(channels)
 
 
 def _enqueue_delivery() -> None:

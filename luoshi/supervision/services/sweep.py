@@ -11,28 +11,29 @@ its event so a second run for the same date creates none. The per-date SweepRun 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
-from collections import defaultdict
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, NamedTuple, cast
 
 import numpy as np
-from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db import connection, models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_many
 from luoshi.orgs.models import Region
-from luoshi.supervision import notifications, periods, rules
+from luoshi.supervision import bulk, notifications, periods, rules
 from luoshi.supervision.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
     Assignment,
     Colour,
     MissedReport,
-    Notification,
     NotificationKind,
     ProgressReport,
     SweepRun,
@@ -41,6 +42,8 @@ from luoshi.supervision.models import (
     WarningThresholds,
 )
 from luoshi.supervision.services.common import EPOCH, calendar_for, thresholds_of
+
+logger = logging.getLogger(__name__)
 
 LOOKBACK_DAYS = 92
 LOOKBACK = dt.timedelta(days=LOOKBACK_DAYS)
@@ -58,6 +61,7 @@ class SweepResult:
     notifications: int
     missed: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the bench and the log
 
     def summary(self) -> dict[str, Any]:
         """The one-line JSON the command prints."""
@@ -72,9 +76,30 @@ def _day(d: dt.date) -> int:
     return min(max((d - EPOCH).days, 0), LAST_DAY)
 
 
+def _days(values: Sequence[dt.date | None]) -> Any:
+    """Day numbers (clamped like `_day`) of a column of dates; None gives -1. Columns hold few distinct
+    dates, so each is converted once."""
+    known: dict[dt.date | None, int] = {None: -1}
+
+    def one(d: dt.date | None) -> int:
+        v = known.get(d)
+        if v is None:
+            v = known[d] = _day(d)  # type: ignore[arg-type]
+        return v
+
+    return np.fromiter(map(one, values), dtype=np.int64, count=len(values))
+
+
 def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult:
     today = date or timezone.localdate()
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        phases[name] = round(now - since, 3)
+        return now
+
     with transaction.atomic():
         run, _ = SweepRun.objects.get_or_create(date=today)
         run = SweepRun.objects.select_for_update().get(pk=run.pk)  # one sweep per date at a time
@@ -92,11 +117,15 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             .values_list("date", flat=True)
             .first()
         )
+        t = lap("setup", started)
         missed_rows, reminders = _detect_missed(
             today, thresholds, regions, calendars, checked_before=previous
         )
-        changes = _recolour(today, thresholds, calendars, actor)
+        t = lap("missed", t)
+        changes = _recolour(today, thresholds, calendars, actor, phases)
+        t = time.perf_counter()
         created = _notify(today, missed_rows, reminders, changes)
+        t = lap("notify", t)
         totals = dict(
             Task.objects.exclude(status=TaskStatus.CANCELLED)
             .exclude(colour="")
@@ -113,31 +142,57 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             notifications=created,
             missed=len(missed_rows),
         )
+        lap("totals", t)
         result.seconds = round(time.perf_counter() - started, 3)
+        result.phases = phases
+        counts = {k: v for k, v in asdict(result).items() if k != "phases"}
         SweepRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(),
             runs=run.runs + 1,
             seconds=result.seconds,
-            counts=asdict(result)
+            counts=counts
             if run.runs == 0
-            else {
-                **run.counts,
-                **{k: v for k, v in asdict(result).items() if k in ("green", "yellow", "red", "seconds")},
-            },
+            else {**run.counts, **{k: counts[k] for k in ("green", "yellow", "red", "seconds")}},
         )
+    logger.info("sweep %s: %s in %.2f s %s", today, result.summary(), result.seconds, phases)
     return result
 
 
 # --- (1) missed reports and reminders -------------------------------------------------------------------
+class Missed(NamedTuple):
+    """A missed report found by this sweep (the MissedReport row it inserted)."""
+
+    assignment_id: int
+    task_id: int
+    unit_id: int
+    period_start: dt.date
+    period_end: dt.date
+    due_date: dt.date
+
+
+Reminder = tuple[int, int, int, periods.Period, dt.date]  # assignment, task, unit, period, due date
+
+MISSED_FIELDS = (
+    "assignment_id",
+    "task_id",
+    "unit_id",
+    "period_start",
+    "period_end",
+    "due_date",
+    "detected_on",
+)
+
+
 def _detect_missed(
     today: dt.date,
     thresholds: dict[int, WarningThresholds],
     regions: dict[int, Region],
     calendars: dict[int, Any],
     checked_before: dt.date | None = None,
-) -> tuple[list[MissedReport], list[tuple[int, int, int, periods.Period, dt.date]]]:
+) -> tuple[list[Missed], list[Reminder]]:
     """Missed reports of the periods due before today (those due before `checked_before`, the date of the last
-    finished sweep, were recorded by it) and reminders for the periods due within the reminder window."""
+    finished sweep, were recorded by it) and reminders for the periods due within the reminder window.
+    One anti-join query per (region, cycle, thresholds) group and period; the rows are inserted in bulk."""
     groups: dict[tuple[int, str, int, int], list[int]] = defaultdict(list)
     for region_id, cycle, plan_id in (
         Task.objects.filter(status__in=OPEN_STATUSES)
@@ -149,22 +204,29 @@ def _detect_missed(
         grace = t.report_grace_workdays if t else 3
         remind = t.remind_before_workdays if t else 2
         groups[(region_id, cycle, grace, remind)].append(plan_id)
-    new_rows: list[MissedReport] = []
-    reminders: list[tuple[int, int, int, periods.Period, dt.date]] = []
+    shared = Counter((region_id, cycle) for region_id, cycle, _, _ in groups)
+    new_rows: list[Missed] = []
+    reminders: list[Reminder] = []
+    detected_on = bulk.db_date(today)
+    inserts: list[tuple[Any, ...]] = []
     for (region_id, cycle, grace, remind), plan_ids in groups.items():
         cal = calendars[region_id]
         remind_limit = _date(cal.add_workdays(today, remind))
+        # the plans matter only when other plans of this region and cycle have other thresholds
+        plan_q = Q(task__plan_id__in=plan_ids) if shared[(region_id, cycle)] > 1 else Q()
         for period in periods.periods_between(cycle, today - dt.timedelta(days=LOOKBACK_DAYS), today):
             if period.end >= today:
                 break
             due = _date(cal.add_workdays(period.end, grace))
             if due < today and checked_before is not None and due < checked_before:
                 continue  # recorded by an earlier sweep
+            if due >= today and due > remind_limit:
+                continue  # neither missed nor to be reminded yet
             base = Assignment.objects.filter(
+                plan_q,
                 active=True,
                 task__region_id=region_id,
                 task__reporting_cycle=cycle,
-                task__plan_id__in=plan_ids,
                 task__status__in=OPEN_STATUSES,
                 task__start_date__lte=period.start,
                 task__reports_from__lte=period.start,
@@ -175,23 +237,15 @@ def _detect_missed(
                 rows = base.exclude(
                     Exists(MissedReport.objects.filter(assignment=OuterRef("pk"), period_start=period.start))
                 ).values_list("id", "task_id", "unit_id")
-                new_rows.extend(
-                    MissedReport(
-                        assignment_id=a,
-                        task_id=t,
-                        unit_id=u,
-                        period_start=period.start,
-                        period_end=period.end,
-                        due_date=due,
-                        detected_on=today,
-                    )
-                    for a, t, u in rows
-                )
-            elif due <= remind_limit:
+                keys = (bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due), detected_on)
+                for a_id, t_id, u_id in rows:
+                    new_rows.append(Missed(a_id, t_id, u_id, period.start, period.end, due))
+                    inserts.append((a_id, t_id, u_id, *keys))
+            else:
                 reminders.extend(
                     (a, t, u, period, due) for a, t, u in base.values_list("id", "task_id", "unit_id")
                 )
-    MissedReport.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
+    bulk.insert(MissedReport, MISSED_FIELDS, inserts, ignore_conflicts=True)
     return new_rows, reminders
 
 
@@ -210,16 +264,25 @@ class ColourChange:
 
 
 def _recolour(
-    today: dt.date, thresholds: dict[int, WarningThresholds], calendars: dict[int, Any], actor: User | None
+    today: dt.date,
+    thresholds: dict[int, WarningThresholds],
+    calendars: dict[int, Any],
+    actor: User | None,
+    phases: dict[str, float],
 ) -> list[ColourChange]:
+    started = time.perf_counter()
     open_missed = dict(
         MissedReport.objects.filter(resolved_at__isnull=True, task__status__in=LIVE_STATUSES)
         .values_list("task_id")
         .annotate(n=Count("period_start", distinct=True))
         .values_list("task_id", "n")
     )
-    rows = list(
-        Task.objects.filter(status__in=LIVE_STATUSES).values_list(
+    # The ORM's query run on the cursor: values come back as the driver gives them (dates as ISO text on
+    # SQLite) and numpy converts whole columns at once, instead of Django converting 1M values one by one.
+    sql, params = (
+        Task.objects.filter(status__in=LIVE_STATUSES)
+        .order_by()
+        .values_list(
             "id",
             "region_id",
             "plan_id",
@@ -229,38 +292,49 @@ def _recolour(
             "percent",
             "returns_count",
             "missed_count",
-            "status",
             "colour",
-            "sign_off_requested_at",
             "title",
         )
+        .query.sql_with_params()
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # a task awaiting review is judged as of the day completion was requested
+    requested_on = {
+        pk: _day(timezone.localdate(at))
+        for pk, at in Task.objects.filter(
+            status=TaskStatus.SIGN_OFF_REQUESTED, sign_off_requested_at__isnull=False
+        ).values_list("id", "sign_off_requested_at")
+    }
+    phases["read"] = round(time.perf_counter() - started, 3)
     if not rows:
         return []
+    started = time.perf_counter()
     n = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    region = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
-    plan = np.fromiter((r[2] for r in rows), dtype=np.int64, count=n)
+    col = list(zip(*rows, strict=True))
+    titles: tuple[str, ...] = col[10]
+    ids = np.array(col[0], dtype=np.int64)
+    region = np.array(col[1], dtype=np.int64)
+    plan = np.array(col[2], dtype=np.int64)
     today_day = _day(today)
-    requested = TaskStatus.SIGN_OFF_REQUESTED
-    eff_today = np.fromiter(
-        (
-            min(today_day, _day(timezone.localdate(r[11]))) if r[9] == requested and r[11] else today_day
-            for r in rows
-        ),
-        dtype=np.int64,
-        count=n,
-    )
-    start = np.fromiter((_day(r[3]) for r in rows), dtype=np.int64, count=n)
-    has_deadline = np.fromiter((r[4] is not None and not r[5] for r in rows), dtype=np.bool_, count=n)
-    deadline = np.fromiter(
-        (_day(r[4]) if r[4] is not None else today_day for r in rows), dtype=np.int64, count=n
-    )
-    percent = np.fromiter((r[6] for r in rows), dtype=np.float64, count=n)
-    returns = np.fromiter((r[7] for r in rows), dtype=np.int64, count=n)
-    old_missed = np.fromiter((r[8] for r in rows), dtype=np.int64, count=n)
-    missed = np.fromiter((open_missed.get(r[0], 0) for r in rows), dtype=np.int64, count=n)
-    old_colour = np.array([r[10] for r in rows], dtype=object)
+    eff_today = np.full(n, today_day, dtype=np.int64)
+    if requested_on:
+        positions = {int(pk): k for k, pk in enumerate(ids.tolist())}
+        for pk, d in requested_on.items():
+            if pk in positions:
+                eff_today[positions[pk]] = min(today_day, d)
+    start = _days(col[3])
+    deadline = _days(col[4])
+    has_deadline = (deadline >= 0) & ~np.array(col[5], dtype=np.bool_)
+    deadline = np.where(deadline >= 0, deadline, today_day)
+    start = np.where(start >= 0, start, 0)
+    percent = np.array(col[6], dtype=np.float64)
+    returns = np.array(col[7], dtype=np.int64)
+    old_missed = np.array(col[8], dtype=np.int64)
+    missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
+    old_colour = np.array(col[9], dtype=object)
+    del rows, col
 
     remaining = np.zeros(n, dtype=np.int64)
     overdue = np.zeros(n, dtype=np.int64)
@@ -282,12 +356,12 @@ def _recolour(
         total[m] = np.maximum(tot, 0)
         elapsed[m] = np.where(t >= s, np.maximum(ela, 0), 0)
 
-    plan_ids = np.unique(plan)
-    th = {int(p): thresholds_of(thresholds.get(int(p))) for p in plan_ids}
+    # per-plan thresholds as arrays: index the plan's row in a small table
+    plan_ids, plan_index = np.unique(plan, return_inverse=True)
+    th = [thresholds_of(thresholds.get(int(p))) for p in plan_ids]
 
     def per_plan(attr: str, dtype: Any) -> Any:
-        lookup = {p: getattr(t, attr) for p, t in th.items()}
-        return np.fromiter((lookup[int(p)] for p in plan), dtype=dtype, count=n)
+        return np.array([getattr(t, attr) for t in th], dtype=dtype)[plan_index]
 
     window = per_plan("yellow_window_workdays", np.int64)
     colour_idx, flags, sched = rules.assess_counts(
@@ -309,75 +383,92 @@ def _recolour(
     new_colour = COLOUR_NAMES[colour_idx]
     changed = np.nonzero(new_colour != old_colour)[0]
     missed_changed = np.nonzero((missed != old_missed) & (new_colour == old_colour))[0]
+    phases["assess"] = round(time.perf_counter() - started, 3)
 
+    started = time.perf_counter()
+    # the reason of each change; many tasks share the same figures, so each distinct reason is built once
+    sched_pct = np.where(np.isnan(sched), -1.0, sched)
+    reasons: dict[tuple[Any, ...], str] = {}
     changes: list[ColourChange] = []
-    to_update: list[Task] = []
-    for i in changed:
-        reason = rules.explain(
-            int(flags[i]),
-            percent=float(percent[i]),
-            schedule=None if np.isnan(sched[i]) else float(sched[i]),
-            remaining=int(remaining[i]) if has_deadline[i] else None,
-            overdue=int(overdue[i]) if has_deadline[i] else None,
-            missed=int(missed[i]),
-            returns=int(returns[i]),
-            window=int(window[i]),
-        )[:500]
-        changes.append(ColourChange(int(ids[i]), rows[i][12], str(old_colour[i]), str(new_colour[i]), reason))
-        to_update.append(
-            Task(
-                pk=int(ids[i]),
-                colour=str(new_colour[i]),
-                colour_reason=reason,
-                colour_changed_on=today,
-                missed_count=int(missed[i]),
-            )
-        )
-    _write_rows([(int(t.pk), t.colour, t.colour_reason, today, t.missed_count) for t in to_update])
+    for k, i, f, pct, sch, rem, ovd, mis, ret, win, dl, before, after in zip(
+        changed.tolist(),
+        ids[changed].tolist(),
+        flags[changed].tolist(),
+        percent[changed].tolist(),
+        sched_pct[changed].tolist(),
+        remaining[changed].tolist(),
+        overdue[changed].tolist(),
+        missed[changed].tolist(),
+        returns[changed].tolist(),
+        window[changed].tolist(),
+        has_deadline[changed].tolist(),
+        old_colour[changed].tolist(),
+        new_colour[changed].tolist(),
+        strict=True,
+    ):
+        key = (f, pct, sch, rem, ovd, mis, ret, win, dl)
+        reason = reasons.get(key)
+        if reason is None:
+            reason = reasons[key] = rules.explain(
+                f,
+                percent=pct,
+                schedule=None if sch < 0 else sch,
+                remaining=rem if dl else None,
+                overdue=ovd if dl else None,
+                missed=mis,
+                returns=ret,
+                window=win,
+            )[:500]
+        changes.append(ColourChange(i, titles[k], str(before), str(after), reason))
+    phases["explain"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
+    changed_on = bulk.db_date(today)
+    bulk.update_by_pk(
+        Task,
+        ("colour", "colour_reason", "colour_changed_on", "missed_count"),
+        [
+            (c.task_id, c.after, c.reason, changed_on, m)
+            for c, m in zip(changes, missed[changed].tolist(), strict=True)
+        ],
+    )
     if len(missed_changed):
-        _write_missed([(int(missed[i]), int(ids[i])) for i in missed_changed])
+        bulk.update_by_pk(
+            Task,
+            ("missed_count",),
+            list(zip(ids[missed_changed].tolist(), missed[missed_changed].tolist(), strict=True)),
+        )
+    phases["write"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
     _audit_changes(changes, actor)
+    phases["audit"] = round(time.perf_counter() - started, 3)
     return changes
 
 
-def _write_rows(rows: list[tuple[int, str, str, dt.date, int]]) -> None:
-    """Write new colours by primary key in a few statements (Django's bulk_update builds a CASE per row in
-    Python, far too slow for 100k rows): UPDATE ... FROM (VALUES ...) on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(Task._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for i in range(0, len(rows), 2000):
-                chunk = rows[i : i + 2000]
-                values = ",".join(["(%s, %s, %s, %s::date, %s)"] * len(chunk))
-                cursor.execute(
-                    f"UPDATE {table} AS t SET colour = v.colour, colour_reason = v.reason, "
-                    f"colour_changed_on = v.changed_on, missed_count = v.missed "
-                    f"FROM (VALUES {values}) AS v(id, colour, reason, changed_on, missed) WHERE t.id = v.id",
-                    [x for row in chunk for x in row],
-                )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET colour = %s, colour_reason = %s, colour_changed_on = %s, missed_count = %s "
-                "WHERE id = %s",
-                [(c, r, d, m, pk) for pk, c, r, d, m in rows],
-            )
+@dataclass(frozen=True)
+class _Subject:
+    """What ``record_many`` reads of a subject (its model label, pk and name), for a task that was changed
+    set-wise: building 100,000 Task instances only to label audit rows would cost seconds."""
 
+    pk: int
+    title: str
+    _meta: Any = Task._meta
 
-def _write_missed(rows: list[tuple[int, int]]) -> None:
-    table = connection.ops.quote_name(Task._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET missed_count = %s WHERE id = %s", rows)
+    def __str__(self) -> str:
+        return self.title
 
 
 def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
-    """One audit event per colour change, written in bulk (the subjects are id-only Task stand-ins)."""
+    """One audit event per colour change, written in bulk."""
     record_many(
         actor=actor,
         action="task.colour_changed",
         events=[
-            (Task(pk=c.task_id, title=c.title), {"colour": c.before}, {"colour": c.after}, c.reason)
+            (
+                cast(models.Model, _Subject(c.task_id, c.title)),
+                {"colour": c.before},
+                {"colour": c.after},
+                c.reason,
+            )
             for c in changes
         ],
     )
@@ -386,17 +477,16 @@ def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
 # --- (3) notifications ------------------------------------------------------------------------------------
 def _notify(
     today: dt.date,
-    missed_rows: list[MissedReport],
-    reminders: list[tuple[int, int, int, periods.Period, dt.date]],
+    missed_rows: list[Missed],
+    reminders: list[Reminder],
     changes: list[ColourChange],
 ) -> int:
     worse = [c for c in changes if c.after in (Colour.YELLOW, Colour.RED)]
     task_units: dict[int, list[int]] = defaultdict(list)
-    worse_ids = [c.task_id for c in worse]
-    for i in range(0, len(worse_ids), 900):
-        for task_id, unit_id in Assignment.objects.filter(
-            task_id__in=worse_ids[i : i + 900], active=True
-        ).values_list("task_id", "unit_id"):
+    for chunk in _chunks([c.task_id for c in worse]):
+        for task_id, unit_id in Assignment.objects.filter(task_id__in=chunk, active=True).values_list(
+            "task_id", "unit_id"
+        ):
             task_units[task_id].append(unit_id)
     unit_ids = (
         {u for us in task_units.values() for u in us}
@@ -406,11 +496,19 @@ def _notify(
     recipients = notifications.unit_recipients(unit_ids)
     if not recipients:
         return 0
-    titles = _titles({m.task_id for m in missed_rows} | {r[1] for r in reminders})
-    rows: list[Notification] = []
+    known = {c.task_id: c.title for c in changes}
+    titles = {
+        **_titles({m.task_id for m in missed_rows if m.task_id not in known} | {r[1] for r in reminders}),
+        **known,
+    }
+    # one reverse() for all rows: the detail URL with the task id substituted
+    marker = 987654321
+    url_pattern = reverse("supervision:task_detail", args=[marker]).replace(str(marker), "{}")
+    now = timezone.now()
+    rows: list[notifications.NotificationRow] = []
     for c in worse:
         label = "红灯" if c.after == Colour.RED else "黄灯"
-        url = reverse("supervision:task_detail", args=[c.task_id])
+        url = url_pattern.format(c.task_id)
         for unit_id in task_units.get(c.task_id, []):
             rows += notifications.rows_for(
                 recipients.get(unit_id, []),
@@ -421,6 +519,7 @@ def _notify(
                 url=url,
                 task_id=c.task_id,
                 sms=c.after == Colour.RED,
+                now=now,
             )
     for m in missed_rows:
         rows += notifications.rows_for(
@@ -429,9 +528,10 @@ def _notify(
             key=f"missed:{m.assignment_id}:{m.period_start}",
             title=f"催办:“{titles.get(m.task_id, '')[:50]}”{m.period_start:%m月%d日}起的周期进展未按期报送",
             body=f"报送截止日期为{m.due_date:%Y年%m月%d日},请尽快补报。",
-            url=reverse("supervision:task_detail", args=[m.task_id]),
+            url=url_pattern.format(m.task_id),
             task_id=m.task_id,
             sms=True,
+            now=now,
         )
     for assignment_id, task_id, unit_id, period, due in reminders:
         rows += notifications.rows_for(
@@ -440,17 +540,23 @@ def _notify(
             key=f"remind:{assignment_id}:{period.start}",
             title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{due:%m月%d日}前报送",
             body=f"填报周期:{period.label()}。",
-            url=reverse("supervision:task_detail", args=[task_id]),
+            url=url_pattern.format(task_id),
             task_id=task_id,
+            now=now,
         )
     return notifications.create(rows)
 
 
+def _chunks(ids: list[int]) -> list[list[int]]:
+    """`ids` in pieces that fit one IN (...) list (SQLite limits the number of parameters)."""
+    size = min(10_000, connection.features.max_query_params or 10_000)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
 def _titles(task_ids: set[int]) -> dict[int, str]:
-    ids = list(task_ids)
     out: dict[int, str] = {}
-    for i in range(0, len(ids), 900):
-        out.update(Task.objects.filter(pk__in=ids[i : i + 900]).values_list("id", "title"))
+    for chunk in _chunks(list(task_ids)):
+        out.update(Task.objects.filter(pk__in=chunk).values_list("id", "title"))
     return out
 
 
