@@ -334,7 +334,24 @@ def _parse(path: Path, *, year: int | None, region: Region) -> Any:
     """Run the parser on a stored upload; a ledger .xlsx comes back as the same ParseResult."""
     from luoshi.plans.parser import parse_file
 
-    return parse_file(path, year=year, region=region.name, max_bytes=int(settings.LUOSHI_MAX_UPLOAD_BYTES))
+    return parse_file(
+        path,
+        year=year,
+        region=region.name,
+        max_bytes=int(settings.LUOSHI_MAX_UPLOAD_BYTES),
+        unit_candidates=_unit_candidates(region),
+    )
+
+
+def _unit_candidates(region: Region) -> list[str]:
+    """The names a plan of `region` would write its units with: the region's aliases (市发改委), else full names.
+    The parser ranks its lead-unit suggestions among these."""
+    from luoshi.orgs.models import UnitAlias, UnitKind
+
+    units = Unit.objects.filter(region=region, is_active=True).exclude(kind=UnitKind.COLLECTIVE)
+    aliases = dict(UnitAlias.objects.filter(unit__in=units).values_list("unit_id", "alias").order_by("-id"))
+    names = units.values_list("pk", "name")
+    return [aliases.get(pk, name) for pk, name in names]
 
 
 def _parse_error_message(exc: Exception) -> str:

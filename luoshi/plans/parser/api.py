@@ -39,10 +39,13 @@ def parse_text(
     tables: list[tuple[int, int, list[list[Cell | None]]]] | None = None,
     source_format: str = "txt",
     suggest: bool = True,
+    unit_candidates: list[str] | None = None,
 ) -> ParseResult:
-    """Parse a plan's text. `tables` are structured tables (span in `text`, rows of cells) from a reader."""
+    """Parse a plan's text. `tables` are structured tables (span in `text`, rows of cells) from a reader.
+    `unit_candidates` (the unit names of the plan's region in the org directory) narrows the lead units
+    suggested for measures that name none."""
     with _gc_paused():
-        return _parse_text(text, year, resolver, source_name, tables, source_format, suggest)
+        return _parse_text(text, year, resolver, source_name, tables, source_format, suggest, unit_candidates)
 
 
 def _parse_text(
@@ -53,6 +56,7 @@ def _parse_text(
     tables: list[tuple[int, int, list[list[Cell | None]]]] | None,
     source_format: str,
     suggest: bool,
+    unit_candidates: list[str] | None = None,
 ) -> ParseResult:
     if not text or not text.strip():
         raise ParseError("文件内容为空:没有可识别的文字。请确认上传的是方案正文。", code="empty")
@@ -83,11 +87,13 @@ def _parse_text(
             "请确认文件是行动方案正文,或改为上传任务清单(.xlsx)。",
             code="no_measures",
         )
-    _units_and_suggestions(result, resolver, suggest)
+    _units_and_suggestions(result, resolver, suggest, unit_candidates)
     return result
 
 
-def _units_and_suggestions(result: ParseResult, resolver: Resolver | None, suggest: bool) -> None:
+def _units_and_suggestions(
+    result: ParseResult, resolver: Resolver | None, suggest: bool, candidates: list[str] | None = None
+) -> None:
     cache: dict[str, UnitResolution] = {}
     for m in result.measures:
         if resolver is not None:
@@ -103,7 +109,11 @@ def _units_and_suggestions(result: ParseResult, resolver: Resolver | None, sugge
 
         todo = [m for m in result.measures if not m.lead_units and not m.co_units]
         for m, s in zip(
-            todo, suggest_many([" ".join([*m.path[-1:], m.title or "", m.text]) for m in todo]), strict=True
+            todo,
+            suggest_many(
+                [" ".join([*m.path[-1:], m.title or "", m.text]) for m in todo], candidates=candidates
+            ),
+            strict=True,
         ):
             m.suggested_units = s
 
@@ -115,6 +125,7 @@ def parse_file(
     region: str | None = None,
     resolver: Resolver | None = None,
     max_bytes: int | None = None,
+    unit_candidates: list[str] | None = None,
 ) -> ParseResult:
     """Read a .txt/.docx/.pdf/.html/.doc/.wps/.xlsx file and parse it."""
     from .readers import DEFAULT_MAX_BYTES, read_document
@@ -130,4 +141,5 @@ def parse_file(
         source_name=Path(path).name,
         tables=doc.tables,
         source_format=doc.format,
+        unit_candidates=unit_candidates,
     )

@@ -146,3 +146,18 @@ def test_reimport_of_a_revised_plan_shows_the_changes(
     assert any("供需对接平台" in t for t in added_texts)
     changed = [d for d in diffs if d.kind == ChangeKind.CHANGED]
     assert any(c.field == "deadline" and c.after == "2025-09-30" for d in changed for c in d.changes)
+
+
+def test_suggested_units_come_from_the_plans_region(
+    users: dict[str, Any], units: dict[str, Any], tmp_path: Path
+) -> None:
+    """A measure naming no unit gets lead-unit suggestions ranked among the region's own units."""
+    path = tmp_path / "无单位方案.txt"
+    path.write_text(
+        "荆门市测试行动方案\n二、重点任务\n(一)优化产业链服务。完善产业链链长制,加强招商引资和项目审批服务。\n",
+        encoding="utf-8",
+    )
+    plan = services.plan_import(path, region=units["jm_fgw"].region, actor=users["admin"])
+    measure = plan.measures.get()
+    suggested = [s["name"] for s in measure.suggested_units]
+    assert suggested and set(suggested) <= {"市发改委", "市经信局"}
