@@ -98,6 +98,8 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    if args.prod:
+        os.environ["LUOSHI_STATIC_MANIFEST"] = "1"  # before settings load; gunicorn workers inherit it
     _setup()
     from django.conf import settings
     from django.core.management import call_command

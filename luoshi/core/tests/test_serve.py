@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -59,7 +60,10 @@ def test_serve_answers_pages_and_static_files(tmp_path: Path, prod: bool) -> Non
         assert _wait_for(f"{base}/healthz") == b'{"ok": true}'
         assert b"--brand" in _wait_for(f"{base}/static/luoshi/luoshi.css")
         assert b"htmx" in _wait_for(f"{base}/static/vendor/htmx/htmx.min.js")
-        assert "登录".encode() in _wait_for(f"{base}/accounts/login/")
+        login_page = _wait_for(f"{base}/accounts/login/").decode()
+        assert "登录" in login_page
+        # production pages link hashed static names (cacheable forever); the embedded default links plain ones
+        assert bool(re.search(r"/static/luoshi/luoshi\.[0-9a-f]{12}\.css", login_page)) is prod
         if not prod:
             # the embedded worker runs beside the web server, with its queue in the data directory
             deadline = time.monotonic() + 30
