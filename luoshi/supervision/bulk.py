@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db import connection, models
 
-MAX_ROWS = 1000
+MAX_ROWS = 1000  # rows per multi-row VALUES statement (SQLite)
+ARRAY_ROWS = 20_000  # rows per unnest() statement (PostgreSQL)
 
 
 def db_date(value: dt.date | None) -> Any:
@@ -45,6 +46,10 @@ def _rows_per_statement(n_columns: int) -> int:
     return max(1, min(MAX_ROWS, (limit or 65535) // max(n_columns, 1)))
 
 
+def _array_types(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    return [f"{_field(model, name).db_type(connection)}[]" for name in fields]  # e.g. bigint[], varchar(8)[]
+
+
 def insert(
     model: type[models.Model],
     fields: Sequence[str],
@@ -53,24 +58,40 @@ def insert(
     ignore_conflicts: bool = False,
     returning: str | None = None,
 ) -> list[Any]:
-    """INSERT `rows` (tuples in the order of `fields`) in multi-row statements. With `ignore_conflicts`, rows
-    that would break a unique constraint are skipped (ON CONFLICT DO NOTHING). Returns the `returning` column
-    of the rows actually inserted (empty when `returning` is None)."""
+    """INSERT `rows` (tuples in the order of `fields`) in a few statements. With `ignore_conflicts`, rows that
+    would break a unique constraint are skipped (ON CONFLICT DO NOTHING). Returns the `returning` column of
+    the rows actually inserted (empty when `returning` is None).
+
+    PostgreSQL: ``INSERT ... SELECT * FROM unnest(%s::type[], ...)``, one array parameter per column (no
+    per-value placeholders for the driver to parse). SQLite: multi-row ``VALUES``, as many rows per
+    statement as its parameter limit allows."""
     if not rows:
         return []
     columns = _columns(model, fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) "
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     if returning:
         tail += f" RETURNING {_columns(model, [returning])[0]}"
-    size = _rows_per_statement(len(columns))
     out: list[Any] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            source = (
+                "SELECT * FROM unnest(" + ", ".join(f"%s::{t}" for t in _array_types(model, fields)) + ")"
+            )
+            for i in range(0, len(rows), ARRAY_ROWS):
+                chunk = rows[i : i + ARRAY_ROWS]
+                cursor.execute(head + source + tail, [list(c) for c in zip(*chunk, strict=True)])
+                if returning:
+                    out.extend(r[0] for r in cursor.fetchall())
+            return out
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        size = _rows_per_statement(len(columns))
         for i in range(0, len(rows), size):
             chunk = rows[i : i + size]
-            cursor.execute(head + ",".join([one] * len(chunk)) + tail, [v for row in chunk for v in row])
+            cursor.execute(
+                head + "VALUES " + ",".join([one] * len(chunk)) + tail, [v for row in chunk for v in row]
+            )
             if returning:
                 out.extend(r[0] for r in cursor.fetchall())
     return out
@@ -78,7 +99,8 @@ def insert(
 
 def update_by_pk(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """UPDATE `fields` of many rows by primary key; each row is (pk, *values in the order of `fields`).
-    One multi-row ``UPDATE ... FROM (VALUES ...)`` per chunk (PostgreSQL, and SQLite since 3.33)."""
+    PostgreSQL: one ``UPDATE ... FROM unnest(arrays)`` per 20,000 rows (a single hash join); SQLite: one
+    ``UPDATE ... FROM (VALUES ...)`` per chunk (SQLite 3.33+), each row found by its primary key."""
     if not rows:
         return
     qn = connection.ops.quote_name
@@ -89,28 +111,27 @@ def update_by_pk(model: type[models.Model], fields: Sequence[str], rows: Sequenc
     columns = _columns(model, fields)
     names = [f"c{i}" for i in range(len(columns))]
     sets = ", ".join(f"{col} = v.{name}" for col, name in zip(columns, names, strict=True))
-    size = _rows_per_statement(len(columns) + 1)
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        # VALUES rows are typed by their first row; cast each column to the target column's type
-        typed = [pk_field, *(_field(model, name) for name in fields)]
-        casts = [f"::{field.db_type(connection)}" for field in typed]  # e.g. ::bigint, ::date, ::varchar(8)
-        one = "(" + ", ".join(f"%s{c}" for c in casts) + ")"
-        values_alias = "v(pk, " + ", ".join(names) + ")"
-    else:
+    where = f"WHERE {table}.{pk_column} = v.pk"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [f"{pk_field.db_type(connection)}[]", *_array_types(model, fields)]
+            source = "unnest(" + ", ".join(f"%s::{t}" for t in types) + f") AS v(pk, {', '.join(names)})"
+            for i in range(0, len(rows), ARRAY_ROWS):
+                chunk = rows[i : i + ARRAY_ROWS]
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} FROM {source} {where}",
+                    [list(c) for c in zip(*chunk, strict=True)],
+                )
+            return
         one = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
-        values_alias = "(SELECT column1 AS pk, " + ", ".join(
+        select = "SELECT column1 AS pk, " + ", ".join(
             f"column{i + 2} AS {name}" for i, name in enumerate(names)
         )
-    with connection.cursor() as cursor:
+        size = _rows_per_statement(len(columns) + 1)
         for i in range(0, len(rows), size):
             chunk = rows[i : i + size]
             values = ",".join([one] * len(chunk))
-            if postgres:
-                source = f"(VALUES {values}) AS {values_alias}"
-            else:
-                source = f"{values_alias} FROM (VALUES {values})) AS v"
             cursor.execute(
-                f"UPDATE {table} SET {sets} FROM {source} WHERE {table}.{pk_column} = v.pk",
+                f"UPDATE {table} SET {sets} FROM ({select} FROM (VALUES {values})) AS v {where}",
                 [x for row in chunk for x in row],
             )

@@ -11,6 +11,7 @@ its event so a second run for the same date creates none. The per-date SweepRun 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from collections import Counter, defaultdict
@@ -20,7 +21,7 @@ from typing import Any, NamedTuple, cast
 
 import numpy as np
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -192,7 +193,7 @@ def _detect_missed(
 ) -> tuple[list[Missed], list[Reminder]]:
     """Missed reports of the periods due before today (those due before `checked_before`, the date of the last
     finished sweep, were recorded by it) and reminders for the periods due within the reminder window.
-    One anti-join query per (region, cycle, thresholds) group and period; the rows are inserted in bulk."""
+    Two anti-join queries per (region, cycle, thresholds) group; the missed reports are inserted in bulk."""
     groups: dict[tuple[int, str, int, int], list[int]] = defaultdict(list)
     for region_id, cycle, plan_id in (
         Task.objects.filter(status__in=OPEN_STATUSES)
@@ -207,46 +208,81 @@ def _detect_missed(
     shared = Counter((region_id, cycle) for region_id, cycle, _, _ in groups)
     new_rows: list[Missed] = []
     reminders: list[Reminder] = []
-    detected_on = bulk.db_date(today)
     inserts: list[tuple[Any, ...]] = []
     for (region_id, cycle, grace, remind), plan_ids in groups.items():
         cal = calendars[region_id]
         remind_limit = _date(cal.add_workdays(today, remind))
         # the plans matter only when other plans of this region and cycle have other thresholds
-        plan_q = Q(task__plan_id__in=plan_ids) if shared[(region_id, cycle)] > 1 else Q()
+        plans = plan_ids if shared[(region_id, cycle)] > 1 else None
+        overdue: dict[dt.date, tuple[periods.Period, dt.date]] = {}
+        upcoming: dict[dt.date, tuple[periods.Period, dt.date]] = {}
         for period in periods.periods_between(cycle, today - dt.timedelta(days=LOOKBACK_DAYS), today):
             if period.end >= today:
                 break
             due = _date(cal.add_workdays(period.end, grace))
-            if due < today and checked_before is not None and due < checked_before:
-                continue  # recorded by an earlier sweep
-            if due >= today and due > remind_limit:
-                continue  # neither missed nor to be reminded yet
-            base = Assignment.objects.filter(
-                plan_q,
-                active=True,
-                task__region_id=region_id,
-                task__reporting_cycle=cycle,
-                task__status__in=OPEN_STATUSES,
-                task__start_date__lte=period.start,
-                task__reports_from__lte=period.start,
-            ).exclude(
-                Exists(ProgressReport.objects.filter(assignment=OuterRef("pk"), period_start=period.start))
-            )
             if due < today:
-                rows = base.exclude(
-                    Exists(MissedReport.objects.filter(assignment=OuterRef("pk"), period_start=period.start))
-                ).values_list("id", "task_id", "unit_id")
-                keys = (bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due), detected_on)
-                for a_id, t_id, u_id in rows:
-                    new_rows.append(Missed(a_id, t_id, u_id, period.start, period.end, due))
-                    inserts.append((a_id, t_id, u_id, *keys))
-            else:
-                reminders.extend(
-                    (a, t, u, period, due) for a, t, u in base.values_list("id", "task_id", "unit_id")
-                )
-    bulk.insert(MissedReport, MISSED_FIELDS, inserts, ignore_conflicts=True)
+                if checked_before is None or due >= checked_before:  # else recorded by an earlier sweep
+                    overdue[period.start] = (period, due)
+            elif due <= remind_limit:
+                upcoming[period.start] = (period, due)
+        for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(overdue), missed=True):
+            period, due = overdue[start]
+            new_rows.append(Missed(a_id, t_id, u_id, period.start, period.end, due))
+            inserts.append(
+                (a_id, t_id, u_id, bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due))
+            )
+        for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(upcoming), missed=False):
+            period, due = upcoming[start]
+            reminders.append((a_id, t_id, u_id, period, due))
+    detected_on = bulk.db_date(today)
+    bulk.insert(MissedReport, MISSED_FIELDS, [(*row, detected_on) for row in inserts], ignore_conflicts=True)
     return new_rows, reminders
+
+
+def _unreported(
+    region_id: int, cycle: str, plan_ids: list[int] | None, starts: list[dt.date], *, missed: bool
+) -> list[tuple[int, int, int, dt.date]]:
+    """(assignment, task, unit, period start) of the active assignments of the open tasks of one region and
+    cycle (and plans) with no report for one of the periods starting on `starts`, and, with `missed`, no
+    missed report recorded either. One anti-join over all the periods (the periods are one array parameter),
+    so the task and assignment tables are read once per group, not once per period."""
+    if not starts:
+        return []
+    qn = connection.ops.quote_name
+    a, t, r, m = (qn(model._meta.db_table) for model in (Assignment, Task, ProgressReport, MissedReport))
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        source, params = "unnest(%s::date[]) AS p(ps)", [starts]
+    else:
+        source = "(SELECT value AS ps FROM json_each(%s)) AS p"
+        params = [json.dumps([d.isoformat() for d in starts])]
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    params += [region_id, cycle, *(str(s.value) for s in OPEN_STATUSES)]
+    plan_filter = ""
+    if plan_ids is not None:
+        plan_filter = f"AND t.plan_id IN ({', '.join(['%s'] * len(plan_ids))})"
+        params += plan_ids
+    missed_filter = (
+        f"AND NOT EXISTS (SELECT 1 FROM {m} x WHERE x.assignment_id = a.id AND x.period_start = p.ps)"
+        if missed
+        else ""
+    )
+    sql = (
+        f"SELECT a.id, a.task_id, a.unit_id, p.ps FROM {t} t "
+        f"JOIN {source} ON t.start_date <= p.ps AND t.reports_from <= p.ps "
+        f"JOIN {a} a ON a.task_id = t.id "
+        f"WHERE a.active AND t.region_id = %s AND t.reporting_cycle = %s AND t.status IN ({statuses}) "
+        f"{plan_filter} "
+        f"AND NOT EXISTS (SELECT 1 FROM {r} y WHERE y.assignment_id = a.id AND y.period_start = p.ps) "
+        f"{missed_filter}"
+    )
+    by_text = {d.isoformat(): d for d in starts}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (a_id, t_id, u_id, by_text[ps] if isinstance(ps, str) else ps)
+            for a_id, t_id, u_id, ps in cursor.fetchall()
+        ]
 
 
 def _date(result: Any) -> dt.date:
