@@ -253,12 +253,6 @@ class Extractor:
                 continue
             if stop is None:
                 b = bl.end
-        # "牵头单位:X" on one line and "责任单位:Y" on the next: Y co-operates
-        explicit_lead = any(r.lead and not r.from_co_label for r in label_rs)
-        for r in label_rs:
-            if explicit_lead and r.from_co_label:
-                r.lead, r.co, r.labelled_single = [], r.lead, False
-            resp.merge(r)
         # inline labels after the text: "…。责任单位:市发改委。完成时限:2025年底"
         seg = self.n(a, b)
         m = None
@@ -273,8 +267,14 @@ class Extractor:
             if r:
                 if r.time_phrases:
                     time_field = " ".join(self.n(x, y) for x, y in r.time_phrases)
-                resp.merge(r)
+                label_rs.insert(0, r)
                 b = a + m.start()
+        # "牵头单位:X" and "责任单位:Y" on separate lines (or one inline, the next on its own line): Y co-operates
+        explicit_lead = any(r.lead and not r.from_co_label for r in label_rs)
+        for r in label_rs:
+            if explicit_lead and r.from_co_label:
+                r.lead, r.co, r.labelled_single = [], r.lead, False
+            resp.merge(r)
         return a, b, {"time": time_field}, resp
 
     def _parens(self, a: int, b: int) -> list[Paren]:

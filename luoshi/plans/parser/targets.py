@@ -113,6 +113,8 @@ _COMMIT_VERB = re.compile(
     r"(新增|增加|达到|不少于|不低于|超过|突破|建成|建设|打造|培育|引进|完成|实现|组织|举办|开展|创建|争创|"
     r"培训|遴选|落地|签约|招引|新建|改造|提供|扩展到|累计|吸引|发放|推出|上线|服务)\s*$"
 )
+_COMMIT_ANY = re.compile(_COMMIT_VERB.pattern.removesuffix(r"\s*$"))
+_SCOPE_AFTER = re.compile(r"\s*(?:及以[上下]|以[上下]的)")
 _SEP = "。;,;!?:\n"
 _IMPLICIT = [
     (
@@ -212,9 +214,17 @@ def extract_targets(s: str) -> list[Target]:
         if b < len(s) and unit not in ("%", "‰") and s[b].isascii() and s[b].isalnum():
             continue
         before = s[max(0, na - 12) : na]
-        if before.rstrip().endswith(("第", "等", "前第")) or re.search(r"等\s*$", before):
-            continue
         after = s[b : b + 4]
+        if before.rstrip().endswith(("第", "前第")):
+            continue
+        if re.search(r"等\s*$", before) and not (
+            # "围绕石油化工等13个重点产业链" names a scope; "推出企业迁移等10个以上套餐" commits to a figure
+            re.match(r"\s*以上", after) and _COMMIT_ANY.search(s[_clause_start(s, na) : na])
+        ):
+            continue
+        # "160千瓦及以下小微企业", "500万元以上的项目": the figure bounds who a measure applies to
+        if _SCOPE_AFTER.match(after) and not (_GE.search(before) or _LE.search(before)):
+            continue
         if unit in _TIME_UNITS and not _LE.search(before):
             # "7日内" is a time limit, "压缩至1个工作日" a target, and so is each figure of
             # "分别压缩至30小时、1小时以内"

@@ -115,8 +115,8 @@ def is_unit_list(s: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _split_etc(p: str) -> tuple[str, ...]:
-    """'X等各相关部门' -> ['X', '各相关部门']; 'X等' -> ['X']."""
-    m = re.match(r"^(.+?)等((?:各|其他|有关|相关).+)$", p)
+    """'X等各相关部门' -> ['X', '各相关部门'], 'X等省直有关部门' -> ['X', '省直有关部门']; 'X等' -> ['X']."""
+    m = re.match(r"^(.+?)等((?:各|其他|有关|相关|[省市区县州]直|[省市区县]级).+)$", p)
     if m and is_unit_name(m.group(1)) and is_unit_name(m.group(2)):
         return (m.group(1), m.group(2))
     return ()

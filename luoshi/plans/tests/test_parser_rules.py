@@ -418,3 +418,34 @@ def test_pdf_wrapped_line_starting_with_a_decimal_is_joined() -> None:
         "1.推进企业开办便利化,企业开办时间压缩至0.5个工作日以内。",
         "2.推进审批改革。",
     ]
+
+
+# ---- second generalisation round -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("用电报装容量160千瓦及以下小微企业实行“三零”服务", set()),
+        ("对500万元以上的项目实行专班服务", set()),
+        ("推出企业迁移、员工录用等10个以上“一件事”套餐", {(10.0, "个")}),
+        ("围绕石油化工等13个重点产业链,制定实施“一链一策”", set()),
+        ("确保用电报装时间压缩至15个工作日及以下", {(15.0, "个工作日")}),
+    ],
+)
+def test_scope_figures_are_not_targets(text: str, expected: set[tuple[float, str]]) -> None:
+    assert {(t.value, t.unit) for t in extract_targets(text) if not t.implicit} == expected
+
+
+def test_units_before_a_collective_after_deng_are_split() -> None:
+    body = "二、重点任务\n1.规范涉企检查。行政检查总量同比压缩30%以上。(牵头单位:省司法厅;配合单位:省市场监管局、省应急管理厅等省直有关部门)\n"
+    m = parse(body).measures[0]
+    assert m.co_units == ["省市场监管局", "省应急管理厅", "省直有关部门"]
+
+
+def test_lead_inline_and_co_label_on_the_next_line_keep_their_roles() -> None:
+    body = (
+        "二、重点任务\n1.推进“高效办成一件事”扩面增效,新增集成服务事项15项以上。牵头单位:市数据局\n"
+        "责任单位:市直有关部门 完成时限:2025年12月底前\n"
+        "2.深化企业开办改革,企业开办时间压缩至1个工作日以内。牵头单位:市市场监管局\n"
+    )
+    m = parse(body).measures[0]
+    assert (m.lead_units, m.co_units, m.deadline) == (["市数据局"], ["市直有关部门"], date(2025, 12, 31))
