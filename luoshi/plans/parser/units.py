@@ -23,8 +23,11 @@ TASK_VERBS = (
     "提质|提能|用好|严格|巩固|深入|降低|减少|统筹|围绕|组织|引导|搭建|畅通|筑牢|夯实|营造|激发|维护|增强"
 )
 _VERB_START = re.compile(rf"^(?:{TASK_VERBS})")
-LABEL_LEAD = r"(?:牵头单位|牵头部门|主责单位|主责部门|牵头责任单位|责任主体)"
-LABEL_CO = r"(?:配合单位|配合部门|协同单位|协办单位|参与单位|协助单位|协作单位|参加单位|责任单位|责任部门)"
+LABEL_LEAD = r"(?:牵头单位|牵头部门|主责单位|主责部门|牵头责任单位|主要责任单位|责任主体)"
+LABEL_CO = (
+    r"(?:配合单位|配合部门|协同单位|协办单位|参与单位|协助单位|协作单位|参加单位|次要责任单位|其他责任单位|"
+    r"责任单位|责任部门)"
+)
 LABEL_TIME = r"(?:完成时限|完成时间|时限要求|时间要求|完成期限|时间节点|进度安排|时间进度|办结时限)"
 LABEL_ANY = re.compile(rf"({LABEL_LEAD}|{LABEL_CO}|{LABEL_TIME})\s*[:]?\s*")
 LABEL_LINE = re.compile(
@@ -122,6 +125,10 @@ def _split_etc(p: str) -> tuple[str, ...]:
     return ()
 
 
+_BARE_PLACES = re.compile(r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇)$")  # "各市、县(区)人民政府"
+_PLACE_GOVERNMENT = re.compile(
+    r"^(?:市|县|区|乡|镇|街道|县区|市区|乡镇)(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会|党委和政府)$"
+)
 _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡|镇|街道|园区)$")
 
 
@@ -143,6 +150,12 @@ def _pieces(s: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(out):
         a, b = out[i]
+        if i + 1 < len(out) and _BARE_PLACES.match(s[a:b].strip()):
+            nxt = s[out[i + 1][0] : out[i + 1][1]].strip()
+            if _PLACE_GOVERNMENT.match(nxt):
+                merged.append((a, out[i + 1][1]))
+                i += 2
+                continue
         if i + 1 < len(out) and _PLACE_COLLECTIVE.match(s[a:b].strip()):
             nxt = s[out[i + 1][0] : out[i + 1][1]]
             if "各" in nxt and re.search(r"(单位|部门)$", nxt.strip().rstrip("等")):
@@ -229,34 +242,38 @@ def parse_responsibility(
             r.lead, r.co = r.co, []
             r.labelled_single = True
             r.from_co_label = True
+        _marked_lead(r)
         return r
     # "X、Y负责,2025年6月底前完成" / "X牵头,Y配合" / "X、Y"
     parts = split_top(seg, ",;")
     found = False
+    lead_marked: list[str] = []
     for pa, pb in parts:
         part = seg[pa:pb].strip()
         if not part:
             continue
         pa2 = a + pa + (len(seg[pa:pb]) - len(seg[pa:pb].lstrip()))
         m = re.match(
-            r"^(.+?)(?:牵头负责|负责牵头|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责)"
+            r"^(?:由)?(.+?)(?:牵头负责|负责牵头|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责)"
             r"(?:落实|实施|推进)?$",
             part,
         )
         if m and is_unit_list(m.group(1)):
-            names = _units(orig, norm, pa2, pa2 + len(m.group(1)))
+            names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
             if "牵头" in part[m.end(1) :]:
                 r.lead += [n for n in names if n not in r.lead]
+                lead_marked += names
             else:
                 r.lead += [n for n in names if n not in r.lead]
                 r.labelled_single = True
             found = True
             continue
         m = re.match(
-            r"^(.+?)(?:配合|协同|参与|协助|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$", part
+            r"^(?:由)?(.+?)(?:配合|协同|参与|协助|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$",
+            part,
         )
         if m and is_unit_list(m.group(1)):
-            names = _units(orig, norm, pa2, pa2 + len(m.group(1)))
+            names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
             r.co += [n for n in names if n not in r.co]
             found = True
             continue
@@ -273,9 +290,28 @@ def parse_responsibility(
         return None
     if not found and not r.lead:
         return None
+    if lead_marked and r.labelled_single:
+        # "X牵头,Y、Z按职责分工负责": the units that do not lead co-operate
+        r.co += [n for n in r.lead if n not in lead_marked and n not in r.co]
+        r.lead = [n for n in r.lead if n in lead_marked]
+        r.labelled_single = False
     if r.co and r.lead and not any(_RESP_VERB.search(seg[x:y]) and "牵头" in seg[x:y] for x, y in parts):
         pass
     return r
+
+
+_LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|牵头部门)[)）]$")
+
+
+def _marked_lead(r: Responsibility) -> None:
+    """ "责任单位:区财政局(牵头)、区税务局": the marked unit leads, the others of its list co-operate."""
+    names = r.lead + r.co
+    marked = [n for n in names if _LEAD_MARK.search(n)]
+    if not marked:
+        return
+    lead = [_LEAD_MARK.sub("", n) for n in marked]
+    co = [_LEAD_MARK.sub("", n) for n in names if n not in marked]
+    r.lead, r.co, r.labelled_single, r.from_co_label = lead, co, False, False
 
 
 def apply_first_is_lead(r: Responsibility) -> None:

@@ -449,3 +449,23 @@ def test_lead_inline_and_co_label_on_the_next_line_keep_their_roles() -> None:
     )
     m = parse(body).measures[0]
     assert (m.lead_units, m.co_units, m.deadline) == (["市数据局"], ["市直有关部门"], date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("paren", "lead", "co"),
+    [
+        ("(省发展改革委牵头,省财政厅等按职责分工负责)", ["省发展改革委"], ["省财政厅"]),
+        ("(由市住建局牵头,市自然资源局配合)", ["市住建局"], ["市自然资源局"]),
+        ("(各市、县(区)人民政府负责)", ["各市、县(区)人民政府"], []),
+        ("(责任单位:区财政局(牵头)、区税务局)", ["区财政局"], ["区税务局"]),
+        ("(主要责任单位:市发改委;次要责任单位:市财政局)", ["市发改委"], ["市财政局"]),
+    ],
+)
+def test_responsibility_phrasings(paren: str, lead: list[str], co: list[str]) -> None:
+    m = parse(f"二、重点任务\n1.深化企业开办改革,企业开办时间压缩至1个工作日以内。{paren}\n").measures[0]
+    assert (m.lead_units, m.co_units) == (lead, co)
+
+
+@pytest.mark.parametrize("phrase", ["本年度内", "年度内", "2025年度内"])
+def test_year_of_the_plan_with_du(phrase: str) -> None:
+    assert parse_deadline(phrase, "", 2025).date == date(2025, 12, 31)
