@@ -20,6 +20,7 @@ from .targets import extract_targets
 from .units import (
     FIRST_IS_LEAD,
     LABEL_ANY,
+    LABEL_TIME,
     Responsibility,
     apply_first_is_lead,
     parse_responsibility,
@@ -35,6 +36,18 @@ _TASK_WORDS = re.compile(r"任务|举措|措施|行动")
 DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
 _SENT_END = "。;!?"
 _ONLY_END = re.compile(r"[ 。;]*")
+
+
+LABEL_TIME_START = re.compile(rf"\s*{LABEL_TIME}\s*:")
+
+
+def _joined(first: Responsibility, second: Responsibility) -> Responsibility:
+    r = Responsibility()
+    r.merge(first)
+    r.merge(second)
+    r.first_is_lead = first.first_is_lead or second.first_is_lead
+    r.from_co_label = first.from_co_label or second.from_co_label
+    return r
 
 
 @dataclass
@@ -284,7 +297,8 @@ class Extractor:
         if hit is not None:
             return hit
         norm = self.norm
-        out = []
+        out: list[Paren] = []
+        pending: tuple[int, int, Responsibility] | None = None
         for s, e in find_parens(norm, a, b):
             i = s - 1
             while i >= a and norm[i].isspace():
@@ -296,8 +310,20 @@ class Extractor:
             else:
                 r = parse_responsibility(self.text, norm, s + 1, e - 1, strict=not final)
                 self._resp_cache[rkey] = r
-            if r is None or (not r.lead and not r.co):
+            if r is None:
                 continue
+            if not r.lead and not r.co:
+                # "(责任单位:X)(完成时限:Y)": a time limit in its own parenthetical joins the one beside it
+                if r.time_phrases and LABEL_TIME_START.match(norm, s + 1):
+                    if out and not norm[out[-1].end : s].strip():
+                        prev = out[-1]
+                        out[-1] = Paren(prev.start, e, _joined(prev.resp, r), prev.final or final)
+                    else:
+                        pending = (s, e, r)
+                continue
+            if pending and not norm[pending[1] : s].strip():
+                s, r = pending[0], _joined(pending[2], r)
+            pending = None
             out.append(Paren(s, e, r, final))
         self._parens_cache[key] = out
         return out

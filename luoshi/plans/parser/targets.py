@@ -88,6 +88,7 @@ COUNT_UNITS = [
     "天",
     "日",
     "分钟",
+    "分",
     "个月",
     "周",
 ]
@@ -95,7 +96,7 @@ _TIME_UNITS = {"个工作日", "工作日", "小时", "天", "日", "分钟", "�
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(COUNT_UNITS, key=len, reverse=True))
 _NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 TARGET_RE = re.compile(
-    rf"(?P<pre>前)?{_NUM}(?:\s*[-~至到]\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+))?\s*(?P<mag>万|亿|千万|百万)?\s*"
+    rf"(?P<pre>前)?{_NUM}(?:\s*[-~—–－至到]\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+))?\s*(?P<mag>万|亿|千万|百万)?\s*"
     rf"(?P<approx>余|多)?\s*(?P<unit>{_UNIT_RE})"
 )
 _GE = re.compile(
@@ -106,7 +107,7 @@ _LE = re.compile(
 )
 _LE_WORD = re.compile(r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|降至|降到|减少到|控制在|不超过|不高于")
 _SUBSIDY = re.compile(
-    r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按|标准为|费率|利率|收费|罚款|上限"
+    r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按(?!时|期)|标准为|费率|利率|收费|罚款|上限"
 )
 _STANDARD = re.compile(r"不得低于|不得高于|不得超过|不得少于|原则上不超过|指")
 _COMMIT_VERB = re.compile(
@@ -233,6 +234,10 @@ def extract_targets(s: str) -> list[Target]:
                 continue
         if unit == "倍":
             continue
+        if unit == "分" and (
+            re.match(r"(之|钟|批|类|期|局|院|行|公司|中心|站|别|步|层|级|项|工|会|部)", after)
+        ):
+            continue  # 三分之一, 分批, 分局: not a score
         if re.match(r"\s*(级|号|届|版|代|星|轮)", after) and unit not in ("%",):
             continue
         if unit in ("元", "美元") and _SUBSIDY.search(s[_clause_start(s, na) : na]):

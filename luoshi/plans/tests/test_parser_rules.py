@@ -469,3 +469,30 @@ def test_responsibility_phrasings(paren: str, lead: list[str], co: list[str]) ->
 @pytest.mark.parametrize("phrase", ["本年度内", "年度内", "2025年度内"])
 def test_year_of_the_plan_with_du(phrase: str) -> None:
     assert parse_deadline(phrase, "", 2025).date == date(2025, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "【责任单位:省政务服务办】【完成时限:2025年6月底前】",
+        "(责任单位:省政务服务办)(完成时限:2025年6月底前)",
+        "(完成时限:2025年6月底前)(责任单位:省政务服务办)",
+    ],
+)
+def test_time_limit_in_its_own_bracket_beside_the_units(tail: str) -> None:
+    m = parse(f"三、工作任务\n1、推行“一件事一次办”,新增集成服务20项。{tail}\n").measures[0]
+    assert m.text == "推行“一件事一次办”,新增集成服务20项。"
+    assert (m.lead_units, m.deadline) == (["省政务服务办"], date(2025, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("培育专精特新企业10—15家", {(10.0, "家")}),
+        ("企业诉求按时办结率100%", {(100.0, "%")}),
+        ("企业满意度保持在90分以上", {(90.0, "分")}),
+        ("审批时限压缩三分之一,分两批实施", set()),
+    ],
+)
+def test_more_target_phrasings(text: str, expected: set[tuple[float, str]]) -> None:
+    assert {(t.value, t.unit) for t in extract_targets(text) if not t.implicit} == expected
