@@ -379,8 +379,12 @@ def trend(
     user: User | None, last: periods.Period, months: int = 6, plan_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Region-wide figures for the last `months` monthly periods (one cheap grouped query each)."""
+    from luoshi.orgs.models import Unit
+
     region_ids = _scope_region_ids(user)
     unit_ids = _scoped_unit_ids(region_ids)
+    if unit_ids is not None and not Unit.objects.exclude(pk__in=unit_ids).exists():
+        unit_ids = None  # the scope holds every unit (one city's installation): plain counts, no grouping
     out = []
     period = last
     seq = []
@@ -392,30 +396,36 @@ def trend(
         if plan_id:
             rq &= Q(task__plan_id=plan_id)
         total = on_time = missed = 0
-        for unit_id, t, o in (
-            ProgressReport.objects.filter(rq)
-            .values("unit_id")
-            .annotate(t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False)))
-            .values_list("unit_id", "t", "o")
-        ):
-            if unit_ids is None or unit_id in unit_ids:
-                total, on_time = total + t, on_time + o
-        for unit_id, n in (
-            MissedReport.objects.filter(rq, resolved_at__isnull=True)
-            .values("unit_id")
-            .annotate(n=Count("id"))
-            .values_list("unit_id", "n")
-        ):
-            if unit_ids is None or unit_id in unit_ids:
-                missed += n
+        if unit_ids is None:  # counted over the (due_date, unit, late) index range alone
+            agg = ProgressReport.objects.filter(rq).aggregate(
+                t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False))
+            )
+            total, on_time = agg["t"], agg["o"]
+            missed = MissedReport.objects.filter(rq, resolved_at__isnull=True).count()
+        else:  # grouped by unit; units out of scope are dropped
+            for unit_id, t, o in (
+                ProgressReport.objects.filter(rq)
+                .values("unit_id")
+                .annotate(t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False)))
+                .values_list("unit_id", "t", "o")
+            ):
+                if unit_id in unit_ids:
+                    total, on_time = total + t, on_time + o
+            for unit_id, n in (
+                MissedReport.objects.filter(rq, resolved_at__isnull=True)
+                .values("unit_id")
+                .annotate(n=Count("id"))
+                .values_list("unit_id", "n")
+            ):
+                if unit_id in unit_ids:
+                    missed += n
         expected = total + missed
-        agg = {"o": on_time}
         run = SweepRun.objects.filter(date__gte=p.start, date__lte=p.end).order_by("-date").first()
         counts = run.counts if run else {}
         out.append(
             {
                 "period": f"{p.start:%Y-%m}",
-                "timeliness": round(100.0 * (agg["o"] or 0) / expected, 1) if expected else None,
+                "timeliness": round(100.0 * (on_time or 0) / expected, 1) if expected else None,
                 "red": counts.get("red"),
                 "yellow": counts.get("yellow"),
                 "green": counts.get("green"),
