@@ -12,6 +12,7 @@ g204_siming.docx           built here: a data table of indicators, then a task t
 g205_yanta.docx            built here: Word multi-level auto-numbering (一、/（一）/1.) with no number in the text,
                            a 保障措施 item tied to units
 g206_jinan_news.html       src/ page as UTF-8: a news report on a plan (figures, units, dates) that holds no measure
+g207_hefei_brackets.txt    written directly in docs/ (【…】 brackets, X(牵头), X牵头,Y按职责分工负责; not rebuilt here)
 The generated files are committed so the tests never need LibreOffice.
 """
 
