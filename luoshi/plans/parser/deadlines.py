@@ -3,6 +3,19 @@
 6月底前 → that month's last day; 年底前/年内 → 12-31 of the plan's year; 到2025年 / 确保2024年… → that
 year's 12-31; 一季度 → 03-31; "十四五"期间 → 2025-12-31; 长期坚持/持续推进/全年推进/贯穿全年 → ongoing.
 Several phased dates keep every phase; the last one is the deadline.
+
+Readings the gold README does not spell out (chosen so that a task is never due earlier than the text allows):
+
+- Years relative to the plan's year: 今年/本年/当年 → the plan year; 明年/次年/下一年/来年/翌年 → plan year + 1;
+  后年 → plan year + 2. They combine with every other phrase (明年6月底前 → 06-30 of plan year + 1).
+- 年中 → 06-30; 年初 → 03-31 (the latest day that still reads as "early in the year", the end of the first
+  quarter); both of the plan's year unless a year is written.
+- A recurring time limit (每年12月底前, 每季度末, 每月10日前, 按季度) is a working rhythm, not a deadline: the dates it
+  names are dropped and a time-limit field that holds nothing else is ongoing (no date), like 长期坚持.
+- A start (2025年起, 自6月起, 从2025年开始) is not a deadline: its date is dropped; a field that only holds a start
+  is ongoing.
+- N年内 / 用N年时间 counts years from the plan's year: 3年内 in a 2025 plan → 2027-12-31. In body text only
+  用N年时间 counts (N年内 there usually sets a rule's window, such as 注册3年内的企业).
 """
 
 from __future__ import annotations
@@ -15,20 +28,48 @@ from .numbers import cn_to_int
 
 _CN = "一二三四五六七八九十两〇零"
 _MONTH = rf"(\d{{1,2}}|[{_CN}]{{1,3}})"
+# A year written out or relative to the plan's year (group 1: digits, group 2: relative word).
+_REL_YEARS = {
+    "今年": 0,
+    "本年": 0,
+    "当年": 0,
+    "明年": 1,
+    "次年": 1,
+    "下一年": 1,
+    "来年": 1,
+    "翌年": 1,
+    "后年": 2,
+}
+_REL = r"(?<![今以此之然])后年|今年|本年|当年|明年|次年|下一年|来年|翌年"
+_YEAR = rf"(?:(\d{{4}})\s*年|({_REL}))"
+# Words that make a date recur (每年12月底前, 每季度末, 按月): the date is a rhythm, not a deadline.
+_RECURRING = re.compile(
+    r"(?:每|逐|按)个?(?:半年|年度?|季度?|月度?|周|旬|[两双]个?月)"
+    r"(?:[于在的]|[\d一二三四五六七八九十]+\s*(?:月份?|日|号)|[底末前中上下旬、和及至\-—\s])*$"
+)
+_START = re.compile(r"\s*(?:份)?\s*(?:起|开始|以来)")
+_YEARS_WITHIN = re.compile(
+    r"(?:用|花)?\s*(\d{1,2}|[一二三四五六七八九十两]{1,2})\s*(?:个)?\s*年(?:左右)?\s*(内|时间)"
+)
 ONGOING = re.compile(
     r"长期坚持|长期推进|长期执行|持续推进|持续开展|持续实施|全年推进|贯穿全年|常态化推进|常态化开展|"
-    r"与国家安排同步|与国家同步|按国家安排|按上级要求|长期|持续|常态化|每年|每季度|每月|定期"
+    r"与国家安排同步|与国家同步|按国家安排|按上级要求|长期|持续|常态化|每年|每季度|每月|定期|"
+    r"每半年|每季|每周|每旬|按月|按季|按年|逐月|逐季|逐年|[年月日号]\s*(?:起|开始)"
 )
 _FIVE_YEAR = re.compile(r"[“\"']?十([一二三四五六七八九])五[”\"']?(?:期间|时期|期末|末|规划期)")
-_QUARTER = re.compile(r"(?:(\d{4})\s*年\s*)?(?:第)?([一二三四1-4])\s*季度(?:末|底)?")
-_HALF = re.compile(r"(?:(\d{4})\s*年\s*)?(上|下)半年")
+_QUARTER = re.compile(rf"(?:{_YEAR}\s*)?(?:第)?([一二三四1-4])\s*季度(?:末|底)?")
+_HALF = re.compile(rf"(?:{_YEAR}\s*)?(上|下)半年")
 _YEAR_MONTH = re.compile(
-    rf"(?:(\d{{4}})\s*年\s*)?{_MONTH}\s*月(?:份)?\s*(\d{{1,2}}\s*日|底|末|中旬|上旬|下旬|中|初)?"
+    rf"(?:{_YEAR}\s*)?{_MONTH}\s*月(?:份)?\s*(\d{{1,2}}\s*[日号]|底|末|中旬|上旬|下旬|中|初)?"
+)
+# 年中 / 年初 only where they read as a time (年中前, 年初完成, a field holding just 年初), never 年中国 / 今年初步.
+_MID_EARLY = re.compile(
+    rf"(?:{_YEAR}\s*年?|年)度?\s*(中|初)(?=\s*(?:前|之前|以前|完成|实现|上线|建成|$|[,，。;；、)）\]】〕]))"
 )
 _ISO = re.compile(r"(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?")
-_YEAR_END = re.compile(r"(?:(\d{4})\s*年|今年|当年|本年|年)度?\s*(?:底|末|年底|年末|内)")
+_YEAR_END = re.compile(rf"(?:{_YEAR}|年)度?\s*(?:底|末|年底|年末|内)")
 _YEAR_ONLY_LEAD = re.compile(
-    r"(?:到|至|确保|力争|争取|截至|截止|于|在|实现|计划|预计|完成于)\s*(\d{4})\s*年(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)"
+    rf"(?:到|至|确保|力争|争取|截至|截止|于|在|实现|计划|预计|完成于)\s*{_YEAR}(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)"
 )
 _POLICY_PERIOD = re.compile(r"(?:延续|延长|有效期|执行期|实施期|执行至|延续至|实施至|有效至|截止日期)")
 
@@ -54,6 +95,16 @@ def _num(s: str) -> int | None:
     return cn_to_int(s)
 
 
+def _year_of(m: re.Match[str], i: int, year: int | None) -> int | None:
+    """The year named by groups i (digits) and i + 1 (a word relative to the plan's year) of `m`."""
+    if m.group(i):
+        return int(m.group(i))
+    rel = m.group(i + 1)
+    if rel:
+        return year + _REL_YEARS[rel] if year else None
+    return year
+
+
 def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, int, date]]:
     """All date phrases in `text` as (start, end, date). `strict` (body text): only phrases that read as a
     commitment (…前, …底, 到/确保 YYYY年); loose (a time-limit field): any date phrase."""
@@ -65,10 +116,12 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
     def add(a: int, b: int, d: date | None) -> None:
         if d is None or any(taken[a:b]):
             return
+        for i in range(a, b):
+            taken[i] = True  # a dropped phrase still hides the shorter phrases inside it
         if strict and _POLICY_PERIOD.search(text[max(0, a - 8) : a]):
             return
-        for i in range(a, b):
-            taken[i] = True
+        if _RECURRING.search(text[max(0, a - 30) : a]) or _START.match(text, b):
+            return
         found.append((a, b, d))
 
     for m in _ISO.finditer(text):
@@ -85,29 +138,35 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
         # 十四五 = 2021-2025, 十五五 = 2026-2030 ...
         add(m.start(), m.end(), date(2025 + (k - 4) * 5, 12, 31))
     for m in _QUARTER.finditer(text):
-        y = int(m.group(1)) if m.group(1) else year
-        q = _num(m.group(2))
+        y = _year_of(m, 1, year)
+        q = _num(m.group(3))
         if y and q and 1 <= q <= 4:
             add(m.start(), m.end(), _month_end(y, q * 3))
     for m in _HALF.finditer(text):
-        y = int(m.group(1)) if m.group(1) else year
+        y = _year_of(m, 1, year)
         if y:
-            add(m.start(), m.end(), _month_end(y, 6 if m.group(2) == "上" else 12))
+            add(m.start(), m.end(), _month_end(y, 6 if m.group(3) == "上" else 12))
     for m in _YEAR_MONTH.finditer(text):
-        y = int(m.group(1)) if m.group(1) else year
-        mo = _num(m.group(2))
+        y = _year_of(m, 1, year)
+        mo = _num(m.group(3))
         if not y or not mo:
             continue
         after = text[m.end() : m.end() + 4]
-        suffix = m.group(3) or ""
+        suffix = m.group(4) or ""
         if strict and not (
             re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")
         ):
             continue
-        if strict and not m.group(1) and not suffix and not re.match(r"\s*(前|之前|以前)", after):
+        if (
+            strict
+            and not m.group(1)
+            and not m.group(2)
+            and not suffix
+            and not re.match(r"\s*(前|之前|以前)", after)
+        ):
             continue  # in a time-limit field a bare "6月" is that month of the plan year
         d = _month_end(y, mo)
-        if d and suffix.endswith("日"):
+        if d and suffix[-1:] in ("日", "号"):
             dd = int(re.sub(r"\D", "", suffix))
             if 1 <= dd <= d.day:
                 d = date(y, mo, dd)
@@ -116,17 +175,38 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
         elif d and suffix in ("上旬", "初"):
             d = date(y, mo, 10)
         add(m.start(), m.end(), d)
+    for m in _YEARS_WITHIN.finditer(text):
+        n = _num(m.group(1))
+        if year and n and 1 <= n <= 20 and (not strict or m.group(2) == "时间"):
+            add(m.start(), m.end(), date(year + n - 1, 12, 31))
+        elif m.group(2) == "内":  # a rule's window (注册3年内): hide the 年内 inside it
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+    for m in _MID_EARLY.finditer(text):
+        if m.group(0).startswith("年") and m.start() > 0 and text[m.start() - 1] in "全每当同":
+            continue
+        y = _year_of(m, 1, year)
+        if y:
+            add(m.start(), m.end(), date(y, 6, 30) if m.group(3) == "中" else date(y, 3, 31))
     for m in _YEAR_END.finditer(text):
-        y = int(m.group(1)) if m.group(1) else year
+        y = _year_of(m, 1, year)
         if m.group(0).startswith("年") and m.start() > 0 and text[m.start() - 1] in "全每当":
             continue
         if y:
             add(m.start(), m.end(), date(y, 12, 31))
     for m in _YEAR_ONLY_LEAD.finditer(text):
-        add(m.start(1), m.end(), date(int(m.group(1)), 12, 31))
+        if m.group(2) in ("当年", "本年"):
+            continue  # 在当年… reads as "in the same year" of something else, not a commitment
+        y = _year_of(m, 1, year)
+        if y:
+            add(m.start(1) if m.group(1) else m.start(2), m.end(), date(y, 12, 31))
     if not strict:
         for m in re.finditer(r"(\d{4})\s*年(?!\s*\d)", text):
             add(m.start(), m.end(), date(int(m.group(1)), 12, 31))
+        for m in re.finditer(_REL, text):
+            y = year + _REL_YEARS[m.group(0)] if year else None
+            if y:
+                add(m.start(), m.end(), date(y, 12, 31))
     found.sort()
     return found
 

@@ -496,3 +496,72 @@ def test_time_limit_in_its_own_bracket_beside_the_units(tail: str) -> None:
 )
 def test_more_target_phrasings(text: str, expected: set[tuple[float, str]]) -> None:
     assert {(t.value, t.unit) for t in extract_targets(text) if not t.implicit} == expected
+
+
+# ---- third round: known gaps ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("明年6月底前", date(2026, 6, 30)),
+        ("次年6月底前", date(2026, 6, 30)),
+        ("下一年6月底前", date(2026, 6, 30)),
+        ("今年6月底前", date(2025, 6, 30)),
+        ("明年底前", date(2026, 12, 31)),
+        ("后年底前", date(2027, 12, 31)),
+        ("明年一季度", date(2026, 3, 31)),
+        ("次年上半年", date(2026, 6, 30)),
+    ],
+)
+def test_years_relative_to_the_plan_year(phrase: str, expected: date) -> None:
+    assert parse_deadline(normalize(phrase), "", 2025).date == expected
+    assert parse_deadline(None, normalize(f"推进A工作,{phrase}完成。"), 2025).date == expected
+
+
+def test_lead_word_with_a_relative_year_is_that_year_end() -> None:
+    assert parse_deadline(None, "到明年,建成示范区。", 2025).date == date(2026, 12, 31)
+    assert parse_deadline(None, "在当年完成认定。", 2025).date is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("年中", date(2025, 6, 30)),
+        ("年中前完成", date(2025, 6, 30)),
+        ("年初", date(2025, 3, 31)),
+        ("明年年初", date(2026, 3, 31)),
+        ("2026年年中", date(2026, 6, 30)),
+    ],
+)
+def test_mid_and_early_year(phrase: str, expected: date) -> None:
+    assert parse_deadline(phrase, "", 2025).date == expected
+
+
+@pytest.mark.parametrize("body", ["今年初步建成平台。", "2025年中小企业贷款增长10%。", "全年中完成评估。"])
+def test_mid_and_early_year_inside_words_are_no_deadline(body: str) -> None:
+    assert parse_deadline(None, body, 2025).date is None
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["每年12月底前", "每季度", "每月10日前报送", "每季度末前报送进展", "按季度于3月、6月、9月、12月底前报送"],
+)
+def test_recurring_time_limits_are_ongoing(field: str) -> None:
+    dl = parse_deadline(field, "", 2025)
+    assert (dl.date, dl.ongoing) == (None, True)
+
+
+def test_a_recurring_date_beside_a_one_off_keeps_the_one_off() -> None:
+    body = "每年12月底前报送年报,2025年9月底前建成系统。"
+    assert parse_deadline(None, body, 2025).date == date(2025, 9, 30)
+
+
+@pytest.mark.parametrize("field", ["2025年起", "自2025年6月起实施", "从2025年开始"])
+def test_a_start_is_not_a_deadline(field: str) -> None:
+    dl = parse_deadline(field, "", 2025)
+    assert (dl.date, dl.ongoing) == (None, True)
+
+
+def test_years_within_count_from_the_plan_year() -> None:
+    assert parse_deadline("3年内", "", 2025).date == date(2027, 12, 31)
+    assert parse_deadline(None, "力争用3年时间建成。", 2025).date == date(2027, 12, 31)
+    assert parse_deadline(None, "对注册3年内的企业给予支持。", 2025).date is None
