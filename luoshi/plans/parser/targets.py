@@ -5,6 +5,11 @@ bound, 左右/余 give the figure. Completeness idioms (全覆盖, 清零, 零�
 targets. Not targets: subsidy amounts and policy settings, figures that describe scope ("等13个重点产业链")
 or name something (12345, "1+10", 007帮办), design standards ("不得低于50%"), ordinals, years, time limits
 ("7日内").
+
+Rankings: a ranking that names a number is a target with unit 名 and op <= — 进入全省前三, 前10位, 前80名,
+排名全省第一 (→ 1 名), written figures so not implicit; the 强 idiom (百强, 前20强) is implicit, as the gold README
+reads 百强. A ranking that names no number (进入全省前列, 第一方阵, 第一等次) is no target. Relative figures that
+name no amount — 翻一番/翻番 and N倍 (a multiple of an unstated base), 不低于上年 — are not targets either.
 """
 
 from __future__ import annotations
@@ -130,6 +135,18 @@ _IMPLICIT = [
     (re.compile(r"清零|动态清零|归零"), 0.0, "", "<="),
 ]
 _ZERO_BREAK = re.compile(r"[“\"]?零[”\"]?\s*突破|实现零的突破")
+_RANK_CONTEXT = (
+    r"排名|排位|位次|位居|位列|进入|跻身|稳居|保持|争创|挺进|迈入|晋升|争先|全国|全省|全市|全区|全州|同类"
+)
+# 前三 / 前10位 / 前八十名: the number must be the whole figure (not 前三季度, 前10个月, 前5批)
+_RANK = re.compile(
+    r"(?<![提目当此之以事年月日期超])前\s*(\d{1,3}|[一二三四五六七八九十百]{1,3})\s*(名|位)?"
+    r"(?![\d一二三四五六七八九十百]|\s*(?:强|批|个|项|季|年|月|周|天|日|次|家|轮|期|章|条|款|届|类|种|户|人|%|小时|分钟|工作日))"
+)
+_FIRST = re.compile(
+    rf"(?:{_RANK_CONTEXT})[^,。;:、]{{0,10}}?第\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,2}})\s*(?:名|位)?"
+    r"(?![\d一二三四五六七八九十]|\s*(?:方阵|梯队|等次|档|批|次|届|类|季度|阶段|个|项|条|款|章|年|月|步|责任|支撑|标准|要务|动力))"
+)
 _STRONG = re.compile(r"(?:前|进入[^,。;]{0,12}?)(百|十|五十|二十|三十|[1-9]\d{0,2})强")
 
 
@@ -191,7 +208,14 @@ def extract_targets(s: str) -> list[Target]:
     out: list[Target] = []
     matches = list(TARGET_RE.finditer(s))
     implicit = [(rx, value, unit, op, list(rx.finditer(s))) for rx, value, unit, op in _IMPLICIT]
-    if not matches and not any(found for *_, found in implicit) and "突破" not in s and "强" not in s:
+    if (
+        not matches
+        and not any(found for *_, found in implicit)
+        and "突破" not in s
+        and "强" not in s
+        and "前" not in s
+        and "第" not in s
+    ):
         return out  # most sentences hold no figure: skip the masks below
     quoted = _quote_mask(s)
     depth_paren = [0] * (len(s) + 1)
@@ -232,8 +256,8 @@ def extract_targets(s: str) -> list[Target]:
             clause = s[_clause_start(s, na) : na]
             if not (before.rstrip().endswith("、") and _LE_WORD.search(clause)):
                 continue
-        if unit == "倍":
-            continue
+        if unit == "倍" or (m.group("pre") and unit in ("名", "位")):
+            continue  # 前10名 / 前10位: a ranking, read below
         if unit == "分" and (
             re.match(r"(之|钟|批|类|期|局|院|行|公司|中心|站|别|步|层|级|项|工|会|部)", after)
         ):
@@ -305,6 +329,18 @@ def extract_targets(s: str) -> list[Target]:
                     phrase=m.group(0),
                 )
             )
+    for m in _RANK.finditer(s):
+        if quoted[m.start()]:
+            continue
+        clause = s[_clause_start(s, m.start()) : m.start()]
+        if not m.group(2) and not re.search(_RANK_CONTEXT, clause):
+            continue  # 前三 alone ranks only where the clause speaks of a ranking
+        if _SUBSIDY.search(s[_clause_start(s, m.start()) : _clause_end(s, m.end())]):
+            continue  # 对前10名企业给予奖励: who a policy reaches, not a ranking to reach
+        _add_rank(s, m, to_number(m.group(1)), seen, out)
+    for m in _FIRST.finditer(s):
+        if not quoted[m.start(1)]:
+            _add_rank(s, m, to_number(m.group(1)), seen, out)
     for m in _STRONG.finditer(s):
         v = to_number(m.group(1))
         if v and (v, "名") not in seen:
@@ -320,3 +356,13 @@ def extract_targets(s: str) -> list[Target]:
                 )
             )
     return out
+
+
+def _add_rank(
+    s: str, m: re.Match[str], v: float | None, seen: set[tuple[float, str]], out: list[Target]
+) -> None:
+    if not v or (v, "名") in seen:
+        return
+    seen.add((v, "名"))
+    metric = _metric(s, m.start(), m.start())
+    out.append(Target(metric=metric, value=v, unit="名", op="<=", phrase=m.group(0)))

@@ -565,3 +565,29 @@ def test_years_within_count_from_the_plan_year() -> None:
     assert parse_deadline("3年内", "", 2025).date == date(2027, 12, 31)
     assert parse_deadline(None, "力争用3年时间建成。", 2025).date == date(2027, 12, 31)
     assert parse_deadline(None, "对注册3年内的企业给予支持。", 2025).date is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("营商环境评价排名保持全省前三。", {(3, "名", "<=", False)}),
+        ("力争进入全省前10位。", {(10, "名", "<=", False)}),
+        ("进入全省前三名。", {(3, "名", "<=", False)}),
+        ("营商环境评价位列全省第一。", {(1, "名", "<=", False)}),
+        ("跻身全国前20强。", {(20, "名", "<=", True)}),
+        ("营商环境进入全省前列。", set()),
+        ("保持全省第一方阵。", set()),
+        ("前三季度完成评估。", set()),
+        ("对前10名企业给予奖励。", set()),
+        ("以企业感受作为检验工作成效的第一标准。", set()),
+    ],
+)
+def test_rankings_that_name_a_number_are_targets_in_ming(
+    text: str, expected: set[tuple[float, str, str, bool]]
+) -> None:
+    assert _t(text) == expected
+
+
+@pytest.mark.parametrize("text", ["高新技术企业数量翻一番。", "税收收入不低于上年。", "产值增长1.5倍。"])
+def test_relative_figures_without_an_amount_are_not_targets(text: str) -> None:
+    assert _t(text) == set()
