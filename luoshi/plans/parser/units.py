@@ -88,6 +88,13 @@ def strip_parens(s: str) -> str:
     return re.sub(r"\([^()]*\)", "", s)
 
 
+_DUTY_END = re.compile(r"(?:落实|负责|配合|牵头|实施|推进|参与|协助|协同|抓总)$")
+# A note on how a list shares the work, written after its last unit: "Y、Z(按职责分工负责)"
+_NOTE_PAREN = re.compile(
+    r"\s*\((?![^()]*牵头)[^()]*(?:职责|分工|负责|配合|落实|协助|参与|分别|下同|排名|排序)[^()]*\)$"
+)
+
+
 @lru_cache(maxsize=65536)
 def is_unit_name(s: str) -> bool:
     s = s.strip()
@@ -99,6 +106,8 @@ def is_unit_name(s: str) -> bool:
         return False
     if _VERB_START.match(core) and not core.startswith(("服务中心",)):
         return False
+    if _DUTY_END.search(core):
+        return False  # "各县市区政府落实": a unit and its duty, not a name
     if core.startswith("各") or re.search(r"(单位|部门)$", core):
         # "各镇(街道)", "各县" are collectives too
         return len(core) >= 3 or (core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村"))
@@ -177,6 +186,9 @@ def unit_spans(s: str, base: int = 0) -> list[tuple[int, int]]:
         part = part.strip().rstrip("。")
         if not part:
             continue
+        note = _NOTE_PAREN.search(part)
+        if note and note.start() > 0:
+            part = part[: note.start()].rstrip()
         b = a + len(part)
         etc = _split_etc(part)
         if etc:
@@ -254,7 +266,8 @@ def parse_responsibility(
             continue
         pa2 = a + pa + (len(seg[pa:pb]) - len(seg[pa:pb].lstrip()))
         m = re.match(
-            r"^(?:由)?(.+?)(?:牵头负责|负责牵头|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责)"
+            r"^(?:由)?(.+?)(?:牵头负责|负责牵头|牵头抓总|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责|"
+            r"具体落实|抓好落实|组织落实|分别落实|落实|具体实施|组织实施|实施)"
             r"(?:落实|实施|推进)?$",
             part,
         )
@@ -300,7 +313,7 @@ def parse_responsibility(
     return r
 
 
-_LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|牵头部门)[)）]$")
+_LEAD_MARK = re.compile(r"\s*[(（](?:牵头|牵头单位|牵头部门|牵头负责|负责牵头)[)）]$")
 
 
 def _marked_lead(r: Responsibility) -> None:

@@ -591,3 +591,26 @@ def test_rankings_that_name_a_number_are_targets_in_ming(
 @pytest.mark.parametrize("text", ["高新技术企业数量翻一番。", "税收收入不低于上年。", "产值增长1.5倍。"])
 def test_relative_figures_without_an_amount_are_not_targets(text: str) -> None:
     assert _t(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("paren", "lead", "co"),
+    [
+        ("(市发改委牵头负责,市财政局落实)", ["市发改委"], ["市财政局"]),
+        ("(市发改委牵头负责,市财政局、市税务局落实)", ["市发改委"], ["市财政局", "市税务局"]),
+        ("(市发改委牵头,各县市区政府落实)", ["市发改委"], ["各县市区政府"]),
+        ("(市发改委牵头抓总,市财政局具体实施)", ["市发改委"], ["市财政局"]),
+        ("(市发改委牵头,市财政局、市税务局(按职责分工负责))", ["市发改委"], ["市财政局", "市税务局"]),
+        (
+            "(牵头单位:市发改委;配合单位:市财政局、市税务局(按职责分工负责))",
+            ["市发改委"],
+            ["市财政局", "市税务局"],
+        ),
+        ("(市发改委、市财政局(按职责分工负责))", ["市发改委", "市财政局"], []),
+        ("(责任单位:区财政局(牵头负责)、区税务局)", ["区财政局"], ["区税务局"]),
+        ("(市政府办(市金融办)、市财政局负责)", ["市政府办(市金融办)", "市财政局"], []),
+    ],
+)
+def test_duty_verbs_and_notes_are_not_part_of_unit_names(paren: str, lead: list[str], co: list[str]) -> None:
+    m = parse(f"二、重点任务\n1.深化企业开办改革,企业开办时间压缩至1个工作日以内。{paren}\n").measures[0]
+    assert (m.lead_units, m.co_units) == (lead, co)
