@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -72,28 +73,53 @@ AuditItem = tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | No
 
 
 def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem]) -> int:
-    """Append many events of one action at once (subject, before, after, reason), one INSERT per 1,000 rows:
-    for set-based changes such as the daily sweep recolouring thousands of items."""
+    """Append many events of one action at once (subject, before, after, reason) for set-based changes such as
+    the daily sweep recolouring thousands of tasks: plain multi-row INSERTs, no model instance per row."""
+    from luoshi.core import bulk
+
+    if not events:
+        return 0
     label = actor.get_username() if actor is not None else "系统"
-    iface, now = str(current_interface()), timezone.now()
+    iface = str(current_interface())
+    at = bulk.db_datetime(timezone.now())
+    actor_id = actor.pk if actor is not None else None
+
+    def as_json(value: Mapping[str, Any] | None) -> str | None:
+        return None if value is None else json.dumps(_jsonable(dict(value)), ensure_ascii=False)
+
     rows = [
-        AuditEvent(
-            at=now,
-            actor=actor,
-            actor_label=label,
-            interface=iface,
-            action=action,
-            subject_type=subject._meta.label_lower,
-            subject_id=str(subject.pk),
-            subject_label=str(subject)[:300],
-            before=_jsonable(dict(before)) if before is not None else None,
-            after=_jsonable(dict(after)) if after is not None else None,
-            reason=reason,
+        (
+            at,
+            actor_id,
+            label,
+            iface,
+            action,
+            subject._meta.label_lower,
+            str(subject.pk),
+            str(subject)[:300],
+            as_json(before),
+            as_json(after),
+            reason,
         )
         for subject, before, after, reason in events
     ]
-    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    bulk.insert(AuditEvent, RECORD_FIELDS, rows)
     return len(rows)
+
+
+RECORD_FIELDS = (
+    "at",
+    "actor",
+    "actor_label",
+    "interface",
+    "action",
+    "subject_type",
+    "subject_id",
+    "subject_label",
+    "before",
+    "after",
+    "reason",
+)
 
 
 def changed_fields(

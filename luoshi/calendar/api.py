@@ -8,7 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from luoshi.calendar import engine, selectors, services
 from luoshi.calendar.models import HolidayCorrection
@@ -121,19 +121,19 @@ def corrections(request: HttpRequest) -> list[CorrectionOut]:
 
 
 @router.post("/corrections", response={201: CorrectionOut}, summary="新增节假日更正(管理员)")
-def correction_add(request: HttpRequest, payload: CorrectionIn) -> tuple[int, CorrectionOut]:
+def correction_add(request: HttpRequest, payload: CorrectionIn) -> Status[CorrectionOut]:
     row = services.correction_add(
         user=_user(request), date=payload.date, kind=payload.kind, name=payload.name, source=payload.source
     )
-    return 201, _correction_out(row)
+    return Status(201, _correction_out(row))
 
 
 @router.delete("/corrections/{correction_id}", response={204: None}, summary="删除节假日更正(管理员)")
-def correction_remove(request: HttpRequest, correction_id: int) -> tuple[int, None]:
+def correction_remove(request: HttpRequest, correction_id: int) -> Status[None]:
     if not selectors.is_calendar_admin(_user(request)):
         raise AccessDenied("只有营商办管理员可以删除节假日更正。")
     row = HolidayCorrection.objects.filter(pk=correction_id).first()
     if row is None:
         raise NotFound("该节假日更正不存在或已被删除。")
     services.correction_remove(user=_user(request), correction=row)
-    return 204, None
+    return Status(204, None)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from luoshi.core.errors import ImportFailed, NotFound
@@ -200,7 +200,7 @@ def plan_import(
     region: str = Form(...),
     year: int | None = Form(None),
     previous: int | None = Form(None),
-) -> tuple[int, ImportOut]:
+) -> Status[ImportOut]:
     """Upload a document (or a ledger .xlsx) for region `region` (its code). Small files are parsed at once
     (a file that cannot be read answers 400 import_failed); large ones in the background — poll
     GET /imports/{id}."""
@@ -212,13 +212,16 @@ def plan_import(
     imp = services.plan_import_start(file, region=target, actor=user, year=year, previous=prev)
     if imp.status == ImportStatus.FAILED:
         raise ImportFailed(imp.error, details=imp.error_details or None)
-    return 201, ImportOut(
-        id=imp.pk,
-        status=imp.status,
-        progress=imp.progress,
-        stage=imp.stage,
-        error=imp.error,
-        plan=imp.plan_id,
+    return Status(
+        201,
+        ImportOut(
+            id=imp.pk,
+            status=imp.status,
+            progress=imp.progress,
+            stage=imp.stage,
+            error=imp.error,
+            plan=imp.plan_id,
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from luoshi.accounts.models import User
 from luoshi.core.errors import NotFound, ValidationFailed
@@ -212,7 +212,7 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/", response={201: ProjectDetailOut}, summary="新建项目(营商办管理员)")
-def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[str, Any]]:
+def create_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str, Any]]:
     region = Region.objects.filter(pk=payload.region_id).first()
     if region is None:
         raise NotFound("区域不存在。")
@@ -220,7 +220,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> tuple[int, dict[
     data.pop("region_id")
     units = _units(data.pop("unit_ids"))
     project = services.project_create(user=_user(request), region=region, units=units, **data)
-    return 201, _detail(_user(request), project.pk)
+    return Status(201, _detail(_user(request), project.pk))
 
 
 @router.patch("/{int:pk}", response=ProjectDetailOut, summary="修改项目(营商办管理员)")
@@ -261,7 +261,7 @@ def plan_milestone(request: HttpRequest, pk: int, kind: str, payload: PlanIn) ->
 
 
 @router.post("/{int:pk}/problems", response={201: ProblemOut}, summary="登记项目问题")
-def raise_problem(request: HttpRequest, pk: int, payload: ProblemIn) -> tuple[int, dict[str, Any]]:
+def raise_problem(request: HttpRequest, pk: int, payload: ProblemIn) -> Status[dict[str, Any]]:
     user = _user(request)
     project = selectors.project_get(user, pk)
     unit = Unit.objects.filter(pk=payload.unit_id).select_related("region").first()
@@ -270,7 +270,7 @@ def raise_problem(request: HttpRequest, pk: int, payload: ProblemIn) -> tuple[in
     problem = services.problem_raise(
         user=user, project=project, description=payload.description, unit=unit, due=payload.due
     )
-    return 201, _problem(problem)
+    return Status(201, _problem(problem))
 
 
 @router.post("/problems/{int:pk}/resolve", response=ProblemOut, summary="办结项目问题(责任单位或营商办)")

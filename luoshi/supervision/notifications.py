@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from luoshi.accounts.models import Role, User
-from luoshi.supervision import bulk
+from luoshi.core import bulk
 from luoshi.supervision.models import Channel, Notification, NotificationKind
 
 if TYPE_CHECKING:

@@ -59,3 +59,23 @@ def test_audit_page_is_for_admins_and_leaders(client: Any, users: dict[str, Any]
     for username, status in (("admin", 200), ("leader", 200), ("staff", 403), ("enterprise", 403)):
         client.force_login(users[username])
         assert client.get("/audit/").status_code == status, username
+
+
+def test_record_many_writes_the_same_fields_as_record(users: dict[str, Any], units: dict[str, Any]) -> None:
+    from luoshi.audit.services import record_many
+
+    subjects = [units["jm_fgw"], units["jm_jxj"]]
+    with interface(Interface.JOB):
+        n = record_many(
+            actor=None,
+            action="unit.checked",
+            events=[(u, {"colour": "green"}, {"colour": "红"}, f"原因{i}") for i, u in enumerate(subjects)],
+        )
+    assert n == 2
+    rows = list(AuditEvent.objects.filter(action="unit.checked").order_by("id"))
+    assert [(e.subject_type, e.subject_id, e.subject_label) for e in rows] == [
+        ("orgs.unit", str(u.pk), u.name) for u in subjects
+    ]
+    assert rows[0].before == {"colour": "green"} and rows[0].after == {"colour": "红"} and rows[1].reason == "原因1"
+    assert rows[0].actor_label == "系统" and rows[0].interface == "job" and rows[0].at is not None
+    assert list(events_for(units["jm_jxj"]).filter(action="unit.checked")) == [rows[1]]

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_many
+from luoshi.core import bulk
 from luoshi.orgs.models import Region
-from luoshi.supervision import bulk, notifications, periods, rules
+from luoshi.supervision import notifications, periods, rules
 from luoshi.supervision.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
