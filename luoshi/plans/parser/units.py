@@ -88,7 +88,7 @@ def strip_parens(s: str) -> str:
     return re.sub(r"\([^()]*\)", "", s)
 
 
-_DUTY_END = re.compile(r"(?:落实|负责|配合|牵头|实施|推进|参与|协助|协同|抓总)$")
+_DUTY_END = re.compile(r"(?:落实|负责|配合|牵头|实施|推进|参与|协助|协同|抓总|主办|协办)$")
 # A note on how a list shares the work, written after its last unit: "Y、Z(按职责分工负责)"
 _NOTE_PAREN = re.compile(
     r"\s*\((?![^()]*牵头)[^()]*(?:职责|分工|负责|配合|落实|协助|参与|分别|下同|排名|排序)[^()]*\)$"
@@ -196,6 +196,10 @@ def unit_spans(s: str, base: int = 0) -> list[tuple[int, int]]:
             out.append((base + a, base + a + k))
             out.append((base + a + k + 1, base + b))
             continue
+        generic = re.fullmatch(r"(.+?)等(?:部门|单位|机构)", part)
+        if generic and is_unit_name(generic.group(1)):
+            b = a + len(generic.group(1))  # "X等部门": the generic word names no other party
+            part = generic.group(1)
         if part.endswith("等"):
             b -= 1
             part = part[:-1]
@@ -234,7 +238,8 @@ def parse_responsibility(
     if labels:
         # Text before the first label must be empty or punctuation.
         if seg[: labels[0].start()].strip(" ,;。") != "":
-            return None
+            labels = []  # "X为牵头单位,Y为配合单位": a phrase that names the labels, read below
+    if labels:
         for k, lab in enumerate(labels):
             end = labels[k + 1].start() if k + 1 < len(labels) else len(seg)
             va, vb = a + lab.end(), a + end
@@ -265,15 +270,38 @@ def parse_responsibility(
         if not part:
             continue
         pa2 = a + pa + (len(seg[pa:pb]) - len(seg[pa:pb].lstrip()))
+        if FIRST_IS_LEAD.search(part) or "下同" in part:
+            continue  # the "第一责任单位为牵头单位,下同" rule, read by the caller
+        m = re.match(r"^(?:由)?(.*?)会同(.+?)(?:共同)?(?:负责|推进|落实|实施|办理|开展)?$", part)
+        if m and (not m.group(1) or is_unit_list(m.group(1))) and is_unit_list(m.group(2)):
+            # "X会同Y负责": X leads, Y co-operates; "(X牵头,会同Y推进)" adds Y
+            if m.group(1):
+                names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
+                r.lead += [n for n in names if n not in r.lead]
+                lead_marked += names
+            names = _units(orig, norm, pa2 + m.start(2), pa2 + m.end(2))
+            r.co += [n for n in names if n not in r.co]
+            found = True
+            continue
+        m = re.match(r"^(.+?)为(?:(牵头|主责|主办)|配合|协办|协同|参与)(?:单位|部门)$", part)
+        if m and is_unit_list(m.group(1)):
+            names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
+            if m.group(2):
+                r.lead += [n for n in names if n not in r.lead]
+                lead_marked += names
+            else:
+                r.co += [n for n in names if n not in r.co]
+            found = True
+            continue
         m = re.match(
-            r"^(?:由)?(.+?)(?:牵头负责|负责牵头|牵头抓总|牵头|主责|负责落实|负责|具体负责|按职责分工负责|按职责负责|"
+            r"^(?:由)?(.+?)(?:牵头负责|负责牵头|牵头抓总|牵头|主责|主办|分别负责|负责落实|负责|具体负责|按职责分工负责|按职责负责|"
             r"具体落实|抓好落实|组织落实|分别落实|落实|具体实施|组织实施|实施)"
             r"(?:落实|实施|推进)?$",
             part,
         )
         if m and is_unit_list(m.group(1)):
             names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
-            if "牵头" in part[m.end(1) :]:
+            if re.match("牵头|主办", part[m.end(1) :]):
                 r.lead += [n for n in names if n not in r.lead]
                 lead_marked += names
             else:
@@ -282,7 +310,7 @@ def parse_responsibility(
             found = True
             continue
         m = re.match(
-            r"^(?:由)?(.+?)(?:配合|协同|参与|协助|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$",
+            r"^(?:由)?(.+?)(?:配合|协同|参与|协助|协办|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$",
             part,
         )
         if m and is_unit_list(m.group(1)):
@@ -297,8 +325,6 @@ def parse_responsibility(
             r.lead += [n for n in _units(orig, norm, pa2, pa2 + len(part)) if n not in r.lead]
             r.labelled_single = True
             found = True
-            continue
-        if FIRST_IS_LEAD.search(part) or "下同" in part:
             continue
         return None
     if not found and not r.lead:

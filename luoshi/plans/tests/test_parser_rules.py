@@ -614,3 +614,20 @@ def test_relative_figures_without_an_amount_are_not_targets(text: str) -> None:
 def test_duty_verbs_and_notes_are_not_part_of_unit_names(paren: str, lead: list[str], co: list[str]) -> None:
     m = parse(f"二、重点任务\n1.深化企业开办改革,企业开办时间压缩至1个工作日以内。{paren}\n").measures[0]
     assert (m.lead_units, m.co_units) == (lead, co)
+
+
+@pytest.mark.parametrize(
+    ("paren", "lead", "co"),
+    [
+        ("(市发改委会同市财政局、市税务局负责)", ["市发改委"], ["市财政局", "市税务局"]),
+        ("(市发改委牵头,会同市财政局推进)", ["市发改委"], ["市财政局"]),
+        ("(市发改委为牵头单位,市财政局为配合单位)", ["市发改委"], ["市财政局"]),
+        ("(市发改委主办,市财政局协办)", ["市发改委"], ["市财政局"]),
+        ("(市发改委、市财政局分别负责)", ["市发改委", "市财政局"], []),
+        ("(市发改委等部门按职责分工负责)", ["市发改委"], []),
+        ("(市发改委、市财政局,第一责任单位为牵头单位)", ["市发改委"], ["市财政局"]),
+    ],
+)
+def test_more_responsibility_phrasings(paren: str, lead: list[str], co: list[str]) -> None:
+    m = parse(f"二、重点任务\n1.深化企业开办改革,企业开办时间压缩至1个工作日以内。{paren}\n").measures[0]
+    assert (m.lead_units, m.co_units) == (lead, co)
