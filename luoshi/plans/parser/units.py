@@ -235,10 +235,9 @@ def parse_responsibility(
         r.first_is_lead = True
     masked = re.sub(r"\([^()]*(?:牵头|下同|排名|排序)[^()]*\)", lambda m: " " * len(m.group()), seg)
     labels = list(LABEL_ANY.finditer(masked))
-    if labels:
-        # Text before the first label must be empty or punctuation.
-        if seg[: labels[0].start()].strip(" ,;。") != "":
-            labels = []  # "X为牵头单位,Y为配合单位": a phrase that names the labels, read below
+    if labels and seg[: labels[0].start()].strip(" ,;。") != "":
+        # Text before the first label: "X为牵头单位,Y为配合单位" names the labels, read as a phrase below
+        labels = []
     if labels:
         for k, lab in enumerate(labels):
             end = labels[k + 1].start() if k + 1 < len(labels) else len(seg)
