@@ -15,7 +15,10 @@ Readings the gold README does not spell out (chosen so that a task is never due 
 - A start (2025年起, 自6月起, 从2025年开始) is not a deadline: its date is dropped; a field that only holds a start
   is ongoing.
 - N年内 / 用N年时间 counts years from the plan's year: 3年内 in a 2025 plan → 2027-12-31. In body text only
-  用N年时间 counts (N年内 there usually sets a rule's window, such as 注册3年内的企业).
+  用N年时间, or N年内 followed by a commitment (3年内实现…), counts (注册3年内的企业 is a rule's window).
+- In body text a year or a month is a deadline when a commitment follows it (2025年完成, 2024—2025年完成改造,
+  2026年前建成, 6月完成), not when an activity does (6月召开推进会). Months joined by 、/和/至 (分两批于6月、12月
+  完成) are phases of the same commitment and share the year written before the first.
 """
 
 from __future__ import annotations
@@ -70,6 +73,11 @@ _ISO = re.compile(r"(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?")
 _YEAR_END = re.compile(rf"(?:{_YEAR}|年)度?\s*(?:底|末|年底|年末|内)")
 _YEAR_ONLY_LEAD = re.compile(
     rf"(?:到|至|确保|力争|争取|截至|截止|于|在|实现|计划|预计|完成于)\s*{_YEAR}(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)"
+)
+_JOIN = re.compile(r"\s*(?:[、和及与至到~\-—–]|—)\s*")
+_COMMIT_AFTER = re.compile(r"\s*(?:前|之前|以前|完成|建成|实现|达到|全面|基本|力争|确保)")
+_YEAR_COMMIT = re.compile(
+    r"(\d{4})\s*年(?=\s*(?:前|之前|以前|完成|建成|全面完成|基本完成|全面建成|基本建成))"
 )
 _POLICY_PERIOD = re.compile(r"(?:延续|延长|有效期|执行期|实施期|执行至|延续至|实施至|有效至|截止日期)")
 
@@ -146,25 +154,41 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
         y = _year_of(m, 1, year)
         if y:
             add(m.start(), m.end(), _month_end(y, 6 if m.group(3) == "上" else 12))
-    for m in _YEAR_MONTH.finditer(text):
+    months = list(_YEAR_MONTH.finditer(text))
+    # "于6月、12月完成", "2025年3月、6月底前": months joined by 、/和/至 share the year before them and are
+    # phases of the commitment that the last one reads as
+    joined = [
+        k + 1 < len(months) and _JOIN.fullmatch(text, m.end(), months[k + 1].start()) is not None
+        for k, m in enumerate(months)
+    ]
+    years: list[int | None] = []
+    for k, m in enumerate(months):
         y = _year_of(m, 1, year)
-        mo = _num(m.group(3))
-        if not y or not mo:
-            continue
+        if k and joined[k - 1] and not m.group(1) and not m.group(2):
+            y = years[-1]
+        years.append(y)
+    accepted = [False] * len(months)
+    for k in range(len(months) - 1, -1, -1):
+        m = months[k]
         after = text[m.end() : m.end() + 4]
         suffix = m.group(4) or ""
-        if strict and not (
-            re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")
-        ):
+        if not strict or (joined[k] and accepted[k + 1]):
+            accepted[k] = True
+        elif not (re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")):
             continue
-        if (
-            strict
-            and not m.group(1)
+        elif (
+            not m.group(1)
             and not m.group(2)
             and not suffix
-            and not re.match(r"\s*(前|之前|以前)", after)
+            and not re.match(r"\s*(前|之前|以前|完成|建成|上线)", after)
         ):
             continue  # in a time-limit field a bare "6月" is that month of the plan year
+        accepted[k] = True
+    for k, m in enumerate(months):
+        y, mo = years[k], _num(m.group(3))
+        if not accepted[k] or not y or not mo:
+            continue
+        suffix = m.group(4) or ""
         d = _month_end(y, mo)
         if d and suffix[-1:] in ("日", "号"):
             dd = int(re.sub(r"\D", "", suffix))
@@ -177,7 +201,8 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
         add(m.start(), m.end(), d)
     for m in _YEARS_WITHIN.finditer(text):
         n = _num(m.group(1))
-        if year and n and 1 <= n <= 20 and (not strict or m.group(2) == "时间"):
+        committed = m.group(2) == "时间" or _COMMIT_AFTER.match(text, m.end())
+        if year and n and 1 <= n <= 20 and (not strict or committed):
             add(m.start(), m.end(), date(year + n - 1, 12, 31))
         elif m.group(2) == "内":  # a rule's window (注册3年内): hide the 年内 inside it
             for i in range(m.start(), m.end()):
@@ -200,6 +225,8 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
         y = _year_of(m, 1, year)
         if y:
             add(m.start(1) if m.group(1) else m.start(2), m.end(), date(y, 12, 31))
+    for m in _YEAR_COMMIT.finditer(text):  # "2024—2025年完成改造", "2026年前建成"
+        add(m.start(), m.start() + len(m.group(1)) + 1, date(int(m.group(1)), 12, 31))
     if not strict:
         for m in re.finditer(r"(\d{4})\s*年(?!\s*\d)", text):
             add(m.start(), m.end(), date(int(m.group(1)), 12, 31))

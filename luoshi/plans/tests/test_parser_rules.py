@@ -631,3 +631,25 @@ def test_duty_verbs_and_notes_are_not_part_of_unit_names(paren: str, lead: list[
 def test_more_responsibility_phrasings(paren: str, lead: list[str], co: list[str]) -> None:
     m = parse(f"二、重点任务\n1.深化企业开办改革,企业开办时间压缩至1个工作日以内。{paren}\n").measures[0]
     assert (m.lead_units, m.co_units) == (lead, co)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("推进C改革,2024—2025年完成改造。", date(2025, 12, 31)),
+        ("2026年前建成示范区。", date(2026, 12, 31)),
+        ("6月完成方案制定。", date(2025, 6, 30)),
+        ("力争3年内实现政务服务事项100%网办。", date(2027, 12, 31)),
+        ("力争两年内全面建成。", date(2026, 12, 31)),
+    ],
+)
+def test_a_commitment_after_a_year_or_month_makes_it_a_deadline(body: str, expected: date) -> None:
+    assert parse_deadline(None, body, 2025).date == expected
+
+
+def test_months_joined_by_a_comma_are_phases_of_one_commitment() -> None:
+    dl = parse_deadline(None, "分两批于6月、12月完成。", 2025)
+    assert dl.date == date(2025, 12, 31)
+    assert [p["date"] for p in dl.phases] == [date(2025, 6, 30), date(2025, 12, 31)]
+    dl = parse_deadline("2026年3月、6月底前", "", 2025)
+    assert [p["date"] for p in dl.phases] == [date(2026, 3, 31), date(2026, 6, 30)]
