@@ -8,7 +8,8 @@ or name something (12345, "1+10", 007帮办), design standards ("不得低于50%
 
 Rankings: a ranking that names a number is a target with unit 名 and op <= — 进入全省前三, 前10位, 前80名,
 排名全省第一 (→ 1 名), written figures so not implicit; the 强 idiom (百强, 前20强) is implicit, as the gold README
-reads 百强. A ranking that names no number (进入全省前列, 第一方阵, 第一等次) is no target. Relative figures that
+reads 百强. 全部 + a completion verb (全部进驻, 全部办结, 全部纳入) is the README's 全部X, implicit 100 "%";
+百分之九十五 is 95 "%" where the sentence commits to it. A ranking that names no number (进入全省前列, 第一方阵, 第一等次) is no target. Relative figures that
 name no amount — 翻一番/翻番 and N倍 (a multiple of an unstated base), 不低于上年 — are not targets either.
 """
 
@@ -126,7 +127,8 @@ _IMPLICIT = [
     (
         re.compile(
             r"全覆盖|全域覆盖|全面覆盖|应享尽享|应上尽上|应纳尽纳|应办尽办|应保尽保|应检尽检|全量上线|全部上线|"
-            r"全部完成|全部实现|全部纳入|全部接入|全部达标"
+            r"全部(?:完成|实现|纳入|接入|达标|进驻|入驻|办结|公开|归集|录入|整改到位|整改|建成|联网|到位|贯通|兑现|"
+            r"化解|审结|配备|配齐|上链|开通|通过|免收|取消|清理)"
         ),
         100.0,
         "%",
@@ -134,6 +136,10 @@ _IMPLICIT = [
     ),
     (re.compile(r"清零|动态清零|归零"), 0.0, "", "<="),
 ]
+# 百分之九十五 / 百分之98: a percentage written in words
+_PERCENT_WORDS = re.compile(
+    r"百分之\s*(\d+(?:\.\d+)?|[一二三四五六七八九十百零〇]+(?:点[一二三四五六七八九零〇]+)?)"
+)
 _ZERO_BREAK = re.compile(r"[“\"]?零[”\"]?\s*突破|实现零的突破")
 _RANK_CONTEXT = (
     r"排名|排位|位次|位居|位列|进入|跻身|稳居|保持|争创|挺进|迈入|晋升|争先|全国|全省|全市|全区|全州|同类"
@@ -215,6 +221,7 @@ def extract_targets(s: str) -> list[Target]:
         and "强" not in s
         and "前" not in s
         and "第" not in s
+        and "百分之" not in s
     ):
         return out  # most sentences hold no figure: skip the masks below
     quoted = _quote_mask(s)
@@ -329,6 +336,21 @@ def extract_targets(s: str) -> list[Target]:
                     phrase=m.group(0),
                 )
             )
+    for m in _PERCENT_WORDS.finditer(s):
+        whole, _, frac = m.group(1).partition("点")
+        v = to_number(whole)
+        if v is None or quoted[m.start()]:
+            continue
+        if frac:
+            v += float("0." + "".join(str(int(to_number(c) or 0)) for c in frac))
+        before = s[max(0, m.start() - 12) : m.start()]
+        if not (_COMMIT_VERB.search(before) or _GE.search(before) or _LE.search(before)):
+            continue  # like other numerals in words: only where the sentence commits to the figure
+        if _STANDARD.search(s[_clause_start(s, m.start()) : m.start()]) or (v, "%") in seen:
+            continue
+        seen.add((v, "%"))
+        op = "<=" if _LE.search(before) else ">" if re.search(r"(超过|突破|高于)\s*$", before) else ">="
+        out.append(Target(metric=_metric(s, m.start(), m.end()), value=v, unit="%", op=op, phrase=m.group(0)))
     for m in _RANK.finditer(s):
         if quoted[m.start()]:
             continue

@@ -653,3 +653,21 @@ def test_months_joined_by_a_comma_are_phases_of_one_commitment() -> None:
     assert [p["date"] for p in dl.phases] == [date(2025, 6, 30), date(2025, 12, 31)]
     dl = parse_deadline("2026年3月、6月底前", "", 2025)
     assert [p["date"] for p in dl.phases] == [date(2026, 3, 31), date(2026, 6, 30)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("涉企审批事项全部进驻政务服务中心。", {(100, "%", ">=", True)}),
+        ("网办率达到百分之九十五。", {(95, "%", ">=", False)}),
+        ("网办率达到百分之九十五点五以上。", {(95.5, "%", ">=", False)}),
+        ("占比不得低于百分之五十。", set()),
+        ("按百分之五十给予补贴。", set()),
+        ("全部门协同推进。", set()),
+        ("全量精准标注政策申报条件。", set()),
+    ],
+)
+def test_completeness_verbs_and_percentages_in_words(
+    text: str, expected: set[tuple[float, str, str, bool]]
+) -> None:
+    assert _t(text) == expected
