@@ -50,6 +50,22 @@ def _joined(first: Responsibility, second: Responsibility) -> Responsibility:
     return r
 
 
+def _co_labels_beside_a_lead(rs: list[Responsibility]) -> list[Responsibility]:
+    """【牵头单位:X】【配合单位:Y】 in one measure: both labels are present, so Y co-operates (a lone
+    责任单位/配合单位 list would lead). Returns copies; the caller merges them in order."""
+    if not any(r.lead and not r.labelled_single for r in rs):
+        return rs
+    out = []
+    for r in rs:
+        if r.from_co_label:
+            c = Responsibility()
+            c.co, c.time_phrases = list(r.lead), list(r.time_phrases)
+            c.first_is_lead = r.first_is_lead
+            r = c
+        out.append(r)
+    return out
+
+
 @dataclass
 class Paren:
     start: int  # position of "("
@@ -409,8 +425,8 @@ class Extractor:
             sub_path = [*path, heading_path] if heading_path else [*path, self.o(ln.start, ln.end).strip()]
             for gs, ge, ps in groups:
                 resp = Responsibility()
-                for p in ps:
-                    resp.merge(p.resp)
+                for pr in _co_labels_beside_a_lead([p.resp for p in ps]):
+                    resp.merge(pr)
                 resp.merge(label_resp)
                 ga, gb = self.strip_span(gs, ge)
                 if ga >= gb:
@@ -425,8 +441,8 @@ class Extractor:
                 end = p.start
             else:
                 break
-        for p in parens:
-            resp.merge(p.resp)
+        for pr in _co_labels_beside_a_lead([p.resp for p in parens]):
+            resp.merge(pr)
         resp.merge(label_resp)
         ta, tb = self.strip_span(text_start, end)
         title = self.o(a, title_end).strip() if title_end and title_end > a else None

@@ -250,6 +250,16 @@ def parse_responsibility(
             value = masked[va - a : vb - a]
             vb2 = va + len(value.rstrip(" ,;。"))
             names = _units(orig, norm, va, vb2)
+            if _RESP_VERB.search(value) and not LABEL_ANY.search(value):
+                # "责任单位:X牵头,Y配合": the label's value is itself a phrase with roles
+                sub = parse_responsibility(orig, norm, va, vb2)
+                if sub and sub.lead and not sub.labelled_single:
+                    r.lead += [n for n in sub.lead if n not in r.lead]
+                    r.co += [n for n in sub.co if n not in r.co]
+                    r.time_phrases += sub.time_phrases
+                    continue
+                if sub and sub.lead:
+                    names = sub.lead  # "责任单位:X、Y按职责分工负责"
             if re.fullmatch(LABEL_LEAD, label):
                 r.lead += [n for n in names if n not in r.lead]
             else:

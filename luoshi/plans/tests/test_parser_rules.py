@@ -671,3 +671,25 @@ def test_completeness_verbs_and_percentages_in_words(
     text: str, expected: set[tuple[float, str, str, bool]]
 ) -> None:
     assert _t(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("tail", "lead", "co"),
+    [
+        ("【牵头单位:市商务局】【配合单位:市财政局】", ["市商务局"], ["市财政局"]),
+        ("(牵头单位:市商务局)(责任单位:市财政局)", ["市商务局"], ["市财政局"]),
+        ("(责任单位:市商务局牵头,市财政局、市税务局配合)", ["市商务局"], ["市财政局", "市税务局"]),
+        ("(责任单位:市商务局、市财政局按职责分工负责)", ["市商务局", "市财政局"], []),
+        ("\n责任单位:市商务局牵头,市财政局配合\n完成时限:年中", ["市商务局"], ["市财政局"]),
+    ],
+)
+def test_labels_in_separate_brackets_and_phrases_inside_a_label(
+    tail: str, lead: list[str], co: list[str]
+) -> None:
+    m = parse(f"二、重点任务\n1.推进F改革,新增事项10项。{tail}\n").measures[0]
+    assert (m.text, m.lead_units, m.co_units) == ("推进F改革,新增事项10项。", lead, co)
+
+
+def test_a_lone_responsible_label_beside_a_unit_phrase_stays_a_union() -> None:
+    m = parse("二、重点任务\n1.推进A(市发改委负责)、B(责任单位:市财政局),年底前完成。\n").measures[0]
+    assert (m.lead_units, m.co_units) == (["市发改委", "市财政局"], [])
