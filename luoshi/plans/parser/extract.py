@@ -340,6 +340,12 @@ class Extractor:
             if pending and not norm[pending[1] : s].strip():
                 s, r = pending[0], _joined(pending[2], r)
             pending = None
+            if out and not norm[out[-1].end : s].strip():
+                # "【牵头单位:X】【配合单位:Y】": parentheticals side by side are one responsibility
+                prev = out[-1]
+                first, second = _co_labels_beside_a_lead([prev.resp, r])
+                out[-1] = Paren(prev.start, e, _joined(first, second), prev.final or final)
+                continue
             out.append(Paren(s, e, r, final))
         self._parens_cache[key] = out
         return out

@@ -218,10 +218,20 @@ def build_tree(norm: str, lines: list[Line]) -> Node:
     root = Node(None, 0)
     stack: list[tuple[str, Node]] = []
     last_num: dict[str, int] = {}
-    for ln in lines:
+    marks = [None if ln.in_table else match_marker(norm, ln.start, ln.end) for ln in lines]
+
+    def continued(k: int, kind: str, n: int) -> bool:
+        """The next heading of this style goes on from n: "6.… 7.…" under a section, numbered on from a
+        part of the plan that is not in the text."""
+        for mk2 in marks[k + 1 :]:
+            if mk2 and mk2[0] == kind:
+                return mk2[1] == n + 1
+        return False
+
+    for k, ln in enumerate(lines):
         if ln.in_table:
             continue
-        mk = match_marker(norm, ln.start, ln.end)
+        mk = marks[k]
         if mk:
             kind, n, body_start = mk
             styles = [k for k, _ in stack]
@@ -231,6 +241,7 @@ def build_tree(norm: str, lines: list[Line]) -> Node:
                 plausible = n == 1 or n == last_num[kind] + 1
             else:
                 plausible = n == 1 or (kind in ("cn", "pcn", "article", "chapter") and n <= 3)
+                plausible = plausible or (1 < n <= 200 and continued(k, kind, n))
             if plausible:
                 if kind in styles:
                     i = styles.index(kind)

@@ -693,3 +693,21 @@ def test_labels_in_separate_brackets_and_phrases_inside_a_label(
 def test_a_lone_responsible_label_beside_a_unit_phrase_stays_a_union() -> None:
     m = parse("二、重点任务\n1.推进A(市发改委负责)、B(责任单位:市财政局),年底前完成。\n").measures[0]
     assert (m.lead_units, m.co_units) == (["市发改委", "市财政局"], [])
+
+
+def test_items_numbered_on_from_a_part_not_in_the_text_are_headings() -> None:
+    r = parse(
+        "二、重点任务\n6.推进C改革。(牵头单位:市商务局)(配合单位:市财政局)\n7.推进D改革。(市税务局负责)\n"
+        "8.推进E改革。(市税务局负责)(市财政局负责)\n"
+    )
+    assert [(m.text, m.lead_units, m.co_units) for m in r.measures] == [
+        ("推进C改革。", ["市商务局"], ["市财政局"]),
+        ("推进D改革。", ["市税务局"], []),
+        ("推进E改革。", ["市税务局", "市财政局"], []),
+    ]
+
+
+def test_a_lone_number_that_no_sequence_follows_is_not_a_heading() -> None:
+    n = normalize("二、重点任务\n5.推进A改革。\n")
+    tree = build_tree(n, split_lines("二、重点任务\n5.推进A改革。\n", n))
+    assert tree.children[0].children == []
