@@ -55,6 +55,11 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "postgresql" and "bench" not in name:
+        # the bench empties the supervision tables: never point it at a real database by accident
+        print(f"refusing to run on database {name!r}: use a scratch database whose name contains 'bench'")
+        return 2
     call_command("migrate", interactive=False, verbosity=0)
     today = dt.date.fromisoformat(args.today)
     n_tasks = int(100_000 * args.scale)
