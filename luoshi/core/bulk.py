@@ -62,8 +62,9 @@ def insert(
     would break a unique constraint are skipped (ON CONFLICT DO NOTHING). Returns the `returning` column of
     the rows actually inserted (empty when `returning` is None).
 
-    PostgreSQL: ``INSERT ... SELECT * FROM unnest(%s::type[], ...)``, one array parameter per column (no
-    per-value placeholders for the driver to parse). SQLite: multi-row ``VALUES``, as many rows per
+    PostgreSQL: ``COPY ... FROM STDIN`` for plain appends; with a conflict clause or RETURNING,
+    ``INSERT ... SELECT * FROM unnest(%s::type[], ...)``, one array parameter per column (no per-value
+    placeholders for the driver to parse). SQLite: multi-row ``VALUES``, as many rows per
     statement as its parameter limit allows."""
     if not rows:
         return []
@@ -75,6 +76,12 @@ def insert(
         tail += f" RETURNING {_columns(model, [returning])[0]}"
     out: list[Any] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not ignore_conflicts and not returning:
+            # plain appends (audit events): COPY streams rows with no statement to plan per chunk
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return out
         if connection.vendor == "postgresql":
             source = (
                 "SELECT * FROM unnest(" + ", ".join(f"%s::{t}" for t in _array_types(model, fields)) + ")"

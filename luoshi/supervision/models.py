@@ -84,8 +84,15 @@ class Task(models.Model):
     last_return_reason = models.TextField("最近退回原因", blank=True)
     sign_off_evidence = models.TextField("销号说明", blank=True)
     sign_off_requested_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    # Who requested / approved / signed off: shown, never searched by; unindexed so the sweep's colour UPDATE
+    # maintains fewer indexes (users are deactivated, not deleted, so PROTECT never scans for them).
     sign_off_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     first_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,6 +101,7 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="初审人",
+        db_index=False,
     )
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,6 +110,7 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="销号人",
+        db_index=False,
     )
     signed_off_at = models.DateTimeField("销号时间", null=True, blank=True)
     signed_off_on = models.DateField("销号日期", null=True, blank=True)
