@@ -123,10 +123,11 @@ class Task(models.Model):
         verbose_name_plural = "督办任务"
         ordering = ["plan_id", "seq", "id"]
         indexes = [
+            # (region, status, colour) also serves colour filters within a region: no colour-only index, one
+            # index fewer to maintain when the sweep recolours tasks
             models.Index(fields=["region", "status", "colour"], name="task_ledger_idx"),
             models.Index(fields=["plan", "seq"], name="task_plan_seq_idx"),
             models.Index(fields=["status", "deadline"], name="task_sweep_idx"),
-            models.Index(fields=["colour"], name="task_colour_idx"),
             # the sweep's missed-report scan: the open tasks of one cycle, read from the index alone
             models.Index(
                 fields=["reporting_cycle", "region", "status", "start_date", "reports_from"],

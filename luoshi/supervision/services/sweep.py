@@ -512,6 +512,9 @@ def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
 
 
 # --- (3) notifications ------------------------------------------------------------------------------------
+MASS_RECOLOUR = 10_000  # more changes than this: find their units with one join instead of IN lists
+
+
 def _notify(
     today: dt.date,
     missed_rows: list[Missed],
@@ -520,11 +523,22 @@ def _notify(
 ) -> int:
     worse = [c for c in changes if c.after in (Colour.YELLOW, Colour.RED)]
     task_units: dict[int, list[int]] = defaultdict(list)
-    for chunk in _chunks([c.task_id for c in worse]):
-        for task_id, unit_id in Assignment.objects.filter(task_id__in=chunk, active=True).values_list(
-            "task_id", "unit_id"
-        ):
-            task_units[task_id].append(unit_id)
+    if len(worse) > MASS_RECOLOUR:
+        # a mass recolouring (the first sweep of a new ledger): one join on what this sweep just wrote beats
+        # many long IN lists
+        worse_ids = {c.task_id for c in worse}
+        links = Assignment.objects.filter(
+            active=True, task__colour_changed_on=today, task__colour__in=[Colour.YELLOW, Colour.RED]
+        ).values_list("task_id", "unit_id")
+        for task_id, unit_id in links.iterator(chunk_size=20_000):
+            if task_id in worse_ids:
+                task_units[task_id].append(unit_id)
+    else:
+        for chunk in _chunks([c.task_id for c in worse]):
+            for task_id, unit_id in Assignment.objects.filter(task_id__in=chunk, active=True).values_list(
+                "task_id", "unit_id"
+            ):
+                task_units[task_id].append(unit_id)
     unit_ids = (
         {u for us in task_units.values() for u in us}
         | {m.unit_id for m in missed_rows}

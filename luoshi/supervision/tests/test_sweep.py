@@ -78,6 +78,26 @@ def test_notifications_reach_unit_staff_in_app_and_email(tasks: list[Task], user
     assert not Notification.objects.filter(user=users["leader"]).exists()
 
 
+@pytest.mark.parametrize("mass", [False, True], ids=["in-lists", "mass-recolour-join"])
+def test_colour_notifications_find_the_units_either_way(
+    tasks: list[Task], users: dict[str, Any], monkeypatch: pytest.MonkeyPatch, mass: bool
+) -> None:
+    import importlib
+
+    sweep_module = importlib.import_module(
+        "luoshi.supervision.services.sweep"
+    )  # the module, not the function
+    if mass:
+        monkeypatch.setattr(sweep_module, "MASS_RECOLOUR", 0)
+    result = services.sweep(dt.date(2026, 6, 2))
+    worse = Task.objects.filter(colour__in=["yellow", "red"])
+    assert worse.exists() and result.notifications > 0
+    colour_notes = Notification.objects.filter(kind="colour", user=users["staff"], channel="in_app")
+    assert set(colour_notes.values_list("task_id", flat=True)) == set(
+        worse.filter(assignments__unit=users["staff"].unit).values_list("id", flat=True)
+    )
+
+
 def test_reminder_before_due(tasks: list[Task], users: dict[str, Any]) -> None:
     # May is due 2026-06-03 (3 working days after 05-31); on 06-01 it is within the 2-day reminder window
     services.sweep(dt.date(2026, 6, 1))
