@@ -234,25 +234,25 @@ def make_g204() -> None:
     trpr = table.rows[0]._tr.get_or_add_trPr()
     trpr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     merge_top: int | None = None
-    for i, row in enumerate(ROWS, start=1):
-        if isinstance(row, tuple):
+    for i, item in enumerate(ROWS, start=1):
+        if isinstance(item, tuple):
             merged = table.cell(i, 0).merge(table.cell(i, 5))
-            _cell(merged, row[1])
+            _cell(merged, item[1])
             merge_top = None
             continue
-        if row == "HEADER":
+        if item == "HEADER":
             for c, h in enumerate(HEADER):
                 _cell(table.cell(i, c), h)
             merge_top = None
             continue
-        assert isinstance(row, list)
-        for c, value in enumerate(row):
+        assert isinstance(item, list)
+        for c, value in enumerate(item):
             if c == 1 and value is None:
                 assert merge_top is not None
                 table.cell(merge_top, 1).merge(table.cell(i, 1))
                 continue
             _cell(table.cell(i, c), value)
-        if row[1] is not None:
+        if item[1] is not None:
             merge_top = i
     for line in ["三、工作要求", "　　各牵头单位每季度末向区营商办报送工作进展情况，区营商办定期通报。"]:
         doc.add_paragraph(line)
