@@ -52,6 +52,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from luoshi.core.text import decode_chinese
+
 FIRST_DATE = dt.date(2004, 1, 1)
 LAST_DATE = dt.date(2099, 12, 31)
 N_DAYS = (LAST_DATE - FIRST_DATE).days + 1
@@ -307,16 +309,13 @@ def parse_notice(content: str | bytes, *, file_name: str = "") -> Notice:
         name = "国庆节、中秋节"
     """
     if isinstance(content, bytes):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = content.decode("gb18030")
-            except UnicodeDecodeError:
-                raise NoticeError(
-                    "通知文件不是 UTF-8 或 GB18030 编码的文本。",
-                    [Problem(1, "", "无法识别文件编码,请另存为 UTF-8。")],
-                ) from None
+        decoded = decode_chinese(content)
+        if decoded is None:
+            raise NoticeError(
+                "通知文件不是 UTF-8 或 GB18030 编码的文本。",
+                [Problem(1, "", "无法识别文件编码,请另存为 UTF-8。")],
+            )
+        text = decoded[0]
     else:
         text = content.lstrip("\ufeff")
     data: Any

@@ -24,6 +24,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from luoshi.core.text import decode_chinese, has_bom
+
 COL_REGION_CODE = "区域代码"
 COL_REGION_NAME = "区域名称"
 COL_REGION_SHORT = "区域简称"
@@ -89,35 +91,14 @@ def split_aliases(text: str) -> list[str]:
 
 # --- reading -------------------------------------------------------------------------------------------
 def decode_csv(data: bytes) -> tuple[str, str]:
-    """(text, encoding name). UTF-8 (BOM or not) first, then UTF-16 by BOM, then GB18030 (covers GBK)."""
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)"
-        except UnicodeDecodeError as exc:
-            raise FileProblem(
-                [{"row": 0, "column": "", "message": f"文件声明为 UTF-8 但含无效字节:{exc.reason}"}]
-            ) from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError as exc:
-            raise FileProblem([{"row": 0, "column": "", "message": "UTF-16 文件含无效字节"}]) from exc
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GB18030/GBK"
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            [
-                {
-                    "row": 0,
-                    "column": "",
-                    "message": "无法识别文件编码:请另存为 UTF-8 或 GBK 编码的 CSV,或直接上传 .xlsx 文件。",
-                }
-            ]
-        ) from exc
+    """(text, encoding name): UTF-8 or UTF-16 by BOM, else UTF-8, else GB18030 (covers GBK)."""
+    decoded = decode_chinese(data)
+    if decoded is None:
+        message = "无法识别文件编码:请另存为 UTF-8 或 GBK 编码的 CSV,或直接上传 .xlsx 文件。"
+        if has_bom(data):
+            message = "文件开头声明了 UTF-8/UTF-16 编码,但内容含无效字节:请重新另存为 UTF-8 编码的 CSV。"
+        raise FileProblem([{"row": 0, "column": "", "message": message}])
+    return decoded
 
 
 def _cell_text(value: object) -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from luoshi.core.text import decode_chinese, has_bom
+
 from .errors import ParseError
 from .result import ParseResult
 from .tables import Cell
@@ -138,24 +140,15 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def decode_text(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace").lstrip("\ufeff")
-    if _looks_binary(data):
+    if not has_bom(data) and _looks_binary(data):
         raise ParseError(
             "文件不是文本文件(可能是图片、压缩包或其他二进制格式),无法读取。"
             "请上传 .docx、.pdf、.html 或 .txt 格式的方案。",
             code="binary",
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
+    decoded = decode_chinese(data)
+    if decoded is not None:
+        return decoded[0]
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:2_000_000]).best()
