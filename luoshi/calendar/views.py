@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luoshi.accounts.access import region_subtree
 from luoshi.calendar import engine, selectors, services
 from luoshi.calendar.models import CorrectionKind, HolidayCorrection, RegionalHoliday
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
@@ -127,7 +128,7 @@ def _admin_regions(user: Any) -> list[Region]:
         return list(Region.objects.order_by("path"))
     if user.region is None:
         return []
-    return list(Region.objects.filter(path__startswith=user.region.path).order_by("path"))
+    return list(region_subtree(user.region).order_by("path"))
 
 
 def _back(request: HttpRequest) -> HttpResponse:

@@ -16,79 +16,31 @@ The generated files are committed so the tests never need LibreOffice.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+
+from luoshi.plans.tests.data.docgen import page_furniture, set_font, soffice_pdf
 
 HERE = Path(__file__).parent
 SRC = HERE / "src"
 DOCS = HERE / "docs"
 
 
-def _font(doc, size: float) -> None:  # type: ignore[no-untyped-def]
-    style = doc.styles["Normal"]
-    style.font.size = Pt(size)
-    style.font.name = "Noto Serif CJK SC"
-    rpr = style.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
-        rpr.append(rfonts)
-    rfonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
-
-
-def _page_footer(doc, header: str) -> None:  # type: ignore[no-untyped-def]
-    section = doc.sections[0]
-    section.header.paragraphs[0].text = header
-    fp = section.footer.paragraphs[0]
-    fp.add_run("— ")
-    fp._p.append(
-        parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>')
-    )
-    fp.add_run(" —")
-
-
-def _soffice_pdf(docx_path: Path, out: Path) -> None:
-    soffice = shutil.which("soffice")
-    if not soffice:
-        print(f"soffice not found: {out.name} not regenerated")
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                soffice,
-                "--headless",
-                f"-env:UserInstallation=file://{tmp}/p",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                str(docx_path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-        shutil.copy(Path(tmp) / (docx_path.stem + ".pdf"), out)
-
-
 def make_gen02() -> None:
     doc = Document()
-    _font(doc, 16)
-    _page_footer(doc, "诸城市人民政府办公室文件")
+    set_font(doc, 16)
+    page_furniture(doc, "诸城市人民政府办公室文件")
     for line in (SRC / "gen02_zhucheng.txt").read_text(encoding="utf-8").splitlines():
         if line.strip():
             doc.add_paragraph(line)
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "gen02_zhucheng.docx"
         doc.save(str(p))
-        _soffice_pdf(p, DOCS / "gen02_zhucheng.pdf")
+        soffice_pdf(p, DOCS / "gen02_zhucheng.pdf")
 
 
 def make_gen03() -> None:
@@ -433,8 +385,8 @@ def make_gen06() -> None:
     """A LibreOffice PDF whose task table runs over several pages: section rows spanning the table, merged
     重点任务 cells, a header repeated on each page, rows broken by the page break, a 配合单位 column."""
     doc = Document()
-    _font(doc, 14)
-    _page_footer(doc, "佛山市南海区人民政府办公室")
+    set_font(doc, 14)
+    page_furniture(doc, "佛山市南海区人民政府办公室")
     for line in [
         "佛山市南海区人民政府办公室",
         "2025年4月15日",
@@ -481,7 +433,7 @@ def make_gen06() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "gen06_nanhai.docx"
         doc.save(str(p))
-        _soffice_pdf(p, DOCS / "gen06_nanhai.pdf")
+        soffice_pdf(p, DOCS / "gen06_nanhai.pdf")
 
 
 def main() -> None:

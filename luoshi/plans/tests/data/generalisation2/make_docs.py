@@ -19,65 +19,18 @@ The generated files are committed so the tests never need LibreOffice.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+
+from luoshi.plans.tests.data.docgen import page_furniture, set_font, soffice_pdf
 
 HERE = Path(__file__).parent
 SRC = HERE / "src"
 DOCS = HERE / "docs"
-
-
-def _font(doc, size: float) -> None:  # type: ignore[no-untyped-def]
-    style = doc.styles["Normal"]
-    style.font.size = Pt(size)
-    style.font.name = "Noto Serif CJK SC"
-    rpr = style.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
-        rpr.append(rfonts)
-    rfonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
-
-
-def _page_furniture(doc, header: str) -> None:  # type: ignore[no-untyped-def]
-    section = doc.sections[0]
-    section.header.paragraphs[0].text = header
-    fp = section.footer.paragraphs[0]
-    fp.add_run("— ")
-    fp._p.append(
-        parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>')
-    )
-    fp.add_run(" —")
-
-
-def _soffice_pdf(docx_path: Path, out: Path) -> None:
-    soffice = shutil.which("soffice")
-    if not soffice:
-        print(f"soffice not found: {out.name} not regenerated")
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                soffice,
-                "--headless",
-                f"-env:UserInstallation=file://{tmp}/p",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                str(docx_path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-        shutil.copy(Path(tmp) / (docx_path.stem + ".pdf"), out)
 
 
 def make_g201() -> None:
@@ -87,14 +40,14 @@ def make_g201() -> None:
 
 def make_g202() -> None:
     doc = Document()
-    _font(doc, 16)
-    _page_furniture(doc, "洛阳市人民政府办公室文件")
+    set_font(doc, 16)
+    page_furniture(doc, "洛阳市人民政府办公室文件")
     for line in (SRC / "g202_luoyang_inline.txt").read_text(encoding="utf-8").splitlines():
         doc.add_paragraph(line)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "g202_luoyang_inline.docx"
         doc.save(str(path))
-        _soffice_pdf(path, DOCS / "g202_luoyang_inline.pdf")
+        soffice_pdf(path, DOCS / "g202_luoyang_inline.pdf")
 
 
 def make_g203() -> None:
@@ -199,7 +152,7 @@ ROWS: list[object] = [
 
 def make_g204() -> None:
     doc = Document()
-    _font(doc, 14)
+    set_font(doc, 14)
     for line in [
         "厦门市思明区人民政府办公室关于印发思明区2025年营商环境提升行动任务清单的通知",
         "各街道办事处，区直各部门：",
@@ -321,7 +274,7 @@ G205 = [
 
 def make_g205() -> None:
     doc = Document()
-    _font(doc, 14)
+    set_font(doc, 14)
     numbering = doc.part.numbering_part.element
     first_num = numbering.find(qn("w:num"))
     abstract = parse_xml(MULTILEVEL)
