@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.accounts.models import Role, User
+from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
@@ -21,6 +22,7 @@ from luoshi.supervision import notifications, selectors, services
 from luoshi.supervision.access import is_office
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import exports
+from luoshi.supervision.services.notices import escalation_docx
 from luoshi.supervision.services.reports import attachment_path
 
 
@@ -385,12 +387,16 @@ def notice_docx(request: HttpRequest, pk: int) -> HttpResponse:
         notice = selectors.notice_get(_user(request), pk)
     except DomainError as exc:
         return _domain_error_page(request, exc)
-    resp = HttpResponse(
-        services.notice_docx(notice),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    if request.GET.get("kind") == "escalation":
+        return file_response(
+            escalation_docx(notice),
+            f"{notice.number}通报.docx",
+            DOCX,
+            fallback=f"escalation-{notice.pk}.docx",
+        )
+    return file_response(
+        services.notice_docx(notice), f"{notice.number}.docx", DOCX, fallback=f"notice-{notice.pk}.docx"
     )
-    resp["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}.docx"'
-    return resp
 
 
 @login_required
@@ -405,20 +411,20 @@ def dispatch_report(request: HttpRequest) -> HttpResponse:
         period = selectors.parse_period(period_text)
         if fmt == "docx":
             data = selectors.dispatch_data(user, period, plan_id)
-            resp = HttpResponse(
+            return file_response(
                 exports.dispatch_docx(data),
-                content_type=("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                f"{data.title}.docx",
+                DOCX,
+                fallback=f"dispatch-{period_text}.docx",
             )
-            resp["Content-Disposition"] = f'attachment; filename="dispatch-{period_text}.docx"'
-            return resp
         if fmt == "xlsx":
             selectors.scoreboard(user, period, plan_id)  # same permission as the report
-            resp = HttpResponse(
+            return file_response(
                 exports.ledger_xlsx(selectors.ledger_for_export(user, plan_id)),
-                content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                f"督办任务台账({period.start.year}年{period.start.month}月).xlsx",
+                XLSX,
+                fallback=f"ledger-{period_text}.xlsx",
             )
-            resp["Content-Disposition"] = f'attachment; filename="ledger-{period_text}.xlsx"'
-            return resp
         data = selectors.dispatch_data(user, period, plan_id, list_limit=50)
     except DomainError as exc:
         return _domain_error_page(request, exc)
