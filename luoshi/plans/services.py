@@ -333,15 +333,26 @@ def plan_import_execute(import_id: int) -> PlanImport:
 
 def _parse(path: Path, *, year: int | None, region: Region) -> Any:
     """Run the parser on a stored upload; a ledger .xlsx comes back as the same ParseResult."""
-    from luoshi.plans.parser import parse_file
+    from luoshi.core.sandbox import ResourceLimitExceeded, ResourceLimits, run_bounded
+    from luoshi.plans.parser import ParseError, parse_file
 
-    return parse_file(
-        path,
-        year=year,
-        region=region.name,
-        max_bytes=int(settings.LUOSHI_MAX_UPLOAD_BYTES),
-        unit_candidates=_unit_candidates(region),
+    limits = ResourceLimits(
+        memory_bytes=int(getattr(settings, "LUOSHI_PARSE_MEMORY_MB", 1024)) * 1024 * 1024,
+        cpu_seconds=int(getattr(settings, "LUOSHI_PARSE_CPU_SECONDS", 120)),
+        wall_seconds=float(getattr(settings, "LUOSHI_PARSE_WALL_SECONDS", 180)),
     )
+    try:  # in a child process with memory and CPU limits: a hostile file costs the limits, never the server
+        return run_bounded(
+            parse_file,
+            path,
+            limits=limits,
+            year=year,
+            region=region.name,
+            max_bytes=int(settings.LUOSHI_MAX_UPLOAD_BYTES),
+            unit_candidates=_unit_candidates(region),
+        )
+    except ResourceLimitExceeded as exc:
+        raise ParseError(exc.message, code=exc.code) from None
 
 
 def _unit_candidates(region: Region) -> list[str]:
