@@ -17,11 +17,13 @@ from luoshi.orgs.models import Region, Unit
 from luoshi.supervision import dispatch, periods
 from luoshi.supervision.access import require_see_task, task_scope_q, visible_tasks
 from luoshi.supervision.models import (
+    LIVE_STATUSES,
     OPEN_STATUSES,
     Assignment,
     Attachment,
     Channel,
     MissedReport,
+    NoticeStatus,
     Notification,
     ProgressReport,
     Review,
@@ -85,11 +87,22 @@ class TaskDetail:
     assessment: Any
     my_assignment: Assignment | None = None
     open_periods: list[periods.Period] = field(default_factory=list)
+    due_period: periods.Period | None = None
+    rollup: str = ""
+    revisions: dict[int, list[Any]] = field(default_factory=dict)  # report id -> earlier versions
+    instructions: list[Any] = field(default_factory=list)
+    ongoing_note: str = ""
 
 
 def task_detail(user: User | None, pk: int) -> TaskDetail:
+    from luoshi.supervision.models import ReportRevision
     from luoshi.supervision.services.common import assess_task
-    from luoshi.supervision.services.reports import periods_open_for, task_target_progress
+    from luoshi.supervision.services.reports import (
+        due_period,
+        periods_open_for,
+        rollup_explanation,
+        task_target_progress,
+    )
 
     task = task_get(user, pk)
     assignments = list(task.assignments.select_related("unit").order_by("-is_lead", "id"))
@@ -103,7 +116,24 @@ def task_detail(user: User | None, pk: int) -> TaskDetail:
     if user is not None and user.role == Role.STAFF:
         mine = next((a for a in assignments if a.unit_id == user.unit_id and a.active), None)
     today = timezone.localdate()
+    revisions: dict[int, list[Any]] = {}
+    for rev in ReportRevision.objects.filter(report__in=[r.pk for r in reports]).select_related(
+        "submitted_by"
+    ):
+        revisions.setdefault(rev.report_id, []).append(rev)
+    for r in reports:
+        r.earlier = revisions.get(r.pk, [])  # type: ignore[attr-defined]
+    can_file = mine is not None and task.status in OPEN_STATUSES
     return TaskDetail(
+        due_period=due_period(task, mine, today) if can_file and mine else None,
+        rollup=rollup_explanation(task, assignments),
+        revisions=revisions,
+        instructions=list(task.instructions.select_related("by")[:50]),
+        ongoing_note=(
+            "长期坚持任务:按填报周期每期报送进展,营商办逐期评价;不设完成时限,不办理销号。"
+            if task.ongoing
+            else ""
+        ),
         task=task,
         assignments=assignments,
         reports=reports,
@@ -114,7 +144,7 @@ def task_detail(user: User | None, pk: int) -> TaskDetail:
         missed=list(task.missed.select_related("unit").order_by("-period_start")[:50]),
         assessment=None if task.status == TaskStatus.CANCELLED else assess_task(task, today),
         my_assignment=mine,
-        open_periods=periods_open_for(task, today) if mine and task.status in OPEN_STATUSES else [],
+        open_periods=periods_open_for(task, today) if can_file else [],
     )
 
 
@@ -639,4 +669,65 @@ def ledger_for_export(user: User | None, plan_id: int | None = None) -> QuerySet
         qs = qs.filter(plan_id=plan_id)
     return qs.order_by("plan_id", "seq", "id").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.filter(active=True).select_related("unit"))
+    )
+
+
+# --- the office's work list and the leaders' first screen ---------------------------------------------------------
+def unassigned_tasks(user: User | None) -> QuerySet[Task]:
+    """Live tasks with no responsible unit: the office assigns them on the task page."""
+    from django.db.models import Exists, OuterRef
+
+    return (
+        visible_tasks(user)
+        .filter(status__in=LIVE_STATUSES)
+        .exclude(Exists(Assignment.objects.filter(task=OuterRef("pk"), active=True)))
+        .select_related("plan")
+        .order_by("plan_id", "seq")
+    )
+
+
+@dataclass
+class LeaderScreen:
+    """哪些事超期最久、哪个单位最差、哪些需要我协调."""
+
+    escalated: list[SupervisionNotice]
+    longest_overdue: list[Task]
+    overdue_total: int
+    worst_units: list[UnitScore]
+    coordination: list[ProgressReport]
+    coordination_total: int
+    instructions: list[Any]
+
+
+def leader_screen(user: User, today: dt.date | None = None, limit: int = 10) -> LeaderScreen:
+    from luoshi.supervision.models import Instruction
+
+    today = today or timezone.localdate()
+    tasks = visible_tasks(user)
+    overdue = tasks.filter(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=today)
+    notices = SupervisionNotice.objects.filter(escalated_on__isnull=False).exclude(status=NoticeStatus.CLOSED)
+    if not user.is_superuser and user.region is not None:
+        notices = notices.filter(region__path__startswith=user.region.path)
+    escalated = sorted(
+        notices.select_related("unit", "unit__leader"),
+        key=lambda n: (n.unit.leader_id != user.pk, n.reply_deadline),  # the units I am in charge of first
+    )[:limit]
+    since = today - dt.timedelta(days=62)
+    problems = (
+        ProgressReport.objects.filter(task__in=tasks.filter(status__in=LIVE_STATUSES), period_end__gte=since)
+        .exclude(problems="")
+        .select_related("task", "unit")
+        .order_by("-submitted_at")
+    )
+    _, bottom = top_bottom(scoreboard(user, periods.period_containing("monthly", today)), n=5)
+    return LeaderScreen(
+        escalated=list(escalated),
+        longest_overdue=list(overdue.select_related("plan").order_by("deadline", "id")[:limit]),
+        overdue_total=overdue.count(),
+        worst_units=bottom,
+        coordination=list(problems[:limit]),
+        coordination_total=problems.count(),
+        instructions=list(
+            Instruction.objects.filter(task__in=tasks).select_related("task", "by").order_by("-at")[:limit]
+        ),
     )
