@@ -225,8 +225,10 @@ def notify_proposals(today: dt.date) -> int:
 # --- 领导批示 ---------------------------------------------------------------------------------------------------
 @transaction.atomic
 def instruction_add(*, task: Task, user: User, text: str) -> Instruction:
-    """A leader's 批示 on a task: recorded on the task, audited, sent to the task's units."""
-    require_can_change(user)
+    """A leader's 批示 on a task: recorded on the task, audited, sent to the task's units. Leaders change no task
+    (read-only elsewhere); an instruction is the one thing they write."""
+    if not user.is_active:
+        raise AccessDenied("您的账号已停用。")
     if not (user.is_superuser or user.role == Role.LEADER):
         raise AccessDenied(f"只有领导可以作出批示;您的角色为{user.get_role_display()}。")
     require_see_task(user, task)
