@@ -126,8 +126,10 @@ def parse_file(
     resolver: Resolver | None = None,
     max_bytes: int | None = None,
     unit_candidates: list[str] | None = None,
+    suggest: bool = True,
 ) -> ParseResult:
-    """Read a .txt/.docx/.pdf/.html/.doc/.wps/.xlsx file and parse it."""
+    """Read a .txt/.docx/.pdf/.html/.doc/.wps/.xlsx file and parse it. `suggest=False` skips the lead-unit
+    suggestions (and the numpy import they need)."""
     from .readers import DEFAULT_MAX_BYTES, read_document
 
     doc = read_document(Path(path), max_bytes=max_bytes or DEFAULT_MAX_BYTES)
@@ -142,4 +144,5 @@ def parse_file(
         tables=doc.tables,
         source_format=doc.format,
         unit_candidates=unit_candidates,
+        suggest=suggest,
     )

@@ -26,6 +26,7 @@ from .units import (
     parse_responsibility,
     unit_spans,
 )
+from .vocabulary import LABEL_ANY_WORD
 
 NON_TASK = re.compile(
     r"总体要求|指导思想|总体思路|工作思路|基本原则|工作原则|主要目标|工作目标|发展目标|总体目标|目标任务$|"
@@ -39,6 +40,8 @@ _ONLY_END = re.compile(r"[ 。;]*")
 
 
 LABEL_TIME_START = re.compile(rf"\s*{LABEL_TIME}\s*:")
+# a label after the measure's last sentence, on the same line: "…。责任单位:市发改委。完成时限:2025年底"
+_INLINE_LABEL = re.compile(rf"(?<=[。;.])\s*(?=(?:{LABEL_ANY_WORD})\s*:)")
 
 
 def _joined(first: Responsibility, second: Responsibility) -> Responsibility:
@@ -61,6 +64,7 @@ def _co_labels_beside_a_lead(rs: list[Responsibility]) -> list[Responsibility]:
             c = Responsibility()
             c.co, c.time_phrases = list(r.lead), list(r.time_phrases)
             c.first_is_lead = r.first_is_lead
+            c.sources = dict(r.sources)
             r = c
         out.append(r)
     return out
@@ -285,9 +289,7 @@ class Extractor:
         # inline labels after the text: "…。责任单位:市发改委。完成时限:2025年底"
         seg = self.n(a, b)
         m = None
-        for cand in re.finditer(
-            r"(?<=[。;.])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|完成时限|时限要求)\s*:)", seg
-        ):
+        for cand in _INLINE_LABEL.finditer(seg):
             if seg.count("(", 0, cand.start()) <= seg.count(")", 0, cand.start()):
                 m = cand
                 break
@@ -484,18 +486,10 @@ class Extractor:
     # ---- task-table rows ----------------------------------------------------------------------------
     def _row_draft(self, row: TableRow) -> Draft:
         resp = Responsibility()
-        for c in row.lead:
-            resp.lead += [
-                self.o(x, y).strip()
-                for x, y in unit_spans(self.n(c.start, c.end), c.start)
-                if self.o(x, y).strip() not in resp.lead
-            ]
-        for c in row.co:
-            resp.co += [
-                self.o(x, y).strip()
-                for x, y in unit_spans(self.n(c.start, c.end), c.start)
-                if self.o(x, y).strip() not in resp.co
-            ]
+        for role, cells in (("lead", row.lead), ("co", row.co)):
+            for c in cells:
+                names = [(self.o(x, y).strip(), x, y) for x, y in unit_spans(self.n(c.start, c.end), c.start)]
+                resp.add(role, names, f"table:{role} column")
         if not row.lead_col:
             resp.labelled_single = True
         path = [re.sub(r"\s+", " ", self.o(g.start, g.end)).strip() for g in row.groups if g is not None]
