@@ -19,6 +19,8 @@ class Target:
     op: str = ">="
     implicit: bool = False
     phrase: str = ""
+    rule: str = ""  # the rule that read it (targets.TARGET_RULES)
+    span: tuple[int, int] | None = None  # of the phrase, in the text it was read from
 
     def to_score_dict(self) -> dict[str, Any]:
         value: float | int = int(self.value) if float(self.value).is_integer() else self.value
