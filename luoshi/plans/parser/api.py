@@ -10,6 +10,7 @@ from pathlib import Path
 from . import document
 from .errors import ParseError
 from .extract import Extractor, finish
+from .reasons import CHECK_UNKNOWN_UNIT
 from .result import ParseResult, UnitResolution
 from .tables import Cell
 
@@ -104,6 +105,9 @@ def _units_and_suggestions(
                 m.resolutions[name] = res
                 if res.status != "resolved" and name not in m.unresolved_units:
                     m.unresolved_units.append(name)
+        for r in m.reasons:
+            if r.field in ("lead", "co") and r.value in m.unresolved_units:
+                r.check = CHECK_UNKNOWN_UNIT
     if suggest:
         from .suggest import suggest_many
 
