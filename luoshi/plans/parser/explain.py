@@ -15,6 +15,41 @@ FIELD_NAMES = {
 }
 
 
+_RULE_KINDS = [
+    ("heading:", "编号标题 "),
+    ("item:", "编号条目 "),
+    ("label:", "标签 "),
+    ("phrase:", "责任句式 "),
+    ("table:", "任务表 "),
+    ("date:", "时限写法 "),
+    ("target:", "目标写法 "),
+    ("doc:", "全文规则 "),
+]
+_MARKER_NAMES = {
+    "chapter": "第X章/部分",
+    "article": "第X条",
+    "cn": "一、",
+    "pcn": "(一)",
+    "dec2": "1.1",
+    "num": "1.",
+    "pnum": "(1)",
+    "circ": "①",
+    "pcirc": "⑴",
+}
+
+
+def describe_rule(rule: str) -> str:
+    """A rule name in the reviewer's words: "heading:pcn" → 编号标题 “(一)”, "label:牵头单位" → 标签 “牵头单位”."""
+    for prefix, label in _RULE_KINDS:
+        if rule.startswith(prefix):
+            rest = rule[len(prefix) :]
+            head, _, tail = rest.partition(" ")
+            if prefix in ("heading:", "item:"):
+                head = _MARKER_NAMES.get(head, head.removeprefix("action:") + "N")
+            return f"{label}“{head}”{(' ' + tail) if tail else ''}"
+    return rule or "—"
+
+
 def _quote(text: str, span: tuple[int, int] | None, width: int = 40) -> str:
     if not span:
         return ""
@@ -36,7 +71,7 @@ def explain_lines(result: ParseResult) -> list[str]:
             label = FIELD_NAMES.get(r.field, r.field)
             where = f" @{r.span[0]}-{r.span[1]}" if r.span else ""
             value = r.value or _quote(result.text, r.span)
-            line = f"  {label}: {value}  ← {r.rule}{where}"
+            line = f"  {label}: {value}  ← {describe_rule(r.rule)} [{r.rule}]{where}"
             if r.field in ("lead", "co", "deadline", "target", "section"):
                 line += f" {_quote(result.text, r.span)}"
             if r.check:

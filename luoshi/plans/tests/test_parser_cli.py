@@ -77,3 +77,21 @@ def test_train_suggestions_writes_the_model(tmp_path: Path, monkeypatch: pytest.
     assert main(["plan", "train-suggestions"]) == 0
     assert target.exists() and suggest.UnitModel.load(target).classes
     suggest._model.cache_clear()
+
+
+def test_explain_prints_each_reading_with_its_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = Path(__file__).parent / "data" / "generalisation2" / "docs" / "g202_luoyang_inline.pdf"
+    assert main(["plan", "parse", str(doc), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "#1 " in out
+    for field, rule in (
+        ("章节", "heading:"),
+        ("牵头单位", "label:"),
+        ("完成时限", "date:"),
+        ("量化目标", "target:"),
+    ):
+        assert any(line.strip().startswith(field) and rule in line for line in out.splitlines()), (
+            field,
+            rule,
+        )
+    assert "[请核对]" in out or "完成时限" in out
