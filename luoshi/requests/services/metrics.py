@@ -4,6 +4,7 @@ procedural reply rate and the 3-month substantive answer rate, and the 好差评
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +80,7 @@ def _aggregate() -> dict[str, Any]:
     }
 
 
-def _values(a: dict[str, Any]) -> dict[str, Any]:
+def _values(a: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "total": a["total"],
         "acceptance": _rate(a["accepted"], a["reviewed"]),

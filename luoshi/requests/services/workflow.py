@@ -100,7 +100,9 @@ def _check(req: Request, action: str) -> None:
 
 
 def _locked(req: Request) -> Request:
-    return Request.objects.select_for_update().select_related("region", "lead_unit").get(pk=req.pk)
+    return (
+        Request.objects.select_for_update(of=("self",)).select_related("region", "lead_unit").get(pk=req.pk)
+    )
 
 
 def _save(req: Request, fields: list[str]) -> None:
