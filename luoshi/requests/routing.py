@@ -115,8 +115,14 @@ class Router:
             raise ValueError("at least two units are needed to learn routing")
         self.model = build_model()
         self.model.fit(list(texts), list(labels))
-        self.classes = list(self.model.classes_)
-        self.refs = list(refs) if refs is not None else list(range(len(texts)))
+        self.classes = [
+            c.item() if hasattr(c, "item") else c for c in self.model.classes_
+        ]  # plain Python values
+        self.refs = (
+            [r.item() if hasattr(r, "item") else r for r in refs]
+            if refs is not None
+            else list(range(len(texts)))
+        )
         features = self.model.named_steps["features"]
         self.matrix = normalize(sparse.csr_matrix(features.transform(list(texts))))
         self.n = len(texts)
