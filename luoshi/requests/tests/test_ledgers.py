@@ -74,7 +74,7 @@ def test_metrics_per_unit_and_export(
     assert total.values["procedural_7d"] == 100.0
     wb = load_workbook(io.BytesIO(metrics.metrics_xlsx(rows, total, period)))
     assert wb.active is not None and wb.active["A1"].value == "单位"
-    other_rows, other_total = metrics.unit_metrics(
+    _other_rows, other_total = metrics.unit_metrics(
         user=users["admin_jz"], region=regions["jingmen"], period=period
     )
     assert other_total.values["total"] == 0
@@ -122,6 +122,7 @@ def test_contact_retention_erases_closed_requests(
     privacy.retention_set(user=users["admin"], region=regions["jingmen"], days=30)
     with pytest.raises(AccessDenied):
         privacy.retention_set(user=users["staff"], region=regions["jingmen"], days=30)
+    assert req.closed_at is not None
     assert privacy.erase_expired_contacts(now=req.closed_at + dt.timedelta(days=10)) == 0
     assert privacy.erase_expired_contacts(now=req.closed_at + dt.timedelta(days=31)) == 1
     req.refresh_from_db()
