@@ -45,3 +45,21 @@ def make_credit_code(rng: random.Random, division: str) -> str:
     body = "MA" + "".join(rng.choice("0123456789" + letters) for _ in range(6))
     first17 = "91" + division + body + org_code_check(body)
     return first17 + credit_code_check(first17)
+
+
+def credit_code_problem(code: str) -> str | None:
+    """What is wrong with `code`, naming the position (第 N 位), or None when it is valid."""
+    code = (code or "").strip().upper()
+    if len(code) != 18:
+        return f"统一社会信用代码应为 18 位,您填写的是 {len(code)} 位。"
+    for i, ch in enumerate(code, start=1):
+        if ch not in CODE_ALPHABET:
+            return f"统一社会信用代码第 {i} 位“{ch}”不是允许的字符(数字或除 I、O、S、V、Z 外的大写字母)。"
+    org = code[8:17]
+    expected_org = org_code_check(org[:8])
+    if expected_org != org[8]:
+        return f"统一社会信用代码第 17 位(组织机构代码校验码)应为“{expected_org}”,实为“{org[8]}”,请核对。"
+    expected = credit_code_check(code[:17])
+    if expected != code[17]:
+        return f"统一社会信用代码第 18 位(校验码)应为“{expected}”,实为“{code[17]}”,请核对。"
+    return None
