@@ -45,3 +45,23 @@ def make_credit_code(rng: random.Random, division: str) -> str:
     body = "MA" + "".join(rng.choice("0123456789" + letters) for _ in range(6))
     first17 = "91" + division + body + org_code_check(body)
     return first17 + credit_code_check(first17)
+
+
+def normalise_credit_code(code: str) -> str:
+    """As people type it: spaces and hyphens removed, upper case (``9142 0100-ma4k…`` → ``91420100MA4K…``)."""
+    return "".join(ch for ch in code if not ch.isspace() and ch != "-").upper()
+
+
+def credit_code_problem(code: str) -> str:
+    """Why a code fails GB 32100 (empty when it is valid), in Chinese. Callers flag, not reject, on profiles."""
+    c = normalise_credit_code(code)
+    if len(c) != 18:
+        return f"统一社会信用代码应为 18 位,现为 {len(c)} 位"
+    bad = sorted({ch for ch in c if ch not in CODE_ALPHABET})
+    if bad:
+        return f"统一社会信用代码含有不允许的字符:{'、'.join(bad)}(不使用 I、O、S、V、Z)"
+    if org_code_check(c[8:16]) != c[16]:
+        return "统一社会信用代码中组织机构代码的校验码不正确"
+    if credit_code_check(c[:17]) != c[17]:
+        return f"统一社会信用代码校验码不正确(第 18 位应为 {credit_code_check(c[:17])})"
+    return ""
