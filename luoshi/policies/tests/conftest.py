@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 ON = dt.date(2026, 6, 1)
-AUTH = {"source": "科技局", "authoritative": True}
+AUTH: dict[str, Any] = {"source": "科技局", "authoritative": True}
 
 HIGH_TECH_RULE = {"all": [
     {"id": "高企", "field": "tags", "op": "has_tag", "tag": "高新技术企业", "clause": "第三条第一款"},
