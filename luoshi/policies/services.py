@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -344,13 +345,20 @@ def automatic_capability(engine: Item, item: PolicyItem) -> tuple[bool, str]:
     return True, f"全部条件读取部门权威数据:{sources};只有这些字段为权威且未过期的企业进入清单"
 
 
+def _plain(data: Any) -> Any:
+    """YAML gives dates as date objects; rules and cases are stored as JSON with ISO dates."""
+    return json.loads(json.dumps(data, ensure_ascii=False, default=lambda o: o.isoformat()
+                                 if isinstance(o, dt.date) else str(o)))
+
+
 @transaction.atomic
 def rule_draft(*, actor: User | None, item: PolicyItem, rule: Any, cases: Any = None) -> RuleVersion:
     """Save a rule as a draft version. An existing draft is edited in place; a published version never is: editing
     it starts a new draft numbered after it."""
     access.require_office(actor, "编写规则")
     access.require_policy_region(actor, item.policy)
-    engine_item(item, RuleVersion(item=item, number=0, rule=rule, cases=cases or []), parameter_set())
+    rule, cases = _plain(rule), _plain(cases or [])
+    engine_item(item, RuleVersion(item=item, number=0, rule=rule, cases=cases), parameter_set())
     item = PolicyItem.objects.select_for_update().get(pk=item.pk)
     latest = item.versions.order_by("-number").first()
     if latest is not None and latest.status == RuleStatus.DRAFT:
