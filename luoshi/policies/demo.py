@@ -72,7 +72,8 @@ def load(ctx: Any) -> str:
                 extra = {"window_start": dt.date(today.year, 1, 1), "window_end": dt.date(today.year, 12, 31)}
             item = services.item_save(actor=admin, policy=policy, code=engine_item.code, department=department,
                                       title=engine_item.title, mode=mode, clause=engine_item.clause,
-                                      materials=materials, how_to_apply="登录“我的政策”点击“我要申报”并上传材料",
+                                      materials=materials,
+                                      how_to_apply="" if mode == "automatic" else "在“我的政策”点击“我要申报”并上传材料",
                                       **benefit, **extra)
         if item.published_version is None:
             data = engine_item.to_data()

@@ -91,13 +91,13 @@ def test_dated_parameter_across_its_change_date() -> None:
 
 def test_why_and_why_not_cite_the_clause() -> None:
     kj = BOOK.item("KJ-01")
-    o = evaluate_item(kj, Profile.from_data({"tags": ["高新技术企业"], "region": "420202", "credit_status": "良好"}),
+    o = evaluate_item(kj, Profile.from_data({"tags": ["高新技术企业"], "region": "420502", "credit_status": "良好"}),
                       BOOK.params, ON)
     text = "\n".join(explain(o, BOOK.params))
     assert "暂不符合「高新技术企业认定奖励」" in text
-    assert "✗ 不满足「注册地区属于 4201」(依据第二条):贵企业为 420202" in text
+    assert "✗ 不满足「注册地区属于 4208」(依据第二条):贵企业为 420502" in text
     assert "✓ 满足「信用状况不为失信」(依据第九条)" in text
-    ok = evaluate_item(kj, Profile.from_data({"tags": ["高新技术企业"], "region": "420106", "credit_status": "良好"}),
+    ok = evaluate_item(kj, Profile.from_data({"tags": ["高新技术企业"], "region": "420802", "credit_status": "良好"}),
                        BOOK.params, ON)
     assert "可享受 200,000.00 元" in explain(ok, BOOK.params)[0]
 
@@ -170,9 +170,9 @@ def test_lookups_near_misses_and_incremental_update() -> None:
 def test_automatic_list_needs_authoritative_fresh_data() -> None:
     it = BOOK.item("KJ-01")
     good = {"source": "科技局", "as_of": ON, "authoritative": True}
-    p1 = Profile.from_data({"tags": ["高新技术企业"], "region": "420106", "credit_status": "良好",
+    p1 = Profile.from_data({"tags": ["高新技术企业"], "region": "420802", "credit_status": "良好",
                             "provenance": {"tags": good, "region": good, "credit_status": good}})
-    p2 = Profile.from_data({"tags": ["高新技术企业"], "region": "420106", "credit_status": "良好",
+    p2 = Profile.from_data({"tags": ["高新技术企业"], "region": "420802", "credit_status": "良好",
                             "provenance": {"tags": {"source": "企业自报", "as_of": ON, "authoritative": False},
                                            "region": good, "credit_status": good}})
     table = FirmTable.from_profiles([(1, p1), (2, p2)])
