@@ -86,10 +86,9 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     region = region_create(code="b420800", name="荆门市", level=RegionLevel.CITY)
     unit = Unit.objects.create(region=region, name="荆门市发展和改革委员会")
-    admin = user_create(
-        username="bench_admin", password="Bench-password-2026", role=Role.ADMIN, region=region
-    )
-    staff = user_create(username="bench_staff", password="Bench-password-2026", role=Role.STAFF, unit=unit)
+    password = os.urandom(12).hex()
+    admin = user_create(username="bench_admin", password=password, role=Role.ADMIN, region=region)
+    staff = user_create(username="bench_staff", password=password, role=Role.STAFF, unit=unit)
 
     t = time.perf_counter()
     files = {
