@@ -20,7 +20,7 @@ from luoshi.core.errors import ValidationFailed
 from luoshi.dashboard import access, charts, engine, providers
 from luoshi.dashboard.engine import Period
 from luoshi.dashboard.models import FigureSnapshot, Indicator, IndicatorValue, RankingWeights, RefreshRun
-from luoshi.orgs.models import Region, Unit
+from luoshi.orgs.models import Region, Unit, UnitKind
 
 
 def query_string(params: Mapping[str, Any]) -> str:
@@ -263,7 +263,9 @@ def cockpit(
     period = period_of(kind, period_text)
     prev = engine.previous_period(period)
     children = list(Region.objects.filter(parent=region).order_by("code"))
-    units = list(Unit.objects.filter(region=region, is_active=True).order_by("name"))
+    units = list(
+        Unit.objects.filter(region=region, is_active=True).exclude(kind=UnitKind.COLLECTIVE).order_by("name")
+    )
     rows = _snapshots(period, region_ids=[region.pk, *[c.pk for c in children]])
     own = [s for s in rows if s.region_id == region.pk]
     previous = _snapshots(prev, region_ids=[region.pk])
@@ -503,7 +505,11 @@ def rankings(
     prev = engine.previous_period(period)
     weights = current_weights_cached()
     region_ids = list(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
-    units = list(Unit.objects.filter(region_id__in=region_ids, is_active=True).select_related("region"))
+    units = list(
+        Unit.objects.filter(region_id__in=region_ids, is_active=True)
+        .exclude(kind=UnitKind.COLLECTIVE)
+        .select_related("region")
+    )
     now = _rank_units(period, units, weights)
     before = _rank_units(prev, units, weights)
     ranks = engine.rank({r.id: r.score for r in now})
