@@ -68,7 +68,12 @@ def index(request: HttpRequest) -> HttpResponse:
     """The cockpit (驾驶舱) of a region; staff go to their unit's page."""
     user = _user(request)
     access.require_reader(user)
-    if not access.is_region_reader(user) and user.role == Role.STAFF and user.unit_id:
+    if (
+        not access.is_region_reader(user)
+        and user.role == Role.STAFF
+        and user.unit_id
+        and "region" not in request.GET
+    ):
         return redirect("dashboard:unit", pk=user.unit_id)
     cockpit = selectors.cockpit(user, **_args(request))
     return render(

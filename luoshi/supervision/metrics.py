@@ -195,7 +195,11 @@ def _overdue_tally(period: Period) -> Iterable[Row]:
 
 
 def _overdue_share_tally(period: Period) -> Iterable[Row]:
-    return _grouped(period, _overdue(period), _existing(period), buckets=False)
+    return _grouped(period, _overdue(period), _due(period), buckets=False)
+
+
+def _held_tally(period: Period) -> Iterable[Row]:
+    return _grouped(period, _existing(period), None, buckets=False, rate=False)
 
 
 def _overdue_days_tally(period: Period) -> Iterable[Row]:
@@ -386,11 +390,23 @@ SOURCES = [
         higher_is_better=False,
         tally=_overdue_share_tally,
         records=_records_for(_overdue),  # type: ignore[arg-type]
-        description="逾期未销号任务 ÷ 承担的任务",
+        description="逾期未销号任务 ÷ 期末前到期的任务",
         headline=False,
         rankable=True,
         escalate=_escalate,
         order=35,
+    ),
+    FigureSource(
+        key="supervision.held",
+        label="承担任务",
+        section=SECTION,
+        kind="count",
+        measure_unit="项",
+        tally=_held_tally,
+        records=_records_for(_existing),  # type: ignore[arg-type]
+        description="期末时存在且未撤销的任务(单位按有效分工计)",
+        headline=False,
+        order=5,
     ),
     FigureSource(
         key="supervision.overdue_days",
