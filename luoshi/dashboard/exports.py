@@ -45,7 +45,7 @@ def chart_png(chart: Chart, width_in: float = 6.3, height_in: float = 3.0) -> by
     plt.rcParams["axes.unicode_minus"] = False
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=150)
     try:
-        labels = [str(r[0]) for r in chart.rows]
+        labels = [str(r[0])[:16] for r in chart.rows]
         values = [[(v if isinstance(v, int | float) else 0) for v in r[1:]] for r in chart.rows]
         if chart.kind == "ring":
             colours = {"绿灯": "#1a7f37", "黄灯": "#d4a72c", "红灯": "#cf222e"}

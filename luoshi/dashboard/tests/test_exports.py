@@ -48,7 +48,8 @@ def test_quarterly_report_docx_reads_back(refreshed: dict[str, Any], users: dict
     images = [rel for rel in doc.part.rels.values() if "image" in rel.reltype]
     assert len(images) >= 2
     assert all(rel.target_part.blob[:8] == b"\x89PNG\r\n\x1a\n" for rel in images)
-    assert doc.sections[0].top_margin.mm == pytest.approx(37, abs=0.5)
+    margin = doc.sections[0].top_margin
+    assert margin is not None and margin.mm == pytest.approx(37, abs=0.5)
     assert len(doc.tables) == 2 and doc.tables[0].rows[0].cells[1].text == "单位"
 
 

@@ -101,7 +101,7 @@ def test_import_refuses_the_whole_file_and_lists_every_problem(
     from luoshi.dashboard import services
     from luoshi.dashboard.models import Indicator
 
-    bad = [
+    bad: list[list[Any]] = [
         ["1", "", "好指标", 10, "", "季", "%", "越高越好", 90, 80, 95, "单位填报", "", ""],
         [
             "2",
