@@ -719,7 +719,16 @@ def leader_screen(user: User, today: dt.date | None = None, limit: int = 10) -> 
         .select_related("task", "unit")
         .order_by("-submitted_at")
     )
-    _, bottom = top_bottom(scoreboard(user, periods.period_containing("monthly", today)), n=5)
+    # the worst: assessed units with something wrong (overdue, a missed or late report, a return), worst first
+    scores = scoreboard(user, periods.period_containing("monthly", today))
+    bottom = sorted(
+        (
+            u
+            for u in scores
+            if u.assessed and (u.overdue or u.returns or u.reports_on_time < u.reports_expected)
+        ),
+        key=lambda u: (u.score, -u.overdue, u.unit),
+    )[:5]
     return LeaderScreen(
         escalated=list(escalated),
         longest_overdue=list(overdue.select_related("plan").order_by("deadline", "id")[:limit]),
