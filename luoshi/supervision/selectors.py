@@ -44,6 +44,7 @@ class LedgerFilters:
     status: str = ""
     colour: str = ""
     q: str = ""
+    unassigned: bool = False  # only live tasks with no responsible unit
 
 
 def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> QuerySet[Task]:
@@ -61,6 +62,8 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
         qs = qs.exclude(status=TaskStatus.CANCELLED)
     if f.colour:
         qs = qs.filter(colour=f.colour)
+    if f.unassigned:
+        qs = qs.filter(pk__in=unassigned_tasks(user).values("pk"))
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(text__icontains=f.q) | Q(lead_units_text__icontains=f.q))
     return qs.order_by("plan_id", "seq", "id")
