@@ -85,6 +85,11 @@ def main() -> int:
     from luoshi.supervision.services import sweep
     from luoshi.supervision.services.sweep import colour_new_tasks
 
+    # a worker process has its URL configuration loaded after its first job (the sweep's notifications link to
+    # pages); load it here so the first sweep is not charged the import of every app's views
+    from django.urls import reverse
+
+    reverse("supervision:index")
     # publishing gives each task its first colour (as tasks_sync_from_plan does), so no sweep recolours a whole
     # fresh ledger; timed apart from the sweeps
     t = time.perf_counter()
