@@ -82,13 +82,13 @@ def main() -> int:
     figures: list[tuple[str, float, float | None, str]] = [("build", time.perf_counter() - t0, None, "")]
     print(f"built in {figures[0][1]:.1f} s")
 
+    from django.urls import reverse
+
     from luoshi.supervision.services import sweep
     from luoshi.supervision.services.sweep import colour_new_tasks
 
     # a worker process has its URL configuration loaded after its first job (the sweep's notifications link to
     # pages); load it here so the first sweep is not charged the import of every app's views
-    from django.urls import reverse
-
     reverse("supervision:index")
     # publishing gives each task its first colour (as tasks_sync_from_plan does), so no sweep recolours a whole
     # fresh ledger; timed apart from the sweeps
