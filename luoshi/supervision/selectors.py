@@ -44,6 +44,7 @@ class LedgerFilters:
     status: str = ""
     colour: str = ""
     q: str = ""
+    unassigned: bool = False  # only live tasks with no responsible unit
 
 
 def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> QuerySet[Task]:
@@ -61,6 +62,8 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
         qs = qs.exclude(status=TaskStatus.CANCELLED)
     if f.colour:
         qs = qs.filter(colour=f.colour)
+    if f.unassigned:
+        qs = qs.filter(pk__in=unassigned_tasks(user).values("pk"))
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(text__icontains=f.q) | Q(lead_units_text__icontains=f.q))
     return qs.order_by("plan_id", "seq", "id")
@@ -719,7 +722,16 @@ def leader_screen(user: User, today: dt.date | None = None, limit: int = 10) -> 
         .select_related("task", "unit")
         .order_by("-submitted_at")
     )
-    _, bottom = top_bottom(scoreboard(user, periods.period_containing("monthly", today)), n=5)
+    # the worst: assessed units with something wrong (overdue, a missed or late report, a return), worst first
+    scores = scoreboard(user, periods.period_containing("monthly", today))
+    bottom = sorted(
+        (
+            u
+            for u in scores
+            if u.assessed and (u.overdue or u.returns or u.reports_on_time < u.reports_expected)
+        ),
+        key=lambda u: (u.score, -u.overdue, u.unit),
+    )[:5]
     return LeaderScreen(
         escalated=list(escalated),
         longest_overdue=list(overdue.select_related("plan").order_by("deadline", "id")[:limit]),

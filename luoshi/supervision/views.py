@@ -60,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", ""),
         colour=request.GET.get("colour", ""),
         q=request.GET.get("q", "").strip(),
+        unassigned=request.GET.get("unassigned") == "1",
     )
     if user.role not in (Role.ADMIN, Role.LEADER, Role.STAFF) and not user.is_superuser:
         return _domain_error_page(request, AccessDenied("督查督办仅对政府工作人员开放。"))
@@ -530,6 +531,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
             "title": "建议督办",
             "proposals": escalation.notice_proposals(user),
             "unassigned": selectors.unassigned_tasks(user)[:50],
+            "unassigned_total": selectors.unassigned_tasks(user).count(),
         },
     )
 

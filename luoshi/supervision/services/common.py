@@ -78,12 +78,13 @@ def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
     new = Colour(verdict.colour.value)
     if new == task.colour:
         if verdict.reason[:500] != task.colour_reason:  # same colour, fresher explanation: no audit needed
-            Task.objects.filter(pk=task.pk).update(colour_reason=verdict.reason[:500])
+            # colour_key 0: the next sweep rebuilds the reason from its own figures
+            Task.objects.filter(pk=task.pk).update(colour_reason=verdict.reason[:500], colour_key=0)
             task.colour_reason = verdict.reason[:500]
         return False
     before = {"colour": task.colour}
     Task.objects.filter(pk=task.pk).update(
-        colour=new, colour_reason=verdict.reason[:500], colour_changed_on=today
+        colour=new, colour_reason=verdict.reason[:500], colour_changed_on=today, colour_key=0
     )
     task.colour, task.colour_reason, task.colour_changed_on = new, verdict.reason[:500], today
     record(
