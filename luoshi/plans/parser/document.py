@@ -29,26 +29,52 @@ def _lines(text: str) -> list[str]:
     return [p.strip() for ln in text.splitlines() for p in re.split(r"\s{2,}", ln) if p.strip()]
 
 
+# Lines that are never the plan's own name: a covering notice ("关于印发…的通知"), a metadata field
+# ("标  题:…", "主题分类:…"), a summary ("摘要:…"), a date, a document number.
+_NOT_TITLE = re.compile(
+    r"^(?:附件|[一二三四五六七八九十]+、|\()|关于(?:印发|转发|下发)|通知$|^[^:]{1,6}:|印发给你们"
+)
+# "X关于印发Y的通知": the plan's name Y, when the plan's own title line is missing
+_NOTICE_OF = re.compile(r"关于(?:印发|转发|下发)\s*《?([^《》]{6,80}?)》?\s*的通知")
+_PERIOD_LINE = re.compile(r"^[(（]\s*\d{4}\s*(?:[—\-–~至到]+\s*\d{4}\s*)?年(?:版|度)?\s*[)）]$")
+
+
 def detect_title(norm: str) -> str:
+    """The plan's own name ("…行动方案(2026年)"): the first line ending like a document's name that is not a
+    covering notice, a metadata field or a summary; a short line before it that it continues is joined
+    ("重庆市2023年优化营商环境" + "激发市场活力重点任务清单"), and so is a period line after it ("(2026年)")."""
     lines = _lines(norm[:6000])
     for i, ln in enumerate(lines[:60]):
-        if len(ln) > 80 or re.match(r"^(附件|关于印发|[一二三四五六七八九十]+、|\()", ln):
-            continue
         clean = ln.strip("《》")
-        if _TITLE_END.search(clean) and len(clean) >= 8 and "印发给你们" not in clean:
-            prev = lines[i - 1] if i else ""
-            if (
-                prev
-                and len(prev) <= 30
-                and not re.search(r"[。,:;]", prev)
-                and not _TITLE_END.search(prev)
-                and not _DATE_LINE.match(prev)
-                and not re.search(r"\d{4}", prev)
-            ):
-                return prev + clean
-            return clean
+        if len(ln) > 80 or _NOT_TITLE.search(ln) or not _TITLE_END.search(_PERIOD_TAIL.sub("", clean)):
+            continue
+        if len(clean) < 8:
+            continue
+        prev = lines[i - 1] if i else ""
+        if (
+            prev
+            and len(prev) <= 30
+            and not re.search(r"[。,:;]", prev)
+            and not _TITLE_END.search(prev)
+            and not _DATE_LINE.match(prev)
+            and not _DOC_NO.search(prev)
+            and not _NOT_TITLE.search(prev)
+            and not re.fullmatch(r"[^\u4e00-\u9fff]*\d{4}[^\u4e00-\u9fff]*", prev)
+            and _ISSUER_LINE.match(prev) is None
+        ):
+            clean = prev + clean
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _PERIOD_LINE.match(nxt):
+            clean += nxt
+        return clean
+    notice = _NOTICE_OF.search("".join(lines[:12]))
+    if notice:
+        return notice.group(1)
     m = re.search(r"《([^》]{6,80})》", norm[:3000])
     return m.group(1) if m else (lines[0][:80] if lines else "")
+
+
+_PERIOD_TAIL = re.compile(r"\s*[(（][^()（）]{0,20}\d{4}[^()（）]{0,20}[)）]$")
 
 
 def detect_dates(norm: str) -> tuple[date | None, int | None]:

@@ -131,7 +131,9 @@ def is_unit_name(s: str) -> bool:
         return False  # "各县市区政府落实": a unit and its duty, not a name
     if core.startswith("各") or re.search(r"(单位|部门)$", core):
         # "各镇(街道)", "各县" are collectives too
-        return len(core) >= 3 or (core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村"))
+        return len(core) >= 3 or (
+            core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村", "州", "盟", "旗")
+        )
     m = _UNIT_END.search(core)
     return m is not None and m.start() > 0 and len(core) >= 2
 
@@ -158,7 +160,9 @@ def _split_etc(p: str) -> tuple[str, ...]:
     return ()
 
 
-_BARE_PLACES = re.compile(r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇)$")  # "各市、县(区)人民政府"
+_BARE_PLACES = re.compile(
+    r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇|州|盟|旗|州市|市州|盟市|县市)$"
+)  # "各市、县(区)人民政府"
 _PLACE_GOVERNMENT = re.compile(
     r"^(?:市|县|区|乡|镇|街道|县区|市区|乡镇)(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会|党委和政府)$"
 )
@@ -344,6 +348,11 @@ def parse_responsibility(
     return _read_phrase(orig, norm, a, seg, strict, r)
 
 
+def _is_time_clause(s: str) -> bool:
+    s = s.strip()
+    return bool(s) and len(s) <= 40 and bool(_DATEISH.search(s)) and not is_unit_list(s)
+
+
 def _read_labels(
     orig: str, norm: str, a: int, seg: str, masked: str, labels: list[re.Match[str]], r: Responsibility
 ) -> Responsibility:
@@ -356,6 +365,14 @@ def _read_labels(
             r.time_phrases.append((va, vb))
             continue
         value = masked[va - a : vb - a]  # notes such as "(第一责任单位为牵头单位,下同)" are blanked
+        stop = value.find("。")
+        if 0 < stop < len(value.rstrip(" 。")):
+            value = value[:stop]  # "X按职责分工负责。具体任务均涉及…,下同": a note after the list
+        clauses = split_top(value, ",;")
+        while len(clauses) > 1 and _is_time_clause(value[clauses[-1][0] : clauses[-1][1]]):
+            ca, cb = clauses.pop()  # "责任单位:X、Y,6月底完成": the time limit closes the list
+            r.time_phrases.append((va + ca, va + cb))
+            value = value[: clauses[-1][1]]
         vb2 = va + len(value.rstrip(" ,;。"))
         names = _units(orig, norm, va, vb2)
         rule = f"label:{label}"
