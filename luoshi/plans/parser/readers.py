@@ -556,7 +556,8 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
     running = {
         k
         for k, c in edge.items()
-        if len(pages) >= 3 and c >= max(3, len(pages) // 2) and middle[k] <= c // 10
+        if (len(pages) >= 3 and c >= max(3, len(pages) // 2) and middle[k] <= c // 10)
+        or (len(pages) == 2 and c == 2 and middle[k] == 0 and len(k) >= 4)  # a two-page file's header
     }
     lines: list[tuple[str, bool]] = []
     for n, p in enumerate(pages):
