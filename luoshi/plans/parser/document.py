@@ -164,64 +164,55 @@ def detect_kind(norm: str, n_headings: int) -> str:
 _CN_NUM = r"(\d+|[一二两三四五六七八九十百]+)"
 
 
+_PLAN_NAME = re.compile(r"《([^》]{6,80}(?:方案|计划|措施|意见|办法|要点))》")
+_COUNT = re.compile(
+    rf"{_CN_NUM}\s*(条|项|个|大|方面)\s*(重点任务|细化措施|具体措施|重点举措|改革举措|政策措施|举措|措施|任务|行动|方面|领域)"
+)
+_TIME_LIMIT = re.compile(
+    rf"([\u4e00-\u9fff]{{1,8}}?){_CN_NUM}\s*(个工作日|工作日|日|天|个月|小时|周)\s*(内)?\s*"
+    r"(办结|办|开工|入库|答复|回复|办理|完成|投产|解决|反馈|到位)"
+)
+_FIGURE = re.compile(
+    r"([^,。;\n]{2,30}?)(不少于|不低于|达到|新增|超过)\s*(\d+(?:\.\d+)?)\s*(万|亿)?\s*(%|个|项|家|场|亿元|万元|元|支|人)"
+)
+
+
 def facts(norm: str) -> dict[str, Any]:
     """What an interpretation or a news report states: counts, areas, time limits, the plan it covers."""
-    out: dict[str, Any] = {}
-    plans = []
-    for m in re.finditer(r"《([^》]{6,80}(?:方案|计划|措施|意见|办法|要点))》", norm):
-        if m.group(1) not in plans:
-            plans.append(m.group(1))
-    if plans:
-        out["plans"] = plans
-    counts = []
-    seen = set()
-    for m in re.finditer(
-        rf"{_CN_NUM}\s*(条|项|个|大|方面)\s*(重点任务|细化措施|具体措施|重点举措|改革举措|政策措施|举措|措施|任务|行动|方面|领域)",
-        norm,
-    ):
-        key = m.group(0)
-        if key in seen:
-            continue
-        seen.add(key)
-        counts.append({"phrase": key, "count": to_number(m.group(1)), "what": m.group(3)})
-    if counts:
-        out["counts"] = counts
-    limits = []
-    seen = set()
-    for m in re.finditer(
-        rf"([\u4e00-\u9fff]{{1,8}}?){_CN_NUM}\s*(个工作日|工作日|日|天|个月|小时|周)\s*(内)?\s*(办结|办|开工|入库|答复|回复|办理|完成|投产|解决|反馈|到位)",
-        norm,
-    ):
-        phrase = m.group(0)
-        if phrase in seen:
-            continue
-        seen.add(phrase)
-        limits.append(
-            {"phrase": phrase, "value": to_number(m.group(2)), "unit": m.group(3), "action": m.group(5)}
-        )
-    if limits:
-        out["time_limits"] = limits
-    areas: list[str] = []
+    found = {
+        "plans": list(dict.fromkeys(m.group(1) for m in _PLAN_NAME.finditer(norm))),
+        "counts": _unique(
+            {"phrase": m.group(0), "count": to_number(m.group(1)), "what": m.group(3)}
+            for m in _COUNT.finditer(norm)
+        ),
+        "time_limits": _unique(
+            {"phrase": m.group(0), "value": to_number(m.group(2)), "unit": m.group(3), "action": m.group(5)}
+            for m in _TIME_LIMIT.finditer(norm)
+        ),
+        "areas": _areas(norm),
+        "figures": list(dict.fromkeys(m.group(0).strip() for m in _FIGURE.finditer(norm)))[:50],
+    }
+    return {k: v for k, v in found.items() if v}
+
+
+def _unique(items: Any) -> list[dict[str, Any]]:
+    """Items by their phrase, the first of each."""
+    seen: dict[str, dict[str, Any]] = {}
+    for item in items:
+        seen.setdefault(item["phrase"], item)
+    return list(seen.values())
+
+
+def _areas(norm: str) -> list[str]:
     m2 = re.search(r"围绕([^。;]{2,80}?)" + _CN_NUM + r"\s*个方面", norm)
     if m2:
         areas = [a for a in re.split(r"[、,和及]", m2.group(1)) if a]
+        if areas:
+            return areas
     acts = re.findall(r"实施([\u4e00-\u9fff]{2,8}行动)", norm)
-    if not areas and acts:
-        areas = list(dict.fromkeys(acts))
-    if not areas:
-        found = re.findall(r"(?:^|\n)\s*[一二三四五六七八九十]+是([^。\n]{4,40})[。,]", norm)
-        areas = list(dict.fromkeys(found))
-    if areas:
-        out["areas"] = areas
-    figures = []
-    for m in re.finditer(
-        r"([^,。;\n]{2,30}?)(不少于|不低于|达到|新增|超过)\s*(\d+(?:\.\d+)?)\s*(万|亿)?\s*(%|个|项|家|场|亿元|万元|元|支|人)",
-        norm,
-    ):
-        figures.append(m.group(0).strip())
-    if figures:
-        out["figures"] = list(dict.fromkeys(figures))[:50]
-    return out
+    if acts:
+        return list(dict.fromkeys(acts))
+    return list(dict.fromkeys(re.findall(r"(?:^|\n)\s*[一二三四五六七八九十]+是([^。\n]{4,40})[。,]", norm)))
 
 
 def detect_report_title(text: str, norm: str) -> str:
