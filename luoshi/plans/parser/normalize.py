@@ -7,6 +7,7 @@ character by character). Offsets found in the copy are therefore offsets into th
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -132,9 +133,12 @@ def fold_radicals(text: str) -> str:
     """Kangxi radicals (U+2F00–U+2FD5) and the radicals of the CJK Radicals Supplement that stand for a whole
     ideograph, as text extracted from many PDFs holds them ("⼀窗通", "⼈⺠银⾏"), folded to the ideographs
     they show, one character for one (offsets do not move). Other text is returned as it is."""
-    if not any("\u2e80" <= ch <= "\u2fdf" for ch in text):
+    if not _RADICAL.search(text):
         return text
-    return "".join(_fold_radical(ch) if "\u2e80" <= ch <= "\u2fdf" else ch for ch in text)
+    return _RADICAL.sub(lambda m: _fold_radical(m.group()), text)
+
+
+_RADICAL = re.compile("[\u2e80-\u2fdf]")
 
 
 def _fold_radical(ch: str) -> str:

@@ -158,9 +158,7 @@ _FIRST = re.compile(
 )
 _STRONG = re.compile(r"(?:前|进入[^,。;]{0,12}?)(百|十|五十|二十|三十|[1-9]\d{0,2})强")
 # any figure, idiom or ranking at all? (most sentences hold none)
-_MAY_HOLD_A_TARGET = re.compile(
-    rf"\d|[一二两三四五六七八九十百千]\s*(?:万|亿)?\s*(?:{_UNIT_RE})|突破|强|前|第|百分之|{_IMPLICIT[0][0].pattern}|{_IMPLICIT[1][0].pattern}"
-)
+_MAY_HOLD_A_TARGET = re.compile(rf"突破|强|前|第|百分之|{_IMPLICIT[0][0].pattern}|{_IMPLICIT[1][0].pattern}")
 
 
 def _quote_mask(s: str) -> list[bool]:
@@ -472,7 +470,7 @@ TARGET_RULES: list[Rule] = [
 
 def extract_targets(s: str) -> list[Target]:
     """Targets in the (normalised) measure text `s`: every rule of `TARGET_RULES` over it, in order."""
-    if not _MAY_HOLD_A_TARGET.search(s):
+    if not TARGET_RE.search(s) and not _MAY_HOLD_A_TARGET.search(s):
         return []  # most sentences hold no figure: skip the masks
     t = _TargetText(s)
     for rule in TARGET_RULES:
