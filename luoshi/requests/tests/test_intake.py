@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_credit_code_problem_names_the_position() -> None:
     code = make_credit_code(random.Random(1), "420800")
-    assert credit_code_problem(code) is None
+    assert credit_code_problem(code) == ""
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
     assert "第 18 位" in (credit_code_problem(wrong) or "")
     assert "18 位" in (credit_code_problem(code[:10]) or "")
@@ -57,7 +57,7 @@ def test_staff_files_on_a_callers_behalf_with_a_checked_code(
     users: dict[str, Any], regions: dict[str, Any]
 ) -> None:
     bad = make_credit_code(random.Random(3), "420800")[:17] + "0"
-    if credit_code_problem(bad) is None:
+    if not credit_code_problem(bad):
         bad = bad[:17] + "1"
     with pytest.raises(ValidationFailed, match="第 18 位"):
         request_file(user=users["admin"], data=form(credit_code=bad, channel=Channel.HOTLINE))
