@@ -104,7 +104,9 @@ def unit_metrics(*, user: User | None, region: Region, period: str) -> tuple[lis
     start, end = period_bounds(period)
     # the subtree as a list of ids: the (region, received_at) index then narrows the month directly
     region_ids = list(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
-    base = access.visible_requests(user).filter(region_id__in=region_ids, received_at__gte=start, received_at__lt=end)
+    base = access.visible_requests(user).filter(
+        region_id__in=region_ids, received_at__gte=start, received_at__lt=end
+    )
     rows = base.values("lead_unit_id", "lead_unit__name").annotate(**_aggregate()).order_by("lead_unit__name")
     out = [UnitMetrics(r["lead_unit_id"], r["lead_unit__name"] or "(未分办)", _values(r)) for r in rows]
     total = base.aggregate(**_aggregate())
