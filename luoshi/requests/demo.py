@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from luoshi.core.demo import DEMO_REGION_CODE
 from luoshi.orgs.models import Enterprise, Region, Unit
-from luoshi.requests import services, synthetic
+from luoshi.requests import access, services, synthetic
 from luoshi.requests.models import Category, Channel, Request
 from luoshi.requests.services.routing import routing_train
 
@@ -36,7 +36,9 @@ def load(ctx: DemoContext) -> str:
     units = list(Unit.objects.filter(region=region, is_active=True, kind="government").order_by("pk"))
     if len(units) < 2:
         units = list(Unit.objects.filter(region=region, is_active=True).order_by("pk"))
-    enterprises = list(Enterprise.objects.filter(region__path__startswith=region.path).order_by("pk")[:200])
+    enterprises = list(
+        Enterprise.objects.filter(region_id__in=access.subtree_ids(region)).order_by("pk")[:200]
+    )
     if not units or not enterprises:
         return ""
     now = timezone.now()

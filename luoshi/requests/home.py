@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.models import User
 from luoshi.core.home import HomeCard
 from luoshi.requests import access, clock
 from luoshi.requests.models import OPEN_STATUSES, RequestStatus
@@ -15,7 +15,7 @@ def cards_for(user: User) -> list[HomeCard]:
     index = reverse("requests:index")
     qs = access.visible_requests(user)
     today = clock.local_date(timezone.now())
-    if user.role in (Role.ENTERPRISE, Role.OBSERVER):
+    if access.is_enterprise(user) or access.is_observer(user):
         return [
             HomeCard("我的诉求(办理中)", qs.filter(status__in=OPEN_STATUSES).count(), index),
             HomeCard(
@@ -25,14 +25,14 @@ def cards_for(user: User) -> list[HomeCard]:
                 "yellow",
             ),
         ]
-    if user.role == Role.STAFF:
+    if access.is_government(user) and not access.is_admin(user) and not access.is_leader(user):
         waiting = qs.filter(status=RequestStatus.ASSIGNED, lead_unit_id=user.unit_id).count()
         late = qs.filter(status=RequestStatus.IN_PROGRESS, due_on__lt=today).count()
         return [
             HomeCard("待签收诉求", waiting, f"{index}?status=assigned", "yellow" if waiting else ""),
             HomeCard("逾期未答复诉求", late, f"{index}?status=in_progress", "red" if late else ""),
         ]
-    if user.is_superuser or user.role in (Role.ADMIN, Role.LEADER):
+    if access.is_admin(user) or access.is_leader(user):
         pending = qs.filter(status=RequestStatus.SUBMITTED).count()
         routing = qs.filter(status__in=[RequestStatus.ACCEPTED, RequestStatus.ESCALATED]).count()
         return [
