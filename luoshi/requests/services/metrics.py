@@ -105,7 +105,7 @@ def unit_metrics(*, user: User | None, region: Region, period: str) -> tuple[lis
     base = access.visible_requests(user).filter(
         region_id__in=region_ids, received_at__gte=start, received_at__lt=end
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         dict(r)
         for r in base.values("lead_unit_id", "lead_unit__name")
         .annotate(**_aggregate())
