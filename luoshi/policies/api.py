@@ -191,11 +191,15 @@ def feedback(request: HttpRequest, push_id: int, body: FeedbackIn) -> PushOut:
                    created_at=p.created_at, feedback=p.feedback)
 
 
+class CalculatorIn(Schema):
+    profile: dict[str, Any]
+
+
 @router.post("/calculator", response=list[OutcomeOut])
-def calculator(request: HttpRequest, profile: dict[str, Any]) -> list[OutcomeOut]:
-    """政策计算器: a hypothetical profile (engine field names) against every published item; nothing saved."""
+def calculator(request: HttpRequest, body: CalculatorIn) -> list[OutcomeOut]:
+    """政策计算器: ``{"profile": {field: value}}`` (engine field names) against every published item; nothing saved."""
     params = services.parameter_set()
-    return [_outcome(o, explain(o, params)) for o in services.calculator(data=profile)]
+    return [_outcome(o, explain(o, params)) for o in services.calculator(data=body.profile)]
 
 
 class ReachOut(Schema):
