@@ -287,7 +287,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 _fail(request, exc)
             else:
-                messages.success(request, f"清单已{obj.get_status_display()}。")
+                messages.success(request, f"清单状态:{obj.get_status_display()}。")
             return redirect("policies:batch", pk=pk)
     return _render(request, "policies/batch.html", {
         "title": f"免申即享清单 · {obj.item.title}", "batch": obj,
