@@ -248,7 +248,8 @@ def main() -> None:
     print(f"incremental after 1% of profiles change: {incremental_s:.3f} s (goal < 0.5 s), {len(diff)} items "
           f"recomputed, {moved:,} firm/item results changed")
     full_again = Evaluation(items, params, table, on)
-    assert (full_again.true == ev.true).all() and (full_again.false == ev.false).all(), "incremental != full"
+    assert all(np.array_equal(a, b) for a, b in zip(full_again.true + full_again.false, ev.true + ev.false,
+                                                   strict=True)), "incremental != full"
     del full_again
     gc.collect()
     luoshi_peak = peak_mb()
