@@ -49,6 +49,7 @@ class Bucket:
     value: float | None
     numerator: float
     url: str
+    denominator: float | None = None
 
 
 @dataclass
@@ -167,6 +168,7 @@ def _figures(
                 s.value,
                 s.numerator,
                 records_url(src.key, period, region, unit, s.bucket),
+                s.denominator,
             )
             for s in buckets
         ]
