@@ -115,9 +115,35 @@ def records_url(
     return text
 
 
+def _unit_url(pk: int) -> str:
+    return _unit_base().replace("/0/", f"/{pk}/")
+
+
+@lru_cache(maxsize=1)
+def _unit_base() -> str:
+    return reverse("dashboard:unit", args=[0])
+
+
 @lru_cache(maxsize=256)
 def _records_base(key: str) -> str:
     return reverse("dashboard:records", args=[key])
+
+
+@dataclass(frozen=True, slots=True)
+class Snap:
+    """One summary row as the pages read it (plain tuples from the database, no model instances)."""
+
+    key: str
+    bucket: str
+    bucket_label: str
+    region_id: int | None
+    unit_id: int | None
+    numerator: float
+    denominator: float | None
+    value: float | None
+
+
+SNAP_FIELDS = ("key", "bucket", "bucket_label", "region_id", "unit_id", "numerator", "denominator", "value")
 
 
 def _snapshots(
@@ -126,7 +152,7 @@ def _snapshots(
     region_ids: list[int] | None = None,
     unit_ids: list[int] | None = None,
     keys: set[str] | None = None,
-) -> list[FigureSnapshot]:
+) -> list[Snap]:
     qs = FigureSnapshot.objects.filter(period_kind=period.kind, period_start=period.start)
     if region_ids is not None:
         qs = qs.filter(region_id__in=region_ids)
@@ -134,18 +160,18 @@ def _snapshots(
         qs = qs.filter(unit_id__in=unit_ids)
     if keys is not None:
         qs = qs.filter(key__in=keys)
-    return list(qs)
+    return [Snap(*row) for row in qs.values_list(*SNAP_FIELDS)]
 
 
 def _figures(
     period: Period,
-    rows: list[FigureSnapshot],
-    previous: list[FigureSnapshot],
+    rows: list[Snap],
+    previous: list[Snap],
     region: Region | None,
     unit: Unit | None,
     keys: set[str] | None = None,
 ) -> list[Figure]:
-    by_key: dict[str, dict[str, FigureSnapshot]] = defaultdict(dict)
+    by_key: dict[str, dict[str, Snap]] = defaultdict(dict)
     for s in rows:
         by_key[s.key][s.bucket] = s
     prev = {s.key: s.value for s in previous if s.bucket == ""}
@@ -494,7 +520,7 @@ FORMULA = (
 def _rank_units(period: Period, units: list[Unit], weights: dict[str, float]) -> list[Ranked]:
     wanted = {k for k, w in weights.items() if w} | {"supervision.held"}
     snaps = _snapshots(period, unit_ids=[u.pk for u in units], keys=wanted)
-    by_unit: dict[int, list[FigureSnapshot]] = defaultdict(list)
+    by_unit: dict[int, list[Snap]] = defaultdict(list)
     for s in snaps:
         by_unit[s.unit_id].append(s)  # type: ignore[index]
     labels = {s.key: s.label for s in providers.sources()}
@@ -506,7 +532,7 @@ def _rank_units(period: Period, units: list[Unit], weights: dict[str, float]) ->
             Ranked(
                 u.pk,
                 u.name,
-                reverse("dashboard:unit", args=[u.pk]),
+                _unit_url(u.pk),
                 sc.score,
                 None,
                 None,
