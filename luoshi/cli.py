@@ -16,6 +16,8 @@ from collections.abc import Sequence
 GROUP_MODULES = (
     "luoshi.core.cli",
     "luoshi.accounts.cli",
+    "luoshi.audit.cli",
+    "luoshi.core.backup",
     "luoshi.orgs.cli",
     "luoshi.calendar.cli",
     "luoshi.plans.cli",
