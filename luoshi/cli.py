@@ -16,6 +16,7 @@ from collections.abc import Sequence
 GROUP_MODULES = (
     "luoshi.core.cli",
     "luoshi.accounts.cli",
+    "luoshi.audit.cli",
     "luoshi.orgs.cli",
     "luoshi.calendar.cli",
     "luoshi.plans.cli",

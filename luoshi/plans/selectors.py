@@ -60,6 +60,17 @@ def can_edit(user: User, plan: Plan) -> bool:
     )
 
 
+def can_edit_details(user: User, plan: Plan) -> bool:
+    """Whether the plan's title, year, 文号 and issuer may be edited (draft or published, by its office)."""
+    if plan.status == PlanStatus.ARCHIVED:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.role == Role.ADMIN and user.region is not None and plan.region.path.startswith(user.region.path)
+    )
+
+
 def can_import(user: User) -> bool:
     return user.is_superuser or user.role == Role.ADMIN
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from luoshi.core.safe_files import UnsafeFile, check_upload
 from luoshi.core.text import decode_chinese, has_bom
 
 from .errors import ParseError
@@ -98,6 +99,10 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document
 def read_bytes(data: bytes, ext: str, *, name: str = "") -> Document:
     if not data:
         raise ParseError("文件是空的(0 字节)。请确认上传了正确的文件。", code="empty")
+    try:
+        check_upload(data, ext)  # decompression bombs and XML floods, before any parser sees the file
+    except UnsafeFile as exc:
+        raise ParseError(exc.message, code=exc.code) from None
     if data.startswith(OLE_MAGIC):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
             raise ParseError(

@@ -153,6 +153,9 @@ def test_publish_and_confirm_unit_pages(users: dict[str, Any], make_plan: Any) -
     client.post(
         f"/plans/{plan.pk}/units/confirm/", {"name": "市住房保障中心", "full_name": "荆门市住房保障服务中心"}
     )
+    undated = client.post(f"/plans/{plan.pk}/publish/")
+    assert undated.status_code == 409 and "3 条举措未写明完成时限" in undated.content.decode()
+    client.post(f"/plans/{plan.pk}/deadlines/default/")
     response = client.post(f"/plans/{plan.pk}/publish/")
     assert response.status_code == 302
     plan.refresh_from_db()

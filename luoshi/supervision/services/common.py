@@ -63,6 +63,7 @@ def assess_task(task: Task, today: dt.date | None = None) -> rules.Assessment:
         percent=task.percent,
         missed_reports=task.missed_count,
         returns=task.returns_count,
+        unassigned=not task.assignments.filter(active=True).exists(),
         thresholds=thresholds,
         calendar=calendar_for(task.region),
     )

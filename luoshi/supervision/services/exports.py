@@ -311,12 +311,17 @@ def unit_workbook_import(
     from openpyxl import load_workbook
 
     from luoshi.core.errors import DomainError
+    from luoshi.core.safe_files import UnsafeFile, check_zip
     from luoshi.supervision.services.reports import report_file
 
     if user.role != Role.STAFF or user.unit_id is None:
         raise AccessDenied("只有部门工作人员可以导入本单位的填报表。")
     try:
-        wb = load_workbook(stream, data_only=True)
+        check_zip(stream)
+    except UnsafeFile as exc:
+        raise ImportFailed(exc.message, details=[{"row": None, "column": None, "message": exc.message}]) from None
+    try:
+        wb = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
         raise ImportFailed(
             "无法读取该文件,请上传由本系统导出的 .xlsx 填报表。",

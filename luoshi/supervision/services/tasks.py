@@ -198,6 +198,14 @@ def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | Non
     stale_prev = [t for t in previous if t.pk not in used_prev and t.status != S.SIGNED_OFF]
     for task in [*gone, *stale_prev]:
         _set_status(task, S.CANCELLED, actor=actor, reason="方案中已删除该举措,任务撤销", extra={})
+    # each new task gets its first colour now, so no sweep recolours a whole fresh ledger at once
+    from luoshi.supervision.services.sweep import colour_new_tasks
+
+    uncoloured = list(Task.objects.filter(pk__in=[t.pk for t in out], colour="").values_list("pk", flat=True))
+    if uncoloured:
+        colour_new_tasks(uncoloured, actor, today=today)
+        fresh = {t.pk: t for t in Task.objects.filter(pk__in=uncoloured)}
+        out = [fresh.get(t.pk, t) for t in out]
     return out
 
 
