@@ -319,7 +319,9 @@ def unit_workbook_import(
     try:
         check_zip(stream)
     except UnsafeFile as exc:
-        raise ImportFailed(exc.message, details=[{"row": None, "column": None, "message": exc.message}]) from None
+        raise ImportFailed(
+            exc.message, details=[{"row": None, "column": None, "message": exc.message}]
+        ) from None
     try:
         wb = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
