@@ -201,7 +201,7 @@ def test_city_scale_pages_and_report_write_keep_a_fixed_number_of_queries(
     if sibling is not None:
         Assignment.objects.filter(pk=sibling.pk).update(percent=80.0, weight=3.0)
     current = periods.period_containing(cycle, city["today"])
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"}
     # the first call of the process warms the calendar cache and sets the token's last use: not counted
     warm = {
         "assignment_id": a_id,
@@ -211,7 +211,7 @@ def test_city_scale_pages_and_report_write_keep_a_fixed_number_of_queries(
     }
     assert (
         client.post(
-            f"/api/supervision/tasks/{t_id}/reports", warm, content_type="application/json", **headers
+            f"/api/supervision/tasks/{t_id}/reports", warm, content_type="application/json", headers=headers
         ).status_code
         == 200
     )
@@ -227,7 +227,7 @@ def test_city_scale_pages_and_report_write_keep_a_fixed_number_of_queries(
             f"/api/supervision/tasks/{t_id}/reports",
             json.dumps(body),
             content_type="application/json",
-            **headers,
+            headers=headers,
         )
     assert resp.status_code == 200, resp.content
     sql = statements(ctx)
