@@ -17,6 +17,7 @@ GROUP_MODULES = (
     "luoshi.core.cli",
     "luoshi.accounts.cli",
     "luoshi.audit.cli",
+    "luoshi.core.backup",
     "luoshi.orgs.cli",
     "luoshi.calendar.cli",
     "luoshi.plans.cli",

@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.http import HttpRequest
+
+
+def _superuser_only(request: HttpRequest) -> bool:
+    """Django admin is for superusers (system operators); office staff use the platform's own pages, which are
+    scoped to their region. is_staff alone never opens it."""
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
 
 
 class CoreConfig(AppConfig):
     name = "luoshi.core"
     label = "core"
     verbose_name = "平台"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        admin.site.has_permission = _superuser_only  # type: ignore[method-assign]

@@ -101,6 +101,12 @@ class Measure(models.Model):
         help_text="one entry per unit name as written: name, role (lead|co), status (resolved|ambiguous|unknown), "
         "unit (id), unit_name, candidates [{id, name}], picked (chosen by a reviewer)",
     )
+    reasons = models.JSONField(
+        "识别依据",
+        default=list,
+        blank=True,
+        help_text="the parser's reason for each reading: field, value, rule, span, quote, check (what to verify)",
+    )
     version = models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter")
 
     class Meta:

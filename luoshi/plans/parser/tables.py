@@ -76,6 +76,7 @@ class TableRegion:
     start: int
     end: int
     rows: list[TableRow]
+    flat: bool = False  # recovered from cells flattened one per line (its header read from the text)
 
 
 def _is_time(s: str) -> bool:
@@ -111,7 +112,7 @@ def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: igno
         if len(rows) >= 2:
             for k in range(i, end_idx):
                 lines[k].in_table = True
-            regions.append(TableRegion(lines[i].start, lines[end_idx - 1].end, rows))
+            regions.append(TableRegion(lines[i].start, lines[end_idx - 1].end, rows, flat=True))
             i = end_idx
         else:
             i = j

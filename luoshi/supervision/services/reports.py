@@ -35,6 +35,7 @@ from luoshi.supervision.models import (
     Colour,
     MissedReport,
     ProgressReport,
+    ReportRevision,
     Task,
     TaskStatus,
     WarningThresholds,
@@ -214,9 +215,12 @@ def report_due_date(task: Task, period: periods.Period, grace: int | None = None
 
 
 def periods_open_for(task: Task, today: dt.date) -> list[periods.Period]:
-    """Periods a unit may file for now: from the task's start up to the current period, newest first."""
+    """Periods a unit may file for now: from the period in which the task was published (none that ended
+    before it) up to the current period, newest first."""
     current = periods.period_containing(task.reporting_cycle, today)
-    first = periods.period_containing(task.reporting_cycle, task.start_date)
+    first = periods.period_containing(
+        task.reporting_cycle, max(task.start_date, task.reports_from or task.start_date)
+    )
     out: list[periods.Period] = []
     period = current
     while period.start >= first.start and len(out) < 12:
@@ -589,6 +593,17 @@ def _revise(
         raise Conflict("该期进展已被他人修改,请刷新后重试。")
     version = existing.version if expected_version is None else expected_version
     before = snapshot(existing, REPORT_FIELDS)
+    # a second report for the same period is a new version: the one it replaces is kept and shown
+    ReportRevision.objects.create(
+        report=existing,
+        version=existing.version,
+        narrative=existing.narrative,
+        percent=existing.percent,
+        actuals=existing.actuals,
+        problems=existing.problems,
+        submitted_by_id=existing.submitted_by_id,
+        submitted_at=existing.submitted_at,
+    )
     values["late"] = existing.late  # a revision does not change when the report first came
     n = ProgressReport.objects.filter(pk=existing.pk, version=version).update(
         version=F("version") + 1, submitted_by=user, submitted_at=timezone.now(), **values
@@ -619,6 +634,42 @@ def _revise(
         task.refresh_from_db()
         recolour(task, actor=user, today=today)
     return report
+
+
+def due_period(task: Task, assignment: Assignment, today: dt.date) -> periods.Period | None:
+    """The period whose report is due now: the latest ended period this unit has not reported (reports are
+    due after a period ends), else the current one."""
+    open_periods = periods_open_for(task, today)
+    reported = set(
+        ProgressReport.objects.filter(assignment=assignment).values_list("period_start", flat=True)
+    )
+    for p in open_periods:
+        if p.end < today and p.start not in reported:
+            return p
+    return open_periods[0] if open_periods else None
+
+
+def rollup_explanation(task: Task, assignments: Sequence[Assignment]) -> str:
+    """How the task's percentage is rolled up, in words, with the figures."""
+    active = [a for a in assignments if a.active]
+    if task.status == TaskStatus.SIGNED_OFF:
+        return "任务已销号,完成进度计为100%;各单位最后一次报送的进度保留在下方进展记录中。"
+    if not active:
+        return "尚未指定责任单位,暂无进度。"
+    total_w = sum(max(a.weight, 0.0) for a in active)
+    parts = "、".join(
+        f"{'牵头' if a.is_lead else '配合'}单位{a.unit.name}{a.percent:.0f}%(权重{a.weight:g})"
+        for a in active
+    )
+    head = (
+        "完成进度 = 各责任单位最近一次报送进度的加权平均"
+        f"(权重为0的单位不计入):{parts},合计 {task.percent:.0f}%。"
+        if total_w
+        else f"各单位权重均为0,完成进度取最近报送单位的进度:{parts}。"
+    )
+    if task.targets:
+        head += "量化目标另按各单位报送的完成值合计,对照目标值计算完成率。"
+    return head
 
 
 def _roll_up(task: Task, assignment: Assignment, user: User | None, *, resolved: bool) -> None:

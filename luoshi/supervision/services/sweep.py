@@ -62,6 +62,7 @@ class SweepResult:
     changed: int
     notifications: int
     missed: int = 0
+    escalated: int = 0  # 督办单 past their limit with tasks still red: 通报 this run
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the bench and the log
 
@@ -133,6 +134,11 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
         t = time.perf_counter()
         created = _notify(today, missed_rows, reminders, changes)
         t = lap("notify", t)
+        from luoshi.supervision.services import escalation
+
+        escalated = escalation.escalate_overdue_notices(today)
+        created += escalation.notify_proposals(today)
+        t = lap("escalate", t)
         totals = dict(
             Task.objects.exclude(status=TaskStatus.CANCELLED)
             .exclude(colour="")
@@ -148,6 +154,7 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             changed=len(changes),
             notifications=created,
             missed=len(missed_rows),
+            escalated=escalated,
         )
         lap("totals", t)
         result.seconds = round(time.perf_counter() - started, 3)
