@@ -198,6 +198,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]  # strings Django ships untranslated (e.g. "- Select an option -")
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------------
