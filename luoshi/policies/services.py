@@ -547,7 +547,37 @@ def profile_save(*, actor: User | None, enterprise: Enterprise, values: Mapping[
     if changed:
         audit.record(actor=actor, action=PolicyEvent.PROFILE_SAVED, subject=profile, before=before,
                      after={"data": data, "provenance": prov})
+        fields = {f for f in FIELDS if data.get(f) != before["data"].get(f) or prov.get(f) != before["provenance"].get(f)}
+        transaction.on_commit(functools.partial(_profile_changed, enterprise.pk, data, prov, fields))
     return profile
+
+
+def _profile_changed(enterprise_id: int, data: dict[str, Any], prov: dict[str, Any], fields: set[str]) -> None:
+    """Keep the cached evaluation current without rebuilding it: apply the firm's changed fields to the table,
+    recompute only the items that read them, and push the items the firm now qualifies for (once per version)."""
+    with _cache_lock:
+        cached = _cache.get("published")
+        if cached is None:
+            return
+        table, ev = cached.table, cached.evaluation
+        try:
+            row = np.array([table.row_of(enterprise_id)], np.int64)
+        except KeyError:
+            _cache.pop("published", None)  # a new firm: the next read rebuilds the table
+            return
+        values = Profile.from_data({k: v for k, v in data.items() if k in FIELDS}).values
+        touched = {}
+        for name in fields & set(table.columns):
+            p = prov.get(name) or {}
+            table.apply(name, row, [values.get(name)],
+                        as_of=dt.date.fromisoformat(p["as_of"]) if p.get("as_of") else None,
+                        authoritative=bool(p.get("authoritative")))
+            touched[name] = row
+        diff = ev.update(touched)
+        cached.key = (_table_key(), *cached.key[1:])
+    gained = [code for code, (rows, _) in diff.items() if rows.size]
+    for item in PolicyItem.objects.filter(code__in=gained, published_version__isnull=False):
+        push_item(item_id=item.pk, only=[enterprise_id])
 
 
 PROFILE_COLUMNS = {
@@ -631,9 +661,10 @@ def _region_for(regions: Mapping[str, Region], code: str) -> Region | None:
 # -- pushes (政策找企) and 我的政策 ----------------------------------------------------------------------------------------
 
 
-def push_item(*, item_id: int, on: dt.date | None = None) -> int:
+def push_item(*, item_id: int, on: dt.date | None = None, only: Sequence[int] | None = None) -> int:
     """Tell every qualifying and near-miss firm about an item's published version, once per version: running it
-    again creates nothing. Returns how many pushes were created."""
+    again creates nothing. `only` restricts it to some firms (a profile change: qualifying only). Returns how many
+    pushes were created."""
     item = PolicyItem.objects.select_related("published_version", "policy").get(pk=item_id)
     version = item.published_version
     if version is None:
@@ -643,9 +674,13 @@ def push_item(*, item_id: int, on: dt.date | None = None) -> int:
     table = ev.table
     done = set(Push.objects.filter(version=version).values_list("enterprise_id", flat=True))
     rows: dict[int, tuple[str, str]] = {int(r): (PushKind.QUALIFYING, "") for r in ev.rows(item.code).tolist()}
-    for leaf_id, near in ev.near_misses(item.code).items():
-        for r in near.tolist():
-            rows.setdefault(int(r), (PushKind.NEAR_MISS, leaf_id))
+    if only is not None:
+        wanted = set(only)
+        rows = {r: v for r, v in rows.items() if int(table.ids[r]) in wanted}
+    else:
+        for leaf_id, near in ev.near_misses(item.code).items():
+            for r in near.tolist():
+                rows.setdefault(int(r), (PushKind.NEAR_MISS, leaf_id))
     created = 0
     for row, (kind, leaf_id) in sorted(rows.items()):
         enterprise_id = int(table.ids[row])

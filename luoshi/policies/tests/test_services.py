@@ -206,3 +206,23 @@ def test_reach_per_department(published: dict[str, Any], users: dict[str, Any]) 
     assert [r.department for r in selectors.reach(users["staff_other"])] == ["荆门市经济和信息化局"]
     with pytest.raises(AccessDenied):
         selectors.reach(users["enterprise"])
+
+
+def test_a_profile_change_updates_the_kept_evaluation_and_pushes_once(
+    published: dict[str, Any], users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    b = published["b"]
+    ev, _ = services.published_evaluation()
+    row = ev.table.row_of(b.pk)
+    assert ev.firm_statuses(row)["JM-KJ-01"] == Status.INELIGIBLE
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_save(actor=users["admin"], enterprise=b, values={"tags": ["高新技术企业"]}, source="科技局",
+                              authoritative=True)
+    same, _ = services.published_evaluation()
+    assert same is ev  # updated in place, not rebuilt
+    assert ev.firm_statuses(row)["JM-KJ-01"] == Status.ELIGIBLE
+    assert Push.objects.filter(enterprise=b, kind=PushKind.QUALIFYING).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_save(actor=users["admin"], enterprise=b, values={"employees": 31}, source="人社局",
+                              authoritative=True)
+    assert Push.objects.filter(enterprise=b).count() == 1  # never twice for the same version
