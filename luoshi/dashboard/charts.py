@@ -102,6 +102,45 @@ def bar(
     )
 
 
+def completion(key: str, title: str, fig: Figure, prefix: str, limit: int = 10) -> Chart:
+    """Due vs signed off on time per plan (or section): two bars a row, the rate in the table."""
+    buckets = [b for b in fig.buckets if b.bucket.startswith(prefix)][:limit]
+    labels = [b.label[:16] for b in buckets]
+    option = {
+        "animation": False,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 170, "right": 30, "top": 20, "bottom": 40},
+        "xAxis": {"type": "value", "name": "项"},
+        "yAxis": {"type": "category", "data": labels, "axisLabel": {"width": 160, "overflow": "truncate"}},
+        "series": [
+            {
+                "type": "bar",
+                "name": "到期任务",
+                "data": [b.denominator or 0 for b in buckets],
+                "itemStyle": {"color": PALETTE[0]},
+                "label": {"show": True, "position": "right"},
+            },
+            {
+                "type": "bar",
+                "name": "按期销号",
+                "data": [b.numerator for b in buckets],
+                "itemStyle": {"color": COLOUR_HEX["green"]},
+                "label": {"show": True, "position": "right"},
+            },
+        ],
+    }
+    return Chart(
+        key,
+        title,
+        "bar",
+        option,
+        ["方案", "到期任务", "按期销号", "按期完成率(%)"],
+        [[b.label, _n(b.denominator), _n(b.numerator), _n(b.value)] for b in buckets],
+        [b.url for b in buckets],
+    )
+
+
 def line(key: str, title: str, rows: list[TrendRow], series: Sequence[tuple[str, str]]) -> Chart:
     labels = [r.period.label() for r in rows]
     option = {
@@ -216,7 +255,7 @@ def cockpit_charts(
     if (f := by_key.get("supervision.colour")) and f.buckets:
         out.append(ring("task-colours", "督办任务红黄绿", f))
     if (f := by_key.get("supervision.on_time_rate")) and any(b.bucket.startswith("plan:") for b in f.buckets):
-        out.append(bar("plan-on-time", "各方案按期完成率", f, "plan:", horizontal=True))
+        out.append(completion("plan-on-time", "各方案到期任务与按期销号", f, "plan:"))
     if (f := by_key.get("supervision.overdue")) and any(
         b.bucket.startswith("section:") and b.numerator for b in f.buckets
     ):

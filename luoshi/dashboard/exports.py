@@ -65,6 +65,24 @@ def chart_png(chart: Chart, width_in: float = 6.3, height_in: float = 3.0) -> by
                 )
             ax.legend(fontsize=7)
             ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        elif len(chart.columns) > 3:  # grouped bars: the first two value columns side by side
+            ys = list(range(len(labels)))[::-1]
+            ax.barh(
+                [y + 0.2 for y in ys],
+                [v[0] for v in values],
+                height=0.4,
+                color="#2f6fb0",
+                label=chart.columns[1],
+            )
+            ax.barh(
+                [y - 0.2 for y in ys],
+                [v[1] for v in values],
+                height=0.4,
+                color="#1a7f37",
+                label=chart.columns[2],
+            )
+            ax.set_yticks(ys, labels, fontsize=7)
+            ax.legend(fontsize=7)
         else:  # bar, calendar (by month)
             ax.barh(labels[::-1], [v[0] for v in values][::-1], color="#2f6fb0")
             for y, v in enumerate([v[0] for v in values][::-1]):

@@ -84,6 +84,7 @@ class FigureSource:
     rankable: bool = False  # may take part in the composite ranking score (unit-level rates)
     bucket_chart: str = ""  # "bar" / "ring": draw the buckets as this chart
     escalate: EscalateFn | None = None  # a hook that opens a 督办 for a unit behind a weak figure
+    stock: bool = True  # the tally depends on the period's last day only (False: on its first day too)
     order: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -8,7 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Q
 from django.urls import reverse
@@ -49,6 +51,7 @@ class Bucket:
     value: float | None
     numerator: float
     url: str
+    denominator: float | None = None
 
 
 @dataclass
@@ -101,40 +104,81 @@ class Figure:
 def records_url(
     key: str, period: Period, region: Region | None = None, unit: Unit | None = None, bucket: str = ""
 ) -> str:
-    params: dict[str, Any] = {"kind": period.kind, "period": period.key}
+    # built by hand, not with reverse() + urlencode per figure: a rankings page makes tens of thousands
+    text = f"{_records_base(key)}?kind={period.kind}&period={period.key}"
     if region is not None:
-        params["region"] = region.pk
+        text += f"&region={region.pk}"
     if unit is not None:
-        params["unit"] = unit.pk
+        text += f"&unit={unit.pk}"
     if bucket:
-        params["bucket"] = bucket
-    return f"{reverse('dashboard:records', args=[key])}?{query_string(params)}"
+        text += f"&bucket={quote(bucket)}"
+    return text
+
+
+def _unit_url(pk: int) -> str:
+    return _unit_base().replace("/0/", f"/{pk}/")
+
+
+@lru_cache(maxsize=1)
+def _unit_base() -> str:
+    return reverse("dashboard:unit", args=[0])
+
+
+@lru_cache(maxsize=256)
+def _records_base(key: str) -> str:
+    return reverse("dashboard:records", args=[key])
+
+
+@dataclass(frozen=True, slots=True)
+class Snap:
+    """One summary row as the pages read it (plain tuples from the database, no model instances)."""
+
+    key: str
+    bucket: str
+    bucket_label: str
+    region_id: int | None
+    unit_id: int | None
+    numerator: float
+    denominator: float | None
+    value: float | None
+
+
+SNAP_FIELDS = ("key", "bucket", "bucket_label", "region_id", "unit_id", "numerator", "denominator", "value")
 
 
 def _snapshots(
-    period: Period, *, region_ids: list[int] | None = None, unit_ids: list[int] | None = None
-) -> list[FigureSnapshot]:
+    period: Period,
+    *,
+    region_ids: list[int] | None = None,
+    unit_ids: list[int] | None = None,
+    keys: set[str] | None = None,
+) -> list[Snap]:
     qs = FigureSnapshot.objects.filter(period_kind=period.kind, period_start=period.start)
     if region_ids is not None:
         qs = qs.filter(region_id__in=region_ids)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
-    return list(qs)
+    if keys is not None:
+        qs = qs.filter(key__in=keys)
+    return [Snap(*row) for row in qs.values_list(*SNAP_FIELDS)]
 
 
 def _figures(
     period: Period,
-    rows: list[FigureSnapshot],
-    previous: list[FigureSnapshot],
+    rows: list[Snap],
+    previous: list[Snap],
     region: Region | None,
     unit: Unit | None,
+    keys: set[str] | None = None,
 ) -> list[Figure]:
-    by_key: dict[str, dict[str, FigureSnapshot]] = defaultdict(dict)
+    by_key: dict[str, dict[str, Snap]] = defaultdict(dict)
     for s in rows:
         by_key[s.key][s.bucket] = s
     prev = {s.key: s.value for s in previous if s.bucket == ""}
     out = []
     for src in providers.sources():
+        if keys is not None and src.key not in keys:
+            continue
         snaps = by_key.get(src.key, {})
         head = snaps.get("")
         fig = Figure(
@@ -167,6 +211,7 @@ def _figures(
                 s.value,
                 s.numerator,
                 records_url(src.key, period, region, unit, s.bucket),
+                s.denominator,
             )
             for s in buckets
         ]
@@ -473,20 +518,21 @@ FORMULA = (
 
 
 def _rank_units(period: Period, units: list[Unit], weights: dict[str, float]) -> list[Ranked]:
-    snaps = _snapshots(period, unit_ids=[u.pk for u in units])
-    by_unit: dict[int, list[FigureSnapshot]] = defaultdict(list)
+    wanted = {k for k, w in weights.items() if w} | {"supervision.held"}
+    snaps = _snapshots(period, unit_ids=[u.pk for u in units], keys=wanted)
+    by_unit: dict[int, list[Snap]] = defaultdict(list)
     for s in snaps:
         by_unit[s.unit_id].append(s)  # type: ignore[index]
     labels = {s.key: s.label for s in providers.sources()}
     out = []
     for u in units:
-        figs = {f.key: f for f in _figures(period, by_unit.get(u.pk, []), [], None, u)}
+        figs = {f.key: f for f in _figures(period, by_unit.get(u.pk, []), [], None, u, wanted)}
         sc = _score(figs, weights)
         out.append(
             Ranked(
                 u.pk,
                 u.name,
-                reverse("dashboard:unit", args=[u.pk]),
+                _unit_url(u.pk),
                 sc.score,
                 None,
                 None,
@@ -530,8 +576,14 @@ def rankings(
     region_rows = []
     prev_scores: dict[int, float | None] = {}
     for c in children:
-        figs = {f.key: f for f in _figures(period, [s for s in rsnaps if s.region_id == c.pk], [], c, None)}
-        pfigs = {f.key: f for f in _figures(prev, [s for s in psnaps if s.region_id == c.pk], [], c, None)}
+        wanted = set(weights)
+        figs = {
+            f.key: f
+            for f in _figures(period, [s for s in rsnaps if s.region_id == c.pk], [], c, None, wanted)
+        }
+        pfigs = {
+            f.key: f for f in _figures(prev, [s for s in psnaps if s.region_id == c.pk], [], c, None, wanted)
+        }
         sc = _score(figs, weights)
         prev_scores[c.pk] = _score(pfigs, weights).score
         region_rows.append(
@@ -637,8 +689,14 @@ def indicator_tree(
     inds = list(Indicator.objects.filter(region=owner).select_related("lead_unit").order_by("position", "id"))
     periods = {i.pk: engine.period_containing(i.cycle, on) for i in inds}
     latest: dict[int, IndicatorValue] = {}
-    for v in IndicatorValue.objects.filter(indicator__in=inds, region=region, period_start__lte=on).order_by(
-        "indicator_id", "-period_start"
+    # the latest value up to `on`, looked for in the last two periods of each indicator's cycle only
+    window = Q()
+    for cycle, days in (("month", 62), ("quarter", 184), ("year", 731)):
+        window |= Q(indicator__cycle=cycle, period_start__gt=on - dt.timedelta(days=days))
+    for v in (
+        IndicatorValue.objects.filter(window, indicator__in=inds, region=region, period_start__lte=on)
+        .defer("evidence")
+        .order_by("indicator_id", "-period_start")
     ):
         latest.setdefault(v.indicator_id, v)
     nodes = engine.weighted_roll_up(
@@ -735,12 +793,12 @@ def indicator_trace(user: User | None, pk: int, region_id: int | None = None, pe
     if src is not None:
         url = records_url(src.key, period, region)
         unit_list = list(Unit.objects.filter(region=region, is_active=True))
-        snaps = _snapshots(period, unit_ids=[u.pk for u in unit_list])
+        snaps = _snapshots(period, unit_ids=[u.pk for u in unit_list], keys={src.key})
         for u in unit_list:
             mine = [s for s in snaps if s.unit_id == u.pk and s.key == src.key]
             if not mine:
                 continue
-            fig = _figures(period, mine, [], None, u)
+            fig = _figures(period, mine, [], None, u, {src.key})
             f = next(x for x in fig if x.key == src.key)
             units.append(TraceRow(u.name, f.url, None, f, u))
         worst_first = not src.higher_is_better

@@ -68,13 +68,37 @@ def periods_to_refresh(today: dt.date, backfill: Mapping[str, int] | None = None
     return out
 
 
+SNAPSHOT_FIELDS = (
+    "key",
+    "bucket",
+    "bucket_label",
+    "region_id",
+    "unit_id",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "numerator",
+    "denominator",
+    "value",
+    "final",
+    "computed_at",
+)
+
+
 def _snapshot_rows(
-    source: providers.FigureSource, period: Period, as_of: Period, paths: Mapping[int, str], final: bool
-) -> list[FigureSnapshot]:
+    source: providers.FigureSource,
+    period: Period,
+    rows: Iterable[providers.Row],
+    paths: Mapping[int, str],
+    final: bool,
+) -> list[tuple[Any, ...]]:
+    """Plain rows for FigureSnapshot (written with core.bulk: tens of thousands per period)."""
+    from luoshi.core import bulk
+
     own: dict[str, dict[int, Tally]] = defaultdict(dict)
     labels: dict[str, str] = {}
     units: dict[tuple[str, int], Tally] = {}
-    for row in source.tally(as_of):
+    for row in rows:
         if row.bucket_label:
             labels[row.bucket] = row.bucket_label
         if row.unit_id is not None:
@@ -85,24 +109,25 @@ def _snapshot_rows(
             bucket[row.region_id] = (
                 row.tally if row.region_id not in bucket else bucket[row.region_id] + row.tally
             )
-    now = timezone.now()
-    out: list[FigureSnapshot] = []
+    now = bulk.db_datetime(timezone.now())
+    start, end = bulk.db_date(period.start), bulk.db_date(period.end)
+    out: list[tuple[Any, ...]] = []
 
-    def make(bucket: str, tally: Tally, region_id: int | None, unit_id: int | None) -> FigureSnapshot:
-        return FigureSnapshot(
-            key=source.key,
-            bucket=bucket,
-            bucket_label=labels.get(bucket, "")[:200],
-            region_id=region_id,
-            unit_id=unit_id,
-            period_kind=period.kind,
-            period_start=period.start,
-            period_end=period.end,
-            numerator=tally.numerator,
-            denominator=tally.denominator,
-            value=engine.figure_value(source.kind, tally.numerator, tally.denominator),
-            final=final,
-            computed_at=now,
+    def make(bucket: str, tally: Tally, region_id: int | None, unit_id: int | None) -> tuple[Any, ...]:
+        return (
+            source.key,
+            bucket,
+            labels.get(bucket, "")[:200],
+            region_id,
+            unit_id,
+            period.kind,
+            start,
+            end,
+            float(tally.numerator),
+            None if tally.denominator is None else float(tally.denominator),
+            engine.figure_value(source.kind, tally.numerator, tally.denominator),
+            final,
+            now,
         )
 
     for bucket_key, by_region in own.items():
@@ -125,6 +150,8 @@ def refresh(
     A period closed at computation time is stored `final` and never recomputed by the nightly job, so a
     past period keeps its numbers; `rebuild` recomputes from the dated history (what the figures count
     from) — colours, which are today's state, are then today's."""
+    from luoshi.core import bulk
+
     started = time.perf_counter()
     today = today or timezone.localdate()
     result = RefreshResult()
@@ -135,20 +162,28 @@ def refresh(
     finals = set(
         FigureSnapshot.objects.filter(final=True).values_list("period_kind", "period_start").distinct()
     )
+    stock_memo: dict[tuple[str, dt.date], list[providers.Row]] = {}
     for period in wanted:
         final = period.end < today
         if final and not rebuild and (period.kind, period.start) in finals:
             result.skipped.append(period.key)
             continue
         as_of = Period(period.kind, period.start, min(period.end, today))
-        rows: list[FigureSnapshot] = []
+        rows: list[tuple[Any, ...]] = []
         for src in chosen:
-            rows.extend(_snapshot_rows(src, period, as_of, paths, final))
+            if src.stock:  # depends on the period's last day only: week, month, quarter, year share it
+                memo_key = (src.key, as_of.end)
+                if memo_key not in stock_memo:
+                    stock_memo[memo_key] = list(src.tally(as_of))
+                tallied = stock_memo[memo_key]
+            else:
+                tallied = list(src.tally(as_of))
+            rows.extend(_snapshot_rows(src, period, tallied, paths, final))
         with transaction.atomic():
             FigureSnapshot.objects.filter(
                 period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
             ).delete()
-            FigureSnapshot.objects.bulk_create(rows, batch_size=2000)
+            bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, rows)
         result.rows += len(rows)
         result.periods.append(f"{period.kind}:{period.key}")
         result.indicator_values += fill_computed_indicators(period)

@@ -284,6 +284,10 @@ def parameter_save(*, actor: User | None, name: str, label: str, values: Mapping
         raise ValidationFailed(str(exc)) from None
     existing = Parameter.objects.filter(name=name).first()
     before = None if existing is None else {"values": existing.values, "label": existing.label}
+    new_values = {str(k): v for k, v in values.items()}
+    if (existing is not None and existing.values == new_values and existing.label == label
+            and existing.unit == unit and existing.reference == reference):
+        return existing  # nothing changed: no write, no audit event (the demo and imports run twice safely)
     param, _ = Parameter.objects.update_or_create(
         name=name, defaults={"label": label, "unit": unit, "values": {str(k): v for k, v in values.items()},
                              "reference": reference})

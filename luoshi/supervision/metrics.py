@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,37 +97,26 @@ def _grouped(
         yield Row(Tally(n, d if rate else None), unit_id=unit_id)
     if not buckets:
         return
-    plans = Counter[tuple[int, int, str]]()
-    sections = Counter[tuple[int, str]]()
-    plan_titles: dict[int, str] = {}
-    for region_id, plan_id, plan_title, path, hit in base.annotate(
-        hit=Count("id", filter=num) if den is not None else Count("id")
-    ).values_list("region_id", "plan_id", "plan__title", "path", "hit"):
-        plan_titles[plan_id] = plan_title
-        plans[(region_id, plan_id, "d")] += 1
-        plans[(region_id, plan_id, "n")] += hit
-        section = _section_of(path)
-        sections[(region_id, f"d\x00{section}")] += 1
-        sections[(region_id, f"n\x00{section}")] += hit
-    for (region_id, plan_id, part), count in plans.items():
-        if part == "d":
-            n = plans[(region_id, plan_id, "n")]
-            yield Row(
-                Tally(n, count if rate else None),
-                region_id=region_id,
-                bucket=f"plan:{plan_id}",
-                bucket_label=plan_titles[plan_id],
-            )
-    for (region_id, part_section), count in sections.items():
-        part, section = part_section.split("\x00", 1)
-        if part == "d":
-            n = sections[(region_id, f"n\x00{section}")]
-            yield Row(
-                Tally(n, count if rate else None),
-                region_id=region_id,
-                bucket=f"section:{section}",
-                bucket_label=section,
-            )
+    hit = {"n": Count("id", filter=num)} if den is not None else {"n": Count("id")}
+    for region_id, plan_id, title, d, n in (
+        base.values("region_id", "plan_id", "plan__title")
+        .annotate(d=Count("id"), **hit)
+        .values_list("region_id", "plan_id", "plan__title", "d", "n")
+    ):
+        yield Row(
+            Tally(n, d if rate else None), region_id=region_id, bucket=f"plan:{plan_id}", bucket_label=title
+        )
+    # the section is the first element of the task's path (the plan's part heading), read in SQL
+    for region_id, section, d, n in (
+        base.annotate(section=KT("path__0"))
+        .values("region_id", "section")
+        .annotate(d=Count("id"), **hit)
+        .values_list("region_id", "section", "d", "n")
+    ):
+        label = _section_of([section] if section else [])
+        yield Row(
+            Tally(n, d if rate else None), region_id=region_id, bucket=f"section:{label}", bucket_label=label
+        )
 
 
 def _prefix(q: Q) -> Q:
@@ -420,6 +410,7 @@ SOURCES = [
         description="按逾期发生日(完成时限次日)统计的逾期未销号任务",
         headline=False,
         bucket_chart="calendar",
+        stock=False,
         order=36,
     ),
     FigureSource(
@@ -433,6 +424,7 @@ SOURCES = [
         description="本期应报进展中按时报送的比例(未报视为未按时)",
         rankable=True,
         escalate=_escalate,
+        stock=False,
         order=40,
     ),
     FigureSource(
