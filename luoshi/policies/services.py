@@ -733,6 +733,13 @@ def push_open(*, actor: User | None, push: Push) -> Push:
     return push
 
 
+def pushes_opened(*, actor: User | None, pushes: Sequence[Push]) -> int:
+    """The firm has seen these pushes (我的政策 shown): counted as opened in the department's reach."""
+    enterprise = access.own_enterprise(actor)
+    ids = [p.pk for p in pushes if p.opened_at is None and p.enterprise_id == enterprise.pk]
+    return Push.objects.filter(pk__in=ids, opened_at__isnull=True).update(opened_at=timezone.now()) if ids else 0
+
+
 @transaction.atomic
 def push_feedback(*, actor: User | None, push: Push, useful: bool) -> Push:
     access.require_own_push(actor, push)

@@ -288,6 +288,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     """我的政策: pushes with the reason, deadlines, how to apply; the full check of every item (政策体检)."""
     user = _user(request)
     pushes = list(selectors.my_pushes(user)[:100])
+    services.pushes_opened(actor=user, pushes=pushes)
     return _render(request, "policies/mine.html", {
         "title": "我的政策", "pushes": pushes, "results": selectors.my_results(user),
         "profile": selectors.my_profile(user), "fields": FIELDS, "Status": Status,
