@@ -757,7 +757,7 @@ def push_feedback(*, actor: User | None, push: Push, useful: bool) -> Push:
 def push_apply(*, actor: User | None, push: Push) -> Push:
     """The firm says it applies (即申即享/快申快享/限时享受): counted in the department's reach."""
     access.require_own_push(actor, push)
-    push = Push.objects.select_for_update().select_related("item").get(pk=push.pk)
+    push = Push.objects.select_for_update().select_related("item", "enterprise__region").get(pk=push.pk)
     item = push.item
     if item.mode == Mode.AUTOMATIC:
         raise InvalidTransition("该事项为免申即享,无需申报,符合条件即由部门直接兑现。")
@@ -768,8 +768,34 @@ def push_apply(*, actor: User | None, push: Push) -> Push:
     if push.applied_at is None:
         push.applied_at = timezone.now()
         push.opened_at = push.opened_at or push.applied_at
-        push.save(update_fields=["applied_at", "opened_at"])
-        audit.record(actor=actor, action=PolicyEvent.APPLIED, subject=push, after={"applied": True})
+        push.due_on = _payment_due(item, push.enterprise.region, today())
+        push.save(update_fields=["applied_at", "opened_at", "due_on"])
+        audit.record(actor=actor, action=PolicyEvent.APPLIED, subject=push,
+                     after={"applied": True, "due_on": push.due_on})
+    return push
+
+
+@transaction.atomic
+def push_grant(*, actor: User | None, push: Push, amount: Decimal | None = None) -> Push:
+    """The paying department grants an application (即申即享 / 快申快享 / 限时享受) and records the amount paid."""
+    push = Push.objects.select_for_update().select_related("item__policy", "item__department", "enterprise").get(
+        pk=push.pk)
+    access.require_can_pay(actor, push.item)
+    if push.applied_at is None:
+        raise InvalidTransition("企业尚未申报,不能兑现。")
+    if push.granted_at is not None:
+        raise InvalidTransition("该申报已兑现。")
+    amount = amount if amount is not None else push.amount
+    if amount is None or amount < 0:
+        raise ValidationFailed("请填写兑现金额。")
+    push.granted_at, push.granted_amount = timezone.now(), amount
+    push.save(update_fields=["granted_at", "granted_amount"])
+    audit.record(actor=actor, action=PolicyEvent.GRANTED, subject=push, before={"granted": False},
+                 after={"granted": True, "amount": amount, "version": push.version_id})
+    users = list(access.enterprise_users([push.enterprise_id]))
+    title = f"「{push.item.title}」已向贵企业兑现 {amount:,} 元"
+    transaction.on_commit(functools.partial(_notify, users=users, kind="policy_paid", key=f"policy-granted:{push.pk}",
+                                            title=title, url="/policies/mine/", subject=push))
     return push
 
 

@@ -236,7 +236,27 @@ def department(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return _render(request, "policies/department.html", {
         "title": "本部门兑现事项", "items": selectors.items(user), "batches": selectors.batches(user)[:100],
+        "applications": selectors.applications(user)[:200],
     })
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The paying department grants an application (即申即享 / 快申快享 / 限时享受)."""
+    user = _user(request)
+    push = selectors.applications(user).filter(pk=pk).first()
+    if push is None:
+        from luoshi.core.errors import AccessDenied
+
+        raise AccessDenied("您只能兑现本部门事项的申报。")
+    try:
+        services.push_grant(actor=user, push=push, amount=_decimal(request.POST.get("amount", ""), "兑现金额"))
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"已兑现「{push.item.title}」:{push.enterprise.name}。")
+    return redirect("policies:department")
 
 
 @login_required

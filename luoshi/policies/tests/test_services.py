@@ -12,7 +12,7 @@ from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from luoshi.policies import selectors, services
 from luoshi.policies.engine.profile import Status
 from luoshi.policies.models import BatchStatus, Push, PushKind, RuleStatus
-from luoshi.policies.tests.conftest import HIGH_TECH_CASES, HIGH_TECH_RULE
+from luoshi.policies.tests.conftest import HIGH_TECH_CASES, HIGH_TECH_RULE, ON
 
 
 def test_editing_a_published_rule_makes_a_new_version(published: dict[str, Any], users: dict[str, Any]) -> None:
@@ -226,3 +226,30 @@ def test_a_profile_change_updates_the_kept_evaluation_and_pushes_once(
         services.profile_save(actor=users["admin"], enterprise=b, values={"employees": 31}, source="人社局",
                               authoritative=True)
     assert Push.objects.filter(enterprise=b).count() == 1  # never twice for the same version
+
+
+def test_fast_application_gets_a_working_day_due_date_and_is_granted_by_its_department_only(
+    published: dict[str, Any], users: dict[str, Any]
+) -> None:
+    item = published["other"]  # 规上工业企业稳岗奖励, paid by 经信局
+    item.mode, item.payment_limit_workdays = "fast", 5
+    item.save()
+    rule = {"all": [{"id": "用工", "field": "employees", "op": ">=", "value": 20}]}
+    services.rule_publish(actor=users["admin"], version=services.rule_draft(actor=users["admin"], item=item,
+                                                                           rule=rule), push=False)
+    services.push_item(item_id=item.pk)
+    push = Push.objects.get(item=item, enterprise=published["b"])
+    applied = services.push_apply(actor=users["enterprise_other"], push=push)
+    assert applied.due_on == ON.replace(day=8)  # 2026-06-01 (Mon) + 5 working days
+    with pytest.raises(AccessDenied):
+        services.push_grant(actor=users["staff"], push=push)  # 发改委 does not pay 经信局's item
+    granted = services.push_grant(actor=users["staff_other"], push=push)
+    assert granted.granted_amount == Decimal("30000.00")
+    with pytest.raises(InvalidTransition, match="已兑现"):
+        services.push_grant(actor=users["staff_other"], push=push)
+    rows = {r.department: r for r in selectors.reach(users["admin"])}
+    assert (rows["荆门市经济和信息化局"].applied, rows["荆门市经济和信息化局"].granted) == (1, 1)
+    services.push_item(item_id=published["auto"].pk)
+    with pytest.raises(InvalidTransition, match="免申即享"):
+        services.push_apply(actor=users["enterprise"], push=Push.objects.get(item=published["auto"],
+                                                                             enterprise=published["a"]))
