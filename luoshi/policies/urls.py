@@ -19,4 +19,5 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("pushes/<int:pk>/", views.push_action, name="push_action"),
     path("calculator/", views.calculator, name="calculator"),
+    path("profiles/import/", views.profiles_import, name="profiles_import"),
 ]

@@ -361,3 +361,28 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "title": "政策计算器", "fields": fields, "values": values, "tags": KNOWN_TAGS, "results": results,
         "number": FieldKind.NUMBER, "date": FieldKind.DATE, "values_json": json.dumps(values, ensure_ascii=False),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profiles_import(request: HttpRequest) -> HttpResponse:
+    """A department's profile file (.xlsx/.csv): all or nothing, every bad row listed; same file twice changes nothing."""
+    from luoshi.policies.importing import read_rows
+
+    user = _user(request)
+    access.require_profile_importer(user)
+    report, problems = None, []
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if upload is not None:
+        try:
+            rows = read_rows(upload.name or "", upload.read())
+            report = services.profiles_import(
+                actor=user, rows=rows, source=request.POST.get("source", "").strip() or "部门报送",
+                authoritative=request.POST.get("self_declared") != "1",
+                as_of=_date(request.POST.get("as_of", "")) or services.today())
+        except DomainError as exc:
+            _fail(request, exc)
+            problems = exc.details if isinstance(exc.details, list) else []
+    return _render(request, "policies/import.html", {
+        "title": "导入企业画像", "report": report, "problems": problems, "columns": list(services.PROFILE_COLUMNS),
+    })
