@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -216,7 +217,8 @@ def policy_read_document(*, filename: str, data: bytes) -> ReadPolicy:
         raise ValidationFailed(str(exc)) from None
     norm = normalize(doc.text)
     issued, _ = plan_document.detect_dates(norm)
-    return ReadPolicy(doc.text, plan_document.detect_title(norm), plan_document.detect_doc_number(norm),
+    number = re.sub(r"[((\[〔](\d{4})[))\]〕]", r"〔\1〕", plan_document.detect_doc_number(norm))  # 文号 as written
+    return ReadPolicy(doc.text, plan_document.detect_title(norm), number,
                       plan_document.detect_issuer(norm, issued), issued)
 
 

@@ -253,3 +253,23 @@ def test_fast_application_gets_a_working_day_due_date_and_is_granted_by_its_depa
     with pytest.raises(InvalidTransition, match="免申即享"):
         services.push_apply(actor=users["enterprise"], push=Push.objects.get(item=published["auto"],
                                                                              enterprise=published["a"]))
+
+
+def test_a_policy_document_is_read_with_the_plan_readers(users: dict[str, Any], regions: dict[str, Any],
+                                                         tmp_path: Any) -> None:
+    import docx
+
+    doc = docx.Document()
+    for line in ("荆门市人民政府关于印发荆门市支持企业高质量发展若干政策措施的通知", "荆政发〔2026〕5号",
+                 "第三条 对首次认定的高新技术企业,给予一次性奖励20万元。"):
+        doc.add_paragraph(line)
+    path = tmp_path / "政策.docx"
+    doc.save(str(path))
+    policy = services.policy_import_document(actor=users["admin"], region=regions["jingmen"], filename="政策.docx",
+                                             data=path.read_bytes())
+    assert policy.document_number == "荆政发〔2026〕5号"
+    assert "高新技术企业" in policy.title or "政策措施" in policy.title
+    assert "给予一次性奖励20万元" in policy.source_text
+    with pytest.raises(AccessDenied):
+        services.policy_import_document(actor=users["staff"], region=regions["jingmen"], filename="政策.docx",
+                                        data=path.read_bytes())
