@@ -452,7 +452,7 @@ def rule_preview(*, actor: User | None, version: RuleVersion, on: dt.date | None
 def rule_publish(*, actor: User | None, version: RuleVersion, push: bool = True) -> RuleVersion:
     """Publish a draft: its cases must pass; the version in force is superseded; firms are told (政策找企)."""
     access.require_office(actor, "发布规则")
-    version = RuleVersion.objects.select_for_update().select_related("item__policy").get(pk=version.pk)
+    version = RuleVersion.objects.select_for_update(of=("self",)).select_related("item__policy").get(pk=version.pk)
     access.require_policy_region(actor, version.item.policy)
     if version.status != RuleStatus.DRAFT:
         raise InvalidTransition(f"第 {version.number} 版规则已{version.get_status_display()},不能再次发布;"
@@ -759,7 +759,7 @@ def push_feedback(*, actor: User | None, push: Push, useful: bool) -> Push:
 def push_apply(*, actor: User | None, push: Push) -> Push:
     """The firm says it applies (即申即享/快申快享/限时享受): counted in the department's reach."""
     access.require_own_push(actor, push)
-    push = Push.objects.select_for_update().select_related("item", "enterprise__region").get(pk=push.pk)
+    push = Push.objects.select_for_update(of=("self",)).select_related("item", "enterprise__region").get(pk=push.pk)
     item = push.item
     if item.mode == Mode.AUTOMATIC:
         raise InvalidTransition("该事项为免申即享,无需申报,符合条件即由部门直接兑现。")
@@ -780,7 +780,7 @@ def push_apply(*, actor: User | None, push: Push) -> Push:
 @transaction.atomic
 def push_grant(*, actor: User | None, push: Push, amount: Decimal | None = None) -> Push:
     """The paying department grants an application (即申即享 / 快申快享 / 限时享受) and records the amount paid."""
-    push = Push.objects.select_for_update().select_related("item__policy", "item__department", "enterprise").get(
+    push = Push.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department", "enterprise").get(
         pk=push.pk)
     access.require_can_pay(actor, push.item)
     if push.applied_at is None:
@@ -838,7 +838,7 @@ def batch_draw(*, actor: User | None, item: PolicyItem, on: dt.date | None = Non
     """The 免申即享 list of an item: firms that qualify on authoritative, fresh data, with their amounts after 不重复享受,
     quota and budget. Lines that eligibility found but allocation left out are kept as 未纳入 with the reason."""
     access.require_can_pay(actor, item)
-    item = PolicyItem.objects.select_for_update().select_related("published_version", "policy").get(pk=item.pk)
+    item = PolicyItem.objects.select_for_update(of=("self",)).select_related("published_version", "policy").get(pk=item.pk)
     if item.mode != Mode.AUTOMATIC:
         raise InvalidTransition("只有免申即享的事项可以生成清单。")
     if item.published_version is None:
@@ -895,7 +895,7 @@ def batch_draw(*, actor: User | None, item: PolicyItem, on: dt.date | None = Non
 @transaction.atomic
 def batch_check(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
     """First of the four eyes (初核)."""
-    batch = PayoutBatch.objects.select_for_update().select_related("item__policy", "item__department").get(
+    batch = PayoutBatch.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department").get(
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.DRAWN:
@@ -910,7 +910,7 @@ def batch_check(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
 @transaction.atomic
 def batch_confirm(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
     """Second of the four eyes: a different person from the one who checked it."""
-    batch = PayoutBatch.objects.select_for_update().select_related("item__policy", "item__department").get(
+    batch = PayoutBatch.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department").get(
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.CHECKED:
@@ -927,7 +927,7 @@ def batch_confirm(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
 @transaction.atomic
 def batch_pay(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
     """Record the payments (兑现) of a confirmed list and tell each firm."""
-    batch = PayoutBatch.objects.select_for_update().select_related("item__policy", "item__department").get(
+    batch = PayoutBatch.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department").get(
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.CONFIRMED:
