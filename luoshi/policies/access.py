@@ -177,6 +177,8 @@ def tabs(user: User) -> list[tuple[str, str]]:
         out += [("政策库", "policies:library"), ("触达统计", "policies:reach")]
     if is_department(user):
         out += [("本部门事项", "policies:department"), ("触达统计", "policies:reach")]
+    if user.is_superuser or user.role in (Role.ADMIN, Role.STAFF):
+        out += [("导入企业画像", "policies:profiles_import")]
     if is_enterprise(user):
         out += [("我的政策", "policies:mine")]
     out.append(("政策计算器", "policies:calculator"))

@@ -21,6 +21,7 @@ class PolicyEvent(StrEnum):
     BATCH_CONFIRMED = "policy.batch_confirmed"
     BATCH_PAID = "policy.batch_paid"
     APPLIED = "policy.applied"
+    GRANTED = "policy.granted"
 
 
 LABELS = {
@@ -39,4 +40,5 @@ LABELS = {
     PolicyEvent.BATCH_CONFIRMED: "第二人确认清单",
     PolicyEvent.BATCH_PAID: "兑现清单",
     PolicyEvent.APPLIED: "企业申报",
+    PolicyEvent.GRANTED: "部门兑现申报",
 }

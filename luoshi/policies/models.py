@@ -175,6 +175,9 @@ class Push(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField("兑现期限", null=True, blank=True)  # applied + the item's working-day limit
+    granted_at = models.DateTimeField(null=True, blank=True)
+    granted_amount = models.DecimalField("兑现金额(元)", max_digits=14, decimal_places=2, null=True, blank=True)
     feedback = models.CharField("评价", max_length=16, choices=Feedback.choices, default=Feedback.NONE, blank=True)
 
     class Meta:

@@ -150,7 +150,9 @@ def reach(user: User) -> list[Reach]:
     pushes = (Push.objects.filter(item__in=scoped).values("item__department__name")
               .annotate(pushed=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)),
                         applied=Count("id", filter=Q(applied_at__isnull=False)),
-                        useful=Count("id", filter=Q(feedback="useful"))))
+                        useful=Count("id", filter=Q(feedback="useful")),
+                        granted_applications=Count("id", filter=Q(granted_at__isnull=False)),
+                        granted_amount=Sum("granted_amount")))
     paid = (PayoutBatch.objects.filter(item__in=scoped).values("item__department__name")
             .annotate(granted=Count("payouts", filter=Q(payouts__state=PayoutState.PAID)),
                       amount=Sum("payouts__amount", filter=Q(payouts__state=PayoutState.PAID))))
@@ -160,8 +162,16 @@ def reach(user: User) -> list[Reach]:
         rows.setdefault(r["item__department__name"], {}).update(r)
     for g in paid:
         rows.setdefault(g["item__department__name"], {}).update(g)
-    return [Reach(name, int(v.get("items", 0) or 0), int(v.get("pushed", 0) or 0),  # type: ignore[call-overload]
-                  int(v.get("opened", 0) or 0), int(v.get("applied", 0) or 0),  # type: ignore[call-overload]
-                  int(v.get("useful", 0) or 0), int(v.get("granted", 0) or 0),  # type: ignore[call-overload]
-                  Decimal(str(v.get("amount") or 0)))
+    def num(v: dict[str, object], key: str) -> int:
+        return int(v.get(key) or 0)  # type: ignore[call-overload]
+
+    return [Reach(name, num(v, "items"), num(v, "pushed"), num(v, "opened"), num(v, "applied"), num(v, "useful"),
+                  num(v, "granted") + num(v, "granted_applications"),
+                  Decimal(str(v.get("amount") or 0)) + Decimal(str(v.get("granted_amount") or 0)))
             for name, v in sorted(rows.items())]
+
+
+def applications(user: User) -> QuerySet[Push]:
+    """Applications (申报) to the user's items, for the paying department."""
+    return (Push.objects.filter(item__in=items(user), applied_at__isnull=False).select_related("item", "enterprise")
+            .order_by("granted_at", "due_on", "applied_at"))

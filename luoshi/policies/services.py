@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -216,7 +217,8 @@ def policy_read_document(*, filename: str, data: bytes) -> ReadPolicy:
         raise ValidationFailed(str(exc)) from None
     norm = normalize(doc.text)
     issued, _ = plan_document.detect_dates(norm)
-    return ReadPolicy(doc.text, plan_document.detect_title(norm), plan_document.detect_doc_number(norm),
+    number = re.sub(r"[((\[〔](\d{4})[))\]〕]", r"〔\1〕", plan_document.detect_doc_number(norm))  # 文号 as written
+    return ReadPolicy(doc.text, plan_document.detect_title(norm), number,
                       plan_document.detect_issuer(norm, issued), issued)
 
 
@@ -450,7 +452,7 @@ def rule_preview(*, actor: User | None, version: RuleVersion, on: dt.date | None
 def rule_publish(*, actor: User | None, version: RuleVersion, push: bool = True) -> RuleVersion:
     """Publish a draft: its cases must pass; the version in force is superseded; firms are told (政策找企)."""
     access.require_office(actor, "发布规则")
-    version = RuleVersion.objects.select_for_update().select_related("item__policy").get(pk=version.pk)
+    version = RuleVersion.objects.select_for_update(of=("self",)).select_related("item__policy").get(pk=version.pk)
     access.require_policy_region(actor, version.item.policy)
     if version.status != RuleStatus.DRAFT:
         raise InvalidTransition(f"第 {version.number} 版规则已{version.get_status_display()},不能再次发布;"
@@ -551,7 +553,37 @@ def profile_save(*, actor: User | None, enterprise: Enterprise, values: Mapping[
     if changed:
         audit.record(actor=actor, action=PolicyEvent.PROFILE_SAVED, subject=profile, before=before,
                      after={"data": data, "provenance": prov})
+        fields = {f for f in FIELDS if data.get(f) != before["data"].get(f) or prov.get(f) != before["provenance"].get(f)}
+        transaction.on_commit(functools.partial(_profile_changed, enterprise.pk, data, prov, fields))
     return profile
+
+
+def _profile_changed(enterprise_id: int, data: dict[str, Any], prov: dict[str, Any], fields: set[str]) -> None:
+    """Keep the cached evaluation current without rebuilding it: apply the firm's changed fields to the table,
+    recompute only the items that read them, and push the items the firm now qualifies for (once per version)."""
+    with _cache_lock:
+        cached = _cache.get("published")
+        if cached is None:
+            return
+        table, ev = cached.table, cached.evaluation
+        try:
+            row = np.array([table.row_of(enterprise_id)], np.int64)
+        except KeyError:
+            _cache.pop("published", None)  # a new firm: the next read rebuilds the table
+            return
+        values = Profile.from_data({k: v for k, v in data.items() if k in FIELDS}).values
+        touched = {}
+        for name in fields & set(table.columns):
+            p = prov.get(name) or {}
+            table.apply(name, row, [values.get(name)],
+                        as_of=dt.date.fromisoformat(p["as_of"]) if p.get("as_of") else None,
+                        authoritative=bool(p.get("authoritative")))
+            touched[name] = row
+        diff = ev.update(touched)
+        cached.key = (_table_key(), *cached.key[1:])
+    gained = [code for code, (rows, _) in diff.items() if rows.size]
+    for item in PolicyItem.objects.filter(code__in=gained, published_version__isnull=False):
+        push_item(item_id=item.pk, only=[enterprise_id])
 
 
 PROFILE_COLUMNS = {
@@ -635,9 +667,10 @@ def _region_for(regions: Mapping[str, Region], code: str) -> Region | None:
 # -- pushes (政策找企) and 我的政策 ----------------------------------------------------------------------------------------
 
 
-def push_item(*, item_id: int, on: dt.date | None = None) -> int:
+def push_item(*, item_id: int, on: dt.date | None = None, only: Sequence[int] | None = None) -> int:
     """Tell every qualifying and near-miss firm about an item's published version, once per version: running it
-    again creates nothing. Returns how many pushes were created."""
+    again creates nothing. `only` restricts it to some firms (a profile change: qualifying only). Returns how many
+    pushes were created."""
     item = PolicyItem.objects.select_related("published_version", "policy").get(pk=item_id)
     version = item.published_version
     if version is None:
@@ -647,9 +680,13 @@ def push_item(*, item_id: int, on: dt.date | None = None) -> int:
     table = ev.table
     done = set(Push.objects.filter(version=version).values_list("enterprise_id", flat=True))
     rows: dict[int, tuple[str, str]] = {int(r): (PushKind.QUALIFYING, "") for r in ev.rows(item.code).tolist()}
-    for leaf_id, near in ev.near_misses(item.code).items():
-        for r in near.tolist():
-            rows.setdefault(int(r), (PushKind.NEAR_MISS, leaf_id))
+    if only is not None:
+        wanted = set(only)
+        rows = {r: v for r, v in rows.items() if int(table.ids[r]) in wanted}
+    else:
+        for leaf_id, near in ev.near_misses(item.code).items():
+            for r in near.tolist():
+                rows.setdefault(int(r), (PushKind.NEAR_MISS, leaf_id))
     created = 0
     for row, (kind, leaf_id) in sorted(rows.items()):
         enterprise_id = int(table.ids[row])
@@ -698,6 +735,13 @@ def push_open(*, actor: User | None, push: Push) -> Push:
     return push
 
 
+def pushes_opened(*, actor: User | None, pushes: Sequence[Push]) -> int:
+    """The firm has seen these pushes (我的政策 shown): counted as opened in the department's reach."""
+    enterprise = access.own_enterprise(actor)
+    ids = [p.pk for p in pushes if p.opened_at is None and p.enterprise_id == enterprise.pk]
+    return Push.objects.filter(pk__in=ids, opened_at__isnull=True).update(opened_at=timezone.now()) if ids else 0
+
+
 @transaction.atomic
 def push_feedback(*, actor: User | None, push: Push, useful: bool) -> Push:
     access.require_own_push(actor, push)
@@ -715,7 +759,7 @@ def push_feedback(*, actor: User | None, push: Push, useful: bool) -> Push:
 def push_apply(*, actor: User | None, push: Push) -> Push:
     """The firm says it applies (即申即享/快申快享/限时享受): counted in the department's reach."""
     access.require_own_push(actor, push)
-    push = Push.objects.select_for_update().select_related("item").get(pk=push.pk)
+    push = Push.objects.select_for_update(of=("self",)).select_related("item", "enterprise__region").get(pk=push.pk)
     item = push.item
     if item.mode == Mode.AUTOMATIC:
         raise InvalidTransition("该事项为免申即享,无需申报,符合条件即由部门直接兑现。")
@@ -726,8 +770,34 @@ def push_apply(*, actor: User | None, push: Push) -> Push:
     if push.applied_at is None:
         push.applied_at = timezone.now()
         push.opened_at = push.opened_at or push.applied_at
-        push.save(update_fields=["applied_at", "opened_at"])
-        audit.record(actor=actor, action=PolicyEvent.APPLIED, subject=push, after={"applied": True})
+        push.due_on = _payment_due(item, push.enterprise.region, today())
+        push.save(update_fields=["applied_at", "opened_at", "due_on"])
+        audit.record(actor=actor, action=PolicyEvent.APPLIED, subject=push,
+                     after={"applied": True, "due_on": push.due_on})
+    return push
+
+
+@transaction.atomic
+def push_grant(*, actor: User | None, push: Push, amount: Decimal | None = None) -> Push:
+    """The paying department grants an application (即申即享 / 快申快享 / 限时享受) and records the amount paid."""
+    push = Push.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department", "enterprise").get(
+        pk=push.pk)
+    access.require_can_pay(actor, push.item)
+    if push.applied_at is None:
+        raise InvalidTransition("企业尚未申报,不能兑现。")
+    if push.granted_at is not None:
+        raise InvalidTransition("该申报已兑现。")
+    amount = amount if amount is not None else push.amount
+    if amount is None or amount < 0:
+        raise ValidationFailed("请填写兑现金额。")
+    push.granted_at, push.granted_amount = timezone.now(), amount
+    push.save(update_fields=["granted_at", "granted_amount"])
+    audit.record(actor=actor, action=PolicyEvent.GRANTED, subject=push, before={"granted": False},
+                 after={"granted": True, "amount": amount, "version": push.version_id})
+    users = list(access.enterprise_users([push.enterprise_id]))
+    title = f"「{push.item.title}」已向贵企业兑现 {amount:,} 元"
+    transaction.on_commit(functools.partial(_notify, users=users, kind="policy_paid", key=f"policy-granted:{push.pk}",
+                                            title=title, url="/policies/mine/", subject=push))
     return push
 
 
@@ -768,7 +838,7 @@ def batch_draw(*, actor: User | None, item: PolicyItem, on: dt.date | None = Non
     """The 免申即享 list of an item: firms that qualify on authoritative, fresh data, with their amounts after 不重复享受,
     quota and budget. Lines that eligibility found but allocation left out are kept as 未纳入 with the reason."""
     access.require_can_pay(actor, item)
-    item = PolicyItem.objects.select_for_update().select_related("published_version", "policy").get(pk=item.pk)
+    item = PolicyItem.objects.select_for_update(of=("self",)).select_related("published_version", "policy").get(pk=item.pk)
     if item.mode != Mode.AUTOMATIC:
         raise InvalidTransition("只有免申即享的事项可以生成清单。")
     if item.published_version is None:
@@ -825,7 +895,7 @@ def batch_draw(*, actor: User | None, item: PolicyItem, on: dt.date | None = Non
 @transaction.atomic
 def batch_check(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
     """First of the four eyes (初核)."""
-    batch = PayoutBatch.objects.select_for_update().select_related("item__policy", "item__department").get(
+    batch = PayoutBatch.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department").get(
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.DRAWN:
@@ -840,7 +910,7 @@ def batch_check(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
 @transaction.atomic
 def batch_confirm(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
     """Second of the four eyes: a different person from the one who checked it."""
-    batch = PayoutBatch.objects.select_for_update().select_related("item__policy", "item__department").get(
+    batch = PayoutBatch.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department").get(
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.CHECKED:
@@ -857,7 +927,7 @@ def batch_confirm(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
 @transaction.atomic
 def batch_pay(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
     """Record the payments (兑现) of a confirmed list and tell each firm."""
-    batch = PayoutBatch.objects.select_for_update().select_related("item__policy", "item__department").get(
+    batch = PayoutBatch.objects.select_for_update(of=("self",)).select_related("item__policy", "item__department").get(
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.CONFIRMED:

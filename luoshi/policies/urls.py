@@ -13,9 +13,11 @@ urlpatterns = [
     path("versions/<int:pk>/preview/", views.preview, name="preview"),
     path("versions/<int:pk>/publish/", views.publish, name="publish"),
     path("department/", views.department, name="department"),
+    path("applications/<int:pk>/grant/", views.grant, name="grant"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("reach/", views.reach, name="reach"),
     path("mine/", views.mine, name="mine"),
     path("pushes/<int:pk>/", views.push_action, name="push_action"),
     path("calculator/", views.calculator, name="calculator"),
+    path("profiles/import/", views.profiles_import, name="profiles_import"),
 ]

@@ -236,7 +236,27 @@ def department(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return _render(request, "policies/department.html", {
         "title": "本部门兑现事项", "items": selectors.items(user), "batches": selectors.batches(user)[:100],
+        "applications": selectors.applications(user)[:200],
     })
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The paying department grants an application (即申即享 / 快申快享 / 限时享受)."""
+    user = _user(request)
+    push = selectors.applications(user).filter(pk=pk).first()
+    if push is None:
+        from luoshi.core.errors import AccessDenied
+
+        raise AccessDenied("您只能兑现本部门事项的申报。")
+    try:
+        services.push_grant(actor=user, push=push, amount=_decimal(request.POST.get("amount", ""), "兑现金额"))
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"已兑现「{push.item.title}」:{push.enterprise.name}。")
+    return redirect("policies:department")
 
 
 @login_required
@@ -288,6 +308,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     """我的政策: pushes with the reason, deadlines, how to apply; the full check of every item (政策体检)."""
     user = _user(request)
     pushes = list(selectors.my_pushes(user)[:100])
+    services.pushes_opened(actor=user, pushes=pushes)
     return _render(request, "policies/mine.html", {
         "title": "我的政策", "pushes": pushes, "results": selectors.my_results(user),
         "profile": selectors.my_profile(user), "fields": FIELDS, "Status": Status,
@@ -339,4 +360,29 @@ def calculator(request: HttpRequest) -> HttpResponse:
     return _render(request, "policies/calculator.html", {
         "title": "政策计算器", "fields": fields, "values": values, "tags": KNOWN_TAGS, "results": results,
         "number": FieldKind.NUMBER, "date": FieldKind.DATE, "values_json": json.dumps(values, ensure_ascii=False),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profiles_import(request: HttpRequest) -> HttpResponse:
+    """A department's profile file (.xlsx/.csv): all or nothing, every bad row listed; same file twice changes nothing."""
+    from luoshi.policies.importing import read_rows
+
+    user = _user(request)
+    access.require_profile_importer(user)
+    report, problems = None, []
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if upload is not None:
+        try:
+            rows = read_rows(upload.name or "", upload.read())
+            report = services.profiles_import(
+                actor=user, rows=rows, source=request.POST.get("source", "").strip() or "部门报送",
+                authoritative=request.POST.get("self_declared") != "1",
+                as_of=_date(request.POST.get("as_of", "")) or services.today())
+        except DomainError as exc:
+            _fail(request, exc)
+            problems = exc.details if isinstance(exc.details, list) else []
+    return _render(request, "policies/import.html", {
+        "title": "导入企业画像", "report": report, "problems": problems, "columns": list(services.PROFILE_COLUMNS),
     })

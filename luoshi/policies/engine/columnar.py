@@ -92,6 +92,7 @@ class Evaluation:
         self.field_items: dict[str, list[int]] = {}
         self._category_bits: dict[str, Bits] = {}
         self._near: dict[str, dict[str, npt.NDArray[np.int64]]] = {}
+        self._known: dict[str, Bits] = {}  # ~unknown per field, for full evaluations
         self._gathered: dict[tuple[str, int], Bits] | None = None  # atom words gathered during one `update`
         for i, item in enumerate(self.items):
             for name in item.fields:
@@ -236,18 +237,26 @@ class Evaluation:
     # -- combining --------------------------------------------------------------------------------------------------
 
     def _leaf_bits(self, leaf: Leaf, sel: Selector) -> tuple[Bits, Bits]:
+        """(true, false) bitsets of one leaf, always fresh arrays (callers combine them in place)."""
         plan = self.plans[leaf]
         a = self._atom(plan.field, plan.a, sel)
-        if plan.shape == "atom":
-            p = a
-        elif plan.shape == "not":
-            p = ~a
-        elif plan.shape == "eq":
+        known = self._known_at(plan.field, sel)
+        if plan.shape in ("eq", "ne"):
             p = a & ~self._atom(plan.field, plan.b, sel)
+            a, shape = p, ("atom" if plan.shape == "eq" else "not")
         else:
-            p = ~(a & ~self._atom(plan.field, plan.b, sel))
-        u = self._unknown_at(plan.field, sel)
-        return p & ~u, ~(p | u)
+            shape = plan.shape
+        if shape == "atom":
+            return a & known, np.bitwise_and(known, ~a)
+        return np.bitwise_and(known, ~a), a & known
+
+    def _known_at(self, name: str, sel: Selector) -> Bits:
+        if isinstance(sel, slice):
+            got = self._known.get(name)
+            if got is None:
+                got = self._known[name] = ~self.unknown[name]
+            return got
+        return ~self._unknown_at(name, sel)
 
     def _atom(self, name: str, index: int, sel: Selector) -> Bits:
         row = self.atoms[name].bits[index]
@@ -282,7 +291,7 @@ class Evaluation:
             t, f = self._eval(node.child, sel, forced)
             return f, t
         parts = [self._eval(c, sel, forced) for c in node.children]
-        t, f = parts[0][0].copy(), parts[0][1].copy()
+        t, f = parts[0]  # fresh arrays: combined in place
         if isinstance(node, All):
             for pt, pf in parts[1:]:
                 t &= pt
@@ -433,6 +442,7 @@ class Evaluation:
                                                                            bitorder="little")[:, 0]
         self._category_bits.clear()
         self._near.clear()
+        self._known.clear()
         word_idx = np.unique(byte_idx >> 3)
         affected = sorted({i for name in changed for i in self.field_items.get(name, ())})
         result: dict[str, tuple[Any, Any]] = {}

@@ -69,6 +69,8 @@ def test_enterprise_sees_its_own_policies_only(published: dict[str, Any], users:
     services.push_item(item_id=published["auto"].pk)
     mine = client_for(users["enterprise"]).get("/policies/mine/").content.decode()
     assert "高新技术企业认定奖励" in mine and "贵企业符合「高新技术企业认定奖励」" in mine
+    assert Push.objects.get(enterprise=published["a"]).opened_at is not None  # counted as opened in the reach
+    assert Push.objects.get(enterprise=published["b"]).opened_at is None
     theirs = client_for(users["enterprise_other"]).get("/policies/mine/").content.decode()
     assert "差一项" in theirs and "荆门甲科技" not in theirs
     push_a = Push.objects.get(enterprise=published["a"])

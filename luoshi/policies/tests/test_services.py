@@ -12,7 +12,7 @@ from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from luoshi.policies import selectors, services
 from luoshi.policies.engine.profile import Status
 from luoshi.policies.models import BatchStatus, Push, PushKind, RuleStatus
-from luoshi.policies.tests.conftest import HIGH_TECH_CASES, HIGH_TECH_RULE
+from luoshi.policies.tests.conftest import HIGH_TECH_CASES, HIGH_TECH_RULE, ON
 
 
 def test_editing_a_published_rule_makes_a_new_version(published: dict[str, Any], users: dict[str, Any]) -> None:
@@ -206,3 +206,70 @@ def test_reach_per_department(published: dict[str, Any], users: dict[str, Any]) 
     assert [r.department for r in selectors.reach(users["staff_other"])] == ["荆门市经济和信息化局"]
     with pytest.raises(AccessDenied):
         selectors.reach(users["enterprise"])
+
+
+def test_a_profile_change_updates_the_kept_evaluation_and_pushes_once(
+    published: dict[str, Any], users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    b = published["b"]
+    ev, _ = services.published_evaluation()
+    row = ev.table.row_of(b.pk)
+    assert ev.firm_statuses(row)["JM-KJ-01"] == Status.INELIGIBLE
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_save(actor=users["admin"], enterprise=b, values={"tags": ["高新技术企业"]}, source="科技局",
+                              authoritative=True)
+    same, _ = services.published_evaluation()
+    assert same is ev  # updated in place, not rebuilt
+    assert ev.firm_statuses(row)["JM-KJ-01"] == Status.ELIGIBLE
+    assert Push.objects.filter(enterprise=b, kind=PushKind.QUALIFYING).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_save(actor=users["admin"], enterprise=b, values={"employees": 31}, source="人社局",
+                              authoritative=True)
+    assert Push.objects.filter(enterprise=b).count() == 1  # never twice for the same version
+
+
+def test_fast_application_gets_a_working_day_due_date_and_is_granted_by_its_department_only(
+    published: dict[str, Any], users: dict[str, Any]
+) -> None:
+    item = published["other"]  # 规上工业企业稳岗奖励, paid by 经信局
+    item.mode, item.payment_limit_workdays = "fast", 5
+    item.save()
+    rule = {"all": [{"id": "用工", "field": "employees", "op": ">=", "value": 20}]}
+    services.rule_publish(actor=users["admin"], version=services.rule_draft(actor=users["admin"], item=item,
+                                                                           rule=rule), push=False)
+    services.push_item(item_id=item.pk)
+    push = Push.objects.get(item=item, enterprise=published["b"])
+    applied = services.push_apply(actor=users["enterprise_other"], push=push)
+    assert applied.due_on == ON.replace(day=8)  # 2026-06-01 (Mon) + 5 working days
+    with pytest.raises(AccessDenied):
+        services.push_grant(actor=users["staff"], push=push)  # 发改委 does not pay 经信局's item
+    granted = services.push_grant(actor=users["staff_other"], push=push)
+    assert granted.granted_amount == Decimal("30000.00")
+    with pytest.raises(InvalidTransition, match="已兑现"):
+        services.push_grant(actor=users["staff_other"], push=push)
+    rows = {r.department: r for r in selectors.reach(users["admin"])}
+    assert (rows["荆门市经济和信息化局"].applied, rows["荆门市经济和信息化局"].granted) == (1, 1)
+    services.push_item(item_id=published["auto"].pk)
+    with pytest.raises(InvalidTransition, match="免申即享"):
+        services.push_apply(actor=users["enterprise"], push=Push.objects.get(item=published["auto"],
+                                                                             enterprise=published["a"]))
+
+
+def test_a_policy_document_is_read_with_the_plan_readers(users: dict[str, Any], regions: dict[str, Any],
+                                                         tmp_path: Any) -> None:
+    import docx
+
+    doc = docx.Document()
+    for line in ("荆门市人民政府关于印发荆门市支持企业高质量发展若干政策措施的通知", "荆政发〔2026〕5号",
+                 "第三条 对首次认定的高新技术企业,给予一次性奖励20万元。"):
+        doc.add_paragraph(line)
+    path = tmp_path / "政策.docx"
+    doc.save(str(path))
+    policy = services.policy_import_document(actor=users["admin"], region=regions["jingmen"], filename="政策.docx",
+                                             data=path.read_bytes())
+    assert policy.document_number == "荆政发〔2026〕5号"
+    assert "高新技术企业" in policy.title or "政策措施" in policy.title
+    assert "给予一次性奖励20万元" in policy.source_text
+    with pytest.raises(AccessDenied):
+        services.policy_import_document(actor=users["staff"], region=regions["jingmen"], filename="政策.docx",
+                                        data=path.read_bytes())
