@@ -19,7 +19,7 @@ def test_parallel_issuing_numbers_each_notice_once(
     from luoshi.supervision.services import notice_issue
 
     # an in-memory SQLite test database is one shared connection: there the serial path alone is exercised
-    n = 1 if connection.vendor == "sqlite" and connection.is_in_memory_db() else 12
+    n = 1 if connection.vendor == "sqlite" and connection.is_in_memory_db() else 12  # type: ignore[attr-defined]
     errors: list[BaseException] = []
     barrier = threading.Barrier(n)
 
