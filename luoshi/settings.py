@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "huey.contrib.djhuey",
+    "ninja",  # serves Swagger UI / Redoc from its own static files, never a CDN
     "luoshi.core",
     "luoshi.accounts",
     "luoshi.audit",
