@@ -32,7 +32,18 @@ def test_formula_text_is_written_as_text() -> None:
 def test_plan_ledger_and_directory_exports_escape() -> None:
     from luoshi.orgs.directory_file import write_csv, write_xlsx
 
-    row = ["420800", "荆门市", "", "市", "", "荆门市发展和改革委员会", "政府部门", "=1+1;市发改委", "是", "@SUM(A1)"]
+    row = [
+        "420800",
+        "荆门市",
+        "",
+        "市",
+        "",
+        "荆门市发展和改革委员会",
+        "政府部门",
+        "=1+1;市发改委",
+        "是",
+        "@SUM(A1)",
+    ]
     csv_text = write_csv([row]).decode("utf-8-sig")
     assert "'=1+1;市发改委" in csv_text and "'@SUM(A1)" in csv_text
     sheet = load_workbook(io.BytesIO(write_xlsx([row]))).worksheets[0]
