@@ -23,6 +23,7 @@ DEMO_STEPS = (
     "luoshi.projects.demo",
     "luoshi.requests.demo",
     "luoshi.policies.demo",
+    "luoshi.dashboard.demo",  # last: its summaries count what the steps above made
 )
 
 SEED_PLANS_DIR = Path(__file__).resolve().parent.parent / "plans" / "demo_data"

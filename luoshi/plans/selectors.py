@@ -88,6 +88,28 @@ def measures_of(user: User, plan: Plan) -> QuerySet[Measure]:
     )
 
 
+UNKNOWN_UNIT_CHECK = "单位未在机构目录中找到,请确认"
+
+
+def review_checks(m: Measure) -> list[str]:
+    """What a reviewer should check in a measure: the parser's low-confidence readings (a deadline read from
+    the text, a target from a scope phrase, a table whose structure was inferred) and units the directory does
+    not resolve."""
+    checks = [r.get("check") for r in (m.reasons or []) if r.get("check")]
+    if any(link.get("status") != "resolved" and not link.get("picked") for link in m.unit_links or []):
+        checks.append(UNKNOWN_UNIT_CHECK)
+    return list(dict.fromkeys(c for c in checks if c))
+
+
+def measures_for_review(user: User, plan: Plan) -> list[Measure]:
+    """`measures_of`, those a reviewer should check first (each with `review_checks` set), then the rest,
+    each group in document order."""
+    measures = list(measures_of(user, plan))
+    for m in measures:
+        m.review_checks = review_checks(m)  # type: ignore[attr-defined]
+    return sorted(measures, key=lambda m: (not m.review_checks, m.seq))  # type: ignore[attr-defined]
+
+
 def measure_get(user: User, measure_id: int) -> Measure:
     measure = Measure.objects.filter(pk=measure_id).select_related("plan", "plan__region").first()
     if measure is None:

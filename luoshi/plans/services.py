@@ -355,6 +355,17 @@ def _parse(path: Path, *, year: int | None, region: Region) -> Any:
         raise ParseError(exc.message, code=exc.code) from None
 
 
+def _reasons(m: Any, text: str) -> list[dict[str, Any]]:
+    """The parser's reasons for a measure's readings, with the passage each was read from (for 为什么)."""
+    out = []
+    for r in getattr(m, "reasons", None) or []:
+        d = r.to_dict()
+        a, b = d["span"] or (0, 0)
+        d["quote"] = " ".join(text[a:b].split())[:60] if b > a else ""
+        out.append(d)
+    return out
+
+
 def _unit_candidates(region: Region) -> list[str]:
     """The names a plan of `region` would write its units with: the region's aliases (市发改委), else full names.
     The parser ranks its lead-unit suggestions among these."""
@@ -459,6 +470,7 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
                 targets=[_target_dict(t) for t in (m.targets or [])],
                 span_start=span[0],
                 span_end=span[1],
+                reasons=_reasons(m, result.text or ""),
             )
         )
     Measure.objects.bulk_create(measures)

@@ -109,7 +109,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     user = _user(request)
-    measures = list(selectors.measures_of(user, plan))
+    measures = selectors.measures_for_review(user, plan)
     editable = selectors.can_edit(user, plan)
     blockers = services.publish_blockers(plan) if editable else []
     unknown_names = sorted({b["name"] for b in blockers if b["status"] == "unknown"})
@@ -283,6 +283,7 @@ def _row(
     fresh = selectors.measures_of(user, plan).filter(pk=measure.pk).first()
     if fresh is None:
         raise NotFound("该举措已被合并或删除,请刷新页面。")
+    fresh.review_checks = selectors.review_checks(fresh)  # type: ignore[attr-defined]
     template = "plans/_measure_form.html" if form is not None else "plans/_measure_row.html"
     return render(
         request,

@@ -36,7 +36,44 @@ def cards_for(user: User) -> list[HomeCard]:
             HomeCard("黄灯任务", counts.get("yellow", 0), f"{ledger}?colour=yellow", "yellow"),
             HomeCard("红灯任务", counts.get("red", 0), f"{ledger}?colour=red", "red"),
         ]
+        if user.role == Role.LEADER:
+            screen = selectors.leader_screen(user)
+            waiting = len(screen.escalated) + screen.coordination_total
+            cards.insert(
+                0,
+                HomeCard(
+                    "需要您协调的事项",
+                    waiting,
+                    reverse("supervision:overview"),
+                    "red" if screen.escalated else "",
+                ),
+            )
+            cards.insert(
+                1,
+                HomeCard(
+                    "超期任务",
+                    screen.overdue_total,
+                    reverse("supervision:overview") + "#longest-overdue",
+                    "red",
+                ),
+            )
         if user.role == Role.ADMIN or user.is_superuser:
+            from luoshi.supervision.services.escalation import notice_proposals
+
+            unassigned = selectors.unassigned_tasks(user).count()
+            proposed = sum(len(p.tasks) for p in notice_proposals(user))
+            cards.insert(
+                0,
+                HomeCard(
+                    "未指定责任单位",
+                    unassigned,
+                    reverse("supervision:proposals") + "#unassigned",
+                    "yellow" if unassigned else "",
+                ),
+            )
+            cards.insert(
+                1, HomeCard("建议督办", proposed, reverse("supervision:proposals"), "red" if proposed else "")
+            )
             pending = selectors.visible_tasks(user).filter(status=TaskStatus.SIGN_OFF_REQUESTED).count()
             cards.append(
                 HomeCard(

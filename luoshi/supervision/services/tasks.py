@@ -367,6 +367,8 @@ def task_transition(
             "signed_off_by": user,
             "signed_off_at": timezone.now(),
             "signed_off_on": today or timezone.localdate(),
+            # signed off is 100%; the last reported figure stays in the reports (and the audit's before)
+            "percent": 100.0,
         }
     elif target == S.CANCELLED and not reason:
         raise ValidationFailed("撤销任务须填写原因。")

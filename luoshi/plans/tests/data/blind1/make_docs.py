@@ -62,7 +62,9 @@ def build(src: Path) -> None:
     else:
         (DOCS / f"{stem}.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
         body = "\n".join(f"<p>　　{html.escape(ln)}</p>" for ln in lines)
-        (DOCS / f"{stem}.html").write_text(PAGE.format(title=html.escape(lines[0]), body=body), encoding="utf-8")
+        (DOCS / f"{stem}.html").write_text(
+            PAGE.format(title=html.escape(lines[0]), body=body), encoding="utf-8"
+        )
     (DOCS / f"{stem}.flat.txt").write_text("　　".join(lines) + "\n", encoding="utf-8")
     doc = Document()
     set_font(doc, 16)
