@@ -215,16 +215,9 @@ def _figures(
             )
             for s in buckets
         ]
-        if src.key == "projects.by_stage":
-            from_order = [
-                "stage:none",
-                "stage:signed",
-                "stage:started",
-                "stage:registered",
-                "stage:completed",
-                "stage:operating",
-            ]
-            fig.buckets.sort(key=lambda b: from_order.index(b.bucket) if b.bucket in from_order else 99)
+        wanted_order: list[str] = list(src.extra.get("bucket_order") or [])
+        if wanted_order:
+            fig.buckets.sort(key=lambda b: wanted_order.index(b.bucket) if b.bucket in wanted_order else 99)
         out.append(fig)
     return out
 
