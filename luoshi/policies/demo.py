@@ -32,17 +32,16 @@ ITEMS: dict[str, tuple[str, str, dict[str, Any], str]] = {  # code → (departme
 
 
 def load(ctx: Any) -> str:
-    from luoshi.accounts.models import Role, User
     from luoshi.core.demo import DEMO_REGION_CODE
-    from luoshi.orgs.models import Enterprise, Region, Unit
-    from luoshi.policies import services
+    from luoshi.orgs.models import Region, Unit
+    from luoshi.policies import access, services
     from luoshi.policies.engine.rulebook import RuleBook
     from luoshi.policies.models import Policy, PolicyItem
 
     region = Region.objects.filter(code=DEMO_REGION_CODE).first()
     if region is None:
         return "惠企政策:未找到荆门市,跳过"
-    admin = User.objects.filter(role=Role.ADMIN, region=region).order_by("pk").first()
+    admin = access.office_admin_of(region)
     book = RuleBook.from_yaml((HERE / "rules" / "demo.yaml").read_text(encoding="utf-8"))
     services.load_rule_book(actor=admin, book=book)
     policy = Policy.objects.filter(document_number="荆政发〔2026〕5号").first()
@@ -55,7 +54,7 @@ def load(ctx: Any) -> str:
     rng = ctx.rng_for("policies")
     today = services.today()
     profiled = 0
-    for e in Enterprise.objects.filter(region__path__startswith=region.path).select_related("region").order_by("pk"):
+    for e in access.enterprises_in(region).select_related("region").order_by("pk"):
         if hasattr(e, "policy_profile"):
             continue
         _profile(services, e, rng, today)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.models import User
 from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.policies import access, services
 from luoshi.policies.engine.profile import ItemOutcome, Status, explain
@@ -145,8 +145,7 @@ class Reach:
 
 def reach(user: User) -> list[Reach]:
     """Per paying department: pushed, opened, applied, granted, amount (scoped like the items)."""
-    if user.role == Role.ENTERPRISE:
-        raise AccessDenied("企业用户不能查看部门触达统计。")
+    access.require_reach(user)
     scoped = items(user)
     pushes = (Push.objects.filter(item__in=scoped).values("item__department__name")
               .annotate(pushed=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)),

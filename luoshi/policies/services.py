@@ -18,9 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.models import User
 from luoshi.audit import services as audit
-from luoshi.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.errors import InvalidTransition, NotFound, ValidationFailed
 from luoshi.orgs.credit_code import credit_code_problem, normalise_credit_code
 from luoshi.orgs.models import Enterprise, Region, Unit
 from luoshi.policies import access
@@ -175,8 +175,7 @@ def policy_create(*, actor: User | None, region: Region, title: str, issuers: st
                   effective_from: dt.date | None = None, expires_on: dt.date | None = None, source_name: str = "",
                   source_text: str = "") -> Policy:
     access.require_office(actor, "录入政策")
-    if actor is not None and not actor.is_superuser and not access.region_contains(actor.region, region):
-        raise AccessDenied("您只能在本人管辖区域录入政策。")
+    access.require_region(actor, region)
     title = title.strip()
     if not title:
         raise ValidationFailed("请填写政策名称。")
@@ -285,6 +284,10 @@ def parameter_save(*, actor: User | None, name: str, label: str, values: Mapping
         raise ValidationFailed(str(exc)) from None
     existing = Parameter.objects.filter(name=name).first()
     before = None if existing is None else {"values": existing.values, "label": existing.label}
+    new_values = {str(k): v for k, v in values.items()}
+    if (existing is not None and existing.values == new_values and existing.label == label
+            and existing.unit == unit and existing.reference == reference):
+        return existing  # nothing changed: no write, no audit event (the demo and imports run twice safely)
     param, _ = Parameter.objects.update_or_create(
         name=name, defaults={"label": label, "unit": unit, "values": {str(k): v for k, v in values.items()},
                              "reference": reference})
@@ -515,13 +518,7 @@ def profile_save(*, actor: User | None, enterprise: Enterprise, values: Mapping[
                  authoritative: bool, as_of: dt.date | None = None) -> EnterpriseProfile:
     """Update some fields of a firm's profile; each field keeps its source, date and whether it is authoritative.
     An enterprise may only declare its own data (never authoritative)."""
-    if actor is not None and actor.role == Role.ENTERPRISE:
-        if actor.enterprise_id != enterprise.pk:
-            raise AccessDenied("您只能更新本企业的画像。")
-        authoritative = False
-        source = source or "企业自报"
-    elif actor is not None and not actor.is_superuser and actor.role not in (Role.ADMIN, Role.STAFF):
-        raise AccessDenied("您的角色不能更新企业画像。")
+    authoritative, source = access.profile_write(actor, enterprise, authoritative, source)
     as_of = as_of or today()
     profile, _ = EnterpriseProfile.objects.select_for_update().get_or_create(enterprise=enterprise)
     before = {"data": dict(profile.data), "provenance": dict(profile.provenance)}
@@ -579,8 +576,7 @@ def profiles_import(*, actor: User | None, rows: Sequence[Mapping[str, Any]], so
     rejected; a firm unknown to the directory is created in the region given by its region code."""
     from luoshi.core.imports import Problems, all_or_nothing
 
-    if actor is not None and not actor.is_superuser and actor.role not in (Role.ADMIN, Role.STAFF):
-        raise AccessDenied("您的角色不能导入企业画像。")
+    access.require_profile_importer(actor)
     problems = Problems(columns=list(PROFILE_COLUMNS))
     regions = {r.code: r for r in Region.objects.all()}
     parsed = []
@@ -676,7 +672,7 @@ def push_item(*, item_id: int, on: dt.date | None = None) -> int:
 
 
 def _notify_push(push: Push) -> None:
-    users = list(User.objects.filter(enterprise_id=push.enterprise_id, role=Role.ENTERPRISE, is_active=True))
+    users = list(access.enterprise_users([push.enterprise_id]))
     if not users:
         return
     title = (f"贵企业符合「{push.item.title}」" if push.kind == PushKind.QUALIFYING
@@ -876,8 +872,7 @@ def batch_pay(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
     audit.record(actor=actor, action=PolicyEvent.BATCH_PAID, subject=batch, before={"status": BatchStatus.CONFIRMED},
                  after={"status": batch.status, "paid": len(pending), "total": batch.total})
     users: dict[int, list[User]] = {}
-    for u in User.objects.filter(enterprise_id__in=[p.enterprise_id for p in pending], role=Role.ENTERPRISE,
-                                 is_active=True):
+    for u in access.enterprise_users([p.enterprise_id for p in pending]):
         assert u.enterprise_id is not None
         users.setdefault(u.enterprise_id, []).append(u)
     title = batch.item.title

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.models import User
 from luoshi.core.errors import DomainError, ValidationFailed
 from luoshi.orgs.models import Region, Unit
 from luoshi.policies import access, selectors, services
@@ -52,33 +52,14 @@ def _decimal(raw: str, label: str) -> Decimal | None:
         raise ValidationFailed(f"{label}「{raw}」不是数字。") from None
 
 
-def _tabs(user: User) -> list[tuple[str, str]]:
-    tabs = []
-    if user.is_superuser or user.role in (Role.ADMIN, Role.LEADER):
-        tabs += [("政策库", "policies:library"), ("触达统计", "policies:reach")]
-    if user.role == Role.STAFF:
-        tabs += [("本部门事项", "policies:department"), ("触达统计", "policies:reach")]
-    if user.role == Role.ENTERPRISE:
-        tabs += [("我的政策", "policies:mine")]
-    tabs.append(("政策计算器", "policies:calculator"))
-    return tabs
-
-
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    context.setdefault("tabs", _tabs(_user(request)))
+    context.setdefault("tabs", access.tabs(_user(request)))
     return render(request, template, context)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if user.role == Role.ENTERPRISE:
-        return redirect("policies:mine")
-    if user.role == Role.STAFF:
-        return redirect("policies:department")
-    if user.is_superuser or user.role in (Role.ADMIN, Role.LEADER):
-        return redirect("policies:library")
-    return redirect("policies:calculator")
+    return redirect(access.landing(_user(request)))
 
 
 @login_required
@@ -143,7 +124,7 @@ def policy(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已新增兑现事项「{item.title}」,请编写规则。")
             return redirect("policies:rule_editor", pk=item.pk)
     items = selectors.items(user).filter(policy=obj)
-    departments = Unit.objects.filter(region__path__startswith=obj.region.path, is_active=True).order_by("name")
+    departments = access.departments_for(obj)
     return _render(request, "policies/policy.html", {
         "title": obj.title, "policy": obj, "items": items, "can_manage": access.is_office(user),
         "modes": Mode.choices, "departments": departments[:500],
@@ -287,7 +268,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 _fail(request, exc)
             else:
-                messages.success(request, f"清单已{obj.get_status_display()}。")
+                messages.success(request, f"清单状态:{obj.get_status_display()}。")
             return redirect("policies:batch", pk=pk)
     return _render(request, "policies/batch.html", {
         "title": f"免申即享清单 · {obj.item.title}", "batch": obj,
@@ -341,7 +322,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     """政策计算器: try a hypothetical profile against every published item (nothing is saved)."""
     user = _user(request)
     values: dict[str, Any] = {}
-    if request.method == "GET" and user.role == Role.ENTERPRISE:
+    if request.method == "GET" and access.is_enterprise(user):
         own = selectors.my_profile(user)
         values = dict(own.data) if own else {}
     results = None

@@ -13,10 +13,59 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from luoshi.accounts.access import region_contains, region_subtree_q
+from luoshi.accounts.access import region_contains, region_subtree, region_subtree_q
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import AccessDenied, NotFound
+from luoshi.orgs.models import Region
 from luoshi.requests.models import Request
+
+__all__ = ["AccessDenied", "region_contains"]
+
+
+# --- roles (compared only here) -----------------------------------------------------------------------------
+def is_admin(user: User | None) -> bool:
+    """An office administrator or a superuser (not the system)."""
+    return user is not None and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def is_government(user: User | None) -> bool:
+    """Office, unit staff and leaders: the pages of lists, metrics and hotspots."""
+    return user is not None and (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER, Role.STAFF))
+
+
+def is_leader(user: User | None) -> bool:
+    return user is not None and not user.is_superuser and user.role == Role.LEADER
+
+
+def is_enterprise(user: User | None) -> bool:
+    return user is not None and not user.is_superuser and user.role == Role.ENTERPRISE
+
+
+def is_observer(user: User | None) -> bool:
+    return user is not None and not user.is_superuser and user.role == Role.OBSERVER
+
+
+def is_handling_staff(user: User | None) -> bool:
+    """Staff whose views of unmasked contacts are logged (office and unit staff)."""
+    return user is not None and (user.is_superuser or user.role in (Role.ADMIN, Role.STAFF))
+
+
+def files_for_own_region_only(user: User | None) -> bool:
+    return user is not None and not user.is_superuser and user.role in (Role.ADMIN, Role.OBSERVER)
+
+
+def nav_flags(user: User | None) -> dict[str, bool]:
+    return {"may_file": not is_leader(user), "gov": is_government(user), "office": is_admin(user)}
+
+
+# --- regions (through the shared subtree helpers) -----------------------------------------------------------
+def subtree_ids(region: Region) -> list[int]:
+    return list(region_subtree(region).values_list("pk", flat=True))
+
+
+def ancestor_ids(region: Region) -> list[int]:
+    """The region and its ancestors, root first."""
+    return [int(p) for p in region.path.split("/") if p.isdigit()] or [region.pk]
 
 
 def is_office(user: User | None) -> bool:

@@ -38,8 +38,9 @@ def unit(req: Request, unit: Unit, event: str, title: str, body: str = "") -> No
 
 def office(req: Request, region: Region, event: str, title: str, body: str = "") -> None:
     from luoshi.accounts.models import Role, User
+    from luoshi.requests.access import ancestor_ids
 
-    ancestors = [int(p) for p in region.path.strip("/").split("/") if p.isdigit()] or [region.pk]
+    ancestors = ancestor_ids(region)
     users = User.objects.filter(role=Role.ADMIN, is_active=True, region_id__in=ancestors)
     _send(list(users), req, event, title, body)
 

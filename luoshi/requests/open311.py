@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from luoshi.accounts.models import ApiToken, User
 from luoshi.core.errors import DomainError
-from luoshi.requests import selectors, services
+from luoshi.requests import access, selectors, services
 from luoshi.requests.models import Category, Channel, Request
 
 DESCRIPTIONS: dict[str, str] = {
@@ -162,7 +162,7 @@ def _file(request: HttpRequest, user: User) -> JsonResponse:
         contact_phone=p.get("phone", ""),
         title=description[:40],
         text=description,
-        channel=Channel.PARK if user.role != "enterprise" else Channel.WEB,
+        channel=Channel.WEB if access.is_enterprise(user) else Channel.PARK,
         category=code,
         region_code=p.get("attribute[region_code]", "") or p.get("region_code", ""),
         external_id=p.get("attribute[external_id]", "") or p.get("external_id", ""),

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.models import User
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.requests import access, clock, selectors, services
@@ -68,7 +68,7 @@ def _home_region(user: User) -> Region:
 
 
 def _require_gov(user: User) -> None:
-    if not user.is_superuser and user.role not in (Role.ADMIN, Role.LEADER, Role.STAFF):
+    if not access.is_government(user):
         raise AccessDenied("该页面只对营商办、部门和领导开放。")
 
 
@@ -101,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role == Role.LEADER:
+    if access.is_leader(user):
         raise AccessDenied("领导账号为只读,不能提交诉求。")
     if request.method == "POST":
         p = request.POST
@@ -133,16 +133,16 @@ def _new_context(user: User, values: Any) -> dict[str, Any]:
     import secrets
 
     channels = Channel.choices
-    if user.role == Role.ENTERPRISE:
+    if access.is_enterprise(user):
         channels = [(Channel.WEB.value, Channel.WEB.label)]
-    elif user.role == Role.OBSERVER:
+    elif access.is_observer(user):
         channels = [(Channel.OBSERVER.value, Channel.OBSERVER.label)]
     return {
         "title": "提交诉求",
         "channels": channels,
         "categories": Category.choices,
         "v": values,
-        "is_enterprise": user.role == Role.ENTERPRISE,
+        "is_enterprise": access.is_enterprise(user),
         "form_token": values.get("form_token") if values else secrets.token_urlsafe(16),
     }
 
@@ -161,7 +161,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not suggestion.get("top") or "confirmed" in suggestion:
             suggestion = suggest_for(req) or suggestion
         units = list(
-            Unit.objects.filter(region__path__startswith=req.region.path, is_active=True).order_by("name")
+            Unit.objects.filter(region_id__in=access.subtree_ids(req.region), is_active=True).order_by("name")
         )
     return render(
         request,
@@ -502,6 +502,6 @@ def registrations(request: HttpRequest) -> HttpResponse:
         return redirect("requests:registrations")
     region = _home_region(user)
     rows = EnterpriseRegistration.objects.filter(
-        region__path__startswith=region.path, status=RegistrationStatus.PENDING
+        region_id__in=access.subtree_ids(region), status=RegistrationStatus.PENDING
     ).order_by("submitted_at")
     return render(request, "requests/registrations.html", {"title": "企业注册审核", "rows": rows})

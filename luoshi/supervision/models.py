@@ -79,6 +79,9 @@ class Task(models.Model):
     colour = models.CharField("预警", max_length=8, choices=Colour.choices, default=Colour.NONE, blank=True)
     colour_reason = models.CharField("预警原因", max_length=500, blank=True)
     colour_changed_on = models.DateField("预警变更日期", null=True, blank=True)
+    # a hash of the figures the reason states (flags, percents, working days, counts): the sweep rebuilds the
+    # reason text only for tasks whose figures moved
+    colour_key = models.BigIntegerField("预警依据摘要", default=0)
     missed_count = models.PositiveIntegerField("未按期报送次数", default=0)
     returns_count = models.PositiveIntegerField("退回次数", default=0)
     last_return_reason = models.TextField("最近退回原因", blank=True)

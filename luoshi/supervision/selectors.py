@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from luoshi.accounts.access import require_role
@@ -14,6 +14,7 @@ from luoshi.accounts.models import Role, User
 from luoshi.audit.selectors import events_for
 from luoshi.core.errors import AccessDenied, NotFound, ValidationFailed
 from luoshi.orgs.models import Region, Unit
+from luoshi.plans.models import Plan
 from luoshi.supervision import dispatch, periods
 from luoshi.supervision.access import require_see_task, task_scope_q, visible_tasks
 from luoshi.supervision.models import (
@@ -44,6 +45,7 @@ class LedgerFilters:
     status: str = ""
     colour: str = ""
     q: str = ""
+    unassigned: bool = False  # only live tasks with no responsible unit
 
 
 def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> QuerySet[Task]:
@@ -52,7 +54,9 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
     if f.plan:
         qs = qs.filter(plan_id=f.plan)
     if f.unit:
-        qs = qs.filter(assignments__unit_id=f.unit, assignments__active=True)
+        # a semi-join (EXISTS), not a join: the unit's assignments are found by their index and each task is
+        # kept once, so the count and the page need no DISTINCT over tasks × assignments
+        qs = qs.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), unit_id=f.unit, active=True)))
     if f.status == "overdue":  # 逾期 is derived
         qs = qs.filter(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=timezone.localdate())
     elif f.status:
@@ -61,9 +65,23 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
         qs = qs.exclude(status=TaskStatus.CANCELLED)
     if f.colour:
         qs = qs.filter(colour=f.colour)
+    if f.unassigned:
+        qs = qs.filter(pk__in=unassigned_tasks(user).values("pk"))
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(text__icontains=f.q) | Q(lead_units_text__icontains=f.q))
     return qs.order_by("plan_id", "seq", "id")
+
+
+def ledger_plans(user: User | None) -> QuerySet[Plan]:
+    """The plans the ledger's plan filter offers: those with a task the user may see (one EXISTS per plan)."""
+    return Plan.objects.filter(Exists(visible_tasks(user).filter(plan_id=OuterRef("pk")))).only("id", "title")
+
+
+def ledger_units(user: User | None) -> QuerySet[Unit]:
+    """The units the ledger's unit filter offers: those with an active assignment on a task the user may
+    see (one EXISTS per unit, stopping at its first visible assignment; no DISTINCT over every assignment)."""
+    visible = Assignment.objects.filter(unit_id=OuterRef("pk"), active=True, task__in=visible_tasks(user))
+    return Unit.objects.filter(Exists(visible)).only("id", "name")
 
 
 def task_get(user: User | None, pk: int) -> Task:
@@ -178,15 +196,19 @@ class DueItem:
 
 
 def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
-    """The unit's open assignments with the report due now (the latest ended period, or the current one)."""
+    """The unit's open assignments with the report due now (the latest ended period, or the current one).
+
+    A fixed number of queries whatever the number of rows: the assignments (with their open missed reports),
+    the reports already filed, the plans' thresholds in one query, one calendar per region (usually one)."""
     if user.role != Role.STAFF or user.unit_id is None:
         raise AccessDenied("“我的任务”仅供部门工作人员使用。")
-    from luoshi.supervision.services.common import add_workdays, plan_thresholds
+    from luoshi.supervision.models import WarningThresholds
+    from luoshi.supervision.services.common import calendar_for
 
     today = today or timezone.localdate()
     rows = list(
         Assignment.objects.filter(unit_id=user.unit_id, active=True, task__status__in=OPEN_STATUSES)
-        .select_related("task", "task__plan", "task__region")
+        .select_related("task", "task__region")
         .annotate(missed_open=Count("missed", filter=Q(missed__resolved_at__isnull=True)))
         .order_by("task__deadline", "task_id")[:500]
     )
@@ -195,18 +217,28 @@ def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
         current = periods.period_containing(a.task.reporting_cycle, today)
         prev = periods.previous_period(a.task.reporting_cycle, current)
         wanted.append((a, prev if prev.start >= a.task.start_date else current))
+    if not wanted:
+        return []
     starts = {p.start for _, p in wanted}
     reported = set(
         ProgressReport.objects.filter(
             assignment__in=[a for a, _ in wanted], period_start__in=starts
         ).values_list("assignment_id", "period_start")
     )
-    grace: dict[int, int] = {}
+    # a plan without a thresholds row has the model's defaults (a read page creates nothing)
+    default_grace = WarningThresholds().report_grace_workdays
+    grace = dict(
+        WarningThresholds.objects.filter(plan_id__in={a.task.plan_id for a, _ in wanted}).values_list(
+            "plan_id", "report_grace_workdays"
+        )
+    )
+    calendars: dict[int | None, Any] = {}
     out = []
     for a, p in wanted:
-        if a.task.plan_id not in grace:
-            grace[a.task.plan_id] = plan_thresholds(a.task.plan_id).report_grace_workdays
-        due = add_workdays(a.task.region, p.end, grace[a.task.plan_id])
+        region_id = a.task.region_id
+        if region_id not in calendars:
+            calendars[region_id] = calendar_for(a.task.region)
+        due = calendars[region_id].add_workdays(p.end, grace.get(a.task.plan_id, default_grace)).date
         out.append(DueItem(a, p, due, (a.pk, p.start) in reported, a.missed_open))  # type: ignore[attr-defined]
     out.sort(key=lambda d: (d.reported, d.due))
     return out
@@ -719,7 +751,16 @@ def leader_screen(user: User, today: dt.date | None = None, limit: int = 10) -> 
         .select_related("task", "unit")
         .order_by("-submitted_at")
     )
-    _, bottom = top_bottom(scoreboard(user, periods.period_containing("monthly", today)), n=5)
+    # the worst: assessed units with something wrong (overdue, a missed or late report, a return), worst first
+    scores = scoreboard(user, periods.period_containing("monthly", today))
+    bottom = sorted(
+        (
+            u
+            for u in scores
+            if u.assessed and (u.overdue or u.returns or u.reports_on_time < u.reports_expected)
+        ),
+        key=lambda u: (u.score, -u.overdue, u.unit),
+    )[:5]
     return LeaderScreen(
         escalated=list(escalated),
         longest_overdue=list(overdue.select_related("plan").order_by("deadline", "id")[:limit]),

@@ -60,14 +60,13 @@ def index(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", ""),
         colour=request.GET.get("colour", ""),
         q=request.GET.get("q", "").strip(),
+        unassigned=request.GET.get("unassigned") == "1",
     )
     if user.role not in (Role.ADMIN, Role.LEADER, Role.STAFF) and not user.is_superuser:
         return _domain_error_page(request, AccessDenied("督查督办仅对政府工作人员开放。"))
     page = Paginator(selectors.task_ledger(user, f), 50).get_page(request.GET.get("page"))
-    plans = Plan.objects.filter(pk__in=selectors.visible_tasks(user).values("plan_id")).only("id", "title")
-    units = (
-        Unit.objects.filter(assignments__task__in=selectors.visible_tasks(user)).distinct().only("id", "name")
-    )
+    plans = selectors.ledger_plans(user)
+    units = selectors.ledger_units(user)
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {
@@ -530,6 +529,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
             "title": "建议督办",
             "proposals": escalation.notice_proposals(user),
             "unassigned": selectors.unassigned_tasks(user)[:50],
+            "unassigned_total": selectors.unassigned_tasks(user).count(),
         },
     )
 

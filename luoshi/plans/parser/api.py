@@ -10,6 +10,7 @@ from pathlib import Path
 from . import document
 from .errors import ParseError
 from .extract import Extractor, finish
+from .normalize import fold_radicals
 from .reasons import CHECK_UNKNOWN_UNIT
 from .result import ParseResult, UnitResolution
 from .tables import Cell
@@ -61,6 +62,7 @@ def _parse_text(
 ) -> ParseResult:
     if not text or not text.strip():
         raise ParseError("文件内容为空:没有可识别的文字。请确认上传的是方案正文。", code="empty")
+    text = fold_radicals(text)  # one character for one: table spans stay valid
     ex = Extractor(text, year, tables)
     issued, doc_year = document.detect_dates(ex.norm)
     ex.year = year or doc_year

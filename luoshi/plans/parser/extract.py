@@ -36,6 +36,10 @@ NON_TASK = re.compile(
 )
 _TASK_WORDS = re.compile(r"任务|举措|措施|行动")
 DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
+# a line that says what a unit does: "区发展改革委主要职责为:…", "县司法局负责…"
+_DUTY_LINE = re.compile(
+    r"^\s*(?:责任分工|职责分工|任务分工)?\s*[^。,;:()]{2,30}?(?:主要职责|职责为|职责是|职责:|负责)"
+)
 _SENT_END = "。;!?"
 _ONLY_END = re.compile(r"[ 。;]*")
 
@@ -251,22 +255,70 @@ class Extractor:
         non_task = NON_TASK.search(head_title[:20]) if not path else NON_TASK.match(head_title)
         is_task = task and not non_task
         duty = DUTY_SECTION.search(head_title[:20])
-        if duty and not _TASK_WORDS.search(head_title[: duty.start()] + head_title[duty.end() : 20]):
+        if (
+            duty
+            and not _TASK_WORDS.search(head_title[: duty.start()] + head_title[duty.end() : 20])
+            and self._reads_as_duties(node)
+        ):
             # "五、责任分工": what each unit does, reported per unit; an item there tied to units stays a measure
             duties += self._duties(node)
             is_task = False
-        here = [*path, self._heading_text(node)]
         ln = node.line
         assert ln is not None
-        here_src = (*src, (f"heading:{ln.kind}", ln.start, ln.end))
         if node.children:
+            heading_end, resp = self._heading_responsibility(node)
+            here = [*path, self.o(ln.start, heading_end).strip()]
+            here_src = (*src, (f"heading:{ln.kind}", ln.start, heading_end))
+            n_out = len(out)
             for ch in node.children:
                 self._walk(ch, here, out, duties, is_task, here_src)
+            if resp is not None:
+                for d in out[n_out:]:
+                    if not d.resp.lead and not d.resp.co:
+                        d.resp.merge(resp)
             return
         drafts = self._leaf(node, path, src)
         if not is_task:
             drafts = [d for d in drafts if d.resp.lead or d.resp.co]
         out += drafts
+
+    def _heading_responsibility(self, node: Node) -> tuple[int, Responsibility | None]:
+        """A responsibility phrase closing a group heading — "(一)市场准入。(市市场监管局牵头)", "(一)构建…
+        (总牵头单位:X)" — applies to the items under it that name no unit. Returns where the heading's own
+        text ends (before the phrase) and the phrase, its readings marked as coming from the heading."""
+        ln = node.line
+        assert ln is not None
+        parens = [p for p in self._parens(ln.body_start, ln.end) if p.final and (p.resp.lead or p.resp.co)]
+        if not parens or self.norm[parens[-1].end : ln.end].strip(" 。;"):
+            return ln.end, None
+        p = parens[-1]
+        resp = Responsibility()
+        resp.merge(p.resp)
+        resp.sources = {
+            k: (f"{rule} (所属标题,下属各条共用)", a, b) for k, (rule, a, b) in p.resp.sources.items()
+        }
+        end = p.start
+        while end > ln.start and self.norm[end - 1] in " 。":
+            end -= 1
+        return end, resp
+
+    def _reads_as_duties(self, node: Node) -> bool:
+        """Does a 责任分工/任务分工 section list what each unit does ("区发改局主要职责为:…", "X负责…"), or
+        tasks (numbered measures, as 任务分工 often heads)?"""
+        lines: list[Line] = []
+        stack = [node]
+        while stack and len(lines) < 6:
+            nd = stack.pop(0)
+            if nd is not node and nd.line:
+                lines.append(nd.line)
+            lines += nd.body[:3]
+            stack = nd.children + stack
+        if not lines:
+            return True
+        ln = node.line
+        own = [] if ln is None else [self.n(ln.body_start, ln.end)]
+        texts = own + [self.n(x.body_start if x.kind else x.start, x.end) for x in lines]
+        return any(_DUTY_LINE.match(t) for t in texts)
 
     # ---- a numbered item ----------------------------------------------------------------------------
     def _item_span(self, node: Node) -> tuple[int, int, list[tuple[int, int]], Responsibility]:
@@ -383,7 +435,8 @@ class Extractor:
         seg = self.norm[a:b]
         if heading_has_break:
             return None, a
-        m = re.match(r"^([^。;!?]{2,40}?)[。](?=\s*\S)", seg)
+        # a title is a phrase: a first sentence with a comma ("实施耕地保护行动,积极争取…") is the text itself
+        m = re.match(r"^([^。;!?,]{2,40}?)[。](?=\s*\S)", seg)
         if not m:
             return None, a
         rest = seg[m.end() :].strip()
@@ -447,6 +500,13 @@ class Extractor:
             if ta >= tb:
                 return []
         times = time_spans or self._paren_time(parens)
+        if not path and title_end == ln.end and title:
+            # a top-level heading with its text below ("一、推进重大项目建设" + a paragraph): a section
+            path, src, title = (
+                [self.o(ln.start, ln.end).strip()],
+                ((f"heading:{ln.kind}", ln.start, ln.end),),
+                None,
+            )
         return [Draft(list(path), title, ta, tb, resp, times, rule=item_rule, path_src=list(src))]
 
     def _leaf_title(self, node: Node, a: int, b: int) -> tuple[int | None, int]:

@@ -395,10 +395,11 @@ def read_pdf(data: bytes) -> Document:
             code="no_text",
         )
     _merge_page_tables(pages, tables)
-    # a line is "full" (wrapped at the right margin) when it ends within ~1.6 characters of the margin
+    # a line is "full" (wrapped at the right margin) when it ends within ~2.5 characters of the margin: a
+    # ragged right edge (a web page printed to PDF) breaks a line early to keep "、" or "”" off the next
     ends = sorted(ln.x1 for p in pages for ln in p if ln.x1 is not None)
     right = ends[int(0.98 * (len(ends) - 1))] if ends else 0.0
-    full = [[ln.x1 is not None and ln.x1 >= right - 1.6 * ln.char_w for ln in p] for p in pages]
+    full = [[ln.x1 is not None and ln.x1 >= right - 2.5 * ln.char_w for ln in p] for p in pages]
     joined = join_pdf_lines([[ln.text for ln in p] for p in pages], full)
     b = _Builder()
     for line in joined.splitlines():
@@ -555,7 +556,8 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
     running = {
         k
         for k, c in edge.items()
-        if len(pages) >= 3 and c >= max(3, len(pages) // 2) and middle[k] <= c // 10
+        if (len(pages) >= 3 and c >= max(3, len(pages) // 2) and middle[k] <= c // 10)
+        or (len(pages) == 2 and c == 2 and middle[k] == 0 and len(k) >= 4)  # a two-page file's header
     }
     lines: list[tuple[str, bool]] = []
     for n, p in enumerate(pages):

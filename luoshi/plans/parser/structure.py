@@ -179,7 +179,7 @@ def split_lines(text: str, norm: str) -> list[Line]:
 _MARK_AHEAD = rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473])"
 _INLINE = re.compile(rf"(?<=[{_SENT_END}])[^\S\n]*(?={_MARK_AHEAD})")
 # a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…"
-_INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])(?={_MARK_AHEAD})")
+_INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])[^\S\n]?(?={_MARK_AHEAD})")
 _CN_NUMERALS = set(_CNN)
 
 

@@ -116,7 +116,7 @@ _LE = re.compile(
 )
 _LE_WORD = re.compile(r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|降至|降到|减少到|控制在|不超过|不高于")
 _SUBSIDY = re.compile(
-    r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按(?!时|期)|标准为|费率|利率|收费|罚款|上限"
+    r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按(?!时|期)|标准为|费率|利率|收费|罚款|上限|经费|筹措|安排资金"
 )
 _STANDARD = re.compile(r"不得低于|不得高于|不得超过|不得少于|原则上不超过|指")
 _COMMIT_VERB = re.compile(
@@ -131,7 +131,7 @@ _IMPLICIT = [
         re.compile(
             r"全覆盖|全域覆盖|全面覆盖|应享尽享|应上尽上|应纳尽纳|应办尽办|应保尽保|应检尽检|全量上线|全部上线|"
             r"全部(?:完成|实现|纳入|接入|达标|进驻|入驻|办结|公开|归集|录入|整改到位|整改|建成|联网|到位|贯通|兑现|"
-            r"化解|审结|配备|配齐|上链|开通|通过|免收|取消|清理)"
+            r"化解|审结|配备|配齐|上链|开通|通过|免收|取消|清理|下达到位|下达|拨付到位|拨付)"
         ),
         100.0,
         "%",
@@ -158,9 +158,7 @@ _FIRST = re.compile(
 )
 _STRONG = re.compile(r"(?:前|进入[^,。;]{0,12}?)(百|十|五十|二十|三十|[1-9]\d{0,2})强")
 # any figure, idiom or ranking at all? (most sentences hold none)
-_MAY_HOLD_A_TARGET = re.compile(
-    rf"\d|[一二两三四五六七八九十百千]\s*(?:万|亿)?\s*(?:{_UNIT_RE})|突破|强|前|第|百分之|{_IMPLICIT[0][0].pattern}|{_IMPLICIT[1][0].pattern}"
-)
+_MAY_HOLD_A_TARGET = re.compile(rf"突破|强|前|第|百分之|{_IMPLICIT[0][0].pattern}|{_IMPLICIT[1][0].pattern}")
 
 
 def _quote_mask(s: str) -> list[bool]:
@@ -267,7 +265,12 @@ def _time_limit(t: _TargetText, f: _Figure) -> bool:
     """ "7日内" is a time limit, "压缩至1个工作日" a target, and so is each figure of "分别压缩至30小时、1小时以内"."""
     if f.unit not in _TIME_UNITS or _LE.search(f.before):
         return False
+    if _DONE_IN.match(f.after) and _COMMIT_ANY.search(f.clause):
+        return False  # "实现…1天办结": a time the measure commits to
     return not (f.before.rstrip().endswith("、") and _LE_WORD.search(f.clause))
+
+
+_DONE_IN = re.compile(r"\s*(?:办结|办完|办理完毕|完成审批|出证)")
 
 
 # Why a figure is not a target, tried in order: (name, test). The first that holds drops the figure.
@@ -467,7 +470,7 @@ TARGET_RULES: list[Rule] = [
 
 def extract_targets(s: str) -> list[Target]:
     """Targets in the (normalised) measure text `s`: every rule of `TARGET_RULES` over it, in order."""
-    if not _MAY_HOLD_A_TARGET.search(s):
+    if not TARGET_RE.search(s) and not _MAY_HOLD_A_TARGET.search(s):
         return []  # most sentences hold no figure: skip the masks
     t = _TargetText(s)
     for rule in TARGET_RULES:

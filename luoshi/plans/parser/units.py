@@ -18,8 +18,10 @@ from .vocabulary import (
     DUTY_ENDINGS,
     LABEL_ANY_WORD,
     LABEL_LEAD,
+    LABEL_PERSON,
     LABEL_TIME,
     LEAD_VERBS,
+    LIST_NOTE_WORDS,
     SINGLE_VERBS,
     alternation,
 )
@@ -116,6 +118,10 @@ _NOTE_PAREN = re.compile(
 )
 
 
+# a name that starts like a task verb but ends like an organisation ("发展和改革委员会", "服务保障中心")
+_ORG_NAME = re.compile(r"^[^,、]{2,14}(?:委员会|管理局|局|办公室|服务中心|中心|厅|集团|公司)$")
+
+
 @lru_cache(maxsize=65536)
 def is_unit_name(s: str) -> bool:
     s = s.strip()
@@ -125,13 +131,15 @@ def is_unit_name(s: str) -> bool:
     core = re.sub(r"等$", "", core)
     if not core or re.match(r"^\d", core):
         return False
-    if _VERB_START.match(core) and not core.startswith(("服务中心",)):
-        return False
+    if _VERB_START.match(core) and not core.startswith(("服务中心",)) and not _ORG_NAME.search(core):
+        return False  # "优化审批流程" is a task; "发展和改革委员会" is a unit
     if _DUTY_END.search(core):
         return False  # "各县市区政府落实": a unit and its duty, not a name
     if core.startswith("各") or re.search(r"(单位|部门)$", core):
         # "各镇(街道)", "各县" are collectives too
-        return len(core) >= 3 or (core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村"))
+        return len(core) >= 3 or (
+            core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村", "州", "盟", "旗")
+        )
     m = _UNIT_END.search(core)
     return m is not None and m.start() > 0 and len(core) >= 2
 
@@ -158,10 +166,14 @@ def _split_etc(p: str) -> tuple[str, ...]:
     return ()
 
 
-_BARE_PLACES = re.compile(r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇)$")  # "各市、县(区)人民政府"
+_BARE_PLACES = re.compile(
+    r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇|州|盟|旗|州市|市州|盟市|县市)$"
+)  # "各市、县(区)人民政府"
 _PLACE_GOVERNMENT = re.compile(
     r"^(?:市|县|区|乡|镇|街道|县区|市区|乡镇)(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会|党委和政府)$"
 )
+_BARE_PLACE_LIST = re.compile(r"^各(?:市|县|区|州|盟|旗|乡|镇)(?:\([^()]*\))?$")
+_FUNCTION_DEPARTMENT = re.compile(r"^(?!各)(?!.*(?:有关|相关|直))[^()]{2,16}(?:部门|机构)$")
 _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡|镇|街道|园区)$")
 
 
@@ -186,6 +198,13 @@ def _pieces(s: str) -> list[tuple[int, int]]:
         if i + 1 < len(out) and _BARE_PLACES.match(s[a:b].strip()):
             nxt = s[out[i + 1][0] : out[i + 1][1]].strip()
             if _PLACE_GOVERNMENT.match(nxt):
+                merged.append((a, out[i + 1][1]))
+                i += 2
+                continue
+        if i + 1 < len(out) and _BARE_PLACE_LIST.match(s[a:b].strip()):
+            nxt = s[out[i + 1][0] : out[i + 1][1]].strip()
+            if _FUNCTION_DEPARTMENT.search(nxt):
+                # "各市(州)、贵安新区数据管理部门": the department of each place, one collective
                 merged.append((a, out[i + 1][1]))
                 i += 2
                 continue
@@ -344,6 +363,14 @@ def parse_responsibility(
     return _read_phrase(orig, norm, a, seg, strict, r)
 
 
+_LIST_NOTE = re.compile(alternation(LIST_NOTE_WORDS))
+
+
+def _is_time_clause(s: str) -> bool:
+    s = s.strip()
+    return bool(s) and len(s) <= 40 and bool(_DATEISH.search(s)) and not is_unit_list(s)
+
+
 def _read_labels(
     orig: str, norm: str, a: int, seg: str, masked: str, labels: list[re.Match[str]], r: Responsibility
 ) -> Responsibility:
@@ -355,13 +382,27 @@ def _read_labels(
         if re.fullmatch(LABEL_TIME, label):
             r.time_phrases.append((va, vb))
             continue
+        if re.fullmatch(LABEL_PERSON, label):
+            continue  # "牵头负责领导:刘惠": a person
         value = masked[va - a : vb - a]  # notes such as "(第一责任单位为牵头单位,下同)" are blanked
+        stop = value.find("。")
+        if 0 < stop < len(value.rstrip(" 。")):
+            value = value[:stop]  # "X按职责分工负责。具体任务均涉及…,下同": a note after the list
+        clauses = split_top(value, ",;")
+        while len(clauses) > 1:
+            last = value[clauses[-1][0] : clauses[-1][1]]
+            if _is_time_clause(last):  # "责任单位:X、Y,6月底完成": the time limit closes the list
+                r.time_phrases.append((va + clauses[-1][0], va + clauses[-1][1]))
+            elif not _LIST_NOTE.search(last):  # "…,以下各任务均需Y落实,不再一一列出": a note
+                break
+            clauses.pop()
+            value = value[: clauses[-1][1]]
         vb2 = va + len(value.rstrip(" ,;。"))
         names = _units(orig, norm, va, vb2)
         rule = f"label:{label}"
         if _RESP_VERB.search(value) and not LABEL_ANY.search(value):
             # "责任单位:X牵头,Y配合": the label's value is itself a phrase with roles
-            sub = parse_responsibility(orig, norm, va, vb2)
+            sub = parse_responsibility(orig, norm, va, vb2, strict=False)  # a label's value is a list
             if sub and sub.lead and not sub.labelled_single:
                 for role, names_ in (("lead", sub.lead), ("co", sub.co)):
                     r.add(

@@ -33,9 +33,26 @@ CO_LABELS = (
     "参加单位",
     "次要责任单位",
     "其他责任单位",
+    "协同责任单位",
+    "配合责任单位",
+    "协办责任单位",
     "配合处室",
 )
 SINGLE_LABELS = ("责任单位", "责任部门", "责任主体", "实施单位", "承办单位", "落实单位", "责任处室")
+# Labels whose value names a person, not a unit ("牵头负责领导:刘惠。"): their lines end the measure's text and
+# are read as nothing.
+PERSON_LABELS = (
+    "牵头负责领导",
+    "牵头领导",
+    "责任领导",
+    "分管领导",
+    "包保领导",
+    "联系领导",
+    "责任人",
+    "联系人",
+)
+# Notes closing a unit list about other items ("以下各任务均需X落实,不再一一列出", "…,下同"): not units.
+LIST_NOTE_WORDS = ("以下", "不再一一列出", "不再重复", "不再列出", "下同", "均涉及", "均需")
 TIME_LABELS = (
     "完成时限",
     "完成时间",
@@ -116,4 +133,5 @@ LABEL_CO = f"(?:{alternation(CO_LABELS + SINGLE_LABELS)})"
 LABEL_SINGLE = f"(?:{alternation(SINGLE_LABELS)})"
 LABEL_TIME = f"(?:{alternation(TIME_LABELS)})"
 LABEL_UNIT = f"(?:{alternation(LEAD_LABELS + CO_LABELS + SINGLE_LABELS)})"
-LABEL_ANY_WORD = f"(?:{alternation(LEAD_LABELS + CO_LABELS + SINGLE_LABELS + TIME_LABELS)})"
+LABEL_PERSON = f"(?:{alternation(PERSON_LABELS)})"
+LABEL_ANY_WORD = f"(?:{alternation(LEAD_LABELS + CO_LABELS + SINGLE_LABELS + TIME_LABELS + PERSON_LABELS)})"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ from luoshi.policies.engine.rules import All, AnyOf, Item, Leaf, Node, Not
 from luoshi.policies.engine.schema import FIELDS, FieldKind
 from luoshi.policies.engine.table import NO_DAY, Column, FirmTable, day_number, pack
 
+THREADS = 2
 U64 = np.uint64
 ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 CATEGORY_BITSET_LIMIT = 256 * 1024 * 1024  # bytes of per-code bitsets before falling back to a look-up table
@@ -99,14 +101,21 @@ class Evaluation:
             for leaf in item.rule.leaves():
                 if leaf not in self.plans:
                     self.plans[leaf] = self._plan(leaf)
-        for name, atoms in self.atoms.items():
-            atoms.bits = self._build_atoms(table.columns[name], atoms)
-        for name in self.atoms:
-            self.unknown[name], self.authoritative[name] = self._masks(table.columns[name], slice(None))
-        self.true = np.zeros((len(self.items), self.words), U64)
-        self.false = np.zeros((len(self.items), self.words), U64)
-        for i, item in enumerate(self.items):
-            self.true[i], self.false[i] = self._eval(item.rule, slice(None))
+        # fields are independent: build their atoms and masks on two threads (numpy releases the GIL in its loops)
+        names = list(self.atoms)
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            built = list(pool.map(lambda n: self._build_atoms(table.columns[n], self.atoms[n]), names))
+            masks = list(pool.map(lambda n: self._masks(table.columns[n], slice(None)), names))
+        for name, bits, (unknown, auth) in zip(names, built, masks, strict=True):
+            self.atoms[name].bits = bits
+            self.unknown[name], self.authoritative[name] = unknown, auth
+        # per item, its 符合 and 不符合 bitsets (the rest is 待核实); kept as separate arrays, no copy into a matrix
+        self.true: list[Bits] = []
+        self.false: list[Bits] = []
+        for item in self.items:
+            t, f = self._eval(item.rule, slice(None))
+            self.true.append(t)
+            self.false.append(f)
 
     # -- compiling leaves to atoms ----------------------------------------------------------------------------------
 
@@ -309,8 +318,8 @@ class Evaluation:
         return self.table.ids[self.rows(code, status)]
 
     def counts(self) -> dict[str, dict[Status, int]]:
-        t = np.bitwise_count(self.true).sum(axis=1)
-        f = np.bitwise_count(self.false).sum(axis=1)
+        t = [int(np.bitwise_count(b).sum()) for b in self.true]
+        f = [int(np.bitwise_count(b).sum()) for b in self.false]
         n = self.table.n
         return {
             item.code: {Status.ELIGIBLE: int(t[i]), Status.INELIGIBLE: int(f[i]),
@@ -321,8 +330,8 @@ class Evaluation:
     def firm_statuses(self, row: int) -> dict[str, Status]:
         """firm → items (政策体检): the status of every item for one row, read from the kept bits."""
         word, bit = row >> 6, U64(row & 63)
-        t = (self.true[:, word] >> bit) & U64(1)
-        f = (self.false[:, word] >> bit) & U64(1)
+        t = (np.fromiter((b[word] for b in self.true), U64, len(self.true)) >> bit) & U64(1)
+        f = (np.fromiter((b[word] for b in self.false), U64, len(self.false)) >> bit) & U64(1)
         return {
             item.code: Status.ELIGIBLE if t[i] else Status.INELIGIBLE if f[i] else Status.UNKNOWN
             for i, item in enumerate(self.items)
@@ -429,9 +438,9 @@ class Evaluation:
         result: dict[str, tuple[Any, Any]] = {}
         self._gathered = {}
         for i in affected:
-            before = self.true[i, word_idx]
+            before = self.true[i][word_idx]
             t, f = self._eval(self.items[i].rule, word_idx)
-            self.true[i, word_idx], self.false[i, word_idx] = t, f
+            self.true[i][word_idx], self.false[i][word_idx] = t, f
             gained, lost = t & ~before, before & ~t
             result[self.items[i].code] = (_sub_rows(gained, word_idx), _sub_rows(lost, word_idx))
         self._gathered = None
@@ -456,10 +465,14 @@ class Evaluation:
         return luts[:, np.where(ids < 0, luts.shape[1] - 1, ids)]
 
 
+DIRECT_ATOMS = 40  # up to this many atoms, one comparison per atom beats bucketing the field
+
+
 def _numeric_atoms(x: npt.NDArray[np.float64], keys: Sequence[tuple[float, bool]], out: Bits, n: int) -> None:
-    """All ``x >= t`` / ``x > t`` atoms of one field by bucketing once and OR-ing buckets from the top down."""
+    """All ``x >= t`` / ``x > t`` atoms of one field: one comparison each when they are few; otherwise by bucketing
+    once (one searchsorted) and OR-ing per-bucket bitsets from the top bucket down."""
     words = out.shape[1]
-    if len(keys) <= 3:
+    if len(keys) <= DIRECT_ATOMS:
         for i, (t, strict) in enumerate(keys):
             out[i] = pack(x > t if strict else x >= t, words)
         return
@@ -485,8 +498,19 @@ def _numeric_atoms(x: npt.NDArray[np.float64], keys: Sequence[tuple[float, bool]
             out[i] = acc
 
 
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def _set_ranges(buf: npt.NDArray[np.uint8], ranges: list[tuple[int, int]]) -> None:
-    for a, b in ranges:
+    for a, b in _merge(ranges):
         if a >= b:
             continue
         a8, b8 = (a + 7) // 8, b // 8

@@ -25,8 +25,7 @@ class Parameter:
     reference: str = ""  # where the value comes from (文件、条款)
 
     def value_at(self, on: dt.date) -> Any:
-        dates = [d for d, _ in self.values]
-        i = bisect.bisect_right(dates, on) - 1
+        i = bisect.bisect_right(self.values, on, key=lambda pair: pair[0]) - 1
         if i < 0 or self.values[i][1] is None:
             raise ParameterError(f"参数「{self.label}」({self.name})在 {on.isoformat()} 没有生效的取值")
         return self.values[i][1]

@@ -185,11 +185,16 @@ def kleene(node: Node, leaf_status: Mapping[str, Status]) -> Status:
     return Status.UNKNOWN if Status.UNKNOWN in results else Status.INELIGIBLE
 
 
-def evaluate_item(item: Item, profile: Profile, params: ParameterSet, on: dt.date) -> ItemOutcome:
+def evaluate_item(item: Item, profile: Profile, params: ParameterSet, on: dt.date,
+                  reasons: Mapping[str, str] | None = None) -> ItemOutcome:
+    """One item for one firm. `reasons` (field → why it is unknown, '' when usable) may be computed once per
+    profile by the caller."""
+    if reasons is None:
+        reasons = {name: profile.unknown_reason(name, on) for name in item.fields}
     outcomes = []
     statuses: dict[str, Status] = {}
     for leaf, negated in item.rule.signed_leaves():
-        reason = profile.unknown_reason(leaf.field, on)
+        reason = reasons[leaf.field]
         value = profile.values.get(leaf.field)
         if reason:
             status = Status.UNKNOWN
@@ -205,7 +210,8 @@ def evaluate_item(item: Item, profile: Profile, params: ParameterSet, on: dt.dat
 
 def evaluate_profile(items: Sequence[Item], profile: Profile, params: ParameterSet, on: dt.date) -> list[ItemOutcome]:
     """One firm against every item (政策体检)."""
-    return [evaluate_item(item, profile, params, on) for item in items]
+    reasons = {name: profile.unknown_reason(name, on) for name in FIELDS}
+    return [evaluate_item(item, profile, params, on, reasons) for item in items]
 
 
 def benefit_amount(item: Item, values: Mapping[str, Any]) -> float | None:

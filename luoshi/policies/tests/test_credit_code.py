@@ -30,11 +30,11 @@ def test_wrong_check_character_is_named() -> None:
     code = make_credit_code(random.Random(1), "420106")
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
     problem = credit_code_problem(wrong)
-    assert "校验码不正确" in problem and code[17] in problem
+    assert "第 18 位(校验码)" in problem and f"应为“{code[17]}”" in problem
 
 
 def test_wrong_length_and_letters() -> None:
     assert "18 位" in credit_code_problem("91420100")
     code = make_credit_code(random.Random(2), "420106")
-    assert "不允许的字符" in credit_code_problem(code[:5] + "I" + code[6:])
-    assert "组织机构代码" in credit_code_problem(code[:16] + ("X" if code[16] != "X" else "1") + code[17])
+    assert "第 6 位“I”是不允许的字符" in credit_code_problem(code[:5] + "I" + code[6:])
+    assert "第 17 位(组织机构代码校验码)" in credit_code_problem(code[:16] + ("X" if code[16] != "X" else "1") + code[17])

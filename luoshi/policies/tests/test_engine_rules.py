@@ -163,7 +163,7 @@ def test_lookups_near_misses_and_incremental_update() -> None:
     table.apply("tags", rows[:30], [frozenset({"高新技术企业"})] * 30, as_of=ON)
     changes = ev.update({"revenue": rows, "industry": rows[:20], "tags": rows[:30]})
     fresh = Evaluation(items, params, table, ON)
-    assert (fresh.true == ev.true).all() and (fresh.false == ev.false).all()
+    assert all(np.array_equal(a, b) for a, b in zip(fresh.true + fresh.false, ev.true + ev.false, strict=True))
     assert all(it.code in changes for it in items if it.fields & {"revenue", "industry", "tags"})
 
 

@@ -68,7 +68,7 @@ def clusters(
     start, end = period_bounds(period)
     rows = list(
         access.visible_requests(user)
-        .filter(region__path__startswith=region.path, received_at__gte=start, received_at__lt=end)
+        .filter(region_id__in=access.subtree_ids(region), received_at__gte=start, received_at__lt=end)
         .order_by("received_at", "pk")
         .values_list("pk", "title", "text", "lead_unit__name")[:MAX_REQUESTS]
     )
@@ -126,7 +126,7 @@ def hotspot_to_task(
     if user is not None and not user.is_superuser and not access.region_contains(user.region, region):
         raise access.AccessDenied("该热点不在您的管辖区域内。")
     reqs = list(
-        access.visible_requests(user).filter(pk__in=request_ids, region__path__startswith=region.path)
+        access.visible_requests(user).filter(pk__in=request_ids, region_id__in=access.subtree_ids(region))
     )
     if len(reqs) < 2:
         raise ValidationFailed("热点至少应包含 2 条诉求。")

@@ -48,6 +48,13 @@ def read_rows(content: bytes, file_name: str) -> list[dict[str, Any]]:
     if file_name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        from luoshi.core.safe_files import UnsafeFile, check_upload
+
+        try:
+            check_upload(content, "xlsx")  # decompression bombs before openpyxl sees the file
+        except UnsafeFile as exc:
+            raise ImportFailed(exc.message) from None
+
         try:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises several types for a damaged file

@@ -16,12 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains
-from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import AccessDenied, Conflict, ValidationFailed
 from luoshi.orgs.credit_code import credit_code_problem
 from luoshi.orgs.models import Enterprise, Region
-from luoshi.requests import clock, notify
+from luoshi.requests import access, clock, notify
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import ArrearsClaim, Category, Channel, Request
 
@@ -113,7 +112,7 @@ def _clean(data: RequestInput, user: User | None) -> dict[str, Any]:
         problems.append(f"来源渠道“{data.channel}”无效,应为:{'、'.join(Channel.labels)}。")
     if data.category not in Category.values:
         problems.append(f"诉求类别“{data.category}”无效,应为:{'、'.join(Category.labels)}。")
-    if user is not None and user.role == Role.OBSERVER and data.channel != Channel.OBSERVER:
+    if access.is_observer(user) and data.channel != Channel.OBSERVER:
         data.channel = Channel.OBSERVER
     out["channel"] = data.channel
     out["category"] = data.category
@@ -141,7 +140,7 @@ def _region_and_enterprise(
     data: RequestInput, user: User | None, code: str
 ) -> tuple[Region, Enterprise | None]:
     enterprise: Enterprise | None = None
-    if user is not None and user.role == Role.ENTERPRISE:
+    if user is not None and access.is_enterprise(user):
         if user.enterprise_id is None:
             raise AccessDenied("您的账号尚未关联企业,不能提交诉求。")
         enterprise = user.enterprise
@@ -166,8 +165,7 @@ def _region_and_enterprise(
         raise ValidationFailed("无法确定诉求所属区域:请填写企业的统一社会信用代码或区域代码。")
     if (
         user is not None
-        and not user.is_superuser
-        and user.role in (Role.ADMIN, Role.OBSERVER)
+        and access.files_for_own_region_only(user)
         and not region_contains(user.region, region)
     ):
         raise AccessDenied("您只能为本辖区的企业受理诉求。")
@@ -198,7 +196,7 @@ def request_file(
     """File a request. Returns (request, created). A retry with the same Idempotency-Key or external_id and the same
     content returns the request filed first (created False), even when the two calls race: the unique constraints
     decide, and the loser reads the winner's row."""
-    if user is not None and user.role == Role.LEADER:
+    if access.is_leader(user):
         raise AccessDenied("领导账号为只读,不能提交诉求。")
     key = (idempotency_key or "").strip()[:128] or None
     digest = data.content_hash()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from luoshi.accounts.models import Role
 from luoshi.audit.services import record, record_many
 from luoshi.requests import access
 from luoshi.requests.events import RequestEvent
@@ -31,7 +30,7 @@ def masked_contact(req: Request) -> tuple[str, str]:
 def contact_reveal(*, user: User | None, request: Request, where: str = "page") -> tuple[str, str]:
     """The full contact for a handler (logged) or the enterprise itself (not logged: its own data)."""
     access.require_unmask(user, request)
-    if user is not None and (user.role in (Role.ADMIN, Role.STAFF) or user.is_superuser):
+    if user is not None and access.is_handling_staff(user):
         assert user is not None
         with transaction.atomic():
             ContactView.objects.create(request=request, viewer=user, where=where[:16])
@@ -74,7 +73,7 @@ def erase_expired_contacts(*, now: dt.datetime | None = None) -> int:
     with transaction.atomic():
         victims = []
         for req in qs.only("pk", "number", "title", "closed_at", "region__path", "region_id"):
-            ancestors = [int(p) for p in req.region.path.strip("/").split("/") if p.isdigit()]
+            ancestors = access.ancestor_ids(req.region)
             days = next((settings[a] for a in reversed(ancestors) if a in settings), DEFAULT_RETENTION_DAYS)
             assert req.closed_at is not None
             if req.closed_at < now - dt.timedelta(days=days):

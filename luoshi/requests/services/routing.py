@@ -11,7 +11,7 @@ from django.db import transaction
 
 from luoshi.audit.services import record
 from luoshi.orgs.models import Region, Unit
-from luoshi.requests import routing
+from luoshi.requests import access, routing
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import Request, RoutingModel
 
@@ -27,7 +27,7 @@ def training_rows(region: Region) -> list[tuple[int, str, int]]:
     """(request id, text, lead unit id) of requests whose routing was confirmed and kept (signed for)."""
     rows = (
         Request.objects.filter(
-            region__path__startswith=region.path, lead_unit__isnull=False, signed_at__isnull=False
+            region_id__in=access.subtree_ids(region), lead_unit__isnull=False, signed_at__isnull=False
         )
         .order_by("-received_at")
         .values_list("pk", "title", "text", "lead_unit_id")[:MAX_TRAINING]
@@ -58,7 +58,7 @@ def routing_train(*, region: Region, actor: User | None = None) -> RoutingModel 
 
 
 def _router_for(region: Region) -> tuple[RoutingModel, routing.Router] | None:
-    ancestors = [int(p) for p in region.path.strip("/").split("/") if p.isdigit()] or [region.pk]
+    ancestors = access.ancestor_ids(region)
     row = (
         RoutingModel.objects.filter(region_id__in=ancestors)
         .defer("blob")

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains
-from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from luoshi.orgs.models import Region, Unit
@@ -141,7 +140,7 @@ def _reason(text: str, what: str) -> str:
 # --- time limits --------------------------------------------------------------------------------------------
 def limits_for(region: Region) -> dict[str, tuple[int, int]]:
     """(working days, sign-in working hours) per class; the nearest region up the tree with a row wins."""
-    ancestors = [int(p) for p in region.path.strip("/").split("/") if p.isdigit()] or [region.pk]
+    ancestors = access.ancestor_ids(region)
     depth = {rid: i for i, rid in enumerate(ancestors)}
     out: dict[str, tuple[int, int]] = {str(k): (v, 8) for k, v in DEFAULT_LIMIT_DAYS.items()}
     best: dict[str, int] = {}
@@ -636,7 +635,7 @@ def request_revisit(
     access.require_see(user, request)
     if not (access.owns(user, request) or access.is_office(user)):
         raise AccessDenied("只有提出诉求的企业或营商办(电话回访后)可以评价。")
-    if user is not None and user.role == Role.ADMIN:
+    if access.is_admin(user):
         access.require_office(user, request, "录入回访结果")
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed("请选择满意、基本满意或不满意。")
@@ -654,7 +653,7 @@ def request_revisit(
             satisfaction=satisfaction,
             comment=comment.strip(),
             by=user,
-            by_call=by_call or (user is not None and user.role == Role.ADMIN),
+            by_call=by_call or access.is_admin(user),
             unit=req.lead_unit,
         )
         req.satisfaction = satisfaction

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -54,60 +54,86 @@ class Proposal:
     why: dict[int, str] = field(default_factory=dict)
 
 
-def _red_workdays(task: Task, today: dt.date, cal: Any) -> int:
-    if task.colour_changed_on is None or task.colour_changed_on >= today:
-        return 0
-    result = cal.workdays_between(task.colour_changed_on, today)
-    return int(getattr(result, "count", getattr(result, "value", result)))
-
-
-def notice_proposals(user: User | None, today: dt.date | None = None) -> list[Proposal]:
-    """The tasks the rules propose for 督办, by lead unit (scoped to what `user` may see)."""
+def _rule_filter(user: User | None, today: dt.date) -> tuple[Q, dict[int, WarningThresholds]]:
+    """A filter on Task selecting what the plans' 督办 rules propose, one clause per (region, rule) group: red
+    since on or before the day N working days ago (from the region's calendar), or M missed reports."""
+    from luoshi.orgs.models import Region
     from luoshi.supervision.access import task_scope_q
 
-    today = today or timezone.localdate()
     rules = {r.plan_id: r for r in WarningThresholds.objects.all()}
     default = WarningThresholds()
-    in_open_notice = SupervisionNotice.objects.filter(status__in=OPEN_NOTICE).values("tasks")
-    candidates = (
+    groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for region_id, plan_id in (
         Task.objects.filter(task_scope_q(user), status__in=LIVE_STATUSES)
         .filter(Q(colour=Colour.RED) | Q(missed_count__gt=0))
+        .values_list("region_id", "plan_id")
+        .order_by()
+        .distinct()
+    ):
+        r = rules.get(plan_id, default)
+        groups[(region_id, r.notice_red_workdays, r.notice_missed_reports)].append(plan_id)
+    regions = {r.pk: r for r in Region.objects.filter(pk__in={g[0] for g in groups})}
+    q = Q(pk__in=[])
+    for (region_id, red_days, missed), plan_ids in groups.items():
+        rule = Q(pk__in=[])
+        if red_days:
+            cutoff = add_workdays(regions[region_id], today, -red_days)
+            rule |= Q(colour=Colour.RED, colour_changed_on__lte=cutoff)
+        if missed:
+            rule |= Q(missed_count__gte=missed)
+        q |= Q(region_id=region_id, plan_id__in=plan_ids) & rule
+    return q, rules
+
+
+def _proposed(user: User | None, today: dt.date) -> Any:
+    from luoshi.supervision.access import task_scope_q
+
+    rule_q, _ = _rule_filter(user, today)
+    in_open_notice = SupervisionNotice.objects.filter(status__in=OPEN_NOTICE).values("tasks")
+    return (
+        Task.objects.filter(task_scope_q(user), status__in=LIVE_STATUSES)
+        .filter(rule_q)
         .exclude(pk__in=in_open_notice)
-        .select_related("region")
-        .order_by("deadline", "id")
+        .filter(models.Exists(Assignment.objects.filter(task=models.OuterRef("pk"), active=True)))
     )
-    calendars: dict[int, Any] = {}
-    by_unit: dict[int, Proposal] = {}
-    lead_of: dict[int, list[int]] = defaultdict(list)
-    chosen: list[tuple[Task, str]] = []
-    for t in candidates[:2000]:
-        r = rules.get(t.plan_id, default)
-        reasons = []
-        if r.notice_red_workdays and t.colour == Colour.RED:
-            cal = calendars.setdefault(t.region_id, calendar_for(t.region))
-            days = _red_workdays(t, today, cal)
-            if days >= r.notice_red_workdays:
-                reasons.append(f"已持续红灯{days}个工作日(规则:{r.notice_red_workdays}个工作日)")
-        if r.notice_missed_reports and t.missed_count >= r.notice_missed_reports:
-            reasons.append(f"{t.missed_count}次未按期报送(规则:{r.notice_missed_reports}次)")
-        if reasons:
-            chosen.append((t, ";".join(reasons)))
+
+
+def notice_proposals(user: User | None, today: dt.date | None = None, limit: int = 500) -> list[Proposal]:
+    """The tasks the rules propose for 督办, by lead unit (scoped to what `user` may see). Tasks nobody holds
+    are on the unassigned work list instead."""
+    today = today or timezone.localdate()
+    _, rules = _rule_filter(user, today)
+    default = WarningThresholds()
+    chosen = list(_proposed(user, today).select_related("region").order_by("deadline", "id")[:limit])
     if not chosen:
         return []
+    calendars: dict[int, Any] = {}
+    lead_of: dict[int, list[int]] = defaultdict(list)
     for task_id, unit_id in (
-        Assignment.objects.filter(task__in=[t for t, _ in chosen], active=True)
+        Assignment.objects.filter(task__in=chosen, active=True)
         .order_by("-is_lead", "id")
         .values_list("task_id", "unit_id")
     ):
         lead_of[task_id].append(unit_id)
-    units = {u.pk: u for u in Unit.objects.filter(pk__in={u for us in lead_of.values() for u in us[:1]})}
-    for t, why in chosen:
-        if not lead_of.get(t.pk):
-            continue  # nobody to send it to: it is on the unassigned work list instead
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={us[0] for us in lead_of.values()})}
+    by_unit: dict[int, Proposal] = {}
+    for t in chosen:
+        r = rules.get(t.plan_id, default)
+        reasons = []
+        if r.notice_red_workdays and t.colour == Colour.RED and t.colour_changed_on is not None:
+            cal = calendars.setdefault(t.region_id, calendar_for(t.region))
+            result = cal.workdays_between(t.colour_changed_on, today)
+            days = int(getattr(result, "count", getattr(result, "value", result)))
+            if days >= r.notice_red_workdays:
+                reasons.append(f"已持续红灯{days}个工作日(规则:{r.notice_red_workdays}个工作日)")
+        if r.notice_missed_reports and t.missed_count >= r.notice_missed_reports:
+            reasons.append(f"{t.missed_count}次未按期报送(规则:{r.notice_missed_reports}次)")
+        if not reasons or not lead_of.get(t.pk):
+            continue
         unit = units[lead_of[t.pk][0]]
         p = by_unit.setdefault(unit.pk, Proposal(unit))
         p.tasks.append(t)
-        p.why[t.pk] = why
+        p.why[t.pk] = ";".join(reasons)
     return sorted(by_unit.values(), key=lambda p: (-len(p.tasks), p.unit.name))
 
 
@@ -206,9 +232,9 @@ def notify_proposals(today: dt.date) -> int:
     from luoshi.orgs.models import Region
 
     created = 0
-    by_region: dict[int, int] = defaultdict(int)
-    for p in notice_proposals(None, today):
-        by_region[p.unit.region_id] += len(p.tasks)
+    by_region = dict(
+        _proposed(None, today).values("region_id").annotate(n=models.Count("id")).values_list("region_id", "n")
+    )
     for region in Region.objects.filter(pk__in=list(by_region)):
         created += notifications.create(
             notifications.rows_for(

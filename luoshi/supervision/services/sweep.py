@@ -378,7 +378,7 @@ def _recolour(
             "missed_count",
             "colour",
             "title",
-            "colour_reason",
+            "colour_key",
         )
         .query.sql_with_params()
     )
@@ -419,7 +419,7 @@ def _recolour(
     old_missed = np.array(col[8], dtype=np.int64)
     missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
     old_colour = np.array(col[9], dtype=object)
-    old_reasons: tuple[str, ...] = col[11]
+    old_key = np.array(col[11], dtype=np.int64)
     unassigned = (
         np.fromiter((pk in unassigned_ids for pk in col[0]), dtype=np.bool_, count=n)
         if unassigned_ids
@@ -496,26 +496,27 @@ def _recolour(
         ],
         axis=1,
     )
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    texts = [
-        rules.explain(
-            int(f),
-            percent=float(pct),
-            schedule=None if sch < 0 else float(sch),
-            remaining=None if rem < 0 else int(rem),
-            overdue=None if ovd < 0 else int(ovd),
-            missed=int(mis),
-            returns=int(ret),
-            window=int(win),
-        )[:500]
-        for f, pct, sch, rem, ovd, mis, ret, win in uniq.tolist()
-    ]
-    reason_of = np.array(texts, dtype=object)[inverse]
-    reason_moved = np.fromiter(
-        (a != b for a, b in zip(reason_of.tolist(), old_reasons, strict=True)), dtype=np.bool_, count=n
-    )
-    refreshed = np.nonzero(~is_changed & (reason_moved | (missed != old_missed)))[0]
+    key_hash = _hash_rows(keys)
+    moved = is_changed | (key_hash != old_key) | (missed != old_missed)
+    todo = np.nonzero(moved)[0]
+    reason_of = np.full(n, "", dtype=object)
+    if len(todo):
+        uniq, inverse = np.unique(keys[todo], axis=0, return_inverse=True)
+        texts = [
+            rules.explain(
+                int(f),
+                percent=float(pct),
+                schedule=None if sch < 0 else float(sch),
+                remaining=None if rem < 0 else int(rem),
+                overdue=None if ovd < 0 else int(ovd),
+                missed=int(mis),
+                returns=int(ret),
+                window=int(win),
+            )[:500]
+            for f, pct, sch, rem, ovd, mis, ret, win in uniq.tolist()
+        ]
+        reason_of[todo] = np.array(texts, dtype=object)[inverse.reshape(-1)]
+    refreshed = np.nonzero(moved & ~is_changed)[0]
     changes = [
         ColourChange(i, titles[k], str(before), str(after), reason)
         for k, i, before, after, reason in zip(
@@ -532,21 +533,22 @@ def _recolour(
     changed_on = bulk.db_date(today)
     bulk.update_by_pk(
         Task,
-        ("colour", "colour_reason", "colour_changed_on", "missed_count"),
+        ("colour", "colour_reason", "colour_changed_on", "missed_count", "colour_key"),
         [
-            (c.task_id, c.after, c.reason, changed_on, m)
-            for c, m in zip(changes, missed[changed].tolist(), strict=True)
+            (c.task_id, c.after, c.reason, changed_on, m, h)
+            for c, m, h in zip(changes, missed[changed].tolist(), key_hash[changed].tolist(), strict=True)
         ],
     )
     if len(refreshed):
         bulk.update_by_pk(
             Task,
-            ("colour_reason", "missed_count"),
+            ("colour_reason", "missed_count", "colour_key"),
             list(
                 zip(
                     ids[refreshed].tolist(),
                     reason_of[refreshed].tolist(),
                     missed[refreshed].tolist(),
+                    key_hash[refreshed].tolist(),
                     strict=True,
                 )
             ),
@@ -557,6 +559,16 @@ def _recolour(
     _audit_changes(changes, actor)
     phases["audit"] = round(time.perf_counter() - started, 3)
     return changes
+
+
+def _hash_rows(keys: Any) -> Any:
+    """One int64 per row of small integers (wrapping multiply-add): equal figures give equal hashes, so an
+    unchanged hash means an unchanged reason. 0 is kept for "never explained"."""
+    h = np.full(len(keys), 1469598103934665603 & 0x7FFFFFFFFFFFFFFF, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        for column in keys.T:
+            h = (h ^ column.astype(np.int64)) * np.int64(1099511628211)
+    return np.where(h == 0, 1, h)
 
 
 @dataclass(frozen=True)
