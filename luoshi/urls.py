@@ -18,5 +18,6 @@ urlpatterns = [
     path("projects/", include("luoshi.projects.urls")),
     path("dashboard/", include("luoshi.dashboard.urls")),
     path("audit/", include("luoshi.audit.urls")),
+    path("notifications/", include("luoshi.notifications.urls")),
     path("", include("luoshi.core.urls")),
 ]

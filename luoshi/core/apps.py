@@ -1,7 +1,8 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(discovery.LuoshiAppConfig):
     name = "luoshi.core"
     label = "core"
     verbose_name = "平台"
+    cli_module = "luoshi.core.cli"

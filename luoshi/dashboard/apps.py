@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class DashboardConfig(AppConfig):
+class DashboardConfig(discovery.LuoshiAppConfig):
     name = "luoshi.dashboard"
     label = "dashboard"
     verbose_name = "监测"

@@ -21,11 +21,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from luoshi.accounts.access import require_can_change, require_region, require_role
+from luoshi.accounts.access import region_contains, require_can_change, require_region, require_role
 from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import Conflict, ImportFailed, InvalidTransition, NotFound, ValidationFailed
 from luoshi.orgs.models import Region, Unit
+from luoshi.plans import hooks
+from luoshi.plans.events import PlanEvent
 from luoshi.plans.models import ImportStatus, Measure, Plan, PlanImport, PlanKind, PlanStatus
 
 if TYPE_CHECKING:
@@ -463,7 +465,7 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
     Measure.co_units.through.objects.bulk_create(co_rows, ignore_conflicts=True)
     record(
         actor=imp.created_by,
-        action="plan.imported",
+        action=PlanEvent.IMPORTED,
         subject=plan,
         after={
             "source_name": imp.source_name,
@@ -605,7 +607,7 @@ def measure_update(
     from luoshi.audit.services import changed_fields
 
     b, a = changed_fields(before, after)
-    record(actor=actor, action="plan.measure_updated", subject=m, before=b, after=a)
+    record(actor=actor, action=PlanEvent.MEASURE_UPDATED, subject=m, before=b, after=a)
     return m
 
 
@@ -667,14 +669,14 @@ def measure_split(*, measure: Measure, actor: User | None, version: int, at: int
     _bump_plan(plan)
     record(
         actor=actor,
-        action="plan.measure_split",
+        action=PlanEvent.MEASURE_SPLIT,
         subject=m,
         before=before,
         after={"text": left, "new_measure": new.pk, "new_seq": new.seq, "new_text": right},
     )
     record(
         actor=actor,
-        action="plan.measure_created",
+        action=PlanEvent.MEASURE_CREATED,
         subject=new,
         after=snapshot(new, MEASURE_AUDIT_FIELDS),
         reason=f"由第{m.seq}条拆分",
@@ -727,7 +729,9 @@ def measure_merge(*, measure: Measure, actor: User | None, version: int) -> Meas
     ends = [e for e in (m.span_end, nxt.span_end) if e is not None]
     m.span_start, m.span_end = (min(starts) if starts else None), (max(ends) if ends else None)
     m.version = version + 1
-    record(actor=actor, action="plan.measure_deleted", subject=nxt, before=removed, reason=f"并入第{m.seq}条")
+    record(
+        actor=actor, action=PlanEvent.MEASURE_DELETED, subject=nxt, before=removed, reason=f"并入第{m.seq}条"
+    )
     gone_seq = nxt.seq
     nxt.delete()
     m.save()
@@ -736,7 +740,7 @@ def measure_merge(*, measure: Measure, actor: User | None, version: int) -> Meas
     _bump_plan(plan)
     record(
         actor=actor,
-        action="plan.measure_merged",
+        action=PlanEvent.MEASURE_MERGED,
         subject=m,
         before=before,
         after=snapshot(m, MEASURE_AUDIT_FIELDS),
@@ -749,7 +753,7 @@ def measure_merge(*, measure: Measure, actor: User | None, version: int) -> Meas
 def measure_delete(*, measure: Measure, actor: User | None, version: int) -> None:
     """Remove a passage the parser took for a measure (a goal, a safeguard ...); later measures move up."""
     plan, m = _lock_measure(measure, actor, version, "删除举措")
-    record(actor=actor, action="plan.measure_deleted", subject=m, before=snapshot(m, MEASURE_AUDIT_FIELDS))
+    record(actor=actor, action=PlanEvent.MEASURE_DELETED, subject=m, before=snapshot(m, MEASURE_AUDIT_FIELDS))
     seq = m.seq
     m.delete()
     _shift_after(plan, seq, -1)
@@ -759,8 +763,7 @@ def measure_delete(*, measure: Measure, actor: User | None, version: int) -> Non
 def _unit_in_reach(unit: Unit, region: Region) -> bool:
     """A plan may name units of its own region, of the regions below it, or of the regions above it
     (a city plan names provincial and central units stationed there)."""
-    path = unit.region.path
-    return path.startswith(region.path) or region.path.startswith(path)
+    return region_contains(region, unit.region) or region_contains(unit.region, region)
 
 
 @transaction.atomic
@@ -786,7 +789,7 @@ def measure_assign_unit(
     _bump_plan(plan)
     record(
         actor=actor,
-        action="plan.measure_unit_assigned",
+        action=PlanEvent.MEASURE_UNIT_ASSIGNED,
         subject=m,
         before=before,
         after={"unit_links": links},
@@ -824,7 +827,7 @@ def plan_confirm_unit(*, plan: Plan, name: str, actor: User | None, full_name: s
     _bump_plan(p)
     record(
         actor=actor,
-        action="plan.unit_confirmed",
+        action=PlanEvent.UNIT_CONFIRMED,
         subject=p,
         after={"name": name, "unit": unit.pk, "unit_name": unit.name, "measures": [m.seq for m in measures]},
     )
@@ -856,7 +859,7 @@ def plan_resolve_units(*, plan: Plan, actor: User | None) -> int:
             _sync_unit_relations(m)
     if fixed:
         _bump_plan(p)
-        record(actor=actor, action="plan.units_resolved", subject=p, after={"resolved": fixed})
+        record(actor=actor, action=PlanEvent.UNITS_RESOLVED, subject=p, after={"resolved": fixed})
     return fixed
 
 
@@ -915,19 +918,17 @@ def plan_publish(plan: Plan, *, actor: User | None, version: int | None = None) 
         Plan.objects.filter(pk=previous.pk).update(status=PlanStatus.ARCHIVED, version=F("version") + 1)
         record(
             actor=actor,
-            action="plan.archived",
+            action=PlanEvent.ARCHIVED,
             subject=previous,
             before={"status": PlanStatus.PUBLISHED},
             after={"status": PlanStatus.ARCHIVED},
             reason=f"被第{p.revision}版取代",
         )
     p.refresh_from_db()
-    from luoshi.supervision.services import tasks_sync_from_plan
-
-    tasks = tasks_sync_from_plan(plan=p, actor=actor)
+    tasks = hooks.emit_plan_published(plan=p, actor=actor)  # supervision makes the tasks
     record(
         actor=actor,
-        action="plan.published",
+        action=PlanEvent.PUBLISHED,
         subject=p,
         before={"status": PlanStatus.DRAFT},
         after={"status": PlanStatus.PUBLISHED, "measures": p.measures.count(), "tasks": len(tasks)},

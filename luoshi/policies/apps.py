@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class PoliciesConfig(AppConfig):
+class PoliciesConfig(discovery.LuoshiAppConfig):
     name = "luoshi.policies"
     label = "policies"
     verbose_name = "惠企政策"

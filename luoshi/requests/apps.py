@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class RequestsConfig(AppConfig):
+class RequestsConfig(discovery.LuoshiAppConfig):
     name = "luoshi.requests"
     label = "enterprise_requests"
     verbose_name = "企业诉求"

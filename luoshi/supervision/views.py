@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_government, is_leader, is_reader, is_staff_role, own_unit
+from luoshi.accounts.models import User
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
-from luoshi.supervision import notifications, selectors, services
+from luoshi.supervision import selectors, services
 from luoshi.supervision.access import is_office
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import exports
@@ -58,7 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
         colour=request.GET.get("colour", ""),
         q=request.GET.get("q", "").strip(),
     )
-    if user.role not in (Role.ADMIN, Role.LEADER, Role.STAFF) and not user.is_superuser:
+    if not is_government(user):
         return _domain_error_page(request, AccessDenied("督查督办仅对政府工作人员开放。"))
     page = Paginator(selectors.task_ledger(user, f), 50).get_page(request.GET.get("page"))
     plans = Plan.objects.filter(pk__in=selectors.visible_tasks(user).values("plan_id")).only("id", "title")
@@ -74,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "plans": plans,
         "units": units,
         "statuses": [*TaskStatus.choices, ("overdue", "逾期")],
-        "colours": Colour.choices[1:],
+        "colours": Colour.choices()[1:],
         "query": query.urlencode(),
         "is_office": is_office(user),
     }
@@ -99,11 +100,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": detail.task.title[:40],
             "d": detail,
             "t": detail.task,
-            "is_office": is_office(user) and user.role != Role.LEADER,
+            "is_office": is_office(user),
             "units": units,
             "today": timezone.localdate(),
             "default_reply": timezone.localdate() + dt.timedelta(days=7),
-            "is_leader": user.role == Role.LEADER,
+            "is_leader": is_leader(user),
         },
     )
 
@@ -255,7 +256,7 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Leaders' read-only overview (also useful to the office)."""
     user = _user(request)
-    if user.role not in (Role.ADMIN, Role.LEADER) and not user.is_superuser:
+    if not is_reader(user):
         return _domain_error_page(request, AccessDenied("总览仅供领导和营商办查看。"))
     tasks = selectors.visible_tasks(user)
     return render(
@@ -303,16 +304,6 @@ def scoreboard(request: HttpRequest) -> HttpResponse:
             "trend": trend,
         },
     )
-
-
-@login_required
-def notifications_page(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        ids = [i for i in (_int(x) for x in request.POST.getlist("id")) if i]
-        notifications.mark_read(user=_user(request), ids=ids or None)
-        return redirect("supervision:notifications")
-    page = Paginator(selectors.notifications_for(_user(request)), 30).get_page(request.GET.get("page"))
-    return render(request, "supervision/notifications.html", {"title": "通知", "page": page})
 
 
 @login_required
@@ -372,8 +363,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": notice.number,
             "n": notice,
-            "is_office": is_office(user) and user.role != Role.LEADER,
-            "is_unit": user.role == Role.STAFF and user.unit_id == notice.unit_id,
+            "is_office": is_office(user),
+            "is_unit": is_staff_role(user) and own_unit(user, notice),
         },
     )
 

@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from luoshi.audit.services import record
+from luoshi.calendar import deadlines
 from luoshi.orgs.models import Region
-from luoshi.supervision import rules
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import Colour, Task, TaskStatus, WarningThresholds
 
 EPOCH = dt.date(2004, 1, 1)  # day 0 of luoshi.calendar's vectorised API
@@ -26,10 +27,10 @@ def add_workdays(region: Region | None, day: dt.date, n: int) -> dt.date:
     return getattr(result, "date", result)  # type: ignore[no-any-return]
 
 
-def thresholds_of(row: WarningThresholds | None) -> rules.Thresholds:
+def thresholds_of(row: WarningThresholds | None) -> deadlines.Thresholds:
     if row is None:
-        return rules.DEFAULT_THRESHOLDS
-    return rules.Thresholds(
+        return deadlines.DEFAULT_THRESHOLDS
+    return deadlines.Thresholds(
         yellow_window_workdays=row.yellow_window_workdays,
         lag_tolerance=row.lag_tolerance,
         yellow_missed_reports=row.yellow_missed_reports,
@@ -50,12 +51,12 @@ def effective_today(task: Task, today: dt.date) -> dt.date:
     return today
 
 
-def assess_task(task: Task, today: dt.date | None = None) -> rules.Assessment:
+def assess_task(task: Task, today: dt.date | None = None) -> deadlines.Assessment:
     today = today or timezone.localdate()
     if task.status == TaskStatus.SIGNED_OFF:
-        return rules.Assessment(rules.Colour.GREEN, "已销号", rules.Reason.DONE, None, None, None)
+        return deadlines.Assessment(deadlines.Colour.GREEN, "已销号", deadlines.Reason.DONE, None, None, None)
     thresholds = thresholds_of(WarningThresholds.objects.filter(plan_id=task.plan_id).first())
-    return rules.assess(
+    return deadlines.assess(
         today=effective_today(task, today),
         start=task.start_date,
         deadline=task.deadline,
@@ -87,7 +88,7 @@ def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
     task.colour, task.colour_reason, task.colour_changed_on = new, verdict.reason[:500], today
     record(
         actor=actor,
-        action="task.colour_changed",
+        action=SupervisionEvent.TASK_COLOUR_CHANGED,
         subject=task,
         before=before,
         after={"colour": str(new)},
