@@ -44,6 +44,14 @@ def main() -> int:
     )
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1.0)")
     parser.add_argument("--today", default="2026-06-15", help="the sweep date (default 2026-06-15)")
+    parser.add_argument("--page-rounds", type=int, default=50, help="requests of each page (default 50)")
+    parser.add_argument("--writes", type=int, default=1600, help="reports posted by the load (default 1600)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent writers (default 8)")
+    parser.add_argument("--port", type=int, default=8107, help="loopback port of the bench server (8107)")
+    parser.add_argument("--skip-sweeps", action="store_true", help="time only the pages and writes")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data of the previous run (no build, no sweeps)"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("LUOSHI_DATA_DIR", str(Path(tempfile.gettempdir()) / "luoshi-bench"))
@@ -67,7 +75,13 @@ def main() -> int:
     n_projects = int(5_000 * args.scale)
     print(f"database: {connection.vendor}; tasks {n_tasks:,}, reports {n_reports:,}, projects {n_projects:,}")
     t0 = time.perf_counter()
-    admin = build(n_tasks, n_reports, n_projects, today)
+    if args.reuse:
+        from luoshi.accounts.models import User
+
+        admin = User.objects.get(username="bench-admin")
+        args.skip_sweeps = True
+    else:
+        admin = build(n_tasks, n_reports, n_projects, today)
     # what autovacuum / a nightly ANALYZE does in production: statistics and the visibility map
     with connection.cursor() as cursor:
         for table in (
@@ -82,7 +96,24 @@ def main() -> int:
     figures: list[tuple[str, float, float | None, str]] = [("build", time.perf_counter() - t0, None, "")]
     print(f"built in {figures[0][1]:.1f} s")
 
+    from django.urls import reverse
+
     from luoshi.supervision.services import sweep
+    from luoshi.supervision.services.sweep import colour_new_tasks
+
+    # a worker process has its URL configuration loaded after its first job (the sweep's notifications link to
+    # pages); load it here so the first sweep is not charged the import of every app's views
+    reverse("supervision:index")
+    # publishing gives each task its first colour (as tasks_sync_from_plan does), so no sweep recolours a whole
+    # fresh ledger; timed apart from the sweeps
+    t = time.perf_counter()
+    from luoshi.supervision.models import Task
+
+    coloured = colour_new_tasks(
+        list(Task.objects.values_list("id", flat=True)), None, today=today - dt.timedelta(days=1)
+    )
+    figures.append(("first colour at publish", time.perf_counter() - t, None, f"{coloured} tasks"))
+    print(f"first colour at publish: {figures[-1][1]:.2f} s ({coloured} tasks)")
 
     def timed_sweep(label: str, day: dt.date) -> None:
         t = time.perf_counter()
@@ -93,26 +124,22 @@ def main() -> int:
         print(f"{label}: {seconds:.2f} s  {extra}")
         print(f"    phases (s): {result.phases}")
 
-    # the first sweep colours every task (100k audit events) and records the missed reports of 92 days
-    timed_sweep(f"first sweep {today}", today)
-    timed_sweep(f"re-run {today}", today)  # idempotent: 0 changed, 0 notifications
-    later = today + dt.timedelta(days=1)
-    timed_sweep(f"later-date sweep {later}", later)  # the steady state: only what changed is written
+    if args.reuse:
+        pass
+    elif args.skip_sweeps:
+        sweep(today)  # the pages show colours: one sweep, untimed
+    else:
+        # the first sweep colours every task (100k audit events) and records the missed reports of 92 days
+        timed_sweep(f"first sweep {today}", today)
+        timed_sweep(f"re-run {today}", today)  # idempotent: 0 changed, 0 notifications
+        later = today + dt.timedelta(days=1)
+        timed_sweep(f"later-date sweep {later}", later)  # the steady state: only what changed is written
 
-    from django.test import Client
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import supervision_http  # bench/: the pages and writes over loopback HTTP
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(admin)
-    url = f"/supervision/scoreboard/?period={today:%Y-%m}"
-    client.get(url)  # warm templates and the calendar cache
-    times = []
-    for _ in range(3):
-        t = time.perf_counter()
-        resp = client.get(url)
-        times.append(time.perf_counter() - t)
-        assert resp.status_code == 200, resp.status_code
-    units = resp.content.count(b"<tr>") - 1
-    figures.append(("scoreboard page (best of 3)", min(times), PAGE_GOAL, f"{units} rows"))
+    pages = supervision_http.bench_pages(args, admin, today)
+    writes = supervision_http.bench_writes(args, today)
 
     print(f"\n{connection.vendor}: {n_tasks:,} tasks, {n_reports:,} reports")
     print(f"{'':32} {'seconds':>8}  {'goal':>6}")
@@ -120,11 +147,19 @@ def main() -> int:
         verdict = "" if goal is None else ("ok  " if seconds < goal else "OVER")
         goal_text = "" if goal is None else f"< {goal:g} s"
         print(f"{label:32} {seconds:8.2f}  {goal_text:>6}  {verdict}  {extra}")
-    return 0
+    return supervision_http.report(
+        figures,
+        pages,
+        writes,
+        vendor=connection.vendor,
+        args=args,
+        n_tasks=n_tasks,
+        n_reports=n_reports,
+        sweep_goal=SWEEP_GOAL,
+    )
 
 
-SWEEP_GOAL = 10.0
-PAGE_GOAL = 1.0
+SWEEP_GOAL = 5.0  # issue 8: first sweep < 5 s (re-runs < 2 s)
 
 
 def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # type: ignore[no-untyped-def]
@@ -167,6 +202,25 @@ def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # typ
     admin = User.objects.filter(username="bench-admin").first()
     if admin is None:
         admin = User.objects.create(username="bench-admin", role=Role.ADMIN, region=region)
+    # real recipients: one staff user per unit (every other one with an e-mail address), so the sweep's
+    # notifications are created for people, and the staff pages have someone to log in as
+    have = set(User.objects.filter(username__startswith="bench-staff-").values_list("unit_id", flat=True))
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"bench-staff-{unit.pk}",
+                role=Role.STAFF,
+                region=region,
+                unit=unit,
+                email=f"staff{unit.pk}@bench.example" if i % 2 == 0 else "",
+            )
+            for i, unit in enumerate(sorted(units, key=lambda u: u.pk))
+            if unit.pk not in have
+        ]
+    )
+    from luoshi.accounts.models import ApiToken
+
+    ApiToken.objects.filter(user__username__startswith="bench-staff-").delete()
     Plan.objects.filter(title__startswith="BENCH").delete()
     cycles = ["monthly"] * 6 + ["biweekly"] * 2 + ["weekly", "quarterly"]
     plans = Plan.objects.bulk_create(

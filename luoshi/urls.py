@@ -1,5 +1,6 @@
 """URL map: one include per domain app, the JSON API under /api/, admin under /admin/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,3 +22,6 @@ urlpatterns = [
     path("notifications/", include("luoshi.notifications.urls")),
     path("", include("luoshi.core.urls")),
 ]
+
+if getattr(settings, "OIDC_ENABLED", False):  # sign-in through the province's unified identity (optional)
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

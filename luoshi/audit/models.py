@@ -1,5 +1,6 @@
-"""The audit trail: append-only. Nothing in the application updates or deletes a row; the migration also
-installs database triggers that refuse UPDATE and DELETE on SQLite and PostgreSQL."""
+"""The audit trail: append-only. Nothing in the application updates or deletes a row; the migrations also
+install database triggers that refuse UPDATE, DELETE, REPLACE (an insert over an existing id) and TRUNCATE on SQLite
+and PostgreSQL, and every row carries a hash chained to the previous one (`luoshi audit verify`)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ class AuditEvent(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     reason = models.TextField("说明", blank=True)
+    # Tamper evidence (see audit/chain.py): each row's hash covers its content and the previous row's hash.
+    # NULL only on rows written before the chain existed.
+    prev_hash = models.CharField("上一条哈希", max_length=64, null=True, blank=True)  # noqa: DJ001 - added in place
+    row_hash = models.CharField("哈希", max_length=64, null=True, blank=True)  # noqa: DJ001 - added in place
 
     objects = AuditQuerySet.as_manager()
 

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from luoshi.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     from luoshi.accounts.models import User
+
+AUDIT_READERS = ("admin", "leader", "staff")
 
 
 def events_for(subject: models.Model) -> QuerySet[AuditEvent]:
@@ -19,11 +23,51 @@ def events_for(subject: models.Model) -> QuerySet[AuditEvent]:
     ).select_related("actor")
 
 
-def recent_events_for(user: User) -> QuerySet[AuditEvent]:
-    """The whole trail, for administrators and leaders; nothing for other roles (they see history on the
-    objects they may see)."""
+@dataclass(frozen=True)
+class AuditFilters:
+    subject_type: str = ""
+    subject_id: str = ""
+    subject: str = ""  # part of the object's name
+    actor: str = ""  # part of the person's user name or label
+    action: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def visible_events(user: User) -> QuerySet[AuditEvent]:
+    """The events about objects `user` may see (see audit/scopes.py): office staff and leaders their region
+    subtree, department staff their own unit's objects; superusers everything; other roles nothing."""
     from luoshi.accounts.access import require_role
     from luoshi.accounts.models import Role
+    from luoshi.audit.scopes import visible_q
 
-    require_role(user, Role.ADMIN, Role.LEADER, action="查看全部审计记录")
-    return AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    if user.is_superuser:
+        return AuditEvent.objects.all()
+    require_role(user, Role.ADMIN, Role.LEADER, Role.STAFF, action="查看审计记录")
+    return AuditEvent.objects.filter(visible_q(user))
+
+
+def recent_events_for(user: User, filters: AuditFilters | None = None) -> QuerySet[AuditEvent]:
+    """The trail the user may read, newest first, narrowed by `filters`."""
+    import zoneinfo
+
+    from django.conf import settings
+
+    f = filters or AuditFilters()
+    qs = visible_events(user)
+    if f.subject_type:
+        qs = qs.filter(subject_type=f.subject_type)
+    if f.subject_id:
+        qs = qs.filter(subject_id=f.subject_id)
+    if f.subject:
+        qs = qs.filter(subject_label__icontains=f.subject)
+    if f.actor:
+        qs = qs.filter(Q(actor_label__icontains=f.actor) | Q(actor__first_name__icontains=f.actor))
+    if f.action:
+        qs = qs.filter(action=f.action)
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    if f.date_from:
+        qs = qs.filter(at__gte=dt.datetime.combine(f.date_from, dt.time.min, tzinfo=tz))
+    if f.date_to:
+        qs = qs.filter(at__lt=dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return qs.select_related("actor").order_by("-at", "-id")

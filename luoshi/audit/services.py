@@ -9,9 +9,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from luoshi.audit import chain
 from luoshi.audit.models import AuditEvent
 from luoshi.core.interface import current_interface
 
@@ -57,11 +58,12 @@ def record(
     app's ``events.py`` enum (``luoshi.core.events.Event``); its plain value is stored."""
     action = str(action)
     label = actor_label or (actor.get_username() if actor is not None else "系统")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor,
         actor_label=label,
         interface=str(current_interface()),
-        action=action,
+        action=str(action),
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         subject_label=str(subject)[:300],
@@ -69,6 +71,29 @@ def record(
         after=_jsonable(dict(after)) if after is not None else None,
         reason=reason,
     )
+    with transaction.atomic():
+        prev = _chain_head()
+        event.prev_hash = prev
+        event.row_hash = chain.link(prev, _row_of(event))
+        event.save(force_insert=True)
+    return event
+
+
+def _row_of(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in chain.FIELDS}
+
+
+def _chain_head() -> str:
+    """The last row's hash, taken under a lock held to the end of the transaction, so concurrent writers chain
+    one after the other (PostgreSQL: an advisory lock; SQLite: transactions are IMMEDIATE, writers are serial)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+    return last or chain.GENESIS
+
+
+CHAIN_LOCK_KEY = 7_260_001  # the advisory lock that serialises appends to the audit chain
 
 
 AuditItem = tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None, str]
@@ -84,29 +109,50 @@ def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem])
         return 0
     label = actor.get_username() if actor is not None else "系统"
     iface = str(current_interface())
-    at = bulk.db_datetime(timezone.now())
     actor_id = actor.pk if actor is not None else None
 
-    def as_json(value: Mapping[str, Any] | None) -> str | None:
-        return None if value is None else json.dumps(_jsonable(dict(value)), ensure_ascii=False)
+    def as_json(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
 
-    rows = [
-        (
-            at,
-            actor_id,
-            label,
-            iface,
-            action,
-            subject._meta.label_lower,
-            str(subject.pk),
-            str(subject)[:300],
-            as_json(before),
-            as_json(after),
-            reason,
-        )
+    now = timezone.now()
+    at = bulk.db_datetime(now)
+    plain = [
+        {
+            "at": now,
+            "actor_id": actor_id,
+            "actor_label": label,
+            "interface": iface,
+            "action": str(action),
+            "subject_type": subject._meta.label_lower,
+            "subject_id": str(subject.pk),
+            "subject_label": str(subject)[:300],
+            "before": _jsonable(dict(before)) if before is not None else None,
+            "after": _jsonable(dict(after)) if after is not None else None,
+            "reason": reason,
+        }
         for subject, before, after, reason in events
     ]
-    bulk.insert(AuditEvent, RECORD_FIELDS, rows)
+    with transaction.atomic():
+        hashes = list(chain.chain(_chain_head(), plain))
+        rows = [
+            (
+                at,
+                r["actor_id"],
+                r["actor_label"],
+                r["interface"],
+                r["action"],
+                r["subject_type"],
+                r["subject_id"],
+                r["subject_label"],
+                as_json(r["before"]),
+                as_json(r["after"]),
+                r["reason"],
+                prev,
+                h,
+            )
+            for r, (prev, h) in zip(plain, hashes, strict=True)
+        ]
+        bulk.insert(AuditEvent, RECORD_FIELDS, rows)
     return len(rows)
 
 
@@ -122,6 +168,8 @@ RECORD_FIELDS = (
     "before",
     "after",
     "reason",
+    "prev_hash",
+    "row_hash",
 )
 
 
@@ -131,3 +179,30 @@ def changed_fields(
     """Only the keys whose values differ, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def chain_verify() -> chain.VerifyResult:
+    """Walk the whole trail in id order and report the first broken link (`luoshi audit verify`)."""
+    fields = ("id", "prev_hash", "row_hash", *chain.FIELDS)
+    rows = AuditEvent.objects.order_by("id").values(*fields).iterator(chunk_size=5000)
+    return chain.verify(rows)
+
+
+APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
+
+
+def app_role_grants(role: str) -> list[str]:
+    """SQL (PostgreSQL) that lets `role` — the role the web and worker processes connect as, which must not own
+    the tables — use every table, but only SELECT and INSERT the audit trail. Run it as the owner after each
+    `luoshi migrate`."""
+    from django.db import connection as conn
+
+    if not role.replace("_", "").isalnum():
+        raise ValueError(f"role name {role!r} is not a plain identifier")
+    table = AuditEvent._meta.db_table
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT {APP_TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {conn.ops.quote_name(table)} FROM {role}",
+    ]

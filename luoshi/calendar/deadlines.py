@@ -18,7 +18,8 @@ calendar as an argument, so it can be tested and benchmarked without a database.
   yellow
     * the deadline is within ``yellow_window_workdays`` working days (default 15: working days in
       (today, deadline]) and progress lags 序时进度 by more than ``lag_tolerance`` percentage points;
-    * missed reports >= ``yellow_missed_reports`` (default 1).
+    * missed reports >= ``yellow_missed_reports`` (default 1);
+    * no responsible unit is assigned (nobody reports on it: never shown green).
   green
     * everything else (on track, done, or ongoing and reporting).
 
@@ -118,6 +119,7 @@ class Reason(IntFlag):
     MISSED_YELLOW = 16
     DONE = 32
     ONGOING = 64
+    UNASSIGNED = 128
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,7 @@ def assess_counts(
     yellow_missed: IntArray,
     red_missed: IntArray,
     red_returns: IntArray,
+    unassigned: BoolArray | None = None,
 ) -> tuple[npt.NDArray[np.int8], IntArray, FloatArray]:
     """The rules on arrays (one element per item), on the counts of ``windows``.
 
@@ -311,9 +314,11 @@ def assess_counts(
     flags |= np.where(missed_red, int(Reason.MISSED_RED), 0)
     flags |= np.where(returned_red, int(Reason.RETURNED_RED), 0)
     red = is_overdue | missed_red | returned_red
-    yellow = ~red & (near_lag | missed_yellow)
+    nobody = live & (np.zeros(n, dtype=np.bool_) if unassigned is None else unassigned)
+    yellow = ~red & (near_lag | missed_yellow | nobody)
     flags |= np.where(~red & near_lag, int(Reason.NEAR_AND_LAGGING), 0)
     flags |= np.where(~red & missed_yellow, int(Reason.MISSED_YELLOW), 0)
+    flags |= np.where(nobody, int(Reason.UNASSIGNED), 0)
     flags |= np.where(done, int(Reason.DONE), 0)
     flags |= np.where(live & ~has_deadline & ~red & ~yellow, int(Reason.ONGOING), 0)
     colour = np.where(red, 2, np.where(yellow, 1, 0)).astype(np.int8)
@@ -347,6 +352,8 @@ def explain(
         )
     if f & Reason.MISSED_YELLOW:
         parts.append(f"{missed}次未按期报送进展")
+    if f & Reason.UNASSIGNED:
+        parts.append("尚未指定责任单位,无人承办")
     if parts:
         return ";".join(parts)
     if f & Reason.DONE:
@@ -373,6 +380,7 @@ def assess(
     missed_reports: int = 0,
     returns: int = 0,
     done: bool = False,
+    unassigned: bool = False,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     calendar: WorkdayCalendar,
 ) -> Assessment:
@@ -400,6 +408,7 @@ def assess(
         yellow_missed=arr(thresholds.yellow_missed_reports, np.int64),
         red_missed=arr(thresholds.red_missed_reports, np.int64),
         red_returns=arr(thresholds.red_returns, np.int64),
+        unassigned=arr(unassigned, np.bool_),
     )
     schedule = None if np.isnan(sched[0]) else float(sched[0])
     reason = explain(

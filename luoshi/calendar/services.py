@@ -316,11 +316,15 @@ def _ancestor_ids(region: Region) -> list[int]:
     return region_ancestor_ids(region)
 
 
-def calendar_for(region: Region | None = None) -> engine.WorkdayCalendar:
+def calendar_for(region: Region | None = None, *, token: str | None = None) -> engine.WorkdayCalendar:
     """The working-day calendar for `region` (None: national): shipped data + DB corrections + the regional
-    holidays of the region and its ancestors. Cached per process; rebuilt when the version token changes."""
+    holidays of the region and its ancestors. Cached per process; rebuilt when the version token changes.
+
+    `token`: the version token when the caller has just read it (e.g. as a subquery of its own statement),
+    which saves the one query this otherwise costs."""
     global _national
-    token = current_token()
+    if token is None:
+        token = current_token()
     with _lock:
         national = _national
         if national is None or national[0] != token:

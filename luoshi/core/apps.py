@@ -1,8 +1,22 @@
+from django.http import HttpRequest
+
 from luoshi.core import discovery
+
+
+def _superuser_only(request: HttpRequest) -> bool:
+    """Django admin is for superusers (system operators); office staff use the platform's own pages, which are
+    scoped to their region. is_staff alone never opens it."""
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
 
 
 class CoreConfig(discovery.LuoshiAppConfig):
     name = "luoshi.core"
     label = "core"
     verbose_name = "平台"
-    cli_module = "luoshi.core.cli"
+    cli_module = ("luoshi.core.cli", "luoshi.core.backup")
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        admin.site.has_permission = _superuser_only  # type: ignore[method-assign]

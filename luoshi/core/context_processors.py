@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from luoshi.accounts.access import is_government, is_reader, is_staff_role
+from luoshi.accounts.access import is_government, is_office_admin, is_reader, is_staff_role
 
 # Navigation for every module; each entry is (label, url name, who sees it — a predicate of luoshi.accounts.access).
 _ALL: Callable[[Any], bool] = bool
@@ -44,6 +44,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": items,
         # what the user is, for templates that show or hide links (templates never compare roles)
-        "user_is": {"unit_staff": is_staff_role(user), "reader": is_reader(user)},
+        "user_is": {"unit_staff": is_staff_role(user), "reader": is_reader(user), "office": is_office_admin(user)},
         "role_label": user.get_role_display() if not user.is_superuser else "超级管理员",
     }

@@ -19,6 +19,7 @@ knows whether a command needs the database)::
         demo_module = "luoshi.requests.demo"      # load(ctx) -> str
         demo_order = 60                           # demo steps run by ascending order
         events_module = "luoshi.requests.events"  # Event enums (audit event types)
+        metrics_module = "luoshi.requests.metrics"  # SOURCES for the dashboard
 """
 
 from __future__ import annotations
@@ -32,19 +33,20 @@ from typing import Literal
 from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
 
-Hook = Literal["cli_module", "api_module", "home_module", "demo_module", "events_module"]
+Hook = Literal["cli_module", "api_module", "home_module", "demo_module", "events_module", "metrics_module"]
 
 
 class LuoshiAppConfig(AppConfig):
     """Base of every luoshi app's config; the hooks are optional (None: the app contributes nothing)."""
 
-    cli_module: str | None = None
+    cli_module: str | tuple[str, ...] | None = None  # one module or several (core: the CLI and backup)
     api_module: str | None = None
     api_prefix: str = ""
     home_module: str | None = None
     demo_module: str | None = None
     demo_order: int = 100
     events_module: str | None = None
+    metrics_module: str | None = None  # the dashboard's figures: SOURCES (luoshi.dashboard.providers)
 
 
 def _installed_apps() -> list[str]:
@@ -110,8 +112,8 @@ def declared(hook: Hook) -> list[tuple[type[LuoshiAppConfig], ModuleType]]:
         configs = sorted(configs, key=lambda c: c.demo_order)
     out = []
     for cfg in configs:
-        name = getattr(cfg, hook)
-        if name:
+        names = getattr(cfg, hook)
+        for name in (names,) if isinstance(names, str) else names or ():
             out.append((cfg, _import_declared(cfg, hook, name)))
     return out
 

@@ -13,7 +13,8 @@ Every member carries a Chinese label, so the audit trail can be shown to people:
 from __future__ import annotations
 
 import functools
-from enum import StrEnum
+from dataclasses import dataclass
+from enum import Enum, StrEnum
 from typing import Any, Self
 
 
@@ -37,27 +38,41 @@ class Event(Labelled):
     """An audit event type: value ``"<subject>.<what happened>"`` and a Chinese ``label``."""
 
 
-def event_types(module: Any) -> list[type[Event]]:
-    """The Event subclasses defined in `module`."""
+def event_types(module: Any) -> list[type[Enum]]:
+    """The audit event enums defined in `module`: ``Event`` subclasses, or any string enum of the app whose
+    members carry a ``label`` (Django ``TextChoices``) or are labelled in a module-level ``LABELS`` dict."""
     return [
         v
         for v in vars(module).values()
-        if isinstance(v, type) and issubclass(v, Event) and v is not Event and v.__module__ == module.__name__
+        if isinstance(v, type)
+        and issubclass(v, Enum)
+        and v not in (Event, Labelled)
+        and not (issubclass(v, Labelled) and not issubclass(v, Event))  # notification kinds are not audit events
+        and v.__module__ == module.__name__
     ]
 
 
+@dataclass(frozen=True)
+class DeclaredEvent:
+    value: str
+    label: str
+
+
 @functools.cache
-def all_events() -> dict[str, Event]:
+def all_events() -> dict[str, DeclaredEvent]:
     """Every declared event type of every installed luoshi app, by stored value."""
     from luoshi.core.discovery import declared_modules
 
-    out: dict[str, Event] = {}
+    out: dict[str, DeclaredEvent] = {}
     for module in declared_modules("events_module"):
+        labels = getattr(module, "LABELS", {})
         for enum in event_types(module):
             for member in enum:
-                if member.value in out:
-                    raise RuntimeError(f"audit event {member.value!r} is declared twice")
-                out[member.value] = member
+                value = str(member.value)
+                if value in out:
+                    raise RuntimeError(f"audit event {value!r} is declared twice")
+                label = getattr(member, "label", "") or labels.get(member, "")
+                out[value] = DeclaredEvent(value, str(label))
     return out
 
 

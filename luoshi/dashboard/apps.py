@@ -5,3 +5,6 @@ class DashboardConfig(discovery.LuoshiAppConfig):
     name = "luoshi.dashboard"
     label = "dashboard"
     verbose_name = "监测"
+    demo_module = "luoshi.dashboard.demo"
+    demo_order = 90  # last: its summaries count what the steps above made
+    events_module = "luoshi.dashboard.events"

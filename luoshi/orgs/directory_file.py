@@ -179,6 +179,12 @@ def read_xlsx(data: bytes) -> Table:
 
     from openpyxl import load_workbook
 
+    from luoshi.core.safe_files import UnsafeFile, check_zip
+
+    try:
+        check_zip(data)
+    except UnsafeFile as exc:
+        raise FileProblem([{"row": 0, "column": "", "message": exc.message}]) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

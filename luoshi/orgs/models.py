@@ -61,6 +61,15 @@ class Unit(models.Model):
     verified = models.BooleanField("全称已核实", default=True)
     is_active = models.BooleanField("在用", default=True)
     note = models.CharField("备注", max_length=300, blank=True)
+    # 包保/分管领导: the leader in charge of the unit, told when its tasks are escalated (通报)
+    leader = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_units",
+        verbose_name="分管(包保)领导",
+    )
     version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:

@@ -92,6 +92,7 @@ class MeasureIn(Schema):
 
 class PublishIn(Schema):
     version: int | None = None
+    confirm_unassigned: bool = False  # publish although some measures name no responsible unit
 
 
 class DiffOut(Schema):
@@ -261,7 +262,12 @@ def measure_patch(request: HttpRequest, measure_id: int, payload: MeasureIn) -> 
 def plan_publish(request: HttpRequest, plan_id: int, payload: PublishIn | None = None) -> PlanOut:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
-    published = services.plan_publish(plan, actor=user, version=payload.version if payload else None)
+    published = services.plan_publish(
+        plan,
+        actor=user,
+        version=payload.version if payload else None,
+        confirm_unassigned=bool(payload and payload.confirm_unassigned),
+    )
     return PlanOut(**_plan_out(published))
 
 

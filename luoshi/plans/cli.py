@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
     plan_sub = p.add_subparsers(dest="plan_command", metavar="SUBCOMMAND")
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
     _add_parse(plan_sub)
+    _add_train_suggestions(plan_sub)
 
 
 def _add_parse(plan_sub: Any) -> None:
@@ -40,7 +41,42 @@ def _add_parse(plan_sub: Any) -> None:
     p.add_argument(
         "-o", "--output", default=None, help="OUT.jsonl, OUT.json or OUT.xlsx (default: JSONL on stdout)"
     )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print each reading (section, text, units, deadline, targets) with the rule that made it and "
+        "where in the document it was read, instead of JSONL",
+    )
+    p.add_argument(
+        "--suggest",
+        action="store_true",
+        help="also suggest lead units for measures that name none (loads the trained suggestion model)",
+    )
     p.set_defaults(func=parse_command)
+
+
+def _add_train_suggestions(plan_sub: Any) -> None:
+    p = plan_sub.add_parser(
+        "train-suggestions",
+        help="fit the lead-unit suggestion model on the shipped ledgers and save it (run after adding ledgers)",
+        description="Fit the lead-unit suggestion model on luoshi/plans/parser/data/*.jsonl and write "
+        "data/suggest_model.npz, which `plan parse --suggest` and the import then load.",
+    )
+    p.set_defaults(func=train_suggestions_command)
+
+
+def train_suggestions_command(args: argparse.Namespace) -> int:
+    from luoshi.plans.parser import suggest
+
+    model = suggest.train()
+    if model is None:
+        print("错误:训练数据不足(至少需要两个牵头单位的举措)。", file=sys.stderr)
+        return 1
+    print(
+        f"已写入 {suggest.MODEL_PATH}:{len(model.classes)} 个单位,{len(model.vocabulary)} 个字词特征。",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def parse_command(args: argparse.Namespace) -> int:
@@ -48,7 +84,7 @@ def parse_command(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        result = parse_file(path, year=args.year, region=args.region)
+        result = parse_file(path, year=args.year, region=args.region, suggest=args.suggest)
     except ParseError as exc:
         print(f"错误:{exc.message}", file=sys.stderr)
         return 1
@@ -65,18 +101,25 @@ def parse_command(args: argparse.Namespace) -> int:
             f"提示:该文件是{label},不是行动方案;未提取举措,只报告其陈述的事实(见 .json 输出的 facts)。",
             file=sys.stderr,
         )
+    if args.explain and not out:
+        from luoshi.plans.parser.explain import explain_lines
+
+        _write_stdout(explain_lines(result))
+        return 0
     lines = [
-        json.dumps({"doc": doc, "seq": m.seq, **m.to_score_dict()}, ensure_ascii=False)
+        json.dumps(
+            {
+                "doc": doc,
+                "seq": m.seq,
+                **m.to_score_dict(),
+                **({"suggested_units": m.suggested_units} if args.suggest else {}),
+            },
+            ensure_ascii=False,
+        )
         for m in result.measures
     ]
     if not out:
-        try:
-            sys.stdout.write("".join(line + "\n" for line in lines))
-            sys.stdout.flush()
-        except BrokenPipeError:  # `| head` closed the pipe: not an error
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _write_stdout(lines)
         if result.kind != "plan":
             print(
                 json.dumps({"doc": doc, "kind": result.kind, "facts": result.facts}, ensure_ascii=False),
@@ -100,3 +143,13 @@ def parse_command(args: argparse.Namespace) -> int:
         return 1
     print(f"已写入 {target}:{len(result.measures)} 条举措。", file=sys.stderr)
     return 0
+
+
+def _write_stdout(lines: list[str]) -> None:
+    try:
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head` closed the pipe: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

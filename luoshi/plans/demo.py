@@ -63,7 +63,14 @@ def _settle_units(plan: Plan) -> None:
 
 
 def load(ctx: DemoContext) -> str:
-    from luoshi.plans.services import plan_import, plan_publish
+    from luoshi.plans.services import (
+        measure_confirm_ongoing,
+        plan_apply_period_default,
+        plan_import,
+        plan_period_end,
+        plan_publish,
+        undated_measures,
+    )
 
     imported = published = skipped = 0
     notes: list[str] = []
@@ -82,7 +89,12 @@ def load(ctx: DemoContext) -> str:
             imported += 1
         if plan.kind == PlanKind.PLAN and plan.status == PlanStatus.DRAFT and plan.measures.exists():
             _settle_units(plan)
-            plan_publish(plan, actor=None)
+            if plan_period_end(plan) is not None:
+                plan_apply_period_default(plan=plan, actor=None)
+            else:
+                for m in undated_measures(plan):
+                    measure_confirm_ongoing(measure=m, actor=None, version=m.version)
+            plan_publish(plan, actor=None, confirm_unassigned=True)
             published += 1
     summary = f"行动方案:导入 {imported} 个,发布 {published} 个,已存在 {skipped} 个"
     return summary + (f"({';'.join(notes)})" if notes else "")

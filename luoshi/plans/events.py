@@ -13,5 +13,6 @@ class PlanEvent(Event):
     MEASURE_UNIT_ASSIGNED = "plan.measure_unit_assigned", "指定举措责任单位"
     MEASURE_UPDATED = "plan.measure_updated", "修改举措"
     PUBLISHED = "plan.published", "发布方案"
+    DETAILS_UPDATED = "plan.details_updated", "修改方案信息"
     UNIT_CONFIRMED = "plan.unit_confirmed", "确认单位名称"
     UNITS_RESOLVED = "plan.units_resolved", "识别责任单位"

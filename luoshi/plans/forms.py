@@ -71,7 +71,7 @@ class MeasureForm(forms.Form):
     lead_units_text = forms.CharField(label="牵头单位", required=False, help_text="多个单位用顿号分隔")
     co_units_text = forms.CharField(label="责任单位/配合单位", required=False)
     deadline = forms.DateField(
-        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     deadline_phrase = forms.CharField(label="时限原文", required=False, max_length=200)
     ongoing = forms.BooleanField(label="长期坚持(不设完成时限)", required=False)

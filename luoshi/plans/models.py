@@ -31,7 +31,9 @@ class ReportingCycle(models.TextChoices):
 
 
 class Plan(models.Model):
-    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="plans", verbose_name="区域")
+    region = models.ForeignKey(
+        "orgs.Region", on_delete=models.PROTECT, related_name="plans", verbose_name="区域"
+    )
     title = models.CharField("方案名称", max_length=300)
     kind = models.CharField("文件类型", max_length=20, choices=PlanKind.choices, default=PlanKind.PLAN)
     status = models.CharField("状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -48,7 +50,12 @@ class Plan(models.Model):
     summary = models.JSONField("文件概要", default=dict, blank=True)
     revision = models.PositiveIntegerField("版本", default=1)
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions", verbose_name="上一版本"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions",
+        verbose_name="上一版本",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -94,6 +101,12 @@ class Measure(models.Model):
         help_text="one entry per unit name as written: name, role (lead|co), status (resolved|ambiguous|unknown), "
         "unit (id), unit_name, candidates [{id, name}], picked (chosen by a reviewer)",
     )
+    reasons = models.JSONField(
+        "识别依据",
+        default=list,
+        blank=True,
+        help_text="the parser's reason for each reading: field, value, rule, span, quote, check (what to verify)",
+    )
     version = models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter")
 
     class Meta:
@@ -123,13 +136,20 @@ class PlanImport(models.Model):
         Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="修订的方案"
     )
     plan = models.ForeignKey(
-        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports", verbose_name="导入结果"
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        verbose_name="导入结果",
     )
     source_name = models.CharField("文件名", max_length=255)
     source_sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField("文件大小", default=0)
     stored_path = models.CharField(max_length=500, blank=True, help_text="relative to FILES_DIR")
-    status = models.CharField("状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     progress = models.PositiveSmallIntegerField("进度", default=0)
     stage = models.CharField("当前步骤", max_length=100, blank=True)
     error = models.TextField("错误", blank=True)

@@ -53,6 +53,13 @@ def can_edit(user: User, plan: Plan) -> bool:
     return access.can(user, "plan.review", plan)
 
 
+def can_edit_details(user: User, plan: Plan) -> bool:
+    """Whether the plan's title, year, 文号 and issuer may be edited (draft or published, by its office)."""
+    if plan.status == PlanStatus.ARCHIVED:
+        return False
+    return access.can(user, "plan.review", plan)
+
+
 def can_import(user: User) -> bool:
     return access.can(user, "plan.import")
 
@@ -68,6 +75,28 @@ def measures_of(user: User, plan: Plan) -> QuerySet[Measure]:
             Prefetch("co_units", queryset=Unit.objects.only("id", "name")),
         )
     )
+
+
+UNKNOWN_UNIT_CHECK = "单位未在机构目录中找到,请确认"
+
+
+def review_checks(m: Measure) -> list[str]:
+    """What a reviewer should check in a measure: the parser's low-confidence readings (a deadline read from
+    the text, a target from a scope phrase, a table whose structure was inferred) and units the directory does
+    not resolve."""
+    checks = [r.get("check") for r in (m.reasons or []) if r.get("check")]
+    if any(link.get("status") != "resolved" and not link.get("picked") for link in m.unit_links or []):
+        checks.append(UNKNOWN_UNIT_CHECK)
+    return list(dict.fromkeys(c for c in checks if c))
+
+
+def measures_for_review(user: User, plan: Plan) -> list[Measure]:
+    """`measures_of`, those a reviewer should check first (each with `review_checks` set), then the rest,
+    each group in document order."""
+    measures = list(measures_of(user, plan))
+    for m in measures:
+        m.review_checks = review_checks(m)  # type: ignore[attr-defined]
+    return sorted(measures, key=lambda m: (not m.review_checks, m.seq))  # type: ignore[attr-defined]
 
 
 def measure_get(user: User, measure_id: int) -> Measure:
@@ -169,7 +198,7 @@ def source_segments(plan: Plan, measures: list[Measure]) -> list[Segment]:
 # --- revisions ---------------------------------------------------------------------------------------------
 
 
-def _snapshot(m: Measure) -> MeasureSnapshot:
+def measure_snapshot(m: Measure) -> MeasureSnapshot:
     return MeasureSnapshot(
         key=m.pk,
         seq=m.seq,
@@ -195,8 +224,8 @@ def plan_diff(user: User, plan: Plan) -> list[MeasureDiff]:
     plan_get(user, plan.pk)
     if plan.previous_id is None:
         return []
-    old = [_snapshot(m) for m in Measure.objects.filter(plan_id=plan.previous_id).order_by("seq")]
-    new = [_snapshot(m) for m in Measure.objects.filter(plan=plan).order_by("seq")]
+    old = [measure_snapshot(m) for m in Measure.objects.filter(plan_id=plan.previous_id).order_by("seq")]
+    new = [measure_snapshot(m) for m in Measure.objects.filter(plan=plan).order_by("seq")]
     return diff_measures(old, new)
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -334,15 +335,37 @@ def plan_import_execute(import_id: int) -> PlanImport:
 
 def _parse(path: Path, *, year: int | None, region: Region) -> Any:
     """Run the parser on a stored upload; a ledger .xlsx comes back as the same ParseResult."""
-    from luoshi.plans.parser import parse_file
+    from luoshi.core.sandbox import ResourceLimitExceeded, ResourceLimits, run_bounded
+    from luoshi.plans.parser import ParseError, parse_file
 
-    return parse_file(
-        path,
-        year=year,
-        region=region.name,
-        max_bytes=int(settings.LUOSHI_MAX_UPLOAD_BYTES),
-        unit_candidates=_unit_candidates(region),
+    limits = ResourceLimits(
+        memory_bytes=int(getattr(settings, "LUOSHI_PARSE_MEMORY_MB", 1024)) * 1024 * 1024,
+        cpu_seconds=int(getattr(settings, "LUOSHI_PARSE_CPU_SECONDS", 120)),
+        wall_seconds=float(getattr(settings, "LUOSHI_PARSE_WALL_SECONDS", 180)),
     )
+    try:  # in a child process with memory and CPU limits: a hostile file costs the limits, never the server
+        return run_bounded(
+            parse_file,
+            path,
+            limits=limits,
+            year=year,
+            region=region.name,
+            max_bytes=int(settings.LUOSHI_MAX_UPLOAD_BYTES),
+            unit_candidates=_unit_candidates(region),
+        )
+    except ResourceLimitExceeded as exc:
+        raise ParseError(exc.message, code=exc.code) from None
+
+
+def _reasons(m: Any, text: str) -> list[dict[str, Any]]:
+    """The parser's reasons for a measure's readings, with the passage each was read from (for 为什么)."""
+    out = []
+    for r in getattr(m, "reasons", None) or []:
+        d = r.to_dict()
+        a, b = d["span"] or (0, 0)
+        d["quote"] = " ".join(text[a:b].split())[:60] if b > a else ""
+        out.append(d)
+    return out
 
 
 def _unit_candidates(region: Region) -> list[str]:
@@ -449,6 +472,7 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
                 targets=[_target_dict(t) for t in (m.targets or [])],
                 span_start=span[0],
                 span_end=span[1],
+                reasons=_reasons(m, result.text or ""),
             )
         )
     Measure.objects.bulk_create(measures)
@@ -863,6 +887,131 @@ def plan_resolve_units(*, plan: Plan, actor: User | None) -> int:
     return fixed
 
 
+# --- dead tasks: measures with no deadline, no unit -----------------------------------------------------------
+
+_YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年)?\s*[-—–~～至到]+\s*(20\d{2})\s*年")
+
+
+def plan_period_end(plan: Plan) -> dt.date | None:
+    """The end of the plan's period, the default completion date of a measure that names none: a multi-year plan
+    ("2024—2026年") ends on 31 December of its last year, an annual plan on 31 December of its year."""
+    match = _YEAR_RANGE.search(plan.title or "")
+    if match and int(match.group(2)) >= int(match.group(1)):
+        return dt.date(int(match.group(2)), 12, 31)
+    if plan.year:
+        return dt.date(plan.year, 12, 31)
+    return None
+
+
+def undated_measures(plan: Plan) -> list[Measure]:
+    """Measures with neither a completion date nor a confirmed 长期坚持: they would be tasks nobody can close."""
+    return list(plan.measures.filter(deadline__isnull=True, ongoing=False).order_by("seq"))
+
+
+def unassigned_measures(plan: Plan) -> list[Measure]:
+    """Measures naming no responsible unit (neither written nor picked in review)."""
+    return [
+        m
+        for m in plan.measures.prefetch_related("lead_units", "co_units").order_by("seq")
+        if not m.lead_units.all() and not m.co_units.all()
+    ]
+
+
+def _period_phrase(plan: Plan, end: dt.date) -> str:
+    return f"未写明时限,按方案期限({end.year}年底)"
+
+
+def measure_apply_period_default(*, measure: Measure, actor: User | None, version: int) -> Measure:
+    """Give one undated measure the plan-period default as its completion date (audited as a measure edit)."""
+    end = plan_period_end(measure.plan)
+    if end is None:
+        raise ValidationFailed("该方案未写明年度,无法按方案期限设置完成时限;请先在方案信息中填写方案年度。")
+    return measure_update(
+        measure=measure,
+        actor=actor,
+        version=version,
+        changes={"deadline": end, "deadline_phrase": _period_phrase(measure.plan, end), "ongoing": False},
+    )
+
+
+def measure_confirm_ongoing(*, measure: Measure, actor: User | None, version: int) -> Measure:
+    """Confirm an undated measure as 长期坚持: reported every cycle, judged per cycle, never signed off."""
+    return measure_update(
+        measure=measure, actor=actor, version=version, changes={"ongoing": True, "deadline": None}
+    )
+
+
+@transaction.atomic
+def plan_apply_period_default(*, plan: Plan, actor: User | None) -> int:
+    """The plan-period default for every undated measure at once; returns how many were dated."""
+    locked = _lock_plan(plan, actor, "设置默认完成时限")
+    end = plan_period_end(locked)
+    if end is None:
+        raise ValidationFailed("该方案未写明年度,无法按方案期限设置完成时限;请先在方案信息中填写方案年度。")
+    n = 0
+    for m in undated_measures(locked):
+        measure_update(
+            measure=m,
+            actor=actor,
+            version=m.version,
+            changes={"deadline": end, "deadline_phrase": _period_phrase(locked, end), "ongoing": False},
+        )
+        n += 1
+    return n
+
+
+PLAN_DETAIL_FIELDS = ("title", "year", "doc_number", "issuer")
+
+
+@transaction.atomic
+def plan_update_details(*, plan: Plan, actor: User | None, version: int, changes: Mapping[str, Any]) -> Plan:
+    """Edit the plan's own title, year, 文号 and issuing body after import (draft or published), audited."""
+    p = Plan.objects.select_for_update(of=("self",)).select_related("region").filter(pk=plan.pk).first()
+    if p is None:
+        raise NotFound("该方案不存在或已被删除。")
+    _require_admin(actor, p.region, "修改方案信息")
+    if p.status == PlanStatus.ARCHIVED:
+        raise InvalidTransition("该方案已归档(被新版本取代),不能再修改方案信息。")
+    if p.version != version:
+        raise Conflict("该方案在您查看后已被修改,请刷新页面后再修改方案信息。")
+    unknown = set(changes) - set(PLAN_DETAIL_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。")
+    cleaned: dict[str, Any] = {}
+    for key, value in changes.items():
+        text = str(value if value is not None else "").strip()
+        if key == "title":
+            if not text:
+                raise ValidationFailed("方案名称不能为空,请填写方案正文的标题(如“…行动方案(2026年)”)。")
+            cleaned[key] = text[:300]
+        elif key == "year":
+            if not text:
+                cleaned[key] = None
+            else:
+                try:
+                    year = int(text)
+                except ValueError as exc:
+                    raise ValidationFailed(f"方案年度“{text}”不是年份,请填写四位数字,如 2026。") from exc
+                if not 2000 <= year <= 2100:
+                    raise ValidationFailed(f"方案年度“{text}”超出范围,请填写 2000 至 2100 之间的年份。")
+                cleaned[key] = year
+        elif key == "doc_number":
+            cleaned[key] = text[:100]
+        elif key == "issuer":
+            cleaned[key] = text[:200]
+    before = snapshot(p, list(cleaned))
+    for key, value in cleaned.items():
+        setattr(p, key, value)
+    p.version = version + 1
+    p.save(update_fields=[*cleaned, "version"])
+    from luoshi.audit.services import changed_fields
+
+    b, a = changed_fields(before, snapshot(p, list(cleaned)))
+    if a:
+        record(actor=actor, action=PlanEvent.DETAILS_UPDATED, subject=p, before=b, after=a)
+    return p
+
+
 # --- publish -----------------------------------------------------------------------------------------------
 
 
@@ -877,9 +1026,13 @@ def publish_blockers(plan: Plan) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def plan_publish(plan: Plan, *, actor: User | None, version: int | None = None) -> Plan:
+def plan_publish(
+    plan: Plan, *, actor: User | None, version: int | None = None, confirm_unassigned: bool = False
+) -> Plan:
     """Publish a reviewed draft: its measures become supervised tasks. A revision replaces (archives) the
-    version it revises."""
+    version it revises. Refused while a measure has neither a completion date nor a confirmed 长期坚持; a plan
+    with measures naming no unit publishes only with `confirm_unassigned` (the office assigns them later on the
+    task page)."""
     p = (
         Plan.objects.select_for_update(of=("self",))
         .select_related("region", "previous")
@@ -908,6 +1061,22 @@ def plan_publish(plan: Plan, *, actor: User | None, version: int | None = None) 
             f"还有 {len(blockers)} 个责任单位未确认(如第{first['seq']}条的“{first['name']}”)。"
             "请在审核页为其指定机构库中的单位,或确认为新单位后再发布。",
             details=[{"row": b["seq"], "column": "责任单位", "message": b["name"]} for b in blockers],
+        )
+    undated = undated_measures(p)
+    if undated:
+        end = plan_period_end(p)
+        hint = f"可一键按方案期限设为{end:%Y年%m月%d日}," if end else ""
+        raise InvalidTransition(
+            f"{len(undated)} 条举措未写明完成时限(如第{undated[0].seq}条)。"
+            f"请为每条填写完成时限,{hint}或确认为“长期坚持”后再发布。",
+            details=[{"row": m.seq, "column": "完成时限", "message": "未写明完成时限"} for m in undated],
+        )
+    unassigned = unassigned_measures(p)
+    if unassigned and not confirm_unassigned:
+        raise InvalidTransition(
+            f"{len(unassigned)} 条举措未指定责任单位(如第{unassigned[0].seq}条),发布后这些任务暂无人承办。"
+            "请确认后再发布,并在发布后到任务页指定责任单位。",
+            details=[{"row": m.seq, "column": "责任单位", "message": "未指定责任单位"} for m in unassigned],
         )
     now = timezone.now()
     Plan.objects.filter(pk=p.pk).update(

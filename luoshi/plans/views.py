@@ -109,7 +109,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     user = _user(request)
-    measures = list(selectors.measures_of(user, plan))
+    measures = selectors.measures_for_review(user, plan)
     editable = selectors.can_edit(user, plan)
     blockers = services.publish_blockers(plan) if editable else []
     unknown_names = sorted({b["name"] for b in blockers if b["status"] == "unknown"})
@@ -122,6 +122,10 @@ def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "blockers": blockers,
         "unknown_names": unknown_names,
         "no_unit_count": sum(1 for m in measures if not m.lead_units_text and not m.co_units_text),
+        "undated_count": len(services.undated_measures(plan)) if plan.kind == PlanKind.PLAN else 0,
+        "unassigned_count": len(services.unassigned_measures(plan)) if editable else 0,
+        "period_end": services.plan_period_end(plan),
+        "can_edit_details": selectors.can_edit_details(user, plan),
         "own_ids": selectors.own_unit_measure_ids(user, plan),
         "unit_choices": list(selectors.units_for_plan(plan).values_list("name", flat=True))
         if editable
@@ -169,11 +173,59 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = selectors.plan_get(user, pk)
     version = request.POST.get("version")
-    published = services.plan_publish(plan, actor=user, version=int(version) if version else None)
+    published = services.plan_publish(
+        plan,
+        actor=user,
+        version=int(version) if version else None,
+        confirm_unassigned=request.POST.get("confirm_unassigned") == "1",
+    )
+    unassigned = len(services.unassigned_measures(published))
+    note = f"其中 {unassigned} 项尚未指定责任单位,请在任务页指定。" if unassigned else ""
     messages.success(
-        request, f"《{published.title}》已发布,{published.measures.count()} 条举措已转为督办任务。"
+        request, f"《{published.title}》已发布,{published.measures.count()} 条举措已转为督办任务。{note}"
     )
     return redirect("plans:review", plan.pk)
+
+
+@login_required
+@require_POST
+def apply_period_default(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every undated measure gets the plan-period default (the plan's year end, or a multi-year plan's end)."""
+    user = _user(request)
+    plan = selectors.plan_get(user, pk)
+    n = services.plan_apply_period_default(plan=plan, actor=user)
+    end = services.plan_period_end(plan)
+    messages.success(request, f"已将 {n} 条未写明时限的举措的完成时限设为方案期限 {end:%Y年%m月%d日}。")
+    return redirect("plans:review", plan.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """方案信息: the plan's own title, year, 文号 and issuing body, editable after import (audited)."""
+    user = _user(request)
+    plan = selectors.plan_get(user, pk)
+    error: DomainError | None = None
+    values = {f: getattr(plan, f) or "" for f in services.PLAN_DETAIL_FIELDS}
+    if request.method == "POST":
+        values = {f: request.POST.get(f, "") for f in services.PLAN_DETAIL_FIELDS}
+        try:
+            updated = services.plan_update_details(
+                plan=plan, actor=user, version=_version(request), changes=values
+            )
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            error = exc
+        else:
+            messages.success(request, f"已保存方案信息:《{updated.title}》。")
+            return redirect("plans:review", plan.pk)
+    return render(
+        request,
+        "plans/details_form.html",
+        {"title": f"修改方案信息 · {plan.title}", "plan": plan, "values": values, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -231,6 +283,7 @@ def _row(
     fresh = selectors.measures_of(user, plan).filter(pk=measure.pk).first()
     if fresh is None:
         raise NotFound("该举措已被合并或删除,请刷新页面。")
+    fresh.review_checks = selectors.review_checks(fresh)  # type: ignore[attr-defined]
     template = "plans/_measure_form.html" if form is not None else "plans/_measure_row.html"
     return render(
         request,
@@ -242,6 +295,7 @@ def _row(
             "error": error,
             "form": form,
             "own_ids": selectors.own_unit_measure_ids(user, plan),
+            "period_end": services.plan_period_end(plan),
             # keeps the publish form's version in step with inline edits (an out-of-band htmx swap)
             "plan_version": Plan.objects.filter(pk=plan.pk).values_list("version", flat=True).first()
             if editable
@@ -285,6 +339,36 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.status in (403, 404):
             raise
         return _row(request, measure, form=form, error=exc)
+    return _row(request, measure)
+
+
+@login_required
+@require_POST
+def measure_period_default(request: HttpRequest, pk: int) -> HttpResponse:
+    """One undated measure: the plan-period default as its completion date."""
+    user = _user(request)
+    measure = selectors.measure_get(user, pk)
+    try:
+        services.measure_apply_period_default(measure=measure, actor=user, version=_version(request))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _row(request, measure, error=exc)
+    return _row(request, measure)
+
+
+@login_required
+@require_POST
+def measure_confirm_ongoing(request: HttpRequest, pk: int) -> HttpResponse:
+    """One undated measure: confirmed as 长期坚持 (reported each cycle, never closable)."""
+    user = _user(request)
+    measure = selectors.measure_get(user, pk)
+    try:
+        services.measure_confirm_ongoing(measure=measure, actor=user, version=_version(request))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _row(request, measure, error=exc)
     return _row(request, measure)
 
 

@@ -5,6 +5,7 @@ class ProjectsConfig(discovery.LuoshiAppConfig):
     name = "luoshi.projects"
     label = "projects"
     verbose_name = "重大项目"
+    metrics_module = "luoshi.projects.metrics"
     cli_module = "luoshi.projects.cli"
     api_module = "luoshi.projects.api"
     api_prefix = "projects"

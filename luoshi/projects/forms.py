@@ -11,7 +11,7 @@ from luoshi.accounts.models import Role, User
 from luoshi.orgs.models import Region, Unit
 from luoshi.projects.models import LimitUnit, MilestoneKind, ProjectLevel, ProjectStatus
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def regions_for(user: User) -> Any:

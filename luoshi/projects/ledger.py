@@ -286,6 +286,12 @@ def _read(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], int]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from luoshi.core.safe_files import UnsafeFile, check_zip
+
+    try:
+        check_zip(content)
+    except UnsafeFile as exc:
+        raise ImportFailed(exc.message, details=[{"row": 0, "column": "", "message": exc.message}]) from None
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -204,12 +204,9 @@ class ReportIn(Schema):
 
 @router.post("/tasks/{task_id}/reports", response=ReportOut, summary="报送进展(JSON,无附件)")
 def file_report(request: HttpRequest, task_id: int, body: ReportIn) -> ReportOut:
-    task = selectors.task_get(_user(request), task_id)
-    assignment = selectors.assignment_get_for_filing(_user(request), body.assignment_id)
-    if assignment.task_id != task.pk:
-        raise NotFound("未找到该分工,或它不属于您的单位。")
-    report = services.report_file(
-        assignment=assignment,
+    report = services.report_file_for(
+        task_id=task_id,
+        assignment_id=body.assignment_id,
         user=_user(request),
         period_start=body.period_start,
         narrative=body.narrative,

@@ -5,6 +5,7 @@ class SupervisionConfig(discovery.LuoshiAppConfig):
     name = "luoshi.supervision"
     label = "supervision"
     verbose_name = "督查督办"
+    metrics_module = "luoshi.supervision.metrics"
     cli_module = "luoshi.supervision.cli"
     api_module = "luoshi.supervision.api"
     api_prefix = "supervision"
@@ -19,8 +20,10 @@ class SupervisionConfig(discovery.LuoshiAppConfig):
         plan_published.connect(_sync_tasks, dispatch_uid="supervision.tasks_sync_from_plan")
 
 
-def _sync_tasks(sender: object, *, plan: object, actor: object, **kwargs: object) -> list[object]:
-    """Publishing a plan makes (or carries over) one task per measure."""
+def _sync_tasks(
+    sender: object, *, plan: object, actor: object, matches: dict[int, int] | None = None, **kwargs: object
+) -> list[object]:
+    """Publishing a plan makes one task per measure, carrying over the tasks of the measures it matched."""
     from luoshi.supervision.services import tasks_sync_from_plan
 
-    return list(tasks_sync_from_plan(plan=plan, actor=actor))  # type: ignore[arg-type]
+    return list(tasks_sync_from_plan(plan=plan, actor=actor, matches=matches))  # type: ignore[arg-type]

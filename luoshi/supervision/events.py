@@ -27,3 +27,7 @@ class SupervisionEvent(Event):
     TASK_SIGNED_OFF = "task.signed_off", "任务销号"
     TASK_RETURNED = "task.returned", "销号申请退回"
     TASK_CANCELLED = "task.cancelled", "撤销任务"
+    TASK_INSTRUCTION = "task.instruction", "领导批示"
+    TASK_UNITS_ASSIGNED = "task.units_assigned", "指定责任单位"
+    NOTICE_ESCALATED = "notice.escalated", "督办到期通报"
+    PLAN_THRESHOLDS_UPDATED = "plan.thresholds_updated", "设置预警阈值与督办规则"

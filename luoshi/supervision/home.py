@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from luoshi.accounts.access import is_office_admin, is_reader, is_unit_staff
+from luoshi.accounts.access import is_leader, is_office_admin, is_reader, is_unit_staff
 from luoshi.accounts.models import User
 from luoshi.core.home import HomeCard, HomeChart, colour_pie
 from luoshi.notifications.selectors import unread_count
@@ -38,7 +38,44 @@ def cards_for(user: User) -> list[HomeCard]:
             HomeCard("黄灯任务", counts.get("yellow", 0), f"{ledger}?colour=yellow", "yellow"),
             HomeCard("红灯任务", counts.get("red", 0), f"{ledger}?colour=red", "red"),
         ]
+        if is_leader(user):
+            screen = selectors.leader_screen(user)
+            waiting = len(screen.escalated) + screen.coordination_total
+            cards.insert(
+                0,
+                HomeCard(
+                    "需要您协调的事项",
+                    waiting,
+                    reverse("supervision:overview"),
+                    "red" if screen.escalated else "",
+                ),
+            )
+            cards.insert(
+                1,
+                HomeCard(
+                    "超期任务",
+                    screen.overdue_total,
+                    reverse("supervision:overview") + "#longest-overdue",
+                    "red",
+                ),
+            )
         if is_office_admin(user):
+            from luoshi.supervision.services.escalation import notice_proposals
+
+            unassigned = selectors.unassigned_tasks(user).count()
+            proposed = sum(len(p.tasks) for p in notice_proposals(user))
+            cards.insert(
+                0,
+                HomeCard(
+                    "未指定责任单位",
+                    unassigned,
+                    reverse("supervision:proposals") + "#unassigned",
+                    "yellow" if unassigned else "",
+                ),
+            )
+            cards.insert(
+                1, HomeCard("建议督办", proposed, reverse("supervision:proposals"), "red" if proposed else "")
+            )
             pending = selectors.visible_tasks(user).filter(status=TaskStatus.SIGN_OFF_REQUESTED).count()
             cards.append(
                 HomeCard(

@@ -73,6 +73,9 @@ class Task(models.Model):
     colour = models.CharField("预警", max_length=8, choices=Colour.choices(), default=Colour.NONE, blank=True)
     colour_reason = models.CharField("预警原因", max_length=500, blank=True)
     colour_changed_on = models.DateField("预警变更日期", null=True, blank=True)
+    # a hash of the figures the reason states (flags, percents, working days, counts): the sweep rebuilds the
+    # reason text only for tasks whose figures moved
+    colour_key = models.BigIntegerField("预警依据摘要", default=0)
     missed_count = models.PositiveIntegerField("未按期报送次数", default=0)
     returns_count = models.PositiveIntegerField("退回次数", default=0)
     last_return_reason = models.TextField("最近退回原因", blank=True)
@@ -275,6 +278,10 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", "销号退回"
     SIGNED_OFF = "signed_off", "已销号"
     SIGN_OFF_REQUEST = "sign_off_request", "申请销号待审核"
+    ASSIGNED = "assigned", "任务分配"
+    ESCALATED = "escalated", "督办到期仍未整改(通报)"
+    INSTRUCTION = "instruction", "领导批示"
+    PROPOSAL = "proposal", "建议督办"
 
 
 class NoticeStatus(models.TextChoices):
@@ -307,6 +314,12 @@ class SupervisionNotice(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now)
+    escalated_on = models.DateField(
+        "通报日期",
+        null=True,
+        blank=True,
+        help_text="still red after the reply deadline: 通报 and the leader told",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -334,6 +347,11 @@ class WarningThresholds(models.Model):
     report_grace_workdays = models.PositiveIntegerField("周期结束后报送期限(工作日)", default=3)
     remind_before_workdays = models.PositiveIntegerField("提前催报(工作日)", default=2)
     require_second_signoff = models.BooleanField("销号需两人审核", default=False)
+    # 督办 rules: the sweep proposes a 督办单 for a task red this many working days, or with this many missed
+    # reports (0 = that rule is off); the office confirms each proposal
+    notice_red_workdays = models.PositiveIntegerField("建议督办:持续红灯(工作日)", default=5)
+    notice_missed_reports = models.PositiveIntegerField("建议督办:未按期报送次数", default=3)
+    notice_reply_workdays = models.PositiveIntegerField("督办单回复期限(工作日)", default=5)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -386,3 +404,45 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.decision}"
+
+
+class ReportRevision(models.Model):
+    """An earlier version of a progress report: a second report for the same period is a new version, and the
+    one it replaced is kept here (shown on the task page), never silently overwritten."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField("版本")
+    narrative = models.TextField("工作进展")
+    percent = models.FloatField("完成进度")
+    actuals = models.JSONField("指标完成值", default=list, blank=True)
+    problems = models.TextField("需协调解决的问题", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("报送时间")
+
+    class Meta:
+        verbose_name = "填报历史版本"
+        verbose_name_plural = "填报历史版本"
+        ordering = ["report_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["report", "version"], name="report_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version}"
+
+
+class Instruction(models.Model):
+    """领导批示: a leader's instruction on a task, recorded on the task and sent to its units."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="instructions")
+    text = models.TextField("批示内容")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "领导批示"
+        verbose_name_plural = "领导批示"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.text[:20]}"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from luoshi.accounts.access import (
@@ -21,14 +21,17 @@ from luoshi.accounts.access import (
 from luoshi.accounts.models import Role, User
 from luoshi.audit.selectors import events_for
 from luoshi.core.errors import AccessDenied, NotFound, ValidationFailed
-from luoshi.orgs.models import Region
-from luoshi.supervision import periods
+from luoshi.orgs.models import Region, Unit
+from luoshi.plans.models import Plan
+from luoshi.supervision import dispatch, periods
 from luoshi.supervision.access import require_see_task, task_scope_q, visible_tasks
 from luoshi.supervision.models import (
+    LIVE_STATUSES,
     OPEN_STATUSES,
     Assignment,
     Attachment,
     MissedReport,
+    NoticeStatus,
     ProgressReport,
     Review,
     ReviewDecision,
@@ -48,6 +51,7 @@ class LedgerFilters:
     status: str = ""
     colour: str = ""
     q: str = ""
+    unassigned: bool = False  # only live tasks with no responsible unit
 
 
 def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> QuerySet[Task]:
@@ -56,7 +60,9 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
     if f.plan:
         qs = qs.filter(plan_id=f.plan)
     if f.unit:
-        qs = qs.filter(assignments__unit_id=f.unit, assignments__active=True)
+        # a semi-join (EXISTS), not a join: the unit's assignments are found by their index and each task is
+        # kept once, so the count and the page need no DISTINCT over tasks × assignments
+        qs = qs.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), unit_id=f.unit, active=True)))
     if f.status == "overdue":  # 逾期 is derived
         qs = qs.filter(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=timezone.localdate())
     elif f.status:
@@ -65,9 +71,23 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
         qs = qs.exclude(status=TaskStatus.CANCELLED)
     if f.colour:
         qs = qs.filter(colour=f.colour)
+    if f.unassigned:
+        qs = qs.filter(pk__in=unassigned_tasks(user).values("pk"))
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(text__icontains=f.q) | Q(lead_units_text__icontains=f.q))
     return qs.order_by("plan_id", "seq", "id")
+
+
+def ledger_plans(user: User | None) -> QuerySet[Plan]:
+    """The plans the ledger's plan filter offers: those with a task the user may see (one EXISTS per plan)."""
+    return Plan.objects.filter(Exists(visible_tasks(user).filter(plan_id=OuterRef("pk")))).only("id", "title")
+
+
+def ledger_units(user: User | None) -> QuerySet[Unit]:
+    """The units the ledger's unit filter offers: those with an active assignment on a task the user may
+    see (one EXISTS per unit, stopping at its first visible assignment; no DISTINCT over every assignment)."""
+    visible = Assignment.objects.filter(unit_id=OuterRef("pk"), active=True, task__in=visible_tasks(user))
+    return Unit.objects.filter(Exists(visible)).only("id", "name")
 
 
 def task_get(user: User | None, pk: int) -> Task:
@@ -91,11 +111,22 @@ class TaskDetail:
     assessment: Any
     my_assignment: Assignment | None = None
     open_periods: list[periods.Period] = field(default_factory=list)
+    due_period: periods.Period | None = None
+    rollup: str = ""
+    revisions: dict[int, list[Any]] = field(default_factory=dict)  # report id -> earlier versions
+    instructions: list[Any] = field(default_factory=list)
+    ongoing_note: str = ""
 
 
 def task_detail(user: User | None, pk: int) -> TaskDetail:
+    from luoshi.supervision.models import ReportRevision
     from luoshi.supervision.services.common import assess_task
-    from luoshi.supervision.services.reports import periods_open_for, task_target_progress
+    from luoshi.supervision.services.reports import (
+        due_period,
+        periods_open_for,
+        rollup_explanation,
+        task_target_progress,
+    )
 
     task = task_get(user, pk)
     assignments = list(task.assignments.select_related("unit").order_by("-is_lead", "id"))
@@ -109,7 +140,24 @@ def task_detail(user: User | None, pk: int) -> TaskDetail:
     if user is not None and is_staff_role(user):
         mine = next((a for a in assignments if a.unit_id == user.unit_id and a.active), None)
     today = timezone.localdate()
+    revisions: dict[int, list[Any]] = {}
+    for rev in ReportRevision.objects.filter(report__in=[r.pk for r in reports]).select_related(
+        "submitted_by"
+    ):
+        revisions.setdefault(rev.report_id, []).append(rev)
+    for r in reports:
+        r.earlier = revisions.get(r.pk, [])  # type: ignore[attr-defined]
+    can_file = mine is not None and task.status in OPEN_STATUSES
     return TaskDetail(
+        due_period=due_period(task, mine, today) if can_file and mine else None,
+        rollup=rollup_explanation(task, assignments),
+        revisions=revisions,
+        instructions=list(task.instructions.select_related("by")[:50]),
+        ongoing_note=(
+            "长期坚持任务:按填报周期每期报送进展,营商办逐期评价;不设完成时限,不办理销号。"
+            if task.ongoing
+            else ""
+        ),
         task=task,
         assignments=assignments,
         reports=reports,
@@ -120,7 +168,7 @@ def task_detail(user: User | None, pk: int) -> TaskDetail:
         missed=list(task.missed.select_related("unit").order_by("-period_start")[:50]),
         assessment=None if task.status == TaskStatus.CANCELLED else assess_task(task, today),
         my_assignment=mine,
-        open_periods=periods_open_for(task, today) if mine and task.status in OPEN_STATUSES else [],
+        open_periods=periods_open_for(task, today) if can_file else [],
     )
 
 
@@ -154,15 +202,19 @@ class DueItem:
 
 
 def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
-    """The unit's open assignments with the report due now (the latest ended period, or the current one)."""
+    """The unit's open assignments with the report due now (the latest ended period, or the current one).
+
+    A fixed number of queries whatever the number of rows: the assignments (with their open missed reports),
+    the reports already filed, the plans' thresholds in one query, one calendar per region (usually one)."""
     if not is_unit_staff(user) or user.unit_id is None:
         raise AccessDenied("“我的任务”仅供部门工作人员使用。")
-    from luoshi.supervision.services.common import add_workdays, plan_thresholds
+    from luoshi.supervision.models import WarningThresholds
+    from luoshi.supervision.services.common import calendar_for
 
     today = today or timezone.localdate()
     rows = list(
         Assignment.objects.filter(unit_id=user.unit_id, active=True, task__status__in=OPEN_STATUSES)
-        .select_related("task", "task__plan", "task__region")
+        .select_related("task", "task__region")
         .annotate(missed_open=Count("missed", filter=Q(missed__resolved_at__isnull=True)))
         .order_by("task__deadline", "task_id")[:500]
     )
@@ -171,18 +223,28 @@ def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
         current = periods.period_containing(a.task.reporting_cycle, today)
         prev = periods.previous_period(a.task.reporting_cycle, current)
         wanted.append((a, prev if prev.start >= a.task.start_date else current))
+    if not wanted:
+        return []
     starts = {p.start for _, p in wanted}
     reported = set(
         ProgressReport.objects.filter(
             assignment__in=[a for a, _ in wanted], period_start__in=starts
         ).values_list("assignment_id", "period_start")
     )
-    grace: dict[int, int] = {}
+    # a plan without a thresholds row has the model's defaults (a read page creates nothing)
+    default_grace = WarningThresholds().report_grace_workdays
+    grace = dict(
+        WarningThresholds.objects.filter(plan_id__in={a.task.plan_id for a, _ in wanted}).values_list(
+            "plan_id", "report_grace_workdays"
+        )
+    )
+    calendars: dict[int | None, Any] = {}
     out = []
     for a, p in wanted:
-        if a.task.plan_id not in grace:
-            grace[a.task.plan_id] = plan_thresholds(a.task.plan_id).report_grace_workdays
-        due = add_workdays(a.task.region, p.end, grace[a.task.plan_id])
+        region_id = a.task.region_id
+        if region_id not in calendars:
+            calendars[region_id] = calendar_for(a.task.region)
+        due = calendars[region_id].add_workdays(p.end, grace.get(a.task.plan_id, default_grace)).date
         out.append(DueItem(a, p, due, (a.pk, p.start) in reported, a.missed_open))  # type: ignore[attr-defined]
     out.sort(key=lambda d: (d.reported, d.due))
     return out
@@ -256,6 +318,15 @@ class UnitScore:
     @property
     def timeliness(self) -> float | None:
         return self.reports_on_time / self.reports_expected if self.reports_expected else None
+
+    @property
+    def assessed(self) -> bool:
+        """Whether the unit had anything to be judged on in the period (a task due, overdue, or a report due)."""
+        return self.due > 0 or self.overdue > 0 or self.reports_expected > 0
+
+    @property
+    def score_label(self) -> str:
+        return f"{self.score:.1f}" if self.assessed else "本期无考核任务"
 
     @property
     def score(self) -> float:
@@ -362,14 +433,17 @@ def scoreboard(user: User | None, period: periods.Period, plan_id: int | None = 
         .values_list("unit_id", "n")
     ):
         out[unit_id].returns = n
-    return sorted(out.values(), key=lambda s: (-s.score, s.unit))
+    # units with nothing to be judged on in the period come last and are never ranked
+    return sorted(out.values(), key=lambda s: (not s.assessed, -s.score, s.unit))
 
 
 def top_bottom(scores: list[UnitScore], n: int = 10) -> tuple[list[UnitScore], list[UnitScore]]:
-    """十优十差: the best and the worst n (with fewer than 2n units, the list is split in half)."""
-    k = min(n, len(scores) // 2) if len(scores) < 2 * n else n
-    top = scores[:k]
-    bottom = list(reversed(scores[-k:])) if k else []
+    """十优十差: the best and the worst n of the units assessed in the period (with fewer than 2n, the list is
+    split in half), so no unit is in both; a unit with nothing due is in neither."""
+    ranked = sorted((s for s in scores if s.assessed), key=lambda s: (-s.score, s.unit))
+    k = min(n, len(ranked) // 2)
+    top = ranked[:k]
+    bottom = list(reversed(ranked[len(ranked) - k :])) if k else []
     return top, bottom
 
 
@@ -418,15 +492,16 @@ def trend(
                 if unit_id in unit_ids:
                     missed += n
         expected = total + missed
-        run = SweepRun.objects.filter(date__gte=p.start, date__lte=p.end).order_by("-date").first()
-        counts = run.counts if run else {}
+        # the colours as of the month's last sweep; a month without one carries the last known figures forward
+        run = SweepRun.objects.filter(date__lte=p.end).order_by("-date").first()
+        counts = run.counts if run else {"red": 0, "yellow": 0, "green": 0}
         out.append(
             {
                 "period": f"{p.start:%Y-%m}",
                 "timeliness": round(100.0 * (on_time or 0) / expected, 1) if expected else None,
-                "red": counts.get("red"),
-                "yellow": counts.get("yellow"),
-                "green": counts.get("green"),
+                "red": counts.get("red", 0),
+                "yellow": counts.get("yellow", 0),
+                "green": counts.get("green", 0),
             }
         )
     return out
@@ -434,67 +509,187 @@ def trend(
 
 # --- dispatch report data --------------------------------------------------------------------------------------
 @dataclass
+class DispatchTask:
+    """A task as the report lists it: its figures as of the report's day."""
+
+    id: int
+    title: str
+    lead_units_text: str
+    deadline: dt.date | None
+    colour: str
+    colour_reason: str
+
+
+@dataclass
 class DispatchData:
     title: str
     period: periods.Period
+    as_of: dt.date  # 截至: the day it was made, or the period's end if that is past
+    totals: dispatch.Totals
     summary: dict[str, Any]
-    red: list[Task]
-    yellow: list[Task]
+    red: list[DispatchTask]
+    yellow: list[DispatchTask]
     units: list[UnitScore]
     problems: list[ProgressReport]
     missed_units: list[tuple[str, int]]
+    good_units: list[str]
+    slow_units: list[str]
+    reporting_sentence: str
+    historical: bool  # a past period, rebuilt from the colour history and the reports dated then
+
+
+STATUS_ACTIONS = [f"task.{s.value}" for s in TaskStatus]
+
+
+def _facts_as_of(
+    tasks: QuerySet[Task], day: dt.date, today: dt.date
+) -> list[tuple[dispatch.TaskFact, DispatchTask]]:
+    """Each task's status and colour as of `day`: the rows as they are when `day` is today, else the last status
+    and colour events recorded on or before `day` (tasks published after it are left out)."""
+    rows = list(
+        tasks.values_list(
+            "id",
+            "title",
+            "lead_units_text",
+            "deadline",
+            "ongoing",
+            "status",
+            "colour",
+            "colour_reason",
+            "reports_from",
+            "signed_off_on",
+        )
+    )
+    if day >= today:
+        return [
+            (dispatch.TaskFact(st, dl, og, col), DispatchTask(pk, title, lead, dl, col, reason))
+            for pk, title, lead, dl, og, st, col, reason, _, _ in rows
+        ]
+    from luoshi.audit.models import AuditEvent
+
+    tz = timezone.get_current_timezone()
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    rows = [r for r in rows if r[8] is None or r[8] <= day]  # published on or before that day
+    ids = [str(r[0]) for r in rows]
+    status_at: dict[str, str] = {}
+    colour_at: dict[str, tuple[str, str]] = {}
+    for chunk in (ids[k : k + 5000] for k in range(0, len(ids), 5000)):
+        for sid, action, after, reason in (
+            AuditEvent.objects.filter(
+                subject_type="supervision.task",
+                subject_id__in=chunk,
+                at__lt=end,
+                action__in=[*STATUS_ACTIONS, "task.colour_changed"],
+            )
+            .order_by("at", "id")
+            .values_list("subject_id", "action", "after", "reason")
+        ):
+            if action == "task.colour_changed":
+                colour_at[sid] = (str((after or {}).get("colour", "")), reason)
+            else:
+                status_at[sid] = action.removeprefix("task.")
+    out = []
+    for pk, title, lead, dl, og, _st, _col, _reason, _created, signed_on in rows:
+        status = status_at.get(str(pk), "not_started")
+        if signed_on is not None and signed_on <= day:
+            status = "signed_off"
+        col, reason = colour_at.get(str(pk), ("", ""))
+        if status == "cancelled":
+            continue
+        out.append((dispatch.TaskFact(status, dl, og, col), DispatchTask(pk, title, lead, dl, col, reason)))
+    return out
 
 
 def dispatch_data(
-    user: User | None, period: periods.Period, plan_id: int | None = None, list_limit: int = 500
+    user: User | None,
+    period: periods.Period,
+    plan_id: int | None = None,
+    list_limit: int = 500,
+    today: dt.date | None = None,
 ) -> DispatchData:
     region_ids = _scope_region_ids(user)
-    tasks = Task.objects.exclude(status=TaskStatus.CANCELLED)
+    scoped = Task.objects.all()
     if region_ids is not None:
-        tasks = tasks.filter(region_id__in=region_ids)
+        scoped = scoped.filter(region_id__in=region_ids)
     if plan_id:
-        tasks = tasks.filter(plan_id=plan_id)
-    today = timezone.localdate()
-    summary = tasks.aggregate(
-        total=Count("id"),
-        signed_off=Count("id", filter=Q(status=TaskStatus.SIGNED_OFF)),
-        in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
-        requested=Count("id", filter=Q(status=TaskStatus.SIGN_OFF_REQUESTED)),
-        overdue=Count(
-            "id", filter=Q(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=min(period.end, today))
-        ),
-        green=Count("id", filter=Q(colour="green")),
-        yellow=Count("id", filter=Q(colour="yellow")),
-        red=Count("id", filter=Q(colour="red")),
-    )
+        scoped = scoped.filter(plan_id=plan_id)
+    tasks = scoped.exclude(status=TaskStatus.CANCELLED)
+    today = today or timezone.localdate()
+    day = dispatch.as_of(period.end, today)
+    historical = day < today
+    # a past period: tasks cancelled since then were still live on that day
+    facts = _facts_as_of(scoped if historical else tasks, day, today)
+    totals = dispatch.totals((f for f, _ in facts), day)
+    summary: dict[str, Any] = {
+        "total": totals.total,
+        "signed_off": totals.signed_off,
+        "in_progress": totals.in_progress,
+        "requested": totals.requested,
+        "overdue": totals.overdue,
+        "green": totals.green,
+        "yellow": totals.yellow,
+        "red": totals.red,
+    }
     units = scoreboard(user, period, plan_id)
     summary["reports_expected"] = sum(u.reports_expected for u in units)
     summary["reports_on_time"] = sum(u.reports_on_time for u in units)
+    end_dt = dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()
+    )
     rq = Q(period_end__gte=period.start, period_end__lte=period.end) & ~Q(problems="")
+    if historical:
+        rq &= Q(submitted_at__lt=end_dt)  # the reports as they stood then
     pq = ProgressReport.objects.filter(rq, task__in=tasks).select_related("task", "unit").order_by("task_id")
+    # missed as recorded then: due in the period and not made good by the report's day
     mq = MissedReport.objects.filter(
-        due_date__gte=period.start, due_date__lte=period.end, resolved_at__isnull=True, task__in=tasks
+        due_date__gte=period.start, due_date__lte=period.end, task__in=tasks
+    ).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=end_dt)
+        if historical
+        else Q(resolved_at__isnull=True)
     )
-    missed_units = list(
-        mq.values("unit__name").annotate(n=Count("id")).order_by("-n").values_list("unit__name", "n")
-    )
-    scope = (
-        "、".join(
-            Region.objects.filter(pk__in=region_ids).order_by("path").values_list("name", flat=True)[:1]
+    missed_by_unit = dict(mq.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    facts_by_unit = [
+        dispatch.UnitFact(
+            name=u.unit,
+            due=u.due,
+            overdue=u.overdue,
+            reports_expected=u.reports_expected,
+            reports_on_time=u.reports_on_time,
+            missed=missed_by_unit.get(u.unit_id, 0),
+            returns=u.returns,
         )
-        if region_ids
-        else ""
+        for u in units
+    ]
+    names = dict(Unit.objects.filter(pk__in=list(missed_by_unit)).values_list("pk", "name"))
+    missed_units = sorted(
+        ((names.get(k, ""), n) for k, n in missed_by_unit.items()), key=lambda x: (-x[1], x[0])
     )
+    scope_regions = (
+        Region.objects.filter(pk__in=region_ids)
+        if region_ids is not None
+        else Region.objects.filter(pk__in=tasks.values("region_id"))
+    )
+    scope = min(scope_regions.values_list("path", "name"), default=("", ""), key=lambda r: (len(r[0]), r[0]))[
+        1
+    ]
     title = f"{scope}优化营商环境重点任务调度通报({period.start.year}年{period.start.month}月)"
+    listed = [t for f, t in facts]
     return DispatchData(
         title=title,
         period=period,
+        as_of=day,
+        totals=totals,
         summary=summary,
-        red=list(tasks.filter(colour="red").order_by("plan_id", "seq")[:list_limit]),
-        yellow=list(tasks.filter(colour="yellow").order_by("plan_id", "seq")[:list_limit]),
+        red=[t for t in listed if t.colour == "red"][:list_limit],
+        yellow=[t for t in listed if t.colour == "yellow"][:list_limit],
         units=units,
         problems=list(pq[:list_limit]),
         missed_units=missed_units,
+        good_units=dispatch.good_units(facts_by_unit),
+        slow_units=dispatch.slow_units(facts_by_unit),
+        reporting_sentence=dispatch.reporting_sentence(facts_by_unit),
+        historical=historical,
     )
 
 
@@ -504,4 +699,74 @@ def ledger_for_export(user: User | None, plan_id: int | None = None) -> QuerySet
         qs = qs.filter(plan_id=plan_id)
     return qs.order_by("plan_id", "seq", "id").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.filter(active=True).select_related("unit"))
+    )
+
+
+# --- the office's work list and the leaders' first screen ---------------------------------------------------------
+def unassigned_tasks(user: User | None) -> QuerySet[Task]:
+    """Live tasks with no responsible unit: the office assigns them on the task page."""
+    from django.db.models import Exists, OuterRef
+
+    return (
+        visible_tasks(user)
+        .filter(status__in=LIVE_STATUSES)
+        .exclude(Exists(Assignment.objects.filter(task=OuterRef("pk"), active=True)))
+        .select_related("plan")
+        .order_by("plan_id", "seq")
+    )
+
+
+@dataclass
+class LeaderScreen:
+    """哪些事超期最久、哪个单位最差、哪些需要我协调."""
+
+    escalated: list[SupervisionNotice]
+    longest_overdue: list[Task]
+    overdue_total: int
+    worst_units: list[UnitScore]
+    coordination: list[ProgressReport]
+    coordination_total: int
+    instructions: list[Any]
+
+
+def leader_screen(user: User, today: dt.date | None = None, limit: int = 10) -> LeaderScreen:
+    from luoshi.supervision.models import Instruction
+
+    today = today or timezone.localdate()
+    tasks = visible_tasks(user)
+    overdue = tasks.filter(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=today)
+    notices = SupervisionNotice.objects.filter(escalated_on__isnull=False).exclude(status=NoticeStatus.CLOSED)
+    if not user.is_superuser and user.region is not None:
+        notices = notices.filter(region_subtree_q(user))
+    escalated = sorted(
+        notices.select_related("unit", "unit__leader"),
+        key=lambda n: (n.unit.leader_id != user.pk, n.reply_deadline),  # the units I am in charge of first
+    )[:limit]
+    since = today - dt.timedelta(days=62)
+    problems = (
+        ProgressReport.objects.filter(task__in=tasks.filter(status__in=LIVE_STATUSES), period_end__gte=since)
+        .exclude(problems="")
+        .select_related("task", "unit")
+        .order_by("-submitted_at")
+    )
+    # the worst: assessed units with something wrong (overdue, a missed or late report, a return), worst first
+    scores = scoreboard(user, periods.period_containing("monthly", today))
+    bottom = sorted(
+        (
+            u
+            for u in scores
+            if u.assessed and (u.overdue or u.returns or u.reports_on_time < u.reports_expected)
+        ),
+        key=lambda u: (u.score, -u.overdue, u.unit),
+    )[:5]
+    return LeaderScreen(
+        escalated=list(escalated),
+        longest_overdue=list(overdue.select_related("plan").order_by("deadline", "id")[:limit]),
+        overdue_total=overdue.count(),
+        worst_units=bottom,
+        coordination=list(problems[:limit]),
+        coordination_total=problems.count(),
+        instructions=list(
+            Instruction.objects.filter(task__in=tasks).select_related("task", "by").order_by("-at")[:limit]
+        ),
     )

@@ -21,4 +21,8 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/docx/", views.notice_docx, name="notice_docx"),
     path("report/", views.dispatch_report, name="dispatch"),
+    path("tasks/<int:pk>/assign/", views.task_assign, name="task_assign"),
+    path("tasks/<int:pk>/instruct/", views.task_instruct, name="task_instruct"),
+    path("proposals/", views.proposals, name="proposals"),
+    path("plans/<int:plan_id>/rules/", views.plan_rules, name="plan_rules"),
 ]

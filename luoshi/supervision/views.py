@@ -11,17 +11,20 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from luoshi.accounts.access import is_government, is_leader, is_reader, is_staff_role, own_unit
+from luoshi.accounts.access import is_government, is_leader, is_reader, is_staff_role, own_unit, subtree_q
 from luoshi.accounts.models import User
+from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import selectors, services
 from luoshi.supervision.access import is_office
 from luoshi.supervision.models import Colour, TaskStatus
-from luoshi.supervision.services import exports
+from luoshi.supervision.services import assignments, escalation, exports
+from luoshi.supervision.services.notices import escalation_docx
 from luoshi.supervision.services.reports import attachment_path
 
 
@@ -58,14 +61,13 @@ def index(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", ""),
         colour=request.GET.get("colour", ""),
         q=request.GET.get("q", "").strip(),
+        unassigned=request.GET.get("unassigned") == "1",
     )
     if not is_government(user):
         return _domain_error_page(request, AccessDenied("督查督办仅对政府工作人员开放。"))
     page = Paginator(selectors.task_ledger(user, f), 50).get_page(request.GET.get("page"))
-    plans = Plan.objects.filter(pk__in=selectors.visible_tasks(user).values("plan_id")).only("id", "title")
-    units = (
-        Unit.objects.filter(assignments__task__in=selectors.visible_tasks(user)).distinct().only("id", "name")
-    )
+    plans = selectors.ledger_plans(user)
+    units = selectors.ledger_units(user)
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {
@@ -105,8 +107,25 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "default_reply": timezone.localdate() + dt.timedelta(days=7),
             "is_leader": is_leader(user),
+            "unit_choices": Unit.objects.filter(
+                subtree_q(user.region if user.region else detail.task.region), is_active=True
+            ).order_by("region__path", "name")
+            if is_office(user)
+            else [],
+            "lead_ids": {a.unit_id for a in detail.assignments if a.active and a.is_lead},
+            "co_ids": {a.unit_id for a in detail.assignments if a.active and not a.is_lead},
         },
     )
+
+
+_ACTION_DONE = {
+    "start": "已启动任务“{title}”。",
+    "request": "已提交“{title}”的销号申请,等待营商办审核。",
+    "sign_off": "已同意“{title}”销号。",
+    "return": "已退回“{title}”的销号申请,并通知责任单位。",
+    "resume": "“{title}”已恢复推进。",
+    "cancel": "已撤销任务“{title}”。",
+}
 
 
 @login_required
@@ -132,7 +151,7 @@ def task_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.task_cancel(reason=request.POST.get("reason", ""), **kw)
         else:
             raise NotFound("未知的操作。")
-        messages.success(request, "操作已完成。")
+        messages.success(request, _ACTION_DONE.get(action, "操作已完成。").format(title=task.title[:30]))
     except DomainError as exc:
         if isinstance(exc, NotFound | AccessDenied):
             return _domain_error_page(request, exc)
@@ -265,16 +284,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "title": "督办总览",
             "counts": selectors.colour_counts(user),
-            "red": tasks.filter(colour="red")
-            .exclude(status=TaskStatus.CANCELLED)
-            .select_related("plan")[:20],
-            "yellow": tasks.filter(colour="yellow")
-            .exclude(status=TaskStatus.CANCELLED)
-            .select_related("plan")[:20],
             "recent": tasks.filter(status=TaskStatus.SIGNED_OFF)
             .order_by("-signed_off_at")
             .select_related("plan")[:10],
             "sweep": selectors.sweep_status(),
+            "s": selectors.leader_screen(user),
+            "is_leader": is_leader(user),
         },
     )
 
@@ -331,7 +346,7 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
             reply_deadline=deadline,
             requirement=request.POST.get("requirement", ""),
         )
-        messages.success(request, f"已下发督办单{notice.number}。")
+        messages.success(request, f"已向{unit.name}发出督办单 {notice.number}")
         return redirect("supervision:notice_detail", pk=notice.pk)
     except DomainError as exc:
         if isinstance(exc, AccessDenied):
@@ -350,7 +365,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.notice_answer(user=user, notice=notice, answer=request.POST.get("answer", ""))
             elif request.POST.get("action") == "close":
                 services.notice_close(user=user, notice=notice, reason=request.POST.get("reason", ""))
-            messages.success(request, "操作已完成。")
+            done = "已回复" if request.POST.get("action") == "answer" else "已办结"
+            messages.success(request, f"督办单 {notice.number} {done}。")
             return redirect("supervision:notice_detail", pk=pk)
     except DomainError as exc:
         if isinstance(exc, NotFound | AccessDenied):
@@ -376,12 +392,16 @@ def notice_docx(request: HttpRequest, pk: int) -> HttpResponse:
         notice = selectors.notice_get(_user(request), pk)
     except DomainError as exc:
         return _domain_error_page(request, exc)
-    resp = HttpResponse(
-        services.notice_docx(notice),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    if request.GET.get("kind") == "escalation":
+        return file_response(
+            escalation_docx(notice),
+            f"{notice.number}通报.docx",
+            DOCX,
+            fallback=f"escalation-{notice.pk}.docx",
+        )
+    return file_response(
+        services.notice_docx(notice), f"{notice.number}.docx", DOCX, fallback=f"notice-{notice.pk}.docx"
     )
-    resp["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}.docx"'
-    return resp
 
 
 @login_required
@@ -396,20 +416,20 @@ def dispatch_report(request: HttpRequest) -> HttpResponse:
         period = selectors.parse_period(period_text)
         if fmt == "docx":
             data = selectors.dispatch_data(user, period, plan_id)
-            resp = HttpResponse(
+            return file_response(
                 exports.dispatch_docx(data),
-                content_type=("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                f"{data.title}.docx",
+                DOCX,
+                fallback=f"dispatch-{period_text}.docx",
             )
-            resp["Content-Disposition"] = f'attachment; filename="dispatch-{period_text}.docx"'
-            return resp
         if fmt == "xlsx":
             selectors.scoreboard(user, period, plan_id)  # same permission as the report
-            resp = HttpResponse(
+            return file_response(
                 exports.ledger_xlsx(selectors.ledger_for_export(user, plan_id)),
-                content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                f"督办任务台账({period.start.year}年{period.start.month}月).xlsx",
+                XLSX,
+                fallback=f"ledger-{period_text}.xlsx",
             )
-            resp["Content-Disposition"] = f'attachment; filename="ledger-{period_text}.xlsx"'
-            return resp
         data = selectors.dispatch_data(user, period, plan_id, list_limit=50)
     except DomainError as exc:
         return _domain_error_page(request, exc)
@@ -418,4 +438,130 @@ def dispatch_report(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/dispatch.html",
         {"title": "调度通报", "d": data, "period": period_text, "plan_id": plan_id, "plans": plans},
+    )
+
+
+# --- dead tasks, escalation, leaders ------------------------------------------------------------------------------
+@login_required
+@require_POST
+def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office assigns (or reassigns) a published task's lead and co-units."""
+    user = _user(request)
+    try:
+        task = selectors.task_get(user, pk)
+        leads = [v for v in (_int(x) for x in request.POST.getlist("lead")) if v]
+        cos = [v for v in (_int(x) for x in request.POST.getlist("co")) if v]
+        updated = assignments.task_assign_units(
+            task=task,
+            user=user,
+            lead_unit_ids=leads,
+            co_unit_ids=cos,
+            expected_version=_int(request.POST.get("version")),
+            reason=request.POST.get("reason", ""),
+        )
+        who = updated.lead_units_text + (
+            f",配合单位 {updated.co_units_text}" if updated.co_units_text else ""
+        )
+        messages.success(request, f"已指定“{updated.title[:30]}”的牵头单位 {who},并通知新增单位。")
+    except DomainError as exc:
+        if isinstance(exc, NotFound | AccessDenied):
+            return _domain_error_page(request, exc)
+        messages.error(request, exc.message)
+    return redirect("supervision:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def task_instruct(request: HttpRequest, pk: int) -> HttpResponse:
+    """领导批示 on a task."""
+    user = _user(request)
+    try:
+        task = selectors.task_get(user, pk)
+        escalation.instruction_add(task=task, user=user, text=request.POST.get("text", ""))
+        messages.success(request, f"已对“{task.title[:30]}”作出批示,并发送给责任单位。")
+    except DomainError as exc:
+        if isinstance(exc, NotFound | AccessDenied):
+            return _domain_error_page(request, exc)
+        messages.error(request, exc.message)
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("supervision:task_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposals(request: HttpRequest) -> HttpResponse:
+    """建议督办: the tasks the plans' rules propose, by unit; the office issues each in one click."""
+    user = _user(request)
+    if not is_office(user):
+        return _domain_error_page(request, AccessDenied("只有营商办管理员可以确认督办。"))
+    if request.method == "POST":
+        try:
+            unit = Unit.objects.filter(pk=_int(request.POST.get("unit")) or 0).first()
+            if unit is None:
+                raise NotFound("请选择督办单位。")
+            notice = escalation.notice_issue_proposed(
+                user=user,
+                unit=unit,
+                task_ids=[v for v in (_int(x) for x in request.POST.getlist("task")) if v],
+            )
+            messages.success(request, f"已向{unit.name}发出督办单 {notice.number}")
+            return redirect("supervision:notice_detail", pk=notice.pk)
+        except DomainError as exc:
+            if isinstance(exc, AccessDenied):
+                return _domain_error_page(request, exc)
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "supervision/proposals.html",
+        {
+            "title": "建议督办",
+            "proposals": escalation.notice_proposals(user),
+            "unassigned": selectors.unassigned_tasks(user)[:50],
+            "unassigned_total": selectors.unassigned_tasks(user).count(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_rules(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """预警阈值与督办规则 of one plan (office only)."""
+    from luoshi.supervision.services.common import plan_thresholds
+
+    user = _user(request)
+    if not is_office(user):
+        return _domain_error_page(request, AccessDenied("只有营商办管理员可以设置预警阈值与督办规则。"))
+    plan = Plan.objects.filter(pk=plan_id, pk__in=selectors.visible_tasks(user).values("plan_id")).first()
+    if plan is None:
+        return _domain_error_page(request, NotFound("未找到该方案,或您无权设置。"))
+    error: DomainError | None = None
+    if request.method == "POST":
+        changes: dict[str, Any] = {k: request.POST.get(k, "") for k in escalation.RULE_FIELDS}
+        changes["lag_tolerance"] = request.POST.get("lag_tolerance", "0")
+        changes["require_second_signoff"] = request.POST.get("require_second_signoff") == "1"
+        try:
+            escalation.thresholds_update(
+                plan_id=plan.pk, user=user, version=_int(request.POST.get("version")) or 0, changes=changes
+            )
+            messages.success(request, f"已保存《{plan.title[:30]}》的预警阈值与督办规则,下次预警扫描起生效。")
+            return redirect("supervision:plan_rules", plan_id=plan.pk)
+        except DomainError as exc:
+            if isinstance(exc, AccessDenied):
+                return _domain_error_page(request, exc)
+            error = exc
+    row = plan_thresholds(plan.pk)
+    fields = [(k, label, lo, hi, getattr(row, k)) for k, (label, lo, hi) in escalation.RULE_FIELDS.items()]
+    return render(
+        request,
+        "supervision/plan_rules.html",
+        {
+            "title": f"预警与督办规则 · {plan.title[:30]}",
+            "plan": plan,
+            "row": row,
+            "fields": fields,
+            "error": error,
+        },
+        status=400 if error else 200,
     )

@@ -35,10 +35,11 @@ def test_anonymous_is_sent_to_login(db: Any) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_admins_reach_django_admin_and_others_do_not(users: dict[str, Any]) -> None:
+def test_django_admin_is_for_superusers_only(users: dict[str, Any]) -> None:
+    """Office admins use the platform's region-scoped pages; Django admin shows every region (issue 15)."""
     client = Client()
     client.force_login(users["admin"])
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/").status_code == 302
     assert users["admin"].has_perm("orgs.change_unit")
     client.force_login(users["staff"])
     assert client.get("/admin/").status_code == 302  # sent to the admin login: not staff

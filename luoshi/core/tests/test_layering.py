@@ -17,6 +17,10 @@ ROLE_COMPARISON = re.compile(
 )
 
 
+# access modules not named access.py: the audit trail's scoping per subject type (the hardening issue's)
+ACCESS_MODULES = {"audit/scopes.py"}
+
+
 def _sources(*suffixes: str) -> list[Path]:
     return [
         p
@@ -28,7 +32,7 @@ def _sources(*suffixes: str) -> list[Path]:
 def test_roles_are_compared_only_in_access_modules() -> None:
     offenders = []
     for path in _sources(".py", ".html"):
-        if path.name == "access.py":
+        if path.name == "access.py" or str(path.relative_to(ROOT)) in ACCESS_MODULES:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if ROLE_COMPARISON.search(line) or (path.suffix == ".html" and "user.role" in line):

@@ -11,6 +11,10 @@ KIND_LABELS = {
     "returned": "销号退回",
     "signed_off": "已销号",
     "sign_off_request": "申请销号待审核",
+    "assigned": "任务分配",
+    "escalated": "督办到期仍未整改(通报)",
+    "instruction": "领导批示",
+    "proposal": "建议督办",
 }
 
 FIELDS = (
@@ -97,7 +101,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("notifications", "0001_notification_preference"),
-        ("supervision", "0006_colour_free_indexes_fillfactor"),
+        ("supervision", "0008_task_colour_key"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

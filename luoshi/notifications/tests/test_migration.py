@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [
     ("notifications", "0001_notification_preference"),
-    ("supervision", "0006_colour_free_indexes_fillfactor"),
+    ("supervision", "0008_task_colour_key"),
 ]
-AFTER = [("supervision", "0007_notifications_moved_one_colour")]
+AFTER = [("supervision", "0009_notifications_moved")]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> object:
@@ -68,7 +68,7 @@ def test_every_supervision_notification_is_kept() -> None:
         _migrate(
             [
                 ("notifications", "0002_copy_supervision_notifications"),
-                ("supervision", "0007_notifications_moved_one_colour"),
+                ("supervision", "0009_notifications_moved"),
             ]
         )
         executor = MigrationExecutor(connection)

@@ -7,73 +7,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='方案名称')),
-                ('kind', models.CharField(choices=[('plan', '行动方案'), ('interpretation', '政策解读'), ('news', '新闻报道')], default='plan', max_length=20, verbose_name='文件类型')),
-                ('status', models.CharField(choices=[('draft', '待审核'), ('published', '已发布'), ('archived', '已归档')], default='draft', max_length=20, verbose_name='状态')),
-                ('year', models.PositiveIntegerField(blank=True, null=True, verbose_name='方案年度')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='发文单位')),
-                ('doc_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='印发日期')),
-                ('reporting_cycle', models.CharField(choices=[('weekly', '每周'), ('biweekly', '双周'), ('monthly', '每月'), ('quarterly', '每季度')], default='monthly', max_length=20, verbose_name='填报周期')),
-                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='来源文件名')),
-                ('source_sha256', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('source_text', models.TextField(blank=True, verbose_name='原文')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='文件概要')),
-                ('revision', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='optimistic-concurrency counter')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='revisions', to='plans.plan', verbose_name='上一版本')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='orgs.region', verbose_name='区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="方案名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("plan", "行动方案"), ("interpretation", "政策解读"), ("news", "新闻报道")],
+                        default="plan",
+                        max_length=20,
+                        verbose_name="文件类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "待审核"), ("published", "已发布"), ("archived", "已归档")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(blank=True, null=True, verbose_name="方案年度")),
+                ("issuer", models.CharField(blank=True, max_length=200, verbose_name="发文单位")),
+                ("doc_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="印发日期")),
+                (
+                    "reporting_cycle",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "每周"),
+                            ("biweekly", "双周"),
+                            ("monthly", "每月"),
+                            ("quarterly", "每季度"),
+                        ],
+                        default="monthly",
+                        max_length=20,
+                        verbose_name="填报周期",
+                    ),
+                ),
+                ("source_name", models.CharField(blank=True, max_length=255, verbose_name="来源文件名")),
+                ("source_sha256", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("source_text", models.TextField(blank=True, verbose_name="原文")),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="文件概要")),
+                ("revision", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="revisions",
+                        to="plans.plan",
+                        verbose_name="上一版本",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="orgs.region",
+                        verbose_name="区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行动方案',
-                'verbose_name_plural': '行动方案',
-                'ordering': ['-created_at'],
+                "verbose_name": "行动方案",
+                "verbose_name_plural": "行动方案",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField(verbose_name='序号')),
-                ('path', models.JSONField(blank=True, default=list, verbose_name='所属章节')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='标题')),
-                ('text', models.TextField(verbose_name='举措内容')),
-                ('lead_units_text', models.JSONField(blank=True, default=list, verbose_name='牵头单位(原文)')),
-                ('co_units_text', models.JSONField(blank=True, default=list, verbose_name='责任单位(原文)')),
-                ('unresolved_units', models.JSONField(blank=True, default=list, verbose_name='未识别单位')),
-                ('suggested_units', models.JSONField(blank=True, default=list, verbose_name='建议牵头单位')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='完成时限')),
-                ('deadline_phrase', models.CharField(blank=True, max_length=200, verbose_name='时限原文')),
-                ('ongoing', models.BooleanField(default=False, verbose_name='长期坚持')),
-                ('phases', models.JSONField(blank=True, default=list, verbose_name='阶段时限')),
-                ('targets', models.JSONField(blank=True, default=list, verbose_name='量化目标')),
-                ('span_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('span_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('co_units', models.ManyToManyField(blank=True, related_name='co_measures', to='orgs.unit')),
-                ('lead_units', models.ManyToManyField(blank=True, related_name='led_measures', to='orgs.unit')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField(verbose_name="序号")),
+                ("path", models.JSONField(blank=True, default=list, verbose_name="所属章节")),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="标题")),
+                ("text", models.TextField(verbose_name="举措内容")),
+                (
+                    "lead_units_text",
+                    models.JSONField(blank=True, default=list, verbose_name="牵头单位(原文)"),
+                ),
+                ("co_units_text", models.JSONField(blank=True, default=list, verbose_name="责任单位(原文)")),
+                ("unresolved_units", models.JSONField(blank=True, default=list, verbose_name="未识别单位")),
+                ("suggested_units", models.JSONField(blank=True, default=list, verbose_name="建议牵头单位")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="完成时限")),
+                ("deadline_phrase", models.CharField(blank=True, max_length=200, verbose_name="时限原文")),
+                ("ongoing", models.BooleanField(default=False, verbose_name="长期坚持")),
+                ("phases", models.JSONField(blank=True, default=list, verbose_name="阶段时限")),
+                ("targets", models.JSONField(blank=True, default=list, verbose_name="量化目标")),
+                ("span_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("span_end", models.PositiveIntegerField(blank=True, null=True)),
+                ("co_units", models.ManyToManyField(blank=True, related_name="co_measures", to="orgs.unit")),
+                (
+                    "lead_units",
+                    models.ManyToManyField(blank=True, related_name="led_measures", to="orgs.unit"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="measures", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '举措',
-                'verbose_name_plural': '举措',
-                'ordering': ['plan_id', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'seq'), name='measure_unique_seq')],
+                "verbose_name": "举措",
+                "verbose_name_plural": "举措",
+                "ordering": ["plan_id", "seq"],
+                "constraints": [models.UniqueConstraint(fields=("plan", "seq"), name="measure_unique_seq")],
             },
         ),
     ]

@@ -7,49 +7,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measure',
-            name='unit_links',
-            field=models.JSONField(blank=True, default=list, help_text='one entry per unit name as written: name, role (lead|co), status (resolved|ambiguous|unknown), unit (id), unit_name, candidates [{id, name}], picked (chosen by a reviewer)', verbose_name='单位识别结果'),
+            model_name="measure",
+            name="unit_links",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="one entry per unit name as written: name, role (lead|co), status (resolved|ambiguous|unknown), unit (id), unit_name, candidates [{id, name}], picked (chosen by a reviewer)",
+                verbose_name="单位识别结果",
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='optimistic-concurrency counter'),
+            model_name="measure",
+            name="version",
+            field=models.PositiveIntegerField(default=1, help_text="optimistic-concurrency counter"),
         ),
         migrations.CreateModel(
-            name='PlanImport',
+            name="PlanImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(blank=True, null=True, verbose_name='方案年度')),
-                ('source_name', models.CharField(max_length=255, verbose_name='文件名')),
-                ('source_sha256', models.CharField(db_index=True, max_length=64)),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='文件大小')),
-                ('stored_path', models.CharField(blank=True, help_text='relative to FILES_DIR', max_length=500)),
-                ('status', models.CharField(choices=[('pending', '排队中'), ('running', '解析中'), ('done', '已完成'), ('failed', '失败')], default='pending', max_length=16, verbose_name='状态')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度')),
-                ('stage', models.CharField(blank=True, max_length=100, verbose_name='当前步骤')),
-                ('error', models.TextField(blank=True, verbose_name='错误')),
-                ('error_details', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='imports', to='plans.plan', verbose_name='导入结果')),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.plan', verbose_name='修订的方案')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.region', verbose_name='区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(blank=True, null=True, verbose_name="方案年度")),
+                ("source_name", models.CharField(max_length=255, verbose_name="文件名")),
+                ("source_sha256", models.CharField(db_index=True, max_length=64)),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="文件大小")),
+                (
+                    "stored_path",
+                    models.CharField(blank=True, help_text="relative to FILES_DIR", max_length=500),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "排队中"),
+                            ("running", "解析中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="进度")),
+                ("stage", models.CharField(blank=True, max_length=100, verbose_name="当前步骤")),
+                ("error", models.TextField(blank=True, verbose_name="错误")),
+                ("error_details", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="imports",
+                        to="plans.plan",
+                        verbose_name="导入结果",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="修订的方案",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.region",
+                        verbose_name="区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '方案导入',
-                'verbose_name_plural': '方案导入',
-                'ordering': ['-created_at'],
+                "verbose_name": "方案导入",
+                "verbose_name_plural": "方案导入",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -10,6 +10,8 @@ from pathlib import Path
 from . import document
 from .errors import ParseError
 from .extract import Extractor, finish
+from .normalize import fold_radicals
+from .reasons import CHECK_UNKNOWN_UNIT
 from .result import ParseResult, UnitResolution
 from .tables import Cell
 
@@ -60,6 +62,7 @@ def _parse_text(
 ) -> ParseResult:
     if not text or not text.strip():
         raise ParseError("文件内容为空:没有可识别的文字。请确认上传的是方案正文。", code="empty")
+    text = fold_radicals(text)  # one character for one: table spans stay valid
     ex = Extractor(text, year, tables)
     issued, doc_year = document.detect_dates(ex.norm)
     ex.year = year or doc_year
@@ -104,6 +107,9 @@ def _units_and_suggestions(
                 m.resolutions[name] = res
                 if res.status != "resolved" and name not in m.unresolved_units:
                     m.unresolved_units.append(name)
+        for r in m.reasons:
+            if r.field in ("lead", "co") and r.value in m.unresolved_units:
+                r.check = CHECK_UNKNOWN_UNIT
     if suggest:
         from .suggest import suggest_many
 
@@ -126,8 +132,10 @@ def parse_file(
     resolver: Resolver | None = None,
     max_bytes: int | None = None,
     unit_candidates: list[str] | None = None,
+    suggest: bool = True,
 ) -> ParseResult:
-    """Read a .txt/.docx/.pdf/.html/.doc/.wps/.xlsx file and parse it."""
+    """Read a .txt/.docx/.pdf/.html/.doc/.wps/.xlsx file and parse it. `suggest=False` skips the lead-unit
+    suggestions (and the numpy import they need)."""
     from .readers import DEFAULT_MAX_BYTES, read_document
 
     doc = read_document(Path(path), max_bytes=max_bytes or DEFAULT_MAX_BYTES)
@@ -142,4 +150,5 @@ def parse_file(
         tables=doc.tables,
         source_format=doc.format,
         unit_candidates=unit_candidates,
+        suggest=suggest,
     )

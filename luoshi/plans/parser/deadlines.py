@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .numbers import cn_to_int
+from .rules import Rule, ex
 
 _CN = "一二三四五六七八九十两〇零"
 _MONTH = rf"(\d{{1,2}}|[{_CN}]{{1,3}})"
@@ -88,6 +89,9 @@ class Deadline:
     phrase: str | None = None
     ongoing: bool = False
     phases: list[dict] = field(default_factory=list)  # type: ignore[type-arg]
+    rule: str = ""  # the rule that read it ("date:N月(底前)", "ongoing")
+    span: tuple[int, int] | None = None  # of the phrase, in the text it was read from
+    source: str = ""  # "field" (a time-limit field or label) or "body" (the measure's text)
 
 
 def _month_end(y: int, m: int) -> date | None:
@@ -113,152 +117,251 @@ def _year_of(m: re.Match[str], i: int, year: int | None) -> int | None:
     return year
 
 
-def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, int, date]]:
-    """All date phrases in `text` as (start, end, date). `strict` (body text): only phrases that read as a
-    commitment (…前, …底, 到/确保 YYYY年); loose (a time-limit field): any date phrase."""
-    found: list[tuple[int, int, date]] = []
-    y: int | None
-    mo: int | None
-    taken = [False] * (len(text) + 1)
+class _Reading:
+    """The dates found so far in one text, and which characters they cover (a longer phrase, read first,
+    hides the shorter phrases inside it)."""
 
-    def add(a: int, b: int, d: date | None) -> None:
-        if d is None or any(taken[a:b]):
+    def __init__(self, text: str, year: int | None, strict: bool) -> None:
+        self.text, self.year, self.strict = text, year, strict
+        self.taken = [False] * (len(text) + 1)
+        self.found: list[tuple[int, int, date, str]] = []
+
+    def add(self, a: int, b: int, d: date | None, rule: str) -> None:
+        text = self.text
+        if d is None or any(self.taken[a:b]):
             return
         for i in range(a, b):
-            taken[i] = True  # a dropped phrase still hides the shorter phrases inside it
-        if strict and _POLICY_PERIOD.search(text[max(0, a - 8) : a]):
+            self.taken[i] = True  # a dropped phrase still hides the shorter phrases inside it
+        if self.strict and _POLICY_PERIOD.search(text[max(0, a - 8) : a]):
             return
         if _RECURRING.search(text[max(0, a - 30) : a]) or _START.match(text, b):
             return
-        found.append((a, b, d))
+        self.found.append((a, b, d, rule))
 
-    for m in _ISO.finditer(text):
+    def hide(self, a: int, b: int) -> None:
+        for i in range(a, b):
+            self.taken[i] = True
+
+
+def _read_iso(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
         y, mo = int(m.group(1)), int(m.group(2))
-        if strict and not re.match(r"\s*(前|之前|以前)", text[m.end() :]):
+        if r.strict and not re.match(r"\s*(前|之前|以前)", r.text[m.end() :]):
             continue
         dd = int(m.group(3)) if m.group(3) else None
         d = _month_end(y, mo)
         if d and dd and 1 <= dd <= d.day:
             d = date(y, mo, dd)
-        add(m.start(), m.end(), d)
-    for m in _FIVE_YEAR.finditer(text):
+        r.add(m.start(), m.end(), d, rule.name)
+
+
+def _read_five_year(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
         k = _num(m.group(1)) or 0
-        # 十四五 = 2021-2025, 十五五 = 2026-2030 ...
-        add(m.start(), m.end(), date(2025 + (k - 4) * 5, 12, 31))
-    for m in _QUARTER.finditer(text):
-        y = _year_of(m, 1, year)
-        q = _num(m.group(3))
+        r.add(m.start(), m.end(), date(2025 + (k - 4) * 5, 12, 31), rule.name)  # 十四五 = 2021-2025 ...
+
+
+def _read_quarter(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
+        y, q = _year_of(m, 1, r.year), _num(m.group(3))
         if y and q and 1 <= q <= 4:
-            add(m.start(), m.end(), _month_end(y, q * 3))
-    for m in _HALF.finditer(text):
-        y = _year_of(m, 1, year)
+            r.add(m.start(), m.end(), _month_end(y, q * 3), rule.name)
+
+
+def _read_half(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
+        y = _year_of(m, 1, r.year)
         if y:
-            add(m.start(), m.end(), _month_end(y, 6 if m.group(3) == "上" else 12))
-    months = list(_YEAR_MONTH.finditer(text))
-    # "于6月、12月完成", "2025年3月、6月底前": months joined by 、/和/至 share the year before them and are
-    # phases of the commitment that the last one reads as
+            r.add(m.start(), m.end(), _month_end(y, 6 if m.group(3) == "上" else 12), rule.name)
+
+
+def _month_accepted(r: _Reading, months: list[re.Match[str]], joined: list[bool]) -> list[bool]:
+    """Which month phrases read as deadlines: in body text only a commitment (6月底前, 6月完成) or a month
+    joined to an accepted one ("6月、12月完成"); in a time-limit field every month."""
+    accepted = [False] * len(months)
+    for k in range(len(months) - 1, -1, -1):
+        m = months[k]
+        after = r.text[m.end() : m.end() + 4]
+        suffix = m.group(4) or ""
+        committed = re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")
+        # a bare "6月实现" (no year, no 底) is not enough: "6月实现了…" tells what happened
+        bare = not m.group(1) and not m.group(2) and not suffix
+        bare_ok = re.match(r"\s*(前|之前|以前|完成|建成|上线)", after)
+        accepted[k] = (
+            not r.strict or (joined[k] and accepted[k + 1]) or bool(committed and (not bare or bare_ok))
+        )
+    return accepted
+
+
+def _month_day(y: int, mo: int, suffix: str) -> date | None:
+    d = _month_end(y, mo)
+    if d and suffix[-1:] in ("日", "号"):
+        dd = int(re.sub(r"\D", "", suffix))
+        if 1 <= dd <= d.day:
+            d = date(y, mo, dd)
+    elif d and suffix in ("中旬", "中"):
+        d = date(y, mo, 20)
+    elif d and suffix in ("上旬", "初"):
+        d = date(y, mo, 10)
+    return d
+
+
+def _read_months(r: _Reading, rule: Rule) -> None:
+    """ "于6月、12月完成", "2025年3月、6月底前": months joined by 、/和/至 share the year before them and are
+    phases of the commitment that the last one reads as."""
+    text = r.text
+    months = list(rule.pattern.finditer(text))
     joined = [
         k + 1 < len(months) and _JOIN.fullmatch(text, m.end(), months[k + 1].start()) is not None
         for k, m in enumerate(months)
     ]
     years: list[int | None] = []
     for k, m in enumerate(months):
-        y = _year_of(m, 1, year)
+        y = _year_of(m, 1, r.year)
         if k and joined[k - 1] and not m.group(1) and not m.group(2):
             y = years[-1]
         years.append(y)
-    accepted = [False] * len(months)
-    for k in range(len(months) - 1, -1, -1):
-        m = months[k]
-        after = text[m.end() : m.end() + 4]
-        suffix = m.group(4) or ""
-        if not strict or (joined[k] and accepted[k + 1]):
-            accepted[k] = True
-        elif not (re.match(r"\s*(前|之前|以前|完成|实现|上线|建成)", after) or suffix in ("底", "末")):
-            continue
-        elif (
-            not m.group(1)
-            and not m.group(2)
-            and not suffix
-            and not re.match(r"\s*(前|之前|以前|完成|建成|上线)", after)
-        ):
-            continue  # in a time-limit field a bare "6月" is that month of the plan year
-        accepted[k] = True
-    for k, m in enumerate(months):
+    for k, (m, ok) in enumerate(zip(months, _month_accepted(r, months, joined), strict=True)):
         y, mo = years[k], _num(m.group(3))
-        if not accepted[k] or not y or not mo:
-            continue
-        suffix = m.group(4) or ""
-        d = _month_end(y, mo)
-        if d and suffix[-1:] in ("日", "号"):
-            dd = int(re.sub(r"\D", "", suffix))
-            if 1 <= dd <= d.day:
-                d = date(y, mo, dd)
-        elif d and suffix in ("中旬", "中"):
-            d = date(y, mo, 20)
-        elif d and suffix in ("上旬", "初"):
-            d = date(y, mo, 10)
-        add(m.start(), m.end(), d)
-    for m in _YEARS_WITHIN.finditer(text):
+        if ok and y and mo:
+            r.add(m.start(), m.end(), _month_day(y, mo, m.group(4) or ""), rule.name)
+
+
+def _read_years_within(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
         n = _num(m.group(1))
-        committed = m.group(2) == "时间" or _COMMIT_AFTER.match(text, m.end())
-        if year and n and 1 <= n <= 20 and (not strict or committed):
-            add(m.start(), m.end(), date(year + n - 1, 12, 31))
+        committed = m.group(2) == "时间" or _COMMIT_AFTER.match(r.text, m.end())
+        if r.year and n and 1 <= n <= 20 and (not r.strict or committed):
+            r.add(m.start(), m.end(), date(r.year + n - 1, 12, 31), rule.name)
         elif m.group(2) == "内":  # a rule's window (注册3年内): hide the 年内 inside it
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-    for m in _MID_EARLY.finditer(text):
-        if m.group(0).startswith("年") and m.start() > 0 and text[m.start() - 1] in "全每当同":
+            r.hide(m.start(), m.end())
+
+
+def _read_mid_early(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
+        if m.group(0).startswith("年") and m.start() > 0 and r.text[m.start() - 1] in "全每当同":
             continue
-        y = _year_of(m, 1, year)
+        y = _year_of(m, 1, r.year)
         if y:
-            add(m.start(), m.end(), date(y, 6, 30) if m.group(3) == "中" else date(y, 3, 31))
-    for m in _YEAR_END.finditer(text):
-        y = _year_of(m, 1, year)
-        if m.group(0).startswith("年") and m.start() > 0 and text[m.start() - 1] in "全每当":
+            r.add(m.start(), m.end(), date(y, 6, 30) if m.group(3) == "中" else date(y, 3, 31), rule.name)
+
+
+def _read_year_end(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
+        y = _year_of(m, 1, r.year)
+        if m.group(0).startswith("年") and m.start() > 0 and r.text[m.start() - 1] in "全每当":
             continue
         if y:
-            add(m.start(), m.end(), date(y, 12, 31))
-    for m in _YEAR_ONLY_LEAD.finditer(text):
+            r.add(m.start(), m.end(), date(y, 12, 31), rule.name)
+
+
+def _read_year_lead(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
         if m.group(2) in ("当年", "本年"):
             continue  # 在当年… reads as "in the same year" of something else, not a commitment
-        y = _year_of(m, 1, year)
+        y = _year_of(m, 1, r.year)
         if y:
-            add(m.start(1) if m.group(1) else m.start(2), m.end(), date(y, 12, 31))
-    for m in _YEAR_COMMIT.finditer(text):  # "2024—2025年完成改造", "2026年前建成"
-        add(m.start(), m.start() + len(m.group(1)) + 1, date(int(m.group(1)), 12, 31))
-    if not strict:
-        for m in re.finditer(r"(\d{4})\s*年(?!\s*\d)", text):
-            add(m.start(), m.end(), date(int(m.group(1)), 12, 31))
-        for m in re.finditer(_REL, text):
-            y = year + _REL_YEARS[m.group(0)] if year else None
-            if y:
-                add(m.start(), m.end(), date(y, 12, 31))
-    found.sort()
-    return found
+            r.add(m.start(1) if m.group(1) else m.start(2), m.end(), date(y, 12, 31), rule.name)
+
+
+def _read_year_commit(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):  # "2024—2025年完成改造", "2026年前建成"
+        r.add(m.start(), m.start() + len(m.group(1)) + 1, date(int(m.group(1)), 12, 31), rule.name)
+
+
+def _read_field_year(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
+        r.add(m.start(), m.end(), date(int(m.group(1)), 12, 31), rule.name)
+
+
+def _read_field_relative(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
+        if r.year:
+            r.add(m.start(), m.end(), date(r.year + _REL_YEARS[m.group(0)], 12, 31), rule.name)
+
+
+# The date rules, in the order they claim text (a phrase read by an earlier rule hides the phrases inside it).
+# Examples: (text, plan year 2025) -> the date `parse_deadline(None, text, 2025)` reads from body text, or, for
+# the rules marked `field`, `parse_deadline(text, "", 2025)` from a time-limit field.
+DATE_RULES: list[Rule] = [
+    Rule("date:YYYY-MM-DD", _ISO, _read_iso, (ex("2025-09-30前完成", "2025-09-30"),)),
+    Rule("date:十四五", _FIVE_YEAR, _read_five_year, (ex("“十四五”期末实现全覆盖", "2025-12-31"),)),
+    Rule(
+        "date:季度", _QUARTER, _read_quarter, (ex("2025年第三季度完成", "2025-09-30"),), data={"field": True}
+    ),
+    Rule("date:上/下半年", _HALF, _read_half, (ex("上半年", "2025-06-30"),), data={"field": True}),
+    Rule(
+        "date:N月(底前)",
+        _YEAR_MONTH,
+        _read_months,
+        (
+            ex("6月底前完成", "2025-06-30"),
+            ex("分两批于6月、12月完成", "2025-12-31"),
+            ex("明年3月底前", "2026-03-31"),
+        ),
+    ),
+    Rule("date:N年内", _YEARS_WITHIN, _read_years_within, (ex("力争用3年时间建成", "2027-12-31"),)),
+    Rule("date:年中/年初", _MID_EARLY, _read_mid_early, (ex("年中前完成", "2025-06-30"),)),
+    Rule("date:年底(前)", _YEAR_END, _read_year_end, (ex("年底前完成", "2025-12-31"),)),
+    Rule("date:到YYYY年", _YEAR_ONLY_LEAD, _read_year_lead, (ex("到2027年,建成示范区", "2027-12-31"),)),
+    Rule("date:YYYY年完成", _YEAR_COMMIT, _read_year_commit, (ex("2024—2025年完成改造", "2025-12-31"),)),
+    Rule(
+        "date:YYYY年 (field)",
+        re.compile(r"(\d{4})\s*年(?!\s*\d)"),
+        _read_field_year,
+        (ex("2026年", "2026-12-31"),),
+        data={"field": True, "field_only": True},
+    ),
+    Rule(
+        "date:今年/明年 (field)",
+        re.compile(_REL),
+        _read_field_relative,
+        (ex("明年", "2026-12-31"),),
+        data={"field": True, "field_only": True},
+    ),
+]
+
+
+def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, int, date]]:
+    """All date phrases in `text` as (start, end, date). `strict` (body text): only phrases that read as a
+    commitment (…前, …底, 到/确保 YYYY年); loose (a time-limit field): any date phrase."""
+    return [(a, b, d) for a, b, d, _ in find_dates_named(text, year, strict=strict)]
+
+
+def find_dates_named(text: str, year: int | None, *, strict: bool) -> list[tuple[int, int, date, str]]:
+    """`find_dates` with the name of the rule that read each date."""
+    r = _Reading(text, year, strict)
+    for rule in DATE_RULES:
+        if strict and rule.data.get("field_only"):
+            continue
+        assert rule.read is not None
+        rule.read(r, rule)
+    r.found.sort()
+    return r.found
 
 
 def parse_deadline(field_text: str | None, body: str, year: int | None) -> Deadline:
     """The deadline of a measure: from its time-limit field when it has one, else from its body."""
     dl = Deadline()
     if field_text and field_text.strip():
-        dates = find_dates(field_text, year, strict=False)
+        dates = find_dates_named(field_text, year, strict=False)
         if not dates and ONGOING.search(field_text):
-            dl.ongoing = True
-            dl.phrase = field_text.strip()
+            dl.ongoing, dl.phrase, dl.rule, dl.source = True, field_text.strip(), "ongoing", "field"
             return dl
         if dates:
+            dl.source = "field"
             return _pick(dl, field_text, dates)
-    dates = find_dates(body, year, strict=True)
+    dates = find_dates_named(body, year, strict=True)
     if dates:
+        dl.source = "body"
         return _pick(dl, body, dates)
     return dl
 
 
-def _pick(dl: Deadline, text: str, dates: list[tuple[int, int, date]]) -> Deadline:
-    dl.phases = [{"date": d, "phrase": text[a:b]} for a, b, d in dates]
-    a, b, d = max(dates, key=lambda t: (t[2], t[0]))
-    dl.date, dl.phrase = d, text[a:b]
+def _pick(dl: Deadline, text: str, dates: list[tuple[int, int, date, str]]) -> Deadline:
+    dl.phases = [{"date": d, "phrase": text[a:b]} for a, b, d, _ in dates]
+    a, b, d, rule = max(dates, key=lambda t: (t[2], t[0]))
+    dl.date, dl.phrase, dl.rule, dl.span = d, text[a:b], rule, (a, b)
     if len(dates) == 1:
         dl.phases = []
     return dl

@@ -29,26 +29,52 @@ def _lines(text: str) -> list[str]:
     return [p.strip() for ln in text.splitlines() for p in re.split(r"\s{2,}", ln) if p.strip()]
 
 
+# Lines that are never the plan's own name: a covering notice ("关于印发…的通知"), a metadata field
+# ("标  题:…", "主题分类:…"), a summary ("摘要:…"), a date, a document number.
+_NOT_TITLE = re.compile(
+    r"^(?:附件|[一二三四五六七八九十]+、|\()|关于(?:印发|转发|下发)|通知$|^[^:]{1,6}:|印发给你们"
+)
+# "X关于印发Y的通知": the plan's name Y, when the plan's own title line is missing
+_NOTICE_OF = re.compile(r"关于(?:印发|转发|下发)\s*《?([^《》]{6,80}?)》?\s*的通知")
+_PERIOD_LINE = re.compile(r"^[(（]\s*\d{4}\s*(?:[—\-–~至到]+\s*\d{4}\s*)?年(?:版|度)?\s*[)）]$")
+
+
 def detect_title(norm: str) -> str:
+    """The plan's own name ("…行动方案(2026年)"): the first line ending like a document's name that is not a
+    covering notice, a metadata field or a summary; a short line before it that it continues is joined
+    ("重庆市2023年优化营商环境" + "激发市场活力重点任务清单"), and so is a period line after it ("(2026年)")."""
     lines = _lines(norm[:6000])
     for i, ln in enumerate(lines[:60]):
-        if len(ln) > 80 or re.match(r"^(附件|关于印发|[一二三四五六七八九十]+、|\()", ln):
-            continue
         clean = ln.strip("《》")
-        if _TITLE_END.search(clean) and len(clean) >= 8 and "印发给你们" not in clean:
-            prev = lines[i - 1] if i else ""
-            if (
-                prev
-                and len(prev) <= 30
-                and not re.search(r"[。,:;]", prev)
-                and not _TITLE_END.search(prev)
-                and not _DATE_LINE.match(prev)
-                and not re.search(r"\d{4}", prev)
-            ):
-                return prev + clean
-            return clean
+        if len(ln) > 80 or _NOT_TITLE.search(ln) or not _TITLE_END.search(_PERIOD_TAIL.sub("", clean)):
+            continue
+        if len(clean) < 8:
+            continue
+        prev = lines[i - 1] if i else ""
+        if (
+            prev
+            and len(prev) <= 30
+            and not re.search(r"[。,:;]", prev)
+            and not _TITLE_END.search(prev)
+            and not _DATE_LINE.match(prev)
+            and not _DOC_NO.search(prev)
+            and not _NOT_TITLE.search(prev)
+            and not re.fullmatch(r"[^\u4e00-\u9fff]*\d{4}[^\u4e00-\u9fff]*", prev)
+            and _ISSUER_LINE.match(prev) is None
+        ):
+            clean = prev + clean
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _PERIOD_LINE.match(nxt):
+            clean += nxt
+        return clean
+    notice = _NOTICE_OF.search("".join(lines[:12]))
+    if notice:
+        return notice.group(1)
     m = re.search(r"《([^》]{6,80})》", norm[:3000])
     return m.group(1) if m else (lines[0][:80] if lines else "")
+
+
+_PERIOD_TAIL = re.compile(r"\s*[(（][^()（）]{0,20}\d{4}[^()（）]{0,20}[)）]$")
 
 
 def detect_dates(norm: str) -> tuple[date | None, int | None]:
@@ -138,64 +164,55 @@ def detect_kind(norm: str, n_headings: int) -> str:
 _CN_NUM = r"(\d+|[一二两三四五六七八九十百]+)"
 
 
+_PLAN_NAME = re.compile(r"《([^》]{6,80}(?:方案|计划|措施|意见|办法|要点))》")
+_COUNT = re.compile(
+    rf"{_CN_NUM}\s*(条|项|个|大|方面)\s*(重点任务|细化措施|具体措施|重点举措|改革举措|政策措施|举措|措施|任务|行动|方面|领域)"
+)
+_TIME_LIMIT = re.compile(
+    rf"([\u4e00-\u9fff]{{1,8}}?){_CN_NUM}\s*(个工作日|工作日|日|天|个月|小时|周)\s*(内)?\s*"
+    r"(办结|办|开工|入库|答复|回复|办理|完成|投产|解决|反馈|到位)"
+)
+_FIGURE = re.compile(
+    r"([^,。;\n]{2,30}?)(不少于|不低于|达到|新增|超过)\s*(\d+(?:\.\d+)?)\s*(万|亿)?\s*(%|个|项|家|场|亿元|万元|元|支|人)"
+)
+
+
 def facts(norm: str) -> dict[str, Any]:
     """What an interpretation or a news report states: counts, areas, time limits, the plan it covers."""
-    out: dict[str, Any] = {}
-    plans = []
-    for m in re.finditer(r"《([^》]{6,80}(?:方案|计划|措施|意见|办法|要点))》", norm):
-        if m.group(1) not in plans:
-            plans.append(m.group(1))
-    if plans:
-        out["plans"] = plans
-    counts = []
-    seen = set()
-    for m in re.finditer(
-        rf"{_CN_NUM}\s*(条|项|个|大|方面)\s*(重点任务|细化措施|具体措施|重点举措|改革举措|政策措施|举措|措施|任务|行动|方面|领域)",
-        norm,
-    ):
-        key = m.group(0)
-        if key in seen:
-            continue
-        seen.add(key)
-        counts.append({"phrase": key, "count": to_number(m.group(1)), "what": m.group(3)})
-    if counts:
-        out["counts"] = counts
-    limits = []
-    seen = set()
-    for m in re.finditer(
-        rf"([\u4e00-\u9fff]{{1,8}}?){_CN_NUM}\s*(个工作日|工作日|日|天|个月|小时|周)\s*(内)?\s*(办结|办|开工|入库|答复|回复|办理|完成|投产|解决|反馈|到位)",
-        norm,
-    ):
-        phrase = m.group(0)
-        if phrase in seen:
-            continue
-        seen.add(phrase)
-        limits.append(
-            {"phrase": phrase, "value": to_number(m.group(2)), "unit": m.group(3), "action": m.group(5)}
-        )
-    if limits:
-        out["time_limits"] = limits
-    areas: list[str] = []
+    found = {
+        "plans": list(dict.fromkeys(m.group(1) for m in _PLAN_NAME.finditer(norm))),
+        "counts": _unique(
+            {"phrase": m.group(0), "count": to_number(m.group(1)), "what": m.group(3)}
+            for m in _COUNT.finditer(norm)
+        ),
+        "time_limits": _unique(
+            {"phrase": m.group(0), "value": to_number(m.group(2)), "unit": m.group(3), "action": m.group(5)}
+            for m in _TIME_LIMIT.finditer(norm)
+        ),
+        "areas": _areas(norm),
+        "figures": list(dict.fromkeys(m.group(0).strip() for m in _FIGURE.finditer(norm)))[:50],
+    }
+    return {k: v for k, v in found.items() if v}
+
+
+def _unique(items: Any) -> list[dict[str, Any]]:
+    """Items by their phrase, the first of each."""
+    seen: dict[str, dict[str, Any]] = {}
+    for item in items:
+        seen.setdefault(item["phrase"], item)
+    return list(seen.values())
+
+
+def _areas(norm: str) -> list[str]:
     m2 = re.search(r"围绕([^。;]{2,80}?)" + _CN_NUM + r"\s*个方面", norm)
     if m2:
         areas = [a for a in re.split(r"[、,和及]", m2.group(1)) if a]
+        if areas:
+            return areas
     acts = re.findall(r"实施([\u4e00-\u9fff]{2,8}行动)", norm)
-    if not areas and acts:
-        areas = list(dict.fromkeys(acts))
-    if not areas:
-        found = re.findall(r"(?:^|\n)\s*[一二三四五六七八九十]+是([^。\n]{4,40})[。,]", norm)
-        areas = list(dict.fromkeys(found))
-    if areas:
-        out["areas"] = areas
-    figures = []
-    for m in re.finditer(
-        r"([^,。;\n]{2,30}?)(不少于|不低于|达到|新增|超过)\s*(\d+(?:\.\d+)?)\s*(万|亿)?\s*(%|个|项|家|场|亿元|万元|元|支|人)",
-        norm,
-    ):
-        figures.append(m.group(0).strip())
-    if figures:
-        out["figures"] = list(dict.fromkeys(figures))[:50]
-    return out
+    if acts:
+        return list(dict.fromkeys(acts))
+    return list(dict.fromkeys(re.findall(r"(?:^|\n)\s*[一二三四五六七八九十]+是([^。\n]{4,40})[。,]", norm)))
 
 
 def detect_report_title(text: str, norm: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .deadlines import parse_deadline
 from .normalize import normalize
+from .reasons import measure_reasons
 from .result import ExtractedMeasure
 from .structure import Line, Node, build_tree, split_lines
 from .tables import Cell, TableRegion, TableRow, find_flat_tables, structured_rows
@@ -26,6 +27,7 @@ from .units import (
     parse_responsibility,
     unit_spans,
 )
+from .vocabulary import LABEL_ANY_WORD
 
 NON_TASK = re.compile(
     r"总体要求|指导思想|总体思路|工作思路|基本原则|工作原则|主要目标|工作目标|发展目标|总体目标|目标任务$|"
@@ -34,11 +36,17 @@ NON_TASK = re.compile(
 )
 _TASK_WORDS = re.compile(r"任务|举措|措施|行动")
 DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
+# a line that says what a unit does: "区发展改革委主要职责为:…", "县司法局负责…"
+_DUTY_LINE = re.compile(
+    r"^\s*(?:责任分工|职责分工|任务分工)?\s*[^。,;:()]{2,30}?(?:主要职责|职责为|职责是|职责:|负责)"
+)
 _SENT_END = "。;!?"
 _ONLY_END = re.compile(r"[ 。;]*")
 
 
 LABEL_TIME_START = re.compile(rf"\s*{LABEL_TIME}\s*:")
+# a label after the measure's last sentence, on the same line: "…。责任单位:市发改委。完成时限:2025年底"
+_INLINE_LABEL = re.compile(rf"(?<=[。;.])\s*(?=(?:{LABEL_ANY_WORD})\s*:)")
 
 
 def _joined(first: Responsibility, second: Responsibility) -> Responsibility:
@@ -61,6 +69,7 @@ def _co_labels_beside_a_lead(rs: list[Responsibility]) -> list[Responsibility]:
             c = Responsibility()
             c.co, c.time_phrases = list(r.lead), list(r.time_phrases)
             c.first_is_lead = r.first_is_lead
+            c.sources = dict(r.sources)
             r = c
         out.append(r)
     return out
@@ -81,8 +90,12 @@ class Draft:
     start: int
     end: int
     resp: Responsibility = field(default_factory=Responsibility)
-    time_field: str | None = None
+    time_spans: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # time-limit fields/labels (normalised text)
     source: str = "text"
+    rule: str = ""  # how the measure was delimited
+    path_src: list[tuple[str, int, int]] = field(default_factory=list)  # (rule, start, end) per path element
 
 
 _PAREN = re.compile(r"[()]")
@@ -159,7 +172,7 @@ class Extractor:
         self.warnings: list[str] = []
         self._parens_cache: dict[tuple[int, int], list[Paren]] = {}
         self._resp_cache: dict[tuple[int, int, bool], Responsibility | None] = {}
-        self._span_cache: dict[int, tuple[int, int, dict[str, str | None], Responsibility]] = {}
+        self._span_cache: dict[int, tuple[int, int, list[tuple[int, int]], Responsibility]] = {}
 
     # ---- helpers -------------------------------------------------------------------------------------
     def o(self, a: int, b: int) -> str:
@@ -202,7 +215,7 @@ class Extractor:
             narrative += self._flat_paragraphs(tree)
         table: list[Draft] = []
         for reg in self.table_regions:
-            table += [self._row_draft(r) for r in reg.rows]
+            table += [self._row_draft(r, reg.flat) for r in reg.rows]
         if table:
             index = _BigramIndex([re.sub(r"\s+", "", self.n(d.start, d.end)) for d in table])
             kept = [
@@ -227,7 +240,13 @@ class Extractor:
         return self.n(ln.body_start, ln.end)
 
     def _walk(
-        self, node: Node, path: list[str], out: list[Draft], duties: list[dict[str, str]], task: bool
+        self,
+        node: Node,
+        path: list[str],
+        out: list[Draft],
+        duties: list[dict[str, str]],
+        task: bool,
+        src: tuple[tuple[str, int, int], ...] = (),
     ) -> None:
         title = self._heading_title(node)
         head_title = re.split(r"[。]", title)[0]
@@ -236,35 +255,86 @@ class Extractor:
         non_task = NON_TASK.search(head_title[:20]) if not path else NON_TASK.match(head_title)
         is_task = task and not non_task
         duty = DUTY_SECTION.search(head_title[:20])
-        if duty and not _TASK_WORDS.search(head_title[: duty.start()] + head_title[duty.end() : 20]):
+        if (
+            duty
+            and not _TASK_WORDS.search(head_title[: duty.start()] + head_title[duty.end() : 20])
+            and self._reads_as_duties(node)
+        ):
             # "五、责任分工": what each unit does, reported per unit; an item there tied to units stays a measure
             duties += self._duties(node)
             is_task = False
-        here = [*path, self._heading_text(node)]
+        ln = node.line
+        assert ln is not None
         if node.children:
+            heading_end, resp = self._heading_responsibility(node)
+            here = [*path, self.o(ln.start, heading_end).strip()]
+            here_src = (*src, (f"heading:{ln.kind}", ln.start, heading_end))
+            n_out = len(out)
             for ch in node.children:
-                self._walk(ch, here, out, duties, is_task)
+                self._walk(ch, here, out, duties, is_task, here_src)
+            if resp is not None:
+                for d in out[n_out:]:
+                    if not d.resp.lead and not d.resp.co:
+                        d.resp.merge(resp)
             return
-        drafts = self._leaf(node, path)
+        drafts = self._leaf(node, path, src)
         if not is_task:
             drafts = [d for d in drafts if d.resp.lead or d.resp.co]
         out += drafts
 
+    def _heading_responsibility(self, node: Node) -> tuple[int, Responsibility | None]:
+        """A responsibility phrase closing a group heading — "(一)市场准入。(市市场监管局牵头)", "(一)构建…
+        (总牵头单位:X)" — applies to the items under it that name no unit. Returns where the heading's own
+        text ends (before the phrase) and the phrase, its readings marked as coming from the heading."""
+        ln = node.line
+        assert ln is not None
+        parens = [p for p in self._parens(ln.body_start, ln.end) if p.final and (p.resp.lead or p.resp.co)]
+        if not parens or self.norm[parens[-1].end : ln.end].strip(" 。;"):
+            return ln.end, None
+        p = parens[-1]
+        resp = Responsibility()
+        resp.merge(p.resp)
+        resp.sources = {
+            k: (f"{rule} (所属标题,下属各条共用)", a, b) for k, (rule, a, b) in p.resp.sources.items()
+        }
+        end = p.start
+        while end > ln.start and self.norm[end - 1] in " 。":
+            end -= 1
+        return end, resp
+
+    def _reads_as_duties(self, node: Node) -> bool:
+        """Does a 责任分工/任务分工 section list what each unit does ("区发改局主要职责为:…", "X负责…"), or
+        tasks (numbered measures, as 任务分工 often heads)?"""
+        lines: list[Line] = []
+        stack = [node]
+        while stack and len(lines) < 6:
+            nd = stack.pop(0)
+            if nd is not node and nd.line:
+                lines.append(nd.line)
+            lines += nd.body[:3]
+            stack = nd.children + stack
+        if not lines:
+            return True
+        ln = node.line
+        own = [] if ln is None else [self.n(ln.body_start, ln.end)]
+        texts = own + [self.n(x.body_start if x.kind else x.start, x.end) for x in lines]
+        return any(_DUTY_LINE.match(t) for t in texts)
+
     # ---- a numbered item ----------------------------------------------------------------------------
-    def _item_span(self, node: Node) -> tuple[int, int, dict[str, str | None], Responsibility]:
+    def _item_span(self, node: Node) -> tuple[int, int, list[tuple[int, int]], Responsibility]:
         """Content span of an item, stopping at responsibility label lines, which are parsed (cached)."""
         hit = self._span_cache.get(id(node))
         if hit is None:
             hit = self._span_cache[id(node)] = self._item_span_uncached(node)
         return hit
 
-    def _item_span_uncached(self, node: Node) -> tuple[int, int, dict[str, str | None], Responsibility]:
+    def _item_span_uncached(self, node: Node) -> tuple[int, int, list[tuple[int, int]], Responsibility]:
         ln = node.line
         assert ln is not None
         a = ln.body_start
         b = ln.end
         resp = Responsibility()
-        time_field: str | None = None
+        time_spans: list[tuple[int, int]] = []
         stop = None
         label_rs: list[Responsibility] = []
         for bl in node.body:
@@ -275,7 +345,7 @@ class Extractor:
                 r = parse_responsibility(self.text, self.norm, bl.start + (len(t) - len(t.lstrip())), bl.end)
                 if r:
                     if r.time_phrases:
-                        time_field = " ".join(self.n(x, y) for x, y in r.time_phrases)
+                        time_spans = list(r.time_phrases)
                     label_rs.append(r)
                     if r.first_is_lead:
                         self.first_is_lead = True
@@ -285,9 +355,7 @@ class Extractor:
         # inline labels after the text: "…。责任单位:市发改委。完成时限:2025年底"
         seg = self.n(a, b)
         m = None
-        for cand in re.finditer(
-            r"(?<=[。;.])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|完成时限|时限要求)\s*:)", seg
-        ):
+        for cand in _INLINE_LABEL.finditer(seg):
             if seg.count("(", 0, cand.start()) <= seg.count(")", 0, cand.start()):
                 m = cand
                 break
@@ -295,7 +363,7 @@ class Extractor:
             r = parse_responsibility(self.text, self.norm, a + m.end(), b)
             if r:
                 if r.time_phrases:
-                    time_field = " ".join(self.n(x, y) for x, y in r.time_phrases)
+                    time_spans = list(r.time_phrases)
                 label_rs.insert(0, r)
                 b = a + m.start()
         # "牵头单位:X" and "责任单位:Y" on separate lines (or one inline, the next on its own line): Y co-operates
@@ -304,7 +372,7 @@ class Extractor:
             if explicit_lead and r.from_co_label:
                 r.lead, r.co, r.labelled_single = [], r.lead, False
             resp.merge(r)
-        return a, b, {"time": time_field}, resp
+        return a, b, time_spans, resp
 
     def _parens(self, a: int, b: int) -> list[Paren]:
         """Responsibility parentheticals in [a, b) (cached: an item is looked at more than once)."""
@@ -367,7 +435,8 @@ class Extractor:
         seg = self.norm[a:b]
         if heading_has_break:
             return None, a
-        m = re.match(r"^([^。;!?]{2,40}?)[。](?=\s*\S)", seg)
+        # a title is a phrase: a first sentence with a comma ("实施耕地保护行动,积极争取…") is the text itself
+        m = re.match(r"^([^。;!?,]{2,40}?)[。](?=\s*\S)", seg)
         if not m:
             return None, a
         rest = seg[m.end() :].strip()
@@ -393,52 +462,24 @@ class Extractor:
         # (see `_leaf`) and the others keep their own titles.
         return several >= 2 and several >= 0.3 * with_parens
 
-    def _leaf(self, node: Node, path: list[str]) -> list[Draft]:
+    def _leaf(self, node: Node, path: list[str], src: tuple[tuple[str, int, int], ...] = ()) -> list[Draft]:
         ln = node.line
         assert ln is not None
-        a, b, fields, label_resp = self._item_span(node)
+        a, b, time_spans, label_resp = self._item_span(node)
         if a >= b:
             return []
-        # a heading alone on its line with its body below: the heading text is the title
-        own = self.n(ln.body_start, ln.end).strip()
-        body_below = b > ln.end
-        if (
-            body_below
-            and not re.search(r"[。;]$", own[:-1] if own.endswith("。") else own)
-            and len(own) <= 40
-        ):
-            title_end: int | None = ln.end
-            text_start = ln.end
-        else:
-            title_end, text_start = self._title_split(a, b, False)
+        title_end, text_start = self._leaf_title(node, a, b)
         parens = self._parens_after(a, text_start, b)
-        heading_path = self.o(ln.start, title_end).rstrip(" 。") if title_end else None
-        drafts: list[Draft] = []
         finals = [p for p in parens if p.final]
         own_groups = len(finals) >= 2 and bool(self.norm[finals[0].end : finals[1].start].strip(" 。;"))
+        item_rule = f"item:{ln.kind}"
         if parens and (self.grouped or own_groups):
-            groups: list[tuple[int, int, list[Paren]]] = []
-            gstart = text_start
-            cur: list[Paren] = []
-            for p in parens:
-                cur.append(p)
-                if p.final:
-                    groups.append((gstart, p.start, cur))
-                    gstart, cur = p.end, []
-            tail = self.norm[gstart:b].strip(" 。;\n")
-            if len(tail) >= 4:
-                groups.append((gstart, b, cur))
+            heading_path = self.o(ln.start, title_end).rstrip(" 。") if title_end else None
             sub_path = [*path, heading_path] if heading_path else [*path, self.o(ln.start, ln.end).strip()]
-            for gs, ge, ps in groups:
-                resp = Responsibility()
-                for pr in _co_labels_beside_a_lead([p.resp for p in ps]):
-                    resp.merge(pr)
-                resp.merge(label_resp)
-                ga, gb = self.strip_span(gs, ge)
-                if ga >= gb:
-                    continue
-                d = Draft(sub_path, None, ga, gb, resp, fields["time"] or self._paren_time(ps))
-                drafts.append(d)
+            sub_src = [*src, (item_rule, ln.start, title_end or ln.end)]
+            drafts = self._leaf_groups(parens, text_start, b, label_resp, time_spans)
+            for d in drafts:
+                d.path, d.path_src, d.rule = sub_path, sub_src, item_rule + " split at each responsibility"
             return drafts
         resp = Responsibility()
         end = b
@@ -458,12 +499,62 @@ class Extractor:
                 title = None
             if ta >= tb:
                 return []
-        drafts.append(Draft(list(path), title, ta, tb, resp, fields["time"] or self._paren_time(parens)))
+        times = time_spans or self._paren_time(parens)
+        if not path and title_end == ln.end and title:
+            # a top-level heading with its text below ("一、推进重大项目建设" + a paragraph): a section
+            path, src, title = (
+                [self.o(ln.start, ln.end).strip()],
+                ((f"heading:{ln.kind}", ln.start, ln.end),),
+                None,
+            )
+        return [Draft(list(path), title, ta, tb, resp, times, rule=item_rule, path_src=list(src))]
+
+    def _leaf_title(self, node: Node, a: int, b: int) -> tuple[int | None, int]:
+        """(end of the item's title, start of its text). A heading alone on its line with its body below:
+        the heading text is the title; otherwise a short first sentence followed by more text."""
+        ln = node.line
+        assert ln is not None
+        own = self.n(ln.body_start, ln.end).strip()
+        if (
+            b > ln.end
+            and not re.search(r"[。;]$", own[:-1] if own.endswith("。") else own)
+            and len(own) <= 40
+        ):
+            return ln.end, ln.end
+        return self._title_split(a, b, False)
+
+    def _leaf_groups(
+        self,
+        parens: list[Paren],
+        text_start: int,
+        b: int,
+        label_resp: Responsibility,
+        time_spans: list[tuple[int, int]],
+    ) -> list[Draft]:
+        """Seed-000 style: each run of sentences closed by a responsibility parenthetical is a measure."""
+        groups: list[tuple[int, int, list[Paren]]] = []
+        gstart = text_start
+        cur: list[Paren] = []
+        for p in parens:
+            cur.append(p)
+            if p.final:
+                groups.append((gstart, p.start, cur))
+                gstart, cur = p.end, []
+        if len(self.norm[gstart:b].strip(" 。;\n")) >= 4:
+            groups.append((gstart, b, cur))
+        drafts = []
+        for gs, ge, ps in groups:
+            resp = Responsibility()
+            for pr in _co_labels_beside_a_lead([p.resp for p in ps]):
+                resp.merge(pr)
+            resp.merge(label_resp)
+            ga, gb = self.strip_span(gs, ge)
+            if ga < gb:
+                drafts.append(Draft([], None, ga, gb, resp, time_spans or self._paren_time(ps)))
         return drafts
 
-    def _paren_time(self, parens: list[Paren]) -> str | None:
-        phrases = [self.n(x, y) for p in parens for x, y in p.resp.time_phrases]
-        return " ".join(phrases) if phrases else None
+    def _paren_time(self, parens: list[Paren]) -> list[tuple[int, int]]:
+        return [(x, y) for p in parens for x, y in p.resp.time_phrases]
 
     def _flat_paragraphs(self, tree: Node) -> list[Draft]:
         out = []
@@ -477,31 +568,25 @@ class Extractor:
                 if gb - ga >= 4:
                     resp = Responsibility()
                     resp.merge(p.resp)  # a copy: `finish` may rewrite it
-                    out.append(Draft([], None, ga, gb, resp, self._paren_time([p])))
+                    out.append(Draft([], None, ga, gb, resp, self._paren_time([p]), rule="paragraph"))
                 start = p.end
         return out
 
     # ---- task-table rows ----------------------------------------------------------------------------
-    def _row_draft(self, row: TableRow) -> Draft:
+    def _row_draft(self, row: TableRow, flat: bool = False) -> Draft:
         resp = Responsibility()
-        for c in row.lead:
-            resp.lead += [
-                self.o(x, y).strip()
-                for x, y in unit_spans(self.n(c.start, c.end), c.start)
-                if self.o(x, y).strip() not in resp.lead
-            ]
-        for c in row.co:
-            resp.co += [
-                self.o(x, y).strip()
-                for x, y in unit_spans(self.n(c.start, c.end), c.start)
-                if self.o(x, y).strip() not in resp.co
-            ]
+        for role, cells in (("lead", row.lead), ("co", row.co)):
+            for c in cells:
+                names = [(self.o(x, y).strip(), x, y) for x, y in unit_spans(self.n(c.start, c.end), c.start)]
+                resp.add(role, names, f"table:{role} column")
         if not row.lead_col:
             resp.labelled_single = True
         path = [re.sub(r"\s+", " ", self.o(g.start, g.end)).strip() for g in row.groups if g is not None]
         ca, cb = self.strip_span(row.content.start, row.content.end)
-        time = self.n(row.time.start, row.time.end) if row.time else None
-        return Draft(path, None, ca, cb, resp, time, source="table")
+        times = [(row.time.start, row.time.end)] if row.time else []
+        src = [("table:group cell", g.start, g.end) for g in row.groups if g is not None]
+        rule = "table:row (flattened cells, header read from the text)" if flat else "table:row"
+        return Draft(path, None, ca, cb, resp, times, source="table", rule=rule, path_src=src)
 
     # ---- 责任分工 ----------------------------------------------------------------------------------------
     def _duties(self, node: Node) -> list[dict[str, str]]:
@@ -558,21 +643,38 @@ def finish(ex: Extractor, drafts: list[Draft]) -> list[ExtractedMeasure]:
         if ex.first_is_lead:
             apply_first_is_lead(resp)
         body_norm = ex.n(d.start, d.end)
-        dl = parse_deadline(d.time_field, body_norm, ex.year)
+        time_field = " ".join(ex.n(x, y) for x, y in d.time_spans) or None
+        dl = parse_deadline(time_field, body_norm, ex.year)
+        targets = extract_targets(body_norm)
+        lead, co = list(resp.lead), [u for u in resp.co if u not in resp.lead]
         m = ExtractedMeasure(
             seq=i,
             path=[p for p in d.path if p],
             title=d.title,
             text=ex.o(d.start, d.end).strip(),
-            lead_units=list(resp.lead),
-            co_units=[u for u in resp.co if u not in resp.lead],
+            lead_units=lead,
+            co_units=co,
             deadline=dl.date,
             deadline_phrase=dl.phrase,
             ongoing=dl.ongoing,
             phases=dl.phases,
-            targets=extract_targets(body_norm),
+            targets=targets,
             span=(d.start, d.end),
             source=d.source,
+            reasons=measure_reasons(
+                path=[p for p in d.path if p],
+                path_src=d.path_src,
+                text_rule=d.rule,
+                text_span=(d.start, d.end),
+                lead=lead,
+                co=co,
+                sources=resp.sources,
+                role_rules=resp.role_rules,
+                deadline=dl,
+                time_spans=d.time_spans,
+                targets=targets,
+                flat_table=d.rule.startswith("table:row (flattened"),
+            ),
         )
         out.append(m)
     return out

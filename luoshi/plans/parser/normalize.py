@@ -7,6 +7,7 @@ character by character). Offsets found in the copy are therefore offsets into th
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -116,3 +117,32 @@ _TABLE = _Table()
 def normalize(text: str) -> str:
     """Return the normalised copy of `text` (same length, one character for one character)."""
     return text.translate(_TABLE)
+
+
+# CJK Radicals Supplement characters that PDF fonts use for a whole simplified ideograph (NFKC maps only two).
+_RADICAL_SUPPLEMENT = dict(
+    zip(
+        "⺟⺠⻄⻅⻆⻉⻋⻓⻔⻘⻚⻛⻜⻝⻢⻣⻤⻥⻦⻨⻩⻬⻮⻰⻳⻁⻊⻗⻙⻠⻡⺮⺶⺼⻐⻈⺇",
+        "母民西见角贝车长门青页风飞食马骨鬼鱼鸟麦黄齐齿龙龟虎足雨韦食页竹羊肉钅讠几",
+        strict=True,
+    )
+)
+
+
+def fold_radicals(text: str) -> str:
+    """Kangxi radicals (U+2F00–U+2FD5) and the radicals of the CJK Radicals Supplement that stand for a whole
+    ideograph, as text extracted from many PDFs holds them ("⼀窗通", "⼈⺠银⾏"), folded to the ideographs
+    they show, one character for one (offsets do not move). Other text is returned as it is."""
+    if not _RADICAL.search(text):
+        return text
+    return _RADICAL.sub(lambda m: _fold_radical(m.group()), text)
+
+
+_RADICAL = re.compile("[\u2e80-\u2fdf]")
+
+
+def _fold_radical(ch: str) -> str:
+    if ch in _RADICAL_SUPPLEMENT:
+        return _RADICAL_SUPPLEMENT[ch]
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from luoshi.core.safe_files import UnsafeFile, check_upload
 from luoshi.core.text import decode_chinese, has_bom
 
 from .errors import ParseError
@@ -98,6 +99,10 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document
 def read_bytes(data: bytes, ext: str, *, name: str = "") -> Document:
     if not data:
         raise ParseError("文件是空的(0 字节)。请确认上传了正确的文件。", code="empty")
+    try:
+        check_upload(data, ext)  # decompression bombs and XML floods, before any parser sees the file
+    except UnsafeFile as exc:
+        raise ParseError(exc.message, code=exc.code) from None
     if data.startswith(OLE_MAGIC):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
             raise ParseError(
@@ -390,10 +395,11 @@ def read_pdf(data: bytes) -> Document:
             code="no_text",
         )
     _merge_page_tables(pages, tables)
-    # a line is "full" (wrapped at the right margin) when it ends within ~1.6 characters of the margin
+    # a line is "full" (wrapped at the right margin) when it ends within ~2.5 characters of the margin: a
+    # ragged right edge (a web page printed to PDF) breaks a line early to keep "、" or "”" off the next
     ends = sorted(ln.x1 for p in pages for ln in p if ln.x1 is not None)
     right = ends[int(0.98 * (len(ends) - 1))] if ends else 0.0
-    full = [[ln.x1 is not None and ln.x1 >= right - 1.6 * ln.char_w for ln in p] for p in pages]
+    full = [[ln.x1 is not None and ln.x1 >= right - 2.5 * ln.char_w for ln in p] for p in pages]
     joined = join_pdf_lines([[ln.text for ln in p] for p in pages], full)
     b = _Builder()
     for line in joined.splitlines():
@@ -550,7 +556,8 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
     running = {
         k
         for k, c in edge.items()
-        if len(pages) >= 3 and c >= max(3, len(pages) // 2) and middle[k] <= c // 10
+        if (len(pages) >= 3 and c >= max(3, len(pages) // 2) and middle[k] <= c // 10)
+        or (len(pages) == 2 and c == 2 and middle[k] == 0 and len(k) >= 4)  # a two-page file's header
     }
     lines: list[tuple[str, bool]] = []
     for n, p in enumerate(pages):

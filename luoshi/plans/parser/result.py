@@ -19,6 +19,8 @@ class Target:
     op: str = ">="
     implicit: bool = False
     phrase: str = ""
+    rule: str = ""  # the rule that read it (targets.TARGET_RULES)
+    span: tuple[int, int] | None = None  # of the phrase, in the text it was read from
 
     def to_score_dict(self) -> dict[str, Any]:
         value: float | int = int(self.value) if float(self.value).is_integer() else self.value
@@ -28,6 +30,27 @@ class Target:
             "unit": self.unit,
             "op": self.op,
             "implicit": self.implicit,
+        }
+
+
+@dataclass
+class Reading:
+    """Why the parser read something: the rule that produced it and where it was read (offsets into
+    `ParseResult.text`). `check`, when set, says in Chinese why a reviewer should look at it first."""
+
+    field: str  # section | text | lead | co | deadline | target
+    value: str
+    rule: str
+    span: tuple[int, int] | None = None
+    check: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "value": self.value,
+            "rule": self.rule,
+            "span": list(self.span) if self.span else None,
+            "check": self.check,
         }
 
 
@@ -60,6 +83,12 @@ class ExtractedMeasure:
     suggested_units: list[tuple[str, float]] = field(default_factory=list)
     resolutions: dict[str, UnitResolution] = field(default_factory=dict)
     source: str = "text"  # "text" (narrative) or "table" (a task-table row)
+    reasons: list[Reading] = field(default_factory=list)
+
+    @property
+    def checks(self) -> list[str]:
+        """What a reviewer should check in this measure (low-confidence readings), in Chinese."""
+        return list(dict.fromkeys(r.check for r in self.reasons if r.check))
 
     def to_score_dict(self) -> dict[str, Any]:
         """Exactly the scorer's JSONL schema (see tools/score_extraction.py)."""
@@ -88,6 +117,8 @@ class ExtractedMeasure:
             suggested_units=[[u, round(s, 4)] for u, s in self.suggested_units],
             resolutions={k: asdict(v) for k, v in self.resolutions.items()},
             source=self.source,
+            reasons=[r.to_dict() for r in self.reasons],
+            checks=self.checks,
         )
         return d
 

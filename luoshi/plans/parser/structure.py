@@ -13,23 +13,54 @@ import re
 from dataclasses import dataclass, field
 
 from .numbers import cn_to_int
+from .rules import Rule, ex
 
 _CNN = "一二三四五六七八九十百零〇两"
-MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("chapter", re.compile(rf"^第([{_CNN}\d]+)(?:章|部分|篇)\s*")),
-    ("article", re.compile(rf"^第([{_CNN}\d]+)条\s*")),
-    ("cn", re.compile(rf"^([{_CNN}]+)\s*[、.．]\s*")),
-    ("pcn", re.compile(rf"^\(\s*([{_CNN}]+)\s*\)\s*[、.]?\s*")),
-    # 行动一: / 任务1: — each keyword is its own style, so 任务N nests under 行动N
-    ("action", re.compile(rf"^(?P<kw>专项行动|行动|任务|措施|举措|工程)\s*([{_CNN}\d]+)\s*[:、.]\s*")),
-    (
-        "dec2",
-        re.compile(r"^(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?(?![\d%])(?=\s*[\u4e00-\u9fff“《(])(?!\s*[倍万亿])\s*"),
+# Heading marker styles, tried in order. Example: a line -> (style, number). Levels are not fixed per style:
+# they follow the order in which each style first appears in the document (see `build_tree`).
+MARKER_RULES: list[Rule] = [
+    Rule(
+        "heading:chapter",
+        re.compile(rf"^第([{_CNN}\d]+)(?:章|部分|篇)\s*"),
+        examples=(ex("第二部分 重点任务", ("chapter", 2)),),
     ),
-    ("num", re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])")),
-    ("pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*")),
-    ("circ", re.compile(r"^([\u2460-\u2473])\s*")),
-    ("pcirc", re.compile(r"^([\u2474-\u2487])\s*")),
+    Rule(
+        "heading:article",
+        re.compile(rf"^第([{_CNN}\d]+)条\s*"),
+        examples=(ex("第十二条 优化审批", ("article", 12)),),
+    ),
+    Rule("heading:cn", re.compile(rf"^([{_CNN}]+)\s*[、.．]\s*"), examples=(ex("三、重点任务", ("cn", 3)),)),
+    Rule(
+        "heading:pcn",
+        re.compile(rf"^\(\s*([{_CNN}]+)\s*\)\s*[、.]?\s*"),
+        examples=(ex("(四)优化政务服务", ("pcn", 4)),),
+    ),
+    # 行动一: / 任务1: — each keyword is its own style, so 任务N nests under 行动N
+    Rule(
+        "heading:action",
+        re.compile(rf"^(?P<kw>专项行动|行动|任务|措施|举措|工程)\s*([{_CNN}\d]+)\s*[:、.]\s*"),
+        examples=(ex("行动二:提升要素保障", ("action:行动", 2)),),
+    ),
+    Rule(
+        "heading:dec2",
+        re.compile(r"^(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?(?![\d%])(?=\s*[\u4e00-\u9fff“《(])(?!\s*[倍万亿])\s*"),
+        examples=(ex("2.3 推行告知承诺制", ("dec2", 3)),),
+    ),
+    Rule(
+        "heading:num",
+        re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])"),
+        examples=(ex("7.强化要素保障", ("num", 7)),),
+    ),
+    Rule(
+        "heading:pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*"), examples=(ex("(3)推行容缺受理", ("pnum", 3)),)
+    ),
+    Rule("heading:circ", re.compile(r"^([\u2460-\u2473])\s*"), examples=(ex("②压缩办理时限", ("circ", 2)),)),
+    Rule(
+        "heading:pcirc", re.compile(r"^([\u2474-\u2487])\s*"), examples=(ex("⑵压缩办理时限", ("pcirc", 2)),)
+    ),
+]
+MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    (r.name.removeprefix("heading:"), r.pattern) for r in MARKER_RULES
 ]
 
 
@@ -148,7 +179,7 @@ def split_lines(text: str, norm: str) -> list[Line]:
 _MARK_AHEAD = rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473])"
 _INLINE = re.compile(rf"(?<=[{_SENT_END}])[^\S\n]*(?={_MARK_AHEAD})")
 # a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…"
-_INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])(?={_MARK_AHEAD})")
+_INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])[^\S\n]?(?={_MARK_AHEAD})")
 _CN_NUMERALS = set(_CNN)
 
 

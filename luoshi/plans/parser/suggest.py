@@ -10,11 +10,17 @@ Two signals, both offline and trained only on the ledgers shipped in `data/*.jso
 
 score = centroid similarity + TOPIC_WEIGHT · topic hits (capped at 2, scaled to 0–1) + NAME_WEIGHT · name overlap.
 The prior also ranks units the ledgers never saw when the caller passes `candidates` (the org directory).
-Training takes milliseconds, so nothing is cached on disk and no model is downloaded.
+
+Trained once, loaded after: `luoshi plan train-suggestions` fits the classifier (scikit-learn's TfidfVectorizer)
+and writes `data/suggest_model.npz` — the vocabulary, idf weights, unit centroids and a digest of the ledgers it
+was trained on (plain arrays, no pickle). Suggesting loads that file and computes the same TF-IDF with numpy
+alone, so scikit-learn is imported only to train (and by `cross_validate`). A test checks that the shipped model
+matches the shipped ledgers and scores exactly as a fresh fit does. Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -25,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).parent / "data"
+MODEL_PATH = DATA_DIR / "suggest_model.npz"
 TOPIC_WEIGHT = 0.15
 NAME_WEIGHT = 0.15
 _lock = threading.Lock()
@@ -85,26 +92,75 @@ def _doc(d: dict[str, Any]) -> str:
 
 @dataclass
 class UnitModel:
-    """Nearest-centroid classifier plus the unit-name prior. `fit` then `scores`."""
+    """Nearest-centroid classifier plus the unit-name prior. `fit` (scikit-learn) or `load`, then `scores`."""
 
     topic_weight: float = TOPIC_WEIGHT
     name_weight: float = NAME_WEIGHT
     classes: list[str] = field(default_factory=list)
-    _vec: Any = None
+    vocabulary: dict[str, int] = field(default_factory=dict)
+    _idf: Any = None
     _centroids: Any = None
+    digest: str = ""
 
     def fit(self, texts: list[str], labels: list[str]) -> UnitModel:
         import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.preprocessing import normalize
 
-        self._vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-        x = self._vec.fit_transform(texts)
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        x = vec.fit_transform(texts)
         y = np.array(labels)
         self.classes = sorted(set(labels))
         rows = [np.asarray(x[y == c].mean(axis=0)) for c in self.classes]
         self._centroids = normalize(np.vstack(rows))
+        self.vocabulary = {str(k): int(v) for k, v in vec.vocabulary_.items()}
+        self._idf = np.asarray(vec.idf_, dtype=float)
+        self.digest = training_digest(texts, labels)
         return self
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        import numpy as np
+
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        with path.open("wb") as fh:
+            np.savez_compressed(
+                fh,
+                terms=np.array(terms),
+                idf=self._idf,
+                centroids=self._centroids,
+                classes=np.array(self.classes),
+                digest=np.array(self.digest),
+            )
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> UnitModel:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as z:
+            m = cls(classes=[str(c) for c in z["classes"]])
+            m.vocabulary = {str(t): i for i, t in enumerate(z["terms"])}
+            m._idf, m._centroids, m.digest = z["idf"], z["centroids"], str(z["digest"])
+        return m
+
+    def transform(self, texts: list[str]) -> Any:
+        """TF-IDF rows as scikit-learn's char 1–3-gram vectorizer computes them (lower-cased, white space
+        collapsed, sublinear tf, smooth idf, l2 norm), dense, over the fitted vocabulary."""
+        import numpy as np
+
+        out = np.zeros((len(texts), len(self._idf)))
+        for r, text in enumerate(texts):
+            doc = _WHITE.sub(" ", text.lower())
+            counts: dict[int, int] = {}
+            for n in (1, 2, 3):
+                for k in range(len(doc) - n + 1):
+                    j = self.vocabulary.get(doc[k : k + n])
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+            if counts:
+                idx = np.fromiter(counts, dtype=int)
+                val = (1.0 + np.log(np.fromiter(counts.values(), dtype=float))) * self._idf[idx]
+                out[r, idx] = val / np.linalg.norm(val)
+        return out
 
     def scores(self, texts: list[str], candidates: list[str] | None = None) -> tuple[list[str], Any]:
         """(units, matrix of scores, one row per text).
@@ -114,8 +170,7 @@ class UnitModel:
         """
         import numpy as np
 
-        prod = self._vec.transform(texts) @ self._centroids.T
-        sim = np.asarray(prod.toarray() if hasattr(prod, "toarray") else prod, dtype=float)
+        sim = np.asarray(self.transform(texts) @ np.asarray(self._centroids).T, dtype=float)
         classes = list(self.classes)
         if candidates:
             known = {c: j for j, c in enumerate(classes)}
@@ -124,6 +179,16 @@ class UnitModel:
             sim = np.column_stack(cols)
         prior = np.array([name_prior(t, classes, self.topic_weight, self.name_weight) for t in texts])
         return classes, sim + prior.reshape(sim.shape)
+
+
+_WHITE = re.compile(r"\s\s+")
+
+
+def training_digest(texts: list[str], labels: list[str]) -> str:
+    h = hashlib.sha256()
+    for t, y in zip(texts, labels, strict=True):
+        h.update(f"{y}\t{t}\n".encode())
+    return h.hexdigest()
 
 
 def name_prior(text: str, units: list[str], topic_weight: float, name_weight: float) -> list[float]:
@@ -156,9 +221,22 @@ def make_model() -> UnitModel:
     return UnitModel()
 
 
+def train(path: Path | None = None) -> UnitModel | None:
+    """Fit the classifier on the shipped ledgers and save it to `path` (`luoshi plan train-suggestions`)."""
+    texts, labels = training_examples()
+    if len(set(labels)) < 2:
+        return None
+    model = make_model().fit(texts, labels)
+    model.save(path or MODEL_PATH)
+    _model.cache_clear()
+    return model
+
+
 @lru_cache(maxsize=1)
 def _model() -> UnitModel | None:
-    texts, labels = training_examples()
+    if MODEL_PATH.exists():
+        return UnitModel.load(MODEL_PATH)
+    texts, labels = training_examples()  # no saved model (a fresh ledger folder): fit in memory
     if len(set(labels)) < 2:
         return None
     return make_model().fit(texts, labels)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .units import is_unit_list
 
@@ -76,6 +77,7 @@ class TableRegion:
     start: int
     end: int
     rows: list[TableRow]
+    flat: bool = False  # recovered from cells flattened one per line (its header read from the text)
 
 
 def _is_time(s: str) -> bool:
@@ -111,130 +113,201 @@ def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: igno
         if len(rows) >= 2:
             for k in range(i, end_idx):
                 lines[k].in_table = True
-            regions.append(TableRegion(lines[i].start, lines[end_idx - 1].end, rows))
+            regions.append(TableRegion(lines[i].start, lines[end_idx - 1].end, rows, flat=True))
             i = end_idx
         else:
             i = j
     return regions
 
 
+class _FlatRows:
+    """Rows of a task table flattened one cell per line, read line by line after its header: a serial number
+    (or a long line) starts a row, its content may wrap, then unit and time cells follow; short lines in
+    between are group cells (merged cells repeat their text); a repeated header row is skipped."""
+
+    def __init__(self, norm: str, lines: list, j: int, heads: list[str], roles: list[str]) -> None:  # type: ignore[type-arg]
+        self.norm, self.lines, self.heads = norm, lines, heads
+        self.has_seq = "seq" in roles
+        content_idx = roles.index("content")
+        self.group_n = sum(1 for r in roles[:content_idx] if r == "group")
+        self.unit_roles = [r for r in roles if r in ("lead", "co")]
+        self.lead_col = "lead" in roles
+        self.groups: list[Cell | None] = [None] * self.group_n
+        self.rows: list[TableRow] = []
+        self.cur: TableRow | None = None
+        self.state = "pre"
+        self.pending = 0
+        self.k = self.last_ok = j
+
+    def text(self, k: int) -> str:
+        return self.norm[self.lines[k].start : self.lines[k].end].strip()
+
+    def run(self) -> tuple[list[TableRow], int]:
+        n = len(self.lines)
+        while self.k < n:
+            t = self.text(self.k)
+            if self._repeated_header():
+                continue
+            if re.match(r"^附件\s*\d*\s*[::]?", t) and self.state != "content":
+                break
+            if self._line(t) is False:
+                break
+        return self.rows, self.last_ok
+
+    def _advance(self, by: int = 1) -> bool:
+        self.k += by
+        self.last_ok = self.k
+        return True
+
+    def _repeated_header(self) -> bool:
+        k, heads, n = self.k, self.heads, len(self.lines)
+        if re.sub(r"\s+", "", self.text(k)) != heads[0] or k + len(heads) > n:
+            return False
+        if all(re.sub(r"\s+", "", self.text(k + q)) == heads[q] for q in range(len(heads))):
+            return self._advance(len(heads))
+        return False
+
+    def _new_row(self, content: Cell, seq: str = "") -> None:
+        self.cur = TableRow(groups=list(self.groups), content=content, seq=seq, lead_col=self.lead_col)
+        self.rows.append(self.cur)
+        self.state = "content"
+
+    def _line(self, t: str) -> bool:
+        """Read one line; False when the table has ended."""
+        ln = self.lines[self.k]
+        if self.has_seq and _is_seq(t):
+            self._new_row(Cell(0, 0), t.rstrip(".、"))
+            self.pending = 0
+            return self._advance()
+        if self.state == "content" and self.cur is not None and self._content(t, ln):
+            return self._advance()
+        if self.state == "cells" and self.cur is not None:
+            if self._cell(t, ln):
+                return self._advance()
+            self.state = "pre"
+        if not self.has_seq and self.state in ("pre", "cells") and (len(t) > 30 or re.search(r"[,。;]", t)):
+            self._new_row(Cell(ln.start, ln.end))
+            return self._advance()
+        self.pending += 1
+        if self.pending > self.group_n + 3 or len(t) > 60:
+            return False
+        self._group(t, ln)
+        return self._advance()
+
+    def _content(self, t: str, ln: Any) -> bool:
+        cur = self.cur
+        assert cur is not None
+        if cur.content.end == 0:
+            cur.content = Cell(ln.start, ln.end)
+            return True
+        if t == "同上" or is_unit_list(t) or _is_time(t):
+            self.state = "cells"
+            return False
+        cur.content = Cell(cur.content.start, ln.end)  # wrapped content
+        return True
+
+    def _cell(self, t: str, ln: Any) -> bool:
+        cur = self.cur
+        assert cur is not None
+        if t == "同上":
+            prev = self.rows[-2] if len(self.rows) >= 2 else None
+            filled = len(cur.lead) + len(cur.co)
+            if prev is not None:
+                src = prev.lead if filled == 0 else prev.co
+                (cur.lead if filled == 0 else cur.co).extend(src)
+            return True
+        if is_unit_list(t) or (t.endswith("、") and is_unit_list(t.rstrip("、"))):
+            self._unit_cell(ln)
+            return True
+        if _is_time(t):
+            cur.time = Cell(ln.start, ln.end)
+            return True
+        return False
+
+    def _unit_cell(self, ln: Any) -> None:
+        cur = self.cur
+        assert cur is not None
+        prev_line = self.text(self.k - 1)
+        if prev_line.endswith(("、", ",")) and (cur.lead or cur.co):
+            lst = cur.co if cur.co else cur.lead
+            lst[-1] = Cell(lst[-1].start, ln.end)  # a unit cell wrapped over lines
+        elif not cur.lead:
+            cur.lead.append(Cell(ln.start, ln.end))
+        elif len(self.unit_roles) >= 2 and not cur.co:
+            cur.co.append(Cell(ln.start, ln.end))
+        else:
+            (cur.co if len(self.unit_roles) >= 2 else cur.lead).append(Cell(ln.start, ln.end))
+
+    def _group(self, t: str, ln: Any) -> None:
+        """A group cell (merged cells repeat their text)."""
+        if not self.group_n:
+            return
+        cell = Cell(ln.start, ln.end)
+        known = [self.norm[g.start : g.end].strip() if g else None for g in self.groups]
+        if t in known:
+            return
+        if self.group_n >= 2 and _SECTION.match(t):
+            self.groups = [cell] + [None] * (self.group_n - 1)
+        elif self.group_n >= 2 and self.groups[0] is None:
+            self.groups[0] = cell
+        else:
+            self.groups[-1] = cell
+
+
 def _parse_flat_rows(norm: str, lines: list, j: int, heads: list[str], roles: list[str]):  # type: ignore[no-untyped-def,type-arg]
-    n = len(lines)
-    has_seq = "seq" in roles
-    content_idx = roles.index("content")
-    group_n = sum(1 for r in roles[:content_idx] if r == "group")
-    unit_roles = [r for r in roles if r in ("lead", "co")]
-    lead_col = "lead" in roles
-    groups: list[Cell | None] = [None] * group_n
-    rows: list[TableRow] = []
-    cur: TableRow | None = None
-    state = "pre"
-    pending = 0
-    k = j
-    last_ok = j
-    while k < n:
-        ln = lines[k]
-        t = norm[ln.start : ln.end].strip()
-        # a repeated header row
-        if (
-            re.sub(r"\s+", "", t) == heads[0]
-            and k + len(heads) <= n
-            and all(
-                re.sub(r"\s+", "", norm[lines[k + q].start : lines[k + q].end]) == heads[q]
-                for q in range(len(heads))
-            )
-        ):
-            k += len(heads)
-            last_ok = k
-            continue
-        if re.match(r"^附件\s*\d*\s*[::]?", t) and state != "content":
-            break
-        if has_seq and _is_seq(t):
-            cur = TableRow(groups=list(groups), content=Cell(0, 0), seq=t.rstrip(".、"), lead_col=lead_col)
-            rows.append(cur)
-            state = "content"
-            pending = 0
-            k += 1
-            last_ok = k
-            continue
-        if state == "content" and cur is not None:
-            if cur.content.end == 0:
-                cur.content = Cell(ln.start, ln.end)
-                k += 1
-                last_ok = k
-                continue
-            if t == "同上" or is_unit_list(t) or _is_time(t):
-                state = "cells"
-            else:
-                cur.content = Cell(cur.content.start, ln.end)  # wrapped content
-                k += 1
-                last_ok = k
-                continue
-        if state == "cells" and cur is not None:
-            if t == "同上":
-                prev = rows[-2] if len(rows) >= 2 else None
-                filled = len(cur.lead) + len(cur.co)
-                if prev is not None:
-                    src = prev.lead if filled == 0 else prev.co
-                    (cur.lead if filled == 0 else cur.co).extend(src)
-                k += 1
-                last_ok = k
-                continue
-            if is_unit_list(t) or (t.endswith("、") and is_unit_list(t.rstrip("、"))):
-                prev_line = norm[lines[k - 1].start : lines[k - 1].end].strip()
-                target_list = cur.lead if not cur.lead else cur.co
-                if prev_line.endswith(("、", ",")) and (cur.lead or cur.co):
-                    lst = cur.co if cur.co else cur.lead
-                    lst[-1] = Cell(lst[-1].start, ln.end)
-                elif not cur.lead:
-                    cur.lead.append(Cell(ln.start, ln.end))
-                elif len(unit_roles) >= 2 and not cur.co:
-                    cur.co.append(Cell(ln.start, ln.end))
-                else:
-                    target_list = cur.co if len(unit_roles) >= 2 else cur.lead
-                    target_list.append(Cell(ln.start, ln.end))
-                k += 1
-                last_ok = k
-                continue
-            if _is_time(t):
-                cur.time = Cell(ln.start, ln.end)
-                k += 1
-                last_ok = k
-                continue
-            state = "pre"
-        if not has_seq and state in ("pre", "cells") and (len(t) > 30 or re.search(r"[,。;]", t)):
-            cur = TableRow(groups=list(groups), content=Cell(ln.start, ln.end), lead_col=lead_col)
-            rows.append(cur)
-            state = "content"
-            k += 1
-            last_ok = k
-            continue
-        # a group cell (merged cells repeat their text)
-        pending += 1
-        if pending > group_n + 3 or len(t) > 60:
-            break
-        if group_n:
-            cell = Cell(ln.start, ln.end)
-            text = t
-            known = [norm[g.start : g.end].strip() if g else None for g in groups]
-            if text in known:
-                k += 1
-                last_ok = k
-                continue
-            if group_n >= 2 and re.match(
-                r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十\d]+)", text
-            ):
-                groups = [cell] + [None] * (group_n - 1)
-            elif group_n >= 2 and groups[0] is None:
-                groups[0] = cell
-            else:
-                groups[-1] = cell
-        k += 1
-        last_ok = k
-    return rows, last_ok
+    return _FlatRows(norm, lines, j, heads, roles).run()
 
 
 _SECTION = re.compile(r"^([一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十\d]+)")
+
+
+def _table_header(table: list[list[Cell | None]], txt: Any) -> tuple[int, list[str]] | None:
+    for i, row in enumerate(table[:5]):
+        r = assign_roles([txt(c) for c in row])
+        if r and sum(1 for c in row if header_role(txt(c))) >= 3:
+            return i, r
+    return None
+
+
+def _is_section_row(texts: list[str], content_idx: int, group_cols: list[int]) -> bool:
+    """One cell across the row: a section of the table ("一、提升政务服务效能")."""
+    filled = [i for i, t in enumerate(texts) if t]
+    spanning = len(filled) >= 2 and len({texts[i] for i in filled}) == 1  # merged across (docx, html)
+    single = (
+        len(filled) == 1
+        and len(texts) >= 3
+        and (filled[0] not in (content_idx, *group_cols) or bool(_SECTION.match(texts[filled[0]])))
+    )  # merged across, read from a PDF: the text in one cell, the others empty
+    return len(group_cols) < 2 and (spanning or single)
+
+
+def _group_row(texts: list[str], content_idx: int, group_cols: list[int]) -> bool:
+    """A full-width group row ("一、助企专项行动") or a row with only group cells."""
+    distinct = {t for t in texts if t}
+    return (len(distinct) == 1 and len([t for t in texts if t]) >= 2) or (
+        not texts[content_idx] and any(texts[g] for g in group_cols)
+    )
+
+
+def _row_of(
+    cells: list[Cell | None], roles: list[str], groups: list[Cell | None], lead_col: bool, txt: Any
+) -> TableRow:
+    content = cells[roles.index("content")]
+    assert content is not None
+    tr = TableRow(groups=groups, content=content, lead_col=lead_col)
+    for i, role in enumerate(roles):
+        c = cells[i]
+        if c is None or not txt(c):
+            continue
+        if role == "lead":
+            tr.lead.append(c)
+        elif role == "co":
+            (tr.co if lead_col else tr.lead).append(c)
+        elif role == "time":
+            tr.time = c
+        elif role == "seq":
+            tr.seq = txt(c)
+    return tr
 
 
 def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]:
@@ -243,14 +316,10 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
     def txt(c: Cell | None) -> str:
         return re.sub(r"\s+", "", norm[c.start : c.end]) if c else ""
 
-    header_idx, roles = None, None
-    for i, row in enumerate(table[:5]):
-        r = assign_roles([txt(c) for c in row])
-        if r and sum(1 for c in row if header_role(txt(c))) >= 3:
-            header_idx, roles = i, r
-            break
-    if header_idx is None or roles is None:
+    found = _table_header(table, txt)
+    if found is None:
         return []
+    header_idx, roles = found
     header = [txt(c) for c in table[header_idx]]
     content_idx = roles.index("content")
     group_cols = [i for i, r in enumerate(roles) if r == "group"]
@@ -263,22 +332,11 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
         texts = [txt(c) for c in cells]
         if texts[: len(header)] == header:
             continue
-        filled = [i for i, t in enumerate(texts) if t]
-        spanning = len(filled) >= 2 and len({texts[i] for i in filled}) == 1  # merged across (docx, html)
-        single = (
-            len(filled) == 1
-            and len(texts) >= 3
-            and (filled[0] not in (content_idx, *group_cols) or bool(_SECTION.match(texts[filled[0]])))
-        )  # merged across, read from a PDF: the text in one cell, the others empty
-        if len(group_cols) < 2 and (spanning or single):
-            # one cell across the row: a section of the table ("一、提升政务服务效能")
-            section = cells[filled[0]]
+        if _is_section_row(texts, content_idx, group_cols):
+            section = cells[next(i for i, t in enumerate(texts) if t)]
             prev = [None] * len(roles)
             continue
-        if (len({t for t in texts if t}) == 1 and len([t for t in texts if t]) >= 2) or (
-            not texts[content_idx] and any(texts[g] for g in group_cols)
-        ):
-            # a full-width group row ("一、助企专项行动") or a row with only group cells
+        if _group_row(texts, content_idx, group_cols):
             for g in group_cols:
                 if texts[g] or len({t for t in texts if t}) == 1:
                     prev[g] = cells[g] or next(c for c in cells if c)
@@ -292,19 +350,6 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
         groups = [cells[g] for g in group_cols]
         if section is not None and len(group_cols) < 2:
             groups = [section, *groups]
-        tr = TableRow(groups=groups, content=cells[content_idx], lead_col=lead_col)  # type: ignore[arg-type]
-        for i, role in enumerate(roles):
-            c = cells[i]
-            if c is None or not txt(c):
-                continue
-            if role == "lead":
-                tr.lead.append(c)
-            elif role == "co":
-                (tr.co if lead_col else tr.lead).append(c)
-            elif role == "time":
-                tr.time = c
-            elif role == "seq":
-                tr.seq = txt(c)
-        out.append(tr)
+        out.append(_row_of(cells, roles, groups, lead_col, txt))
         prev = cells
     return out

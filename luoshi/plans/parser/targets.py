@@ -16,9 +16,12 @@ name no amount — 翻一番/翻番 and N倍 (a multiple of an unstated base), �
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .numbers import MAGNITUDE, to_number
 from .result import Target
+from .rules import Rule, ex
 
 COUNT_UNITS = [
     "个工作日",
@@ -113,7 +116,7 @@ _LE = re.compile(
 )
 _LE_WORD = re.compile(r"压缩至|压缩到|缩短至|缩短到|压减至|压减到|降至|降到|减少到|控制在|不超过|不高于")
 _SUBSIDY = re.compile(
-    r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按(?!时|期)|标准为|费率|利率|收费|罚款|上限"
+    r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按(?!时|期)|标准为|费率|利率|收费|罚款|上限|经费|筹措|安排资金"
 )
 _STANDARD = re.compile(r"不得低于|不得高于|不得超过|不得少于|原则上不超过|指")
 _COMMIT_VERB = re.compile(
@@ -128,7 +131,7 @@ _IMPLICIT = [
         re.compile(
             r"全覆盖|全域覆盖|全面覆盖|应享尽享|应上尽上|应纳尽纳|应办尽办|应保尽保|应检尽检|全量上线|全部上线|"
             r"全部(?:完成|实现|纳入|接入|达标|进驻|入驻|办结|公开|归集|录入|整改到位|整改|建成|联网|到位|贯通|兑现|"
-            r"化解|审结|配备|配齐|上链|开通|通过|免收|取消|清理)"
+            r"化解|审结|配备|配齐|上链|开通|通过|免收|取消|清理|下达到位|下达|拨付到位|拨付)"
         ),
         100.0,
         "%",
@@ -154,6 +157,8 @@ _FIRST = re.compile(
     r"(?![\d一二三四五六七八九十]|\s*(?:方阵|梯队|等次|档|批|次|届|类|季度|阶段|个|项|条|款|章|年|月|步|责任|支撑|标准|要务|动力))"
 )
 _STRONG = re.compile(r"(?:前|进入[^,。;]{0,12}?)(百|十|五十|二十|三十|[1-9]\d{0,2})强")
+# any figure, idiom or ranking at all? (most sentences hold none)
+_MAY_HOLD_A_TARGET = re.compile(rf"突破|强|前|第|百分之|{_IMPLICIT[0][0].pattern}|{_IMPLICIT[1][0].pattern}")
 
 
 def _quote_mask(s: str) -> list[bool]:
@@ -209,182 +214,272 @@ def _metric(s: str, a: int, b: int) -> str:
     return metric.strip(" ,、") or pre or post
 
 
-def extract_targets(s: str) -> list[Target]:
-    """Targets in the (normalised) measure text `s`."""
-    out: list[Target] = []
-    matches = list(TARGET_RE.finditer(s))
-    implicit = [(rx, value, unit, op, list(rx.finditer(s))) for rx, value, unit, op in _IMPLICIT]
-    if (
-        not matches
-        and not any(found for *_, found in implicit)
-        and "突破" not in s
-        and "强" not in s
-        and "前" not in s
-        and "第" not in s
-        and "百分之" not in s
-    ):
-        return out  # most sentences hold no figure: skip the masks below
-    quoted = _quote_mask(s)
-    depth_paren = [0] * (len(s) + 1)
-    d = 0
-    for i, ch in enumerate(s):
-        if ch == "(":
-            d += 1
-        depth_paren[i] = d
-        if ch == ")":
-            d = max(0, d - 1)
-    seen: set[tuple[float, str]] = set()
-    for m in matches:
-        a, b = m.start(), m.end()
-        na = m.start(2)
-        raw, unit = m.group(2), m.group("unit")
-        if quoted[na]:
-            continue
-        prev = s[na - 1] if na > 0 else ""
-        if prev and (prev.isascii() and (prev.isalnum() or prev in ".+-/")):
-            continue
-        if b < len(s) and unit not in ("%", "‰") and s[b].isascii() and s[b].isalnum():
-            continue
-        before = s[max(0, na - 12) : na]
-        after = s[b : b + 4]
-        if before.rstrip().endswith(("第", "前第")):
-            continue
-        if re.search(r"等\s*$", before) and not (
-            # "围绕石油化工等13个重点产业链" names a scope; "推出企业迁移等10个以上套餐" commits to a figure
-            re.match(r"\s*以上", after) and _COMMIT_ANY.search(s[_clause_start(s, na) : na])
-        ):
-            continue
-        # "160千瓦及以下小微企业", "500万元以上的项目": the figure bounds who a measure applies to
-        if _SCOPE_AFTER.match(after) and not (_GE.search(before) or _LE.search(before)):
-            continue
-        if unit in _TIME_UNITS and not _LE.search(before):
-            # "7日内" is a time limit, "压缩至1个工作日" a target, and so is each figure of
-            # "分别压缩至30小时、1小时以内"
-            clause = s[_clause_start(s, na) : na]
-            if not (before.rstrip().endswith("、") and _LE_WORD.search(clause)):
-                continue
-        if unit == "倍" or (m.group("pre") and unit in ("名", "位")):
-            continue  # 前10名 / 前10位: a ranking, read below
-        if unit == "分" and (
-            re.match(r"(之|钟|批|类|期|局|院|行|公司|中心|站|别|步|层|级|项|工|会|部)", after)
-        ):
-            continue  # 三分之一, 分批, 分局: not a score
-        if re.match(r"\s*(级|号|届|版|代|星|轮)", after) and unit not in ("%",):
-            continue
-        if unit in ("元", "美元") and _SUBSIDY.search(s[_clause_start(s, na) : na]):
-            continue
-        if _SUBSIDY.search(before[-6:]) and unit in ("%", "元"):
-            continue
-        if _STANDARD.search(s[_clause_start(s, na) : na]):
-            continue
-        value = to_number(raw)
-        if value is None:
-            continue
-        # Chinese numerals only where the sentence commits to a figure: "新增两家", "达到三个".
-        if not raw[0].isdigit() and (value < 2 or not (_COMMIT_VERB.search(before) or _GE.search(before))):
-            continue
-        mag = m.group("mag")
-        if mag:
-            factor = 1
-            for ch in mag:
-                factor *= MAGNITUDE[ch]
-            value *= factor
-        if depth_paren[na] and _STANDARD.search(s[max(0, na - 30) : na]):
-            continue
+class _TargetText:
+    """One measure's text while its targets are read: masks computed once, targets found so far."""
+
+    def __init__(self, s: str) -> None:
+        self.s = s
+        self.quoted = _quote_mask(s)
+        self.depth = [0] * (len(s) + 1)
+        d = 0
+        for i, ch in enumerate(s):
+            if ch == "(":
+                d += 1
+            self.depth[i] = d
+            if ch == ")":
+                d = max(0, d - 1)
+        self.seen: set[tuple[float, str]] = set()
+        self.out: list[Target] = []
+
+    def add(self, t: Target, span: tuple[int, int], rule: str) -> None:
+        key = (t.value, t.unit)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        t.rule, t.span = rule, span
+        self.out.append(t)
+
+
+@dataclass
+class _Figure:
+    """A figure and its surroundings, for the vetoes below."""
+
+    m: re.Match[str]
+    na: int  # where the number starts
+    raw: str
+    unit: str
+    before: str  # 12 characters before the number
+    after: str  # 4 characters after the unit
+    clause: str  # the clause up to the number
+    value: float | None
+
+
+def _scope_figure(t: _TargetText, f: _Figure) -> bool:
+    """ "围绕石油化工等13个重点产业链" names a scope; "推出企业迁移等10个以上套餐" commits to a figure."""
+    return bool(re.search(r"等\s*$", f.before)) and not (
+        re.match(r"\s*以上", f.after) and _COMMIT_ANY.search(f.clause)
+    )
+
+
+def _time_limit(t: _TargetText, f: _Figure) -> bool:
+    """ "7日内" is a time limit, "压缩至1个工作日" a target, and so is each figure of "分别压缩至30小时、1小时以内"."""
+    if f.unit not in _TIME_UNITS or _LE.search(f.before):
+        return False
+    if _DONE_IN.match(f.after) and _COMMIT_ANY.search(f.clause):
+        return False  # "实现…1天办结": a time the measure commits to
+    return not (f.before.rstrip().endswith("、") and _LE_WORD.search(f.clause))
+
+
+_DONE_IN = re.compile(r"\s*(?:办结|办完|办理完毕|完成审批|出证)")
+
+
+# Why a figure is not a target, tried in order: (name, test). The first that holds drops the figure.
+FIGURE_VETOES: list[tuple[str, Callable[[_TargetText, _Figure], bool]]] = [
+    ("quoted", lambda t, f: t.quoted[f.na]),
+    ("part of a code (12345, 1+10)", lambda t, f: bool(f.na) and _code_before(t.s[f.na - 1])),
+    (
+        "followed by a letter or digit",
+        lambda t, f: (
+            f.m.end() < len(t.s)
+            and f.unit not in ("%", "‰")
+            and t.s[f.m.end()].isascii()
+            and t.s[f.m.end()].isalnum()
+        ),
+    ),
+    ("an ordinal (第N)", lambda t, f: f.before.rstrip().endswith(("第", "前第"))),
+    ("a scope (X等N个)", _scope_figure),
+    (
+        "bounds who a measure applies to (160千瓦及以下)",
+        lambda t, f: bool(_SCOPE_AFTER.match(f.after)) and not (_GE.search(f.before) or _LE.search(f.before)),
+    ),
+    ("a time limit (7日内)", _time_limit),
+    (
+        "a multiple or a ranking (倍, 前10名)",
+        lambda t, f: f.unit == "倍" or bool(f.m.group("pre") and f.unit in ("名", "位")),
+    ),
+    (
+        "not a score (三分之一, 分批, 分局)",
+        lambda t, f: (
+            f.unit == "分"
+            and bool(re.match(r"(之|钟|批|类|期|局|院|行|公司|中心|站|别|步|层|级|项|工|会|部)", f.after))
+        ),
+    ),
+    (
+        "a grade or a name (3级, 5号)",
+        lambda t, f: bool(re.match(r"\s*(级|号|届|版|代|星|轮)", f.after)) and f.unit != "%",
+    ),
+    ("a subsidy amount", lambda t, f: f.unit in ("元", "美元") and bool(_SUBSIDY.search(f.clause))),
+    ("a subsidy rate", lambda t, f: bool(_SUBSIDY.search(f.before[-6:])) and f.unit in ("%", "元")),
+    ("a design standard (不得低于)", lambda t, f: bool(_STANDARD.search(f.clause))),
+    ("no number", lambda t, f: f.value is None),
+    (
+        "a numeral in words with no commitment",
+        lambda t, f: (
+            not f.raw[0].isdigit()
+            and ((f.value or 0) < 2 or not (_COMMIT_VERB.search(f.before) or _GE.search(f.before)))
+        ),
+    ),
+    (
+        "a standard in brackets",
+        lambda t, f: bool(t.depth[f.na]) and bool(_STANDARD.search(t.s[max(0, f.na - 30) : f.na])),
+    ),
+]
+
+
+def _code_before(prev: str) -> bool:
+    return prev.isascii() and (prev.isalnum() or prev in ".+-/")
+
+
+def _magnitude(m: re.Match[str]) -> float:
+    factor = 1.0
+    for ch in m.group("mag") or "":
+        factor *= MAGNITUDE[ch]
+    return factor
+
+
+def _figure_op(f: _Figure) -> str:
+    op = ">="
+    if f.m.group("pre") or _LE.search(f.before) or re.match(r"\s*(以内|以下|之内)", f.after):
+        op = "<="
+    elif re.search(r"(超过|突破|高于|大于|多于)\s*$", f.before):
+        op = ">"
+    if f.unit == "%" and re.search(r"(降低|下降|减少|压减)\s*$", f.before) and op == "<=":
         op = ">="
-        if m.group("pre") or _LE.search(before) or re.match(r"\s*(以内|以下|之内)", after):
-            op = "<="
-        elif re.search(r"(超过|突破|高于|大于|多于)\s*$", before):
-            op = ">"
-        if unit == "%" and re.search(r"(降低|下降|减少|压减)\s*$", before) and op == "<=":
-            op = ">="
-        key = (value, unit)
-        if key in seen:
+    return op
+
+
+def _read_figures(t: _TargetText, rule: Rule) -> None:
+    s = t.s
+    for m in rule.pattern.finditer(s):
+        na, b = m.start(2), m.end()
+        raw, unit = m.group(2), m.group("unit")
+        value = to_number(raw)
+        f = _Figure(
+            m, na, raw, unit, s[max(0, na - 12) : na], s[b : b + 4], s[_clause_start(s, na) : na], value
+        )
+        if any(veto(t, f) for _, veto in FIGURE_VETOES):
             continue
-        seen.add(key)
-        out.append(Target(metric=_metric(s, na, b), value=value, unit=unit, op=op, phrase=s[a:b]))
-    for _rx, value, unit, op, found in implicit:
-        for m in found:
-            if quoted[m.start()] or s[m.end() : m.end() + 1] == "的":
-                continue
-            key = (value, unit)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(
-                Target(
-                    metric=_metric(s, m.start(), m.start()),
-                    value=value,
-                    unit=unit,
-                    op=op,
-                    implicit=True,
-                    phrase=m.group(0),
-                )
-            )
-    for m in _ZERO_BREAK.finditer(s):
-        pre = s[_clause_start(s, m.start()) : m.start()]
+        assert value is not None
+        value *= _magnitude(m)
+        name = rule.name + (" (X等N个以上)" if re.search(r"等\s*$", f.before) else "")
+        t.add(
+            Target(
+                metric=_metric(s, na, b), value=value, unit=unit, op=_figure_op(f), phrase=s[m.start() : b]
+            ),
+            (m.start(), b),
+            name,
+        )
+
+
+def _read_idiom(t: _TargetText, rule: Rule) -> None:
+    value, unit, op = rule.data["value"], rule.data["unit"], rule.data["op"]
+    for m in rule.pattern.finditer(t.s):
+        if t.quoted[m.start()] or t.s[m.end() : m.end() + 1] == "的":
+            continue
+        metric = _metric(t.s, m.start(), m.start())
+        t.add(Target(metric, value, unit, op, implicit=True, phrase=m.group(0)), m.span(), rule.name)
+
+
+def _read_zero_break(t: _TargetText, rule: Rule) -> None:
+    for m in rule.pattern.finditer(t.s):
+        pre = t.s[_clause_start(t.s, m.start()) : m.start()]
         unit = "家" if re.search(r"企业|机构|公司", pre) else "个"
-        if (1.0, unit) not in seen:
-            seen.add((1.0, unit))
-            out.append(
-                Target(
-                    metric=_metric(s, m.start(), m.start()),
-                    value=1,
-                    unit=unit,
-                    op=">=",
-                    implicit=True,
-                    phrase=m.group(0),
-                )
-            )
-    for m in _PERCENT_WORDS.finditer(s):
+        metric = _metric(t.s, m.start(), m.start())
+        t.add(Target(metric, 1, unit, ">=", implicit=True, phrase=m.group(0)), m.span(), rule.name)
+
+
+def _read_percent_words(t: _TargetText, rule: Rule) -> None:
+    s = t.s
+    for m in rule.pattern.finditer(s):
         whole, _, frac = m.group(1).partition("点")
         v = to_number(whole)
-        if v is None or quoted[m.start()]:
+        if v is None or t.quoted[m.start()]:
             continue
         if frac:
             v += float("0." + "".join(str(int(to_number(c) or 0)) for c in frac))
         before = s[max(0, m.start() - 12) : m.start()]
         if not (_COMMIT_VERB.search(before) or _GE.search(before) or _LE.search(before)):
             continue  # like other numerals in words: only where the sentence commits to the figure
-        if _STANDARD.search(s[_clause_start(s, m.start()) : m.start()]) or (v, "%") in seen:
+        if _STANDARD.search(s[_clause_start(s, m.start()) : m.start()]):
             continue
-        seen.add((v, "%"))
         op = "<=" if _LE.search(before) else ">" if re.search(r"(超过|突破|高于)\s*$", before) else ">="
-        out.append(Target(metric=_metric(s, m.start(), m.end()), value=v, unit="%", op=op, phrase=m.group(0)))
-    for m in _RANK.finditer(s):
-        if quoted[m.start()]:
+        t.add(Target(_metric(s, m.start(), m.end()), v, "%", op, phrase=m.group(0)), m.span(), rule.name)
+
+
+def _read_rank(t: _TargetText, rule: Rule) -> None:
+    s = t.s
+    for m in rule.pattern.finditer(s):
+        if t.quoted[m.start()]:
             continue
         clause = s[_clause_start(s, m.start()) : m.start()]
         if not m.group(2) and not re.search(_RANK_CONTEXT, clause):
             continue  # 前三 alone ranks only where the clause speaks of a ranking
         if _SUBSIDY.search(s[_clause_start(s, m.start()) : _clause_end(s, m.end())]):
             continue  # 对前10名企业给予奖励: who a policy reaches, not a ranking to reach
-        _add_rank(s, m, to_number(m.group(1)), seen, out)
-    for m in _FIRST.finditer(s):
-        if not quoted[m.start(1)]:
-            _add_rank(s, m, to_number(m.group(1)), seen, out)
-    for m in _STRONG.finditer(s):
+        _add_rank(t, m, to_number(m.group(1)), rule.name)
+
+
+def _read_first(t: _TargetText, rule: Rule) -> None:
+    for m in rule.pattern.finditer(t.s):
+        if not t.quoted[m.start(1)]:
+            _add_rank(t, m, to_number(m.group(1)), rule.name)
+
+
+def _read_strong(t: _TargetText, rule: Rule) -> None:
+    for m in rule.pattern.finditer(t.s):
         v = to_number(m.group(1))
-        if v and (v, "名") not in seen:
-            seen.add((v, "名"))
-            out.append(
-                Target(
-                    metric=_metric(s, m.start(), m.start()) + "排名",
-                    value=v,
-                    unit="名",
-                    op="<=",
-                    implicit=True,
-                    phrase=m.group(0),
-                )
-            )
-    return out
+        if v:
+            metric = _metric(t.s, m.start(), m.start()) + "排名"
+            t.add(Target(metric, v, "名", "<=", implicit=True, phrase=m.group(0)), m.span(), rule.name)
 
 
-def _add_rank(
-    s: str, m: re.Match[str], v: float | None, seen: set[tuple[float, str]], out: list[Target]
-) -> None:
-    if not v or (v, "名") in seen:
-        return
-    seen.add((v, "名"))
-    metric = _metric(s, m.start(), m.start())
-    out.append(Target(metric=metric, value=v, unit="名", op="<=", phrase=m.group(0)))
+# The target rules, in order. Examples: text -> the (value, unit) pairs `extract_targets` reads from it.
+TARGET_RULES: list[Rule] = [
+    Rule(
+        "target:figure",
+        TARGET_RE,
+        _read_figures,
+        (
+            ex("新增返乡创业2500人以上", [(2500, "人")]),
+            ex("企业开办时间压缩至1个工作日以内", [(1, "个工作日")]),
+            ex("对符合条件的企业给予最高500万元补贴", []),
+        ),
+        note="a number with a unit; dropped by the first of FIGURE_VETOES that holds",
+    ),
+    Rule(
+        "target:全覆盖 (100%)",
+        _IMPLICIT[0][0],
+        _read_idiom,
+        (ex("实现政务服务全覆盖", [(100, "%")]),),
+        data={"value": 100.0, "unit": "%", "op": ">="},
+    ),
+    Rule(
+        "target:清零 (0)",
+        _IMPLICIT[1][0],
+        _read_idiom,
+        (ex("拖欠账款动态清零", [(0, "")]),),
+        data={"value": 0.0, "unit": "", "op": "<="},
+    ),
+    Rule("target:零突破 (1)", _ZERO_BREAK, _read_zero_break, (ex("上市企业实现零突破", [(1, "家")]),)),
+    Rule("target:百分之N", _PERCENT_WORDS, _read_percent_words, (ex("满意度达到百分之九十五", [(95, "%")]),)),
+    Rule("target:前N名", _RANK, _read_rank, (ex("营商环境评价进入全省前三", [(3, "名")]),)),
+    Rule("target:第N名", _FIRST, _read_first, (ex("力争排名全省第一", [(1, "名")]),)),
+    Rule("target:N强", _STRONG, _read_strong, (ex("进入全国百强", [(100, "名")]),)),
+]
+
+
+def extract_targets(s: str) -> list[Target]:
+    """Targets in the (normalised) measure text `s`: every rule of `TARGET_RULES` over it, in order."""
+    if not TARGET_RE.search(s) and not _MAY_HOLD_A_TARGET.search(s):
+        return []  # most sentences hold no figure: skip the masks
+    t = _TargetText(s)
+    for rule in TARGET_RULES:
+        assert rule.read is not None
+        rule.read(t, rule)
+    return t.out
+
+
+def _add_rank(t: _TargetText, m: re.Match[str], v: float | None, rule: str) -> None:
+    if v:
+        metric = _metric(t.s, m.start(), m.start())
+        t.add(Target(metric=metric, value=v, unit="名", op="<=", phrase=m.group(0)), m.span(), rule)

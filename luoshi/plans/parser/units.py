@@ -11,6 +11,21 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .rules import Rule, ex, first_match
+from .vocabulary import (
+    CO_VERBS,
+    COLLECTIVE_PREFIXES,
+    DUTY_ENDINGS,
+    LABEL_ANY_WORD,
+    LABEL_LEAD,
+    LABEL_PERSON,
+    LABEL_TIME,
+    LEAD_VERBS,
+    LIST_NOTE_WORDS,
+    SINGLE_VERBS,
+    alternation,
+)
+
 UNIT_SUFFIX = (
     "委员会|管委会|委|局|办公室|办|厅|部|院|署|中心|公司|集团|分行|支行|银行|海关|法院|检察院|政府|街道|"
     "乡|镇|区|县|市|州|盟|处|室|队|站|会|联|社|所|校|学院|大学|分局|单位|部门|机构|小组|专班|总队|支队|大队|"
@@ -23,16 +38,8 @@ TASK_VERBS = (
     "提质|提能|用好|严格|巩固|深入|降低|减少|统筹|围绕|组织|引导|搭建|畅通|筑牢|夯实|营造|激发|维护|增强"
 )
 _VERB_START = re.compile(rf"^(?:{TASK_VERBS})")
-LABEL_LEAD = r"(?:牵头单位|牵头部门|主责单位|主责部门|牵头责任单位|主要责任单位|责任主体)"
-LABEL_CO = (
-    r"(?:配合单位|配合部门|协同单位|协办单位|参与单位|协助单位|协作单位|参加单位|次要责任单位|其他责任单位|"
-    r"责任单位|责任部门)"
-)
-LABEL_TIME = r"(?:完成时限|完成时间|时限要求|时间要求|完成期限|时间节点|进度安排|时间进度|办结时限)"
-LABEL_ANY = re.compile(rf"({LABEL_LEAD}|{LABEL_CO}|{LABEL_TIME})\s*[:]?\s*")
-LABEL_LINE = re.compile(
-    rf"\s*(?:{LABEL_LEAD}|{LABEL_CO}|{LABEL_TIME})\s*:"
-)  # a "责任单位:…" line (normalised text)
+LABEL_ANY = re.compile(rf"({LABEL_ANY_WORD})\s*[:]?\s*")
+LABEL_LINE = re.compile(rf"\s*{LABEL_ANY_WORD}\s*:")  # a "责任单位:…" line (normalised text)
 FIRST_IS_LEAD = re.compile(
     r"(?:第一|首位|首个|排名第一|排在第一|排在首位|排第一|列第一)[^,;。)]{0,8}(?:为|是)牵头"
 )
@@ -50,6 +57,19 @@ class Responsibility:
     labelled_single: bool = False  # a single list with no lead/co distinction
     first_is_lead: bool = False
     from_co_label: bool = False  # the list came from a 责任单位-style label with no 牵头 label beside it
+    # how each name was read: name -> (rule name, start, end) in the normalised text
+    sources: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    role_rules: list[str] = field(
+        default_factory=list
+    )  # rules that changed roles after reading (第一…为牵头)
+
+    def add(self, role: str, names: list[tuple[str, int, int]], rule: str) -> None:
+        """Add names read by `rule` as lead or co (`role`), keeping the first reading of each name."""
+        target = self.lead if role == "lead" else self.co
+        for name, a, b in names:
+            if name not in target:
+                target.append(name)
+            self.sources.setdefault(name, (rule, a, b))
 
     def merge(self, other: Responsibility) -> None:
         if other.labelled_single and not self.lead and not self.co:
@@ -63,6 +83,9 @@ class Responsibility:
             if u not in self.co and u not in self.lead:
                 self.co.append(u)
         self.time_phrases.extend(other.time_phrases)
+        for k, v in other.sources.items():
+            self.sources.setdefault(k, v)
+        self.role_rules += [r for r in other.role_rules if r not in self.role_rules]
 
     @property
     def empty(self) -> bool:
@@ -88,11 +111,15 @@ def strip_parens(s: str) -> str:
     return re.sub(r"\([^()]*\)", "", s)
 
 
-_DUTY_END = re.compile(r"(?:落实|负责|配合|牵头|实施|推进|参与|协助|协同|抓总|主办|协办)$")
+_DUTY_END = re.compile(rf"(?:{alternation(DUTY_ENDINGS)})$")
 # A note on how a list shares the work, written after its last unit: "Y、Z(按职责分工负责)"
 _NOTE_PAREN = re.compile(
     r"\s*\((?![^()]*牵头)[^()]*(?:职责|分工|负责|配合|落实|协助|参与|分别|下同|排名|排序)[^()]*\)$"
 )
+
+
+# a name that starts like a task verb but ends like an organisation ("发展和改革委员会", "服务保障中心")
+_ORG_NAME = re.compile(r"^[^,、]{2,14}(?:委员会|管理局|局|办公室|服务中心|中心|厅|集团|公司)$")
 
 
 @lru_cache(maxsize=65536)
@@ -104,13 +131,15 @@ def is_unit_name(s: str) -> bool:
     core = re.sub(r"等$", "", core)
     if not core or re.match(r"^\d", core):
         return False
-    if _VERB_START.match(core) and not core.startswith(("服务中心",)):
-        return False
+    if _VERB_START.match(core) and not core.startswith(("服务中心",)) and not _ORG_NAME.search(core):
+        return False  # "优化审批流程" is a task; "发展和改革委员会" is a unit
     if _DUTY_END.search(core):
         return False  # "各县市区政府落实": a unit and its duty, not a name
     if core.startswith("各") or re.search(r"(单位|部门)$", core):
         # "各镇(街道)", "各县" are collectives too
-        return len(core) >= 3 or (core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村"))
+        return len(core) >= 3 or (
+            core.startswith("各") and core[1:] in ("镇", "乡", "区", "县", "市", "村", "州", "盟", "旗")
+        )
     m = _UNIT_END.search(core)
     return m is not None and m.start() > 0 and len(core) >= 2
 
@@ -125,19 +154,26 @@ def is_unit_list(s: str) -> bool:
     return bool(parts) and all(is_unit_name(p) or _split_etc(p.strip()) for p in parts)
 
 
+_ETC = re.compile(rf"^(.+?)等((?:{alternation(COLLECTIVE_PREFIXES)}).+)$")
+
+
 @lru_cache(maxsize=65536)
 def _split_etc(p: str) -> tuple[str, ...]:
     """'X等各相关部门' -> ['X', '各相关部门'], 'X等省直有关部门' -> ['X', '省直有关部门']; 'X等' -> ['X']."""
-    m = re.match(r"^(.+?)等((?:各|其他|有关|相关|[省市区县州]直|[省市区县]级).+)$", p)
+    m = _ETC.match(p)
     if m and is_unit_name(m.group(1)) and is_unit_name(m.group(2)):
         return (m.group(1), m.group(2))
     return ()
 
 
-_BARE_PLACES = re.compile(r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇)$")  # "各市、县(区)人民政府"
+_BARE_PLACES = re.compile(
+    r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇|州|盟|旗|州市|市州|盟市|县市)$"
+)  # "各市、县(区)人民政府"
 _PLACE_GOVERNMENT = re.compile(
     r"^(?:市|县|区|乡|镇|街道|县区|市区|乡镇)(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会|党委和政府)$"
 )
+_BARE_PLACE_LIST = re.compile(r"^各(?:市|县|区|州|盟|旗|乡|镇)(?:\([^()]*\))?$")
+_FUNCTION_DEPARTMENT = re.compile(r"^(?!各)(?!.*(?:有关|相关|直))[^()]{2,16}(?:部门|机构)$")
 _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡|镇|街道|园区)$")
 
 
@@ -162,6 +198,13 @@ def _pieces(s: str) -> list[tuple[int, int]]:
         if i + 1 < len(out) and _BARE_PLACES.match(s[a:b].strip()):
             nxt = s[out[i + 1][0] : out[i + 1][1]].strip()
             if _PLACE_GOVERNMENT.match(nxt):
+                merged.append((a, out[i + 1][1]))
+                i += 2
+                continue
+        if i + 1 < len(out) and _BARE_PLACE_LIST.match(s[a:b].strip()):
+            nxt = s[out[i + 1][0] : out[i + 1][1]].strip()
+            if _FUNCTION_DEPARTMENT.search(nxt):
+                # "各市(州)、贵安新区数据管理部门": the department of each place, one collective
                 merged.append((a, out[i + 1][1]))
                 i += 2
                 continue
@@ -208,16 +251,95 @@ def unit_spans(s: str, base: int = 0) -> list[tuple[int, int]]:
     return out
 
 
-def _units(orig: str, norm: str, a: int, b: int) -> list[str]:
-    names = []
+def _units(orig: str, norm: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    """The unit names in norm[a:b], as written in `orig`, with their spans."""
+    names: list[tuple[str, int, int]] = []
     for x, y in unit_spans(norm[a:b], a):
         name = orig[x:y].strip()
-        if name and name not in names:
-            names.append(name)
+        if name and all(name != n for n, _, _ in names):
+            names.append((name, x, y))
     return names
 
 
-_RESP_VERB = re.compile(r"(牵头|负责|主责|配合|协同|参与|共同)")
+_RESP_VERB = re.compile(rf"({alternation(LEAD_VERBS + SINGLE_VERBS + CO_VERBS + ('共同',))})")
+_LEAD_VERB_START = re.compile(r"牵头|主办|负总责")
+_MASK_NOTE = re.compile(r"\([^()]*(?:牵头|下同|排名|排序)[^()]*\)")
+
+
+def _read_meeting(m: re.Match[str]) -> list[tuple[str, int]] | None:
+    """X会同Y负责: X leads, Y co-operates; "(X牵头,会同Y推进)" adds Y."""
+    if (m.group(1) and not is_unit_list(m.group(1))) or not is_unit_list(m.group(2)):
+        return None
+    return ([("lead_marked", 1)] if m.group(1) else []) + [("co", 2)]
+
+
+def _read_defined(m: re.Match[str]) -> list[tuple[str, int]] | None:
+    return [("lead_marked" if m.group(2) else "co", 1)] if is_unit_list(m.group(1)) else None
+
+
+def _read_duty(m: re.Match[str]) -> list[tuple[str, int]] | None:
+    if not is_unit_list(m.group(1)):
+        return None
+    return [("lead_marked" if _LEAD_VERB_START.match(m.group(2)) else "single", 1)]
+
+
+def _read_co_duty(m: re.Match[str]) -> list[tuple[str, int]] | None:
+    return [("co", 1)] if is_unit_list(m.group(1)) else None
+
+
+def _read_bare(m: re.Match[str], strict: bool) -> list[tuple[str, int]] | None:
+    return [("single", 0)] if not strict and is_unit_list(m.group(0)) else None
+
+
+_DUTY_TAIL = r"(?:落实|实施|推进)?$"
+# One clause of a responsibility phrase ("X牵头", "Y、Z配合", "X会同Y负责", "X为牵头单位"), tried in order.
+# `read` returns (role, group) pairs: lead_marked (X牵头: the others of the phrase co-operate), single (a list
+# with no lead/co distinction: it leads), co. Examples: clause -> {role: [names]}.
+PHRASE_RULES: list[Rule] = [
+    Rule(
+        "phrase:X会同Y",
+        re.compile(r"^(?:由)?(.*?)会同(.+?)(?:共同)?(?:负责|推进|落实|实施|办理|开展)?$"),
+        lambda m, strict: _read_meeting(m),
+        (ex("市发改委会同市财政局负责", {"lead": ["市发改委"], "co": ["市财政局"]}),),
+    ),
+    Rule(
+        "phrase:X为牵头单位",
+        re.compile(r"^(.+?)为(?:(牵头|主责|主办)|配合|协办|协同|参与)(?:单位|部门)$"),
+        lambda m, strict: _read_defined(m),
+        (ex("市税务局为牵头单位,市财政局为配合单位", {"lead": ["市税务局"], "co": ["市财政局"]}),),
+    ),
+    Rule(
+        "phrase:X牵头/负责",
+        re.compile(rf"^(?:由)?(.+?)({alternation(LEAD_VERBS + SINGLE_VERBS)}){_DUTY_TAIL}"),
+        lambda m, strict: _read_duty(m),
+        (
+            ex("市发改委牵头,市财政局配合", {"lead": ["市发改委"], "co": ["市财政局"]}),
+            ex("市发改委、市经信局负责", {"lead": ["市发改委", "市经信局"], "co": []}),
+            ex("区政府负总责,各街道配合", {"lead": ["区政府"], "co": ["各街道"]}),
+        ),
+    ),
+    Rule(
+        "phrase:Y配合",
+        re.compile(rf"^(?:由)?(.+?)({alternation(CO_VERBS)}){_DUTY_TAIL}"),
+        lambda m, strict: _read_co_duty(m),
+        (ex("市人社局牵头,市教育局协同", {"lead": ["市人社局"], "co": ["市教育局"]}),),
+    ),
+    Rule(
+        "phrase:unit list",
+        re.compile(r"^.+$"),
+        _read_bare,
+        (ex("市市场监管局、市公安局", {"lead": ["市市场监管局", "市公安局"], "co": []}),),
+        note="a bare list of units closing a sentence (not inside a sentence: strict)",
+    ),
+]
+_DATE_RULE = Rule(
+    "phrase:time",
+    _DATEISH,
+    examples=(
+        ex("市发改委负责,2025年6月底前完成", {"lead": ["市发改委"], "co": [], "time": ["2025年6月底前完成"]}),
+    ),
+    note="a clause that reads as a time limit (≤ 40 characters)",
+)
 
 
 def parse_responsibility(
@@ -233,109 +355,108 @@ def parse_responsibility(
     r = Responsibility()
     if FIRST_IS_LEAD.search(seg):
         r.first_is_lead = True
-    masked = re.sub(r"\([^()]*(?:牵头|下同|排名|排序)[^()]*\)", lambda m: " " * len(m.group()), seg)
+    masked = _MASK_NOTE.sub(lambda m: " " * len(m.group()), seg)
     labels = list(LABEL_ANY.finditer(masked))
-    if labels and seg[: labels[0].start()].strip(" ,;。") != "":
-        # Text before the first label: "X为牵头单位,Y为配合单位" names the labels, read as a phrase below
-        labels = []
-    if labels:
-        for k, lab in enumerate(labels):
-            end = labels[k + 1].start() if k + 1 < len(labels) else len(seg)
-            va, vb = a + lab.end(), a + end
-            label = lab.group(1)
-            if re.fullmatch(LABEL_TIME, label):
-                r.time_phrases.append((va, vb))
+    if labels and seg[: labels[0].start()].strip(" ,;。") == "":
+        return _read_labels(orig, norm, a, seg, masked, labels, r)
+    # Text before the first label ("X为牵头单位,Y为配合单位") or no label: read it as a phrase
+    return _read_phrase(orig, norm, a, seg, strict, r)
+
+
+_LIST_NOTE = re.compile(alternation(LIST_NOTE_WORDS))
+
+
+def _is_time_clause(s: str) -> bool:
+    s = s.strip()
+    return bool(s) and len(s) <= 40 and bool(_DATEISH.search(s)) and not is_unit_list(s)
+
+
+def _read_labels(
+    orig: str, norm: str, a: int, seg: str, masked: str, labels: list[re.Match[str]], r: Responsibility
+) -> Responsibility:
+    """ "牵头单位:X;责任单位:Y;完成时限:Z" — each label's value up to the next label."""
+    for k, lab in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(seg)
+        va, vb = a + lab.end(), a + end
+        label = lab.group(1)
+        if re.fullmatch(LABEL_TIME, label):
+            r.time_phrases.append((va, vb))
+            continue
+        if re.fullmatch(LABEL_PERSON, label):
+            continue  # "牵头负责领导:刘惠": a person
+        value = masked[va - a : vb - a]  # notes such as "(第一责任单位为牵头单位,下同)" are blanked
+        stop = value.find("。")
+        if 0 < stop < len(value.rstrip(" 。")):
+            value = value[:stop]  # "X按职责分工负责。具体任务均涉及…,下同": a note after the list
+        clauses = split_top(value, ",;")
+        while len(clauses) > 1:
+            last = value[clauses[-1][0] : clauses[-1][1]]
+            if _is_time_clause(last):  # "责任单位:X、Y,6月底完成": the time limit closes the list
+                r.time_phrases.append((va + clauses[-1][0], va + clauses[-1][1]))
+            elif not _LIST_NOTE.search(last):  # "…,以下各任务均需Y落实,不再一一列出": a note
+                break
+            clauses.pop()
+            value = value[: clauses[-1][1]]
+        vb2 = va + len(value.rstrip(" ,;。"))
+        names = _units(orig, norm, va, vb2)
+        rule = f"label:{label}"
+        if _RESP_VERB.search(value) and not LABEL_ANY.search(value):
+            # "责任单位:X牵头,Y配合": the label's value is itself a phrase with roles
+            sub = parse_responsibility(orig, norm, va, vb2, strict=False)  # a label's value is a list
+            if sub and sub.lead and not sub.labelled_single:
+                for role, names_ in (("lead", sub.lead), ("co", sub.co)):
+                    r.add(
+                        role,
+                        [(n, *sub.sources.get(n, (rule, va, vb2))[1:]) for n in names_],
+                        rule + "+phrase",
+                    )
+                r.time_phrases += sub.time_phrases
                 continue
-            # notes such as "(第一责任单位为牵头单位,下同)" are blanked in `masked`
-            value = masked[va - a : vb - a]
-            vb2 = va + len(value.rstrip(" ,;。"))
-            names = _units(orig, norm, va, vb2)
-            if _RESP_VERB.search(value) and not LABEL_ANY.search(value):
-                # "责任单位:X牵头,Y配合": the label's value is itself a phrase with roles
-                sub = parse_responsibility(orig, norm, va, vb2)
-                if sub and sub.lead and not sub.labelled_single:
-                    r.lead += [n for n in sub.lead if n not in r.lead]
-                    r.co += [n for n in sub.co if n not in r.co]
-                    r.time_phrases += sub.time_phrases
-                    continue
-                if sub and sub.lead:
-                    names = sub.lead  # "责任单位:X、Y按职责分工负责"
-            if re.fullmatch(LABEL_LEAD, label):
-                r.lead += [n for n in names if n not in r.lead]
-            else:
-                r.co += [n for n in names if n not in r.co]
-        if r.co and not r.lead:
-            r.lead, r.co = r.co, []
-            r.labelled_single = True
-            r.from_co_label = True
-        _marked_lead(r)
-        return r
-    # "X、Y负责,2025年6月底前完成" / "X牵头,Y配合" / "X、Y"
-    parts = split_top(seg, ",;")
+            if sub and sub.lead:
+                names = [(n, *sub.sources[n][1:]) for n in sub.lead]  # "责任单位:X、Y按职责分工负责"
+        r.add("lead" if re.fullmatch(LABEL_LEAD, label) else "co", names, rule)
+    if r.co and not r.lead:
+        r.lead, r.co = r.co, []
+        r.labelled_single = True
+        r.from_co_label = True
+    _marked_lead(r)
+    return r
+
+
+def _read_phrase(
+    orig: str, norm: str, a: int, seg: str, strict: bool, r: Responsibility
+) -> Responsibility | None:
+    """ "X、Y负责,2025年6月底前完成" / "X牵头,Y配合" / "X、Y": each clause by the first rule of
+    `PHRASE_RULES` that reads it; a clause no rule reads means this is not a responsibility phrase."""
     found = False
     lead_marked: list[str] = []
-    for pa, pb in parts:
+    for pa, pb in split_top(seg, ",;"):
         part = seg[pa:pb].strip()
         if not part:
             continue
         pa2 = a + pa + (len(seg[pa:pb]) - len(seg[pa:pb].lstrip()))
         if FIRST_IS_LEAD.search(part) or "下同" in part:
             continue  # the "第一责任单位为牵头单位,下同" rule, read by the caller
-        m = re.match(r"^(?:由)?(.*?)会同(.+?)(?:共同)?(?:负责|推进|落实|实施|办理|开展)?$", part)
-        if m and (not m.group(1) or is_unit_list(m.group(1))) and is_unit_list(m.group(2)):
-            # "X会同Y负责": X leads, Y co-operates; "(X牵头,会同Y推进)" adds Y
-            if m.group(1):
-                names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
-                r.lead += [n for n in names if n not in r.lead]
-                lead_marked += names
-            names = _units(orig, norm, pa2 + m.start(2), pa2 + m.end(2))
-            r.co += [n for n in names if n not in r.co]
-            found = True
-            continue
-        m = re.match(r"^(.+?)为(?:(牵头|主责|主办)|配合|协办|协同|参与)(?:单位|部门)$", part)
-        if m and is_unit_list(m.group(1)):
-            names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
-            if m.group(2):
-                r.lead += [n for n in names if n not in r.lead]
-                lead_marked += names
-            else:
-                r.co += [n for n in names if n not in r.co]
-            found = True
-            continue
-        m = re.match(
-            r"^(?:由)?(.+?)(?:牵头负责|负责牵头|牵头抓总|牵头|主责|主办|分别负责|负责落实|负责|具体负责|按职责分工负责|按职责负责|"
-            r"具体落实|抓好落实|组织落实|分别落实|落实|具体实施|组织实施|实施)"
-            r"(?:落实|实施|推进)?$",
-            part,
-        )
-        if m and is_unit_list(m.group(1)):
-            names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
-            if re.match("牵头|主办", part[m.end(1) :]):
-                r.lead += [n for n in names if n not in r.lead]
-                lead_marked += names
-            else:
-                r.lead += [n for n in names if n not in r.lead]
-                r.labelled_single = True
-            found = True
-            continue
-        m = re.match(
-            r"^(?:由)?(.+?)(?:配合|协同|参与|协助|协办|共同负责|按职责分工负责|按职责配合)(?:落实|实施|推进)?$",
-            part,
-        )
-        if m and is_unit_list(m.group(1)):
-            names = _units(orig, norm, pa2 + m.start(1), pa2 + m.end(1))
-            r.co += [n for n in names if n not in r.co]
-            found = True
-            continue
-        if _DATEISH.search(part) and len(part) <= 40:
+        hit = first_match(PHRASE_RULES, part, strict)
+        if hit is None:
+            if _DATE_RULE.pattern.search(part) and len(part) <= 40:
+                r.time_phrases.append((pa2, pa2 + len(part)))
+                continue
+            return None
+        rule, roles = hit
+        m = rule.pattern.match(part)
+        assert m is not None
+        if rule.name == "phrase:unit list" and _DATE_RULE.pattern.search(part) and len(part) <= 40:
             r.time_phrases.append((pa2, pa2 + len(part)))
             continue
-        if not strict and is_unit_list(part):
-            r.lead += [n for n in _units(orig, norm, pa2, pa2 + len(part)) if n not in r.lead]
-            r.labelled_single = True
-            found = True
-            continue
-        return None
+        for role, g in roles:
+            names = _units(orig, norm, pa2 + m.start(g), pa2 + m.end(g))
+            r.add("co" if role == "co" else "lead", names, rule.name)
+            if role == "lead_marked":
+                lead_marked += [n for n, _, _ in names]
+            elif role == "single":
+                r.labelled_single = True
+        found = True
     if not found and not r.lead:
         return None
     if lead_marked and r.labelled_single:
@@ -343,8 +464,6 @@ def parse_responsibility(
         r.co += [n for n in r.lead if n not in lead_marked and n not in r.co]
         r.lead = [n for n in r.lead if n in lead_marked]
         r.labelled_single = False
-    if r.co and r.lead and not any(_RESP_VERB.search(seg[x:y]) and "牵头" in seg[x:y] for x, y in parts):
-        pass
     return r
 
 
@@ -359,6 +478,10 @@ def _marked_lead(r: Responsibility) -> None:
         return
     lead = [_LEAD_MARK.sub("", n) for n in marked]
     co = [_LEAD_MARK.sub("", n) for n in names if n not in marked]
+    for n in names:
+        src = r.sources.get(n)
+        if src:
+            r.sources.setdefault(_LEAD_MARK.sub("", n), (src[0] + "+X(牵头)", src[1], src[2]))
     r.lead, r.co, r.labelled_single, r.from_co_label = lead, co, False, False
 
 
@@ -366,3 +489,5 @@ def apply_first_is_lead(r: Responsibility) -> None:
     """Under a "第一责任单位为牵头单位" rule the first unit of a single list leads, the others co-operate."""
     if r.labelled_single and r.lead and not r.co:
         r.lead, r.co = r.lead[:1], r.lead[1:]
+        if r.co:
+            r.role_rules.append("doc:第一责任单位为牵头单位")

@@ -79,3 +79,19 @@ def shown(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
     return str(value)
+
+
+@register.filter
+def reading_field(field: str) -> str:
+    """The Chinese name of a reading's field (章节, 举措, 牵头单位 …)."""
+    from luoshi.plans.parser.explain import FIELD_NAMES
+
+    return FIELD_NAMES.get(field, field)
+
+
+@register.filter
+def rule_label(rule: str) -> str:
+    """A parser rule name in the reviewer's words ("label:牵头单位" → 标签“牵头单位:”)."""
+    from luoshi.plans.parser.explain import describe_rule
+
+    return describe_rule(rule)

@@ -47,7 +47,7 @@ def make_plan(users: dict[str, Any], regions: dict[str, Any]) -> Callable[..., A
             region=region,
             title=plan_fields.pop("title", "测试方案"),
             source_text=source,
-            year=2025,
+            year=plan_fields.pop("year", 2025),
             created_by=users["admin"],
             **plan_fields,
         )

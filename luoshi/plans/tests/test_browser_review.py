@@ -66,6 +66,8 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
     assert "市财政局" in row.inner_text() and "已识别" in row.inner_text()
     first.refresh_from_db()
     assert first.lead_units_text == ["市发改委"] and first.co_units_text == ["市财政局"]
+    # the date input shows the stored deadline, so saving the form keeps it (it used to clear it)
+    assert first.deadline is not None
 
     # settle what the directory does not know, through the page, until publishing is allowed
     for _ in range(80):
@@ -81,6 +83,12 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
             page.reload()
             continue
         break
+    # measures without a written deadline must be dated (or confirmed 长期坚持) before publishing
+    if page.locator("#apply-period-default").count():
+        with page.expect_navigation():
+            page.click("#apply-period-default")
+    if page.locator("#confirm-unassigned").count():
+        page.check("#confirm-unassigned")
     publish = page.locator("#publish")
     assert publish.is_enabled()
     with page.expect_navigation(timeout=60_000):

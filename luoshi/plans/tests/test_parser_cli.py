@@ -54,3 +54,44 @@ def test_bad_input_exits_1_with_a_chinese_message(tmp_path: Path, capsys: pytest
     assert main(["plan", "parse", str(p)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("错误:") and "Traceback" not in err
+
+
+def test_suggestions_only_when_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = str(Path(__file__).parent / "data" / "generalisation2" / "docs" / "g207_hefei_brackets.txt")
+    assert main(["plan", "parse", doc]) == 0
+    plain = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert all("suggested_units" not in m for m in plain)
+    assert main(["plan", "parse", doc, "--suggest"]) == 0
+    asked = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert all("suggested_units" in m for m in asked)
+    assert any(m["suggested_units"] for m in asked if not m["lead_units"]) or all(
+        m["lead_units"] for m in asked
+    )
+
+
+def test_train_suggestions_writes_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from luoshi.plans.parser import suggest
+
+    target = tmp_path / "model.npz"
+    monkeypatch.setattr(suggest, "MODEL_PATH", target)
+    assert main(["plan", "train-suggestions"]) == 0
+    assert target.exists() and suggest.UnitModel.load(target).classes
+    suggest._model.cache_clear()
+
+
+def test_explain_prints_each_reading_with_its_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = Path(__file__).parent / "data" / "generalisation2" / "docs" / "g202_luoyang_inline.pdf"
+    assert main(["plan", "parse", str(doc), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "#1 " in out
+    for field, rule in (
+        ("章节", "heading:"),
+        ("牵头单位", "label:"),
+        ("完成时限", "date:"),
+        ("量化目标", "target:"),
+    ):
+        assert any(line.strip().startswith(field) and rule in line for line in out.splitlines()), (
+            field,
+            rule,
+        )
+    assert "[请核对]" in out or "完成时限" in out

@@ -711,3 +711,17 @@ def test_a_lone_number_that_no_sequence_follows_is_not_a_heading() -> None:
     n = normalize("二、重点任务\n5.推进A改革。\n")
     tree = build_tree(n, split_lines("二、重点任务\n5.推进A改革。\n", n))
     assert tree.children[0].children == []
+
+
+def test_the_title_is_the_plan_name_with_its_period_not_the_notice_or_metadata() -> None:
+    from luoshi.plans.parser import parse_text
+
+    text = (
+        "标  题:荆门市人民政府办公室关于印发荆门市优化营商环境行动方案的通知\n"
+        "主题分类:综合政务\n"
+        "各县、市、区人民政府:\n《荆门市优化营商环境行动方案(2026年)》已经市政府同意,现印发给你们。\n"
+        "荆门市人民政府办公室\n2026年3月2日\n"
+        "荆门市优化营商环境行动方案\n(2026年)\n"
+        "一、重点任务\n1.推行企业开办一网通办。(市市场监管局负责)\n"
+    )
+    assert parse_text(text, suggest=False).title == "荆门市优化营商环境行动方案(2026年)"

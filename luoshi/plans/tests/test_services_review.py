@@ -154,6 +154,7 @@ def test_publish_refuses_unresolved_units_then_creates_tasks(make_plan: Any, use
     assert "市住房保障中心" in refused.value.message
     assert Task.objects.count() == 0
     services.plan_confirm_unit(plan=plan, name="市住房保障中心", actor=users["admin"])
+    services.plan_apply_period_default(plan=plan, actor=users["admin"])
     published = services.plan_publish(plan, actor=users["admin"])
     assert published.status == PlanStatus.PUBLISHED and published.published_at is not None
     assert Task.objects.filter(plan=plan).count() == 3

@@ -153,6 +153,9 @@ def test_publish_and_confirm_unit_pages(users: dict[str, Any], make_plan: Any) -
     client.post(
         f"/plans/{plan.pk}/units/confirm/", {"name": "市住房保障中心", "full_name": "荆门市住房保障服务中心"}
     )
+    undated = client.post(f"/plans/{plan.pk}/publish/")
+    assert undated.status_code == 409 and "3 条举措未写明完成时限" in undated.content.decode()
+    client.post(f"/plans/{plan.pk}/deadlines/default/")
     response = client.post(f"/plans/{plan.pk}/publish/")
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -187,3 +190,30 @@ def test_review_page_shows_the_audit_history(users: dict[str, Any], make_plan: A
     )
     html = client_for(users["admin"]).get(f"/plans/{plan.pk}/").content.decode()
     assert "变更记录" in html and "plan.measure_updated" in html
+
+
+def test_review_page_says_why_and_lists_the_measures_to_check_first(
+    users: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    client = client_for(users["admin"])
+    upload = SimpleUploadedFile("测试方案.txt", SMALL_PLAN.encode())
+    client.post("/plans/upload/", {"file": upload, "region": regions["jingmen"].pk})
+    plan = Plan.objects.get()
+    measures = list(plan.measures.order_by("seq"))
+    assert all(m.reasons for m in measures)
+    assert {r["field"] for r in measures[0].reasons} >= {"section", "text"}
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert page.count("<summary>为什么") == len(measures)
+    assert "请核对" in page
+    # measures with something to check come first, each group in document order
+    import re
+
+    from luoshi.plans.selectors import review_checks
+
+    shown = [int(x) for x in re.findall(r'<article class="measure[^"]*" id="m-(\d+)"', page)]
+    by_pk = {m.pk: m for m in measures}
+    flags = [bool(review_checks(by_pk[pk])) for pk in shown]
+    assert any(flags) and not all(flags)
+    assert flags == sorted(flags, reverse=True)
+    unknown = next(m for m in measures if "市住房保障中心" in m.lead_units_text)
+    assert review_checks(unknown) and shown.index(unknown.pk) < flags.count(True)

@@ -95,8 +95,15 @@ def test_bulk_projects_then_sweep(regions: dict[str, Any], units: dict[str, Any]
 def test_job_runs_the_sweep(project: Project) -> None:
     from luoshi.projects.tasks import projects_daily_sweep
 
+    # a stale colour the job must correct: the fixture's 开工 was planned for 2026-07-10, long past today
+    Project.objects.filter(pk=project.pk).update(colour="green", colour_reason="过期的颜色")
     projects_daily_sweep.call_local()
-    assert services.projects_sweep().changed == 0
+    project.refresh_from_db()
+    assert project.colour == "red" and "开工节点已超过计划日期" in project.colour_reason
+    assert AuditEvent.objects.filter(
+        action="project.colour_changed", subject_id=str(project.pk), interface="job"
+    ).exists()
+    assert services.projects_sweep().changed == 0  # the job left nothing to do
 
 
 def test_cli_prints_one_json_line(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

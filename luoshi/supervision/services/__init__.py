@@ -4,6 +4,7 @@ from luoshi.supervision.services.notices import notice_answer, notice_close, not
 from luoshi.supervision.services.reports import (
     assignment_set_weights,
     report_file,
+    report_file_for,
     store_attachment,
     target_achievement,
     task_target_progress,
@@ -32,6 +33,7 @@ __all__ = [
     "notice_docx",
     "notice_issue",
     "report_file",
+    "report_file_for",
     "store_attachment",
     "sweep",
     "target_achievement",

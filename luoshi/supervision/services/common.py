@@ -51,11 +51,27 @@ def effective_today(task: Task, today: dt.date) -> dt.date:
     return today
 
 
-def assess_task(task: Task, today: dt.date | None = None) -> deadlines.Assessment:
+_UNSET: Any = object()
+
+
+def assess_task(
+    task: Task,
+    today: dt.date | None = None,
+    *,
+    thresholds_row: WarningThresholds | None = _UNSET,
+    calendar: Any = None,
+    unassigned: bool | None = None,
+) -> deadlines.Assessment:
+    """The colour of one task now. A caller that already holds the plan's thresholds row (None: the plan has
+    none, the defaults apply), the region's calendar or knows the task has an active assignment passes them
+    and saves the queries."""
     today = today or timezone.localdate()
     if task.status == TaskStatus.SIGNED_OFF:
         return deadlines.Assessment(deadlines.Colour.GREEN, "已销号", deadlines.Reason.DONE, None, None, None)
-    thresholds = thresholds_of(WarningThresholds.objects.filter(plan_id=task.plan_id).first())
+    if thresholds_row is _UNSET:
+        thresholds_row = WarningThresholds.objects.filter(plan_id=task.plan_id).first()
+    if unassigned is None:
+        unassigned = not task.assignments.filter(active=True).exists()
     return deadlines.assess(
         today=effective_today(task, today),
         start=task.start_date,
@@ -64,8 +80,9 @@ def assess_task(task: Task, today: dt.date | None = None) -> deadlines.Assessmen
         percent=task.percent,
         missed_reports=task.missed_count,
         returns=task.returns_count,
-        thresholds=thresholds,
-        calendar=calendar_for(task.region),
+        unassigned=unassigned,
+        thresholds=thresholds_of(thresholds_row),
+        calendar=calendar if calendar is not None else calendar_for(task.region),
     )
 
 
@@ -78,12 +95,13 @@ def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
     new = Colour(verdict.colour.value)
     if new == task.colour:
         if verdict.reason[:500] != task.colour_reason:  # same colour, fresher explanation: no audit needed
-            Task.objects.filter(pk=task.pk).update(colour_reason=verdict.reason[:500])
+            # colour_key 0: the next sweep rebuilds the reason from its own figures
+            Task.objects.filter(pk=task.pk).update(colour_reason=verdict.reason[:500], colour_key=0)
             task.colour_reason = verdict.reason[:500]
         return False
     before = {"colour": task.colour}
     Task.objects.filter(pk=task.pk).update(
-        colour=new, colour_reason=verdict.reason[:500], colour_changed_on=today
+        colour=new, colour_reason=verdict.reason[:500], colour_changed_on=today, colour_key=0
     )
     task.colour, task.colour_reason, task.colour_changed_on = new, verdict.reason[:500], today
     record(

@@ -21,7 +21,7 @@ from luoshi.core.errors import AccessDenied, ImportFailed
 from luoshi.core.imports import Problems, all_or_nothing
 from luoshi.supervision import periods
 from luoshi.supervision.models import OPEN_STATUSES, Assignment, ProgressReport, Task
-from luoshi.supervision.selectors import SCORE_FORMULA, DispatchData, top_bottom
+from luoshi.supervision.selectors import SCORE_FORMULA, DispatchData
 
 
 def _pct(value: float | None) -> str:
@@ -29,105 +29,94 @@ def _pct(value: float | None) -> str:
 
 
 # --- dispatch report (.docx) -----------------------------------------------------------------------------------
-def dispatch_docx(data: DispatchData) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def dispatch_docx(data: DispatchData, number: str = "") -> bytes:
+    """调度通报 as a GB/T 9704-2012 公文: totals that add up, "截至" never in the future, sentences true to the
+    figures listed (see luoshi.supervision.dispatch)."""
+    from luoshi.core import gongwen
 
-    doc = Document()
-    head = doc.add_heading(data.title, level=0)
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     s = data.summary
-    doc.add_heading("一、总体情况", level=1)
-    doc.add_paragraph(
-        f"截至{data.period.end:%Y年%m月%d日},纳入调度的任务共{s['total']}项,其中已销号{s['signed_off']}项、"
-        f"推进中{s['in_progress']}项、申请销号待审核{s['requested']}项、逾期未完成{s['overdue']}项。"
-        f"预警情况:绿灯{s['green']}项、黄灯{s['yellow']}项、红灯{s['red']}项。"
-        f"本期应报进展{s['reports_expected']}次,按时报送{s['reports_on_time']}次。"
+    period = data.period
+    body: list[gongwen.Block] = [gongwen.Heading("一、总体情况", level=1)]
+    body.append(gongwen.Para(data.totals.sentence(data.as_of)))
+    if s["reports_expected"]:
+        body.append(gongwen.Para(f"本期应报进展{s['reports_expected']}次,按时报送{s['reports_on_time']}次。"))
+    body.append(
+        gongwen.Table(
+            ["共计", "已销号", "推进中", "待审核", "逾期", "红灯", "黄灯"],
+            [
+                [
+                    str(s[k])
+                    for k in ("total", "signed_off", "in_progress", "requested", "overdue", "red", "yellow")
+                ]
+            ],
+        )
     )
-    figures = doc.add_table(rows=2, cols=6)
-    figures.style = "Table Grid"
-    for i, (label, key) in enumerate(
-        (
-            ("任务总数", "total"),
-            ("已销号", "signed_off"),
-            ("逾期", "overdue"),
-            ("绿灯", "green"),
-            ("黄灯", "yellow"),
-            ("红灯", "red"),
+
+    def task_rows(tasks: list[Any]) -> gongwen.Table:
+        return gongwen.Table(
+            ["序号", "任务", "牵头单位", "完成时限", "预警原因"],
+            [
+                [
+                    str(i),
+                    t.title,
+                    t.lead_units_text,
+                    t.deadline.isoformat() if t.deadline else "长期坚持",
+                    t.colour_reason,
+                ]
+                for i, t in enumerate(tasks, start=1)
+            ],
+            widths_mm=[12, 50, 30, 22, 42],
         )
-    ):
-        figures.rows[0].cells[i].text = label
-        figures.rows[1].cells[i].text = str(s[key])
 
-    def task_table(tasks: list[Task]) -> None:
-        table = doc.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, text in zip(
-            table.rows[0].cells, ("序号", "任务", "牵头单位", "完成时限", "预警原因"), strict=True
-        ):
-            cell.text = text
-        for i, t in enumerate(tasks, start=1):
-            cells = table.add_row().cells
-            cells[0].text = str(i)
-            cells[1].text = t.title
-            cells[2].text = t.lead_units_text
-            cells[3].text = t.deadline.isoformat() if t.deadline else "长期坚持"
-            cells[4].text = t.colour_reason
-
-    doc.add_heading(f"二、红灯任务({len(data.red)}项)", level=1)
-    task_table(data.red) if data.red else doc.add_paragraph("本期无红灯任务。")
-    doc.add_heading(f"三、黄灯任务({len(data.yellow)}项)", level=1)
-    task_table(data.yellow) if data.yellow else doc.add_paragraph("本期无黄灯任务。")
-    doc.add_heading("四、各单位推进情况", level=1)
-    doc.add_paragraph(SCORE_FORMULA)
-    table = doc.add_table(rows=1, cols=8)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells,
-        ("单位", "承担任务", "到期任务", "按期完成率", "逾期", "按时报送率", "退回", "综合得分"),
-        strict=True,
-    ):
-        cell.text = text
-    for u in data.units:
-        cells = table.add_row().cells
-        for cell, text in zip(
-            cells,
-            (
-                u.unit,
-                str(u.held),
-                str(u.due),
-                _pct(u.completion_rate),
-                str(u.overdue),
-                _pct(u.timeliness),
-                str(u.returns),
-                f"{u.score:.1f}",
-            ),
-            strict=True,
-        ):
-            cell.text = text
-    top, bottom = top_bottom(data.units)
-    if top:
-        doc.add_paragraph("推进较好的单位:" + "、".join(u.unit for u in top) + "。")
-    if bottom:
-        doc.add_paragraph("推进较慢的单位:" + "、".join(u.unit for u in bottom) + "。")
-    doc.add_heading("五、需协调解决的问题", level=1)
+    body.append(gongwen.Heading(f"二、红灯任务({len(data.red)}项)", level=1))
+    body.append(task_rows(data.red) if data.red else gongwen.Para("本期无红灯任务。"))
+    body.append(gongwen.Heading(f"三、黄灯任务({len(data.yellow)}项)", level=1))
+    body.append(task_rows(data.yellow) if data.yellow else gongwen.Para("本期无黄灯任务。"))
+    body.append(gongwen.Heading("四、各单位推进情况", level=1))
+    body.append(gongwen.Para(SCORE_FORMULA))
+    body.append(
+        gongwen.Table(
+            ["单位", "承担任务", "到期任务", "按期完成率", "逾期", "按时报送率", "退回", "综合得分"],
+            [
+                [
+                    u.unit,
+                    str(u.held),
+                    str(u.due),
+                    _pct(u.completion_rate),
+                    str(u.overdue),
+                    _pct(u.timeliness),
+                    str(u.returns),
+                    u.score_label,
+                ]
+                for u in data.units
+            ],
+            widths_mm=[36, 16, 16, 20, 14, 20, 14, 20],
+        )
+    )
+    if data.good_units:
+        body.append(gongwen.Para("推进较好的单位:" + "、".join(data.good_units) + "。"))
+    if data.slow_units:
+        body.append(gongwen.Para("推进较慢的单位:" + "、".join(data.slow_units) + "。"))
+    body.append(gongwen.Heading("五、需协调解决的问题", level=1))
     if data.problems:
-        for r in data.problems:
-            doc.add_paragraph(f"{r.unit.name}({r.task.title[:40]}):{r.problems}", style="List Number")
+        for k, r in enumerate(data.problems, start=1):
+            body.append(gongwen.Para(f"{k}.{r.unit.name}({r.task.title[:40]}):{r.problems}"))
     else:
-        doc.add_paragraph("本期各单位未提出需协调解决的问题。")
-    doc.add_heading("六、通报", level=1)
-    if data.missed_units:
-        doc.add_paragraph(
-            "以下单位本期有进展未按期报送,予以通报:"
-            + "、".join(f"{name}({n}次)" for name, n in data.missed_units)
-            + "。"
+        body.append(gongwen.Para("本期各单位未提出需协调解决的问题。"))
+    body.append(gongwen.Heading("六、通报", level=1))
+    body.append(gongwen.Para(data.reporting_sentence))
+    region = data.title.split("优化营商环境")[0]
+    issuer = f"{region}优化营商环境工作领导小组办公室"
+    made = dt.datetime.combine(data.as_of, dt.time(12), tzinfo=timezone.get_current_timezone())
+    return gongwen.render(
+        gongwen.Gongwen(
+            issuer=issuer,
+            number=number or f"第{period.start.month}期({period.start.year}年)",
+            title=data.title,
+            body=body,
+            issued_at=made if data.historical else timezone.now(),
         )
-    else:
-        doc.add_paragraph("本期各单位均按期报送进展。")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    )
 
 
 # --- ledger (.xlsx) ----------------------------------------------------------------------------------------------
@@ -312,12 +301,19 @@ def unit_workbook_import(
     from openpyxl import load_workbook
 
     from luoshi.core.errors import DomainError
+    from luoshi.core.safe_files import UnsafeFile, check_zip
     from luoshi.supervision.services.reports import report_file
 
     if not is_unit_staff(user) or user.unit_id is None:
         raise AccessDenied("只有部门工作人员可以导入本单位的填报表。")
     try:
-        wb = load_workbook(stream, data_only=True)
+        check_zip(stream)
+    except UnsafeFile as exc:
+        raise ImportFailed(
+            exc.message, details=[{"row": None, "column": None, "message": exc.message}]
+        ) from None
+    try:
+        wb = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
         raise ImportFailed(
             "无法读取该文件,请上传由本系统导出的 .xlsx 填报表。",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -184,48 +183,93 @@ def notice_close(*, user: User | None, notice: SupervisionNotice, reason: str = 
     return notice
 
 
-def notice_docx(notice: SupervisionNotice) -> bytes:
-    """The 督办单 as a Word document (python-docx)."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+def office_name(region_name: str) -> str:
+    """The issuing office as it signs 公文."""
+    return f"{region_name}优化营商环境工作领导小组办公室"
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"  # type: ignore[attr-defined]
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
-    title = doc.add_heading("督 办 单", level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph(notice.number)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"{notice.unit.name}:")
-    doc.add_paragraph(
-        f"经调度,贵单位承担的以下{len(notice.items)}项优化营商环境任务需加快推进,现予督办。"
-        f"请于{notice.reply_deadline:%Y年%m月%d日}前将办理情况书面回复营商办。"
-    )
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, ("序号", "督办事项", "完成时限", "当前状态", "预警情况"), strict=True
-    ):
-        cell.text = text
+
+def notice_docx(notice: SupervisionNotice, today: dt.date | None = None) -> bytes:
+    """The 督办单 as a GB/T 9704-2012 公文 (.docx). The items quote the tasks' figures as they are now (the reason
+    is recomputed by every sweep), not as they were frozen when the notice was issued."""
+    from luoshi.core import gongwen
+
+    today = today or timezone.localdate()
+    current = {t.pk: t for t in notice.tasks.all()}
+    rows = []
     for i, item in enumerate(notice.items, start=1):
-        cells = table.add_row().cells
-        cells[0].text = str(i)
-        cells[1].text = str(item.get("title", ""))
-        cells[2].text = str(item.get("deadline") or "长期坚持")
-        cells[3].text = str(item.get("status", ""))
-        cells[4].text = " ".join(x for x in (str(item.get("colour", "")), str(item.get("reason", ""))) if x)
+        t = current.get(int(item.get("task_id") or 0))
+        deadline = (
+            (t.deadline.isoformat() if t.deadline else "长期坚持")
+            if t
+            else (item.get("deadline") or "长期坚持")
+        )
+        status = t.get_status_display() if t else str(item.get("status", ""))
+        warning = (
+            " ".join(x for x in (t.get_colour_display(), t.colour_reason) if x)
+            if t
+            else " ".join(x for x in (str(item.get("colour", "")), str(item.get("reason", ""))) if x)
+        )
+        rows.append([str(i), str(item.get("title", "")), str(deadline), status, warning])
+    body: list[gongwen.Block] = [
+        gongwen.Para(
+            f"经调度,贵单位承担的以下{len(notice.items)}项优化营商环境任务需加快推进,现予督办。"
+            f"请于{gongwen.chinese_date(notice.reply_deadline)}前将办理情况书面回复营商办。"
+        ),
+        gongwen.Para(f"督办事项(截至{gongwen.chinese_date(today)}):", indent=True),
+        gongwen.Table(
+            ["序号", "督办事项", "完成时限", "当前状态", "预警情况"], rows, widths_mm=[12, 52, 24, 20, 48]
+        ),
+    ]
     if notice.requirement:
-        doc.add_paragraph("督办要求:" + notice.requirement)
-    doc.add_paragraph(f"回复期限:{notice.reply_deadline:%Y年%m月%d日}")
-    sign = doc.add_paragraph(
-        f"{notice.region.name}优化营商环境工作领导小组办公室\n{notice.issued_at:%Y年%m月%d日}"
-    )
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        body.append(gongwen.Para(f"督办要求:{notice.requirement}"))
+    body.append(gongwen.Para(f"回复期限:{gongwen.chinese_date(notice.reply_deadline)}。"))
     if notice.answer:
-        doc.add_heading("办理情况", level=1)
-        doc.add_paragraph(notice.answer)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+        body.append(gongwen.Heading("办理情况", level=1))
+        body.append(gongwen.Para(notice.answer))
+    issuer = office_name(notice.region.name)
+    return gongwen.render(
+        gongwen.Gongwen(
+            issuer=issuer,
+            number=notice.number,
+            title="督办单",
+            recipient=notice.unit.name,
+            body=body,
+            issued_at=notice.issued_at,
+        )
+    )
+
+
+def escalation_docx(notice: SupervisionNotice, today: dt.date | None = None) -> bytes:
+    """通报: the tasks of a 督办单 still red after its reply deadline, as a 公文 to the unit, copied to its
+    leader in charge."""
+    from luoshi.core import gongwen
+
+    today = today or timezone.localdate()
+    red = [t for t in notice.tasks.all() if t.colour == "red"]
+    leader = notice.unit.leader
+    rows = [
+        [str(i), t.title, t.deadline.isoformat() if t.deadline else "长期坚持", t.colour_reason]
+        for i, t in enumerate(red, start=1)
+    ]
+    body: list[gongwen.Block] = [
+        gongwen.Para(
+            f"{gongwen.chinese_date(timezone.localdate(notice.issued_at))},营商办以{notice.number}督办单"
+            f"对{notice.unit.name}承担的{len(notice.items)}项任务进行督办,要求于"
+            f"{gongwen.chinese_date(notice.reply_deadline)}前整改到位。截至{gongwen.chinese_date(today)},"
+            f"仍有{len(red)}项任务为红灯,现予通报。"
+        ),
+        gongwen.Table(["序号", "任务", "完成时限", "预警原因"], rows, widths_mm=[12, 62, 24, 58]),
+        gongwen.Para(f"请{notice.unit.name}切实履行主体责任,立即整改,并将整改情况报营商办。"),
+    ]
+    issuer = office_name(notice.region.name)
+    return gongwen.render(
+        gongwen.Gongwen(
+            issuer=issuer,
+            number=f"{notice.number}(通报)",
+            title=f"关于{notice.unit.name}督办事项逾期未整改的通报",
+            recipient=notice.unit.name,
+            body=body,
+            issued_at=timezone.now() if notice.escalated_on is None else notice.escalated_on,
+            copy_to=f"{leader.get_full_name() or leader.username}同志" if leader else "",
+        )
+    )

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from luoshi.accounts.access import require_can_change
+from luoshi.accounts.access import is_staff_role, own_unit, require_can_change
 from luoshi.accounts.models import User
 from luoshi.audit.services import record, snapshot
-from luoshi.core.errors import Conflict, InvalidTransition, ValidationFailed
+from luoshi.core import bulk
+from luoshi.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.supervision import periods
 from luoshi.supervision.access import require_unit_of
 from luoshi.supervision.events import SupervisionEvent
@@ -32,12 +34,15 @@ from luoshi.supervision.models import (
     Assignment,
     AssignmentStatus,
     Attachment,
+    Colour,
     MissedReport,
     ProgressReport,
+    ReportRevision,
     Task,
     TaskStatus,
+    WarningThresholds,
 )
-from luoshi.supervision.services.common import add_workdays, plan_thresholds, recolour
+from luoshi.supervision.services.common import add_workdays, assess_task, plan_thresholds, recolour
 
 REPORT_FIELDS = ["narrative", "percent", "actuals", "problems", "late"]
 
@@ -242,9 +247,12 @@ def report_due_date(task: Task, period: periods.Period, grace: int | None = None
 
 
 def periods_open_for(task: Task, today: dt.date) -> list[periods.Period]:
-    """Periods a unit may file for now: from the task's start up to the current period, newest first."""
+    """Periods a unit may file for now: from the period in which the task was published (none that ended
+    before it) up to the current period, newest first."""
     current = periods.period_containing(task.reporting_cycle, today)
-    first = periods.period_containing(task.reporting_cycle, task.start_date)
+    first = periods.period_containing(
+        task.reporting_cycle, max(task.start_date, task.reports_from or task.start_date)
+    )
     out: list[periods.Period] = []
     period = current
     while period.start >= first.start and len(out) < 12:
@@ -274,8 +282,124 @@ def report_file(
     existing report needs its current version (`expected_version`); a stale version is refused (Conflict)."""
     require_can_change(user)
     require_unit_of(user, assignment)
+    row = _locked_assignment(assignment.pk, period_start)
+    if row is None:  # deleted meanwhile
+        raise NotFound("未找到该分工,或它不属于您的单位。")
+    return _file(
+        row,
+        user=user,
+        period_start=period_start,
+        narrative=narrative,
+        percent=percent,
+        actuals=actuals,
+        problems=problems,
+        files=files,
+        expected_version=expected_version,
+        today=today,
+        recolour_task=recolour_task,
+    )
+
+
+@transaction.atomic
+def report_file_for(
+    *,
+    user: User | None,
+    task_id: int,
+    assignment_id: int,
+    period_start: dt.date,
+    narrative: str,
+    percent: float,
+    actuals: Mapping[str, Any] | None = None,
+    problems: str = "",
+    files: Sequence[tuple[str, Any]] = (),
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> ProgressReport:
+    """:func:`report_file` for a request naming a task and an assignment by id (the API, the pages, requests
+    intake): the assignment, its unit, task (locked), region, thresholds and the calendar's version come in
+    one statement; a unit filing its own assignment needs no further check. Every other case (another unit's
+    assignment, a task the user may not see, an office or leader account) goes through the scoped selectors
+    and gets the same refusal as before."""
+    row = _locked_assignment(assignment_id, period_start)
+    own = (
+        row is not None
+        and user is not None
+        and is_staff_role(user)
+        and own_unit(user, row)
+        and row.active
+        and row.task_id == task_id
+    )
+    if not own:
+        from luoshi.supervision.selectors import assignment_get_for_filing, task_get
+
+        task = task_get(user, task_id)
+        found = assignment_get_for_filing(user, assignment_id)
+        if found.task_id != task.pk:
+            raise NotFound("未找到该分工,或它不属于您的单位。")
+        require_can_change(user)
+        require_unit_of(user, found)
+        if row is None:  # pragma: no cover - found above, so it exists
+            raise NotFound("未找到该分工,或它不属于您的单位。")
+    return _file(
+        row,  # type: ignore[arg-type]
+        user=user,
+        period_start=period_start,
+        narrative=narrative,
+        percent=percent,
+        actuals=actuals,
+        problems=problems,
+        files=files,
+        expected_version=expected_version,
+        today=today,
+        recolour_task=True,
+    )
+
+
+def _locked_assignment(assignment_id: int, period_start: dt.date) -> Assignment | None:
+    """The assignment with its unit, its task locked (FOR UPDATE OF the task row: concurrent filings on one
+    task run one after the other), the task's region and plan thresholds, the calendar's version token and
+    whether a missed report of that period is open — one statement."""
+    from luoshi.calendar.models import CalendarVersion
+
+    return (
+        Assignment.objects.select_related("unit", "task", "task__region", "task__plan__warning_thresholds")
+        .defer("task__plan__source_text", "task__plan__summary")
+        .select_for_update(of=("task",))
+        .annotate(
+            calendar_token=Subquery(CalendarVersion.objects.filter(pk=1).values("token")[:1]),
+            missed_open=Exists(
+                MissedReport.objects.filter(
+                    assignment_id=OuterRef("pk"), period_start=period_start, resolved_at__isnull=True
+                )
+            ),
+        )
+        .filter(pk=assignment_id)
+        .first()
+    )
+
+
+def _file(
+    row: Assignment,
+    *,
+    user: User | None,
+    period_start: dt.date,
+    narrative: str,
+    percent: float,
+    actuals: Mapping[str, Any] | None,
+    problems: str,
+    files: Sequence[tuple[str, Any]],
+    expected_version: int | None,
+    today: dt.date | None,
+    recolour_task: bool,
+) -> ProgressReport:
+    """The filing itself, on a row from :func:`_locked_assignment` (its task locked). A new report costs five
+    statements besides the audit (insert; the unit's percent and the siblings' sums in one UPDATE ... RETURNING;
+    the task's percent, status and colour in one UPDATE), and the audit events come last, so the audit chain's
+    lock is held only for the end of the transaction. A revision takes the general path."""
+    from luoshi.calendar.services import calendar_for
+
     today = today or timezone.localdate()
-    task = Task.objects.select_for_update().get(pk=assignment.task_id)
+    task = row.task
     if task.status not in OPEN_STATUSES:
         raise InvalidTransition(
             f"任务当前状态为“{task.get_status_display()}”,无需再填报进展。"
@@ -303,71 +427,280 @@ def report_file(
     if len(files) > MAX_ATTACHMENTS_PER_REPORT:
         raise ValidationFailed(f"每次最多上传 {MAX_ATTACHMENTS_PER_REPORT} 个附件。")
     clean = _clean_actuals(task, actuals)
-    due = report_due_date(task, period)
-    late = today > due
-    existing = (
-        ProgressReport.objects.select_for_update()
-        .filter(assignment=assignment, period_start=period.start)
-        .first()
+    thresholds_row = getattr(task.plan, "warning_thresholds", None)
+    grace = (thresholds_row or WarningThresholds()).report_grace_workdays
+    # (no version row yet reads as "", as current_token() does)
+    calendar = calendar_for(task.region, token=row.calendar_token or "")  # type: ignore[attr-defined]
+    due = calendar.add_workdays(period.end, grace).date
+    problems = (problems or "").strip()
+    now = timezone.now()
+    inserted = bulk.insert(
+        ProgressReport,
+        [
+            "assignment",
+            "task",
+            "unit",
+            "period_start",
+            "period_end",
+            "narrative",
+            "percent",
+            "actuals",
+            "problems",
+            "submitted_by",
+            "submitted_at",
+            "due_date",
+            "late",
+            "version",
+        ],
+        [
+            (
+                row.pk,
+                task.pk,
+                row.unit_id,
+                bulk.db_date(period.start),
+                bulk.db_date(period.end),
+                narrative,
+                pct,
+                json.dumps(clean, ensure_ascii=False),
+                problems,
+                user.pk if user is not None else None,
+                bulk.db_datetime(now),
+                bulk.db_date(due),
+                today > due,
+                1,
+            )
+        ],
+        ignore_conflicts=True,
+        returning="id",
     )
-    values = {
-        "narrative": narrative,
-        "percent": pct,
-        "actuals": clean,
-        "problems": (problems or "").strip(),
-        "late": late,
-    }
-    if existing is None:
-        report = ProgressReport.objects.create(
-            assignment=assignment,
-            task=task,
-            unit_id=assignment.unit_id,
-            period_start=period.start,
-            period_end=period.end,
-            submitted_by=user,
-            due_date=due,
-            **values,
+    if not inserted:  # this period has a report already: a revision
+        return _revise(
+            row,
+            user=user,
+            period=period,
+            values={"narrative": narrative, "percent": pct, "actuals": clean, "problems": problems},
+            files=files,
+            expected_version=expected_version,
+            today=today,
+            recolour_task=recolour_task,
         )
-        record(
-            actor=user,
-            action=SupervisionEvent.REPORT_FILED,
-            subject=report,
-            after=snapshot(report, REPORT_FIELDS),
-            reason=f"{task.title[:60]} · {period.label()}",
-        )
-    else:
-        version = existing.version if expected_version is None else expected_version
-        before = snapshot(existing, REPORT_FIELDS)
-        values["late"] = existing.late  # a revision does not change when the report first came
-        n = ProgressReport.objects.filter(pk=existing.pk, version=version).update(
-            version=F("version") + 1, submitted_by=user, submitted_at=timezone.now(), **values
-        )
-        if n == 0:
-            raise Conflict("该期进展已被他人修改,请刷新后重试。")
-        report = ProgressReport.objects.get(pk=existing.pk)
-        record(
-            actor=user,
-            action=SupervisionEvent.REPORT_REVISED,
-            subject=report,
-            before=before,
-            after=snapshot(report, REPORT_FIELDS),
-        )
+    report = ProgressReport(
+        pk=inserted[0],
+        assignment=row,
+        task=task,
+        unit=row.unit,
+        period_start=period.start,
+        period_end=period.end,
+        narrative=narrative,
+        percent=pct,
+        actuals=clean,
+        problems=problems,
+        submitted_by=user,
+        submitted_at=now,
+        due_date=due,
+        late=today > due,
+        version=1,
+    )
+    report._state.adding = False
+    report._state.db = ProgressReport.objects.db
     stored: list[Attachment] = []
     try:
         for name, stream in files:
             stored.append(_store_file(report=report, name=name, stream=stream, user=user))
     except BaseException:
-        for row in stored:  # the transaction rolls back: do not leave orphan files behind
-            attachment_path(row).unlink(missing_ok=True)
+        for a in stored:  # the transaction rolls back: do not leave orphan files behind
+            attachment_path(a).unlink(missing_ok=True)
+        raise
+    attachments = Attachment.objects.filter(report=report)
+    attachments._result_cache = stored  # type: ignore[attr-defined]
+    attachments._prefetch_done = True  # type: ignore[attr-defined]
+    report._prefetched_objects_cache = {"attachments": attachments}  # type: ignore[attr-defined]
+
+    missed = task.missed_count
+    if row.missed_open:  # type: ignore[attr-defined]
+        MissedReport.objects.filter(
+            assignment_id=row.pk, period_start=period.start, resolved_at__isnull=True
+        ).update(resolved_at=now)
+        missed = (
+            MissedReport.objects.filter(task_id=task.pk, resolved_at__isnull=True)
+            .values("period_start")
+            .distinct()
+            .count()
+        )
+    a_pct, weight, others_pw, others_w = _roll_up_assignment(row, today)
+    own_w = max(weight, 0.0)
+    total_w = others_w + own_w
+    task_pct = round((others_pw + a_pct * own_w) / total_w if total_w else a_pct, 2)
+    events: list[tuple[str, dict[str, Any] | None, dict[str, Any], str]] = [
+        ("report.filed", None, snapshot(report, REPORT_FIELDS), f"{task.title[:60]} · {period.label()}")
+    ]
+    updates: dict[str, Any] = {"percent": task_pct, "missed_count": missed, "updated_at": now}
+    if task.status in (TaskStatus.NOT_STARTED, TaskStatus.RETURNED):
+        events.append(
+            (
+                "task.in_progress",
+                {"status": task.status, "percent": task.percent},
+                {"status": TaskStatus.IN_PROGRESS, "percent": task_pct},
+                "责任单位报送进展,任务进入推进中",
+            )
+        )
+        updates["status"] = TaskStatus.IN_PROGRESS
+        updates["version"] = task.version + 1
+    for name, value in updates.items():
+        setattr(task, name, value)
+    if recolour_task:
+        verdict = assess_task(task, today, thresholds_row=thresholds_row, calendar=calendar, unassigned=False)
+        colour, reason = Colour(verdict.colour.value), verdict.reason[:500]
+        if colour != task.colour:
+            events.append(
+                ("task.colour_changed", {"colour": task.colour}, {"colour": str(colour)}, verdict.reason)
+            )
+            updates.update(colour=colour, colour_reason=reason, colour_changed_on=today)
+        elif reason != task.colour_reason:
+            updates["colour_reason"] = reason
+        for name, value in updates.items():
+            setattr(task, name, value)
+    Task.objects.filter(pk=task.pk).update(**updates)
+    for action, before, after, reason_text in events:
+        subject: Any = report if action.startswith("report.") else task
+        record(actor=user, action=action, subject=subject, before=before, after=after, reason=reason_text)
+    return report
+
+
+def _roll_up_assignment(row: Assignment, today: dt.date) -> tuple[float, float, float, float]:
+    """The unit's percent becomes that of its latest report, in one UPDATE that also returns the unit's weight
+    and the weighted sums of the task's other active assignments (read after the task's lock was taken, so a
+    sibling's filing that just committed is counted)."""
+    table = connection.ops.quote_name(Assignment._meta.db_table)
+    reports = connection.ops.quote_name(ProgressReport._meta.db_table)
+    latest = f"COALESCE((SELECT r.percent FROM {reports} r WHERE r.assignment_id = %s ORDER BY r.period_start DESC LIMIT 1), 0)"
+    positive = "(CASE WHEN s.weight > 0 THEN s.weight ELSE 0 END)"
+    others = f"FROM {table} s WHERE s.task_id = %s AND s.active = %s AND s.id <> %s"
+    sql = (
+        f"UPDATE {table} SET percent = {latest}, last_reported_on = %s, "
+        f"status = CASE WHEN {latest} >= 100 THEN %s ELSE %s END WHERE id = %s "
+        f"RETURNING percent, weight, "
+        f"(SELECT COALESCE(SUM(s.percent * {positive}), 0) {others}), "
+        f"(SELECT COALESCE(SUM({positive}), 0) {others})"
+    )
+    params = [
+        row.pk,
+        bulk.db_date(timezone.localdate()),
+        row.pk,
+        AssignmentStatus.DONE,
+        AssignmentStatus.IN_PROGRESS,
+        row.pk,
+        row.task_id,
+        True,
+        row.pk,
+        row.task_id,
+        True,
+        row.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        a_pct, weight, others_pw, others_w = cursor.fetchone()
+    row.percent = float(a_pct)
+    return float(a_pct), float(weight), float(others_pw), float(others_w)
+
+
+def _revise(
+    row: Assignment,
+    *,
+    user: User | None,
+    period: periods.Period,
+    values: dict[str, Any],
+    files: Sequence[tuple[str, Any]],
+    expected_version: int | None,
+    today: dt.date,
+    recolour_task: bool,
+) -> ProgressReport:
+    """A new version of the report of an assignment for a period that has one (checked against `version`)."""
+    task = row.task
+    existing = (
+        ProgressReport.objects.select_for_update().filter(assignment=row, period_start=period.start).first()
+    )
+    if existing is None:  # pragma: no cover - the insert just conflicted on it
+        raise Conflict("该期进展已被他人修改,请刷新后重试。")
+    version = existing.version if expected_version is None else expected_version
+    before = snapshot(existing, REPORT_FIELDS)
+    # a second report for the same period is a new version: the one it replaces is kept and shown
+    ReportRevision.objects.create(
+        report=existing,
+        version=existing.version,
+        narrative=existing.narrative,
+        percent=existing.percent,
+        actuals=existing.actuals,
+        problems=existing.problems,
+        submitted_by_id=existing.submitted_by_id,
+        submitted_at=existing.submitted_at,
+    )
+    values["late"] = existing.late  # a revision does not change when the report first came
+    n = ProgressReport.objects.filter(pk=existing.pk, version=version).update(
+        version=F("version") + 1, submitted_by=user, submitted_at=timezone.now(), **values
+    )
+    if n == 0:
+        raise Conflict("该期进展已被他人修改,请刷新后重试。")
+    report = ProgressReport.objects.get(pk=existing.pk)
+    record(
+        actor=user,
+        action=SupervisionEvent.REPORT_REVISED,
+        subject=report,
+        before=before,
+        after=snapshot(report, REPORT_FIELDS),
+    )
+    stored: list[Attachment] = []
+    try:
+        for name, stream in files:
+            stored.append(store_attachment(report=report, name=name, stream=stream, user=user))
+    except BaseException:
+        for a in stored:  # the transaction rolls back: do not leave orphan files behind
+            attachment_path(a).unlink(missing_ok=True)
         raise
     resolved = MissedReport.objects.filter(
-        assignment=assignment, period_start=period.start, resolved_at__isnull=True
+        assignment=row, period_start=period.start, resolved_at__isnull=True
     ).update(resolved_at=timezone.now())
-    _roll_up(task, assignment, user, resolved=bool(resolved))
+    _roll_up(task, row, user, resolved=bool(resolved))
     if recolour_task:
         task.refresh_from_db()
         recolour(task, actor=user, today=today)
     return report
+
+
+def due_period(task: Task, assignment: Assignment, today: dt.date) -> periods.Period | None:
+    """The period whose report is due now: the latest ended period this unit has not reported (reports are
+    due after a period ends), else the current one."""
+    open_periods = periods_open_for(task, today)
+    reported = set(
+        ProgressReport.objects.filter(assignment=assignment).values_list("period_start", flat=True)
+    )
+    for p in open_periods:
+        if p.end < today and p.start not in reported:
+            return p
+    return open_periods[0] if open_periods else None
+
+
+def rollup_explanation(task: Task, assignments: Sequence[Assignment]) -> str:
+    """How the task's percentage is rolled up, in words, with the figures."""
+    active = [a for a in assignments if a.active]
+    if task.status == TaskStatus.SIGNED_OFF:
+        return "任务已销号,完成进度计为100%;各单位最后一次报送的进度保留在下方进展记录中。"
+    if not active:
+        return "尚未指定责任单位,暂无进度。"
+    total_w = sum(max(a.weight, 0.0) for a in active)
+    parts = "、".join(
+        f"{'牵头' if a.is_lead else '配合'}单位{a.unit.name}{a.percent:.0f}%(权重{a.weight:g})"
+        for a in active
+    )
+    head = (
+        "完成进度 = 各责任单位最近一次报送进度的加权平均"
+        f"(权重为0的单位不计入):{parts},合计 {task.percent:.0f}%。"
+        if total_w
+        else f"各单位权重均为0,完成进度取最近报送单位的进度:{parts}。"
+    )
+    if task.targets:
+        head += "量化目标另按各单位报送的完成值合计,对照目标值计算完成率。"
+    return head
 
 
 def _roll_up(task: Task, assignment: Assignment, user: User | None, *, resolved: bool) -> None:

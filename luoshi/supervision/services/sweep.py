@@ -65,6 +65,7 @@ class SweepResult:
     changed: int
     notifications: int
     missed: int = 0
+    escalated: int = 0  # 督办单 past their limit with tasks still red: 通报 this run
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the bench and the log
 
@@ -136,6 +137,11 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
         t = time.perf_counter()
         created = _notify(today, missed_rows, reminders, changes)
         t = lap("notify", t)
+        from luoshi.supervision.services import escalation
+
+        escalated = escalation.escalate_overdue_notices(today)
+        created += escalation.notify_proposals(today)
+        t = lap("escalate", t)
         totals = dict(
             Task.objects.exclude(status=TaskStatus.CANCELLED)
             .exclude(colour="")
@@ -151,6 +157,7 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             changed=len(changes),
             notifications=created,
             missed=len(missed_rows),
+            escalated=escalated,
         )
         lap("totals", t)
         result.seconds = round(time.perf_counter() - started, 3)
@@ -308,24 +315,59 @@ class ColourChange:
     reason: str
 
 
+def _unassigned_ids(only: models.Q) -> set[int]:
+    """Live tasks with no active assignment (one anti-join; normally a handful)."""
+    return set(
+        Task.objects.filter(only, status__in=LIVE_STATUSES)
+        .exclude(models.Exists(Assignment.objects.filter(task=models.OuterRef("pk"), active=True)))
+        .values_list("id", flat=True)
+    )
+
+
+def colour_new_tasks(task_ids: Sequence[int], actor: User | None, today: dt.date | None = None) -> int:
+    """The first colour of freshly published tasks, set-wise (so no later sweep recolours a whole ledger)."""
+    if not task_ids:
+        return 0
+    today = today or timezone.localdate()
+    tasks = Task.objects.filter(pk__in=task_ids)
+    thresholds = {
+        row.plan_id: row for row in WarningThresholds.objects.filter(plan__tasks__in=tasks).distinct()
+    }
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=tasks.values("region_id").distinct())}
+    calendars = {rid: calendar_for(region) for rid, region in regions.items()}
+    only = (
+        models.Q(pk__in=list(task_ids))
+        if len(task_ids) <= 5000
+        else models.Q(plan_id__in=tasks.values("plan_id"))
+    )
+    return len(_recolour(today, thresholds, calendars, actor, {}, only=only))
+
+
 def _recolour(
     today: dt.date,
     thresholds: dict[int, WarningThresholds],
     calendars: dict[int, Any],
     actor: User | None,
     phases: dict[str, float],
+    only: models.Q | None = None,
 ) -> list[ColourChange]:
+    """Recolour the live tasks (those matching `only`): colour changes are written and audited; a reason whose
+    figures moved (one more working day overdue, one more missed report) is rewritten without an audit entry,
+    so every reason states today's figures."""
     started = time.perf_counter()
+    only = only or models.Q()
     open_missed = dict(
         MissedReport.objects.filter(resolved_at__isnull=True, task__status__in=LIVE_STATUSES)
+        .filter(**({} if not only else {"task__in": Task.objects.filter(only)}))
         .values_list("task_id")
         .annotate(n=Count("period_start", distinct=True))
         .values_list("task_id", "n")
     )
+    unassigned_ids = _unassigned_ids(only)
     # The ORM's query run on the cursor: values come back as the driver gives them (dates as ISO text on
     # SQLite) and numpy converts whole columns at once, instead of Django converting 1M values one by one.
     sql, params = (
-        Task.objects.filter(status__in=LIVE_STATUSES)
+        Task.objects.filter(only, status__in=LIVE_STATUSES)
         .order_by()
         .values_list(
             "id",
@@ -339,6 +381,7 @@ def _recolour(
             "missed_count",
             "colour",
             "title",
+            "colour_key",
         )
         .query.sql_with_params()
     )
@@ -379,6 +422,12 @@ def _recolour(
     old_missed = np.array(col[8], dtype=np.int64)
     missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
     old_colour = np.array(col[9], dtype=object)
+    old_key = np.array(col[11], dtype=np.int64)
+    unassigned = (
+        np.fromiter((pk in unassigned_ids for pk in col[0]), dtype=np.bool_, count=n)
+        if unassigned_ids
+        else np.zeros(n, dtype=np.bool_)
+    )
     del rows, col
 
     remaining = np.zeros(n, dtype=np.int64)
@@ -413,69 +462,105 @@ def _recolour(
         yellow_missed=per_plan("yellow_missed_reports", np.int64),
         red_missed=per_plan("red_missed_reports", np.int64),
         red_returns=per_plan("red_returns", np.int64),
+        unassigned=unassigned,
     )
     new_colour = COLOUR_NAMES[colour_idx]
-    changed = np.nonzero(new_colour != old_colour)[0]
-    missed_changed = np.nonzero((missed != old_missed) & (new_colour == old_colour))[0]
+    is_changed = new_colour != old_colour
+    changed = np.nonzero(is_changed)[0]
     phases["assess"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    # the reason of each change; many tasks share the same figures, so each distinct reason is built once
+    # the reason of every task, recomputed each sweep; many tasks share the same figures, so each distinct
+    # reason is built once (a key of small numbers), and only the rows whose reason text moved are written
     sched_pct = np.where(np.isnan(sched), -1.0, sched)
-    reasons: dict[tuple[Any, ...], str] = {}
-    changes: list[ColourChange] = []
-    for k, i, f, pct, sch, rem, ovd, mis, ret, win, dl, before, after in zip(
-        changed.tolist(),
-        ids[changed].tolist(),
-        flags[changed].tolist(),
-        percent[changed].tolist(),
-        sched_pct[changed].tolist(),
-        remaining[changed].tolist(),
-        overdue[changed].tolist(),
-        missed[changed].tolist(),
-        returns[changed].tolist(),
-        window[changed].tolist(),
-        has_deadline[changed].tolist(),
-        old_colour[changed].tolist(),
-        new_colour[changed].tolist(),
-        strict=True,
-    ):
-        key = (f, pct, sch, rem, ovd, mis, ret, win, dl)
-        reason = reasons.get(key)
-        if reason is None:
-            reason = reasons[key] = deadlines.explain(
-                f,
-                percent=pct,
-                schedule=None if sch < 0 else sch,
-                remaining=rem if dl else None,
-                overdue=ovd if dl else None,
-                missed=mis,
-                returns=ret,
-                window=win,
+    sched_key = np.round(sched_pct).astype(np.int64)  # explain() prints whole percentages
+    pct_key = np.round(percent).astype(np.int64)
+    keys = np.stack(
+        [
+            flags,
+            pct_key,
+            sched_key,
+            np.where(has_deadline, remaining, -1),
+            np.where(has_deadline, overdue, -1),
+            missed,
+            returns,
+            window,
+        ],
+        axis=1,
+    )
+    key_hash = _hash_rows(keys)
+    moved = is_changed | (key_hash != old_key) | (missed != old_missed)
+    todo = np.nonzero(moved)[0]
+    reason_of = np.full(n, "", dtype=object)
+    if len(todo):
+        uniq, inverse = np.unique(keys[todo], axis=0, return_inverse=True)
+        texts = [
+            deadlines.explain(
+                int(f),
+                percent=float(pct),
+                schedule=None if sch < 0 else float(sch),
+                remaining=None if rem < 0 else int(rem),
+                overdue=None if ovd < 0 else int(ovd),
+                missed=int(mis),
+                returns=int(ret),
+                window=int(win),
             )[:500]
-        changes.append(ColourChange(i, titles[k], str(before), str(after), reason))
+            for f, pct, sch, rem, ovd, mis, ret, win in uniq.tolist()
+        ]
+        reason_of[todo] = np.array(texts, dtype=object)[inverse.reshape(-1)]
+    refreshed = np.nonzero(moved & ~is_changed)[0]
+    changes = [
+        ColourChange(i, titles[k], str(before), str(after), reason)
+        for k, i, before, after, reason in zip(
+            changed.tolist(),
+            ids[changed].tolist(),
+            old_colour[changed].tolist(),
+            new_colour[changed].tolist(),
+            reason_of[changed].tolist(),
+            strict=True,
+        )
+    ]
     phases["explain"] = round(time.perf_counter() - started, 3)
     started = time.perf_counter()
     changed_on = bulk.db_date(today)
     bulk.update_by_pk(
         Task,
-        ("colour", "colour_reason", "colour_changed_on", "missed_count"),
+        ("colour", "colour_reason", "colour_changed_on", "missed_count", "colour_key"),
         [
-            (c.task_id, c.after, c.reason, changed_on, m)
-            for c, m in zip(changes, missed[changed].tolist(), strict=True)
+            (c.task_id, c.after, c.reason, changed_on, m, h)
+            for c, m, h in zip(changes, missed[changed].tolist(), key_hash[changed].tolist(), strict=True)
         ],
     )
-    if len(missed_changed):
+    if len(refreshed):
         bulk.update_by_pk(
             Task,
-            ("missed_count",),
-            list(zip(ids[missed_changed].tolist(), missed[missed_changed].tolist(), strict=True)),
+            ("colour_reason", "missed_count", "colour_key"),
+            list(
+                zip(
+                    ids[refreshed].tolist(),
+                    reason_of[refreshed].tolist(),
+                    missed[refreshed].tolist(),
+                    key_hash[refreshed].tolist(),
+                    strict=True,
+                )
+            ),
         )
     phases["write"] = round(time.perf_counter() - started, 3)
+    phases["refreshed"] = len(refreshed)
     started = time.perf_counter()
     _audit_changes(changes, actor)
     phases["audit"] = round(time.perf_counter() - started, 3)
     return changes
+
+
+def _hash_rows(keys: Any) -> Any:
+    """One int64 per row of small integers (wrapping multiply-add): equal figures give equal hashes, so an
+    unchanged hash means an unchanged reason. 0 is kept for "never explained"."""
+    h = np.full(len(keys), 1469598103934665603 & 0x7FFFFFFFFFFFFFFF, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        for column in keys.T:
+            h = (h ^ column.astype(np.int64)) * np.int64(1099511628211)
+    return np.where(h == 0, 1, h)
 
 
 @dataclass(frozen=True)

@@ -107,16 +107,19 @@ def _plan_start(plan: Plan) -> dt.date:
     return timezone.localdate()
 
 
-def _norm(text: str) -> str:
-    return "".join(text.split())
-
-
 @transaction.atomic
-def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | None = None) -> list[Task]:
+def tasks_sync_from_plan(
+    *,
+    plan: Plan,
+    actor: User | None,
+    today: dt.date | None = None,
+    matches: dict[int, int] | None = None,
+) -> list[Task]:
     """One task per measure of `plan`, one assignment per resolved lead/co unit. Idempotent: re-running
     changes nothing; a revised measure updates its task; a removed measure's task is cancelled. Tasks of the
-    previous revision (plan.previous) carry over to the measure with the same text (or, failing that, the
-    same sequence number and title) so their reports and history stay."""
+    previous revision (plan.previous) carry over to the measure the revision diff matched them to
+    (`matches`: {measure id: previous measure id}, sent by the publish hook; computed by the same
+    `plans.hooks.revision_matches` when not given), so their reports and history stay."""
     require_can_change(actor)
     require_office(actor, action="发布方案生成任务")
     require_region(actor, plan.region, action="为该区域的方案生成任务")
@@ -133,15 +136,18 @@ def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | Non
             .exclude(status=S.CANCELLED)
             .select_related("measure")
         )
-    prev_by_text = {_norm(t.text): t for t in previous}
-    prev_by_seq = {(t.seq, t.title): t for t in previous}
+    if previous and matches is None:
+        from luoshi.plans.hooks import revision_matches
+
+        matches = revision_matches(plan)
+    prev_by_measure = {t.measure_id: t for t in previous if t.measure_id is not None}
     used_prev: set[int] = set()
     out: list[Task] = []
     for measure in measures:
         fields = _measure_fields(plan, measure, start)
         task = by_measure.get(measure.pk)
         if task is None and previous:
-            cand = prev_by_text.get(_norm(measure.text)) or prev_by_seq.get((fields["seq"], fields["title"]))
+            cand = prev_by_measure.get((matches or {}).get(measure.pk, -1))
             if cand is not None and cand.pk not in used_prev:
                 used_prev.add(cand.pk)
                 task = cand
@@ -200,6 +206,14 @@ def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | Non
     stale_prev = [t for t in previous if t.pk not in used_prev and t.status != S.SIGNED_OFF]
     for task in [*gone, *stale_prev]:
         _set_status(task, S.CANCELLED, actor=actor, reason="方案中已删除该举措,任务撤销", extra={})
+    # each new task gets its first colour now, so no sweep recolours a whole fresh ledger at once
+    from luoshi.supervision.services.sweep import colour_new_tasks
+
+    uncoloured = list(Task.objects.filter(pk__in=[t.pk for t in out], colour="").values_list("pk", flat=True))
+    if uncoloured:
+        colour_new_tasks(uncoloured, actor, today=today)
+        fresh = {t.pk: t for t in Task.objects.filter(pk__in=uncoloured)}
+        out = [fresh.get(t.pk, t) for t in out]
     return out
 
 
@@ -361,6 +375,8 @@ def task_transition(
             "signed_off_by": user,
             "signed_off_at": timezone.now(),
             "signed_off_on": today or timezone.localdate(),
+            # signed off is 100%; the last reported figure stays in the reports (and the audit's before)
+            "percent": 100.0,
         }
     elif target == S.CANCELLED and not reason:
         raise ValidationFailed("撤销任务须填写原因。")

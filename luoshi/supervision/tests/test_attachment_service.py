@@ -26,7 +26,7 @@ def test_only_the_reports_unit_may_attach(
 ) -> None:
     report = file(tasks[0], units["jm_fgw"], users["staff"])
     refusals: list[tuple[str, Any]] = [
-        ("staff_other", (AccessDenied, NotFound)),
+        ("staff_other", AccessDenied),  # a co-unit: sees the task, may not attach to another unit's report
         ("leader", AccessDenied),
         ("admin_jz", NotFound),
         ("enterprise", NotFound),

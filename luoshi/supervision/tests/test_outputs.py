@@ -44,11 +44,13 @@ def _text(doc: Any) -> str:
 
 
 def test_dispatch_docx(swept: list[Task], users: dict[str, Any]) -> None:
-    data = selectors.dispatch_data(users["admin"], selectors.parse_period("2026-05"))
+    data = selectors.dispatch_data(
+        users["admin"], selectors.parse_period("2026-05"), today=dt.date(2026, 5, 31)
+    )
     doc = Document(io.BytesIO(exports.dispatch_docx(data)))
     text = _text(doc)
-    assert "调度通报(2026年5月)" in doc.paragraphs[0].text
-    assert "纳入调度的任务共2项" in text
+    assert "调度通报(2026年5月)" in doc.paragraphs[2].text  # masthead, 发文字号, then the title
+    assert "截至2026年5月31日,纳入调度的任务共2项" in text  # a past period: its last day
     assert "红灯任务(" in text and swept[1].title in text
     assert "荆门市发展和改革委员会" in text and "综合得分" in text
     assert "用地指标需市自然资源局协调" in text
@@ -87,7 +89,7 @@ def test_report_command_writes_both(swept: list[Task], tmp_path: Path) -> None:
         )
         == 0
     )
-    assert "调度通报" in Document(str(docx_path)).paragraphs[0].text
+    assert "调度通报" in Document(str(docx_path)).paragraphs[2].text
     assert load_workbook(xlsx_path)["任务台账"].max_row == 3
     assert main(["supervision", "report", "--period", "2026-13", "-o", str(docx_path)]) == 1
     assert main(["supervision", "report", "--period", "2026-05", "-o", str(tmp_path / "r.pdf")]) == 1
@@ -134,8 +136,8 @@ def test_notice_lifecycle_and_docx(swept: list[Task], users: dict[str, Any], uni
     assert notice.number == "荆门市营商督〔2026〕1号" and second.number.endswith("2号")
     doc = Document(io.BytesIO(services.notice_docx(notice)))
     text = _text(doc)
-    assert "督 办 单" in text and notice.number in text and swept[0].title in text
-    assert "2026年06月10日" in text and "荆门市发展和改革委员会" in text
+    assert "督办单" in text and notice.number in text and swept[0].title in text
+    assert "2026年6月10日" in text and "荆门市发展和改革委员会" in text
     with pytest.raises(InvalidTransition):
         services.notice_close(user=users["admin"], notice=notice)
     with pytest.raises(AccessDenied):
@@ -147,3 +149,60 @@ def test_notice_lifecycle_and_docx(swept: list[Task], users: dict[str, Any], uni
     from luoshi.notifications.models import Notification
 
     assert Notification.objects.filter(user=users["staff"], kind="notice").exists()
+
+
+def test_scoreboard_says_no_assessed_work_and_top_bottom_never_share_a_unit() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    idle = selectors.UnitScore(1, "市档案馆", held=2)
+    assert not idle.assessed and idle.score_label == "本期无考核任务"
+    busy = selectors.UnitScore(2, "市发改委", held=2, due=1, done_on_time=1)
+    assert busy.assessed and busy.score_label == "100.0"
+
+    scores = st.lists(
+        st.builds(
+            selectors.UnitScore,
+            unit_id=st.integers(1, 10_000),
+            unit=st.text("甲乙丙丁", min_size=1, max_size=3),
+            held=st.integers(0, 5),
+            due=st.integers(0, 5),
+            done_on_time=st.integers(0, 5),
+            overdue=st.integers(0, 5),
+            reports_expected=st.integers(0, 5),
+            reports_on_time=st.integers(0, 5),
+            returns=st.integers(0, 2),
+        ),
+        max_size=25,
+        unique_by=lambda s: s.unit_id,
+    )
+
+    @settings(
+        max_examples=100,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(scores)
+    def check(units: list[selectors.UnitScore]) -> None:
+        top, bottom = selectors.top_bottom(units)
+        assert not {u.unit_id for u in top} & {u.unit_id for u in bottom}
+        assert all(u.assessed for u in [*top, *bottom])
+        assert len(top) <= 10 and len(bottom) <= 10
+
+    check()
+
+
+def test_dispatch_page_totals_add_up(swept: list[Task], users: dict[str, Any]) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users["admin"])
+    page = client.get("/supervision/report/?period=2026-05").content.decode()
+    assert "截至 2026年5月31日" in page  # a past period: its last day, never a later one
+    data = selectors.dispatch_data(
+        users["admin"], selectors.parse_period("2026-05"), today=dt.date(2026, 5, 31)
+    )
+    s = data.summary
+    assert s["signed_off"] + s["in_progress"] + s["requested"] + s["overdue"] == s["total"]
+    response = client.get("/supervision/report/?period=2026-05&format=docx")
+    assert "filename*=UTF-8''" in response["Content-Disposition"]

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0006_colour_free_indexes_fillfactor'),
+        ('supervision', '0008_task_colour_key'),
         ('notifications', '0002_copy_supervision_notifications'),
     ]
 

@@ -1,0 +1,254 @@
+"""Exports: the cockpit's figures as .xlsx, and the quarterly monitoring report as .docx in 公文 layout with
+its charts drawn on the server (matplotlib, Agg backend, the CJK font of Debian's fonts-noto-cjk; no browser,
+no network).
+
+The 公文 layout here is deliberately minimal (GB/T 9704 page margins, 仿宋 三号 body, 小标宋 二号 title,
+黑体 / 楷体 headings); when the shared writer `luoshi.core.gongwen` lands it takes over the page setup.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from luoshi.dashboard.charts import Chart
+
+CJK_FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+
+
+def cjk_font_path() -> Path:
+    for candidate in CJK_FONT_CANDIDATES:
+        if Path(candidate).exists():
+            return Path(candidate)
+    raise RuntimeError("找不到中文字体(Noto Sans CJK)。请安装 Debian 软件包 fonts-noto-cjk 后再生成报告。")
+
+
+# --- charts as images ----------------------------------------------------------------------------------------
+def chart_png(chart: Chart, width_in: float = 6.3, height_in: float = 3.0) -> bytes:
+    """Draw one chart from its table (the same numbers the page shows) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    plt.rcParams["font.family"] = name
+    plt.rcParams["axes.unicode_minus"] = False
+    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=150)
+    try:
+        labels = [str(r[0])[:16] for r in chart.rows]
+        values = [[(v if isinstance(v, int | float) else 0) for v in r[1:]] for r in chart.rows]
+        if chart.kind == "ring":
+            colours = {"绿灯": "#1a7f37", "黄灯": "#d4a72c", "红灯": "#cf222e"}
+            data = [v[0] for v in values]
+            if sum(data) > 0:
+                ax.pie(
+                    data,
+                    labels=[f"{lab} {d:g}" for lab, d in zip(labels, data, strict=False)],
+                    colors=[colours.get(lab, "#888888") for lab in labels],
+                    wedgeprops={"width": 0.4},
+                )
+            ax.set_aspect("equal")
+        elif chart.kind == "line":
+            for i, col in enumerate(chart.columns[1:]):
+                ax.plot(
+                    labels, [float(v[i]) if v[i] else float("nan") for v in values], marker="o", label=col
+                )
+            ax.legend(fontsize=7)
+            ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        elif len(chart.columns) > 3:  # grouped bars: the first two value columns side by side
+            ys = list(range(len(labels)))[::-1]
+            ax.barh(
+                [y + 0.2 for y in ys],
+                [v[0] for v in values],
+                height=0.4,
+                color="#2f6fb0",
+                label=chart.columns[1],
+            )
+            ax.barh(
+                [y - 0.2 for y in ys],
+                [v[1] for v in values],
+                height=0.4,
+                color="#1a7f37",
+                label=chart.columns[2],
+            )
+            ax.set_yticks(ys, labels, fontsize=7)
+            ax.legend(fontsize=7)
+        else:  # bar, calendar (by month)
+            ax.barh(labels[::-1], [v[0] for v in values][::-1], color="#2f6fb0")
+            for y, v in enumerate([v[0] for v in values][::-1]):
+                ax.text(v, y, f" {v:g}", va="center", fontsize=7)
+            ax.tick_params(axis="y", labelsize=7)
+        ax.set_title(chart.title, fontsize=10)
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(fig)
+
+
+# --- cockpit as .xlsx ----------------------------------------------------------------------------------------
+def cockpit_xlsx(cockpit: Any) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "监测概览"
+    ws.append([f"{cockpit.region.name}营商环境监测 · {cockpit.period.label()}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["板块", "指标", "数值", "单位", "分子", "分母", "上期", "口径"])
+    for f in cockpit.figures:
+        ws.append(
+            [
+                f.section,
+                f.label,
+                f.value,
+                f.measure_unit,
+                f.numerator,
+                f.denominator,
+                f.previous,
+                f.description,
+            ]
+        )
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["H"].width = 60
+    bs = wb.create_sheet("分类明细")
+    bs.append(["指标", "分类", "数值", "计数"])
+    for f in cockpit.figures:
+        for b in f.buckets:
+            if not b.bucket.startswith("day:"):
+                bs.append([f.label, b.label, b.value, b.numerator])
+    cs = wb.create_sheet("下级区域")
+    cs.append(["区域", *[c.label for c in cockpit.columns]])
+    for row in cockpit.children:
+        cs.append(
+            [row.name, *[row.figures[c.key].value if c.key in row.figures else None for c in cockpit.columns]]
+        )
+    us = wb.create_sheet("单位")
+    us.append(["单位", "综合得分", *[c.label for c in cockpit.columns]])
+    for row in cockpit.units:
+        us.append(
+            [
+                row.name,
+                row.score if row.score is not None else "本期无到期事项",
+                *[row.figures[c.key].value if c.key in row.figures else None for c in cockpit.columns],
+            ]
+        )
+    for chart in cockpit.charts:
+        sheet = wb.create_sheet(chart.title[:28].replace("/", "-"))
+        sheet.append(chart.columns)
+        for r in chart.rows:
+            sheet.append(list(r))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- quarterly report as .docx (公文) ------------------------------------------------------------------------
+def _run_font(run: Any, name: str, size_pt: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = name
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def quarterly_docx(cockpit: Any, rankings: Any, problems: list[tuple[str, str]]) -> bytes:
+    """The quarterly report: title, summary, charts as images, rankings (十优十差), problem list."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+    def para(
+        text: str,
+        font: str = "仿宋_GB2312",
+        size: float = 16,
+        *,
+        bold: bool = False,
+        center: bool = False,
+        indent: bool = True,
+    ) -> None:
+        p = doc.add_paragraph()
+        p.paragraph_format.line_spacing = Pt(28)
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif indent:
+            p.paragraph_format.first_line_indent = Pt(32)
+        _run_font(p.add_run(text), font, size, bold)
+
+    region, period = cockpit.region, cockpit.period
+    para(f"{region.name}营商环境监测季度报告", "方正小标宋简体", 22, center=True)
+    para(f"({period.label()})", "楷体_GB2312", 16, center=True)
+    para("一、总体情况", "黑体", 16, indent=False)
+    head = {f.key: f for f in cockpit.figures}
+    bits = []
+    for f in cockpit.figures:
+        if f.headline and f.value is not None:
+            prev = f"(上期 {f.previous:g}{f.measure_unit})" if f.previous is not None else ""
+            bits.append(f"{f.label}{f.display()}{f.measure_unit}{prev}")
+    para(f"本季度,{region.name}各项监测指标情况如下:" + ";".join(bits) + "。")
+    colour = head.get("supervision.colour")
+    if colour is not None and colour.buckets:
+        para("在办督办任务中," + "、".join(f"{b.label}{b.numerator:g}项" for b in colour.buckets) + "。")
+    para("二、图表分析", "黑体", 16, indent=False)
+    for chart in cockpit.charts:
+        para(chart.title, "楷体_GB2312", 16, indent=False)
+        doc.add_picture(io.BytesIO(chart_png(chart)), width=Inches(6.0))
+    para("三、单位排名(十优十差)", "黑体", 16, indent=False)
+    para(rankings.formula, size=12)
+    for title, rows in (("(一)排名前列", rankings.top), ("(二)排名靠后", rankings.bottom)):
+        para(title, "楷体_GB2312", 16, indent=False)
+        table = doc.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ("名次", "单位", "综合得分", "较上期"), strict=False):
+            cell.text = text
+        for r in rows:
+            cells = table.add_row().cells
+            move = (
+                "—"
+                if r.movement is None
+                else (
+                    f"↑{r.movement}" if r.movement > 0 else (f"↓{-r.movement}" if r.movement < 0 else "持平")
+                )
+            )
+            for cell, text in zip(cells, (str(r.rank), r.name, f"{r.score:g}", move), strict=False):
+                cell.text = text
+    if rankings.nothing_due:
+        para(
+            "本期无到期事项、不参与排名的单位:" + "、".join(r.name for r in rankings.nothing_due[:30]) + "。",
+            size=14,
+        )
+    para("四、问题清单", "黑体", 16, indent=False)
+    if problems:
+        for n, (what, who) in enumerate(problems, start=1):
+            para(f"{n}. {what}({who})", size=14)
+    else:
+        para("本期无逾期未销号任务。")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,114 @@
+"""The provider contract: how a domain gives the dashboard its figures without the dashboard importing it.
+
+A domain app ships a `metrics.py` module with `SOURCES: list[FigureSource]` and declares it as
+`metrics_module` on its AppConfig (`luoshi.core.discovery`). The dashboard reads the declarations (`sources()`), asks each source for its tallies over a period (the nightly /
+incremental refresh stores them in summary tables), and asks it for the records behind a number when a user
+clicks one. Nothing in the dashboard names a domain model.
+
+A source's `tally(period)` returns `Row`s for the rows *owned* by each region (the dashboard rolls them up
+the region tree) and for each unit; optional `bucket`s split a figure (by plan, by channel, by colour …).
+It must compute from dated facts (deadline, signed-off day, received day …) as of `period.end`, so the same
+period always gives the same numbers. `records(user, …)` must read through the app's scoped selectors, so
+a user never sees through the dashboard what the app would not show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from luoshi.dashboard.engine import Period, Tally
+
+if TYPE_CHECKING:
+    from luoshi.accounts.models import User
+    from luoshi.orgs.models import Region, Unit
+
+FigureKind = Literal["count", "rate", "sum", "mean"]
+
+
+@dataclass(frozen=True)
+class Row:
+    tally: Tally
+    region_id: int | None = None
+    unit_id: int | None = None
+    bucket: str = ""  # "" = the figure itself; else one category of it
+    bucket_label: str = ""
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    cells: tuple[Any, ...]
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RecordList:
+    """The records a figure counts, as the user may see them (a page of them, with the full total)."""
+
+    columns: tuple[str, ...]
+    rows: list[RecordRow]
+    total: int
+    app_url: str = ""  # the domain's own list page, when it can show the same records
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    region: Region | None
+    unit: Unit | None
+    period: Period
+    bucket: str = ""
+    offset: int = 0
+    limit: int = 50
+
+
+TallyFn = Callable[[Period], Iterable[Row]]
+RecordsFn = Callable[["User | None", RecordQuery], RecordList]
+EscalateFn = Callable[["User | None", "Unit", Period], str]
+
+
+@dataclass(frozen=True)
+class FigureSource:
+    key: str  # "<app>.<figure>", stable: stored in summaries, indicator definitions and ranking weights
+    label: str  # 中文名称
+    section: str  # cockpit section (督查督办, 重大项目, 企业诉求, 惠企政策)
+    kind: FigureKind
+    measure_unit: str  # "%", "件", "个", "万元", "分"
+    tally: TallyFn
+    records: RecordsFn
+    higher_is_better: bool = True
+    description: str = ""  # how it is computed, shown under the figure
+    headline: bool = True  # shown as a cockpit card
+    rankable: bool = False  # may take part in the composite ranking score (unit-level rates)
+    bucket_chart: str = ""  # "bar" / "ring": draw the buckets as this chart
+    escalate: EscalateFn | None = None  # a hook that opens a 督办 for a unit behind a weak figure
+    stock: bool = True  # the tally depends on the period's last day only (False: on its first day too)
+    order: int = 100
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SECTION_ORDER = ("督查督办", "重大项目", "企业诉求", "惠企政策", "指标体系")
+
+
+@cache
+def _discover() -> tuple[FigureSource, ...]:
+    from luoshi.core.discovery import declared_modules
+
+    found: list[FigureSource] = []
+    for module in declared_modules("metrics_module"):  # a declared module that is missing fails loudly
+        found.extend(module.SOURCES)
+    keys = [s.key for s in found]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise RuntimeError(f"figure keys declared twice: {sorted(dupes)}")
+    section = {s: i for i, s in enumerate(SECTION_ORDER)}
+    return tuple(sorted(found, key=lambda s: (section.get(s.section, 99), s.order, s.key)))
+
+
+def sources() -> tuple[FigureSource, ...]:
+    return _discover()
+
+
+def source(key: str) -> FigureSource | None:
+    return next((s for s in _discover() if s.key == key), None)

@@ -1,0 +1,775 @@
+"""Every write of the monitoring domain: the summary refresh, the indicator tree (import, edit), indicator
+values (reported by units with evidence, computed from the figures, imported), ranking weights, and the
+督办 hook. Pages, the API, commands and jobs all call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import time
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.accounts.access import region_contains, region_subtree, region_subtree_ids
+from luoshi.accounts.models import User
+from luoshi.audit.services import record
+from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
+from luoshi.dashboard import access, engine, providers
+from luoshi.dashboard.engine import Period, Tally
+from luoshi.dashboard.events import DashboardEvent
+from luoshi.dashboard.models import (
+    Cycle,
+    Direction,
+    FigureSnapshot,
+    Indicator,
+    IndicatorSourceKind,
+    IndicatorValue,
+    RankingWeights,
+    RefreshRun,
+)
+from luoshi.orgs.models import Region, Unit
+
+# --- summary refresh -----------------------------------------------------------------------------------------
+BACKFILL = {"week": 12, "month": 12, "quarter": 8, "year": 3}
+
+
+@dataclass
+class RefreshResult:
+    periods: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rows: int = 0
+    indicator_values: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "periods": self.periods,
+            "skipped": len(self.skipped),
+            "rows": self.rows,
+            "indicator_values": self.indicator_values,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def periods_to_refresh(today: dt.date, backfill: Mapping[str, int] | None = None) -> list[Period]:
+    """The open period of each kind (containing today) and the closed ones of the backfill window."""
+    out: list[Period] = []
+    for kind, count in (backfill or BACKFILL).items():
+        out.extend(engine.last_periods(kind, today, count))
+    return out
+
+
+SNAPSHOT_FIELDS = (
+    "key",
+    "bucket",
+    "bucket_label",
+    "region_id",
+    "unit_id",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "numerator",
+    "denominator",
+    "value",
+    "final",
+    "computed_at",
+)
+
+
+def _snapshot_rows(
+    source: providers.FigureSource,
+    period: Period,
+    rows: Iterable[providers.Row],
+    paths: Mapping[int, str],
+    final: bool,
+) -> list[tuple[Any, ...]]:
+    """Plain rows for FigureSnapshot (written with core.bulk: tens of thousands per period)."""
+    from luoshi.core import bulk
+
+    own: dict[str, dict[int, Tally]] = defaultdict(dict)
+    labels: dict[str, str] = {}
+    units: dict[tuple[str, int], Tally] = {}
+    for row in rows:
+        if row.bucket_label:
+            labels[row.bucket] = row.bucket_label
+        if row.unit_id is not None:
+            key = (row.bucket, row.unit_id)
+            units[key] = row.tally if key not in units else units[key] + row.tally
+        elif row.region_id is not None:
+            bucket = own[row.bucket]
+            bucket[row.region_id] = (
+                row.tally if row.region_id not in bucket else bucket[row.region_id] + row.tally
+            )
+    now = bulk.db_datetime(timezone.now())
+    start, end = bulk.db_date(period.start), bulk.db_date(period.end)
+    out: list[tuple[Any, ...]] = []
+
+    def make(bucket: str, tally: Tally, region_id: int | None, unit_id: int | None) -> tuple[Any, ...]:
+        return (
+            source.key,
+            bucket,
+            labels.get(bucket, "")[:200],
+            region_id,
+            unit_id,
+            period.kind,
+            start,
+            end,
+            float(tally.numerator),
+            None if tally.denominator is None else float(tally.denominator),
+            engine.figure_value(source.kind, tally.numerator, tally.denominator),
+            final,
+            now,
+        )
+
+    for bucket_key, by_region in own.items():
+        for region_id, tally in engine.roll_up(by_region, paths).items():
+            out.append(make(bucket_key, tally, region_id, None))
+    for (bucket_key, unit_id), tally in units.items():
+        out.append(make(bucket_key, tally, None, unit_id))
+    return out
+
+
+def refresh(
+    *,
+    today: dt.date | None = None,
+    periods: Sequence[Period] | None = None,
+    rebuild: bool = False,
+    keys: Iterable[str] | None = None,
+) -> RefreshResult:
+    """Recompute the summary tables: open periods always, closed ones only when missing (or `rebuild`).
+
+    A period closed at computation time is stored `final` and never recomputed by the nightly job, so a
+    past period keeps its numbers; `rebuild` recomputes from the dated history (what the figures count
+    from) — colours, which are today's state, are then today's."""
+    from luoshi.core import bulk
+
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    result = RefreshResult()
+    run = RefreshRun.objects.create()
+    wanted = list(periods) if periods is not None else periods_to_refresh(today)
+    paths = dict(Region.objects.values_list("pk", "path"))
+    chosen = [s for s in providers.sources() if keys is None or s.key in set(keys)]
+    finals = set(
+        FigureSnapshot.objects.filter(final=True).values_list("period_kind", "period_start").distinct()
+    )
+    stock_memo: dict[tuple[str, dt.date], list[providers.Row]] = {}
+    for period in wanted:
+        final = period.end < today
+        if final and not rebuild and (period.kind, period.start) in finals:
+            result.skipped.append(period.key)
+            continue
+        as_of = Period(period.kind, period.start, min(period.end, today))
+        rows: list[tuple[Any, ...]] = []
+        for src in chosen:
+            if src.stock:  # depends on the period's last day only: week, month, quarter, year share it
+                memo_key = (src.key, as_of.end)
+                if memo_key not in stock_memo:
+                    stock_memo[memo_key] = list(src.tally(as_of))
+                tallied = stock_memo[memo_key]
+            else:
+                tallied = list(src.tally(as_of))
+            rows.extend(_snapshot_rows(src, period, tallied, paths, final))
+        with transaction.atomic():
+            FigureSnapshot.objects.filter(
+                period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
+            ).delete()
+            bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, rows)
+        result.rows += len(rows)
+        result.periods.append(f"{period.kind}:{period.key}")
+        result.indicator_values += fill_computed_indicators(period)
+    result.seconds = time.perf_counter() - started
+    RefreshRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), seconds=result.seconds, periods=result.periods, rows=result.rows
+    )
+    return result
+
+
+# --- indicators: colours, computed values --------------------------------------------------------------------
+def thresholds_of(ind: Indicator) -> engine.Thresholds:
+    return engine.Thresholds(
+        higher_is_better=ind.direction == Direction.HIGHER,
+        target=ind.target,
+        warning=ind.warning_value,
+        advanced=ind.advanced_value,
+    )
+
+
+def _judged(ind: Indicator, value: float) -> dict[str, Any]:
+    j = engine.judge(value, thresholds_of(ind), ind.measure_unit)
+    return {
+        "colour": j.colour,
+        "colour_reason": j.reason[:300],
+        "score": engine.attainment(value, thresholds_of(ind)),
+    }
+
+
+def _subtree_ids(region: Region) -> list[int]:
+    return region_subtree_ids(region)
+
+
+def fill_computed_indicators(period: Period) -> int:
+    """Computed indicators of `period.kind`'s cycle take the figure's value for each region of their tree."""
+    if period.kind not in Cycle.values:
+        return 0
+    indicators = list(
+        Indicator.objects.filter(source=IndicatorSourceKind.COMPUTED, cycle=period.kind).exclude(
+            source_key=""
+        )
+    )
+    if not indicators:
+        return 0
+    values: dict[tuple[str, int], float | None] = {
+        (k, r): v
+        for k, r, v in FigureSnapshot.objects.filter(
+            period_kind=period.kind,
+            period_start=period.start,
+            bucket="",
+            unit__isnull=True,
+            key__in={i.source_key for i in indicators},
+        ).values_list("key", "region_id", "value")
+    }
+    regions = {r.pk: r for r in Region.objects.all()}
+    n = 0
+    with transaction.atomic():
+        for ind in indicators:
+            root = regions.get(ind.region_id)
+            if root is None:
+                continue
+            for region_id in [r.pk for r in regions.values() if r.path.startswith(root.path)]:
+                value = values.get((ind.source_key, region_id))
+                if value is None:
+                    continue
+                IndicatorValue.objects.update_or_create(
+                    indicator=ind,
+                    region_id=region_id,
+                    period_start=period.start,
+                    defaults={
+                        "period_end": period.end,
+                        "value": value,
+                        "source": IndicatorSourceKind.COMPUTED,
+                        "evidence": f"系统按口径“{ind.source_key}”自动计算",
+                        **_judged(ind, value),
+                    },
+                )
+                n += 1
+    return n
+
+
+# --- indicators: the tree ------------------------------------------------------------------------------------
+INDICATOR_COLUMNS = (
+    "编码",
+    "上级编码",
+    "指标名称",
+    "权重",
+    "牵头单位",
+    "周期",
+    "计量单位",
+    "方向",
+    "目标值",
+    "预警值",
+    "先进值",
+    "数据来源",
+    "计算口径",
+    "说明",
+)
+_CYCLE_WORDS = {"月": Cycle.MONTH, "季": Cycle.QUARTER, "年": Cycle.YEAR, **{c: c for c in Cycle.values}}
+_DIRECTION_WORDS = {
+    "越高越好": Direction.HIGHER,
+    "越低越好": Direction.LOWER,
+    "正向": Direction.HIGHER,
+    "逆向": Direction.LOWER,
+    **{d: d for d in Direction.values},
+}
+_SOURCE_WORDS = {
+    "单位填报": IndicatorSourceKind.REPORTED,
+    "填报": IndicatorSourceKind.REPORTED,
+    "系统计算": IndicatorSourceKind.COMPUTED,
+    "计算": IndicatorSourceKind.COMPUTED,
+    "外部导入": IndicatorSourceKind.IMPORTED,
+    "导入": IndicatorSourceKind.IMPORTED,
+    **{s: s for s in IndicatorSourceKind.values},
+}
+
+
+@dataclass
+class IndicatorImportResult:
+    created: int = 0
+    updated: int = 0
+
+
+def _number(
+    text: Any, column: str, row: int, problems: list[dict[str, Any]], *, required: bool = False
+) -> float | None:
+    if text is None or str(text).strip() == "":
+        if required:
+            problems.append({"row": row, "column": column, "message": f"第{row}行“{column}”不能为空"})
+        return None
+    try:
+        return float(str(text).replace(",", "").replace("%", "").strip())
+    except ValueError:
+        problems.append({"row": row, "column": column, "message": f"第{row}行“{column}”的值“{text}”不是数字"})
+        return None
+
+
+def indicators_import(
+    *, user: User | None, region: Region, data: bytes, filename: str
+) -> IndicatorImportResult:
+    """Import (or update by 编码) a region's indicator tree from .xlsx; all or nothing, every problem listed."""
+    access.require_office(user, region, "导入指标体系")
+    from openpyxl import load_workbook
+
+    from luoshi.orgs.selectors import resolve_unit
+
+    if not filename.lower().endswith(".xlsx"):
+        raise ValidationFailed(f"文件“{filename}”不是 .xlsx 表格,请用指标体系模板填写后上传。")
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationFailed(f"无法读取“{filename}”:文件已损坏或不是 Excel 表格。") from exc
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        raise ValidationFailed("表格是空的。")
+    header = [str(c or "").strip() for c in rows[0]]
+    missing = [c for c in ("编码", "指标名称") if c not in header]
+    if missing:
+        raise ValidationFailed(
+            f"表头缺少列:{'、'.join(missing)}。请使用指标体系模板({'、'.join(INDICATOR_COLUMNS)})。"
+        )
+    col = {name: header.index(name) for name in INDICATOR_COLUMNS if name in header}
+    problems: list[dict[str, Any]] = []
+    specs: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    source_keys = {s.key for s in providers.sources()}
+    for n, raw in enumerate(rows[1:], start=2):
+
+        def cell(name: str, raw: tuple[Any, ...] = raw) -> Any:
+            i = col.get(name)
+            return raw[i] if i is not None and i < len(raw) else None
+
+        code = str(cell("编码") or "").strip()
+        if not code and not any(raw):
+            continue
+        if not code:
+            problems.append({"row": n, "column": "编码", "message": f"第{n}行缺少编码"})
+            continue
+        if code in seen:
+            problems.append({"row": n, "column": "编码", "message": f"第{n}行编码“{code}”重复"})
+        seen.add(code)
+        name = str(cell("指标名称") or "").strip()
+        if not name:
+            problems.append({"row": n, "column": "指标名称", "message": f"第{n}行缺少指标名称"})
+        spec: dict[str, Any] = {"row": n, "code": code, "name": name[:200]}
+        spec["parent"] = str(cell("上级编码") or "").strip()
+        weight = _number(cell("权重"), "权重", n, problems)
+        if weight is not None and weight < 0:
+            problems.append({"row": n, "column": "权重", "message": f"第{n}行权重不能为负数"})
+        spec["weight"] = 1.0 if weight is None else weight
+        for name_, key, words, default in (
+            ("周期", "cycle", _CYCLE_WORDS, Cycle.QUARTER),
+            ("方向", "direction", _DIRECTION_WORDS, Direction.HIGHER),
+            ("数据来源", "source", _SOURCE_WORDS, IndicatorSourceKind.REPORTED),
+        ):
+            text = str(cell(name_) or "").strip()
+            if not text:
+                spec[key] = default
+            elif text in words:
+                spec[key] = words[text]
+            else:
+                allowed = "、".join(w for w in words if not w.isascii())
+                problems.append(
+                    {
+                        "row": n,
+                        "column": name_,
+                        "message": f"第{n}行“{name_}”的值“{text}”无法识别,应为:{allowed}",
+                    }
+                )
+        for name_, key in (("目标值", "target"), ("预警值", "warning_value"), ("先进值", "advanced_value")):
+            spec[key] = _number(cell(name_), name_, n, problems)
+        spec["measure_unit"] = str(cell("计量单位") or "").strip()[:20]
+        spec["source_key"] = str(cell("计算口径") or "").strip()
+        spec["note"] = str(cell("说明") or "").strip()[:300]
+        if spec.get("source") == IndicatorSourceKind.COMPUTED and spec["source_key"] not in source_keys:
+            problems.append(
+                {
+                    "row": n,
+                    "column": "计算口径",
+                    "message": f"第{n}行为系统计算指标,计算口径“{spec['source_key']}”不存在(可选:{'、'.join(sorted(source_keys))})",
+                }
+            )
+        lead = str(cell("牵头单位") or "").strip()
+        spec["lead_unit"] = None
+        if lead:
+            res = resolve_unit(lead, region)
+            if res.unit is None:
+                problems.append(
+                    {
+                        "row": n,
+                        "column": "牵头单位",
+                        "message": f"第{n}行牵头单位“{lead}”在{region.name}的组织机构目录中找不到或有歧义",
+                    }
+                )
+            else:
+                spec["lead_unit"] = res.unit
+        specs.append(spec)
+    codes = {s["code"] for s in specs} | set(
+        Indicator.objects.filter(region=region).values_list("code", flat=True)
+    )
+    for s in specs:
+        if s["parent"] and s["parent"] not in codes:
+            problems.append(
+                {
+                    "row": s["row"],
+                    "column": "上级编码",
+                    "message": f"第{s['row']}行上级编码“{s['parent']}”不存在",
+                }
+            )
+        if s["parent"] == s["code"]:
+            problems.append(
+                {"row": s["row"], "column": "上级编码", "message": f"第{s['row']}行不能以自己为上级"}
+            )
+    if problems:
+        raise ImportFailed(f"指标体系导入未完成:共 {len(problems)} 处问题,未写入任何数据。", details=problems)
+    result = IndicatorImportResult()
+    with transaction.atomic():
+        existing = {i.code: i for i in Indicator.objects.select_for_update().filter(region=region)}
+        for position, s in enumerate(specs):
+            fields = {
+                k: s[k]
+                for k in (
+                    "name",
+                    "weight",
+                    "cycle",
+                    "direction",
+                    "target",
+                    "warning_value",
+                    "advanced_value",
+                    "measure_unit",
+                    "source",
+                    "source_key",
+                    "note",
+                    "lead_unit",
+                )
+            }
+            ind = existing.get(s["code"])
+            if ind is None:
+                ind = Indicator.objects.create(region=region, code=s["code"], position=position, **fields)
+                existing[ind.code] = ind
+                result.created += 1
+            else:
+                for k, v in fields.items():
+                    setattr(ind, k, v)
+                ind.position = position
+                ind.version += 1
+                ind.save()
+                result.updated += 1
+        for s in specs:
+            ind = existing[s["code"]]
+            parent = existing.get(s["parent"]) if s["parent"] else None
+            if ind.parent_id != (parent.pk if parent else None):
+                ind.parent = parent
+                ind.save(update_fields=["parent"])
+        _check_no_cycle(list(existing.values()))
+        record(
+            actor=user,
+            action=DashboardEvent.INDICATORS_IMPORTED,
+            subject=region,
+            after={"file": filename, "created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def _check_no_cycle(indicators: list[Indicator]) -> None:
+    parent = {i.pk: i.parent_id for i in indicators}
+    for start in parent:
+        seen: set[int] = set()
+        node: int | None = start
+        while node is not None:
+            if node in seen:
+                raise ValidationFailed("指标的上级关系形成了循环,请检查“上级编码”。")
+            seen.add(node)
+            node = parent.get(node)
+
+
+INDICATOR_EDITABLE = (
+    "name",
+    "weight",
+    "lead_unit",
+    "cycle",
+    "measure_unit",
+    "direction",
+    "target",
+    "warning_value",
+    "advanced_value",
+    "source",
+    "source_key",
+    "note",
+)
+
+
+def indicator_update(
+    *, user: User | None, indicator: Indicator, version: int, changes: Mapping[str, Any]
+) -> Indicator:
+    """Edit one indicator (the fields of INDICATOR_EDITABLE), refusing a stale version."""
+    access.require_office(user, indicator.region, "修改监测指标")
+    unknown = set(changes) - set(INDICATOR_EDITABLE)
+    if unknown:
+        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。")
+    if not str(changes.get("name", indicator.name)).strip():
+        raise ValidationFailed("指标名称不能为空。")
+    weight = changes.get("weight", indicator.weight)
+    if weight is None or float(weight) < 0:
+        raise ValidationFailed("权重应为不小于 0 的数字。")
+    src = changes.get("source", indicator.source)
+    key = changes.get("source_key", indicator.source_key)
+    if src == IndicatorSourceKind.COMPUTED and providers.source(str(key)) is None:
+        raise ValidationFailed(f"系统计算指标需要有效的计算口径;“{key}”不存在。")
+    lead = changes.get("lead_unit", indicator.lead_unit)
+    if lead is not None and not region_contains(indicator.region, lead.region):
+        raise ValidationFailed(f"牵头单位{lead.name}不在{indicator.region.name}范围内。")
+    with transaction.atomic():
+        locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if locked.version != version:
+            raise Conflict("该指标已被他人修改,请刷新页面后再改。")
+        before = {k: getattr(locked, k if k != "lead_unit" else "lead_unit_id") for k in INDICATOR_EDITABLE}
+        for k, v in changes.items():
+            setattr(locked, k, v)
+        locked.version += 1
+        locked.save()
+        after = {k: getattr(locked, k if k != "lead_unit" else "lead_unit_id") for k in INDICATOR_EDITABLE}
+        record(actor=user, action=DashboardEvent.INDICATOR_UPDATED, subject=locked, before=before, after=after)
+        # values already judged keep their number; their colour follows the new thresholds
+        for v in IndicatorValue.objects.filter(indicator=locked):
+            for k2, v2 in _judged(locked, v.value).items():
+                setattr(v, k2, v2)
+            v.save(update_fields=["colour", "colour_reason", "score"])
+    return locked
+
+
+# --- indicators: values --------------------------------------------------------------------------------------
+EVIDENCE_TYPES = {"pdf", "docx", "doc", "xlsx", "xls", "jpg", "jpeg", "png", "txt", "zip"}
+
+
+def _store_evidence(name: str, stream: IO[bytes]) -> tuple[str, str]:
+    base = Path(name or "").name.strip() or "佐证材料"
+    ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    if ext not in EVIDENCE_TYPES:
+        raise ValidationFailed(
+            f"佐证材料“{base}”的类型不允许上传;请上传 {'、'.join(sorted(EVIDENCE_TYPES))} 格式的文件。"
+        )
+    data = stream.read()
+    limit = int(getattr(settings, "LUOSHI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+    if len(data) > limit:
+        raise ValidationFailed(f"佐证材料“{base}”超过大小上限 {limit // (1024 * 1024)} MB。")
+    rel = Path("dashboard") / f"{uuid.uuid4().hex}.{ext}"
+    target = Path(settings.FILES_DIR) / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return base, f"{rel.as_posix()}#{hashlib.sha256(data).hexdigest()[:16]}"
+
+
+def value_report(
+    *,
+    user: User | None,
+    indicator: Indicator,
+    region: Region,
+    period: Period,
+    value: float | str,
+    evidence: str = "",
+    evidence_file: tuple[str, IO[bytes]] | None = None,
+    source: str = IndicatorSourceKind.REPORTED,
+) -> IndicatorValue:
+    """A unit (or the office) reports an indicator's value for one cycle period, with evidence."""
+    if not access.can_report(user, region, indicator.lead_unit_id):
+        raise AccessDenied("只有该指标的牵头单位或本区域营商办管理员可以填报该指标。")
+    if not region_contains(indicator.region, region):
+        raise ValidationFailed(f"{region.name}不在指标体系所属的{indicator.region.name}范围内。")
+    if indicator.source == IndicatorSourceKind.COMPUTED:
+        raise ValidationFailed(f"“{indicator.name}”由系统自动计算,不需要填报。")
+    if indicator.children.exists():
+        raise ValidationFailed(f"“{indicator.name}”是上级指标,由下级指标加权汇总,不能直接填报。")
+    if period.kind != indicator.cycle:
+        raise ValidationFailed(
+            f"“{indicator.name}”按{indicator.get_cycle_display()}填报,期间应为一个{indicator.get_cycle_display()}。"
+        )
+    if period.start > timezone.localdate():
+        raise ValidationFailed("不能填报尚未开始的周期。")
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except ValueError as exc:
+        raise ValidationFailed(f"数值“{value}”不是数字,请填写数字(如 95.5)。") from exc
+    if source == IndicatorSourceKind.REPORTED and not (evidence.strip() or evidence_file):
+        raise ValidationFailed("请填写佐证说明或上传佐证材料。")
+    name = stored = ""
+    if evidence_file is not None:
+        name, stored = _store_evidence(*evidence_file)
+    with transaction.atomic():
+        row = (
+            IndicatorValue.objects.select_for_update()
+            .filter(indicator=indicator, region=region, period_start=period.start)
+            .first()
+        )
+        before = {"value": row.value, "evidence": row.evidence} if row else None
+        fields = {
+            "period_end": period.end,
+            "value": number,
+            "source": source,
+            "evidence": evidence.strip(),
+            "unit": user.unit if user is not None and user.unit_id else None,
+            "reported_by": user,
+            "reported_at": timezone.now(),
+            **_judged(indicator, number),
+        }
+        if name:
+            fields.update(evidence_name=name, evidence_stored=stored)
+        if row is None:
+            row = IndicatorValue.objects.create(
+                indicator=indicator, region=region, period_start=period.start, **fields
+            )
+        else:
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.version += 1
+            row.save()
+        record(
+            actor=user,
+            action=DashboardEvent.INDICATOR_VALUE_REPORTED,
+            subject=indicator,
+            before=before,
+            after={"region": region.name, "period": period.key, "value": number, "colour": row.colour},
+        )
+    return row
+
+
+def values_import(*, user: User | None, region: Region, data: bytes, filename: str) -> int:
+    """Imported indicators: a sheet of 编码 / 区域代码 / 期间 / 数值 / 说明; all or nothing."""
+    access.require_office(user, region, "导入指标数值")
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationFailed(f"无法读取“{filename}”:文件已损坏或不是 Excel 表格。") from exc
+    rows = list(sheet.iter_rows(values_only=True))
+    header = [str(c or "").strip() for c in (rows[0] if rows else ())]
+    need = ("编码", "区域代码", "期间", "数值")
+    if any(c not in header for c in need):
+        raise ValidationFailed(f"表头应包含:{'、'.join(need)}(可加“说明”)。")
+    ix = {c: header.index(c) for c in (*need, "说明") if c in header}
+    inds = {i.code: i for i in Indicator.objects.filter(region=region)}
+    regions = {r.code: r for r in region_subtree(region)}
+    problems: list[dict[str, Any]] = []
+    todo: list[tuple[Indicator, Region, Period, float, str]] = []
+    for n, raw in enumerate(rows[1:], start=2):
+        if not any(raw):
+            continue
+        code, rcode, ptext = (str(raw[ix[c]] or "").strip() for c in ("编码", "区域代码", "期间"))
+        ind, reg = inds.get(code), regions.get(rcode)
+        if ind is None:
+            problems.append({"row": n, "column": "编码", "message": f"第{n}行指标编码“{code}”不存在"})
+            continue
+        if reg is None:
+            problems.append(
+                {
+                    "row": n,
+                    "column": "区域代码",
+                    "message": f"第{n}行区域代码“{rcode}”不在{region.name}范围内",
+                }
+            )
+            continue
+        try:
+            period = engine.parse_period(ind.cycle, ptext)
+        except ValueError as exc:
+            problems.append({"row": n, "column": "期间", "message": f"第{n}行{exc}"})
+            continue
+        number = _number(raw[ix["数值"]], "数值", n, problems, required=True)
+        if number is not None:
+            note = str(raw[ix["说明"]] or "") if "说明" in ix else ""
+            todo.append((ind, reg, period, number, note))
+    if problems:
+        raise ImportFailed(f"指标数值导入未完成:共 {len(problems)} 处问题,未写入任何数据。", details=problems)
+    with transaction.atomic():
+        for ind, reg, period, number, note in todo:
+            value_report(
+                user=user,
+                indicator=ind,
+                region=reg,
+                period=period,
+                value=number,
+                evidence=note or f"由“{filename}”导入",
+                source=IndicatorSourceKind.IMPORTED,
+            )
+    return len(todo)
+
+
+# --- ranking weights -----------------------------------------------------------------------------------------
+def default_weights() -> dict[str, float]:
+    defaults = {
+        "supervision.on_time_rate": 40.0,
+        "supervision.report_timeliness": 30.0,
+        "supervision.overdue_share": 30.0,
+    }
+    out = {}
+    for s in providers.sources():
+        if s.rankable:
+            out[s.key] = defaults.get(s.key, 10.0)
+    return out
+
+
+def current_weights() -> dict[str, float]:
+    row = RankingWeights.objects.order_by("-created_at", "-id").first()
+    weights = default_weights()
+    if row is not None:
+        weights.update({k: float(v) for k, v in row.weights.items() if k in weights})
+    return weights
+
+
+def weights_set(*, user: User | None, weights: Mapping[str, Any], note: str) -> RankingWeights:
+    """A new version of the composite-score weights (older versions stay as the history)."""
+    if not access.is_office(user):
+        raise AccessDenied("只有营商办管理员可以调整排名权重。")
+    allowed = {s.key: s.label for s in providers.sources() if s.rankable}
+    clean: dict[str, float] = {}
+    for key, raw in weights.items():
+        if key not in allowed:
+            raise ValidationFailed(f"“{key}”不是可参与排名的指标。")
+        try:
+            w = float(str(raw).strip() or 0)
+        except ValueError as exc:
+            raise ValidationFailed(f"“{allowed[key]}”的权重“{raw}”不是数字。") from exc
+        if w < 0 or w > 100:
+            raise ValidationFailed(f"“{allowed[key]}”的权重应在 0 到 100 之间。")
+        clean[key] = w
+    if not any(clean.values()):
+        raise ValidationFailed("至少有一项权重应大于 0。")
+    if not note.strip():
+        raise ValidationFailed("请填写调整说明(为什么调整权重)。")
+    with transaction.atomic():
+        before = current_weights()
+        row = RankingWeights.objects.create(weights=clean, note=note.strip()[:300], created_by=user)
+        record(
+            actor=user, action=DashboardEvent.WEIGHTS_SET, subject=row, before=before, after=clean, reason=note
+        )
+    return row
+
+
+# --- 督办 hook -----------------------------------------------------------------------------------------------
+def escalate(*, user: User | None, key: str, unit: Unit, period: Period) -> str:
+    """Open a 督办 for a unit behind a weak figure, through the domain's own hook; returns its URL."""
+    src = providers.source(key)
+    if src is None:
+        raise NotFound("未找到该监测指标。")
+    if src.escalate is None:
+        raise ValidationFailed(f"“{src.label}”没有可发起的督办。")
+    return src.escalate(user, unit, period)

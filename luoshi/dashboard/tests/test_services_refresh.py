@@ -1,0 +1,98 @@
+"""The summary refresh: figures equal direct counts, roll up the region tree, and a past period keeps its
+numbers (frozen, and the same again when rebuilt from the dated history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from luoshi.dashboard.tests.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def _snap(
+    key: str, kind: str, start: dt.date, *, region: Any = None, unit: Any = None, bucket: str = ""
+) -> Any:
+    from luoshi.dashboard.models import FigureSnapshot
+
+    return FigureSnapshot.objects.get(
+        key=key, period_kind=kind, period_start=start, region=region, unit=unit, bucket=bucket
+    )
+
+
+def test_on_time_rate_matches_a_direct_count_and_rolls_up(
+    refreshed: dict[str, Any], regions: dict[str, Any], county: Any
+) -> None:
+    from django.db.models import F
+
+    from luoshi.supervision.models import Task
+
+    jm = regions["jingmen"]
+    due = Task.objects.filter(region__path__startswith=jm.path, ongoing=False, deadline__lte=TODAY)
+    on_time = due.filter(status="signed_off", signed_off_on__lte=F("deadline"))
+    s = _snap("supervision.on_time_rate", "month", dt.date(2026, 6, 1), region=jm)
+    assert (s.numerator, s.denominator, s.value) == (on_time.count(), due.count(), 40.0) == (2, 5, 40.0)
+    assert _snap("supervision.on_time_rate", "month", dt.date(2026, 6, 1), region=county).value == 100.0
+    province = _snap("supervision.on_time_rate", "month", dt.date(2026, 6, 1), region=regions["hubei"])
+    assert province.denominator == 5  # 荆州市 has none
+    fgw = _snap("supervision.on_time_rate", "month", dt.date(2026, 6, 1), unit=refreshed["units"]["jm_fgw"])
+    assert (fgw.numerator, fgw.denominator) == (1, 3)
+    plan_bucket = _snap(
+        "supervision.on_time_rate",
+        "month",
+        dt.date(2026, 6, 1),
+        region=jm,
+        bucket=f"plan:{refreshed['tasks'][0].plan_id}",
+    )
+    assert plan_bucket.bucket_label == "荆门市优化营商环境行动方案" and plan_bucket.denominator == 4
+
+
+def test_overdue_counts_from_dated_facts(refreshed: dict[str, Any], regions: dict[str, Any]) -> None:
+    jm = regions["jingmen"]
+    assert _snap("supervision.overdue", "month", dt.date(2026, 6, 1), region=jm).numerator == 2
+    may = _snap("supervision.overdue", "month", dt.date(2026, 5, 1), region=jm)
+    assert may.numerator == 1 and may.final  # on 5-31 only the 5-15 task was overdue
+
+
+def test_a_closed_period_keeps_its_numbers(
+    refreshed: dict[str, Any], regions: dict[str, Any], monkeypatch: Any
+) -> None:
+    from luoshi.dashboard import services
+    from luoshi.supervision.models import Task
+
+    jm = regions["jingmen"]
+    may = dt.date(2026, 5, 1)
+    before = _snap("supervision.overdue", "month", may, region=jm).numerator
+    late = refreshed["tasks"][4]
+    Task.objects.filter(pk=late.pk).update(status="signed_off", signed_off_on=TODAY)
+    result = services.refresh(today=TODAY, periods=services.periods_to_refresh(TODAY, {"month": 2}))
+    assert "2026-05" not in " ".join(result.periods) and result.skipped == ["2026-05"]
+    assert _snap("supervision.overdue", "month", may, region=jm).numerator == before
+    assert _snap("supervision.overdue", "month", dt.date(2026, 6, 1), region=jm).numerator == 1
+    # rebuilt from the dated history, May still says what it said
+    services.refresh(today=TODAY, periods=services.periods_to_refresh(TODAY, {"month": 2}), rebuild=True)
+    assert _snap("supervision.overdue", "month", may, region=jm).numerator == before
+
+
+def test_colours_are_counted_only_while_the_period_is_open(
+    refreshed: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    from luoshi.dashboard.models import FigureSnapshot
+
+    jm = regions["jingmen"]
+    assert _snap("supervision.colour", "month", dt.date(2026, 6, 1), region=jm, bucket="red").numerator == 2
+    assert not FigureSnapshot.objects.filter(
+        key="supervision.colour", period_start=dt.date(2026, 5, 1), period_kind="month"
+    ).exists()
+
+
+def test_every_provider_is_discovered_and_keys_are_unique() -> None:
+    from luoshi.dashboard import providers
+
+    keys = [s.key for s in providers.sources()]
+    assert "supervision.on_time_rate" in keys and "projects.by_stage" in keys
+    assert len(keys) == len(set(keys))
+    assert all(k.split(".")[0] in ("supervision", "projects", "requests", "policies") for k in keys)

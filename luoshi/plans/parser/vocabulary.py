@@ -1,0 +1,137 @@
+"""Every word list the parser reads by, declared once. Each stage builds its patterns from these tuples, so a
+label, a duty verb or a collective added here is known to the responsibility phrases, the label lines, the
+inline labels after a sentence, the task-table headers and the document-kind test alike.
+
+Roles: a list under a LEAD label leads; under a CO label it co-operates; under a SINGLE label (责任单位) it
+leads unless a LEAD label is beside it in the same measure, when it co-operates (gold README: "牵头单位 → lead,
+责任单位/配合单位 → co when both labels are present; a single list is all lead").
+"""
+
+from __future__ import annotations
+
+import re
+
+LEAD_LABELS = (
+    "总牵头单位",
+    "牵头责任单位",
+    "主要责任单位",
+    "牵头单位",
+    "牵头部门",
+    "主责单位",
+    "主责部门",
+    "牵头处室",
+)
+CO_LABELS = (
+    "配合单位",
+    "配合部门",
+    "协同单位",
+    "协同部门",
+    "协办单位",
+    "参与单位",
+    "协助单位",
+    "协作单位",
+    "参加单位",
+    "次要责任单位",
+    "其他责任单位",
+    "协同责任单位",
+    "配合责任单位",
+    "协办责任单位",
+    "配合处室",
+)
+SINGLE_LABELS = ("责任单位", "责任部门", "责任主体", "实施单位", "承办单位", "落实单位", "责任处室")
+# Labels whose value names a person, not a unit ("牵头负责领导:刘惠。"): their lines end the measure's text and
+# are read as nothing.
+PERSON_LABELS = (
+    "牵头负责领导",
+    "牵头领导",
+    "责任领导",
+    "分管领导",
+    "包保领导",
+    "联系领导",
+    "责任人",
+    "联系人",
+)
+# Notes closing a unit list about other items ("以下各任务均需X落实,不再一一列出", "…,下同"): not units.
+LIST_NOTE_WORDS = ("以下", "不再一一列出", "不再重复", "不再列出", "下同", "均涉及", "均需")
+TIME_LABELS = (
+    "完成时限",
+    "完成时间",
+    "时限要求",
+    "时间要求",
+    "完成期限",
+    "时间节点",
+    "进度安排",
+    "时间进度",
+    "办结时限",
+)
+
+# Duty verbs after a unit list: "X牵头", "X负责", "Y配合".
+LEAD_VERBS = ("牵头负责", "负责牵头", "牵头抓总", "负总责", "牵头", "主责", "主办")
+SINGLE_VERBS = (
+    "按职责分工负责",
+    "按职责负责",
+    "分别负责",
+    "负责落实",
+    "具体负责",
+    "负责",
+    "具体落实",
+    "抓好落实",
+    "组织落实",
+    "分别落实",
+    "落实",
+    "具体实施",
+    "组织实施",
+    "实施",
+)
+CO_VERBS = ("共同负责", "按职责分工负责", "按职责配合", "配合", "协同", "参与", "协助", "协办")
+# A unit name never ends with one of these: "各县市区政府落实" is a unit and its duty.
+DUTY_ENDINGS = (
+    "落实",
+    "负责",
+    "配合",
+    "牵头",
+    "实施",
+    "推进",
+    "参与",
+    "协助",
+    "协同",
+    "抓总",
+    "主办",
+    "协办",
+)
+
+# "X等各相关部门" gives X and 各相关部门: the words a collective after 等 starts with.
+COLLECTIVE_PREFIXES = (
+    "各",
+    "其他",
+    "有关",
+    "相关",
+    "省直",
+    "市直",
+    "区直",
+    "县直",
+    "州直",
+    "省级",
+    "市级",
+    "区级",
+    "县级",
+)
+
+# Task-table column headers (substrings), by the role of the column.
+TABLE_LEAD_HEADERS = ("牵头", "主责")
+TABLE_CO_HEADERS = ("配合", "协同", "协办", "参与单位", *SINGLE_LABELS)
+TABLE_TIME_HEADERS = ("时限", "完成时间", "时间进度", "进度安排", "期限", "时间节点", "时间安排", "完成日期")
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """A regex alternation of `words`, longest first (so 牵头负责 wins over 牵头)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+LABEL_LEAD = f"(?:{alternation(LEAD_LABELS)})"
+LABEL_CO = f"(?:{alternation(CO_LABELS + SINGLE_LABELS)})"
+LABEL_SINGLE = f"(?:{alternation(SINGLE_LABELS)})"
+LABEL_TIME = f"(?:{alternation(TIME_LABELS)})"
+LABEL_UNIT = f"(?:{alternation(LEAD_LABELS + CO_LABELS + SINGLE_LABELS)})"
+LABEL_PERSON = f"(?:{alternation(PERSON_LABELS)})"
+LABEL_ANY_WORD = f"(?:{alternation(LEAD_LABELS + CO_LABELS + SINGLE_LABELS + TIME_LABELS + PERSON_LABELS)})"

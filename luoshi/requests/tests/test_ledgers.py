@@ -1,0 +1,191 @@
+"""Accountability sweep, metrics, arrears, privacy retention, hotspots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from luoshi.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from luoshi.requests import hooks, services
+from luoshi.requests.models import AccountabilityEntry, ArrearsClaim, Request
+from luoshi.requests.services import arrears, hotspots, metrics, privacy
+from luoshi.requests.services.sweep import sweep
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overdue_sign_in_reply_and_completion(
+    users: dict[str, Any],
+    assigned: Callable[..., Any],
+    signed: Callable[..., Any],
+    at: Callable[[dt.datetime], None],
+) -> None:
+    at(dt.datetime(2025, 9, 26, 10, 0))
+    late_sign = assigned(title="未签收")
+    late_reply = signed(title="未答复")
+    at(dt.datetime(2025, 10, 20, 10, 0))
+    result = sweep()
+    kinds = dict(AccountabilityEntry.objects.values_list("request_id", "kind"))
+    assert kinds == {late_sign.pk: "signin", late_reply.pk: "reply"}
+    entry = AccountabilityEntry.objects.get(request=late_reply)
+    assert entry.person == users["staff"] and entry.unit == users["staff"].unit
+    assert result.summary()["total_new"] == 2
+    sweep()  # a second run adds nothing
+    assert AccountabilityEntry.objects.count() == 2
+    at(dt.datetime(2026, 1, 5, 10, 0))
+    sweep()
+    assert AccountabilityEntry.objects.filter(request=late_reply, kind="completion").exists()
+
+
+def test_paused_request_is_not_late_for_reply(
+    users: dict[str, Any], signed: Callable[..., Any], at: Callable[[dt.datetime], None]
+) -> None:
+    at(dt.datetime(2025, 9, 26, 10, 0))
+    req = signed()
+    services.request_pause(user=users["staff"], request=req, reason="补图纸")
+    at(dt.datetime(2025, 10, 20, 10, 0))
+    sweep()
+    assert not AccountabilityEntry.objects.filter(kind="reply").exists()
+
+
+def test_metrics_per_unit_and_export(
+    users: dict[str, Any],
+    regions: dict[str, Any],
+    signed: Callable[..., Any],
+    file_request: Callable[..., Any],
+) -> None:
+    req = signed()
+    req = services.request_reply(user=users["staff"], request=req, text="已办")
+    req = services.request_complete(user=users["staff"], request=req, resolved=True)
+    services.request_revisit(user=users["enterprise"], request=req, satisfaction="satisfied")
+    services.request_reject(user=users["admin"], request=file_request(title="x"), reason="非本平台受理范围")
+    period = f"{req.received_at:%Y-%m}"
+    rows, total = metrics.unit_metrics(user=users["admin"], region=regions["jingmen"], period=period)
+    fgw = next(r for r in rows if r.unit_id == users["staff"].unit_id)
+    assert fgw.values["signin_on_time"] == 100.0 and fgw.values["satisfaction"] == 100.0
+    assert fgw.values["resolution"] == 100.0 and fgw.values["good"] == 1
+    assert total.values["total"] == 2 and total.values["acceptance"] == 50.0
+    assert total.values["procedural_7d"] == 100.0
+    wb = load_workbook(io.BytesIO(metrics.metrics_xlsx(rows, total, period)))
+    assert wb.active is not None and wb.active["A1"].value == "单位"
+    _other_rows, other_total = metrics.unit_metrics(
+        user=users["admin_jz"], region=regions["jingmen"], period=period
+    )
+    assert other_total.values["total"] == 0
+
+
+def test_arrears_until_cleared(users: dict[str, Any], assigned: Callable[..., Any]) -> None:
+    req = assigned(category="arrears", debtor_name="某区城投公司", amount_claimed="100000")
+    claim = ArrearsClaim.objects.get(request=req)
+    with pytest.raises(NotFound):
+        arrears.arrears_pay(user=users["staff_other"], claim=claim, amount="1", on=dt.date(2026, 1, 1))
+    with pytest.raises(AccessDenied):
+        arrears.arrears_pay(user=users["enterprise"], claim=claim, amount="1", on=dt.date(2026, 1, 1))
+    arrears.arrears_confirm(user=users["admin"], claim=claim, amount="80000", on=dt.date(2026, 1, 5))
+    arrears.arrears_pay(user=users["staff"], claim=claim, amount="50000", on=dt.date(2026, 2, 1))
+    with pytest.raises(ValidationFailed, match="超过应付金额"):
+        arrears.arrears_pay(user=users["staff"], claim=claim, amount="40000", on=dt.date(2026, 3, 1))
+    arrears.arrears_pay(user=users["staff"], claim=claim, amount="30000", on=dt.date(2026, 3, 1))
+    claim.refresh_from_db()
+    assert claim.status == "cleared" and claim.closed_on == dt.date(2026, 3, 1)
+    with pytest.raises(InvalidTransition):
+        arrears.arrears_pay(user=users["staff"], claim=claim, amount="1", on=dt.date(2026, 3, 2))
+    (row,) = list(arrears.ledger(users["admin"]))
+    assert row["debtor_name"] == "某区城投公司" and row["confirmed"] == Decimal("80000")
+    wb = load_workbook(io.BytesIO(arrears.ledger_xlsx(users["admin"])))
+    assert wb.active is not None and wb.active["A2"].value == "某区城投公司"
+    assert list(arrears.ledger(users["enterprise_other"])) == []
+
+
+def test_arrears_settlement_needs_the_agreement(users: dict[str, Any], assigned: Callable[..., Any]) -> None:
+    claim = ArrearsClaim.objects.get(
+        request=assigned(category="arrears", debtor_name="某局", amount_claimed="9")
+    )
+    with pytest.raises(ValidationFailed, match="化解协议"):
+        arrears.arrears_settle(user=users["admin"], claim=claim, note="", on=dt.date(2026, 1, 1))
+    claim = arrears.arrears_settle(
+        user=users["admin"], claim=claim, note="协议2026-01号,分两期支付", on=dt.date(2026, 1, 1)
+    )
+    assert claim.status == "settled"
+
+
+def test_contact_retention_erases_closed_requests(
+    users: dict[str, Any], regions: dict[str, Any], file_request: Callable[..., Any]
+) -> None:
+    req = services.request_reject(user=users["admin"], request=file_request(), reason="不属于受理范围")
+    privacy.retention_set(user=users["admin"], region=regions["jingmen"], days=30)
+    with pytest.raises(AccessDenied):
+        privacy.retention_set(user=users["staff"], region=regions["jingmen"], days=30)
+    assert req.closed_at is not None
+    assert privacy.erase_expired_contacts(now=req.closed_at + dt.timedelta(days=10)) == 0
+    assert privacy.erase_expired_contacts(now=req.closed_at + dt.timedelta(days=31)) == 1
+    req.refresh_from_db()
+    assert req.contact_phone == "" and req.contact_name == privacy.ERASED
+
+
+def test_contact_reveal_refusals(users: dict[str, Any], assigned: Callable[..., Any]) -> None:
+    req = assigned()
+    assert privacy.contact_reveal(user=users["enterprise"], request=req)[1] == "13800138000"
+    with pytest.raises(NotFound):
+        privacy.contact_reveal(user=users["enterprise_other"], request=req)
+    with pytest.raises(AccessDenied):
+        privacy.contact_reveal(user=users["leader"], request=req)
+    with pytest.raises(NotFound):
+        privacy.contact_reveal(user=users["admin_jz"], request=req)
+
+
+def test_hotspots_group_similar_requests_and_become_a_task(
+    users: dict[str, Any], regions: dict[str, Any], file_request: Callable[..., Any]
+) -> None:
+    for i in range(4):
+        file_request(
+            title=f"园区道路积水严重{i}",
+            text=f"工业园区纬三路雨后积水严重,货车无法通行,影响企业生产第{i}次反映。",
+        )
+    file_request(title="社保补贴申请", text="稳岗补贴申请材料提交后一直没有审批结果。")
+    period = f"{Request.objects.first().received_at:%Y-%m}"  # type: ignore[union-attr]
+    found = hotspots.clusters(user=users["admin"], region=regions["jingmen"], period=period)
+    assert len(found) == 1 and found[0].size == 4
+    with pytest.raises(ValidationFailed, match="没有可承接督办任务"):
+        hotspots.hotspot_to_task(
+            user=users["admin"],
+            region=regions["jingmen"],
+            period=period,
+            request_ids=found[0].request_ids,
+            label=found[0].label,
+        )
+
+    calls: list[dict[str, Any]] = []
+
+    def receiver(sender: Any, **kwargs: Any) -> str:
+        calls.append(kwargs)
+        return "supervision.task:77"
+
+    hooks.supervised_task_requested.connect(receiver)
+    try:
+        with pytest.raises(AccessDenied):
+            hotspots.hotspot_to_task(
+                user=users["staff"],
+                region=regions["jingmen"],
+                period=period,
+                request_ids=found[0].request_ids,
+                label="x",
+            )
+        spot = hotspots.hotspot_to_task(
+            user=users["admin"],
+            region=regions["jingmen"],
+            period=period,
+            request_ids=found[0].request_ids,
+            label=found[0].label,
+        )
+    finally:
+        hooks.supervised_task_requested.disconnect(receiver)
+    assert spot.task_ref == "supervision.task:77" and len(calls) == 1 and spot.requests.count() == 4
+    again = hotspots.clusters(user=users["admin"], region=regions["jingmen"], period=period)
+    assert again[0].task_ref == "supervision.task:77"
