@@ -81,6 +81,18 @@ def users(regions: dict[str, Any], units: dict[str, Any], enterprises: dict[str,
     return {key: user_create(username=key, password=TEST_PASSWORD, **spec) for key, spec in specs.items()}  # type: ignore[arg-type]
 
 
+@pytest.fixture
+def national_admin(users: dict[str, Any], regions: dict[str, Any]) -> Any:
+    """The office admin of the top-level region (湖北省): the owner of national data such as the holiday
+    corrections (see luoshi/calendar/access.py)."""
+    from luoshi.accounts.models import Role
+    from luoshi.accounts.services import user_create
+
+    return user_create(
+        username="admin_hubei", password=TEST_PASSWORD, role=Role.ADMIN, region=regions["hubei"]
+    )
+
+
 @pytest.fixture(autouse=True)
 def _permit_audit_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests end with Django flushing every table; on SQLite the audit table's delete trigger refuses that

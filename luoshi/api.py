@@ -82,30 +82,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _mount() -> None:
-    """Each domain app may expose `router` in its api.py; mounted at /api/<prefix>/."""
-    import importlib
+    """Each app declaring `api_module` on its AppConfig exposes `router` there; mounted at /api/<api_prefix>/."""
+    from luoshi.core.discovery import declared
 
-    for prefix, module in (
-        ("me", "luoshi.accounts.api"),
-        ("orgs", "luoshi.orgs.api"),
-        ("calendar", "luoshi.calendar.api"),
-        ("plans", "luoshi.plans.api"),
-        ("supervision", "luoshi.supervision.api"),
-        ("requests", "luoshi.requests.api"),
-        ("policies", "luoshi.policies.api"),
-        ("projects", "luoshi.projects.api"),
-        ("dashboard", "luoshi.dashboard.api"),
-        ("audit", "luoshi.audit.api"),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                continue
-            raise
-        router = getattr(mod, "router", None)
-        if router is not None:
-            api.add_router(f"/{prefix}/", router)
+    for cfg, module in declared("api_module"):
+        router = getattr(module, "router", None)
+        if router is None:
+            raise RuntimeError(f"{module.__name__} (declared by {cfg.__qualname__}) has no `router`")
+        api.add_router(f"/{cfg.api_prefix}/", router)
 
 
 _mount()

@@ -1,32 +1,17 @@
 """`luoshi`: the single entry point for the server, the worker and every command.
 
-Each domain registers its own sub-commands in `<app>/cli.py` (a `register(subparsers)` function), so
-this file only wires groups together. Commands that need no database (calendar, plan parse) do not set
+Each domain registers its own sub-commands in `<app>/cli.py` (a `register(subparsers)` function) and
+declares it as `cli_module` on its AppConfig (`luoshi.core.discovery`), so this file only wires groups
+together. Commands that need no database (calendar, plan parse) do not set
 Django up; the others call `luoshi.cli.setup_django()` first.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
-
-GROUP_MODULES = (
-    "luoshi.core.cli",
-    "luoshi.accounts.cli",
-    "luoshi.audit.cli",
-    "luoshi.core.backup",
-    "luoshi.orgs.cli",
-    "luoshi.calendar.cli",
-    "luoshi.plans.cli",
-    "luoshi.supervision.cli",
-    "luoshi.requests.cli",
-    "luoshi.policies.cli",
-    "luoshi.projects.cli",
-    "luoshi.dashboard.cli",
-)
 
 
 def setup_django() -> None:
@@ -43,13 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Start with `luoshi demo` to get a working platform with the seed plans loaded.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in GROUP_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    from luoshi.core.discovery import declared_modules
+
+    for module in declared_modules("cli_module"):
         module.register(sub)
     return parser
 

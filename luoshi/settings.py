@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "luoshi.audit",
     "luoshi.orgs",
     "luoshi.calendar",
+    "luoshi.notifications",
     "luoshi.plans",
     "luoshi.supervision",
     "luoshi.requests",
@@ -262,7 +263,7 @@ else:
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_MAIL_FROM", "luoshi@localhost")
 # Pluggable SMS channel: a dotted path to a class with send(phone: str, text: str) -> None.
-LUOSHI_SMS_BACKEND = os.environ.get("LUOSHI_SMS_BACKEND", "luoshi.supervision.notify.LogSmsBackend")
+LUOSHI_SMS_BACKEND = os.environ.get("LUOSHI_SMS_BACKEND", "luoshi.notifications.channels.LogSmsBackend")
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/", include("luoshi.projects.urls")),
     path("dashboard/", include("luoshi.dashboard.urls")),
     path("audit/", include("luoshi.audit.urls")),
+    path("notifications/", include("luoshi.notifications.urls")),
     path("", include("luoshi.core.urls")),
 ]
 

@@ -1,7 +1,13 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(discovery.LuoshiAppConfig):
     name = "luoshi.accounts"
     label = "accounts"
     verbose_name = "人员与角色"
+    cli_module = "luoshi.accounts.cli"
+    api_module = "luoshi.accounts.api"
+    api_prefix = "me"
+    demo_module = "luoshi.accounts.demo"
+    demo_order = 20
+    events_module = "luoshi.accounts.events"

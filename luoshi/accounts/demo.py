@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import Role, User
 from luoshi.accounts.services import user_create
 from luoshi.core.demo import DEMO_PASSWORD, DEMO_REGION_CODE
@@ -27,7 +28,7 @@ def _staff_unit(region: Region) -> Unit:
 def load(ctx: DemoContext) -> str:
     region = Region.objects.get(code=DEMO_REGION_CODE)
     unit = _staff_unit(region)
-    enterprise = Enterprise.objects.filter(region__path__startswith=region.path).order_by("pk").first()
+    enterprise = Enterprise.objects.filter(subtree_q(region)).order_by("pk").first()
     if enterprise is None:
         enterprise = Enterprise.objects.create(
             name="荆门示范科技有限公司",

@@ -7,6 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from luoshi.accounts import access
+from luoshi.accounts.events import AccountEvent
 from luoshi.accounts.models import ApiToken, Role, User
 from luoshi.audit.services import record
 from luoshi.core.errors import ValidationFailed
@@ -27,12 +29,9 @@ def user_create(
     check_password: bool = True,
 ) -> User:
     """Create an account whose scope matches its role (staff need a unit, enterprise users a firm)."""
-    if role == Role.STAFF and unit is None:
-        raise ValidationFailed("部门工作人员必须指定所属单位。")
-    if role == Role.ENTERPRISE and enterprise is None:
-        raise ValidationFailed("企业用户必须指定所属企业。")
-    if role in (Role.ADMIN, Role.LEADER) and region is None:
-        raise ValidationFailed("管理员和领导必须指定管辖区域。")
+    problem = access.check_role_scope(role, unit=unit, enterprise=enterprise, region=region)
+    if problem:
+        raise ValidationFailed(problem)
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(f"用户名“{username}”已存在。")
     if region is None:
@@ -51,15 +50,14 @@ def user_create(
         except ValidationError as exc:
             raise ValidationFailed("密码不符合要求:" + ";".join(exc.messages)) from exc
     user.set_password(password)
-    user.is_staff = (
-        role == Role.ADMIN
-    )  # 营商办 administrators also use Django admin for the directory and calendar
+    # 营商办 administrators also use Django admin for the directory and calendar
+    user.is_staff = access.is_office_role(role)
     user.save()
-    if role == Role.ADMIN:
+    if access.is_office_role(role):
         user.groups.add(_admin_group())
     record(
         actor=actor,
-        action="user.created",
+        action=AccountEvent.USER_CREATED,
         subject=user,
         after={
             "username": username,
@@ -90,5 +88,5 @@ def token_create(*, user: User, name: str, actor: User | None = None) -> str:
     """Create an API token and return it in clear text, once; only its digest is kept."""
     raw = ApiToken.new_raw()
     token = ApiToken.objects.create(user=user, name=name, digest=ApiToken.digest_of(raw))
-    record(actor=actor, action="api_token.created", subject=token, after={"user": user.pk, "name": name})
+    record(actor=actor, action=AccountEvent.API_TOKEN_CREATED, subject=token, after={"user": user.pk, "name": name})
     return raw

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class AuditConfig(AppConfig):
+class AuditConfig(discovery.LuoshiAppConfig):
     name = "luoshi.audit"
     label = "audit"
     verbose_name = "审计记录"
+    cli_module = "luoshi.audit.cli"

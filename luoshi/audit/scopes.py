@@ -97,11 +97,11 @@ def _users(user: User) -> QuerySet[Any]:
 
     if user.role != Role.ADMIN or user.region is None:
         return User.objects.filter(pk=user.pk)
-    path = user.region.path
+    from luoshi.accounts.access import subtree_q
+
+    region = user.region
     return User.objects.filter(
-        Q(region__path__startswith=path)
-        | Q(unit__region__path__startswith=path)
-        | Q(enterprise__region__path__startswith=path)
+        subtree_q(region, "region") | subtree_q(region, "unit__region") | subtree_q(region, "enterprise__region")
     )
 
 
@@ -128,7 +128,9 @@ def _regions(user: User) -> QuerySet[Any]:
 
     if not _office_or_leader(user) or user.region is None:
         return Region.objects.none()
-    return Region.objects.filter(path__startswith=user.region.path)
+    from luoshi.accounts.access import region_subtree
+
+    return region_subtree(user.region)
 
 
 def _national(model_path: str) -> Scope:

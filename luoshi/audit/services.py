@@ -54,7 +54,9 @@ def record(
     reason: str = "",
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event. `actor=None` means the system (a scheduled job)."""
+    """Append one audit event. `actor=None` means the system (a scheduled job). `action` is a member of an
+    app's ``events.py`` enum (``luoshi.core.events.Event``); its plain value is stored."""
+    action = str(action)
     label = actor_label or (actor.get_username() if actor is not None else "系统")
     event = AuditEvent(
         at=timezone.now(),
@@ -100,6 +102,7 @@ AuditItem = tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | No
 def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem]) -> int:
     """Append many events of one action at once (subject, before, after, reason) for set-based changes such as
     the daily sweep recolouring thousands of tasks: plain multi-row INSERTs, no model instance per row."""
+    action = str(action)
     from luoshi.core import bulk
 
     if not events:

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from luoshi.calendar import services
+from luoshi.calendar import access, services
 from luoshi.calendar.models import CalendarNotice, HolidayCorrection, RegionalHoliday
 
 if TYPE_CHECKING:
@@ -30,6 +30,16 @@ class HolidayCorrectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["date"] if obj is not None else []
+
+    # national data: only its owner (luoshi.calendar.access) may add, change or delete it here
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and access.can(_user(request), "national.change")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and access.can(_user(request), "national.change")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and access.can(_user(request), "national.change")
 
     def save_model(self, request: HttpRequest, obj: HolidayCorrection, form: Any, change: bool) -> None:
         user = _user(request)
@@ -83,6 +93,9 @@ class CalendarNoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and access.can(_user(request), "national.change")
 
     def delete_model(self, request: HttpRequest, obj: CalendarNotice) -> None:
         services.notice_remove(user=_user(request), notice=obj)

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from luoshi.orgs.paths import ids_of_path
+
 if TYPE_CHECKING:
     from luoshi.calendar.engine import WorkdayCalendar
 
@@ -124,7 +126,7 @@ def read_sqlite(path: Path, region_code: str | None) -> WorkdayCalendar:
             found = conn.execute("SELECT id, path FROM orgs_region WHERE code = ?", (region_code,)).fetchone()
             if found is None:
                 raise engine.CalendarError(f"区域代码“{region_code}”不存在。")
-            ids = [int(p) for p in str(found[1]).strip("/").split("/") if p.isdigit()] or [int(found[0])]
+            ids = ids_of_path(str(found[1])) or [int(found[0])]
             marks = ",".join("?" for _ in ids)
             for day, name, source in conn.execute(
                 f"SELECT date, name, source FROM calendar_regionalholiday WHERE region_id IN ({marks})", ids

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from luoshi.accounts.models import Role
-from luoshi.calendar import engine
+from luoshi.accounts.access import subtree_or_above_q
+from luoshi.calendar import access, engine
 from luoshi.calendar.models import CalendarNotice, HolidayCorrection, RegionalHoliday
 from luoshi.calendar.services import calendar_for
 
@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 
 
 def is_calendar_admin(user: User) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+    """May see the correction table and maintain the calendar data of their own region."""
+    return bool(user.is_authenticated and access.can(user, "corrections.view"))
+
+
+def owns_national_data(user: User) -> bool:
+    """May change the national holiday corrections and notices (see luoshi.calendar.access)."""
+    return bool(user.is_authenticated and access.can(user, "national.change"))
 
 
 def region_of(user: User) -> Region | None:
@@ -59,5 +65,4 @@ def regional_holidays_for(user: User) -> QuerySet[RegionalHoliday]:
     region = user.region
     if region is None:
         return qs.none()
-    ancestors = [int(p) for p in region.path.strip("/").split("/") if p.isdigit()]
-    return qs.filter(Q(region__path__startswith=region.path) | Q(region_id__in=ancestors))
+    return qs.filter(subtree_or_above_q(region))

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from luoshi.accounts.access import require_region, require_role
-from luoshi.accounts.models import Role
+from luoshi.accounts.access import region_ancestor_ids
 from luoshi.audit.services import record, snapshot
-from luoshi.calendar import engine
+from luoshi.calendar import access, engine
+from luoshi.calendar.events import CalendarEvent
 from luoshi.calendar.models import (
     CalendarNotice,
     CalendarVersion,
@@ -64,10 +64,6 @@ def _name(value: str) -> str:
     return name
 
 
-def _require_admin(user: User | None, action: str) -> None:
-    require_role(user, Role.ADMIN, action=action)
-
-
 def _bump() -> None:
     """Replace the version token (inside the caller's transaction)."""
     token = uuid.uuid4().hex
@@ -85,7 +81,7 @@ def correction_add(
     *, user: User | None, date: dt.date | str, kind: str, name: str, source: str = "", reason: str = ""
 ) -> HolidayCorrection:
     """Declare one date a day off or a working day (overrides the package and the shipped notices)."""
-    _require_admin(user, "修改节假日更正")
+    access.require_national(user, "修改节假日更正")
     day = _date(date)
     kind = _kind(kind)
     name = _name(name)
@@ -96,7 +92,7 @@ def correction_add(
             )
             record(
                 actor=user,
-                action="calendar.correction_added",
+                action=CalendarEvent.CORRECTION_ADDED,
                 subject=row,
                 after=snapshot(row, CORRECTION_FIELDS),
                 reason=reason,
@@ -116,7 +112,7 @@ def correction_update(
     source: str = "",
     reason: str = "",
 ) -> HolidayCorrection:
-    _require_admin(user, "修改节假日更正")
+    access.require_national(user, "修改节假日更正")
     kind = _kind(kind)
     name = _name(name)
     with transaction.atomic():
@@ -126,7 +122,7 @@ def correction_update(
         row.save(update_fields=["kind", "name", "source"])
         record(
             actor=user,
-            action="calendar.correction_changed",
+            action=CalendarEvent.CORRECTION_CHANGED,
             subject=row,
             before=before,
             after=snapshot(row, CORRECTION_FIELDS),
@@ -137,14 +133,14 @@ def correction_update(
 
 
 def correction_remove(*, user: User | None, correction: HolidayCorrection, reason: str = "") -> None:
-    _require_admin(user, "删除节假日更正")
+    access.require_national(user, "删除节假日更正")
     with transaction.atomic():
         row = HolidayCorrection.objects.select_for_update().filter(pk=correction.pk).first()
         if row is None:
             return  # already removed: removing twice has one effect
         record(
             actor=user,
-            action="calendar.correction_removed",
+            action=CalendarEvent.CORRECTION_REMOVED,
             subject=row,
             before=snapshot(row, CORRECTION_FIELDS),
             reason=reason,
@@ -157,7 +153,7 @@ def correction_remove(*, user: User | None, correction: HolidayCorrection, reaso
 def notice_load(*, user: User | None, content: bytes | str, file_name: str = "") -> CalendarNotice:
     """Load one notice file (TOML/JSON, see engine.parse_notice). All or nothing: any bad row refuses the
     whole file with ImportFailed listing every problem (row = entry number or line, column = field)."""
-    _require_admin(user, "导入放假通知")
+    access.require_national(user, "导入放假通知")
     try:
         parsed = engine.parse_notice(content, file_name=file_name)
     except engine.NoticeError as exc:
@@ -174,7 +170,7 @@ def notice_load(*, user: User | None, content: bytes | str, file_name: str = "")
         )
         record(
             actor=user,
-            action="calendar.notice_loaded",
+            action=CalendarEvent.NOTICE_LOADED,
             subject=notice,
             after={
                 "title": notice.title,
@@ -203,7 +199,7 @@ def notice_load(*, user: User | None, content: bytes | str, file_name: str = "")
                 )
                 record(
                     actor=user,
-                    action="calendar.correction_added",
+                    action=CalendarEvent.CORRECTION_ADDED,
                     subject=row,
                     after=snapshot(row, CORRECTION_FIELDS),
                     reason=f"导入通知:{notice.title}",
@@ -214,7 +210,7 @@ def notice_load(*, user: User | None, content: bytes | str, file_name: str = "")
                 row.save(update_fields=["kind", "name", "source", "notice"])
                 record(
                     actor=user,
-                    action="calendar.correction_changed",
+                    action=CalendarEvent.CORRECTION_CHANGED,
                     subject=row,
                     before=before,
                     after=snapshot(row, CORRECTION_FIELDS),
@@ -226,7 +222,7 @@ def notice_load(*, user: User | None, content: bytes | str, file_name: str = "")
 
 def notice_remove(*, user: User | None, notice: CalendarNotice, reason: str = "") -> None:
     """Remove a loaded notice and the corrections that came from it."""
-    _require_admin(user, "删除放假通知")
+    access.require_national(user, "删除放假通知")
     with transaction.atomic():
         row = CalendarNotice.objects.select_for_update().filter(pk=notice.pk).first()
         if row is None:
@@ -234,7 +230,7 @@ def notice_remove(*, user: User | None, notice: CalendarNotice, reason: str = ""
         for correction in HolidayCorrection.objects.select_for_update().filter(notice=row):
             record(
                 actor=user,
-                action="calendar.correction_removed",
+                action=CalendarEvent.CORRECTION_REMOVED,
                 subject=correction,
                 before=snapshot(correction, CORRECTION_FIELDS),
                 reason=f"删除通知:{row.title}",
@@ -242,7 +238,7 @@ def notice_remove(*, user: User | None, notice: CalendarNotice, reason: str = ""
             correction.delete()
         record(
             actor=user,
-            action="calendar.notice_removed",
+            action=CalendarEvent.NOTICE_REMOVED,
             subject=row,
             before={"title": row.title, "source": row.source, "covers_year": row.covers_year},
             reason=reason,
@@ -256,8 +252,7 @@ def regional_holiday_add(
     *, user: User | None, region: Region, date: dt.date | str, name: str, source: str = "", reason: str = ""
 ) -> RegionalHoliday:
     """An extra day off in `region` and every region below it."""
-    _require_admin(user, "设置地方性假日")
-    require_region(user, region, action="为该区域设置地方性假日")
+    access.require_regional(user, region, "为该区域设置地方性假日")
     day = _date(date)
     name = _name(name)
     try:
@@ -267,7 +262,7 @@ def regional_holiday_add(
             )
             record(
                 actor=user,
-                action="calendar.regional_holiday_added",
+                action=CalendarEvent.REGIONAL_HOLIDAY_ADDED,
                 subject=row,
                 after=snapshot(row, REGIONAL_FIELDS),
                 reason=reason,
@@ -279,15 +274,14 @@ def regional_holiday_add(
 
 
 def regional_holiday_remove(*, user: User | None, holiday: RegionalHoliday, reason: str = "") -> None:
-    _require_admin(user, "删除地方性假日")
-    require_region(user, holiday.region, action="删除该区域的地方性假日")
+    access.require_regional(user, holiday.region, "删除该区域的地方性假日")
     with transaction.atomic():
         row = RegionalHoliday.objects.select_for_update().filter(pk=holiday.pk).first()
         if row is None:
             return
         record(
             actor=user,
-            action="calendar.regional_holiday_removed",
+            action=CalendarEvent.REGIONAL_HOLIDAY_REMOVED,
             subject=row,
             before=snapshot(row, REGIONAL_FIELDS),
             reason=reason,
@@ -319,8 +313,7 @@ def _build_national() -> engine.WorkdayCalendar:
 
 
 def _ancestor_ids(region: Region) -> list[int]:
-    ids = [int(part) for part in region.path.strip("/").split("/") if part.isdigit()]
-    return ids or [region.pk]
+    return region_ancestor_ids(region)
 
 
 def calendar_for(region: Region | None = None, *, token: str | None = None) -> engine.WorkdayCalendar:

@@ -108,6 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "calc": _calculator(cal, request.GET),
         "today": today,
         "is_admin": is_admin,
+        "can_change_national": selectors.owns_national_data(user),
         "last_notice_year": max(
             set(range(engine.FIRST_DATE.year, engine.LAST_DATE.year + 1)) - set(cal.provisional_years)
         ),

@@ -1,5 +1,6 @@
-from django.apps import AppConfig
 from django.http import HttpRequest
+
+from luoshi.core import discovery
 
 
 def _superuser_only(request: HttpRequest) -> bool:
@@ -9,10 +10,11 @@ def _superuser_only(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(discovery.LuoshiAppConfig):
     name = "luoshi.core"
     label = "core"
     verbose_name = "平台"
+    cli_module = ("luoshi.core.cli", "luoshi.core.backup")
 
     def ready(self) -> None:
         from django.contrib import admin

@@ -1,12 +1,12 @@
 """`luoshi demo`: a working platform with the seed plans and deterministic synthetic data.
 
 Each domain contributes a step in `<app>/demo.py` exposing `load(ctx: DemoContext) -> str` (a one-line
-summary). Steps must be idempotent: running the demo twice changes nothing the second time.
+summary), declared as `demo_module` on its AppConfig; steps run by ascending `demo_order` (the directory
+before users, users before plans, plans before supervision). Steps must be idempotent: running the demo twice changes nothing the second time.
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,17 +14,7 @@ from typing import TextIO
 
 from django.core.management import call_command
 
-# The order matters: the directory before users, users before plans, plans before supervision.
-DEMO_STEPS = (
-    "luoshi.orgs.demo",
-    "luoshi.accounts.demo",
-    "luoshi.plans.demo",
-    "luoshi.supervision.demo",
-    "luoshi.projects.demo",
-    "luoshi.requests.demo",
-    "luoshi.policies.demo",
-    "luoshi.dashboard.demo",  # last: its summaries count what the steps above made
-)
+from luoshi.core.discovery import declared_modules
 
 SEED_PLANS_DIR = Path(__file__).resolve().parent.parent / "plans" / "demo_data"
 DEMO_PASSWORD = "Luoshi-demo-2025"  # noqa: S105 - printed on purpose: demo logins only
@@ -60,13 +50,7 @@ def run_demo(options: DemoOptions, out: TextIO) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     ctx = DemoContext(options=options, out=out)
     with interface(Interface.COMMAND):
-        for name in DEMO_STEPS:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name:
-                    continue
-                raise
+        for module in declared_modules("demo_module"):
             summary = module.load(ctx)
             if summary:
                 print(f"· {summary}", file=out, flush=True)

@@ -3,11 +3,12 @@ API and tests can call it too."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from luoshi.accounts.models import Role, User
+from luoshi.calendar.deadlines import Colour
+from luoshi.core.discovery import declared_modules
 
 
 @dataclass(frozen=True)
@@ -28,13 +29,12 @@ class HomeChart:
 
 
 COLOUR_HEX = {"green": "#1a7f37", "yellow": "#d4a72c", "red": "#cf222e"}
-COLOUR_LABEL = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 
 def colour_pie(key: str, title: str, counts: dict[str, int]) -> HomeChart:
     """A red/yellow/green pie, the picture leaders expect of a warning sweep."""
     data = [
-        {"name": COLOUR_LABEL[c], "value": counts.get(c, 0), "itemStyle": {"color": COLOUR_HEX[c]}}
+        {"name": Colour(c).label, "value": counts.get(c, 0), "itemStyle": {"color": COLOUR_HEX[c]}}
         for c in ("green", "yellow", "red")
     ]
     option = {
@@ -55,39 +55,18 @@ HOME_TEMPLATES = {
     Role.OBSERVER: "core/home_observer.html",
 }
 
-_CARD_PROVIDERS = (
-    "luoshi.plans.home",
-    "luoshi.supervision.home",
-    "luoshi.requests.home",
-    "luoshi.policies.home",
-    "luoshi.projects.home",
-)
-
-
 def home_cards(user: User) -> list[HomeCard]:
-    """Cards from each domain that has a `home` module with `cards_for(user) -> list[HomeCard]`."""
+    """Cards from each app declaring `home_module` (with `cards_for(user) -> list[HomeCard]`)."""
     cards: list[HomeCard] = []
-    for name in _CARD_PROVIDERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in declared_modules("home_module"):
         cards.extend(module.cards_for(user))
     return cards
 
 
 def home_charts(user: User) -> list[HomeChart]:
-    """Charts from each domain whose `home` module has `charts_for(user) -> list[HomeChart]`."""
+    """Charts from each declared home module that has `charts_for(user) -> list[HomeChart]`."""
     charts: list[HomeChart] = []
-    for name in _CARD_PROVIDERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in declared_modules("home_module"):
         if hasattr(module, "charts_for"):
             charts.extend(module.charts_for(user))
     return charts

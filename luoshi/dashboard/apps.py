@@ -1,7 +1,13 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class DashboardConfig(AppConfig):
+class DashboardConfig(discovery.LuoshiAppConfig):
     name = "luoshi.dashboard"
     label = "dashboard"
     verbose_name = "监测"
+    cli_module = "luoshi.dashboard.cli"
+    api_module = "luoshi.dashboard.api"
+    api_prefix = "dashboard"
+    demo_module = "luoshi.dashboard.demo"
+    demo_order = 90  # last: its summaries count what the steps above made
+    events_module = "luoshi.dashboard.events"

@@ -1,7 +1,7 @@
 """The provider contract: how a domain gives the dashboard its figures without the dashboard importing it.
 
-A domain app ships a `metrics.py` module with `SOURCES: list[FigureSource]`. The dashboard discovers every
-installed app's `metrics` module (`sources()`), asks each source for its tallies over a period (the nightly /
+A domain app ships a `metrics.py` module with `SOURCES: list[FigureSource]` and declares it as
+`metrics_module` on its AppConfig (`luoshi.core.discovery`). The dashboard reads the declarations (`sources()`), asks each source for its tallies over a period (the nightly /
 incremental refresh stores them in summary tables), and asks it for the records behind a number when a user
 clicks one. Nothing in the dashboard names a domain model.
 
@@ -14,7 +14,6 @@ a user never sees through the dashboard what the app would not show them.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -94,18 +93,11 @@ SECTION_ORDER = ("督查督办", "重大项目", "企业诉求", "惠企政策",
 
 @cache
 def _discover() -> tuple[FigureSource, ...]:
-    from django.apps import apps
+    from luoshi.core.discovery import declared_modules
 
     found: list[FigureSource] = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.metrics"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        found.extend(getattr(module, "SOURCES", ()))
+    for module in declared_modules("metrics_module"):  # a declared module that is missing fails loudly
+        found.extend(module.SOURCES)
     keys = [s.key for s in found]
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from luoshi.accounts.access import region_ancestor_ids, region_contains, region_subtree_ids
 from luoshi.accounts.models import User
 from luoshi.core.errors import ValidationFailed
 from luoshi.dashboard import access, charts, engine, providers
@@ -286,7 +287,7 @@ def _columns() -> list[providers.FigureSource]:
 
 
 def _ancestors(region: Region, user: User | None) -> list[Region]:
-    ids = [int(x) for x in region.path.strip("/").split("/") if x][:-1]
+    ids = region_ancestor_ids(region)[:-1]
     rows = {r.pk: r for r in Region.objects.filter(pk__in=ids)}
     out = [rows[i] for i in ids if i in rows]
     if user is not None and not user.is_superuser and user.region is not None:
@@ -564,7 +565,7 @@ def rankings(
     period = period_of(kind, period_text)
     prev = engine.previous_period(period)
     weights = current_weights_cached()
-    region_ids = list(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
+    region_ids = region_subtree_ids(region)
     units = list(
         Unit.objects.filter(region_id__in=region_ids, is_active=True)
         .exclude(kind=UnitKind.COLLECTIVE)
@@ -660,7 +661,7 @@ def trend(
 # --- indicators ----------------------------------------------------------------------------------------------
 def tree_owner(region: Region) -> Region:
     """The nearest region at or above `region` that has an indicator tree (the region itself if none does)."""
-    ids = [int(x) for x in region.path.strip("/").split("/") if x]
+    ids = region_ancestor_ids(region)
     having = set(Indicator.objects.filter(region_id__in=ids).values_list("region_id", flat=True).distinct())
     for pk in reversed(ids):
         if pk in having:
@@ -780,7 +781,7 @@ def indicator_trace(user: User | None, pk: int, region_id: int | None = None, pe
     """溯源: an indicator for a region, the regions below it, and (computed ones) the units and records."""
     region = access.region_for(user, region_id)
     ind = Indicator.objects.select_related("region", "lead_unit").filter(pk=pk).first()
-    if ind is None or not region.path.startswith(ind.region.path):
+    if ind is None or not region_contains(ind.region, region):
         from luoshi.core.errors import NotFound
 
         raise NotFound("未找到该指标,或它不适用于该区域。")

@@ -21,11 +21,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.accounts.access import region_contains, region_subtree, region_subtree_ids
 from luoshi.accounts.models import User
 from luoshi.audit.services import record
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.dashboard import access, engine, providers
 from luoshi.dashboard.engine import Period, Tally
+from luoshi.dashboard.events import DashboardEvent
 from luoshi.dashboard.models import (
     Cycle,
     Direction,
@@ -214,7 +216,7 @@ def _judged(ind: Indicator, value: float) -> dict[str, Any]:
 
 
 def _subtree_ids(region: Region) -> list[int]:
-    return list(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
+    return region_subtree_ids(region)
 
 
 def fill_computed_indicators(period: Period) -> int:
@@ -492,7 +494,7 @@ def indicators_import(
         _check_no_cycle(list(existing.values()))
         record(
             actor=user,
-            action="dashboard.indicators_imported",
+            action=DashboardEvent.INDICATORS_IMPORTED,
             subject=region,
             after={"file": filename, "created": result.created, "updated": result.updated},
         )
@@ -545,7 +547,7 @@ def indicator_update(
     if src == IndicatorSourceKind.COMPUTED and providers.source(str(key)) is None:
         raise ValidationFailed(f"系统计算指标需要有效的计算口径;“{key}”不存在。")
     lead = changes.get("lead_unit", indicator.lead_unit)
-    if lead is not None and not lead.region.path.startswith(indicator.region.path):
+    if lead is not None and not region_contains(indicator.region, lead.region):
         raise ValidationFailed(f"牵头单位{lead.name}不在{indicator.region.name}范围内。")
     with transaction.atomic():
         locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
@@ -557,7 +559,7 @@ def indicator_update(
         locked.version += 1
         locked.save()
         after = {k: getattr(locked, k if k != "lead_unit" else "lead_unit_id") for k in INDICATOR_EDITABLE}
-        record(actor=user, action="dashboard.indicator_updated", subject=locked, before=before, after=after)
+        record(actor=user, action=DashboardEvent.INDICATOR_UPDATED, subject=locked, before=before, after=after)
         # values already judged keep their number; their colour follows the new thresholds
         for v in IndicatorValue.objects.filter(indicator=locked):
             for k2, v2 in _judged(locked, v.value).items():
@@ -602,7 +604,7 @@ def value_report(
     """A unit (or the office) reports an indicator's value for one cycle period, with evidence."""
     if not access.can_report(user, region, indicator.lead_unit_id):
         raise AccessDenied("只有该指标的牵头单位或本区域营商办管理员可以填报该指标。")
-    if not region.path.startswith(indicator.region.path):
+    if not region_contains(indicator.region, region):
         raise ValidationFailed(f"{region.name}不在指标体系所属的{indicator.region.name}范围内。")
     if indicator.source == IndicatorSourceKind.COMPUTED:
         raise ValidationFailed(f"“{indicator.name}”由系统自动计算,不需要填报。")
@@ -653,7 +655,7 @@ def value_report(
             row.save()
         record(
             actor=user,
-            action="dashboard.indicator_value_reported",
+            action=DashboardEvent.INDICATOR_VALUE_REPORTED,
             subject=indicator,
             before=before,
             after={"region": region.name, "period": period.key, "value": number, "colour": row.colour},
@@ -672,7 +674,7 @@ def values_import(*, user: User | None, region: Region, data: bytes, filename: s
         raise ValidationFailed(f"表头应包含:{'、'.join(need)}(可加“说明”)。")
     ix = {c: header.index(c) for c in (*need, "说明") if c in header}
     inds = {i.code: i for i in Indicator.objects.filter(region=region)}
-    regions = {r.code: r for r in Region.objects.filter(path__startswith=region.path)}
+    regions = {r.code: r for r in region_subtree(region)}
     problems: list[dict[str, Any]] = []
     todo: list[tuple[Indicator, Region, Period, float, str]] = []
     for n, raw in enumerate(rows[1:], start=2):
@@ -763,7 +765,7 @@ def weights_set(*, user: User | None, weights: Mapping[str, Any], note: str) -> 
         before = current_weights()
         row = RankingWeights.objects.create(weights=clean, note=note.strip()[:300], created_by=user)
         record(
-            actor=user, action="dashboard.weights_set", subject=row, before=before, after=clean, reason=note
+            actor=user, action=DashboardEvent.WEIGHTS_SET, subject=row, before=before, after=clean, reason=note
         )
     return row
 

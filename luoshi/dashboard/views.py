@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_unit_staff, subtree_q
+from luoshi.accounts.models import User
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.dashboard import access, engine, exports, providers, selectors, services
 from luoshi.dashboard.models import Cycle, Direction, Indicator, IndicatorSourceKind
@@ -70,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
     access.require_reader(user)
     if (
         not access.is_region_reader(user)
-        and user.role == Role.STAFF
+        and is_unit_staff(user)
         and user.unit_id
         and "region" not in request.GET
     ):
@@ -387,7 +388,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if ind is None:
         raise NotFound("未找到该指标。")
     access.require_office(user, ind.region, "修改监测指标")
-    units = Unit.objects.filter(region__path__startswith=ind.region.path, is_active=True).order_by(
+    units = Unit.objects.filter(subtree_q(ind.region), is_active=True).order_by(
         "region_id", "name"
     )
     if request.method == "POST":

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from luoshi.accounts.access import require_role
+from luoshi.accounts.access import region_contains, require_role, subtree_or_above_q, subtree_q
 from luoshi.accounts.models import Role
 from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.orgs import directory_file as fmt
 from luoshi.orgs.models import Region, Unit, UnitAlias
+from luoshi.orgs.paths import ids_of_path
 from luoshi.orgs.resolution import DirectoryIndex, Match, RegionNode, ResolutionStatus, normalise_name
 
 if TYPE_CHECKING:
@@ -69,8 +70,7 @@ class UnitResolution:
 
 def ancestor_ids(region: Region) -> list[int]:
     """Ancestor ids from the materialised path, nearest first (the region itself excluded)."""
-    ids = [int(part) for part in region.path.strip("/").split("/") if part]
-    return [pk for pk in reversed(ids) if pk != region.pk]
+    return [pk for pk in reversed(ids_of_path(region.path)) if pk != region.pk]
 
 
 def _lineage(region: Region) -> tuple[list[Region], list[Region]]:
@@ -79,7 +79,7 @@ def _lineage(region: Region) -> tuple[list[Region], list[Region]]:
     if not region.path.endswith(f"/{region.pk}/"):
         return [], []
     up = ancestor_ids(region)
-    rows = list(Region.objects.filter(Q(pk__in=up) | Q(path__startswith=region.path)).exclude(pk=region.pk))
+    rows = list(Region.objects.filter(Q(pk__in=up) | subtree_q(region, "")).exclude(pk=region.pk))
     by_id = {r.pk: r for r in rows}
     ancestors = [by_id[pk] for pk in up if pk in by_id]
     descendants = [r for r in rows if r.pk not in set(up)]
@@ -161,7 +161,7 @@ def visible_regions_q(user: User | None, field: str = "") -> Q:
     region = user.region
     if region is None:
         return Q(**{f"{prefix}pk__in": []})
-    return Q(**{f"{prefix}path__startswith": region.path}) | Q(**{f"{prefix}pk__in": ancestor_ids(region)})
+    return subtree_or_above_q(region, prefix.rstrip("_"))
 
 
 def regions_for(user: User | None) -> QuerySet[Region]:
@@ -200,7 +200,7 @@ def units_for(
         .prefetch_related(Prefetch("aliases", queryset=UnitAlias.objects.order_by("alias")))
     )
     if region is not None:
-        qs = qs.filter(region__path__startswith=region.path) if subtree else qs.filter(region=region)
+        qs = qs.filter(subtree_q(region)) if subtree else qs.filter(region=region)
     if not include_inactive:
         qs = qs.filter(is_active=True)
     if unverified_only:
@@ -270,7 +270,7 @@ def directory_export(
     if user is not None and not user.is_superuser and root is not None:
         if not Region.objects.filter(visible_regions_q(user), pk=root.pk).exists():
             raise AccessDenied(f"您无权导出“{root.name}”的目录:不在您的管辖区域内。")
-        if user.region is not None and not root.path.startswith(user.region.path):
+        if user.region is not None and not region_contains(user.region, root):
             root = user.region  # an ancestor was asked for: export only what is theirs below it
     if user is not None and not user.is_superuser and root is None:
         raise AccessDenied("您没有所属区域,无法导出目录。")
@@ -280,8 +280,8 @@ def directory_export(
         units_qs = Unit.objects.filter(is_active=True)
     else:
         above = list(regions_qs.filter(pk__in=ancestor_ids(root)).order_by("path"))
-        regions = [*above, *regions_qs.filter(path__startswith=root.path).order_by("path")]
-        units_qs = Unit.objects.filter(is_active=True, region__path__startswith=root.path)
+        regions = [*above, *regions_qs.filter(subtree_q(root, "")).order_by("path")]
+        units_qs = Unit.objects.filter(subtree_q(root), is_active=True)
     units = list(units_qs.prefetch_related("aliases"))
     rows = export_rows(regions, units)
     data = fmt.write_csv(rows) if file_format == "csv" else fmt.write_xlsx(rows)

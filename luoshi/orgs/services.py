@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
-from luoshi.accounts.access import region_contains, require_can_change, require_role
+from luoshi.accounts.access import is_office_admin, region_contains, require_can_change, require_role
 from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
+from luoshi.core.imports import Problems
 from luoshi.orgs import directory_file as fmt
+from luoshi.orgs.events import OrgEvent
 from luoshi.orgs.models import Region, RegionLevel, Unit, UnitAlias, UnitKind
 from luoshi.orgs.resolution import ResolutionStatus, clean_name, guess_kind, name_problem
 from luoshi.orgs.selectors import resolve_unit
@@ -37,16 +39,16 @@ REGION_FIELDS = ["code", "name", "short_name", "level", "parent"]
 
 # --- permission --------------------------------------------------------------------------------------
 def may_change_region(actor: User | None, region: Region) -> bool:
-    if actor is None or actor.is_superuser:
-        return True
-    return actor.role == Role.ADMIN and region_contains(actor.region, region)
+    return actor is None or (
+        is_office_admin(actor) and (actor.is_superuser or region_contains(actor.region, region))
+    )
 
 
 def can_change_directory(user: User | None, region: Region | None) -> bool:
     """For showing or hiding admin actions: an administrator of `region` (any region when None)."""
     if user is None or user.is_superuser:
         return True
-    if user.role != Role.ADMIN:
+    if not is_office_admin(user):
         return False
     return region is None or may_change_region(user, region)
 
@@ -109,7 +111,7 @@ def region_create(
     region = Region.objects.create(code=code, name=name, level=level, parent=parent, short_name=short_name)
     region.path = f"{parent.path if parent else '/'}{region.pk}/"
     region.save(update_fields=["path"])
-    record(actor=actor, action="region.created", subject=region, after=snapshot(region, REGION_FIELDS))
+    record(actor=actor, action=OrgEvent.REGION_CREATED, subject=region, after=snapshot(region, REGION_FIELDS))
     return region
 
 
@@ -134,7 +136,7 @@ def region_update(
     after = snapshot(locked, REGION_FIELDS)
     if after != before:
         locked.save(update_fields=list(changes))
-        record(actor=actor, action="region.updated", subject=locked, before=before, after=after)
+        record(actor=actor, action=OrgEvent.REGION_UPDATED, subject=locked, before=before, after=after)
     return locked
 
 
@@ -164,7 +166,7 @@ def unit_create(
         if text != full and text not in wanted:
             wanted.append(text)
     UnitAlias.objects.bulk_create([UnitAlias(unit=unit, region=region, alias=a) for a in wanted])
-    record(actor=actor, action="unit.created", subject=unit, after=_unit_after(unit), reason=reason)
+    record(actor=actor, action=OrgEvent.UNIT_CREATED, subject=unit, after=_unit_after(unit), reason=reason)
     return unit
 
 
@@ -190,7 +192,7 @@ def unit_update(
         _bump(locked, **changes)
         record(
             actor=actor,
-            action="unit.updated",
+            action=OrgEvent.UNIT_UPDATED,
             subject=locked,
             before=before,
             after=snapshot(locked, UNIT_FIELDS),
@@ -228,7 +230,7 @@ def unit_rename(
     if _rename(actor, locked, new_name) is not None:
         record(
             actor=actor,
-            action="unit.renamed",
+            action=OrgEvent.UNIT_RENAMED,
             subject=locked,
             before=before,
             after=_unit_after(locked),
@@ -258,7 +260,14 @@ def unit_verify(
         _bump(locked, verified=True)
     after = _unit_after(locked)
     if after != before:
-        record(actor=actor, action="unit.verified", subject=locked, before=before, after=after, reason=reason)
+        record(
+            actor=actor,
+            action=OrgEvent.UNIT_VERIFIED,
+            subject=locked,
+            before=before,
+            after=after,
+            reason=reason,
+        )
     return locked
 
 
@@ -282,7 +291,7 @@ def alias_add(
     _bump(locked)
     record(
         actor=actor,
-        action="unit.alias_added",
+        action=OrgEvent.UNIT_ALIAS_ADDED,
         subject=locked,
         before={"aliases": before["aliases"]},
         after={"aliases": _unit_after(locked)["aliases"], "alias": text, "alias_region": where.pk},
@@ -303,7 +312,7 @@ def alias_remove(*, actor: User | None, alias: UnitAlias, reason: str = "") -> N
     _bump(locked)
     record(
         actor=actor,
-        action="unit.alias_removed",
+        action=OrgEvent.UNIT_ALIAS_REMOVED,
         subject=locked,
         before={"aliases": before["aliases"]},
         after={"aliases": _unit_after(locked)["aliases"], "removed": row.alias},
@@ -442,7 +451,7 @@ def unit_merge(*, actor: User | None, keep: Unit, duplicate: Unit, reason: str =
     _bump(keep_l, verified=keep_l.verified or dup_l.verified)
     record(
         actor=actor,
-        action="unit.merged",
+        action=OrgEvent.UNIT_MERGED,
         subject=keep_l,
         before=before_keep,
         after={**_unit_after(keep_l), "merged_from": dup_l.pk, "moved": moved},
@@ -450,7 +459,7 @@ def unit_merge(*, actor: User | None, keep: Unit, duplicate: Unit, reason: str =
     )
     record(
         actor=actor,
-        action="unit.merged_into",
+        action=OrgEvent.UNIT_MERGED_INTO,
         subject=dup_l,
         before=before_dup,
         after={**_unit_after(dup_l), "merged_into": keep_l.pk},
@@ -572,18 +581,7 @@ class ImportResult:
         )
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-
-    def add(self, row: int, column: str, message: str) -> None:
-        self.items.append({"row": row, "column": column, "message": message})
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-
-def _parse_rows(table: fmt.Table, problems: _Problems) -> tuple[dict[str, RegionSpec], list[UnitSpec]]:
+def _parse_rows(table: fmt.Table, problems: Problems) -> tuple[dict[str, RegionSpec], list[UnitSpec]]:
     regions: dict[str, RegionSpec] = {}
     units: list[UnitSpec] = []
     seen_units: dict[tuple[str, str], int] = {}
@@ -694,7 +692,7 @@ def _parse_rows(table: fmt.Table, problems: _Problems) -> tuple[dict[str, Region
 
 
 def _check_tree(
-    regions: dict[str, RegionSpec], existing: dict[str, Region], actor: User | None, problems: _Problems
+    regions: dict[str, RegionSpec], existing: dict[str, Region], actor: User | None, problems: Problems
 ) -> None:
     for code, spec in regions.items():
         parent_level: str | None = None
@@ -774,7 +772,7 @@ def _plan_units(
     regions: dict[str, RegionSpec],
     existing: dict[str, Region],
     actor: User | None,
-    problems: _Problems,
+    problems: Problems,
 ) -> list[_UnitPlan]:
     """Match each row to a unit: by 区域代码 + 全称, else by a unit of that region that has the row's name
     as an alias (it was renamed or verified since the file was made: only missing aliases are added).
@@ -893,7 +891,7 @@ def _apply(
         _bump(locked, **plan.changes)
         record(
             actor=actor,
-            action="unit.updated",
+            action=OrgEvent.UNIT_UPDATED,
             subject=locked,
             before=before,
             after=_unit_after(locked),
@@ -918,7 +916,10 @@ def directory_import(*, actor: User | None, data: bytes, filename: str) -> Impor
             f"表头不符合目录格式,未导入任何数据。表头须为:{'、'.join(fmt.COLUMNS)}。请修改列名后重新导入。",
             details=header_problems,
         )
-    problems = _Problems()
+    problems = Problems(
+        columns=fmt.COLUMNS,
+        summary=lambda n: f"导入失败:共发现 {n} 处问题,未写入任何数据。请按行号和列名逐一修改后重新导入。",
+    )
     regions, units = _parse_rows(table, problems)
     if not table.rows:
         problems.add(table.header_row, "", "文件中只有表头,没有数据行。")
@@ -926,15 +927,7 @@ def directory_import(*, actor: User | None, data: bytes, filename: str) -> Impor
     existing = {r.code: r for r in Region.objects.filter(code__in=codes).select_related("parent")}
     _check_tree(regions, existing, actor, problems)
     plans = _plan_units(units, regions, existing, actor, problems)
-    if problems:
-        items = sorted(
-            problems.items,
-            key=lambda p: (p["row"], fmt.COLUMNS.index(p["column"]) if p["column"] in fmt.COLUMNS else -1),
-        )
-        raise ImportFailed(
-            f"导入失败:共发现 {len(items)} 处问题,未写入任何数据。请按行号和列名逐一修改后重新导入。",
-            details=items,
-        )
+    problems.raise_if_any()
     result = ImportResult(source=table.source, rows=len(table.rows))
     try:
         with transaction.atomic():

@@ -1,7 +1,14 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class PlansConfig(AppConfig):
+class PlansConfig(discovery.LuoshiAppConfig):
     name = "luoshi.plans"
     label = "plans"
     verbose_name = "行动方案"
+    cli_module = "luoshi.plans.cli"
+    api_module = "luoshi.plans.api"
+    api_prefix = "plans"
+    home_module = "luoshi.plans.home"
+    demo_module = "luoshi.plans.demo"
+    demo_order = 30
+    events_module = "luoshi.plans.events"

@@ -121,11 +121,13 @@ def _field_changes(old: MeasureSnapshot, new: MeasureSnapshot) -> list[FieldChan
     return out
 
 
-def diff_measures(
+def match_measures(
     old: Sequence[MeasureSnapshot], new: Sequence[MeasureSnapshot], *, threshold: float = MATCH_THRESHOLD
-) -> list[MeasureDiff]:
-    """Every measure of both revisions once, in the new revision's order; a removed measure is shown where it
-    stood, just before the first new measure matched to a later old one."""
+) -> dict[int, tuple[int, float]]:
+    """THE measure matching of two revisions: new index -> (old index, similarity). Identical text (after
+    normalising) wins, then the most similar pairs (Dice of character bigrams >= `threshold`), nearer sequence
+    numbers breaking ties; each measure is used at most once. The revision diff the reviewer approves and the
+    task carry-over at publish both use it, so a measure shown as "changed" keeps its task."""
     old_grams = [_bigrams(m.text) for m in old]
     new_grams = [_bigrams(m.text) for m in new]
     old_sizes = [sum(g.values()) for g in old_grams]
@@ -145,13 +147,23 @@ def diff_measures(
             if score >= threshold:
                 pairs.append((score, i, j))
     pairs.sort(key=lambda p: (-p[0], abs(old[p[1]].seq - new[p[2]].seq), p[1], p[2]))
-    old_to_new: dict[int, int] = {}
+    matched_old: set[int] = set()
     new_to_old: dict[int, tuple[int, float]] = {}
     for score, i, j in pairs:
-        if i in old_to_new or j in new_to_old:
+        if i in matched_old or j in new_to_old:
             continue
-        old_to_new[i] = j
+        matched_old.add(i)
         new_to_old[j] = (i, min(score, 1.0))
+    return new_to_old
+
+
+def diff_measures(
+    old: Sequence[MeasureSnapshot], new: Sequence[MeasureSnapshot], *, threshold: float = MATCH_THRESHOLD
+) -> list[MeasureDiff]:
+    """Every measure of both revisions once, in the new revision's order; a removed measure is shown where it
+    stood, just before the first new measure matched to a later old one."""
+    new_to_old = match_measures(old, new, threshold=threshold)
+    old_to_new = {i: j for j, (i, _score) in new_to_old.items()}
 
     out: list[MeasureDiff] = []
     emitted_old: set[int] = set()

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from luoshi.accounts.access import region_subtree_q, require_role
+from luoshi.accounts.access import region_subtree, region_subtree_q, require_role, subtree_or_above_q
 from luoshi.accounts.models import Role
 from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.orgs.models import Region, Unit
+from luoshi.plans import access
 from luoshi.plans.diff import MeasureDiff, MeasureSnapshot, diff_measures
 from luoshi.plans.models import Measure, Plan, PlanImport, PlanStatus
 
@@ -29,15 +30,11 @@ if TYPE_CHECKING:
 _READERS = (Role.ADMIN, Role.LEADER, Role.STAFF)
 
 
-def _role(user: User) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def plans_for(user: User) -> QuerySet[Plan]:
     """The plans `user` may see, newest first, with their measure counts."""
     require_role(user, *_READERS, action="查看行动方案")
     qs = Plan.objects.filter(region_subtree_q(user)).select_related("region", "previous")
-    if _role(user) == Role.STAFF:
+    if access.sees_only_published(user):
         qs = qs.filter(status__in=[PlanStatus.PUBLISHED, PlanStatus.ARCHIVED])
     return qs.annotate(measure_count=Count("measures")).order_by("-created_at", "-id")
 
@@ -53,26 +50,18 @@ def can_edit(user: User, plan: Plan) -> bool:
     """Whether the review controls are shown (the services check again on every write)."""
     if plan.status != PlanStatus.DRAFT:
         return False
-    if user.is_superuser:
-        return True
-    return (
-        user.role == Role.ADMIN and user.region is not None and plan.region.path.startswith(user.region.path)
-    )
+    return access.can(user, "plan.review", plan)
 
 
 def can_edit_details(user: User, plan: Plan) -> bool:
     """Whether the plan's title, year, 文号 and issuer may be edited (draft or published, by its office)."""
     if plan.status == PlanStatus.ARCHIVED:
         return False
-    if user.is_superuser:
-        return True
-    return (
-        user.role == Role.ADMIN and user.region is not None and plan.region.path.startswith(user.region.path)
-    )
+    return access.can(user, "plan.review", plan)
 
 
 def can_import(user: User) -> bool:
-    return user.is_superuser or user.role == Role.ADMIN
+    return access.can(user, "plan.import")
 
 
 def measures_of(user: User, plan: Plan) -> QuerySet[Measure]:
@@ -151,7 +140,7 @@ def regions_for_import(user: User) -> QuerySet[Region]:
         return Region.objects.all()
     if user.region is None:
         raise AccessDenied("您的账号未设置管辖区域,不能导入方案。")
-    return Region.objects.filter(path__startswith=user.region.path)
+    return region_subtree(user.region)
 
 
 def revisable_plans(user: User) -> QuerySet[Plan]:
@@ -163,10 +152,9 @@ def revisable_plans(user: User) -> QuerySet[Plan]:
 def units_for_plan(plan: Plan) -> QuerySet[Unit]:
     """Units a reviewer may pick for a measure: active units of the plan's region, the regions below it and
     the regions above it (a city plan names provincial units stationed there)."""
-    ancestors = [int(x) for x in plan.region.path.strip("/").split("/") if x]
     return (
         Unit.objects.filter(is_active=True)
-        .filter(Q(region_id__in=ancestors) | Q(region__path__startswith=plan.region.path))
+        .filter(subtree_or_above_q(plan.region))
         .select_related("region")
         .order_by("region__path", "name")
     )
@@ -210,7 +198,7 @@ def source_segments(plan: Plan, measures: list[Measure]) -> list[Segment]:
 # --- revisions ---------------------------------------------------------------------------------------------
 
 
-def _snapshot(m: Measure) -> MeasureSnapshot:
+def measure_snapshot(m: Measure) -> MeasureSnapshot:
     return MeasureSnapshot(
         key=m.pk,
         seq=m.seq,
@@ -236,8 +224,8 @@ def plan_diff(user: User, plan: Plan) -> list[MeasureDiff]:
     plan_get(user, plan.pk)
     if plan.previous_id is None:
         return []
-    old = [_snapshot(m) for m in Measure.objects.filter(plan_id=plan.previous_id).order_by("seq")]
-    new = [_snapshot(m) for m in Measure.objects.filter(plan=plan).order_by("seq")]
+    old = [measure_snapshot(m) for m in Measure.objects.filter(plan_id=plan.previous_id).order_by("seq")]
+    new = [measure_snapshot(m) for m in Measure.objects.filter(plan=plan).order_by("seq")]
     return diff_measures(old, new)
 
 

@@ -22,11 +22,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from luoshi.accounts.access import require_can_change, require_region, require_role
+from luoshi.accounts.access import region_contains, require_can_change, require_region, require_role
 from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import Conflict, ImportFailed, InvalidTransition, NotFound, ValidationFailed
 from luoshi.orgs.models import Region, Unit
+from luoshi.plans import hooks
+from luoshi.plans.events import PlanEvent
 from luoshi.plans.models import ImportStatus, Measure, Plan, PlanImport, PlanKind, PlanStatus
 
 if TYPE_CHECKING:
@@ -487,7 +489,7 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
     Measure.co_units.through.objects.bulk_create(co_rows, ignore_conflicts=True)
     record(
         actor=imp.created_by,
-        action="plan.imported",
+        action=PlanEvent.IMPORTED,
         subject=plan,
         after={
             "source_name": imp.source_name,
@@ -629,7 +631,7 @@ def measure_update(
     from luoshi.audit.services import changed_fields
 
     b, a = changed_fields(before, after)
-    record(actor=actor, action="plan.measure_updated", subject=m, before=b, after=a)
+    record(actor=actor, action=PlanEvent.MEASURE_UPDATED, subject=m, before=b, after=a)
     return m
 
 
@@ -691,14 +693,14 @@ def measure_split(*, measure: Measure, actor: User | None, version: int, at: int
     _bump_plan(plan)
     record(
         actor=actor,
-        action="plan.measure_split",
+        action=PlanEvent.MEASURE_SPLIT,
         subject=m,
         before=before,
         after={"text": left, "new_measure": new.pk, "new_seq": new.seq, "new_text": right},
     )
     record(
         actor=actor,
-        action="plan.measure_created",
+        action=PlanEvent.MEASURE_CREATED,
         subject=new,
         after=snapshot(new, MEASURE_AUDIT_FIELDS),
         reason=f"由第{m.seq}条拆分",
@@ -751,7 +753,9 @@ def measure_merge(*, measure: Measure, actor: User | None, version: int) -> Meas
     ends = [e for e in (m.span_end, nxt.span_end) if e is not None]
     m.span_start, m.span_end = (min(starts) if starts else None), (max(ends) if ends else None)
     m.version = version + 1
-    record(actor=actor, action="plan.measure_deleted", subject=nxt, before=removed, reason=f"并入第{m.seq}条")
+    record(
+        actor=actor, action=PlanEvent.MEASURE_DELETED, subject=nxt, before=removed, reason=f"并入第{m.seq}条"
+    )
     gone_seq = nxt.seq
     nxt.delete()
     m.save()
@@ -760,7 +764,7 @@ def measure_merge(*, measure: Measure, actor: User | None, version: int) -> Meas
     _bump_plan(plan)
     record(
         actor=actor,
-        action="plan.measure_merged",
+        action=PlanEvent.MEASURE_MERGED,
         subject=m,
         before=before,
         after=snapshot(m, MEASURE_AUDIT_FIELDS),
@@ -773,7 +777,7 @@ def measure_merge(*, measure: Measure, actor: User | None, version: int) -> Meas
 def measure_delete(*, measure: Measure, actor: User | None, version: int) -> None:
     """Remove a passage the parser took for a measure (a goal, a safeguard ...); later measures move up."""
     plan, m = _lock_measure(measure, actor, version, "删除举措")
-    record(actor=actor, action="plan.measure_deleted", subject=m, before=snapshot(m, MEASURE_AUDIT_FIELDS))
+    record(actor=actor, action=PlanEvent.MEASURE_DELETED, subject=m, before=snapshot(m, MEASURE_AUDIT_FIELDS))
     seq = m.seq
     m.delete()
     _shift_after(plan, seq, -1)
@@ -783,8 +787,7 @@ def measure_delete(*, measure: Measure, actor: User | None, version: int) -> Non
 def _unit_in_reach(unit: Unit, region: Region) -> bool:
     """A plan may name units of its own region, of the regions below it, or of the regions above it
     (a city plan names provincial and central units stationed there)."""
-    path = unit.region.path
-    return path.startswith(region.path) or region.path.startswith(path)
+    return region_contains(region, unit.region) or region_contains(unit.region, region)
 
 
 @transaction.atomic
@@ -810,7 +813,7 @@ def measure_assign_unit(
     _bump_plan(plan)
     record(
         actor=actor,
-        action="plan.measure_unit_assigned",
+        action=PlanEvent.MEASURE_UNIT_ASSIGNED,
         subject=m,
         before=before,
         after={"unit_links": links},
@@ -848,7 +851,7 @@ def plan_confirm_unit(*, plan: Plan, name: str, actor: User | None, full_name: s
     _bump_plan(p)
     record(
         actor=actor,
-        action="plan.unit_confirmed",
+        action=PlanEvent.UNIT_CONFIRMED,
         subject=p,
         after={"name": name, "unit": unit.pk, "unit_name": unit.name, "measures": [m.seq for m in measures]},
     )
@@ -880,7 +883,7 @@ def plan_resolve_units(*, plan: Plan, actor: User | None) -> int:
             _sync_unit_relations(m)
     if fixed:
         _bump_plan(p)
-        record(actor=actor, action="plan.units_resolved", subject=p, after={"resolved": fixed})
+        record(actor=actor, action=PlanEvent.UNITS_RESOLVED, subject=p, after={"resolved": fixed})
     return fixed
 
 
@@ -1005,7 +1008,7 @@ def plan_update_details(*, plan: Plan, actor: User | None, version: int, changes
 
     b, a = changed_fields(before, snapshot(p, list(cleaned)))
     if a:
-        record(actor=actor, action="plan.details_updated", subject=p, before=b, after=a)
+        record(actor=actor, action=PlanEvent.DETAILS_UPDATED, subject=p, before=b, after=a)
     return p
 
 
@@ -1084,19 +1087,17 @@ def plan_publish(
         Plan.objects.filter(pk=previous.pk).update(status=PlanStatus.ARCHIVED, version=F("version") + 1)
         record(
             actor=actor,
-            action="plan.archived",
+            action=PlanEvent.ARCHIVED,
             subject=previous,
             before={"status": PlanStatus.PUBLISHED},
             after={"status": PlanStatus.ARCHIVED},
             reason=f"被第{p.revision}版取代",
         )
     p.refresh_from_db()
-    from luoshi.supervision.services import tasks_sync_from_plan
-
-    tasks = tasks_sync_from_plan(plan=p, actor=actor)
+    tasks = hooks.emit_plan_published(plan=p, actor=actor)  # supervision makes the tasks
     record(
         actor=actor,
-        action="plan.published",
+        action=PlanEvent.PUBLISHED,
         subject=p,
         before={"status": PlanStatus.DRAFT},
         after={"status": PlanStatus.PUBLISHED, "measures": p.measures.count(), "tasks": len(tasks)},

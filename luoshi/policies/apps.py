@@ -1,7 +1,13 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class PoliciesConfig(AppConfig):
+class PoliciesConfig(discovery.LuoshiAppConfig):
     name = "luoshi.policies"
     label = "policies"
     verbose_name = "惠企政策"
+    cli_module = "luoshi.policies.cli"
+    api_module = "luoshi.policies.api"
+    api_prefix = "policies"
+    demo_module = "luoshi.policies.demo"
+    demo_order = 70
+    events_module = "luoshi.policies.events"

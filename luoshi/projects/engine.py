@@ -1,6 +1,6 @@
 """The project warning engine: plain code, no Django.
 
-The colour decision is the supervision engine's (`luoshi.supervision.rules.assess_counts`, the same rules
+The colour decision is the supervision engine's (`luoshi.calendar.deadlines.assess_counts`, the same rules
 as for tasks), applied to each pending item of a project — every milestone not yet reached that has a
 planned date, and every open problem with its due date — and the project takes the worst colour:
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from luoshi.calendar import deadlines
 from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar, day_number
-from luoshi.supervision import rules as colour_rules
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", ""
 DEFAULT_WINDOW = 15
@@ -231,23 +231,14 @@ def assess_projects(
     d = np.asarray(items.deadline, dtype=np.int64)
     s = np.asarray(items.start, dtype=np.int64)
     n = d.size
-    tt = np.full(n, t, dtype=np.int64)
-    after, _ = calendar.workdays_between_many(np.minimum(tt + 1, d + 1), d + 1)
-    remaining = np.where(d > t, after, 0)
-    lo = np.minimum(d + 1, tt + 1)
-    passed, _ = calendar.workdays_between_many(lo, np.maximum(d + 1, tt + 1))
-    overdue = np.where(d < t, np.maximum(passed, 1), 0)
-    total, _ = calendar.workdays_between_many(s, d + 1)
-    elapsed, _ = calendar.workdays_between_many(s, np.maximum(s, np.minimum(tt, d) + 1))
-    elapsed = np.where(t >= s, elapsed, 0)
+    w = deadlines.windows(today=t, start=s, deadline=d, calendar=calendar)
     zeros = np.zeros(n, dtype=np.int64)
     never = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
-    colour, _flags, _sched = colour_rules.assess_counts(
+    colour, _flags, _sched = deadlines.assess_counts(
         has_deadline=np.ones(n, dtype=np.bool_),
-        remaining=remaining,
-        overdue=overdue,
-        elapsed=elapsed,
-        total=np.maximum(total, 0),
+        remaining=w.remaining,
+        overdue=w.overdue,
+        share=w.share,
         percent=np.zeros(n),
         missed=zeros,
         returns=zeros,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
+from luoshi.accounts.access import subtree_or_above_q, subtree_q
 from luoshi.accounts.models import Role, User
 from luoshi.orgs.models import Region, Unit
 from luoshi.projects.models import LimitUnit, MilestoneKind, ProjectLevel, ProjectStatus
@@ -17,7 +17,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def regions_for(user: User) -> Any:
     qs = Region.objects.all()
     if not user.is_superuser:
-        qs = qs.filter(path__startswith=user.region.path) if user.region else qs.none()
+        qs = qs.filter(subtree_q(user.region, "")) if user.region else qs.none()
     return qs.order_by("path")
 
 
@@ -26,11 +26,8 @@ def units_for(user: User) -> Any:
         return Unit.objects.filter(is_active=True).select_related("region").order_by("region_id", "name")
     if user.region is None:
         return Unit.objects.none()
-    ancestors = [int(x) for x in user.region.path.strip("/").split("/") if x]
     return (
-        Unit.objects.filter(
-            Q(region__path__startswith=user.region.path) | Q(region_id__in=ancestors), is_active=True
-        )
+        Unit.objects.filter(subtree_or_above_q(user.region), is_active=True)
         .select_related("region")
         .order_by("region_id", "name")
     )
@@ -60,7 +57,7 @@ class ProjectForm(forms.Form):
         self.fields["units"].queryset = units_for(user)  # type: ignore[attr-defined]
         leaders = User.objects.filter(role=Role.LEADER, is_active=True)
         if not user.is_superuser and user.region is not None:
-            leaders = leaders.filter(region__path__startswith=user.region.path)
+            leaders = leaders.filter(subtree_q(user.region))
         self.fields["leader_user"].queryset = leaders  # type: ignore[attr-defined]
         if creating:
             del self.fields["status"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_reader, is_staff_role
+from luoshi.accounts.models import User
 from luoshi.core.home import HomeCard, HomeChart, colour_pie
-from luoshi.projects import selectors
+from luoshi.projects import access, selectors
 
 
 def cards_for(user: User) -> list[HomeCard]:
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER, Role.STAFF)):
+    if not access.can(user, "project.view"):
         return []
     url = reverse("projects:index")
     counts = selectors.colour_counts(selectors.projects_for(user))
@@ -20,14 +21,14 @@ def cards_for(user: User) -> list[HomeCard]:
             "重大项目黄灯", counts["yellow"], f"{url}?colour=yellow", "yellow" if counts["yellow"] else ""
         ),
     ]
-    if user.role == Role.STAFF:
+    if is_staff_role(user):
         open_problems = selectors.problems_for_unit(user).count()
         cards.append(HomeCard("待解决的项目问题", open_problems, url, "red" if open_problems else ""))
     return cards
 
 
 def charts_for(user: User) -> list[HomeChart]:
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER)):
+    if not is_reader(user):
         return []
     counts = selectors.colour_counts(selectors.projects_for(user))
     return [colour_pie("project-colours", "重大项目红黄绿分布", counts)]

@@ -21,9 +21,17 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Prefetch, Q
 
-from luoshi.accounts.access import region_contains, require_can_change, require_role
+from luoshi.accounts.access import (
+    region_ancestor_ids,
+    region_contains,
+    require_can_change,
+    require_role,
+    subtree_q,
+)
 from luoshi.accounts.models import Role
+from luoshi.calendar.deadlines import Colour
 from luoshi.core.errors import DomainError, ImportFailed
+from luoshi.core.imports import Problems
 from luoshi.projects import engine, selectors, services
 from luoshi.projects.models import (
     MILESTONE_ORDER,
@@ -86,7 +94,6 @@ _LEVELS = {label: value for value, label in ProjectLevel.choices} | {
     "park": "park",
 }
 _STATUSES = {label: value for value, label in ProjectStatus.choices} | {v: v for v in ProjectStatus.values}
-_COLOUR_LABELS = {"green": "绿", "yellow": "黄", "red": "红", "": ""}
 _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _UNIT_SPLIT = re.compile(r"[、,,;;\n]+")
 
@@ -158,7 +165,7 @@ def _row_values(project: Project) -> list[Any]:
         elif key == "status":
             values.append(project.get_status_display())
         elif key == "colour":
-            values.append(_COLOUR_LABELS.get(project.colour, ""))
+            values.append(Colour(project.colour).label if project.colour else "")
         else:
             values.append(getattr(project, key))
     return values
@@ -189,14 +196,6 @@ class _Row:
     planned: dict[str, dt.date | None]
     actual: dict[str, dt.date | None]
     status: str | None
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-
-    def add(self, row: int, column: str, message: str) -> None:
-        self.items.append({"row": row, "column": column, "message": message})
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -238,7 +237,9 @@ def import_ledger(*, user: User | None, content: bytes) -> ImportResult:
     require_can_change(user)
     require_role(user, Role.ADMIN, action="导入重大项目台账")
     rows, skipped = _read(content)
-    problems = _Problems()
+    problems = Problems(
+        summary=lambda n: f"导入未执行:共发现 {n} 处问题,请修改后重新导入(未写入任何数据)。"
+    )
     regions = _regions_for(user)
     parsed: list[_Row] = []
     seen: dict[str, int] = {}
@@ -281,11 +282,7 @@ def import_ledger(*, user: User | None, content: bytes) -> ImportResult:
                     f"{MilestoneKind(kind).label}实际日期",
                     f"实际日期 {day.isoformat()} 晚于今天:实际日期只能填写已经发生的日期。",
                 )
-    if problems.items:
-        raise ImportFailed(
-            f"导入未执行:共发现 {len(problems.items)} 处问题,请修改后重新导入(未写入任何数据)。",
-            details=sorted(problems.items, key=lambda p: (p["row"], p["column"])),
-        )
+    problems.raise_if_any()
     return _apply(user, parsed, existing, skipped)
 
 
@@ -337,7 +334,7 @@ def _regions_for(user: User | None) -> dict[str, list[Region]]:
 
     qs = Region.objects.all()
     if user is not None and not user.is_superuser:
-        qs = qs.filter(path__startswith=user.region.path) if user.region else qs.none()
+        qs = qs.filter(subtree_q(user.region, "")) if user.region else qs.none()
     out: dict[str, list[Region]] = {}
     for region in qs:
         for key in {region.name, region.code, region.short_name} - {""}:
@@ -346,9 +343,9 @@ def _regions_for(user: User | None) -> dict[str, list[Region]]:
 
 
 def _parse_row(
-    number: int, cells: dict[str, Any], regions: dict[str, list[Region]], problems: _Problems
+    number: int, cells: dict[str, Any], regions: dict[str, list[Region]], problems: Problems
 ) -> _Row | None:
-    before = len(problems.items)
+    before = len(problems)
     code = _text(cells.get("项目编码"))
     name = _text(cells.get("项目名称"))
     if not code:
@@ -389,7 +386,7 @@ def _parse_row(
             except ValueError as exc:
                 problems.add(number, header, str(exc))
                 target[kind] = None
-    if len(problems.items) > before:
+    if len(problems) > before:
         return None
     data = {
         "name": name,
@@ -406,13 +403,13 @@ def _parse_row(
     return row
 
 
-def _resolve_units(parsed: list[_Row], problems: _Problems) -> None:
+def _resolve_units(parsed: list[_Row], problems: Problems) -> None:
     """Unit names (canonical or an alias) in the project's region or its ancestors."""
     from luoshi.orgs.models import Unit, UnitAlias
 
     region_ids: set[int] = set()
     for row in parsed:
-        region_ids.update(int(x) for x in row.region.path.strip("/").split("/") if x)
+        region_ids.update(region_ancestor_ids(row.region))
     by_name: dict[tuple[int, str], Unit] = {}
     for known in Unit.objects.filter(region_id__in=region_ids, is_active=True).select_related("region"):
         by_name[(known.region_id, known.name)] = known
@@ -421,7 +418,7 @@ def _resolve_units(parsed: list[_Row], problems: _Problems) -> None:
         by_alias.setdefault((alias.region_id, alias.alias), []).append(alias.unit)
     for row in parsed:
         text = row.data.pop("_units_text")
-        ancestors = [int(x) for x in row.region.path.strip("/").split("/") if x][::-1]
+        ancestors = region_ancestor_ids(row.region)[::-1]
         for name in (n.strip() for n in _UNIT_SPLIT.split(text) if n.strip()):
             unit: Unit | None = next((by_name[(r, name)] for r in ancestors if (r, name) in by_name), None)
             if unit is None:

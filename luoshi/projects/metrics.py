@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import User
 from luoshi.dashboard.engine import Period, Tally
 from luoshi.dashboard.providers import FigureSource, RecordList, RecordQuery, RecordRow, Row
@@ -125,7 +126,7 @@ def _records(user: User | None, query: RecordQuery) -> RecordList:
     qs: QuerySet[Project] = selectors.ledger(user, selectors.LedgerFilters())
     qs = qs.filter(status__in=TRACKED)
     if query.region is not None:
-        qs = qs.filter(region__path__startswith=query.region.path)
+        qs = qs.filter(subtree_q(query.region))
     if query.unit is not None:
         qs = qs.filter(Q(units=query.unit) | Q(problems__unit=query.unit))
     bucket = query.bucket

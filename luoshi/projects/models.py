@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from luoshi.calendar.deadlines import Colour
+
 
 class ProjectLevel(models.TextChoices):
     PROVINCE = "province", "省重点"
@@ -24,13 +26,6 @@ class ProjectStatus(models.TextChoices):
     OPERATING = "operating", "已投产"
     SUSPENDED = "suspended", "已暂停"
     CANCELLED = "cancelled", "已终止"
-
-
-class Colour(models.TextChoices):
-    NONE = "", "不预警"
-    GREEN = "green", "绿"
-    YELLOW = "yellow", "黄"
-    RED = "red", "红"
 
 
 class MilestoneKind(models.TextChoices):
@@ -86,7 +81,7 @@ class Project(models.Model):
         "状态", max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
     )
     stage = models.CharField("当前节点", max_length=16, choices=MilestoneKind.choices, blank=True)
-    colour = models.CharField("预警", max_length=8, choices=Colour.choices, blank=True, default=Colour.NONE)
+    colour = models.CharField("预警", max_length=8, choices=Colour.choices(), blank=True, default=Colour.NONE)
     colour_reason = models.CharField("预警原因", max_length=500, blank=True)
     colour_since = models.DateField("预警日期", null=True, blank=True)
     note = models.TextField("备注", blank=True)

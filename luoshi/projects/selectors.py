@@ -10,36 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from luoshi.accounts.access import region_subtree_q
-from luoshi.accounts.models import Role
+from luoshi.accounts.access import region_ancestor_ids, subtree_q
 from luoshi.audit.models import AuditEvent
-from luoshi.core.errors import AccessDenied, NotFound
+from luoshi.core.errors import NotFound
+from luoshi.projects import access
 from luoshi.projects.models import Milestone, MilestoneRule, Project, ProjectProblem
 
 if TYPE_CHECKING:
     from luoshi.accounts.models import User
     from luoshi.orgs.models import Region
 
-
-def projects_for(user: User | None) -> QuerySet[Project]:
-    qs = Project.objects.all()
-    if user is None or user.is_superuser:
-        return qs
-    if user.role in (Role.ADMIN, Role.LEADER):
-        return qs.filter(region_subtree_q(user))
-    if user.role == Role.STAFF and user.unit_id is not None:
-        through = Project.units.through.objects.filter(project_id=OuterRef("pk"), unit_id=user.unit_id)
-        problems = ProjectProblem.objects.filter(project_id=OuterRef("pk"), unit_id=user.unit_id)
-        return qs.filter(Q(Exists(through)) | Q(Exists(problems)))
-    return qs.none()
-
-
-def require_can_view_projects(user: User | None) -> None:
-    if user is None or user.is_superuser or user.role in (Role.ADMIN, Role.LEADER, Role.STAFF):
-        return
-    raise AccessDenied(f"您的角色({user.get_role_display()})无权查看重大项目。")
+# the scoped queryset and the permission questions live in the access module
+projects_for = access.visible_projects
+problems_for_unit = access.unit_problems
+require_can_view_projects = access.require_can_view_projects
+can_manage = access.can_manage
+can_resolve = access.can_resolve
 
 
 @dataclass(frozen=True)
@@ -61,7 +49,7 @@ def ledger(user: User | None, filters: LedgerFilters) -> QuerySet[Project]:
         from luoshi.orgs.models import Region
 
         region = Region.objects.filter(pk=filters.region).only("path").first()
-        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+        qs = qs.filter(subtree_q(region)) if region else qs.none()
     if filters.colour:
         qs = qs.filter(colour="" if filters.colour == "none" else filters.colour)
     if filters.status:
@@ -126,7 +114,7 @@ def rules_for_region(region: Region | None) -> QuerySet[MilestoneRule]:
     """Rules that apply in `region`: its own, its ancestors' and the global ones (caller picks the nearest)."""
     if region is None:
         return MilestoneRule.objects.filter(region__isnull=True)
-    ancestor_ids = [int(x) for x in region.path.strip("/").split("/") if x]
+    ancestor_ids = region_ancestor_ids(region)
     return MilestoneRule.objects.filter(
         Q(region__isnull=True) | Q(region_id__in=ancestor_ids)
     ).select_related("region")
@@ -140,24 +128,9 @@ def rules_visible_to(user: User) -> QuerySet[MilestoneRule]:
     return rules_for_region(region).order_by("region_id", "from_kind")
 
 
-def problems_for_unit(user: User) -> QuerySet[ProjectProblem]:
-    """Open problems assigned to the user's unit (staff) — their to-do list."""
-    if user.role != Role.STAFF or user.unit_id is None:
-        return ProjectProblem.objects.none()
-    return ProjectProblem.objects.filter(unit_id=user.unit_id, status="open").select_related("project")
 
 
-def can_manage(user: User, region: Region) -> bool:
-    """Whether `user` may change projects in `region` (the services check again)."""
-    if user.is_superuser:
-        return True
-    return user.role == Role.ADMIN and user.region is not None and region.path.startswith(user.region.path)
 
-
-def can_resolve(user: User, problem: ProjectProblem, region: Region) -> bool:
-    if problem.status != "open":
-        return False
-    return can_manage(user, region) or (user.role == Role.STAFF and user.unit_id == problem.unit_id)
 
 
 def colour_counts(qs: QuerySet[Project]) -> dict[str, int]:

@@ -18,12 +18,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from luoshi.accounts.access import region_contains, require_can_change, require_region, require_role
+from luoshi.accounts.access import (
+    region_contains,
+    require_can_change,
+    require_region,
+    require_role,
+    subtree_q,
+)
 from luoshi.accounts.models import Role
 from luoshi.audit.services import changed_fields, record, record_many, snapshot
 from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar
+from luoshi.calendar.services import calendar_for
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
-from luoshi.projects import adapters, engine
+from luoshi.notifications import services as notify_service
+from luoshi.projects import access, engine
+from luoshi.projects.events import ProjectEvent, ProjectNotification
 from luoshi.projects.models import (
     MILESTONE_ORDER,
     Colour,
@@ -154,7 +163,7 @@ class ColourContext:
     def calendar(self, region: Region | None) -> WorkdayCalendar:
         key = region.pk if region is not None else None
         if key not in self._calendars:
-            self._calendars[key] = adapters.calendar(region)
+            self._calendars[key] = calendar_for(region)
         return self._calendars[key]
 
     def rules(self, region: Region | None) -> dict[str, engine.RuleFacts]:
@@ -220,7 +229,7 @@ def _recolour(project: Project, actor: User | None, ctx: ColourContext | None = 
     project.colour, project.colour_reason, project.colour_since = verdict.colour, verdict.reason, ctx.today
     record(
         actor=actor,
-        action="project.colour_changed",
+        action=ProjectEvent.COLOUR_CHANGED,
         subject=project,
         before=before,
         after={"colour": verdict.colour, "colour_reason": verdict.reason},
@@ -233,13 +242,17 @@ def _recolour(project: Project, actor: User | None, ctx: ColourContext | None = 
 
 def _notify_red(project: Project, reason: str, on: dt.date) -> int:
     users = [project.leader_user] if project.leader_user_id else []
-    return adapters.notify(
+    return notify_service.notify(
         units=project.units.all(),
         users=[u for u in users if u is not None],
-        subject=f"重大项目红色预警:{project.name}",
+        kind=ProjectNotification.RED,
+        kind_label=ProjectNotification.RED.label,
+        title=f"重大项目红色预警:{project.name}",
         body=f"项目“{project.name}”({project.code})亮红灯:{reason}。请您及时协调推进。",
-        key=f"project:{project.pk}:red:{on.isoformat()}",
-        link=f"/projects/{project.pk}/",
+        key=f"project:project:{project.pk}:red:{on.isoformat()}",
+        url=f"/projects/{project.pk}/",
+        subject=project,
+        sms=True,
     )
 
 
@@ -334,7 +347,7 @@ def project_create(
     _replan(project, ctx)
     record(
         actor=user,
-        action="project.created",
+        action=ProjectEvent.CREATED,
         subject=project,
         after={**snapshot(project, PROJECT_FIELDS), "units": [u.pk for u in unit_list]},
     )
@@ -388,7 +401,7 @@ def project_update(
         {**before, "units": before_units}, {**snapshot(locked, PROJECT_FIELDS), "units": new_units}
     )
     if a:
-        record(actor=user, action="project.updated", subject=locked, before=b, after=a)
+        record(actor=user, action=ProjectEvent.UPDATED, subject=locked, before=b, after=a)
     ctx = ColourContext(today())
     if "region" in a:
         _replan(locked, ctx)
@@ -471,7 +484,7 @@ def milestone_record(
         before["status"], after["status"] = old_status, locked.status
     record(
         actor=user,
-        action="project.milestone_recorded",
+        action=ProjectEvent.MILESTONE_RECORDED,
         subject=locked,
         before=before,
         after=after,
@@ -524,7 +537,7 @@ def milestone_plan(
     after: dict[str, Any] = {"kind": kind, "planned_date": planned_date}
     if replanned:
         after["planned"] = {k: new for k, _, new in replanned}
-    record(actor=user, action="project.milestone_planned", subject=locked, before=before, after=after)
+    record(actor=user, action=ProjectEvent.MILESTONE_PLANNED, subject=locked, before=before, after=after)
     _recolour(locked, user, ctx)
     return m
 
@@ -552,31 +565,26 @@ def problem_raise(
     )
     record(
         actor=user,
-        action="project.problem_raised",
+        action=ProjectEvent.PROBLEM_RAISED,
         subject=problem,
         after={"project": locked.pk, "description": text, "unit": unit.pk, "due": due},
     )
-    adapters.notify(
+    notify_service.notify(
         units=[unit],
-        subject=f"重大项目问题待解决:{locked.name}",
+        kind=ProjectNotification.PROBLEM_RAISED,
+        kind_label=ProjectNotification.PROBLEM_RAISED.label,
+        title=f"重大项目问题待解决:{locked.name}",
         body=f"项目“{locked.name}”有一个问题需要贵单位在 {due.isoformat()} 前解决:{text}",
-        key=f"project_problem:{problem.pk}:raised",
-        link=f"/projects/{locked.pk}/",
+        key=f"project:project_problem:{problem.pk}:raised",
+        url=f"/projects/{locked.pk}/",
+        subject=problem,
+        sms=True,
     )
     _recolour(locked, user)
     return problem
 
 
-def _require_can_resolve(user: User | None, problem: ProjectProblem) -> None:
-    require_can_change(user)
-    if user is None or user.is_superuser:
-        return
-    if user.role == Role.STAFF and user.unit_id == problem.unit_id:
-        return
-    if user.role == Role.ADMIN:
-        require_region(user, problem.project.region, action="处理该项目问题")
-        return
-    raise AccessDenied("只有问题的责任单位或营商办管理员可以填写解决情况。")
+_require_can_resolve = access.require_can_resolve
 
 
 @transaction.atomic
@@ -611,7 +619,7 @@ def problem_resolve(
     locked.refresh_from_db()
     record(
         actor=user,
-        action="project.problem_resolved",
+        action=ProjectEvent.PROBLEM_RESOLVED,
         subject=locked,
         before={"status": ProblemStatus.OPEN},
         after={"status": ProblemStatus.RESOLVED, "resolution": text},
@@ -661,7 +669,7 @@ def rule_set(
     rule.save()
     record(
         actor=user,
-        action="project.rule_set",
+        action=ProjectEvent.RULE_SET,
         subject=rule,
         before=before,
         after=snapshot(rule, ["from_kind", "limit_value", "limit_unit", "warn_working_days"]),
@@ -674,7 +682,7 @@ def rule_set(
 def _replan_region(region: Region | None, user: User | None) -> int:
     qs = Project.objects.select_related("region").prefetch_related("milestones")
     if region is not None:
-        qs = qs.filter(region__path__startswith=region.path)
+        qs = qs.filter(subtree_q(region))
     ctx = ColourContext(today())
     count = 0
     for project in qs.iterator(chunk_size=500):
@@ -756,7 +764,7 @@ def projects_sweep(*, on: dt.date | None = None) -> SweepResult:
             names.update(Project.objects.filter(pk__in=ids[i : i + 500]).values_list("pk", "name"))
         record_many(
             actor=None,
-            action="project.colour_changed",
+            action=ProjectEvent.COLOUR_CHANGED,
             events=[
                 (
                     Project(pk=pid, name=names.get(pid, "")),
@@ -788,13 +796,17 @@ def projects_sweep(*, on: dt.date | None = None) -> SweepResult:
             if ProjectProblem.objects.filter(pk=problem.pk, overdue_notified=False).update(
                 overdue_notified=True
             ):
-                notifications += adapters.notify(
+                notifications += notify_service.notify(
                     units=[units[problem.unit_id]],
-                    subject=f"督办:重大项目问题已超期:{problem.project.name}",
+                    kind=ProjectNotification.PROBLEM_OVERDUE,
+                    kind_label=ProjectNotification.PROBLEM_OVERDUE.label,
+                    title=f"督办:重大项目问题已超期:{problem.project.name}",
                     body=f"项目“{problem.project.name}”的问题“{problem.description[:60]}”已超过解决时限"
                     f"({problem.due.isoformat()}),请贵单位抓紧解决并反馈。",
-                    key=f"project_problem:{problem.pk}:overdue",
-                    link=f"/projects/{problem.project_id}/",
+                    key=f"project:project_problem:{problem.pk}:overdue",
+                    url=f"/projects/{problem.project_id}/",
+                    subject=problem,
+                    sms=True,
                 )
     return SweepResult(
         date=day.isoformat(),

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.accounts.models import User
+from luoshi.calendar.deadlines import Colour
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
-from luoshi.projects import forms, ledger, selectors, services
+from luoshi.projects import access, forms, ledger, selectors, services
 from luoshi.projects.models import MilestoneKind, ProjectLevel, ProjectStatus
 
 PAGE_SIZE = 50
@@ -74,11 +75,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "levels": ProjectLevel.choices,
             "statuses": ProjectStatus.choices,
-            "colours": [("red", "红"), ("yellow", "黄"), ("green", "绿"), ("none", "不预警")],
-            "regions": forms.regions_for(user)
-            if user.role in ("admin", "leader") or user.is_superuser
-            else [],
-            "can_manage": user.is_superuser or user.role == "admin",
+            "colours": [(c.value, c.label) for c in (Colour.RED, Colour.YELLOW, Colour.GREEN)]
+            + [("none", "不预警")],
+            "regions": forms.regions_for(user) if access.can(user, "regions.filter") else [],
+            "can_manage": access.can(user, "project.create"),
         },
     )
 
@@ -137,7 +137,7 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已新建项目“{project.name}”。")
             return redirect("projects:detail", pk=project.pk)
-    if not (user.is_superuser or user.role == "admin"):
+    if not access.can(user, "project.create"):
         raise PermissionDenied("只有营商办管理员可以新建重大项目。")
     return render(request, "projects/form.html", {"title": "新建重大项目", "form": form})
 
@@ -277,7 +277,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not (user.is_superuser or user.role == "admin"):
+    if not access.can(user, "project.import"):
         raise PermissionDenied("只有营商办管理员可以导入重大项目台账。")
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -304,7 +304,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 def rules(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rows = list(selectors.rules_visible_to(user))
-    can_manage = user.is_superuser or user.role == "admin"
+    can_manage = access.can(user, "rules.manage")
     form = forms.RuleForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:

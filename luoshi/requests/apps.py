@@ -1,7 +1,14 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class RequestsConfig(AppConfig):
+class RequestsConfig(discovery.LuoshiAppConfig):
     name = "luoshi.requests"
     label = "enterprise_requests"
     verbose_name = "企业诉求"
+    cli_module = "luoshi.requests.cli"
+    api_module = "luoshi.requests.api"
+    api_prefix = "requests"
+    home_module = "luoshi.requests.home"
+    demo_module = "luoshi.requests.demo"
+    demo_order = 60
+    events_module = "luoshi.requests.events"

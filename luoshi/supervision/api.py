@@ -229,20 +229,12 @@ class AttachmentOut(Schema):
 def upload_attachment(
     request: HttpRequest, report_id: int, file: File[UploadedFile], note: Form[str] = ""
 ) -> AttachmentOut:
-    from django.db import transaction
-
-    from luoshi.accounts.access import require_can_change
-    from luoshi.supervision.access import require_unit_of
     from luoshi.supervision.models import ProgressReport
 
     report = ProgressReport.objects.select_related("assignment", "task__region").filter(pk=report_id).first()
     if report is None:
         raise NotFound("未找到该进展,或您无权操作。")
-    selectors.task_get(_user(request), report.task_id)
-    require_can_change(_user(request))
-    require_unit_of(_user(request), report.assignment, action="上传佐证材料")
-    with transaction.atomic():
-        row = services.store_attachment(report=report, name=file.name or "", stream=file, user=_user(request))
+    row = services.store_attachment(report=report, name=file.name or "", stream=file, user=_user(request))
     return AttachmentOut(id=row.pk, name=row.original_name, size=row.size, content_type=row.content_type)
 
 

@@ -1,7 +1,29 @@
-from django.apps import AppConfig
+from luoshi.core import discovery
 
 
-class SupervisionConfig(AppConfig):
+class SupervisionConfig(discovery.LuoshiAppConfig):
     name = "luoshi.supervision"
     label = "supervision"
     verbose_name = "督查督办"
+    metrics_module = "luoshi.supervision.metrics"
+    cli_module = "luoshi.supervision.cli"
+    api_module = "luoshi.supervision.api"
+    api_prefix = "supervision"
+    home_module = "luoshi.supervision.home"
+    demo_module = "luoshi.supervision.demo"
+    demo_order = 40
+    events_module = "luoshi.supervision.events"
+
+    def ready(self) -> None:
+        from luoshi.plans.hooks import plan_published
+
+        plan_published.connect(_sync_tasks, dispatch_uid="supervision.tasks_sync_from_plan")
+
+
+def _sync_tasks(
+    sender: object, *, plan: object, actor: object, matches: dict[int, int] | None = None, **kwargs: object
+) -> list[object]:
+    """Publishing a plan makes one task per measure, carrying over the tasks of the measures it matched."""
+    from luoshi.supervision.services import tasks_sync_from_plan
+
+    return list(tasks_sync_from_plan(plan=plan, actor=actor, matches=matches))  # type: ignore[arg-type]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_leader, is_office_admin, is_reader, is_unit_staff
+from luoshi.accounts.models import User
 from luoshi.core.home import HomeCard, HomeChart, colour_pie
+from luoshi.notifications.selectors import unread_count
 from luoshi.supervision import selectors
 from luoshi.supervision.models import NoticeStatus, TaskStatus
 
 
 def cards_for(user: User) -> list[HomeCard]:
     ledger = reverse("supervision:index")
-    if user.role == Role.STAFF and user.unit_id:
+    if is_unit_staff(user):
         items = selectors.my_tasks(user)
         due = sum(1 for i in items if not i.reported)
         counts = selectors.colour_counts(user)
@@ -27,16 +29,16 @@ def cards_for(user: User) -> list[HomeCard]:
                 selectors.notices_for(user).filter(status=NoticeStatus.ISSUED).count(),
                 reverse("supervision:notices"),
             ),
-            HomeCard("未读通知", selectors.unread_count(user), reverse("supervision:notifications")),
+            HomeCard("未读通知", unread_count(user), reverse("notifications:index")),
         ]
-    if user.is_superuser or user.role in (Role.ADMIN, Role.LEADER):
+    if is_reader(user):
         counts = selectors.colour_counts(user)
         cards = [
             HomeCard("绿灯任务", counts.get("green", 0), f"{ledger}?colour=green", "green"),
             HomeCard("黄灯任务", counts.get("yellow", 0), f"{ledger}?colour=yellow", "yellow"),
             HomeCard("红灯任务", counts.get("red", 0), f"{ledger}?colour=red", "red"),
         ]
-        if user.role == Role.LEADER:
+        if is_leader(user):
             screen = selectors.leader_screen(user)
             waiting = len(screen.escalated) + screen.coordination_total
             cards.insert(
@@ -57,7 +59,7 @@ def cards_for(user: User) -> list[HomeCard]:
                     "red",
                 ),
             )
-        if user.role == Role.ADMIN or user.is_superuser:
+        if is_office_admin(user):
             from luoshi.supervision.services.escalation import notice_proposals
 
             unassigned = selectors.unassigned_tasks(user).count()
@@ -81,7 +83,7 @@ def cards_for(user: User) -> list[HomeCard]:
                 )
             )
             cards.append(
-                HomeCard("未读通知", selectors.unread_count(user), reverse("supervision:notifications"))
+                HomeCard("未读通知", unread_count(user), reverse("notifications:index"))
             )
         return cards
     return []
@@ -89,6 +91,6 @@ def cards_for(user: User) -> list[HomeCard]:
 
 def charts_for(user: User) -> list[HomeChart]:
     """Office and leaders: the colours of every task they may see."""
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER)):
+    if not is_reader(user):
         return []
     return [colour_pie("task-colours", "督办任务红黄绿分布", selectors.colour_counts(user))]

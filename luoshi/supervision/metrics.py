@@ -17,6 +17,7 @@ from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import User
 from luoshi.dashboard.engine import Period, Tally
 from luoshi.dashboard.providers import FigureSource, RecordList, RecordQuery, RecordRow, Row
@@ -141,7 +142,7 @@ COLUMNS = ("任务", "牵头单位", "完成时限", "状态", "预警")
 def _records(user: User | None, query: RecordQuery, condition: Q) -> RecordList:
     qs: QuerySet[Task] = selectors.task_ledger(user).filter(condition)
     if query.region is not None:
-        qs = qs.filter(region__path__startswith=query.region.path)
+        qs = qs.filter(subtree_q(query.region))
     if query.unit is not None:
         qs = qs.filter(assignments__unit=query.unit, assignments__active=True)
     bucket = query.bucket

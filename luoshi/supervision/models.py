@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from luoshi.calendar.deadlines import Colour
 from luoshi.plans.models import ReportingCycle
 
 
@@ -28,13 +29,6 @@ class TaskStatus(models.TextChoices):
 # Statuses in which units still owe periodic reports and the sweep colours the task.
 OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
 LIVE_STATUSES = (*OPEN_STATUSES, TaskStatus.SIGN_OFF_REQUESTED)
-
-
-class Colour(models.TextChoices):
-    NONE = "", "未评估"
-    GREEN = "green", "绿灯"
-    YELLOW = "yellow", "黄灯"
-    RED = "red", "红灯"
 
 
 class Task(models.Model):
@@ -76,7 +70,7 @@ class Task(models.Model):
         "状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
     percent = models.FloatField("完成进度", default=0)
-    colour = models.CharField("预警", max_length=8, choices=Colour.choices, default=Colour.NONE, blank=True)
+    colour = models.CharField("预警", max_length=8, choices=Colour.choices(), default=Colour.NONE, blank=True)
     colour_reason = models.CharField("预警原因", max_length=500, blank=True)
     colour_changed_on = models.DateField("预警变更日期", null=True, blank=True)
     # a hash of the figures the reason states (flags, percents, working days, counts): the sweep rebuilds the
@@ -288,42 +282,6 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", "督办到期仍未整改(通报)"
     INSTRUCTION = "instruction", "领导批示"
     PROPOSAL = "proposal", "建议督办"
-
-
-class Channel(models.TextChoices):
-    IN_APP = "in_app", "站内"
-    EMAIL = "email", "邮件"
-    SMS = "sms", "短信"
-
-
-class Notification(models.Model):
-    """One message to one person on one channel. `event_key` is unique: an event is never sent twice."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IN_APP)
-    event_key = models.CharField(max_length=200, unique=True)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "channel", "read_at"], name="notif_user_idx"),
-            models.Index(fields=["channel", "sent_at"], name="notif_outbox_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class NoticeStatus(models.TextChoices):

@@ -10,7 +10,15 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from luoshi.accounts.access import require_role
+from luoshi.accounts.access import (
+    is_reader,
+    is_staff_role,
+    is_unit_staff,
+    own_unit,
+    region_subtree_ids,
+    region_subtree_q,
+    require_role,
+)
 from luoshi.accounts.models import Role, User
 from luoshi.audit.selectors import events_for
 from luoshi.core.errors import AccessDenied, NotFound, ValidationFailed
@@ -23,10 +31,8 @@ from luoshi.supervision.models import (
     OPEN_STATUSES,
     Assignment,
     Attachment,
-    Channel,
     MissedReport,
     NoticeStatus,
-    Notification,
     ProgressReport,
     Review,
     ReviewDecision,
@@ -134,7 +140,7 @@ def task_detail(user: User | None, pk: int) -> TaskDetail:
         .order_by("-period_start", "unit_id")[:100]
     )
     mine = None
-    if user is not None and user.role == Role.STAFF:
+    if user is not None and is_staff_role(user):
         mine = next((a for a in assignments if a.unit_id == user.unit_id and a.active), None)
     today = timezone.localdate()
     revisions: dict[int, list[Any]] = {}
@@ -183,7 +189,7 @@ def attachment_get(user: User | None, pk: int) -> Attachment:
 
 def assignment_get_for_filing(user: User | None, pk: int) -> Assignment:
     row = Assignment.objects.select_related("task", "unit").filter(pk=pk).first()
-    if row is None or (user is not None and user.role == Role.STAFF and row.unit_id != user.unit_id):
+    if row is None or (user is not None and is_staff_role(user) and not own_unit(user, row)):
         raise NotFound("未找到该分工,或它不属于您的单位。")
     require_see_task(user, row.task)
     return row
@@ -203,7 +209,7 @@ def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
 
     A fixed number of queries whatever the number of rows: the assignments (with their open missed reports),
     the reports already filed, the plans' thresholds in one query, one calendar per region (usually one)."""
-    if user.role != Role.STAFF or user.unit_id is None:
+    if not is_unit_staff(user) or user.unit_id is None:
         raise AccessDenied("“我的任务”仅供部门工作人员使用。")
     from luoshi.supervision.models import WarningThresholds
     from luoshi.supervision.services.common import calendar_for
@@ -247,21 +253,13 @@ def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
     return out
 
 
-def notifications_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user, channel=Channel.IN_APP).order_by("-created_at", "-id")
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, channel=Channel.IN_APP, read_at__isnull=True).count()
-
-
 def notices_for(user: User | None) -> QuerySet[SupervisionNotice]:
     qs = SupervisionNotice.objects.select_related("unit", "issued_by")
     if user is None or user.is_superuser:
         return qs
-    if user.role in (Role.ADMIN, Role.LEADER):
-        return qs.filter(region__path__startswith=user.region.path) if user.region else qs.none()
-    if user.role == Role.STAFF:
+    if is_reader(user):
+        return qs.filter(region_subtree_q(user))
+    if is_staff_role(user):
         return qs.filter(unit_id=user.unit_id or 0)
     return qs.none()
 
@@ -355,7 +353,7 @@ def _scope_region_ids(user: User | None) -> list[int] | None:
     require_role(user, Role.ADMIN, Role.LEADER, action="查看单位排名与调度通报")
     if user.region is None:
         return []
-    return list(Region.objects.filter(path__startswith=user.region.path).values_list("pk", flat=True))
+    return region_subtree_ids(user.region)
 
 
 def _scoped_unit_ids(region_ids: list[int] | None) -> set[int] | None:
@@ -744,7 +742,7 @@ def leader_screen(user: User, today: dt.date | None = None, limit: int = 10) -> 
     overdue = tasks.filter(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=today)
     notices = SupervisionNotice.objects.filter(escalated_on__isnull=False).exclude(status=NoticeStatus.CLOSED)
     if not user.is_superuser and user.region is not None:
-        notices = notices.filter(region__path__startswith=user.region.path)
+        notices = notices.filter(region_subtree_q(user))
     escalated = sorted(
         notices.select_related("unit", "unit__leader"),
         key=lambda n: (n.unit.leader_id != user.pk, n.reply_deadline),  # the units I am in charge of first

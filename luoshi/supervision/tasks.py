@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from luoshi.core.jobs import crontab, job, periodic_job
+from luoshi.core.jobs import crontab, periodic_job
 
 
 @periodic_job(crontab(hour="1", minute="30"))
@@ -13,19 +13,3 @@ def daily_sweep() -> dict[str, Any]:
     from luoshi.supervision.services import sweep
 
     return sweep().summary()
-
-
-@job(retries=3, retry_delay=60)
-def deliver_notifications() -> dict[str, int]:
-    """Send waiting email/SMS notifications (each claimed before sending, so never twice)."""
-    from luoshi.supervision.notifications import deliver_pending
-
-    return deliver_pending()
-
-
-@periodic_job(crontab(minute="*/10"))
-def deliver_notifications_periodically() -> dict[str, int]:
-    """Retry what failed and pick up anything enqueued while no worker ran."""
-    from luoshi.supervision.notifications import deliver_pending
-
-    return deliver_pending()

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from luoshi.supervision import views
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("mine/import/", views.workbook_import, name="workbook_import"),
     path("overview/", views.overview, name="overview"),
     path("scoreboard/", views.scoreboard, name="scoreboard"),
-    path("notifications/", views.notifications_page, name="notifications"),
+    path("notifications/", RedirectView.as_view(pattern_name="notifications:index"), name="notifications"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/docx/", views.notice_docx, name="notice_docx"),

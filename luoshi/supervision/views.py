@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_government, is_leader, is_reader, is_staff_role, own_unit, subtree_q
+from luoshi.accounts.models import User
 from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
-from luoshi.supervision import notifications, selectors, services
+from luoshi.supervision import selectors, services
 from luoshi.supervision.access import is_office
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import assignments, escalation, exports
@@ -62,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", "").strip(),
         unassigned=request.GET.get("unassigned") == "1",
     )
-    if user.role not in (Role.ADMIN, Role.LEADER, Role.STAFF) and not user.is_superuser:
+    if not is_government(user):
         return _domain_error_page(request, AccessDenied("督查督办仅对政府工作人员开放。"))
     page = Paginator(selectors.task_ledger(user, f), 50).get_page(request.GET.get("page"))
     plans = selectors.ledger_plans(user)
@@ -76,7 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "plans": plans,
         "units": units,
         "statuses": [*TaskStatus.choices, ("overdue", "逾期")],
-        "colours": Colour.choices[1:],
+        "colours": Colour.choices()[1:],
         "query": query.urlencode(),
         "is_office": is_office(user),
     }
@@ -101,16 +102,15 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": detail.task.title[:40],
             "d": detail,
             "t": detail.task,
-            "is_office": is_office(user) and user.role != Role.LEADER,
+            "is_office": is_office(user),
             "units": units,
             "today": timezone.localdate(),
             "default_reply": timezone.localdate() + dt.timedelta(days=7),
-            "is_leader": user.role == Role.LEADER,
+            "is_leader": is_leader(user),
             "unit_choices": Unit.objects.filter(
-                region__path__startswith=user.region.path if user.region else detail.task.region.path,
-                is_active=True,
+                subtree_q(user.region if user.region else detail.task.region), is_active=True
             ).order_by("region__path", "name")
-            if is_office(user) and user.role != Role.LEADER
+            if is_office(user)
             else [],
             "lead_ids": {a.unit_id for a in detail.assignments if a.active and a.is_lead},
             "co_ids": {a.unit_id for a in detail.assignments if a.active and not a.is_lead},
@@ -280,7 +280,7 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Leaders' read-only overview (also useful to the office)."""
     user = _user(request)
-    if user.role not in (Role.ADMIN, Role.LEADER) and not user.is_superuser:
+    if not is_reader(user):
         return _domain_error_page(request, AccessDenied("总览仅供领导和营商办查看。"))
     tasks = selectors.visible_tasks(user)
     return render(
@@ -294,7 +294,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             .select_related("plan")[:10],
             "sweep": selectors.sweep_status(),
             "s": selectors.leader_screen(user),
-            "is_leader": user.role == Role.LEADER,
+            "is_leader": is_leader(user),
         },
     )
 
@@ -324,16 +324,6 @@ def scoreboard(request: HttpRequest) -> HttpResponse:
             "trend": trend,
         },
     )
-
-
-@login_required
-def notifications_page(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        ids = [i for i in (_int(x) for x in request.POST.getlist("id")) if i]
-        notifications.mark_read(user=_user(request), ids=ids or None)
-        return redirect("supervision:notifications")
-    page = Paginator(selectors.notifications_for(_user(request)), 30).get_page(request.GET.get("page"))
-    return render(request, "supervision/notifications.html", {"title": "通知", "page": page})
 
 
 @login_required
@@ -394,8 +384,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": notice.number,
             "n": notice,
-            "is_office": is_office(user) and user.role != Role.LEADER,
-            "is_unit": user.role == Role.STAFF and user.unit_id == notice.unit_id,
+            "is_office": is_office(user),
+            "is_unit": is_staff_role(user) and own_unit(user, notice),
         },
     )
 
@@ -509,7 +499,7 @@ def task_instruct(request: HttpRequest, pk: int) -> HttpResponse:
 def proposals(request: HttpRequest) -> HttpResponse:
     """建议督办: the tasks the plans' rules propose, by unit; the office issues each in one click."""
     user = _user(request)
-    if not is_office(user) or user.role == Role.LEADER:
+    if not is_office(user):
         return _domain_error_page(request, AccessDenied("只有营商办管理员可以确认督办。"))
     if request.method == "POST":
         try:
@@ -546,7 +536,7 @@ def plan_rules(request: HttpRequest, plan_id: int) -> HttpResponse:
     from luoshi.supervision.services.common import plan_thresholds
 
     user = _user(request)
-    if not is_office(user) or user.role == Role.LEADER:
+    if not is_office(user):
         return _domain_error_page(request, AccessDenied("只有营商办管理员可以设置预警阈值与督办规则。"))
     plan = Plan.objects.filter(pk=plan_id, pk__in=selectors.visible_tasks(user).values("plan_id")).first()
     if plan is None:

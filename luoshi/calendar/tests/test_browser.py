@@ -12,9 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_calendar_page_in_a_browser(
-    users: dict[str, Any], login: Any, live_server: Any, tmp_path: Any
+    users: dict[str, Any], login: Any, live_server: Any, tmp_path: Any, national_admin: Any
 ) -> None:
-    page = login(users["admin"])
+    page = login(national_admin)  # the owner of national data (luoshi/calendar/access.py)
     page.goto(f"{live_server.url}/calendar/?year=2026&month=10")
     assert page.locator('td[data-date="2026-10-10"]').get_attribute("data-kind") == "makeup"
     assert "国庆节" in page.locator('td[data-date="2026-10-01"]').inner_text()

@@ -70,10 +70,12 @@ def test_in_process_with_capsys(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.django_db
-def test_database_corrections_are_included(users: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+def test_database_corrections_are_included(
+    users: dict[str, Any], capsys: pytest.CaptureFixture[str], national_admin: Any
+) -> None:
     from luoshi.calendar import services
 
-    services.correction_add(user=users["admin"], date="2026-10-10", kind="holiday", name="测试")
+    services.correction_add(user=national_admin, date="2026-10-10", kind="holiday", name="测试")
     assert main(["calendar", "add-workdays", "2026-09-30", "3"]) == 0
     assert capsys.readouterr().out == "2026-10-12\n"
     assert main(["calendar", "add-workdays", "2026-09-30", "3", "--no-db"]) == 0
@@ -95,14 +97,14 @@ def test_regional_option(
 
 @pytest.mark.django_db
 def test_load_notice_command(
-    tmp_path: Path, users: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, users: dict[str, Any], capsys: pytest.CaptureFixture[str], national_admin: Any
 ) -> None:
     from luoshi.audit.models import AuditEvent
     from luoshi.calendar.models import HolidayCorrection
 
     good = tmp_path / "2027.toml"
     good.write_text(NOTICE_2027, encoding="utf-8")
-    assert main(["calendar", "load-notice", str(good), "--user", "admin"]) == 0
+    assert main(["calendar", "load-notice", str(good), "--user", "admin_hubei"]) == 0
     assert "已导入" in capsys.readouterr().out
     assert HolidayCorrection.objects.count() == 11
     assert AuditEvent.objects.filter(action="calendar.notice_loaded", interface="command").exists()

@@ -70,8 +70,8 @@ def test_regional_holiday_shows_on_the_page(users: dict[str, Any], regions: dict
     assert 'data-date="2026-10-09" data-kind="workday"' in body
 
 
-def test_admin_adds_and_removes_a_correction_on_the_page(users: dict[str, Any]) -> None:
-    client = client_for(users["admin"])
+def test_admin_adds_and_removes_a_correction_on_the_page(users: dict[str, Any], national_admin: Any) -> None:
+    client = client_for(national_admin)
     response = client.post(
         "/calendar/corrections/add/", {"date": "2026-10-12", "kind": "holiday", "name": "测试"}
     )
@@ -87,8 +87,8 @@ def test_admin_adds_and_removes_a_correction_on_the_page(users: dict[str, Any]) 
     assert not HolidayCorrection.objects.exists()
 
 
-def test_admin_uploads_a_notice(users: dict[str, Any]) -> None:
-    client = client_for(users["admin"])
+def test_admin_uploads_a_notice(users: dict[str, Any], national_admin: Any) -> None:
+    client = client_for(national_admin)
     bad = SimpleUploadedFile("bad.toml", NOTICE_2027.replace("2027-02-13", "2027-02-30").encode())
     body = client.post("/calendar/notices/upload/", {"file": bad}, follow=True).content.decode()
     assert "2027-02-30" in body and "第 3 条" in body
@@ -110,8 +110,10 @@ def test_admin_regional_holiday_on_the_page(users: dict[str, Any], regions: dict
 
 
 @pytest.mark.parametrize("who", ["staff", "leader", "enterprise", "observer"])
-def test_non_admins_are_refused_on_the_page(users: dict[str, Any], regions: dict[str, Any], who: str) -> None:
-    row = services.correction_add(user=users["admin"], date="2026-10-12", kind="holiday", name="x")
+def test_non_admins_are_refused_on_the_page(
+    users: dict[str, Any], regions: dict[str, Any], who: str, national_admin: Any
+) -> None:
+    row = services.correction_add(user=national_admin, date="2026-10-12", kind="holiday", name="x")
     holiday = services.regional_holiday_add(
         user=users["admin"], region=regions["jingmen"], date="2026-10-09", name="x"
     )
@@ -196,8 +198,8 @@ def test_api_requires_authentication() -> None:
     assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
 
 
-def test_api_corrections_admin_and_refusals(users: dict[str, Any]) -> None:
-    admin = client_for(users["admin"])
+def test_api_corrections_admin_and_refusals(users: dict[str, Any], national_admin: Any) -> None:
+    admin = client_for(national_admin)
     response = admin.post(
         "/api/calendar/corrections",
         {"date": "2026-10-12", "kind": "holiday", "name": "x"},

@@ -18,30 +18,30 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_adds_a_correction_audited_and_effective(users: dict[str, Any]) -> None:
+def test_admin_adds_a_correction_audited_and_effective(users: dict[str, Any], national_admin: Any) -> None:
     assert services.calendar_for().is_workday(D(2026, 10, 12)).value is True
     row = services.correction_add(
-        user=users["admin"], date="2026-10-12", kind="holiday", name="测试放假", source="测试通知"
+        user=national_admin, date="2026-10-12", kind="holiday", name="测试放假", source="测试通知"
     )
     events = list(events_for(row))
     assert [e.action for e in events] == ["calendar.correction_added"]
-    assert events[0].actor == users["admin"] and (events[0].after or {})["date"] == "2026-10-12"
+    assert events[0].actor == national_admin and (events[0].after or {})["date"] == "2026-10-12"
     assert services.calendar_for().is_workday(D(2026, 10, 12)).value is False
     assert services.calendar_for().add_workdays(D(2026, 9, 30), 4).date == D(2026, 10, 13)
 
-    services.correction_remove(user=users["admin"], correction=row)
+    services.correction_remove(user=national_admin, correction=row)
     assert not HolidayCorrection.objects.exists()
     assert AuditEvent.objects.filter(action="calendar.correction_removed").count() == 1
     assert services.calendar_for().is_workday(D(2026, 10, 12)).value is True
-    services.correction_remove(user=users["admin"], correction=row)  # twice: one effect
+    services.correction_remove(user=national_admin, correction=row)  # twice: one effect
     assert AuditEvent.objects.filter(action="calendar.correction_removed").count() == 1
 
 
 @pytest.mark.parametrize("who", ["staff", "leader", "enterprise", "observer"])
-def test_non_admins_cannot_change_corrections(users: dict[str, Any], who: str) -> None:
+def test_non_admins_cannot_change_corrections(users: dict[str, Any], who: str, national_admin: Any) -> None:
     with pytest.raises(AccessDenied):
         services.correction_add(user=users[who], date="2026-10-12", kind="holiday", name="x")
-    row = services.correction_add(user=users["admin"], date="2026-10-12", kind="holiday", name="x")
+    row = services.correction_add(user=national_admin, date="2026-10-12", kind="holiday", name="x")
     with pytest.raises(AccessDenied):
         services.correction_remove(user=users[who], correction=row)
     with pytest.raises(AccessDenied):
@@ -61,30 +61,32 @@ def test_non_admins_cannot_change_corrections(users: dict[str, Any], who: str) -
         ("2026-10-12", "holiday", " ", "名称"),
     ],
 )
-def test_bad_correction_input(users: dict[str, Any], date: str, kind: str, name: str, fragment: str) -> None:
+def test_bad_correction_input(
+    users: dict[str, Any], date: str, kind: str, name: str, fragment: str, national_admin: Any
+) -> None:
     with pytest.raises(ValidationFailed) as err:
-        services.correction_add(user=users["admin"], date=date, kind=kind, name=name)
+        services.correction_add(user=national_admin, date=date, kind=kind, name=name)
     assert fragment in err.value.message
     assert not HolidayCorrection.objects.exists()
 
 
-def test_duplicate_correction_is_a_conflict(users: dict[str, Any]) -> None:
-    services.correction_add(user=users["admin"], date="2026-10-12", kind="holiday", name="x")
+def test_duplicate_correction_is_a_conflict(users: dict[str, Any], national_admin: Any) -> None:
+    services.correction_add(user=national_admin, date="2026-10-12", kind="holiday", name="x")
     with pytest.raises(Conflict):
-        services.correction_add(user=users["admin"], date="2026-10-12", kind="workday", name="y")
+        services.correction_add(user=national_admin, date="2026-10-12", kind="workday", name="y")
 
 
-def test_correction_update_is_audited(users: dict[str, Any]) -> None:
-    row = services.correction_add(user=users["admin"], date="2026-10-12", kind="holiday", name="x")
-    services.correction_update(user=users["admin"], correction=row, kind="workday", name="y")
+def test_correction_update_is_audited(users: dict[str, Any], national_admin: Any) -> None:
+    row = services.correction_add(user=national_admin, date="2026-10-12", kind="holiday", name="x")
+    services.correction_update(user=national_admin, correction=row, kind="workday", name="y")
     changed = AuditEvent.objects.get(action="calendar.correction_changed")
     assert (changed.before or {})["kind"] == "holiday" and (changed.after or {})["kind"] == "workday"
     assert services.calendar_for().is_workday(D(2026, 10, 12)).value is True
 
 
-def test_load_notice_makes_the_year_final(users: dict[str, Any]) -> None:
+def test_load_notice_makes_the_year_final(users: dict[str, Any], national_admin: Any) -> None:
     assert services.calendar_for().add_workdays(D(2026, 12, 30), 5).provisional is True
-    notice = services.notice_load(user=users["admin"], content=NOTICE_2027, file_name="2027.toml")
+    notice = services.notice_load(user=national_admin, content=NOTICE_2027, file_name="2027.toml")
     assert notice.covers_year == 2027 and notice.corrections.count() == 11
     cal = services.calendar_for()
     assert cal.add_workdays(D(2026, 12, 30), 5).provisional is False
@@ -94,14 +96,14 @@ def test_load_notice_makes_the_year_final(users: dict[str, Any]) -> None:
     assert AuditEvent.objects.filter(action="calendar.notice_loaded").count() == 1
     assert AuditEvent.objects.filter(action="calendar.correction_added").count() == 11
 
-    services.notice_remove(user=users["admin"], notice=notice)
+    services.notice_remove(user=national_admin, notice=notice)
     assert not HolidayCorrection.objects.exists() and not CalendarNotice.objects.exists()
     assert services.calendar_for().add_workdays(D(2026, 12, 30), 5).provisional is True
 
 
-def test_load_notice_replaces_an_existing_correction(users: dict[str, Any]) -> None:
-    services.correction_add(user=users["admin"], date="2027-02-13", kind="holiday", name="旧")
-    services.notice_load(user=users["admin"], content=NOTICE_2027)
+def test_load_notice_replaces_an_existing_correction(users: dict[str, Any], national_admin: Any) -> None:
+    services.correction_add(user=national_admin, date="2027-02-13", kind="holiday", name="旧")
+    services.notice_load(user=national_admin, content=NOTICE_2027)
     row = HolidayCorrection.objects.get(date=D(2027, 2, 13))
     assert row.kind == "workday" and row.notice is not None
     assert AuditEvent.objects.filter(action="calendar.correction_changed", subject_id=str(row.pk)).exists()
@@ -117,10 +119,12 @@ def test_load_notice_replaces_an_existing_correction(users: dict[str, Any]) -> N
         ('title = "空"\n', (0, "days")),
     ],
 )
-def test_bad_notice_writes_nothing(users: dict[str, Any], content: str, where: tuple[int, str]) -> None:
+def test_bad_notice_writes_nothing(
+    users: dict[str, Any], content: str, where: tuple[int, str], national_admin: Any
+) -> None:
     token = services.current_token()
     with pytest.raises(ImportFailed) as err:
-        services.notice_load(user=users["admin"], content=content, file_name="bad.toml")
+        services.notice_load(user=national_admin, content=content, file_name="bad.toml")
     assert where in {(d["row"], d["column"]) for d in err.value.details}
     assert not HolidayCorrection.objects.exists()
     assert not CalendarNotice.objects.exists()
@@ -128,8 +132,8 @@ def test_bad_notice_writes_nothing(users: dict[str, Any], content: str, where: t
     assert services.current_token() == token
 
 
-def test_notice_in_gb18030_is_read(users: dict[str, Any]) -> None:
-    notice = services.notice_load(user=users["admin"], content=NOTICE_2027.encode("gb18030"))
+def test_notice_in_gb18030_is_read(users: dict[str, Any], national_admin: Any) -> None:
+    notice = services.notice_load(user=national_admin, content=NOTICE_2027.encode("gb18030"))
     assert notice.title.startswith("国务院办公厅")
 
 
@@ -195,12 +199,12 @@ def test_regional_holiday_refusals(users: dict[str, Any], regions: dict[str, Any
 
 # --- cache and version token ------------------------------------------------------------------------------------------
 def test_calendar_is_cached_until_the_token_changes(
-    users: dict[str, Any], django_assert_num_queries: Any
+    users: dict[str, Any], django_assert_num_queries: Any, national_admin: Any
 ) -> None:
     first = services.calendar_for()
     with django_assert_num_queries(1):  # only the token
         assert services.calendar_for() is first
-    services.correction_add(user=users["admin"], date="2026-10-12", kind="holiday", name="x")
+    services.correction_add(user=national_admin, date="2026-10-12", kind="holiday", name="x")
     assert services.calendar_for() is not first
 
 

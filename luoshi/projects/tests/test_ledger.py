@@ -47,7 +47,7 @@ def test_export_opens_cleanly(project: Project, users: dict[str, Any]) -> None:
     assert row["项目编码"] == "JM-2026-001" and row["所属区域"] == "荆门市" and row["项目层级"] == "市重点"
     assert row["签约实际日期"] == dt.datetime(2026, 1, 10) and row["开工计划日期"] == dt.datetime(2026, 7, 10)
     assert row["责任单位"] == "荆门市发展和改革委员会" and row["总投资(万元)"] == 120000
-    assert row["预警"] == "红"
+    assert row["预警"] == "红灯"  # the one Colour label (luoshi.calendar.deadlines)
     assert ws.column_dimensions["B"].width == 36
 
 

@@ -149,11 +149,12 @@ def test_ledger_query_count_is_pinned(
     client = _client(users["admin"])
     url = reverse("projects:index")
     client.get(url)
-    # session, user, the user's region, count, regions for the filter, the page of projects, their units
-    with django_assert_num_queries(7):
+    # session, user, the user's region, count, regions for the filter, the page of projects, their units,
+    # the unread-notification badge of the navigation
+    with django_assert_num_queries(8):
         client.get(url)
     services.create_projects_bulk(60, regions["jingmen"], random.Random(2), units=[units["jm_jxj"]])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(url, {"page": 2}).status_code == 200
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from luoshi.audit.models import AuditEvent
-from luoshi.projects import adapters, services
+from luoshi.notifications import services as notify_service
+from luoshi.projects import services
 from luoshi.projects.models import Project
 
 D = dt.date
@@ -25,7 +26,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append(kwargs)
         return 1
 
-    monkeypatch.setattr(adapters, "notify", fake)
+    monkeypatch.setattr(notify_service, "notify", fake)
     return calls
 
 
@@ -42,7 +43,7 @@ def test_sweep_colours_and_is_idempotent(
     assert (red.red, red.changed, red.notifications) == (1, 1, 1)
     project.refresh_from_db()
     assert project.colour == "red" and "开工节点已超过计划日期(2026-07-10)" in project.colour_reason
-    assert sent[-1]["key"].startswith(f"project:{project.pk}:red")
+    assert sent[-1]["key"].startswith(f"project:project:{project.pk}:red")
     assert services.projects_sweep(on=D(2026, 7, 11)).as_dict() == {
         "date": "2026-07-11",
         "green": 1,
@@ -94,8 +95,15 @@ def test_bulk_projects_then_sweep(regions: dict[str, Any], units: dict[str, Any]
 def test_job_runs_the_sweep(project: Project) -> None:
     from luoshi.projects.tasks import projects_daily_sweep
 
+    # a stale colour the job must correct: the fixture's 开工 was planned for 2026-07-10, long past today
+    Project.objects.filter(pk=project.pk).update(colour="green", colour_reason="过期的颜色")
     projects_daily_sweep.call_local()
-    assert services.projects_sweep().changed == 0
+    project.refresh_from_db()
+    assert project.colour == "red" and "开工节点已超过计划日期" in project.colour_reason
+    assert AuditEvent.objects.filter(
+        action="project.colour_changed", subject_id=str(project.pk), interface="job"
+    ).exists()
+    assert services.projects_sweep().changed == 0  # the job left nothing to do
 
 
 def test_cli_prints_one_json_line(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,10 +123,7 @@ def test_cli_prints_one_json_line(project: Project, capsys: pytest.CaptureFixtur
 
 
 def test_real_notifications_reach_unit_staff(project: Project, users: dict[str, Any]) -> None:
-    notifications = pytest.importorskip("luoshi.supervision.notifications")
-    if not hasattr(notifications, "notify_project_event"):
-        pytest.skip("supervision notifications without the project seam")
-    from luoshi.supervision.models import Notification
+    from luoshi.notifications.models import Notification
 
     services.projects_sweep(on=D(2026, 6, 1))
     result = services.projects_sweep(on=D(2026, 7, 11))

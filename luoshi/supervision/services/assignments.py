@@ -14,9 +14,10 @@ from luoshi.accounts.access import region_contains, require_can_change
 from luoshi.accounts.models import User
 from luoshi.audit.services import record
 from luoshi.core.errors import Conflict, InvalidTransition, ValidationFailed
+from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
-from luoshi.supervision import notifications
 from luoshi.supervision.access import require_office
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import LIVE_STATUSES, Assignment, NotificationKind, Task
 from luoshi.supervision.services.common import recolour
 
@@ -81,7 +82,7 @@ def task_assign_units(
     }
     record(
         actor=user,
-        action="task.units_assigned",
+        action=SupervisionEvent.TASK_UNITS_ASSIGNED,
         subject=current,
         before={
             "lead_units": [names[u] for u, lead in before if lead],
@@ -91,9 +92,10 @@ def task_assign_units(
         reason=reason.strip() or ("指定责任单位" if not before else "调整责任单位"),
     )
     if added:
-        notifications.notify_units(
-            added,
+        notifications.notify(
+            units=added,
             kind=NotificationKind.ASSIGNED,
+            kind_label=NotificationKind.ASSIGNED.label,
             key=f"assigned:{current.pk}:v{current.version}",
             title=f"新任务:“{current.title[:50]}”由贵单位承担",
             body=(
@@ -101,7 +103,7 @@ def task_assign_units(
                 "请按周期报送进展。"
             ),
             url=reverse("supervision:task_detail", args=[current.pk]),
-            task_id=current.pk,
+            subject=current,
         )
     recolour(current, actor=user)
     return current

@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from luoshi.audit.services import record
+from luoshi.calendar import deadlines
 from luoshi.orgs.models import Region
-from luoshi.supervision import rules
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import Colour, Task, TaskStatus, WarningThresholds
 
 EPOCH = dt.date(2004, 1, 1)  # day 0 of luoshi.calendar's vectorised API
@@ -26,10 +27,10 @@ def add_workdays(region: Region | None, day: dt.date, n: int) -> dt.date:
     return getattr(result, "date", result)  # type: ignore[no-any-return]
 
 
-def thresholds_of(row: WarningThresholds | None) -> rules.Thresholds:
+def thresholds_of(row: WarningThresholds | None) -> deadlines.Thresholds:
     if row is None:
-        return rules.DEFAULT_THRESHOLDS
-    return rules.Thresholds(
+        return deadlines.DEFAULT_THRESHOLDS
+    return deadlines.Thresholds(
         yellow_window_workdays=row.yellow_window_workdays,
         lag_tolerance=row.lag_tolerance,
         yellow_missed_reports=row.yellow_missed_reports,
@@ -60,18 +61,18 @@ def assess_task(
     thresholds_row: WarningThresholds | None = _UNSET,
     calendar: Any = None,
     unassigned: bool | None = None,
-) -> rules.Assessment:
+) -> deadlines.Assessment:
     """The colour of one task now. A caller that already holds the plan's thresholds row (None: the plan has
     none, the defaults apply), the region's calendar or knows the task has an active assignment passes them
     and saves the queries."""
     today = today or timezone.localdate()
     if task.status == TaskStatus.SIGNED_OFF:
-        return rules.Assessment(rules.Colour.GREEN, "已销号", rules.Reason.DONE, None, None, None)
+        return deadlines.Assessment(deadlines.Colour.GREEN, "已销号", deadlines.Reason.DONE, None, None, None)
     if thresholds_row is _UNSET:
         thresholds_row = WarningThresholds.objects.filter(plan_id=task.plan_id).first()
     if unassigned is None:
         unassigned = not task.assignments.filter(active=True).exists()
-    return rules.assess(
+    return deadlines.assess(
         today=effective_today(task, today),
         start=task.start_date,
         deadline=task.deadline,
@@ -105,7 +106,7 @@ def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
     task.colour, task.colour_reason, task.colour_changed_on = new, verdict.reason[:500], today
     record(
         actor=actor,
-        action="task.colour_changed",
+        action=SupervisionEvent.TASK_COLOUR_CHANGED,
         subject=task,
         before=before,
         after={"colour": str(new)},

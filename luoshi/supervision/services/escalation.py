@@ -22,13 +22,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.accounts import access as kernel_access
 from luoshi.accounts.access import region_contains, require_can_change
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.models import User
 from luoshi.audit.services import changed_fields, record, snapshot
 from luoshi.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
-from luoshi.supervision import notifications
 from luoshi.supervision.access import require_office, require_see_task
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     LIVE_STATUSES,
     Assignment,
@@ -185,7 +187,7 @@ def escalate_overdue_notices(today: dt.date) -> int:
             leader = notice.unit.leader
             record(
                 actor=None,
-                action="notice.escalated",
+                action=SupervisionEvent.NOTICE_ESCALATED,
                 subject=notice,
                 before={"escalated_on": None},
                 after={
@@ -198,30 +200,30 @@ def escalate_overdue_notices(today: dt.date) -> int:
             url = reverse("supervision:notice_detail", args=[notice.pk])
             title = f"通报:{notice.unit.name}督办单{notice.number}到期仍有{len(red)}项红灯任务"
             body = ";".join(f"{t.title[:40]}:{t.colour_reason}" for t in red[:5])
-            notifications.notify_units(
-                [notice.unit_id],
+            notifications.notify(
+                units=[notice.unit_id],
                 kind=NotificationKind.ESCALATED,
+                kind_label=NotificationKind.ESCALATED.label,
+                subject=notice,
                 key=f"escalated:{notice.pk}",
                 title=title,
                 body=body,
                 url=url,
                 sms=True,
             )
-            people = list(notifications.office_recipients(notice.region))
+            people = list(kernel_access.office_admins_over(notice.region).values_list("pk", flat=True))
             if leader is not None and leader.is_active:
-                people.append(
-                    notifications.Recipient(leader.pk, leader.email or "", getattr(leader, "phone", "") or "")
-                )
-            notifications.create(
-                notifications.rows_for(
-                    people,
-                    kind=NotificationKind.ESCALATED,
-                    key=f"escalated:{notice.pk}:lead",
-                    title=title,
-                    body=body,
-                    url=url,
-                    sms=True,
-                )
+                people.append(leader.pk)
+            notifications.notify(
+                users=people,
+                kind=NotificationKind.ESCALATED,
+                kind_label=NotificationKind.ESCALATED.label,
+                subject=notice,
+                key=f"escalated:{notice.pk}:lead",
+                title=title,
+                body=body,
+                url=url,
+                sms=True,
             )
             n += 1
     return n
@@ -240,6 +242,7 @@ def notify_proposals(today: dt.date) -> int:
             notifications.rows_for(
                 notifications.office_recipients(region),
                 kind=NotificationKind.PROPOSAL,
+                kind_label=NotificationKind.PROPOSAL.label,
                 key=f"proposal:{region.pk}:{today}",
                 title=f"建议督办:{by_region[region.pk]}项任务达到督办规则,请确认下发督办单",
                 url=reverse("supervision:proposals"),
@@ -255,7 +258,7 @@ def instruction_add(*, task: Task, user: User, text: str) -> Instruction:
     (read-only elsewhere); an instruction is the one thing they write."""
     if not user.is_active:
         raise AccessDenied("您的账号已停用。")
-    if not (user.is_superuser or user.role == Role.LEADER):
+    if not (user.is_superuser or kernel_access.is_leader(user)):
         raise AccessDenied(f"只有领导可以作出批示;您的角色为{user.get_role_display()}。")
     require_see_task(user, task)
     if not user.is_superuser and not region_contains(user.region, task.region):
@@ -266,17 +269,18 @@ def instruction_add(*, task: Task, user: User, text: str) -> Instruction:
     if len(text) > 2000:
         raise ValidationFailed("批示内容过长(不超过2000字),请精简后再提交。")
     row = Instruction.objects.create(task=task, text=text, by=user)
-    record(actor=user, action="task.instruction", subject=task, after={"instruction": row.pk}, reason=text)
+    record(actor=user, action=SupervisionEvent.TASK_INSTRUCTION, subject=task, after={"instruction": row.pk}, reason=text)
     unit_ids = list(Assignment.objects.filter(task=task, active=True).values_list("unit_id", flat=True))
     who = user.get_full_name() or user.username
-    notifications.notify_units(
-        unit_ids,
+    notifications.notify(
+        units=unit_ids,
         kind=NotificationKind.INSTRUCTION,
+        kind_label=NotificationKind.INSTRUCTION.label,
         key=f"instruction:{row.pk}",
         title=f"领导批示:{who}对“{task.title[:40]}”作出批示",
         body=text,
         url=reverse("supervision:task_detail", args=[task.pk]),
-        task_id=task.pk,
+        subject=task,
         sms=True,
     )
     return row
@@ -352,7 +356,7 @@ def thresholds_update(
     if a:
         record(
             actor=user,
-            action="plan.thresholds_updated",
+            action=SupervisionEvent.PLAN_THRESHOLDS_UPDATED,
             subject=row,
             before=b,
             after=a,

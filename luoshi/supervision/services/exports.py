@@ -14,14 +14,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_unit_staff
+from luoshi.accounts.models import User
+from luoshi.calendar.deadlines import Colour
 from luoshi.core.errors import AccessDenied, ImportFailed
+from luoshi.core.imports import Problems, all_or_nothing
 from luoshi.core.sanitize import xlsx_row
 from luoshi.supervision import periods
 from luoshi.supervision.models import OPEN_STATUSES, Assignment, ProgressReport, Task
 from luoshi.supervision.selectors import SCORE_FORMULA, DispatchData
-
-COLOUR_LABEL = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "": "未评估"}
 
 
 def _pct(value: float | None) -> str:
@@ -179,7 +180,7 @@ def ledger_xlsx(tasks: Iterable[Task]) -> bytes:
                     co,
                     t.deadline if t.deadline else "长期坚持",
                     t.get_status_display(),
-                    COLOUR_LABEL.get(t.colour, ""),
+                    Colour(t.colour).label,
                     t.colour_reason,
                     round(t.percent, 1),
                     t.missed_count,
@@ -230,7 +231,7 @@ def unit_workbook(user: User, today: dt.date | None = None) -> bytes:
     from openpyxl.styles import Font, Protection
     from openpyxl.utils import get_column_letter
 
-    if user.role != Role.STAFF or user.unit_id is None:
+    if not is_unit_staff(user) or user.unit_id is None:
         raise AccessDenied("只有部门工作人员可以导出本单位的填报表。")
     today = today or timezone.localdate()
     rows = _filing_rows(user, today)
@@ -307,7 +308,7 @@ def unit_workbook_import(
     from luoshi.core.safe_files import UnsafeFile, check_zip
     from luoshi.supervision.services.reports import report_file
 
-    if user.role != Role.STAFF or user.unit_id is None:
+    if not is_unit_staff(user) or user.unit_id is None:
         raise AccessDenied("只有部门工作人员可以导入本单位的填报表。")
     try:
         check_zip(stream)
@@ -341,7 +342,7 @@ def unit_workbook_import(
             "该填报表是为其他单位导出的,您只能导入本单位的填报表。",
             details=[{"row": None, "column": "单位编号", "message": "单位不符"}],
         )
-    errors: list[dict[str, Any]] = []
+    problems = Problems(summary=lambda n: f"填报表有 {n} 处问题,未导入任何数据;请按提示修改后重新导入。")
     parsed: list[tuple[int, dict[Any, Any]]] = []
     ids: list[int] = []
     for r_idx, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
@@ -351,73 +352,50 @@ def unit_workbook_import(
         try:
             aid = int(values.get("分工编号"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            errors.append({"row": r_idx, "column": "分工编号", "message": "分工编号缺失或被改动"})
+            problems.add(r_idx, "分工编号", "分工编号缺失或被改动")
             continue
         ids.append(aid)
         if values.get("完成进度(%)") in (None, "") and not values.get("工作进展"):
             continue  # a row left blank: nothing to file for that task
         parsed.append((r_idx, values))
     if str(meta.get("校验码")) != _signature(user.unit_id, ids):
-        errors.insert(
-            0,
-            {
-                "row": None,
-                "column": "分工编号",
-                "message": "分工编号与导出时不一致(行被增删或改动),请重新导出后填写",
-            },
-        )
+        problems.insert_first(None, "分工编号", "分工编号与导出时不一致(行被增删或改动),请重新导出后填写")
     assignments = {a.pk: a for a in Assignment.objects.select_related("task").filter(pk__in=ids)}
     reports: list[ProgressReport] = []
-    if not errors:
-        try:
-            with transaction.atomic():
-                for r_idx, values in parsed:
-                    a = assignments.get(int(values["分工编号"]))
-                    if a is None or a.unit_id != user.unit_id or a.task.status not in OPEN_STATUSES:
-                        errors.append(
-                            {"row": r_idx, "column": "分工编号", "message": "该任务已不需要本单位填报"}
+    if problems:
+        raise problems.error()
+    with all_or_nothing(problems):
+        for r_idx, values in parsed:
+            a = assignments.get(int(values["分工编号"]))
+            if a is None or a.unit_id != user.unit_id or a.task.status not in OPEN_STATUSES:
+                problems.add(r_idx, "分工编号", "该任务已不需要本单位填报")
+                continue
+            start = _cell_date(values.get("周期开始"))
+            if start is None:
+                problems.add(r_idx, "周期开始", "日期无效")
+                continue
+            actuals = {}
+            for k in range(1, MAX_TARGETS + 1):
+                metric = values.get(f"指标{k}")
+                if metric and values.get(f"指标{k}完成值") not in (None, ""):
+                    actuals[str(metric)] = values.get(f"指标{k}完成值")
+            try:
+                with transaction.atomic():
+                    reports.append(
+                        report_file(
+                            assignment=a,
+                            user=user,
+                            period_start=start,
+                            narrative=str(values.get("工作进展") or ""),
+                            percent=values.get("完成进度(%)"),  # type: ignore[arg-type]
+                            actuals=actuals,
+                            problems=str(values.get("需协调解决的问题") or ""),
+                            today=today,
                         )
-                        continue
-                    start = _cell_date(values.get("周期开始"))
-                    if start is None:
-                        errors.append({"row": r_idx, "column": "周期开始", "message": "日期无效"})
-                        continue
-                    actuals = {}
-                    for k in range(1, MAX_TARGETS + 1):
-                        metric = values.get(f"指标{k}")
-                        if metric and values.get(f"指标{k}完成值") not in (None, ""):
-                            actuals[str(metric)] = values.get(f"指标{k}完成值")
-                    try:
-                        with transaction.atomic():
-                            reports.append(
-                                report_file(
-                                    assignment=a,
-                                    user=user,
-                                    period_start=start,
-                                    narrative=str(values.get("工作进展") or ""),
-                                    percent=values.get("完成进度(%)"),  # type: ignore[arg-type]
-                                    actuals=actuals,
-                                    problems=str(values.get("需协调解决的问题") or ""),
-                                    today=today,
-                                )
-                            )
-                    except DomainError as exc:
-                        errors.append(
-                            {"row": r_idx, "column": _column_of(exc.message), "message": exc.message}
-                        )
-                if errors:
-                    raise _Rollback
-        except _Rollback:
-            pass
-    if errors:
-        raise ImportFailed(
-            f"填报表有 {len(errors)} 处问题,未导入任何数据;请按提示修改后重新导入。", details=errors
-        )
+                    )
+            except DomainError as exc:
+                problems.add(r_idx, _column_of(exc.message), exc.message)
     return reports
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _column_of(message: str) -> str:

@@ -10,13 +10,14 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.accounts.access import require_can_change, require_region
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_staff_role, own_unit, require_can_change, require_region
+from luoshi.accounts.models import User
 from luoshi.audit.services import record
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, ValidationFailed
+from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
-from luoshi.supervision import notifications
 from luoshi.supervision.access import require_office
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import Assignment, NoticeStatus, NotificationKind, SupervisionNotice, Task
 
 
@@ -98,7 +99,7 @@ def _issue(
     notice.tasks.set(tasks)
     record(
         actor=user,
-        action="notice.issued",
+        action=SupervisionEvent.NOTICE_ISSUED,
         subject=notice,
         after={
             "number": notice.number,
@@ -110,14 +111,16 @@ def _issue(
     for t in tasks:
         record(
             actor=user,
-            action="task.supervised",
+            action=SupervisionEvent.TASK_SUPERVISED,
             subject=t,
             after={"notice": notice.number},
             reason=f"下发督办单{notice.number}",
         )
-    notifications.notify_units(
-        [unit.pk],
+    notifications.notify(
+        units=[unit.pk],
         kind=NotificationKind.NOTICE,
+        kind_label=NotificationKind.NOTICE.label,
+        subject=notice,
         key=f"notice:{notice.pk}",
         title=f"督办单{notice.number}:请于{reply_deadline:%Y年%m月%d日}前回复",
         body=notice.requirement,
@@ -130,7 +133,7 @@ def _issue(
 @transaction.atomic
 def notice_answer(*, user: User | None, notice: SupervisionNotice, answer: str) -> SupervisionNotice:
     require_can_change(user)
-    if user is not None and (user.role != Role.STAFF or user.unit_id != notice.unit_id):
+    if user is not None and not (is_staff_role(user) and own_unit(user, notice)):
         raise AccessDenied("只有被督办单位的工作人员可以回复督办单。")
     if notice.status != NoticeStatus.ISSUED:
         raise InvalidTransition(f"督办单当前状态为“{notice.get_status_display()}”,不能再次回复。")
@@ -149,7 +152,7 @@ def notice_answer(*, user: User | None, notice: SupervisionNotice, answer: str) 
     notice.refresh_from_db()
     record(
         actor=user,
-        action="notice.answered",
+        action=SupervisionEvent.NOTICE_ANSWERED,
         subject=notice,
         before={"status": NoticeStatus.ISSUED},
         after={"status": NoticeStatus.ANSWERED},
@@ -173,7 +176,7 @@ def notice_close(*, user: User | None, notice: SupervisionNotice, reason: str = 
     notice.refresh_from_db()
     record(
         actor=user,
-        action="notice.closed",
+        action=SupervisionEvent.NOTICE_CLOSED,
         subject=notice,
         before={"status": NoticeStatus.ANSWERED},
         after={"status": NoticeStatus.CLOSED},

@@ -20,14 +20,16 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from luoshi.accounts.access import require_can_change
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.access import is_staff_role, own_unit, require_can_change
+from luoshi.accounts.models import User
 from luoshi.audit.services import record, snapshot
 from luoshi.core import bulk
 from luoshi.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.supervision import periods
 from luoshi.supervision.access import require_unit_of
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
+    LIVE_STATUSES,
     OPEN_STATUSES,
     Assignment,
     AssignmentStatus,
@@ -142,7 +144,37 @@ def _sniff_ok(ext: str, head: bytes) -> bool:
 def store_attachment(
     *, report: ProgressReport, name: str, stream: IO[bytes] | Any, user: User | None
 ) -> Attachment:
-    """Check type (extension and content) and size, store under FILES_DIR/supervision, record the row."""
+    """Attach one evidence file to an existing report (pages and the API call this): only the staff of the
+    report's unit, on an open task, within the per-report cap; checked, stored and audited in one
+    transaction, and the file is removed again if the transaction rolls back."""
+    from luoshi.supervision.access import require_see_task
+
+    require_see_task(user, report.task)
+    require_can_change(user)
+    require_unit_of(user, report.assignment, action="上传佐证材料")
+    if report.task.status not in LIVE_STATUSES:
+        raise InvalidTransition("该任务已销号或已撤销,不能再补充佐证材料。")
+    row: Attachment | None = None
+    try:
+        with transaction.atomic():
+            ProgressReport.objects.select_for_update().filter(pk=report.pk).first()
+            if Attachment.objects.filter(report=report).count() >= MAX_ATTACHMENTS_PER_REPORT:
+                raise ValidationFailed(
+                    f"每份进展最多 {MAX_ATTACHMENTS_PER_REPORT} 个附件,请删除多余附件后再上传。"
+                )
+            row = _store_file(report=report, name=name, stream=stream, user=user)
+    except BaseException:
+        if row is not None:  # the row rolled back with the transaction: remove its file too
+            attachment_path(row).unlink(missing_ok=True)
+        raise
+    return row
+
+
+def _store_file(
+    *, report: ProgressReport, name: str, stream: IO[bytes] | Any, user: User | None
+) -> Attachment:
+    """Check type (extension and content) and size, store under FILES_DIR/supervision, record the row
+    (inside the caller's transaction and permission check)."""
     base = Path(name or "").name.strip() or "附件"
     ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
     if ext not in ALLOWED_TYPES:
@@ -192,7 +224,7 @@ def store_attachment(
     )
     record(
         actor=user,
-        action="attachment.uploaded",
+        action=SupervisionEvent.ATTACHMENT_UPLOADED,
         subject=row,
         after={"report": report.pk, "name": base, "size": size, "sha256": row.sha256},
     )
@@ -292,9 +324,8 @@ def report_file_for(
     own = (
         row is not None
         and user is not None
-        and not user.is_superuser
-        and user.role == Role.STAFF
-        and row.unit_id == user.unit_id
+        and is_staff_role(user)
+        and own_unit(user, row)
         and row.active
         and row.task_id == task_id
     )
@@ -475,7 +506,7 @@ def _file(
     stored: list[Attachment] = []
     try:
         for name, stream in files:
-            stored.append(store_attachment(report=report, name=name, stream=stream, user=user))
+            stored.append(_store_file(report=report, name=name, stream=stream, user=user))
     except BaseException:
         for a in stored:  # the transaction rolls back: do not leave orphan files behind
             attachment_path(a).unlink(missing_ok=True)
@@ -613,7 +644,7 @@ def _revise(
     report = ProgressReport.objects.get(pk=existing.pk)
     record(
         actor=user,
-        action="report.revised",
+        action=SupervisionEvent.REPORT_REVISED,
         subject=report,
         before=before,
         after=snapshot(report, REPORT_FIELDS),
@@ -703,7 +734,7 @@ def _roll_up(task: Task, assignment: Assignment, user: User | None, *, resolved:
     if "status" in updates:
         record(
             actor=user,
-            action="task.in_progress",
+            action=SupervisionEvent.TASK_IN_PROGRESS,
             subject=task,
             before=before,
             after={"status": TaskStatus.IN_PROGRESS, "percent": updates["percent"]},
@@ -729,7 +760,7 @@ def assignment_set_weights(*, task: Task, user: User | None, weights: Mapping[in
         Assignment.objects.filter(pk=aid).update(weight=float(w))
         record(
             actor=user,
-            action="assignment.weight_changed",
+            action=SupervisionEvent.ASSIGNMENT_WEIGHT_CHANGED,
             subject=rows[aid],
             before=before,
             after={"weight": float(w)},

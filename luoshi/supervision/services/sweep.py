@@ -2,7 +2,7 @@
 
 For a date it (1) records the reports that fell due and did not come (MissedReport, looking back
 LOOKBACK_DAYS so a sweep that did not run for a while catches up), (2) recolours every live task with the
-rules of luoshi.supervision.rules on numpy arrays (working days from the vectorised calendar), writing only
+rules of luoshi.calendar.deadlines on numpy arrays (working days from the vectorised calendar), writing only
 the rows whose colour or missed count changed and auditing each colour change with its reason, and
 (3) creates the notifications — colour turned yellow/red, report missed, report due soon — each keyed by
 its event so a second run for the same date creates none. The per-date SweepRun row keeps the counts.
@@ -27,9 +27,12 @@ from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_many
+from luoshi.calendar import deadlines
 from luoshi.core import bulk
+from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Region
-from luoshi.supervision import notifications, periods, rules
+from luoshi.supervision import periods
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
@@ -50,7 +53,7 @@ logger = logging.getLogger(__name__)
 LOOKBACK_DAYS = 92
 LOOKBACK = dt.timedelta(days=LOOKBACK_DAYS)
 LAST_DAY = (dt.date(2099, 12, 31) - EPOCH).days
-COLOUR_NAMES = np.array([c.value for c in rules.COLOURS])
+COLOUR_NAMES = np.array([c.value for c in deadlines.COLOURS])
 
 
 @dataclass
@@ -442,23 +445,13 @@ def _recolour(
 
     remaining = np.zeros(n, dtype=np.int64)
     overdue = np.zeros(n, dtype=np.int64)
-    elapsed = np.zeros(n, dtype=np.int64)
-    total = np.zeros(n, dtype=np.int64)
-    top = LAST_DAY
+    share = np.zeros(n, dtype=np.float64)
     for rid, cal in calendars.items():
         m = region == rid
         if not m.any():
             continue
-        t, d, s = eff_today[m], deadline[m], start[m]
-        d1 = np.minimum(d + 1, top)
-        rem, _ = cal.workdays_between_many(np.minimum(t + 1, top), d1)
-        ovd, _ = cal.workdays_between_many(d1, np.minimum(t + 1, top))
-        tot, _ = cal.workdays_between_many(s, d1)
-        ela, _ = cal.workdays_between_many(s, np.minimum(np.minimum(t, d) + 1, top))
-        remaining[m] = np.where(t < d, np.maximum(rem, 0), 0)
-        overdue[m] = np.where(t > d, np.maximum(ovd, 1), 0)
-        total[m] = np.maximum(tot, 0)
-        elapsed[m] = np.where(t >= s, np.maximum(ela, 0), 0)
+        w = deadlines.windows(today=eff_today[m], start=start[m], deadline=deadline[m], calendar=cal)
+        remaining[m], overdue[m], share[m] = w.remaining, w.overdue, w.share
 
     # per-plan thresholds as arrays: index the plan's row in a small table
     plan_ids, plan_index = np.unique(plan, return_inverse=True)
@@ -468,12 +461,11 @@ def _recolour(
         return np.array([getattr(t, attr) for t in th], dtype=dtype)[plan_index]
 
     window = per_plan("yellow_window_workdays", np.int64)
-    colour_idx, flags, sched = rules.assess_counts(
+    colour_idx, flags, sched = deadlines.assess_counts(
         has_deadline=has_deadline,
         remaining=remaining,
         overdue=overdue,
-        elapsed=elapsed,
-        total=total,
+        share=share,
         percent=percent,
         missed=missed,
         returns=returns,
@@ -516,7 +508,7 @@ def _recolour(
     if len(todo):
         uniq, inverse = np.unique(keys[todo], axis=0, return_inverse=True)
         texts = [
-            rules.explain(
+            deadlines.explain(
                 int(f),
                 percent=float(pct),
                 schedule=None if sch < 0 else float(sch),
@@ -601,7 +593,7 @@ def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
     """One audit event per colour change, written in bulk."""
     record_many(
         actor=actor,
-        action="task.colour_changed",
+        action=SupervisionEvent.TASK_COLOUR_CHANGED,
         events=[
             (
                 cast(models.Model, _Subject(c.task_id, c.title)),
@@ -659,6 +651,7 @@ def _notify(
     marker = 987654321
     url_pattern = reverse("supervision:task_detail", args=[marker]).replace(str(marker), "{}")
     now = timezone.now()
+    task_type = notifications.subject_type_id(Task)
     rows: list[notifications.NotificationRow] = []
     for c in worse:
         label = "红灯" if c.after == Colour.RED else "黄灯"
@@ -667,11 +660,14 @@ def _notify(
             rows += notifications.rows_for(
                 recipients.get(unit_id, []),
                 kind=NotificationKind.COLOUR,
+                kind_label=NotificationKind.COLOUR.label,
                 key=f"colour:{c.task_id}:{c.after}:{today}",
                 title=f"{label}预警:{c.title[:60]}",
                 body=c.reason,
                 url=url,
-                task_id=c.task_id,
+                subject_type_id=task_type,
+                subject_id=c.task_id,
+                subject_label=c.title,
                 sms=c.after == Colour.RED,
                 now=now,
             )
@@ -679,11 +675,13 @@ def _notify(
         rows += notifications.rows_for(
             recipients.get(m.unit_id, []),
             kind=NotificationKind.MISSED,
+                kind_label=NotificationKind.MISSED.label,
             key=f"missed:{m.assignment_id}:{m.period_start}",
             title=f"催办:“{titles.get(m.task_id, '')[:50]}”{m.period_start:%m月%d日}起的周期进展未按期报送",
             body=f"报送截止日期为{m.due_date:%Y年%m月%d日},请尽快补报。",
             url=url_pattern.format(m.task_id),
-            task_id=m.task_id,
+            subject_type_id=task_type,
+            subject_id=m.task_id,
             sms=True,
             now=now,
         )
@@ -691,11 +689,13 @@ def _notify(
         rows += notifications.rows_for(
             recipients.get(unit_id, []),
             kind=NotificationKind.REMINDER,
+                kind_label=NotificationKind.REMINDER.label,
             key=f"remind:{assignment_id}:{period.start}",
             title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{due:%m月%d日}前报送",
             body=f"填报周期:{period.label()}。",
             url=url_pattern.format(task_id),
-            task_id=task_id,
+            subject_type_id=task_type,
+            subject_id=task_id,
             now=now,
         )
     return notifications.create(rows)

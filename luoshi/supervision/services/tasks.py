@@ -21,13 +21,15 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.accounts.access import require_can_change, require_region
-from luoshi.accounts.models import Role, User
+from luoshi.accounts import access
+from luoshi.accounts.access import is_unit_staff, require_can_change, require_region
+from luoshi.accounts.models import User
 from luoshi.audit.services import changed_fields, record, snapshot
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, ValidationFailed
+from luoshi.notifications import services as notifications
 from luoshi.plans.models import Measure, Plan
-from luoshi.supervision import notifications
 from luoshi.supervision.access import require_office
+from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     Assignment,
     NotificationKind,
@@ -105,16 +107,19 @@ def _plan_start(plan: Plan) -> dt.date:
     return timezone.localdate()
 
 
-def _norm(text: str) -> str:
-    return "".join(text.split())
-
-
 @transaction.atomic
-def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | None = None) -> list[Task]:
+def tasks_sync_from_plan(
+    *,
+    plan: Plan,
+    actor: User | None,
+    today: dt.date | None = None,
+    matches: dict[int, int] | None = None,
+) -> list[Task]:
     """One task per measure of `plan`, one assignment per resolved lead/co unit. Idempotent: re-running
     changes nothing; a revised measure updates its task; a removed measure's task is cancelled. Tasks of the
-    previous revision (plan.previous) carry over to the measure with the same text (or, failing that, the
-    same sequence number and title) so their reports and history stay."""
+    previous revision (plan.previous) carry over to the measure the revision diff matched them to
+    (`matches`: {measure id: previous measure id}, sent by the publish hook; computed by the same
+    `plans.hooks.revision_matches` when not given), so their reports and history stay."""
     require_can_change(actor)
     require_office(actor, action="发布方案生成任务")
     require_region(actor, plan.region, action="为该区域的方案生成任务")
@@ -131,22 +136,25 @@ def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | Non
             .exclude(status=S.CANCELLED)
             .select_related("measure")
         )
-    prev_by_text = {_norm(t.text): t for t in previous}
-    prev_by_seq = {(t.seq, t.title): t for t in previous}
+    if previous and matches is None:
+        from luoshi.plans.hooks import revision_matches
+
+        matches = revision_matches(plan)
+    prev_by_measure = {t.measure_id: t for t in previous if t.measure_id is not None}
     used_prev: set[int] = set()
     out: list[Task] = []
     for measure in measures:
         fields = _measure_fields(plan, measure, start)
         task = by_measure.get(measure.pk)
         if task is None and previous:
-            cand = prev_by_text.get(_norm(measure.text)) or prev_by_seq.get((fields["seq"], fields["title"]))
+            cand = prev_by_measure.get((matches or {}).get(measure.pk, -1))
             if cand is not None and cand.pk not in used_prev:
                 used_prev.add(cand.pk)
                 task = cand
                 Task.objects.filter(pk=task.pk).update(plan=plan, measure=measure)
                 record(
                     actor=actor,
-                    action="task.carried_over",
+                    action=SupervisionEvent.TASK_CARRIED_OVER,
                     subject=task,
                     before={"plan": plan.previous_id},
                     after={"plan": plan.pk, "measure": measure.pk},
@@ -165,7 +173,7 @@ def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | Non
             )
             record(
                 actor=actor,
-                action="task.created",
+                action=SupervisionEvent.TASK_CREATED,
                 subject=task,
                 after=snapshot(task, TASK_FIELDS),
                 reason=f"方案《{plan.title}》发布",
@@ -188,7 +196,7 @@ def tasks_sync_from_plan(*, plan: Plan, actor: User | None, today: dt.date | Non
                 task.updated_at = timezone.now()
                 task.save(update_fields=[*fields.keys(), "version", "updated_at"])
                 record(
-                    actor=actor, action="task.revised", subject=task, before=b, after=a, reason="举措内容修订"
+                    actor=actor, action=SupervisionEvent.TASK_REVISED, subject=task, before=b, after=a, reason="举措内容修订"
                 )
         _sync_assignments(task, measure, actor)
         out.append(task)
@@ -226,7 +234,7 @@ def _sync_assignments(task: Task, measure: Measure, actor: User | None) -> None:
             row = Assignment.objects.create(task=task, unit_id=unit_id, is_lead=is_lead)
             record(
                 actor=actor,
-                action="assignment.created",
+                action=SupervisionEvent.ASSIGNMENT_CREATED,
                 subject=row,
                 after={"task": task.pk, "unit": unit_id, "is_lead": is_lead},
             )
@@ -235,7 +243,7 @@ def _sync_assignments(task: Task, measure: Measure, actor: User | None) -> None:
             Assignment.objects.filter(pk=row.pk).update(is_lead=is_lead, active=True)
             record(
                 actor=actor,
-                action="assignment.changed",
+                action=SupervisionEvent.ASSIGNMENT_CHANGED,
                 subject=row,
                 before=before,
                 after={"is_lead": is_lead, "active": True},
@@ -245,7 +253,7 @@ def _sync_assignments(task: Task, measure: Measure, actor: User | None) -> None:
             Assignment.objects.filter(pk=row.pk).update(active=False)
             record(
                 actor=actor,
-                action="assignment.removed",
+                action=SupervisionEvent.ASSIGNMENT_REMOVED,
                 subject=row,
                 before={"active": True},
                 after={"active": False},
@@ -275,7 +283,7 @@ def _set_status(
     task.refresh_from_db()
     record(
         actor=actor,
-        action=f"task.{to}",
+        action=SupervisionEvent(f"task.{to}"),
         subject=task,
         before=before,
         after={
@@ -290,7 +298,7 @@ def _set_status(
 def _require_unit_member(user: User | None, task: Task, *, lead_only: bool, action: str) -> None:
     if user is None:
         return
-    if user.role != Role.STAFF or user.unit_id is None:
+    if not is_unit_staff(user) or user.unit_id is None:
         raise AccessDenied(f"只有任务责任单位的工作人员可以{action};您的角色为{user.get_role_display()}。")
     qs = Assignment.objects.filter(task=task, unit_id=user.unit_id, active=True)
     if lead_only:
@@ -397,7 +405,7 @@ def _first_approval(task: Task, user: User | None, reason: str) -> Task:
     Review.objects.create(task=task, decision=ReviewDecision.FIRST_APPROVED, reason=reason, by=user)
     record(
         actor=user,
-        action="task.sign_off_first_approved",
+        action=SupervisionEvent.TASK_SIGN_OFF_FIRST_APPROVED,
         subject=task,
         before={"first_approved_by": None},
         after={"first_approved_by": user.pk if user else None},
@@ -412,27 +420,26 @@ def _notify_transition(task: Task, target: str, reason: str) -> None:
         unit_ids = list(Assignment.objects.filter(task=task, active=True).values_list("unit_id", flat=True))
         kind = NotificationKind.RETURNED if target == S.RETURNED else NotificationKind.SIGNED_OFF
         title = f"任务“{task.title[:40]}”" + ("申请销号被退回" if target == S.RETURNED else "已销号")
-        notifications.notify_units(
-            unit_ids,
+        notifications.notify(
+            units=unit_ids,
             kind=kind,
+            kind_label=kind.label,
             key=f"{kind}:{task.pk}:v{task.version}",
             title=title,
             body=reason,
             url=url,
-            task_id=task.pk,
+            subject=task,
         )
     elif target == S.SIGN_OFF_REQUESTED:
-        recipients = notifications.office_recipients(task.region)
-        notifications.create(
-            notifications.rows_for(
-                recipients,
-                kind=NotificationKind.SIGN_OFF_REQUEST,
-                key=f"request:{task.pk}:v{task.version}",
-                title=f"任务“{task.title[:40]}”申请销号,请审核",
-                body=task.sign_off_evidence,
-                url=url,
-                task_id=task.pk,
-            )
+        notifications.notify(
+            users=access.office_admins_over(task.region).values_list("pk", flat=True),
+            kind=NotificationKind.SIGN_OFF_REQUEST,
+            kind_label=NotificationKind.SIGN_OFF_REQUEST.label,
+            key=f"request:{task.pk}:v{task.version}",
+            title=f"任务“{task.title[:40]}”申请销号,请审核",
+            body=task.sign_off_evidence,
+            url=url,
+            subject=task,
         )
 
 
@@ -482,7 +489,7 @@ def task_set_cycle(
     task.refresh_from_db()
     record(
         actor=user,
-        action="task.cycle_changed",
+        action=SupervisionEvent.TASK_CYCLE_CHANGED,
         subject=task,
         before=before,
         after={"reporting_cycle": new_cycle, "cycle_overridden": cycle is not None},

@@ -146,7 +146,7 @@ def test_notice_lifecycle_and_docx(swept: list[Task], users: dict[str, Any], uni
     assert notice.status == NoticeStatus.ANSWERED
     notice = services.notice_close(user=users["admin"], notice=notice)
     assert notice.status == NoticeStatus.CLOSED
-    from luoshi.supervision.models import Notification
+    from luoshi.notifications.models import Notification
 
     assert Notification.objects.filter(user=users["staff"], kind="notice").exists()
 

@@ -6,18 +6,18 @@ import datetime as dt
 
 import pytest
 
+from luoshi.calendar import deadlines
+from luoshi.calendar.deadlines import Colour, Thresholds
 from luoshi.calendar.engine import default_calendar
-from luoshi.supervision import rules
-from luoshi.supervision.rules import Colour, Thresholds
 
 CAL = default_calendar()
 D = dt.date
 
 
-def colour(**kw: object) -> rules.Assessment:
+def colour(**kw: object) -> deadlines.Assessment:
     base: dict[str, object] = {"start": D(2026, 1, 5), "calendar": CAL}
     base.update(kw)
-    return rules.assess(**base)  # type: ignore[arg-type]
+    return deadlines.assess(**base)  # type: ignore[arg-type]
 
 
 def test_on_track_is_green() -> None:
@@ -68,7 +68,7 @@ def test_overdue_the_day_after_the_deadline_not_on_it() -> None:
 
 def test_schedule_progress_counts_working_days() -> None:
     # start Mon 2026-09-28, deadline Fri 2026-10-16: 3 + 3 (10-08..10) + 5 = 11 working days
-    pct = rules.schedule_percent(
+    pct = deadlines.schedule_percent(
         today=D(2026, 10, 7), start=D(2026, 9, 28), deadline=D(2026, 10, 16), calendar=CAL
     )
     assert pct == pytest.approx(100 * 3 / 11)

@@ -12,11 +12,11 @@ from django.test import Client
 
 from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
+from luoshi.notifications.models import Notification
 from luoshi.supervision import selectors, services
 from luoshi.supervision.models import (
     Assignment,
     Instruction,
-    Notification,
     NotificationKind,
     ProgressReport,
     SupervisionNotice,

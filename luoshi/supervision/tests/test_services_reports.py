@@ -201,7 +201,9 @@ def test_api_refusals(tasks: list[Task], users: dict[str, Any], units: dict[str,
     report = file(tasks[0], units["jm_fgw"], users["staff"])
     c.force_login(users["staff_other"])
     r = c.post(f"/api/supervision/reports/{report.pk}/attachments", {"file": io.BytesIO(PDF)})
-    assert r.status_code in (403, 422)
+    # the co-unit's staff see the task but may not attach to the lead unit's report: refused, not invalid
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert not Attachment.objects.filter(report=report).exists()
 
 
 # --- bulk filing ------------------------------------------------------------------------------------------------

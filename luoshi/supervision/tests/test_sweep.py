@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from luoshi.audit.models import AuditEvent
+from luoshi.notifications.models import Notification
 from luoshi.supervision import services
-from luoshi.supervision.models import MissedReport, Notification, SweepRun, Task
+from luoshi.supervision.models import MissedReport, SweepRun, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_colour_notifications_find_the_units_either_way(
     worse = Task.objects.filter(colour__in=["yellow", "red"])
     assert worse.exists() and result.notifications > 0
     colour_notes = Notification.objects.filter(kind="colour", user=users["staff"], channel="in_app")
-    assert set(colour_notes.values_list("task_id", flat=True)) == set(
+    assert {int(pk) for pk in colour_notes.values_list("subject_id", flat=True)} == set(
         worse.filter(assignments__unit=users["staff"].unit).values_list("id", flat=True)
     )
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from luoshi.supervision import notifications
-from luoshi.supervision.models import Notification
+from luoshi.notifications import services as notifications
+from luoshi.notifications.models import Notification
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -54,13 +54,13 @@ class RecordingSms:
 def test_email_and_sms_are_delivered_once(
     smtp: Sink, users: dict[str, Any], units: dict[str, Any], settings: Any
 ) -> None:
-    settings.LUOSHI_SMS_BACKEND = "luoshi.supervision.tests.test_notifications.RecordingSms"
+    settings.LUOSHI_SMS_BACKEND = "luoshi.notifications.tests.test_delivery.RecordingSms"
     RecordingSms.sent.clear()
     staff = users["staff"]
     staff.email, staff.phone = "staff@example.org", "13800000000"
     staff.save()
-    created = notifications.notify_units(
-        [units["jm_fgw"].pk],
+    created = notifications.notify(
+        units=[units["jm_fgw"].pk],
         kind="missed",
         key="missed:test:1",
         title="催办:进展未按期报送",
@@ -69,7 +69,7 @@ def test_email_and_sms_are_delivered_once(
     )
     assert created == 3  # in-app, email, sms
     assert (
-        notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="missed:test:1", title="x") == 0
+        notifications.notify(units=[units["jm_fgw"].pk], kind="missed", key="missed:test:1", title="x") == 0
     )
     result = notifications.deliver_pending()
     assert result == {"sent": 2, "failed": 0}
@@ -94,16 +94,16 @@ def test_failed_email_is_released_for_retry(
     }
     users["staff"].email = "staff@example.org"
     users["staff"].save()
-    notifications.notify_units([units["jm_fgw"].pk], kind="missed", key="k", title="t")
+    notifications.notify(units=[units["jm_fgw"].pk], kind="missed", key="k", title="t")
     assert notifications.deliver_pending() == {"sent": 0, "failed": 1}
     row = Notification.objects.get(channel="email")
     assert row.sent_at is None and row.attempts == 1 and row.last_error
 
 
 def test_default_sms_backend_only_logs(settings: Any) -> None:
-    from luoshi.supervision.notify import LogSmsBackend, sms_backend
+    from luoshi.notifications.channels import LogSmsBackend, sms_backend
 
-    settings.LUOSHI_SMS_BACKEND = "luoshi.supervision.notify.LogSmsBackend"
+    settings.LUOSHI_SMS_BACKEND = "luoshi.notifications.channels.LogSmsBackend"
     backend = sms_backend()
     assert isinstance(backend, LogSmsBackend)
     backend.send("13800000000", "测试")
@@ -111,8 +111,8 @@ def test_default_sms_backend_only_logs(settings: Any) -> None:
 
 
 def test_mark_read_only_own(users: dict[str, Any], units: dict[str, Any]) -> None:
-    notifications.notify_units(
-        [units["jm_fgw"].pk, units["jm_jxj"].pk], kind="notice", key="n1", title="督办"
+    notifications.notify(
+        units=[units["jm_fgw"].pk, units["jm_jxj"].pk], kind="notice", key="n1", title="督办"
     )
     other = Notification.objects.get(user=users["staff_other"])
     assert notifications.mark_read(user=users["staff"], ids=[other.pk]) == 0

@@ -37,7 +37,7 @@ def _sms_backend_class(path: str) -> type:
 
 
 def sms_backend() -> SmsBackend:
-    path = getattr(settings, "LUOSHI_SMS_BACKEND", "") or "luoshi.supervision.notify.LogSmsBackend"
+    path = getattr(settings, "LUOSHI_SMS_BACKEND", "") or "luoshi.notifications.channels.LogSmsBackend"
     try:
         cls = _sms_backend_class(path)
     except ImportError:

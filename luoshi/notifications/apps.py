@@ -1,0 +1,7 @@
+from luoshi.core import discovery
+
+
+class NotificationsConfig(discovery.LuoshiAppConfig):
+    name = "luoshi.notifications"
+    label = "notifications"
+    verbose_name = "通知"
