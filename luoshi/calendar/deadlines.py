@@ -220,7 +220,10 @@ def window(*, today: dt.date, start: dt.date, deadline: dt.date, calendar: Workd
     tot, p3 = _count(calendar.workdays_between(start, end)) if start <= end else (0, False)
     last = min(min(today, deadline) + ONE_DAY, top)
     ela, p4 = _count(calendar.workdays_between(start, last)) if start <= last else (0, False)
-    one = lambda v: np.array([v], dtype=np.int64)  # noqa: E731
+
+    def one(value: int) -> IntArray:
+        return np.array([value], dtype=np.int64)
+
     r, e, t, o, s = _clamp(
         one(day_number(today)),
         one(day_number(start)),

@@ -13,7 +13,14 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, channel=Channel.IN_APP, read_at__isnull=True).count()
+    """Unread in-app notifications; counted once per request (the nav badge and a home card share it: the
+    user object lives as long as the request)."""
+    cached = getattr(user, "_luoshi_unread", None)
+    if isinstance(cached, int):
+        return cached
+    count = Notification.objects.filter(user=user, channel=Channel.IN_APP, read_at__isnull=True).count()
+    user._luoshi_unread = count  # type: ignore[attr-defined]
+    return count
 
 
 def preference_of(user: User) -> Preference:

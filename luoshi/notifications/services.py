@@ -350,6 +350,7 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(user=user, channel=Channel.IN_APP, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
+    user.__dict__.pop("_luoshi_unread", None)
     return qs.update(read_at=timezone.now())
 
 
@@ -362,6 +363,7 @@ def open_notification(*, user: User, notification_id: int) -> str:
         raise NotFound("未找到该通知,或它不是发给您的。")
     if row.read_at is None:
         Notification.objects.filter(pk=row.pk).update(read_at=timezone.now())
+        user.__dict__.pop("_luoshi_unread", None)
     return row.url
 
 

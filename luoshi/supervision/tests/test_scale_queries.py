@@ -19,7 +19,7 @@ from luoshi.core import bulk
 from luoshi.supervision.models import Assignment, ProgressReport, Task
 
 N_TASKS = 100_000
-PAGE_QUERY_LIMIT = 15
+PAGE_QUERY_LIMIT = 16  # 15 + the unread-notification badge of the navigation (one count per page)
 WRITE_QUERY_LIMIT = 8
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
