@@ -10,9 +10,9 @@ then times:
   what the incremental job does): goal < 10 s,
 - each page as the city's office through Django (best of 3): goal < 1 s.
 
-Scaled down, and said so in the output: requests (5M) and enterprises (1M) are not built while the
-requests and policies apps have no models in this branch (their figures plug in through their metrics.py);
-progress reports default to 1,000,000 (the supervision bench covers 2M).
+Scaled down, and said so in the output: 500,000 enterprise requests instead of 5,000,000 (--requests), no
+enterprises or policy pushes (1,000,000 firms: the policies bench's subject; the dashboard reads only the
+pushes' and payouts' grouped counts); progress reports default to 1,000,000 (the supervision bench covers 2M).
 
     LUOSHI_DATA_DIR=/tmp/luoshi-bench-monitoring .venv/bin/python bench/monitoring.py [--scale 0.1]
     createdb -h 127.0.0.1 -U postgres luoshi_bench_monitoring
@@ -47,6 +47,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1.0)")
     parser.add_argument("--today", default="2026-06-15")
     parser.add_argument("--reports", type=int, default=1_000_000, help="progress reports at scale 1")
+    parser.add_argument("--requests", type=int, default=500_000, help="enterprise requests at scale 1")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("LUOSHI_DATA_DIR", str(Path(tempfile.gettempdir()) / "luoshi-bench-monitoring"))
@@ -70,13 +71,14 @@ def main() -> int:
         "tasks": int(100_000 * args.scale),
         "reports": int(args.reports * args.scale),
         "projects": int(5_000 * args.scale),
+        "requests": int(args.requests * args.scale),
         "indicators": 300,
         "regions": 100,
         "periods": 36,
     }
     print(f"database: {connection.vendor}; {sizes}")
     print(
-        "scaled down: requests 0 of 5,000,000 and enterprises 0 of 1,000,000 (no requests/policies models yet)"
+        f"scaled down: requests {sizes['requests']:,} of 5,000,000; enterprises and policy pushes 0 of 1,000,000"
     )
     t0 = time.perf_counter()
     admin, city, county, unit, indicator = build(sizes, today)
@@ -156,9 +158,11 @@ def _wipe() -> None:
 
     from luoshi.dashboard.models import FigureSnapshot, Indicator, IndicatorValue, RefreshRun
     from luoshi.projects.models import Milestone, Project
+    from luoshi.requests.models import Request
     from luoshi.supervision.models import Assignment, MissedReport, ProgressReport, Task
 
     with transaction.atomic():
+        Request.objects.filter(number__startswith="BM")._raw_delete(Request.objects.db)  # type: ignore[attr-defined]
         for model in (
             FigureSnapshot,
             IndicatorValue,
@@ -345,6 +349,7 @@ def build(sizes: dict[str, int], today: dt.date) -> tuple[Any, Any, Any, Any, An
         ],
         batch_size=5000,
     )
+    build_requests(sizes["requests"], regions, units_by_region, today, rng)
     # indicator tree: 15 first-level × 4 second-level × 4 leaves = 15 + 60 + 240 = 315 → 300 with 225 leaves
     inds: list[Indicator] = []
     for a in range(15):
@@ -413,6 +418,64 @@ def build(sizes: dict[str, int], today: dt.date) -> tuple[Any, Any, Any, Any, An
         f"{Indicator.objects.count()} indicators, {IndicatorValue.objects.count():,} indicator values"
     )
     return admin, city, regions[1], units_by_region[city.pk][0], inds[0]
+
+
+def build_requests(
+    n: int, regions: list[Any], units_by_region: dict[int, list[Any]], today: dt.date, rng: random.Random
+) -> None:
+    from django.utils import timezone
+
+    from luoshi.requests.models import Request
+
+    channels = ["hotline", "park", "petition", "window", "observer", "leader_visit", "web"]
+    categories = [
+        "consult",
+        "complaint",
+        "suggestion",
+        "approval",
+        "factors",
+        "enforcement",
+        "arrears",
+        "other",
+    ]
+    batch: list[Request] = []
+    for i in range(n):
+        region = regions[i % len(regions)]
+        received = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=rng.randint(0, 540)), dt.time(9))
+        )
+        due = received.date() + dt.timedelta(days=7)
+        done = received + dt.timedelta(days=rng.randint(1, 12)) if rng.random() < 0.8 else None
+        batch.append(
+            Request(
+                number=f"BM{i:08d}",
+                region=region,
+                enterprise_name=f"基准企业{i % 10000}",
+                contact_name="联系人",
+                contact_phone="13800000000",
+                channel=channel_of(channels, rng),
+                category=rng.choice(categories),
+                title="基准诉求",
+                text="基准诉求内容",
+                status="closed" if done else "in_progress",
+                received_at=received,
+                lead_unit=units_by_region[region.pk][i % 20],
+                due_on=due,
+                completed_at=done,
+                satisfaction=rng.choice(["satisfied", "satisfied", "basic", "unsatisfied", ""])
+                if done
+                else "",
+                reopen_count=1 if rng.random() < 0.05 else 0,
+            )
+        )
+        if len(batch) >= 5000:
+            Request.objects.bulk_create(batch)
+            batch = []
+    Request.objects.bulk_create(batch)
+
+
+def channel_of(channels: list[str], rng: random.Random) -> str:
+    return channels[min(len(channels) - 1, int(rng.expovariate(0.6)))]
 
 
 def _insert_values(rows: list[tuple[Any, ...]]) -> None:

@@ -454,7 +454,8 @@ def build(region: Any, admin: Any, n_open: int, n_total: int) -> None:
             received = (
                 now - dt.timedelta(hours=rng.randint(1, 72))
                 if is_open
-                else start + dt.timedelta(seconds=rng.randrange(span))
+                # closed ones in the order they arrived, as a live platform stores them (heap order = time order)
+                else start + dt.timedelta(seconds=(i - n_open) * span // max(1, n_total - n_open))
             )
             day = received.date()
             status = rng.choice(statuses_open) if is_open else "closed"

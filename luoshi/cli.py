@@ -25,6 +25,7 @@ GROUP_MODULES = (
     "luoshi.requests.cli",
     "luoshi.policies.cli",
     "luoshi.projects.cli",
+    "luoshi.dashboard.cli",
 )
 
 

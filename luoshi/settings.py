@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "huey.contrib.djhuey",
+    "ninja",  # serves Swagger UI / Redoc from its own static files, never a CDN
     "luoshi.core",
     "luoshi.accounts",
     "luoshi.audit",
@@ -190,8 +191,17 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("LUOSHI_SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("LUOSHI_SECURE_COOKIES")
+# `luoshi serve --prod` sets LUOSHI_PROD: behind the documented TLS proxy (nginx sets X-Forwarded-Proto), cookies are
+# Secure, browsers are told to use HTTPS only (HSTS), and a session expires after LUOSHI_SESSION_IDLE_MINUTES idle.
+PROD = _env_bool("LUOSHI_PROD")
+SESSION_COOKIE_SECURE = _env_bool("LUOSHI_SECURE_COOKIES", default=PROD)
+CSRF_COOKIE_SECURE = _env_bool("LUOSHI_SECURE_COOKIES", default=PROD)
+if PROD:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("LUOSHI_HSTS_SECONDS", str(180 * 24 * 3600)))
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SESSION_COOKIE_AGE = int(os.environ.get("LUOSHI_SESSION_IDLE_MINUTES", "120")) * 60
+    SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: idle expiry
 
 # --- i18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

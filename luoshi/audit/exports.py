@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from luoshi.audit.presentation import present
 from luoshi.audit.selectors import AuditFilters, recent_events_for
-from luoshi.core.sanitize import cell
+from luoshi.core.sanitize import xlsx_row
 
 if TYPE_CHECKING:
     from luoshi.accounts.models import User
@@ -26,9 +26,9 @@ def audit_xlsx(user: User, filters: AuditFilters | None = None) -> bytes:
     for event in events.iterator(chunk_size=2000):
         v = present(event)
         ws.append(
-            [
-                cell(x)
-                for x in (
+            xlsx_row(
+                ws,
+                (
                     v.when,
                     v.who,
                     v.what,
@@ -37,8 +37,8 @@ def audit_xlsx(user: User, filters: AuditFilters | None = None) -> bytes:
                     "\n".join(str(c) for c in v.changes),
                     v.reason,
                     v.interface,
-                )
-            ]
+                ),
+            )
         )
     buf = io.BytesIO()
     wb.save(buf)

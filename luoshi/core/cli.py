@@ -100,6 +100,7 @@ def worker(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     if args.prod:
         os.environ["LUOSHI_STATIC_MANIFEST"] = "1"  # before settings load; gunicorn workers inherit it
+        os.environ["LUOSHI_PROD"] = "1"  # Secure cookies, HSTS, proxy TLS header, idle session expiry
     _setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -135,6 +136,11 @@ def serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     web = subprocess.Popen(cmd)
+
+    def _stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM (systemd, docker stop, kill) stops gunicorn and the worker too
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         return web.wait()
     except KeyboardInterrupt:

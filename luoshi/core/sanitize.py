@@ -58,3 +58,22 @@ def cell(value: Any) -> Any:
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+def xlsx_value(sheet: Any, value: Any) -> Any:
+    """A value for `sheet.append`: control characters removed, and text starting with "=" written as a text cell
+    (openpyxl would otherwise store it as a live formula: "=HYPERLINK(...)" in a measure text)."""
+    if not isinstance(value, str):
+        return value
+    text = strip_controls(value)
+    if text.startswith(("=", "＝")):
+        from openpyxl.cell import WriteOnlyCell
+
+        c = WriteOnlyCell(sheet, value=text)
+        c.data_type = "s"  # text, not a formula
+        return c
+    return text
+
+
+def xlsx_row(sheet: Any, values: Any) -> list[Any]:
+    return [xlsx_value(sheet, v) for v in values]

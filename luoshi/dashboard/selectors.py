@@ -215,16 +215,9 @@ def _figures(
             )
             for s in buckets
         ]
-        if src.key == "projects.by_stage":
-            from_order = [
-                "stage:none",
-                "stage:signed",
-                "stage:started",
-                "stage:registered",
-                "stage:completed",
-                "stage:operating",
-            ]
-            fig.buckets.sort(key=lambda b: from_order.index(b.bucket) if b.bucket in from_order else 99)
+        wanted_order: list[str] = list(src.extra.get("bucket_order") or [])
+        if wanted_order:
+            fig.buckets.sort(key=lambda b: wanted_order.index(b.bucket) if b.bucket in wanted_order else 99)
         out.append(fig)
     return out
 
@@ -486,6 +479,7 @@ class Ranked:
     previous_rank: int | None
     explain: str
     figures: dict[str, Figure]
+    active: bool = True  # holds anything at all in the period
 
     @property
     def movement(self) -> int | None:
@@ -517,17 +511,36 @@ FORMULA = (
 )
 
 
-def _rank_units(period: Period, units: list[Unit], weights: dict[str, float]) -> list[Ranked]:
+def _rank_units(
+    period: Period, units: list[Unit], weights: dict[str, float], *, explain: bool = True
+) -> list[Ranked]:
+    """The composite of every unit from its summary rows (plain numbers: no Figure objects, no URLs per
+    figure; a city has thousands of units)."""
     wanted = {k for k, w in weights.items() if w} | {"supervision.held"}
-    snaps = _snapshots(period, unit_ids=[u.pk for u in units], keys=wanted)
-    by_unit: dict[int, list[Snap]] = defaultdict(list)
-    for s in snaps:
-        by_unit[s.unit_id].append(s)  # type: ignore[index]
-    labels = {s.key: s.label for s in providers.sources()}
+    qs = FigureSnapshot.objects.filter(
+        period_kind=period.kind,
+        period_start=period.start,
+        unit_id__in=[u.pk for u in units],
+        key__in=wanted,
+        bucket="",
+    ).values_list("unit_id", "key", "value", "numerator", "denominator")
+    values: dict[int, dict[str, float | None]] = defaultdict(dict)
+    active: set[int] = set()
+    for unit_id, key, value, numerator, denominator in qs:
+        values[unit_id][key] = value
+        if numerator or denominator:
+            active.add(unit_id)
+    sources = {s.key: s for s in providers.sources()}
+    labels = {k: s.label for k, s in sources.items()}
     out = []
     for u in units:
-        figs = {f.key: f for f in _figures(period, by_unit.get(u.pk, []), [], None, u, wanted)}
-        sc = _score(figs, weights)
+        mine = values.get(u.pk, {})
+        comps = [
+            engine.Component(k, mine.get(k), sources[k].higher_is_better)
+            for k, w in weights.items()
+            if w and k in sources
+        ]
+        sc = engine.composite(comps, weights)
         out.append(
             Ranked(
                 u.pk,
@@ -536,8 +549,9 @@ def _rank_units(period: Period, units: list[Unit], weights: dict[str, float]) ->
                 sc.score,
                 None,
                 None,
-                sc.explain(labels),
-                figs,
+                sc.explain(labels) if explain else "",
+                {},
+                u.pk in active,
             )
         )
     return out
@@ -557,13 +571,13 @@ def rankings(
         .select_related("region")
     )
     now = _rank_units(period, units, weights)
-    before = _rank_units(prev, units, weights)
+    before = _rank_units(prev, units, weights, explain=False)
     ranks = engine.rank({r.id: r.score for r in now})
     prev_ranks = engine.rank({r.id: r.score for r in before})
     for r in now:
         r.rank, r.previous_rank = ranks.get(r.id), prev_ranks.get(r.id)
     # a unit holding nothing at all is not listed; one with work but nothing due is shown, never ranked
-    held = [r for r in now if any(f.numerator or f.denominator for f in r.figures.values())]
+    held = [r for r in now if r.active]
     ranked = sorted((r for r in held if r.rank is not None), key=lambda r: (r.rank, r.name))
     nothing = [r for r in held if r.rank is None]
     top_ids, bottom_ids = engine.top_bottom([r.id for r in ranked])

@@ -321,21 +321,32 @@ def _number(
         return None
 
 
+def _open_sheet(data: bytes, filename: str) -> Any:
+    """The first sheet of an uploaded workbook, after the hostile-upload guard (ADR 0011)."""
+    from openpyxl import load_workbook
+
+    from luoshi.core.safe_files import UnsafeFile, check_zip
+
+    try:
+        check_zip(data)
+    except UnsafeFile as exc:
+        raise ImportFailed(exc.message, details=[{"row": 0, "column": "", "message": exc.message}]) from None
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+        raise ValidationFailed(f"无法读取“{filename}”:文件已损坏或不是 Excel 表格。") from exc
+
+
 def indicators_import(
     *, user: User | None, region: Region, data: bytes, filename: str
 ) -> IndicatorImportResult:
     """Import (or update by 编码) a region's indicator tree from .xlsx; all or nothing, every problem listed."""
     access.require_office(user, region, "导入指标体系")
-    from openpyxl import load_workbook
-
     from luoshi.orgs.selectors import resolve_unit
 
     if not filename.lower().endswith(".xlsx"):
         raise ValidationFailed(f"文件“{filename}”不是 .xlsx 表格,请用指标体系模板填写后上传。")
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationFailed(f"无法读取“{filename}”:文件已损坏或不是 Excel 表格。") from exc
+    sheet = _open_sheet(data, filename)
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         raise ValidationFailed("表格是空的。")
@@ -653,12 +664,7 @@ def value_report(
 def values_import(*, user: User | None, region: Region, data: bytes, filename: str) -> int:
     """Imported indicators: a sheet of 编码 / 区域代码 / 期间 / 数值 / 说明; all or nothing."""
     access.require_office(user, region, "导入指标数值")
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationFailed(f"无法读取“{filename}”:文件已损坏或不是 Excel 表格。") from exc
+    sheet = _open_sheet(data, filename)
     rows = list(sheet.iter_rows(values_only=True))
     header = [str(c or "").strip() for c in (rows[0] if rows else ())]
     need = ("编码", "区域代码", "期间", "数值")

@@ -66,5 +66,5 @@ def credit_code_problem(code: str) -> str:
         return f"统一社会信用代码第 17 位(组织机构代码校验码)不正确:应为“{expected_org}”,实为“{c[16]}”,请核对。"
     expected = credit_code_check(c[:17])
     if expected != c[17]:
-        return f"统一社会信用代码第 18 位校验码不正确:应为“{expected}”,实为“{c[17]}”,请核对。"
+        return f"统一社会信用代码第 18 位(校验码)不正确:应为“{expected}”,实为“{c[17]}”,请核对。"
     return ""

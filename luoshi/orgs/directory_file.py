@@ -226,8 +226,10 @@ def write_csv(rows: Iterable[Sequence[str]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    from luoshi.core.sanitize import cell
+
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([cell(v) for v in row])
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
@@ -264,8 +266,10 @@ def write_xlsx(rows: Iterable[Sequence[str]]) -> bytes:
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    from luoshi.core.sanitize import xlsx_row
+
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     widths = (12, 20, 14, 10, 12, 36, 16, 40, 8, 30)
     for i, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + i)].width = width

@@ -99,6 +99,8 @@ def export_ledger(user: User | None, filters: selectors.LedgerFilters | None = N
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from luoshi.core.sanitize import strip_controls
+
     qs = selectors.ledger(user, filters or selectors.LedgerFilters()).prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("id"))
     )
@@ -124,7 +126,9 @@ def export_ledger(user: User | None, filters: selectors.LedgerFilters | None = N
     for project in qs.iterator(chunk_size=500):
         row = []
         for value, fmt in zip(_row_values(project), formats, strict=True):
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=strip_controls(value) if isinstance(value, str) else value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text, never a live formula
             if fmt is not None and value is not None:
                 cell.number_format = fmt
             row.append(cell)

@@ -166,6 +166,7 @@ SOURCES = [
         description="推进中和已投产的重大项目,按期末已到达的最远节点分组",
         bucket_chart="bar",
         order=10,
+        extra={"bucket_order": ["stage:none", *[f"stage:{k}" for k in MILESTONE_ORDER]]},
     ),
     FigureSource(
         key="projects.colour",

@@ -36,3 +36,5 @@ class RequestEvent(models.TextChoices):
     ROUTING_TRAINED = "request.routing_trained", "分办模型训练"
     REGISTRATION_SUBMITTED = "request.registration_submitted", "企业注册申请"
     REGISTRATION_DECIDED = "request.registration_decided", "企业注册审核"
+    ACCOUNT_CREATED = "request.enterprise_account_created", "开通企业账号"
+    ATTACHMENT_UPLOADED = "request.attachment_uploaded", "上传诉求附件"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,8 +27,12 @@ def cards_for(user: User) -> list[HomeCard]:
             ),
         ]
     if access.is_government(user) and not access.is_admin(user) and not access.is_leader(user):
-        waiting = qs.filter(status=RequestStatus.ASSIGNED, lead_unit_id=user.unit_id).count()
-        late = qs.filter(status=RequestStatus.IN_PROGRESS, due_on__lt=today).count()
+        # one aggregate for both cards: the staff home page keeps a fixed, small number of queries
+        counts = qs.aggregate(
+            waiting=Count("pk", filter=Q(status=RequestStatus.ASSIGNED, lead_unit_id=user.unit_id), distinct=True),
+            late=Count("pk", filter=Q(status=RequestStatus.IN_PROGRESS, due_on__lt=today), distinct=True),
+        )
+        waiting, late = counts["waiting"] or 0, counts["late"] or 0
         return [
             HomeCard("待签收诉求", waiting, f"{index}?status=assigned", "yellow" if waiting else ""),
             HomeCard("逾期未答复诉求", late, f"{index}?status=in_progress", "red" if late else ""),

@@ -1,54 +1,97 @@
-"""The one place requests asks for notifications. Thin over the shared notifications kernel."""
+"""The one place requests asks for notifications: thin over the shared notifications kernel
+(`luoshi.notifications.services.notify`: once per key, person and channel). Until that kernel is installed the
+calls are only logged (the fallback goes away when the kernel lands on main)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from luoshi.accounts.models import User
     from luoshi.orgs.models import Region, Unit
     from luoshi.requests.models import Request
 
 logger = logging.getLogger(__name__)
 
+LABELS = {
+    "filed": "新诉求",
+    "accepted": "诉求受理",
+    "rejected": "诉求不予受理",
+    "transferred": "诉求转办",
+    "assigned": "诉求分办",
+    "co_assigned": "诉求协办",
+    "returned": "诉求退回",
+    "paused": "诉求补正",
+    "extension": "延期申请",
+    "replied": "诉求答复",
+    "completed": "诉求办结",
+    "reopened": "诉求重办",
+    "escalated": "诉求提级",
+    "overdue": "诉求超时",
+}
 
-def _url(req: Request) -> str:
-    return f"/requests/{req.pk}/"
+
+def _kernel_notify(**kwargs: Any) -> int:
+    try:
+        from luoshi.notifications.services import notify as kernel_notify
+    except ImportError:  # kernel not merged yet
+        logger.info("notify %s: %s", kwargs.get("key"), kwargs.get("title"))
+        return 0
+    return int(kernel_notify(**kwargs))
+
+
+def _send(req: Request, event: str, title: str, body: str, *, users: Any = (), units: Any = ()) -> None:
+    _kernel_notify(
+        users=users,
+        units=units,
+        kind=f"request.{event}",
+        kind_label=LABELS.get(event, "企业诉求"),
+        key=f"request:{req.pk}:{event}:{req.reopen_count}:{req.version}",
+        title=title,
+        body=body,
+        url=f"/requests/{req.pk}/",
+        subject=req,
+    )
 
 
 def enterprise(req: Request, event: str, title: str, body: str = "") -> None:
     """Tell the enterprise (its accounts) or the observer who filed the request."""
-    from luoshi.accounts.models import Role, User
+    from luoshi.accounts.models import User
 
-    users: Iterable[User] = []
     if req.enterprise_id is not None:
-        users = User.objects.filter(enterprise_id=req.enterprise_id, role=Role.ENTERPRISE, is_active=True)
+        users: list[User] = list(User.objects.filter(enterprise_id=req.enterprise_id, is_active=True))
     elif req.filed_by_id is not None:
-        users = User.objects.filter(pk=req.filed_by_id, is_active=True)
-    _send(list(users), req, event, title, body)
+        users = list(User.objects.filter(pk=req.filed_by_id, is_active=True))
+    else:
+        return
+    _send(req, event, title, body, users=users)
 
 
 def unit(req: Request, unit: Unit, event: str, title: str, body: str = "") -> None:
-    from luoshi.accounts.models import Role, User
-
-    _send(list(User.objects.filter(unit=unit, role=Role.STAFF, is_active=True)), req, event, title, body)
+    _send(req, event, title, body, units=[unit])
 
 
 def office(req: Request, region: Region, event: str, title: str, body: str = "") -> None:
-    from luoshi.accounts.models import Role, User
-    from luoshi.requests.access import ancestor_ids
+    from luoshi.accounts.access import region_contains
+    from luoshi.accounts.models import User
+    from luoshi.requests.access import ancestor_ids, is_admin
 
-    ancestors = ancestor_ids(region)
-    users = User.objects.filter(role=Role.ADMIN, is_active=True, region_id__in=ancestors)
-    _send(list(users), req, event, title, body)
-
-
-def _send(users: list[User], req: Request, event: str, title: str, body: str) -> None:
-    logger.info("notify %s about %s: %s (%d recipients)", event, req.number, title, len(users))
+    candidates = User.objects.filter(is_active=True, region_id__in=ancestor_ids(region))
+    users = [u for u in candidates if is_admin(u) and region_contains(u.region, region)]
+    _send(req, event, title, body, users=users)
 
 
 def unit_overdue(unit_id: int, kind: str, label: str, count: int, today: object) -> None:
-    """One notice per unit, kind and day: `count` requests newly on the accountability list."""
-    logger.info("overdue %s: unit %s has %d (%s) on %s", kind, unit_id, count, label, today)
+    """One notice per unit, kind and day: `count` requests on the accountability list (问责清单)."""
+    _kernel_notify(
+        units=[unit_id],
+        kind="request.overdue",
+        kind_label=LABELS["overdue"],
+        key=f"request-overdue:{unit_id}:{kind}:{today}",
+        title=f"本单位有 {count} 件诉求{label},已列入问责清单",
+        url="/requests/accountability/",
+        subject_label="问责清单",
+    )
+
+
+__all__ = ["enterprise", "office", "unit", "unit_overdue"]

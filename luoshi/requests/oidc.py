@@ -17,6 +17,7 @@ from luoshi.accounts.models import Role, User
 from luoshi.audit.services import record
 from luoshi.orgs.credit_code import credit_code_problem
 from luoshi.orgs.models import Enterprise
+from luoshi.requests.events import RequestEvent
 
 
 def credit_code_claim() -> str:
@@ -50,7 +51,7 @@ class EnterpriseOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         user.save(update_fields=["password"])
         record(
             actor=None,
-            action="user.created",
+            action=RequestEvent.ACCOUNT_CREATED,
             subject=user,
             after={"role": Role.ENTERPRISE, "via": "oidc"},
             actor_label="统一身份认证",

@@ -177,7 +177,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             for i, t in enumerate(detail_task.targets)
         }
         files = [(f.name or "", f) for f in request.FILES.getlist("files")]
-        services.report_file(
+        report = services.report_file(
             assignment=assignment,
             user=user,
             period_start=period_start,
@@ -188,7 +188,12 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             files=files,
             expected_version=_int(request.POST.get("report_version")),
         )
-        messages.success(request, "进展已报送。")
+        version = f"(第{report.version}版,之前的版本已保留)" if report.version > 1 else ""
+        messages.success(
+            request,
+            f"已报送{assignment.unit.name}“{detail_task.title[:30]}”"
+            f"{report.period_start:%Y-%m-%d}起一期的进展{version},完成进度{report.percent:.0f}%。",
+        )
     except DomainError as exc:
         if isinstance(exc, NotFound | AccessDenied):
             return _domain_error_page(request, exc)

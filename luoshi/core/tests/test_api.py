@@ -11,7 +11,9 @@ from luoshi.accounts.services import token_create
 pytestmark = pytest.mark.django_db
 
 
-def test_openapi_schema_is_served(client: Client) -> None:
+@pytest.mark.django_db
+def test_openapi_schema_is_served(client: Client, users: dict[str, Any]) -> None:
+    client.force_login(users["staff"])  # the schema needs a login
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     schema = response.json()

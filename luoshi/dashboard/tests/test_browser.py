@@ -69,6 +69,11 @@ def test_cockpit_drill_down_tree_and_big_screen_on_demo_data(page: Any, live_ser
         .startswith(f"{on_time} / {due.count()}")
     )
     assert page.locator("[data-figure='projects.by_stage'] .num").inner_text().startswith(str(projects))
+    from luoshi.policies.models import Push
+
+    pushes = Push.objects.filter(enterprise__region__path__startswith=city.path).count()
+    assert pushes > 0
+    assert page.locator("[data-figure='policies.reach'] .num").inner_text().startswith(f"{pushes:,}")
     page.screenshot(path=str(ARTIFACTS / "dashboard-cockpit.png"), full_page=True)
 
     # every figure links to the records it counts

@@ -170,3 +170,19 @@ def test_rankings_show_a_unit_with_nothing_due_unranked(
     assert idle.pk not in {x.id for x in r.units}
     ranked = {x.id: x for x in r.units}
     assert ranked[users["staff"].unit_id].rank is not None
+
+
+def test_the_api_gives_the_same_figures_and_the_same_refusals(
+    refreshed: dict[str, Any], users: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    r = _client(users["leader"]).get("/api/dashboard/figures", {"kind": "month", "period": "2026-06"})
+    assert r.status_code == 200
+    figures = {f["key"]: f for f in r.json()["figures"]}
+    assert figures["supervision.on_time_rate"]["value"] == 40.0
+    assert (
+        _client(users["admin_jz"])
+        .get("/api/dashboard/figures", {"region": regions["jingmen"].pk})
+        .status_code
+        == 403
+    )
+    assert _client(users["enterprise"]).get("/api/dashboard/figures").status_code == 403

@@ -258,3 +258,14 @@ def test_trace_lists_units_weakest_first_and_one_click_opens_a_notice(
     notice = SupervisionNotice.objects.get()
     assert r.status_code == 302 and r["Location"].endswith(f"/supervision/notices/{notice.pk}/")
     assert notice.unit == refreshed_unit and notice.tasks.count() == 1
+
+
+def test_a_damaged_workbook_is_refused_in_chinese(users: dict[str, Any], regions: dict[str, Any]) -> None:
+    from luoshi.core.errors import DomainError
+    from luoshi.dashboard import services
+
+    with pytest.raises(DomainError) as info:
+        services.indicators_import(
+            user=users["admin"], region=regions["jingmen"], data=b"not a zip", filename="坏.xlsx"
+        )
+    assert "坏.xlsx" in info.value.message or "文件" in info.value.message

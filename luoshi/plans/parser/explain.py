@@ -38,6 +38,16 @@ _MARKER_NAMES = {
 }
 
 
+_TAIL_WORDS = {
+    "(flattened cells, header read from the text)": "(由逐行文字还原的表格)",
+    "split at each responsibility": "(按责任括号分条)",
+    "column": "",
+    "+phrase": "(值内含分工句式)",
+    "+X(牵头)": "(标注牵头)",
+}
+_RULE_WORDS = {"figure": "数字+单位", "unit": "", "row": "一行", "lead": "牵头单位列", "co": "责任单位列"}
+
+
 def describe_rule(rule: str) -> str:
     """A rule name in the reviewer's words: "heading:pcn" → 编号标题 “(一)”, "label:牵头单位" → 标签 “牵头单位”."""
     for prefix, label in _RULE_KINDS:
@@ -46,7 +56,10 @@ def describe_rule(rule: str) -> str:
             head, _, tail = rest.partition(" ")
             if prefix in ("heading:", "item:"):
                 head = _MARKER_NAMES.get(head, head.removeprefix("action:") + "N")
-            return f"{label}“{head}”{(' ' + tail) if tail else ''}"
+            head = _RULE_WORDS.get(head, head)
+            for en, zh in _TAIL_WORDS.items():
+                tail = tail.replace(en, zh)
+            return f"{label}“{head}”{(' ' + tail.strip()) if tail.strip() else ''}"
     return rule or "—"
 
 

@@ -69,19 +69,24 @@ def write_ledger_xlsx(
     ws.append(COLUMNS)
     for c in ws[1]:
         c.font = Font(bold=True)
+    from luoshi.core.sanitize import xlsx_row
+
     for m in measures:
         ws.append(
-            [
-                m.seq,
-                PATH_SEP.join(m.path),
-                m.title or "",
-                m.text,
-                "、".join(m.lead_units),
-                "、".join(m.co_units),
-                m.deadline.isoformat() if m.deadline else ("持续推进" if m.ongoing else ""),
-                m.deadline_phrase or "",
-                format_targets(m.targets),
-            ]
+            xlsx_row(
+                ws,
+                [
+                    m.seq,
+                    PATH_SEP.join(m.path),
+                    m.title or "",
+                    m.text,
+                    "、".join(m.lead_units),
+                    "、".join(m.co_units),
+                    m.deadline.isoformat() if m.deadline else ("持续推进" if m.ongoing else ""),
+                    m.deadline_phrase or "",
+                    format_targets(m.targets),
+                ],
+            )
         )
     for i, w in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = w

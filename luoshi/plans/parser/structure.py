@@ -38,8 +38,8 @@ MARKER_RULES: list[Rule] = [
     # 行动一: / 任务1: — each keyword is its own style, so 任务N nests under 行动N
     Rule(
         "heading:action",
-        re.compile(rf"^(?P<kw>专项行动|行动|任务|措施|举措|工程)\s*([{_CNN}\d]+)\s*[:、.]\s*"),
-        examples=(ex("行动二:提升要素保障", ("action:行动", 2)),),
+        re.compile(rf"^(?P<kw>专项行动|行动|任务|措施|举措|工程|专栏)\s*([{_CNN}\d]+)\s*[:、.]\s*"),
+        examples=(ex("行动二:提升要素保障", ("action:行动", 2)), ex("●专栏3:数据要素", ("action:专栏", 3))),
     ),
     Rule(
         "heading:dec2",
@@ -100,9 +100,19 @@ class Node:
 _MARKER_FIRST = frozenset(_CNN + "0123456789(第专行任措举工") | {chr(c) for c in range(0x2460, 0x2488)}
 
 
+# Decoration some documents put before a marker ("●1.", "■(一)", "——一、", "☆行动一:")
+_DECORATION = frozenset("●■▲◆☆★◇□▪•·-—–~")
+
+
 def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
     while a < b and norm[a].isspace():
         a += 1
+    if a < b and norm[a] in _DECORATION:
+        d = a
+        while d < b and (norm[d] in _DECORATION or norm[d].isspace()) and d - a < 4:
+            d += 1
+        if d < b and norm[d] in _MARKER_FIRST and d > a:
+            a = d
     if a >= b or norm[a] not in _MARKER_FIRST:
         return None
     head = norm[a : min(b, a + 64)]  # markers are short: never copy a whole (possibly huge) line

@@ -103,3 +103,36 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
     ledger = page.content()
     task = Task.objects.filter(plan=plan).order_by("seq").first()
     assert task is not None and task.title[:20] in ledger
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_review_page_says_why_each_reading_was_made(login: Any, live_server: Any, tmp_path: Path) -> None:
+    from luoshi.accounts.models import Role
+    from luoshi.accounts.services import user_create
+    from luoshi.orgs.models import Region
+    from luoshi.orgs.services import load_shipped_directories
+    from luoshi.plans.models import Plan
+    from luoshi.plans.tests.conftest import SMALL_PLAN
+
+    load_shipped_directories()
+    jingmen = Region.objects.get(code="420800")
+    admin = user_create(username="jm_admin2", password=TEST_PASSWORD, role=Role.ADMIN, region=jingmen)
+    source = tmp_path / "测试方案.txt"
+    source.write_text(SMALL_PLAN, encoding="utf-8")
+    page = login(admin)
+    page.goto(f"{live_server.url}/plans/upload/")
+    page.set_input_files("#id_file", str(source))
+    with page.expect_navigation(url=f"{live_server.url}/plans/*/", timeout=120_000):
+        page.click("main form.stack button[type=submit]")
+    plan = Plan.objects.get()
+    articles = page.locator("article.measure")
+    assert articles.count() == plan.measures.count()
+    # the measure with a unit the directory does not know comes first, flagged 请核对
+    assert "请核对" in articles.first.inner_text()
+    why = articles.first.locator("details.why")
+    why.locator("summary").click()
+    text = why.inner_text()
+    assert "牵头单位" in text and "←" in text and "完成时限" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plans-review-why.png"), full_page=True)

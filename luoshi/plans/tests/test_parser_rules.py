@@ -725,3 +725,15 @@ def test_the_title_is_the_plan_name_with_its_period_not_the_notice_or_metadata()
         "一、重点任务\n1.推行企业开办一网通办。(市市场监管局负责)\n"
     )
     assert parse_text(text, suggest=False).title == "荆门市优化营商环境行动方案(2026年)"
+
+
+def test_markers_with_decoration_before_them_are_headings() -> None:
+    from luoshi.plans.parser import parse_text
+
+    text = (
+        "某市优化营商环境行动方案\n二、重点任务\n■(一)优化政务服务\n●1.推行企业开办一网通办。(市市场监管局负责)\n"
+        "●2.推行容缺受理。(市政务服务局负责)\n"
+    )
+    ms = parse_text(text, year=2025, suggest=False).measures
+    assert [m.lead_units for m in ms[:2]] == [["市市场监管局"], ["市政务服务局"]]
+    assert ms[0].path[-1].endswith("(一)优化政务服务")

@@ -135,7 +135,7 @@ def registration_decide(
             )
             record(
                 actor=user,
-                action="user.created",
+                action=RequestEvent.ACCOUNT_CREATED,
                 subject=account,
                 after={"role": Role.ENTERPRISE, "enterprise": ent.pk},
             )

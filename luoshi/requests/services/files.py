@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.core.errors import ValidationFailed
+from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import Attachment, Request
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def store_attachment(
     )
     record(
         actor=user,
-        action="request.attachment_uploaded",
+        action=RequestEvent.ATTACHMENT_UPLOADED,
         subject=request,
         after={"attachment": row.pk, "name": base, "size": size, "sha256": row.sha256, "purpose": purpose},
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import AccessDenied, ImportFailed
+from luoshi.core.sanitize import xlsx_row
 from luoshi.supervision import periods
 from luoshi.supervision.models import OPEN_STATUSES, Assignment, ProgressReport, Task
 from luoshi.supervision.selectors import SCORE_FORMULA, DispatchData
@@ -168,20 +169,23 @@ def ledger_xlsx(tasks: Iterable[Task]) -> bytes:
         co = "、".join(a.unit.name for a in t.assignments.all() if not a.is_lead) or t.co_units_text
         lead = "、".join(a.unit.name for a in t.assignments.all() if a.is_lead) or t.lead_units_text
         ws.append(
-            [
-                t.seq,
-                t.plan.title,
-                t.title,
-                lead,
-                co,
-                t.deadline if t.deadline else "长期坚持",
-                t.get_status_display(),
-                COLOUR_LABEL.get(t.colour, ""),
-                t.colour_reason,
-                round(t.percent, 1),
-                t.missed_count,
-                t.returns_count,
-            ]
+            xlsx_row(
+                ws,
+                [
+                    t.seq,
+                    t.plan.title,
+                    t.title,
+                    lead,
+                    co,
+                    t.deadline if t.deadline else "长期坚持",
+                    t.get_status_display(),
+                    COLOUR_LABEL.get(t.colour, ""),
+                    t.colour_reason,
+                    round(t.percent, 1),
+                    t.missed_count,
+                    t.returns_count,
+                ],
+            )
         )
         n += 1
         if t.colour in fills:
@@ -247,7 +251,7 @@ def unit_workbook(user: User, today: dt.date | None = None) -> bytes:
                 f"{target.get('op', '')}{target.get('value')}{target.get('unit', '')}",
                 None,
             ]
-        ws.append(row)
+        ws.append(xlsx_row(ws, row))
         for col in (3, 4):
             ws.cell(row=ws.max_row, column=col).number_format = "yyyy-mm-dd"
     for r in ws.iter_rows(min_row=2):

@@ -68,6 +68,8 @@ def _issue(
 ) -> SupervisionNotice:
     region = unit.region
     year = today.year
+    # the region row is the per-region numbering lock: parallel issuers queue here instead of colliding on a serial
+    type(region).objects.select_for_update().filter(pk=region.pk).values_list("pk", flat=True).first()
     serial = (
         SupervisionNotice.objects.filter(region=region, year=year).aggregate(m=Max("serial"))["m"] or 0
     ) + 1

@@ -313,12 +313,24 @@ class ColourChange:
 
 
 def _unassigned_ids(only: models.Q) -> set[int]:
-    """Live tasks with no active assignment (one anti-join; normally a handful)."""
+    """Live tasks (of `only`) with no active assignment: one anti-join (publish colours a few thousand)."""
     return set(
         Task.objects.filter(only, status__in=LIVE_STATUSES)
         .exclude(models.Exists(Assignment.objects.filter(task=models.OuterRef("pk"), active=True)))
+        .order_by()
         .values_list("id", flat=True)
     )
+
+
+def _assigned_task_ids() -> Any:
+    """The ids of every task with an active assignment, as a sorted array (one scan of the assignment table,
+    cheaper than an anti-join probe per task)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT task_id FROM {qn(Assignment._meta.db_table)} WHERE active = %s", [True]
+        )
+        return np.fromiter((r[0] for r in cursor.fetchall()), dtype=np.int64)
 
 
 def colour_new_tasks(task_ids: Sequence[int], actor: User | None, today: dt.date | None = None) -> int:
@@ -360,7 +372,7 @@ def _recolour(
         .annotate(n=Count("period_start", distinct=True))
         .values_list("task_id", "n")
     )
-    unassigned_ids = _unassigned_ids(only)
+    unassigned_ids = _unassigned_ids(only) if only else None
     # The ORM's query run on the cursor: values come back as the driver gives them (dates as ISO text on
     # SQLite) and numpy converts whole columns at once, instead of Django converting 1M values one by one.
     sql, params = (
@@ -420,11 +432,12 @@ def _recolour(
     missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
     old_colour = np.array(col[9], dtype=object)
     old_key = np.array(col[11], dtype=np.int64)
-    unassigned = (
-        np.fromiter((pk in unassigned_ids for pk in col[0]), dtype=np.bool_, count=n)
-        if unassigned_ids
-        else np.zeros(n, dtype=np.bool_)
-    )
+    if unassigned_ids is None:  # the whole ledger: one scan of the assignments
+        unassigned = ~np.isin(ids, _assigned_task_ids())
+    elif unassigned_ids:
+        unassigned = np.fromiter((pk in unassigned_ids for pk in col[0]), dtype=np.bool_, count=n)
+    else:
+        unassigned = np.zeros(n, dtype=np.bool_)
     del rows, col
 
     remaining = np.zeros(n, dtype=np.int64)

@@ -41,7 +41,7 @@ def test_report_sign_off_and_leader_sees_green(
     page.fill("#id_narrative", "企业服务专区已上线运行。")
     page.set_input_files("#id_files", str(evidence))
     page.click("#report-form button[type=submit]")
-    page.wait_for_selector("text=进展已报送")
+    page.wait_for_selector("text=一期的进展")
     assert "上线截图.pdf" in page.locator("table.reports").inner_text()
     page.fill("#id_evidence", "专区已上线,见佐证材料。")
     page.click("#request-form button[value=request]")
