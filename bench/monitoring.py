@@ -149,6 +149,7 @@ def main() -> int:
         "max_page_s": max(timings.values()),
         "refresh_s": round(refresh_s, 3),
     }
+    print(f"load average (1/5/15 min): {os.getloadavg()} on {os.cpu_count()} CPUs")
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

@@ -2,8 +2,8 @@
 its charts drawn on the server (matplotlib, Agg backend, the CJK font of Debian's fonts-noto-cjk; no browser,
 no network).
 
-The 公文 layout here is deliberately minimal (GB/T 9704 page margins, 仿宋 三号 body, 小标宋 二号 title,
-黑体 / 楷体 headings); when the shared writer `luoshi.core.gongwen` lands it takes over the page setup.
+The 公文 layout (GB/T 9704) comes from the shared writer `luoshi.core.gongwen`; the chart pictures are put in
+after it renders.
 """
 
 from __future__ import annotations
@@ -157,98 +157,101 @@ def cockpit_xlsx(cockpit: Any) -> bytes:
 
 
 # --- quarterly report as .docx (公文) ------------------------------------------------------------------------
-def _run_font(run: Any, name: str, size_pt: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = name
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
+CHART_MARK = "〔图表:{}〕"
 
 
 def quarterly_docx(cockpit: Any, rankings: Any, problems: list[tuple[str, str]]) -> bytes:
-    """The quarterly report: title, summary, charts as images, rankings (十优十差), problem list."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Inches, Mm, Pt
+    """The quarterly report as a 公文 (GB/T 9704 layout by `luoshi.core.gongwen`): summary, the charts as
+    images drawn on the server, rankings (十优十差) and the problem list. The shared writer knows paragraphs,
+    headings and tables; each chart is a marked paragraph replaced by its picture after rendering."""
+    from django.utils import timezone
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-
-    def para(
-        text: str,
-        font: str = "仿宋_GB2312",
-        size: float = 16,
-        *,
-        bold: bool = False,
-        center: bool = False,
-        indent: bool = True,
-    ) -> None:
-        p = doc.add_paragraph()
-        p.paragraph_format.line_spacing = Pt(28)
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif indent:
-            p.paragraph_format.first_line_indent = Pt(32)
-        _run_font(p.add_run(text), font, size, bold)
+    from luoshi.core.gongwen import Gongwen, Heading, Para, Table, render
 
     region, period = cockpit.region, cockpit.period
-    para(f"{region.name}营商环境监测季度报告", "方正小标宋简体", 22, center=True)
-    para(f"({period.label()})", "楷体_GB2312", 16, center=True)
-    para("一、总体情况", "黑体", 16, indent=False)
     head = {f.key: f for f in cockpit.figures}
     bits = []
     for f in cockpit.figures:
         if f.headline and f.value is not None:
             prev = f"(上期 {f.previous:g}{f.measure_unit})" if f.previous is not None else ""
             bits.append(f"{f.label}{f.display()}{f.measure_unit}{prev}")
-    para(f"本季度,{region.name}各项监测指标情况如下:" + ";".join(bits) + "。")
+    body: list[Any] = [
+        Heading("一、总体情况"),
+        Para(f"本季度({period.label()}),{region.name}各项监测指标情况如下:" + ";".join(bits) + "。"),
+    ]
     colour = head.get("supervision.colour")
     if colour is not None and colour.buckets:
-        para("在办督办任务中," + "、".join(f"{b.label}{b.numerator:g}项" for b in colour.buckets) + "。")
-    para("二、图表分析", "黑体", 16, indent=False)
-    for chart in cockpit.charts:
-        para(chart.title, "楷体_GB2312", 16, indent=False)
-        doc.add_picture(io.BytesIO(chart_png(chart)), width=Inches(6.0))
-    para("三、单位排名(十优十差)", "黑体", 16, indent=False)
-    para(rankings.formula, size=12)
-    for title, rows in (("(一)排名前列", rankings.top), ("(二)排名靠后", rankings.bottom)):
-        para(title, "楷体_GB2312", 16, indent=False)
-        table = doc.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("名次", "单位", "综合得分", "较上期"), strict=False):
-            cell.text = text
-        for r in rows:
-            cells = table.add_row().cells
-            move = (
-                "—"
-                if r.movement is None
-                else (
-                    f"↑{r.movement}" if r.movement > 0 else (f"↓{-r.movement}" if r.movement < 0 else "持平")
-                )
-            )
-            for cell, text in zip(cells, (str(r.rank), r.name, f"{r.score:g}", move), strict=False):
-                cell.text = text
-    if rankings.nothing_due:
-        para(
-            "本期无到期事项、不参与排名的单位:" + "、".join(r.name for r in rankings.nothing_due[:30]) + "。",
-            size=14,
+        body.append(
+            Para("在办督办任务中," + "、".join(f"{b.label}{b.numerator:g}项" for b in colour.buckets) + "。")
         )
-    para("四、问题清单", "黑体", 16, indent=False)
+    body.append(Heading("二、图表分析"))
+    charts = {c.key: c for c in cockpit.charts}
+    for n, chart in enumerate(cockpit.charts, start=1):
+        body.append(Heading(f"({_cn(n)}){chart.title}", 2))
+        body.append(Para(CHART_MARK.format(chart.key), indent=False))
+    body.append(Heading("三、单位排名(十优十差)"))
+    body.append(Para(rankings.formula))
+    for title, rows in (("(一)排名前列", rankings.top), ("(二)排名靠后", rankings.bottom)):
+        body.append(Heading(title, 2))
+        body.append(
+            Table(
+                ["名次", "单位", "综合得分", "较上期"],
+                [[str(r.rank), r.name, f"{r.score:g}", _movement(r.movement)] for r in rows]
+                or [["—", "无", "—", "—"]],
+            )
+        )
+    if rankings.nothing_due:
+        body.append(
+            Para(
+                "本期无到期事项、不参与排名的单位:"
+                + "、".join(r.name for r in rankings.nothing_due[:30])
+                + "。"
+            )
+        )
+    body.append(Heading("四、问题清单"))
     if problems:
-        for n, (what, who) in enumerate(problems, start=1):
-            para(f"{n}. {what}({who})", size=14)
+        body.extend(Para(f"{n}. {what}({who})") for n, (what, who) in enumerate(problems, start=1))
     else:
-        para("本期无逾期未销号任务。")
+        body.append(Para("本期无逾期未销号任务。"))
+    issuer = f"{region.name}优化营商环境工作领导小组办公室"
+    data = render(
+        Gongwen(
+            issuer=issuer,
+            number=f"{region.name}营商监〔{period.start.year}〕{(period.start.month - 1) // 3 + 1}号",
+            title=f"{region.name}营商环境监测季度报告({period.label()})",
+            body=body,
+            issued_at=timezone.now(),
+        )
+    )
+    return _insert_charts(data, charts)
+
+
+def _insert_charts(data: bytes, charts: dict[str, Chart]) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    doc = Document(io.BytesIO(data))
+    for paragraph in doc.paragraphs:
+        text = paragraph.text.strip()
+        for key, chart in charts.items():
+            if text == CHART_MARK.format(key):
+                for run in paragraph.runs:
+                    run.text = ""
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                paragraph.paragraph_format.line_spacing = None
+                paragraph.runs[0].add_picture(io.BytesIO(chart_png(chart)), width=Mm(150))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _movement(m: int | None) -> str:
+    if m is None:
+        return "—"
+    return f"↑{m}" if m > 0 else (f"↓{-m}" if m < 0 else "持平")
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九十"
+    return digits[n] if 0 <= n <= 10 else str(n)

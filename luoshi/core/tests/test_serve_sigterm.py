@@ -44,7 +44,9 @@ def test_sigterm_stops_gunicorn_and_the_worker(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        assert _wait_for(f"http://127.0.0.1:{port}/healthz") == b'{"ok": true}'
+        assert (
+            _wait_for(f"http://127.0.0.1:{port}/healthz", seconds=180) == b'{"ok": true}'
+        )  # slow under load
         children = _children(server.pid)
         assert len(children) >= 2  # gunicorn and the job worker
         server.send_signal(signal.SIGTERM)  # the serve process only, as systemd or `kill` would
