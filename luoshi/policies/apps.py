@@ -10,4 +10,5 @@ class PoliciesConfig(discovery.LuoshiAppConfig):
     api_prefix = "policies"
     demo_module = "luoshi.policies.demo"
     demo_order = 70
+    metrics_module = "luoshi.policies.metrics"
     events_module = "luoshi.policies.events"

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import User
 from luoshi.dashboard.engine import Period, Tally
 from luoshi.dashboard.providers import FigureSource, RecordList, RecordQuery, RecordRow, Row
@@ -124,7 +125,7 @@ def _records(user: User | None, query: RecordQuery) -> RecordList:
         scoped = selectors.items(user)
     qs = Push.objects.filter(item__in=scoped, created_at__lt=end).select_related("enterprise", "item")
     if query.region is not None:
-        qs = qs.filter(enterprise__region__path__startswith=query.region.path)
+        qs = qs.filter(subtree_q(query.region, "enterprise__region"))
     if query.unit is not None:
         qs = qs.filter(item__department=query.unit)
     if query.bucket == "stage:matched":

@@ -11,4 +11,5 @@ class RequestsConfig(discovery.LuoshiAppConfig):
     home_module = "luoshi.requests.home"
     demo_module = "luoshi.requests.demo"
     demo_order = 60
+    metrics_module = "luoshi.requests.metrics"
     events_module = "luoshi.requests.events"

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import User
 from luoshi.dashboard.engine import Period, Tally
 from luoshi.dashboard.providers import FigureSource, RecordList, RecordQuery, RecordRow, Row
@@ -106,7 +107,7 @@ def _records_for(condition: Callable[[Period], Q]) -> Callable[[User | None, Rec
     def records(user: User | None, query: RecordQuery) -> RecordList:
         qs = selectors.request_list(user).filter(condition(query.period))
         if query.region is not None:
-            qs = qs.filter(region__path__startswith=query.region.path)
+            qs = qs.filter(subtree_q(query.region))
         if query.unit is not None:
             qs = qs.filter(lead_unit=query.unit)
         if ":" in query.bucket:

@@ -41,7 +41,8 @@ def test_ledger_query_count_is_pinned(
 ) -> None:
     c = client_for(users["admin"])
     c.get("/supervision/")  # warm the session
-    with django_assert_num_queries(8):  # the page's plans are read by primary key after the page (no join)
+    # 9: the page's plans are read by primary key after the page (no join), and the navigation's unread badge
+    with django_assert_num_queries(9):
         r = c.get("/supervision/?colour=&q=第")
     assert r.status_code == 200
     assert r.content.decode().count("data-task=") == 30
@@ -52,7 +53,7 @@ def test_ledger_query_count_for_unit_staff(
 ) -> None:
     c = client_for(users["staff"])
     c.get("/supervision/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # as above: plans by primary key after the page, and the unread badge
         r = c.get("/supervision/")
     assert r.content.decode().count("data-task=") == 30
 
