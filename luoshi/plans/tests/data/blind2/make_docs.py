@@ -1,111 +1,13 @@
 """Build the second blind batch's format variants from `src/`: `python luoshi/plans/tests/data/blind2/make_docs.py`.
 
-Each plan in `src/` is the opening of a stored public copy of a real government page (see README.md), saved as
-it was crawled (.txt, or .html for b302). From that text this script writes what a city would upload:
-
-  DOC.txt       the crawled text (UTF-8), or for an .html source its paragraphs one per line
-  DOC.html      a government page around the text (menu, breadcrumb, info bar, <p> per paragraph, footer)
-  DOC.docx      one Word paragraph per line (python-docx, 三号 CJK font, running header, "— N —" page numbers)
-  DOC.pdf       that .docx converted by LibreOffice (`soffice --headless --convert-to pdf`); where soffice is
-                missing (as on the machine this batch was built on), the text printed to PDF by Chromium
-                (Playwright `page.pdf`, A4, running header, "— N —" page numbers): a text PDF either way
-  DOC.flat.txt  the text with its line breaks lost: paragraphs separated only by two full-width spaces
-
-The generated files are committed so the tests never need LibreOffice.
+What is written, and how, is described in `luoshi/plans/tests/data/blind_batch.py` (shared by every blind batch).
 """
 
 from __future__ import annotations
 
-import html
-import re
-import shutil
-import tempfile
 from pathlib import Path
 
-from docx import Document
-
-from luoshi.plans.tests.data.docgen import page_furniture, set_font, soffice_pdf
-
-HERE = Path(__file__).parent
-SRC = HERE / "src"
-DOCS = HERE / "docs"
-
-PAGE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{title}</title></head><body>
-<div class="nav"><a href="/">首页</a> | <a href="/zwgk/">政务公开</a> | <a href="/zcwj/">政策文件</a> | <a href="/hdjl/">互动交流</a></div>
-<div class="crumb">当前位置:首页 &gt; 政务公开 &gt; 政策文件</div>
-<div class="info">发布时间:2025-01-01 来源:本站 【字体:大 中 小】 打印本页</div>
-<div class="TRS_Editor">
-{body}
-</div>
-<div class="share">分享到: 微信 微博</div>
-<div class="footer">主办单位:人民政府办公室 网站标识码:0000000000 ICP备00000000号</div>
-</body></html>
-"""
-
-
-def lines_of(src: Path) -> list[str]:
-    text = src.read_text(encoding="utf-8")
-    if src.suffix == ".html":
-        body = text.split('<div class="content">', 1)[1].split("</div>", 1)[0]
-        body = re.sub(r"<br\s*/?>", "\n", body)
-        text = html.unescape(re.sub(r"<[^>]+>", "\n", body))
-    return [ln.strip() for ln in text.splitlines() if ln.strip()]
-
-
-def build(src: Path) -> None:
-    stem = src.stem
-    lines = lines_of(src)
-    if src.suffix == ".html":
-        (DOCS / f"{stem}.html").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
-        (DOCS / f"{stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    else:
-        (DOCS / f"{stem}.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
-        body = "\n".join(f"<p>　　{html.escape(ln)}</p>" for ln in lines)
-        (DOCS / f"{stem}.html").write_text(
-            PAGE.format(title=html.escape(lines[0]), body=body), encoding="utf-8"
-        )
-    (DOCS / f"{stem}.flat.txt").write_text("　　".join(lines) + "\n", encoding="utf-8")
-    doc = Document()
-    set_font(doc, 16)
-    page_furniture(doc, "人民政府办公室文件")
-    for ln in lines:
-        doc.add_paragraph(ln)
-    doc.save(str(DOCS / f"{stem}.docx"))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{stem}.docx"
-        doc.save(str(path))
-        if shutil.which("soffice"):
-            soffice_pdf(path, DOCS / f"{stem}.pdf")
-        else:
-            chromium_pdf(lines, DOCS / f"{stem}.pdf")
-
-
-def chromium_pdf(lines: list[str], out: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    body = "".join(f"<p>{html.escape(ln)}</p>" for ln in lines)
-    page_html = (
-        '<html><head><meta charset="utf-8"><style>body{font-family:"Noto Serif CJK SC";font-size:16pt;'
-        "line-height:1.6}p{text-indent:2em;margin:0}</style></head><body>" + body + "</body></html>"
-    )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
-        page.set_content(page_html)
-        page.pdf(
-            path=str(out),
-            format="A4",
-            display_header_footer=True,
-            header_template='<div style="font-size:9px;width:100%;text-align:center">人民政府办公室文件</div>',
-            footer_template='<div style="font-size:10px;width:100%;text-align:center">— <span class="pageNumber"></span> —</div>',
-            margin={"top": "30mm", "bottom": "30mm", "left": "28mm", "right": "26mm"},
-        )
-        browser.close()
-
+from luoshi.plans.tests.data.blind_batch import build_batch
 
 if __name__ == "__main__":
-    DOCS.mkdir(exist_ok=True)
-    for src in sorted(SRC.iterdir()):
-        build(src)
-        print("built", src.stem)
+    build_batch(Path(__file__).parent)
