@@ -17,6 +17,8 @@ The generated files are committed so the tests never need LibreOffice.
 from __future__ import annotations
 
 import html
+import importlib.util
+import json
 import re
 import shutil
 import tempfile
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from docx import Document
 
+from luoshi.plans.parser import ParseError, parse_file
 from luoshi.plans.tests.data.docgen import page_furniture, set_font, soffice_pdf
 
 PAGE = """<!DOCTYPE html>
@@ -107,3 +110,40 @@ def build_batch(here: Path) -> None:
     for src in sorted((here / "src").iterdir()):
         build(src, docs)
         print("built", src.stem)
+
+
+FORMATS = ["txt", "flat.txt", "html", "docx", "pdf"]
+
+
+def scorer():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("score_extraction", Path(__file__).parent / "score_extraction.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def first_read(here: Path, out: Path) -> None:
+    """Parse every document of the batch in `here` in each format and score it against `here/gold` (one JSON
+    line per plan and format, a TOTAL per format and an ALL line); predictions are written under `out`."""
+    sc = scorer()
+    stems = sorted(p.stem for p in (here / "gold").glob("*.jsonl"))
+    grand = None
+    for fmt in FORMATS:
+        pred_dir = out / fmt.replace(".", "_")
+        pred_dir.mkdir(parents=True, exist_ok=True)
+        total = None
+        for stem in stems:
+            try:
+                pred = [m.to_score_dict() for m in parse_file(here / "docs" / f"{stem}.{fmt}").measures]
+            except ParseError:
+                pred = []
+            (pred_dir / f"{stem}.jsonl").write_text(
+                "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pred), encoding="utf-8"
+            )
+            s = sc.score_doc(sc.load(here / "gold" / f"{stem}.jsonl"), pred)
+            print(json.dumps({"format": fmt, **sc.line(stem, s)}, ensure_ascii=False))
+            total = s if total is None else {k: total[k] + s[k] for k in s}
+            grand = s if grand is None else {k: grand[k] + s[k] for k in s}
+        print(json.dumps({"format": fmt, **sc.line("TOTAL", total)}, ensure_ascii=False))
+    print(json.dumps({"format": "all", **sc.line("ALL", grand)}, ensure_ascii=False))
