@@ -1,8 +1,9 @@
 """Figures support policies provide to the monitoring dashboard (see luoshi/dashboard/providers.py).
 
 Policy reach (政策直达) as of the period's last day, from dated facts: pushes made (matched = the firm
-qualifies; near misses are pushed too), applications (applied_at), grants paid (Payout.paid_at) and their
-amounts. Regions are the firms' regions; units are the paying departments. Record lists read through
+qualifies; near misses are pushed too), applications (applied_at), and grants with their amounts — both kinds:
+an application granted by its department (Push.granted_at, granted_amount) and a 免申即享 payment
+(Payout.paid_at, amount). Regions are the firms' regions; units are the paying departments. Record lists read through
 `selectors.items(user)`, so a department sees only its own items' pushes.
 """
 
@@ -12,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,10 +35,34 @@ def _end(period: Period) -> dt.datetime:
     )
 
 
+def _grants(period: Period) -> tuple[QuerySet[Push], QuerySet[Payout]]:
+    """Grants as of the period's end: applications granted (Push.granted_at) and 免申即享 payments paid."""
+    end = _end(period)
+    return (Push.objects.filter(granted_at__lt=end),
+            Payout.objects.filter(state=PayoutState.PAID, paid_at__lt=end))
+
+
+GRANT_KINDS = (("grant:applied", "申报兑现"), ("grant:automatic", "免申即享"))
+
+
+def _grant_rows(period: Period, measure: str) -> Iterable[tuple[str, str, int | None, float]]:
+    """(dimension, grant kind, region or unit id, count or 万元) for both kinds of grant."""
+    granted, paid = _grants(period)
+    for kind, qs, region, unit, amount in (
+        ("grant:applied", granted, "enterprise__region_id", "item__department_id", "granted_amount"),
+        ("grant:automatic", paid, "enterprise__region_id", "batch__item__department_id", "amount"),
+    ):
+        for dim, key in (("region", region), ("unit", unit)):
+            for group_id, n, total in (
+                qs.values(key).annotate(n=Count("pk"), s=Sum(amount)).values_list(key, "n", "s")
+            ):
+                value = float(n) if measure == "count" else float((total or Decimal(0)) / 10000)
+                yield dim, kind, group_id, value
+
+
 def _reach(period: Period) -> Iterable[Row]:
     end = _end(period)
     pushes = Push.objects.filter(created_at__lt=end)
-    granted = Payout.objects.filter(state=PayoutState.PAID, paid_at__lt=end)
     labels = dict(STAGES)
     for region_id, pushed, matched, applications in (
         pushes.values("enterprise__region_id")
@@ -51,49 +76,31 @@ def _reach(period: Period) -> Iterable[Row]:
         yield Row(Tally(pushed), region_id=region_id)
         for key, n in (("pushed", pushed), ("matched", matched), ("applied", applications)):
             yield Row(Tally(n), region_id=region_id, bucket=f"stage:{key}", bucket_label=labels[key])
-    for region_id, n in (
-        granted.values("enterprise__region_id")
-        .annotate(n=Count("pk"))
-        .values_list("enterprise__region_id", "n")
-    ):
-        yield Row(Tally(n), region_id=region_id, bucket="stage:granted", bucket_label=labels["granted"])
-    for unit_id, pushed, _matched, _applied in (
-        pushes.values("item__department_id")
-        .annotate(
-            pushed=Count("pk"),
-            matched=Count("pk", filter=Q(kind=PushKind.QUALIFYING)),
-            applied=Count("pk", filter=Q(applied_at__lt=end)),
-        )
-        .values_list("item__department_id", "pushed", "matched", "applied")
+    for dim, _kind, group_id, n in _grant_rows(period, "count"):
+        if dim == "region":
+            yield Row(Tally(n), region_id=group_id, bucket="stage:granted", bucket_label=labels["granted"])
+    for unit_id, pushed in (
+        pushes.values("item__department_id").annotate(pushed=Count("pk")).values_list("item__department_id", "pushed")
     ):
         yield Row(Tally(pushed), unit_id=unit_id)
 
 
+def _by_kind(period: Period, measure: str) -> Iterable[Row]:
+    labels = dict(GRANT_KINDS)
+    for dim, kind, group_id, value in _grant_rows(period, measure):
+        where = {"region_id": group_id} if dim == "region" else {"unit_id": group_id}
+        yield Row(Tally(value), **where)
+        yield Row(Tally(value), bucket=kind, bucket_label=labels[kind], **where)
+
+
 def _granted(period: Period) -> Iterable[Row]:
-    end = _end(period)
-    paid = Payout.objects.filter(state=PayoutState.PAID, paid_at__lt=end)
-    for region_id, n in (
-        paid.values("enterprise__region_id").annotate(n=Count("pk")).values_list("enterprise__region_id", "n")
-    ):
-        yield Row(Tally(n), region_id=region_id)
-    for unit_id, n in (
-        paid.values("batch__item__department_id")
-        .annotate(n=Count("pk"))
-        .values_list("batch__item__department_id", "n")
-    ):
-        yield Row(Tally(n), unit_id=unit_id)
+    """Grants (户次): applications granted plus 免申即享 payments, bucketed by kind."""
+    return _by_kind(period, "count")
 
 
 def _amount(period: Period) -> Iterable[Row]:
-    """Amounts paid, in 万元."""
-    end = _end(period)
-    paid = Payout.objects.filter(state=PayoutState.PAID, paid_at__lt=end)
-    for region_id, total in (
-        paid.values("enterprise__region_id")
-        .annotate(s=Sum("amount"))
-        .values_list("enterprise__region_id", "s")
-    ):
-        yield Row(Tally(float((total or Decimal(0)) / 10000)), region_id=region_id)
+    """Amounts granted, in 万元: applications granted (granted_amount) plus 免申即享 payments, bucketed by kind."""
+    return _by_kind(period, "amount")
 
 
 def _apply_rate(period: Period) -> Iterable[Row]:
@@ -132,14 +139,19 @@ def _records(user: User | None, query: RecordQuery) -> RecordList:
         qs = qs.filter(kind=PushKind.QUALIFYING)
     elif query.bucket == "stage:applied":
         qs = qs.filter(applied_at__lt=end)
-    elif query.bucket == "stage:granted":
+    elif query.bucket in ("stage:granted", "grant:applied", "grant:automatic"):
         paid = Payout.objects.filter(
             enterprise=OuterRef("enterprise"),
             batch__item=OuterRef("item"),
             state=PayoutState.PAID,
             paid_at__lt=end,
         )
-        qs = qs.filter(Exists(paid))
+        by_application = Q(granted_at__lt=end)
+        qs = qs.filter(
+            by_application if query.bucket == "grant:applied"
+            else Exists(paid) if query.bucket == "grant:automatic"
+            else by_application | Exists(paid)
+        )
     qs = qs.distinct().order_by("-created_at", "-pk")
     rows = [
         RecordRow(
@@ -179,7 +191,8 @@ SOURCES = [
         measure_unit="户次",
         tally=_granted,
         records=_records,
-        description="截至期末已兑现(拨付)的企业户次",
+        description="截至期末已兑现的企业户次(申报兑现与免申即享拨付)",
+        bucket_chart="bar",
         order=20,
     ),
     FigureSource(
@@ -190,7 +203,8 @@ SOURCES = [
         measure_unit="万元",
         tally=_amount,
         records=_records,
-        description="截至期末已兑现的资金",
+        description="截至期末已兑现的资金(申报兑现与免申即享拨付)",
+        bucket_chart="bar",
         order=30,
     ),
     FigureSource(
