@@ -138,7 +138,7 @@ def _item_formula(item: Item, table: FirmTable, on: dt.date) -> Any:
                 years = int(getattr(getattr(parameters(period), group), key))
             else:
                 years = int(leaf.value)
-            cutoff = day_number(years_before(on, years))
+            cutoff = day_number(years_before(leaf.as_of or on, years))
             x = firm(leaf.field, period)
             with np.errstate(invalid="ignore"):
                 c = x > cutoff if leaf.op == "founded_within_years" else x <= cutoff

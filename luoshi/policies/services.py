@@ -398,6 +398,8 @@ class Preview:
     money_after: Decimal
     unknown_after: int
     near_miss_after: int
+    gained_count: int = 0  # `gained` / `lost` list at most `limit` firms; these are the full counts
+    lost_count: int = 0
 
     @property
     def money_change(self) -> Decimal:
@@ -445,7 +447,15 @@ def rule_preview(*, actor: User | None, version: RuleVersion, on: dt.date | None
         money_after=_money(sum(new_money.values())) or Decimal(0),
         unknown_after=counts[Status.UNKNOWN],
         near_miss_after=len({int(r) for rows in new.near_misses(item.code).values() for r in rows.tolist()}),
+        gained_count=len(new_rows - old_rows), lost_count=len(old_rows - new_rows),
     )
+
+
+def rule_impact(*, actor: User | None, item: PolicyItem, rule: Any, on: dt.date | None = None,
+                limit: int = 10) -> Preview:
+    """The live preview beside the rule form: an unsaved rule against the version in force (nothing written)."""
+    draft = RuleVersion(item=item, number=0, rule=_plain(rule), cases=[])
+    return rule_preview(actor=actor, version=draft, on=on, limit=limit)
 
 
 @transaction.atomic

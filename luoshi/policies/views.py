@@ -3,6 +3,7 @@ surface through the DomainErrorMiddleware as 403 / 404 pages with their Chinese 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luoshi.accounts.models import User
 from luoshi.core.errors import DomainError, ValidationFailed
 from luoshi.orgs.models import Region, Unit
-from luoshi.policies import access, selectors, services
+from luoshi.policies import access, forms, selectors, services
 from luoshi.policies.engine.profile import Status, explain
 from luoshi.policies.engine.schema import FIELDS, KNOWN_TAGS, FieldKind
 from luoshi.policies.models import BatchStatus, Mode, PolicyLevel, RuleStatus
@@ -150,18 +151,11 @@ def _can_pay(user: User, obj: Any) -> bool:
     return True
 
 
-SAMPLE_RULE = """all:
-  - {id: 条件1, field: tags, op: has_tag, tag: 高新技术企业, clause: 第三条}
-"""
+SAMPLE_RULE: dict[str, Any] = {"all": [{"id": "条件1", "field": "tags", "op": "has_tag", "tag": "高新技术企业"}]}
 
 
-def _editor_text(version: Any) -> tuple[str, str]:
-    if version is None:
-        return SAMPLE_RULE, "[]\n"
-    def dump(data: Any) -> str:
-        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
-
-    return dump(version.rule), dump(version.cases or [])
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
 
 
 def _parse_yaml(text: str, what: str) -> Any:
@@ -174,35 +168,69 @@ def _parse_yaml(text: str, what: str) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_editor(request: HttpRequest, pk: int) -> HttpResponse:
-    """The rule editor: the policy text beside the rule; 检查 runs the cases live, 保存草稿 makes a version."""
+    """The rule editor: the policy text beside a structured form of the condition tree (groups and leaves, each
+    leaf citing its clause); every change re-runs the item's YAML test cases and previews the firms gained or lost
+    (htmx). ``view=yaml`` is the advanced view: the same rule as YAML, for import and export. 保存草稿 makes a
+    version (a published one is never edited: a new draft follows it)."""
     user = _user(request)
     obj = selectors.item(user, pk)
     access.require_office(user, "编写规则")
     latest = obj.versions.order_by("-number").first()
-    rule_text, cases_text = _editor_text(latest)
-    check = None
+    legacy_yaml = "rule" in request.POST and "r.kind" not in request.POST  # a YAML post without the view field
+    view = request.POST.get("view") or ("yaml" if legacy_yaml else "") or request.GET.get("view") or "form"
+    tree: dict[str, Any] = forms.as_group(latest.rule) if latest else copy.deepcopy(SAMPLE_RULE)
+    cases_text = _dump(latest.cases or []) if latest else "[]\n"
+    rule_text = _dump(latest.rule if latest else tree)
+    check = impact = None
+    error = ""
+    redraw = request.method == "GET"
+    hx = bool(request.headers.get("HX-Request"))
     if request.method == "POST":
-        rule_text, cases_text = request.POST.get("rule", ""), request.POST.get("cases", "")
+        cases_text = request.POST.get("cases", "")
+        action = request.POST.get("action", "check")
         try:
-            rule, cases = _parse_yaml(rule_text, "条件树"), _parse_yaml(cases_text, "测试用例") or []
-            if request.POST.get("action") == "save":
+            if view == "yaml":
+                rule_text = request.POST.get("rule", "")
+                rule = _parse_yaml(rule_text, "条件树")
+                if action == "to_form":
+                    tree, view, redraw = forms.as_group(rule), "form", True
+            else:
+                tree = forms.tree_from_post(request.POST)
+                edit = request.POST.get("edit", "")
+                if edit:
+                    forms.apply_edit(tree, edit)
+                    redraw = True
+                if action == "save":
+                    forms.fill_ids(tree)
+                rule = tree
+                rule_text = _dump(tree)
+            cases = _parse_yaml(cases_text, "测试用例") or []
+            if action == "save":
                 version = services.rule_draft(actor=user, item=obj, rule=rule, cases=cases)
                 messages.success(request, f"已保存第 {version.number} 版草稿,请预览影响后发布。")
                 return redirect("policies:preview", pk=version.pk)
             check = services.rule_check(item=obj, rule=rule, cases=cases)
+            impact = services.rule_impact(actor=user, item=obj, rule=rule)
         except DomainError as exc:
-            _fail(request, exc)
-        if request.headers.get("HX-Request"):
-            return render(request, "policies/_check.html", {"check": check})
+            error = exc.message
+            if not hx:
+                _fail(request, exc)
     elif latest is not None:
         try:
             check = services.rule_check(item=obj, rule=latest.rule, cases=latest.cases)
+            impact = services.rule_impact(actor=user, item=obj, rule=latest.rule)
         except DomainError as exc:
-            _fail(request, exc)
-    return _render(request, "policies/rule_editor.html", {
-        "title": f"编写规则 · {obj.title}", "item": obj, "latest": latest, "rule_text": rule_text,
-        "cases_text": cases_text, "check": check, "fields": FIELDS.values(), "tags": KNOWN_TAGS,
-    })
+            error = exc.message
+    context = {
+        "title": f"编写规则 · {obj.title}", "item": obj, "latest": latest, "view": view, "rule_text": rule_text,
+        "cases_text": cases_text, "check": check, "impact": impact, "error": error,
+        "tree": forms.render_tree(tree, services.parameter_set()), "fields": FIELDS.values(), "tags": KNOWN_TAGS,
+        "published": latest is not None and latest.status != RuleStatus.DRAFT,
+    }
+    if hx and request.method == "POST":
+        template = "policies/_rule_tree.html" if redraw and view == "form" else "policies/_live.html"
+        return render(request, template, {**context, "oob": template != "policies/_live.html"})
+    return _render(request, "policies/rule_editor.html", context)
 
 
 @login_required

@@ -15,7 +15,8 @@ YAML form of a tree::
 Leaf operators: ``>= > <= < == !=`` (number fields; ``value`` or ``param``), ``prefix_in`` (code fields: the code
 starts with one of ``codes``), ``in`` (category fields: one of ``values``), ``has_tag`` (tags), and
 ``founded_within_years`` / ``founded_at_least_years`` (date fields: 成立不满 K 年 / 成立满 K 年 as of the evaluation
-date; ``years`` or ``param``).
+date, or as of the leaf's own ``as_of`` date when the policy names one — 「截至 2026-01-01 成立不满 3 年」; ``years``
+or ``param``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Leaf:
     values: tuple[str, ...] = ()
     tag: str = ""
     clause: str = ""
+    as_of: dt.date | None = None  # 成立不满 K 年 counted to this date (e.g. 截至 2026-01-01); None: the evaluation date
 
     @property
     def fields(self) -> frozenset[str]:
@@ -84,8 +86,9 @@ class Leaf:
             raise RuleError(f"条件「{self.id}」的比较值「{raw}」不是数字") from None
 
     def cutoff(self, params: ParameterSet, on: dt.date) -> dt.date:
-        """For the founding-date operators: the founding date exactly K years before `on`."""
-        return years_before(on, int(self.threshold(params, on)))
+        """For the founding-date operators: the founding date exactly K years before the leaf's own `as_of` date
+        (when the policy names one) or else before the evaluation date `on`."""
+        return years_before(self.as_of or on, int(self.threshold(params, on)))
 
     def describe(self, params: ParameterSet | None = None, on: dt.date | None = None, *, negated: bool = False) -> str:
         """The condition in plain Chinese, e.g. 「从业人数不低于 10 人」; `negated` reads it under a 'not'."""
@@ -114,7 +117,8 @@ class Leaf:
             else:
                 years = _number(float(self.value))
             word = "不满" if self.op == "founded_within_years" else "满"
-            return f"成立{word} {years} 年"
+            until = f"(截至 {self.as_of.isoformat()})" if self.as_of else ""
+            return f"成立{word} {years} 年{until}"
         if self.op == "prefix_in":
             shown = "、".join(self.codes[:8]) + (f" 等 {len(self.codes)} 个代码" if len(self.codes) > 8 else "")
             return f"{f.label}属于 {shown}"
@@ -136,6 +140,8 @@ class Leaf:
             data["values"] = list(self.values)
         if self.tag:
             data["tag"] = self.tag
+        if self.as_of:
+            data["as_of"] = self.as_of.isoformat()
         if self.clause:
             data["clause"] = self.clause
         return data
@@ -253,7 +259,8 @@ def _parse_leaf(data: Mapping[str, Any], counter: Iterator[int], seen: set[str],
         if not param and (isinstance(raw, bool) or not isinstance(raw, int | float)):
             what = "years(年数)" if op in DATE_OPS else "value(数值)"
             raise RuleError(f"条件「{leaf_id}」缺少数字 {what} 或参数 param")
-        return Leaf(leaf_id, name, op, value=None if param else raw, param=param, clause=clause)
+        as_of = _as_of(leaf_id, data.get("as_of")) if op in DATE_OPS else None
+        return Leaf(leaf_id, name, op, value=None if param else raw, param=param, clause=clause, as_of=as_of)
     if op == "prefix_in":
         codes = data.get("codes")
         if not isinstance(codes, Sequence) or isinstance(codes, str) or not codes:
@@ -269,6 +276,17 @@ def _parse_leaf(data: Mapping[str, Any], counter: Iterator[int], seen: set[str],
     if not tag:
         raise RuleError(f"条件「{leaf_id}」缺少资质标签 tag")
     return Leaf(leaf_id, name, op, tag=tag, clause=clause)
+
+
+def _as_of(leaf_id: str, raw: Any) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise RuleError(f"条件「{leaf_id}」的截止日期「{raw}」应写作 YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,23 @@ def test_founded_within_years_on_the_anniversary() -> None:
     assert years_before(dt.date(2028, 2, 29), 1) == dt.date(2027, 2, 28)
 
 
+def test_founded_within_years_as_of_a_date_named_by_the_policy() -> None:
+    """「截至 2026-01-01 成立不满 3 年」counts to that date, not to the evaluation date; both engines agree."""
+    leaf = {"id": "初创", "field": "founded", "op": "founded_within_years", "years": 3, "as_of": "2026-01-01"}
+    it = item({"all": [leaf]})
+    assert it.leaf("初创").describe() == "成立不满 3 年(截至 2026-01-01)"
+    assert it.to_data()["rule"]["all"][0]["as_of"] == "2026-01-01"
+    founded = ["2023-01-02", "2023-01-01", "2023-03-01"]
+    got = [status(it, {"founded": f}).status for f in founded]
+    assert got == [Status.ELIGIBLE, Status.INELIGIBLE, Status.ELIGIBLE]
+    plain = item({"all": [{k: v for k, v in leaf.items() if k != "as_of"}]})
+    assert status(plain, {"founded": "2023-03-01"}).status == Status.INELIGIBLE  # as of 2026-06-01: 满 3 年
+    table = FirmTable.from_profiles([(i, Profile.from_data({"founded": f})) for i, f in enumerate(founded)])
+    assert Evaluation([it], ParameterSet(), table, ON).firms("T").tolist() == [0, 2]
+    with pytest.raises(RuleError, match="截止日期「2026/1/1」应写作 YYYY-MM-DD"):
+        item({"all": [{**leaf, "as_of": "2026/1/1"}]})
+
+
 def test_missing_and_stale_fields_are_unknown_and_named() -> None:
     it = item({"all": [{"id": "收入", "field": "revenue", "op": ">=", "value": 100},
                        {"id": "人数", "field": "employees", "op": ">=", "value": 10}]})
