@@ -1,5 +1,6 @@
-"""In the real Chromium: the office writes a rule from a policy's text, checks its cases live, previews the firms it
-reaches and publishes; the enterprise sees the policy with its reason in 我的政策; the 免申即享 list is checked by one
+"""In the real Chromium: the office writes a rule from a policy's text in the structured form (no YAML) — leaves
+added, their fields, operators and values chosen, an exclusion group nested, each citing its clause — sees it read
+back as plain Chinese with its cases passing and the firms it reaches, previews and publishes; the enterprise sees the policy with its reason in 我的政策; the 免申即享 list is checked by one
 person, confirmed by a second and paid."""
 
 from __future__ import annotations
@@ -14,11 +15,6 @@ from luoshi.policies.models import Payout, Push
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
-RULE = """all:
-  - {id: 高企, field: tags, op: has_tag, tag: 高新技术企业, clause: 第三条}
-  - {id: 注册地, field: region, op: prefix_in, codes: ["4208"], clause: 第二条}
-  - not: {id: 失信, field: credit_status, op: in, values: [失信], clause: 第九条}
-"""
 CASES = """- name: 荆门的高新技术企业
   profile: {tags: [高新技术企业], region: "420802", credit_status: 良好}
   expect: 符合
@@ -39,14 +35,44 @@ def test_rule_from_text_preview_publish_push_and_four_eyes_payment(
     page.click(f"text={item.title}")
     page.click("text=编写 / 修改规则")
     assert "对新认定的高新技术企业给予20万元奖励" in page.locator(".source-pane").inner_text()
-    page.fill("#id_rule", RULE)
+    form = page.locator("#rule-form")
+    # the first leaf (资质标签 · 具有资质) is there; name it and cite the clause
+    form.locator("[name='r.0.id']").fill("高企")
+    form.locator("[name='r.0.tag']").fill("高新技术企业")
+    form.locator("[name='r.0.clause']").fill("第三条")
+    # + 条件 → a second leaf; choosing 注册地区 redraws it with the code-prefix operator and a code input
+    form.locator("button[value='add_leaf:r']").click()
+    form.locator("[name='r.1.field']").select_option("region")
+    page.wait_for_selector("[name='r.1.codes']")
+    assert form.locator("[name='r.1.op'] option").all_inner_texts() == ["代码属于(按前缀,任意层级)"]
+    form.locator("[name='r.1.id']").fill("注册地")
+    form.locator("[name='r.1.codes']").fill("4208")
+    form.locator("[name='r.1.clause']").fill("第二条")
+    # + 不属于 → a nested exclusion group; its leaf reads 信用状况 in a list of values
+    form.locator("button[value='add_not:r']").click()
+    form.locator("[name='r.2.0.field']").select_option("credit_status")
+    page.wait_for_selector("[name='r.2.0.values']")
+    form.locator("[name='r.2.0.id']").fill("失信")
+    form.locator("[name='r.2.0.values'][value='失信']").check()
+    form.locator("[name='r.2.0.clause']").fill("第九条")
+    assert form.locator("fieldset.rule-group.not").count() == 1
     page.fill("#id_cases", CASES)
-    page.click("button[value=check]")
-    page.wait_for_selector("#check >> text=全部通过")
-    assert "【条件注册地】注册地区属于 4208(依据第二条)" in page.locator("#check").inner_text()
-    page.screenshot(path=str(ARTIFACTS / "policies-rule-editor.png"), full_page=True)
+    live = page.locator("#live")
+    live.locator("text=【条件失信】信用状况为失信(依据第九条)").wait_for()
+    live.locator("text=全部通过").wait_for()
+    text = live.inner_text()
+    assert "【条件注册地】注册地区属于 4208(依据第二条)" in text and "不属于以下情形" in text
+    assert "新增 1 户" in text and "荆门甲科技有限公司" in text, text
+    page.screenshot(path=str(ARTIFACTS / "policies-rule-form.png"), full_page=True)
+    # the same rule in the advanced view is the YAML it is exported as — not used to write it
+    assert page.locator("#id_rule").count() == 0
     page.click("button[value=save]")
     page.wait_for_selector("text=发布前预览")
+    saved = item.versions.get()
+    assert saved.rule["all"][1] == {"id": "注册地", "field": "region", "op": "prefix_in", "codes": ["4208"],
+                                    "clause": "第二条"}
+    assert saved.rule["all"][2] == {"not": {"id": "失信", "field": "credit_status", "op": "in", "values": ["失信"],
+                                            "clause": "第九条"}}
     gained = page.locator("#gained").inner_text()
     assert "荆门甲科技有限公司" in gained and "200000.00" in gained
     assert "荆门乙制造有限公司" not in gained
