@@ -5,15 +5,20 @@ How a full evaluation works (see docs/adr/ for why):
 1. Each leaf is reduced to an *atom* of its field (``revenue >= 2000``, ``industry starts with C39 or I65``, ``has
    高新技术企业``) plus a negation or equality wrapper; identical atoms across items are computed once.
 2. Numeric and date atoms of one field are nested sets: with the field's thresholds sorted, one `searchsorted` puts
-   every firm in a bucket, one scatter builds a bitset per bucket, and a running OR from the top bucket down gives
-   every ``x >= t`` / ``x > t`` atom — cost per field, not per leaf.
+   every firm in a bucket, one radix sort groups the rows by bucket, and a running OR from the top bucket down (each
+   bucket's rows OR-ed in by byte) gives every ``x >= t`` / ``x > t`` atom — cost per field, not per leaf, and no
+   matrix of per-bucket bitsets.
 3. Code atoms on the column the rows are sorted by (industry) are unions of row ranges (a prefix is a contiguous
    run); on other code/category columns they are ORs of per-code bitsets, or a table look-up when a field has very
    many codes.
 4. For each field a bitset of *unknown* rows (missing or stale as of the evaluation date) and one of *authoritative*
    rows. Leaf true = atom & ~unknown; leaf false = ~atom & ~unknown; the rest is 待核实.
 5. Items combine their leaves with Kleene logic on 64-bit words (all: true = AND of trues, false = OR of falses;
-   any: the dual; not: swap) and keep their true/false bitsets.
+   any: the dual; not: swap) and keep their true/false bitsets: rows of two matrices allocated once, written in place
+   through a few reused buffers per tree depth (no array per leaf), the items split over two threads.
+
+On a VM the first touch of fresh memory is a large part of a cold run (page faults counted as system CPU), so the
+full path allocates little beyond what it keeps: the atom matrices and the two item matrices.
 
 Everything afterwards is a look-up on those bitsets: item → firms, firm → items, why / why-not for a firm, near misses
 (firms that one leaf alone keeps out), the 免申即享 list (true and every field read authoritative). `update` recomputes
@@ -110,13 +115,23 @@ class Evaluation:
         for name, bits, (unknown, auth) in zip(names, built, masks, strict=True):
             self.atoms[name].bits = bits
             self.unknown[name], self.authoritative[name] = unknown, auth
-        # per item, its 符合 and 不符合 bitsets (the rest is 待核实); kept as separate arrays, no copy into a matrix
-        self.true: list[Bits] = []
-        self.false: list[Bits] = []
-        for item in self.items:
-            t, f = self._eval(item.rule, slice(None))
-            self.true.append(t)
-            self.false.append(f)
+        # per item, its 符合 and 不符合 bitsets (the rest is 待核实): rows of two matrices allocated once and written in
+        # place, combining leaves with in-place word operations on a few reused buffers (no array per leaf)
+        k = len(self.items)
+        true_m, false_m = np.empty((k, self.words), U64), np.empty((k, self.words), U64)
+        for name in names:
+            self._known_at(name, slice(None))  # ~unknown per field, once, before the threads read it
+
+        def combine(part: range) -> None:
+            pool = _Pool(self.words)
+            for i in part:
+                self._eval_into(self.items[i].rule, true_m[i], false_m[i], pool, 0)
+
+        half = (k + 1) // 2
+        with ThreadPoolExecutor(max_workers=THREADS) as pool_:
+            list(pool_.map(combine, [range(0, half), range(half, k)] if THREADS > 1 else [range(k)]))
+        self.true: list[Bits] = list(true_m)
+        self.false: list[Bits] = list(false_m)
 
     # -- compiling leaves to atoms ----------------------------------------------------------------------------------
 
@@ -202,12 +217,11 @@ class Evaluation:
         cached = self._category_bits.get(col.name)
         if cached is not None and cached.shape[0] == len(col.categories):
             return cached
-        n = self.table.n
-        rows = np.arange(n)
-        present = col.values >= 0
-        mat = np.zeros((len(col.categories), self.words * 8), np.uint8)
-        flat = col.values[present].astype(np.int64) * (self.words * 8) + (rows[present] >> 3)
-        np.add.at(mat.reshape(-1), flat, (1 << (rows[present] & 7)).astype(np.uint8))
+        ncat = len(col.categories)
+        mat = np.zeros((ncat, self.words * 8), np.uint8)
+        order, bounds = _grouped_rows(col.values, ncat)
+        for c in range(ncat):
+            _or_rows(mat[c], order[bounds[c]:bounds[c + 1]])
         bits = mat.view(U64)
         self._category_bits[col.name] = bits
         return bits
@@ -215,12 +229,10 @@ class Evaluation:
     def _masks(self, col: Column, sel: Selector) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         """Unknown (missing or stale, plus padding) and authoritative bitsets of one field."""
         if isinstance(sel, slice):
-            rows = np.arange(self.table.n)
             missing = col.missing()
             as_of, auth = col.as_of, col.authoritative
             words = self.words
         else:
-            rows = sel
             missing, as_of, auth = col.missing()[sel], col.as_of[sel], col.authoritative[sel]
             words = 0
         unknown = missing.copy()
@@ -231,7 +243,6 @@ class Evaluation:
             u = pack(unknown, words) | ~self.valid
             a = pack(auth, words) & ~u
             return u, a
-        del rows
         return unknown, auth & ~unknown
 
     # -- combining --------------------------------------------------------------------------------------------------
@@ -302,6 +313,42 @@ class Evaluation:
                 t |= pt
                 f &= pf
         return t, f
+
+    def _eval_into(self, node: Node, t: Bits, f: Bits, pool: _Pool, depth: int) -> None:
+        """Full-table evaluation of `node` written into `t` / `f` (same Kleene logic as `_eval`, in place)."""
+        if isinstance(node, Leaf):
+            plan = self.plans[node]
+            a = self.atoms[plan.field].bits[plan.a]
+            known = self._known_at(plan.field, slice(None))
+            shape = plan.shape
+            if shape in ("eq", "ne"):
+                scratch = pool.scratch
+                np.invert(self.atoms[plan.field].bits[plan.b], out=scratch)
+                scratch &= a
+                a, shape = scratch, ("atom" if shape == "eq" else "not")
+            if shape == "not":
+                t, f = f, t
+            np.invert(a, out=f)  # before t: `a` may be the scratch buffer, never t or f
+            f &= known
+            np.bitwise_and(a, known, out=t)
+            return
+        if isinstance(node, Not):
+            self._eval_into(node.child, f, t, pool, depth)
+            return
+        children = node.children
+        self._eval_into(children[0], t, f, pool, depth + 1)
+        if len(children) == 1:
+            return
+        ct, cf = pool.level(depth + 1)
+        conj = isinstance(node, All)
+        for child in children[1:]:
+            self._eval_into(child, ct, cf, pool, depth + 1)
+            if conj:
+                t &= ct
+                f |= cf
+            else:
+                t |= ct
+                f &= cf
 
     # -- look-ups ---------------------------------------------------------------------------------------------------
 
@@ -475,6 +522,39 @@ class Evaluation:
         return luts[:, np.where(ids < 0, luts.shape[1] - 1, ids)]
 
 
+class _Pool:
+    """Reused word buffers for one full evaluation: one (true, false) pair per tree depth and a scratch word array."""
+
+    def __init__(self, words: int) -> None:
+        self.words = words
+        self.scratch = np.empty(words, U64)
+        self._levels: list[tuple[Bits, Bits]] = []
+
+    def level(self, depth: int) -> tuple[Bits, Bits]:
+        while len(self._levels) <= depth:
+            self._levels.append((np.empty(self.words, U64), np.empty(self.words, U64)))
+        return self._levels[depth]
+
+
+def _or_rows(buf: npt.NDArray[np.uint8], rows: npt.NDArray[np.int64]) -> None:
+    """Set the bits of `rows` (ascending) in a byte buffer: one OR per byte, no per-row Python."""
+    if rows.size == 0:
+        return
+    byte = rows >> 3
+    vals = np.left_shift(np.uint8(1), (rows & 7).astype(np.uint8))
+    starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
+    buf[byte[starts]] |= np.bitwise_or.reduceat(vals, starts)
+
+
+def _grouped_rows(keys: npt.NDArray[Any], groups: int) -> tuple[npt.NDArray[np.int64], list[int]]:
+    """Rows ordered by key (0 … groups-1; negative keys first and ignored), ascending within a key, and each key's
+    start in that order. A small key type makes the stable sort a radix sort."""
+    small = keys.astype(np.int16) if groups < 32767 else keys
+    order = np.argsort(small, kind="stable")
+    bounds = np.searchsorted(small[order], np.arange(groups + 1)).tolist()
+    return order, bounds
+
+
 DIRECT_ATOMS = 40  # up to this many atoms, one comparison per atom beats bucketing the field
 
 
@@ -492,18 +572,17 @@ def _numeric_atoms(x: npt.NDArray[np.float64], keys: Sequence[tuple[float, bool]
     at = np.minimum(left, k - 1)
     right = left + ((left < k) & (thresholds[at] == x))
     bucket = left + right  # x < t0 → 0; x == t0 → 1; t0 < x < t1 → 2; …; NaN → 2k
-    rows = np.arange(n)
-    mat = np.zeros((2 * k + 1, words * 8), np.uint8)
-    np.add.at(mat.reshape(-1), bucket.astype(np.int64) * (words * 8) + (rows >> 3),
-              (1 << (rows & 7)).astype(np.uint8))
-    per_bucket = mat.view(U64)
+    del left, at, right
+    order, bounds = _grouped_rows(bucket, 2 * k + 1)
+    del bucket
     wanted: dict[int, list[int]] = {}
     for i, (t, strict) in enumerate(keys):
         j = int(np.searchsorted(thresholds, t))
         wanted.setdefault(2 * j + (2 if strict else 1), []).append(i)
     acc = np.zeros(words, U64)
-    for m in range(2 * k, 0, -1):
-        acc |= per_bucket[m]
+    acc8 = acc.view(np.uint8)
+    for m in range(2 * k, 0, -1):  # bucket 2k is x > the top threshold (and NaN, masked later as unknown)
+        _or_rows(acc8, order[bounds[m]:bounds[m + 1]])
         for i in wanted.get(m, ()):
             out[i] = acc
 
