@@ -4,6 +4,7 @@ expression language read with `ast`, evaluated on numbers or on numpy columns al
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +24,9 @@ def formula_fields(source: str) -> frozenset[str]:
     return frozenset(n.id for n in ast.walk(_parse(source)) if isinstance(n, ast.Name) and n.id not in _FUNCS)
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse(source: str) -> ast.Expression:
+    """Parsed and checked once per formula text (the tree is only read afterwards)."""
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from luoshi.policies.engine.formula import FormulaError, evaluate_formula
 from luoshi.policies.engine.params import ParameterSet
-from luoshi.policies.engine.rules import COMPARISONS, All, AnyOf, Item, Leaf, Node, Not
+from luoshi.policies.engine.rules import All, AnyOf, Item, Leaf, Node, Not
 from luoshi.policies.engine.schema import FIELDS, FieldKind
 
 
@@ -100,12 +101,16 @@ def _coerce(name: str, raw: Any) -> Any:
     return str(raw).strip()
 
 
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+}
+
+
 def leaf_holds(leaf: Leaf, value: Any, params: ParameterSet, on: dt.date) -> bool:
     """The leaf's condition on a known value."""
-    if leaf.op in COMPARISONS:
-        t = leaf.threshold(params, on)
-        v = float(value)
-        return {">=": v >= t, ">": v > t, "<=": v <= t, "<": v < t, "==": v == t, "!=": v != t}[leaf.op]
+    compare = _COMPARE.get(leaf.op)
+    if compare is not None:
+        return compare(float(value), leaf.threshold(params, on))
     if leaf.op == "founded_within_years":
         return bool(value > leaf.cutoff(params, on))
     if leaf.op == "founded_at_least_years":
@@ -186,11 +191,13 @@ def kleene(node: Node, leaf_status: Mapping[str, Status]) -> Status:
 
 
 def evaluate_item(item: Item, profile: Profile, params: ParameterSet, on: dt.date,
-                  reasons: Mapping[str, str] | None = None) -> ItemOutcome:
-    """One item for one firm. `reasons` (field → why it is unknown, '' when usable) may be computed once per
-    profile by the caller."""
+                  reasons: Mapping[str, str] | None = None, shown: Mapping[str, str] | None = None) -> ItemOutcome:
+    """One item for one firm. `reasons` (field → why it is unknown, '' when usable) and `shown` (field → the value
+    as people read it) may be computed once per profile by the caller."""
     if reasons is None:
         reasons = {name: profile.unknown_reason(name, on) for name in item.fields}
+    if shown is None:
+        shown = {name: show_value(name, profile.values.get(name)) for name in item.fields}
     outcomes = []
     statuses: dict[str, Status] = {}
     for leaf, negated in item.rule.signed_leaves():
@@ -201,8 +208,7 @@ def evaluate_item(item: Item, profile: Profile, params: ParameterSet, on: dt.dat
         else:
             status = Status.ELIGIBLE if leaf_holds(leaf, value, params, on) else Status.INELIGIBLE
         statuses[leaf.id] = status
-        shown = FLIP[status] if negated else status
-        outcomes.append(LeafOutcome(leaf, shown, show_value(leaf.field, value), reason, negated))
+        outcomes.append(LeafOutcome(leaf, FLIP[status] if negated else status, shown[leaf.field], reason, negated))
     status = kleene(item.rule, statuses)
     amount = benefit_amount(item, profile.values) if status == Status.ELIGIBLE else None
     return ItemOutcome(item, status, tuple(outcomes), amount, on)
@@ -211,7 +217,8 @@ def evaluate_item(item: Item, profile: Profile, params: ParameterSet, on: dt.dat
 def evaluate_profile(items: Sequence[Item], profile: Profile, params: ParameterSet, on: dt.date) -> list[ItemOutcome]:
     """One firm against every item (政策体检)."""
     reasons = {name: profile.unknown_reason(name, on) for name in FIELDS}
-    return [evaluate_item(item, profile, params, on, reasons) for item in items]
+    shown = {name: show_value(name, profile.values.get(name)) for name in FIELDS}
+    return [evaluate_item(item, profile, params, on, reasons, shown) for item in items]
 
 
 def benefit_amount(item: Item, values: Mapping[str, Any]) -> float | None:
