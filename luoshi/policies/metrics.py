@@ -76,9 +76,9 @@ def _reach(period: Period) -> Iterable[Row]:
         yield Row(Tally(pushed), region_id=region_id)
         for key, n in (("pushed", pushed), ("matched", matched), ("applied", applications)):
             yield Row(Tally(n), region_id=region_id, bucket=f"stage:{key}", bucket_label=labels[key])
-    for dim, _kind, group_id, n in _grant_rows(period, "count"):
+    for dim, _kind, group_id, grants in _grant_rows(period, "count"):
         if dim == "region":
-            yield Row(Tally(n), region_id=group_id, bucket="stage:granted", bucket_label=labels["granted"])
+            yield Row(Tally(grants), region_id=group_id, bucket="stage:granted", bucket_label=labels["granted"])
     for unit_id, pushed in (
         pushes.values("item__department_id").annotate(pushed=Count("pk")).values_list("item__department_id", "pushed")
     ):
@@ -88,9 +88,9 @@ def _reach(period: Period) -> Iterable[Row]:
 def _by_kind(period: Period, measure: str) -> Iterable[Row]:
     labels = dict(GRANT_KINDS)
     for dim, kind, group_id, value in _grant_rows(period, measure):
-        where = {"region_id": group_id} if dim == "region" else {"unit_id": group_id}
-        yield Row(Tally(value), **where)
-        yield Row(Tally(value), bucket=kind, bucket_label=labels[kind], **where)
+        region_id, unit_id = (group_id, None) if dim == "region" else (None, group_id)
+        yield Row(Tally(value), region_id=region_id, unit_id=unit_id)
+        yield Row(Tally(value), region_id=region_id, unit_id=unit_id, bucket=kind, bucket_label=labels[kind])
 
 
 def _granted(period: Period) -> Iterable[Row]:

@@ -59,7 +59,7 @@ def test_flat_fields_round_trip_every_kind_of_leaf() -> None:
 
 
 def test_edits_add_nest_and_remove_nodes() -> None:
-    tree = copy.deepcopy(HIGH_TECH_RULE)
+    tree: dict[str, Any] = copy.deepcopy(HIGH_TECH_RULE)
     forms.apply_edit(tree, "add_leaf:r")
     assert tree["all"][-1]["id"] == "条件1" and len(tree["all"]) == 4
     forms.apply_edit(tree, "add_any:r")
@@ -136,7 +136,7 @@ def test_saving_a_published_rule_from_the_form_makes_a_new_version(published: di
     item, v1 = published["auto"], published["version"]
     page = c.get(f"/policies/items/{item.pk}/rule/").content.decode()
     assert "另存为第 2 版草稿" in page and 'value="注册地"' in page and 'value="4208"' in page
-    changed = copy.deepcopy(HIGH_TECH_RULE)
+    changed: dict[str, Any] = copy.deepcopy(HIGH_TECH_RULE)
     changed["all"][1]["codes"] = ["420802"]
     changed["all"].append({"id": "", "field": "employees", "op": ">=", "value": 10})  # no 编号: numbered on save
     c.post(f"/policies/items/{item.pk}/rule/", post(changed, cases="[]", action="save"))
