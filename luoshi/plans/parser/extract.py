@@ -15,7 +15,7 @@ from .deadlines import parse_deadline
 from .normalize import normalize
 from .reasons import measure_reasons
 from .result import ExtractedMeasure
-from .structure import Line, Node, build_tree, split_lines
+from .structure import Line, Node, build_tree, discover_keywords, split_lines
 from .tables import Cell, TableRegion, TableRow, find_flat_tables, structured_rows
 from .targets import extract_targets
 from .units import (
@@ -190,7 +190,8 @@ class Extractor:
 
     # ---- pipeline ------------------------------------------------------------------------------------
     def lines(self) -> list[Line]:
-        lines = split_lines(self.text, self.norm)
+        self.keywords = discover_keywords(self.norm)
+        lines = split_lines(self.text, self.norm, self.keywords)
         self.table_regions: list[TableRegion] = []
         for a, b, rows in self.struct_tables:
             trows = structured_rows(self.norm, rows)
@@ -205,7 +206,7 @@ class Extractor:
     def run(self) -> tuple[list[Draft], list[dict[str, str]], Node]:
         lines = self.lines()
         self.first_is_lead = bool(FIRST_IS_LEAD.search(self.norm))
-        tree = build_tree(self.norm, lines)
+        tree = build_tree(self.norm, lines, self.keywords)
         duties: list[dict[str, str]] = []
         narrative: list[Draft] = []
         self.grouped = self._grouped_mode(tree)
@@ -277,6 +278,8 @@ class Extractor:
                     if not d.resp.lead and not d.resp.co:
                         d.resp.merge(resp)
             return
+        if ln.kind == "appendix" and not node.body:
+            return  # "附件:…清单" naming an attachment that is not in the text
         drafts = self._leaf(node, path, src)
         if not is_task:
             drafts = [d for d in drafts if d.resp.lead or d.resp.co]

@@ -737,3 +737,34 @@ def test_markers_with_decoration_before_them_are_headings() -> None:
     ms = parse_text(text, year=2025, suggest=False).measures
     assert [m.lead_units for m in ms[:2]] == [["市市场监管局"], ["市政务服务局"]]
     assert ms[0].path[-1].endswith("(一)优化政务服务")
+
+
+def test_a_keyword_marker_style_is_discovered_from_the_document() -> None:
+    # "攻坚N" is in no fixed list: it recurs with increasing numbers, so it is a style of this document
+    r = parse(
+        "一、重点任务\n攻坚1:优化审批服务\n(1)推行并联审批。(市审批局负责)\n(2)压缩办理时限。(市发改委负责)\n"
+        "攻坚2:强化监管执法\n(1)推行综合查一次。(市市场监管局负责)\n"
+    )
+    assert [(m.path, m.lead_units) for m in r.measures] == [
+        (["一、重点任务", "攻坚1:优化审批服务"], ["市审批局"]),
+        (["一、重点任务", "攻坚1:优化审批服务"], ["市发改委"]),
+        (["一、重点任务", "攻坚2:强化监管执法"], ["市市场监管局"]),
+    ]
+
+
+def test_a_prefix_seen_once_or_a_table_caption_is_no_marker_style() -> None:
+    from luoshi.plans.parser.structure import discover_keywords
+
+    assert discover_keywords(normalize("攻坚1:优化审批\n内容。\n")) == frozenset()
+    assert discover_keywords(normalize("表1:指标\n表2:任务\n")) == frozenset()
+    assert discover_keywords(normalize("突破一 数据\n突破二 监管\n")) == {"突破"}
+
+
+def test_appendix_items_belong_to_the_appendix_not_the_last_section() -> None:
+    r = parse(
+        "一、重点任务\n(一)优化审批。推行并联审批。(市审批局负责)\n二、保障措施\n(一)加强领导。\n"
+        "附件\n重点任务清单\n1.推行容缺受理。(市政务服务中心负责)\n"
+    )
+    texts = {m.text: m.path for m in r.measures}
+    item = next(p for t, p in texts.items() if "容缺受理" in t)
+    assert item[0].startswith("附件") and "保障措施" not in "".join(item)
