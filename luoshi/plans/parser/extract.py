@@ -15,7 +15,7 @@ from .deadlines import parse_deadline
 from .normalize import normalize
 from .reasons import measure_reasons
 from .result import ExtractedMeasure
-from .structure import Line, Node, build_tree, discover_keywords, split_lines
+from .structure import Line, Node, build_tree, discover_keywords, front_matter_end, split_lines
 from .tables import Cell, TableRegion, TableRow, find_flat_tables, structured_rows
 from .targets import extract_targets
 from .units import (
@@ -167,6 +167,7 @@ class Extractor:
         self.text = text
         self.norm = normalize(text)
         self.year = year
+        self.title = ""  # the plan's own name (set by the caller): where a covering notice ends
         self.first_is_lead = False
         self.struct_tables = tables or []
         self.warnings: list[str] = []
@@ -206,7 +207,7 @@ class Extractor:
     def run(self) -> tuple[list[Draft], list[dict[str, str]], Node]:
         lines = self.lines()
         self.first_is_lead = bool(FIRST_IS_LEAD.search(self.norm))
-        tree = build_tree(self.norm, lines, self.keywords)
+        tree = build_tree(self.norm, lines, self.keywords, front_matter_end(self.norm, lines, self.title))
         duties: list[dict[str, str]] = []
         narrative: list[Draft] = []
         self.grouped = self._grouped_mode(tree)

@@ -289,7 +289,7 @@ def _split_inline_headings(norm: str, lines: list[Line], keywords: frozenset[str
         if head:
             last[head[0]] = head[1]
         piece_head = head
-        if ln.end - ln.start > 60:
+        if ln.end - ln.start > 60 or (head and ln.end - head[2] > 4):  # a heading may run into its first item
             lo = bisect.bisect_left(positions, ln.start)
             hi = bisect.bisect_left(positions, ln.end)
             for p, bare in all_cands[lo:hi]:
@@ -343,14 +343,20 @@ def _plausible(
     return 1 < n <= 200 and continued()
 
 
-def build_tree(norm: str, lines: list[Line], keywords: frozenset[str] | None = None) -> Node:
-    """Nest heading lines by style (stack order) and attach body lines to the heading above them."""
+def build_tree(
+    norm: str, lines: list[Line], keywords: frozenset[str] | None = None, front_end: int = 0
+) -> Node:
+    """Nest heading lines by style (stack order) and attach body lines to the heading above them. Lines before
+    `front_end` (a covering notice, see `front_matter_end`) are never headings."""
     root = Node(None, 0)
     stack: list[tuple[str, Node]] = []
     last_num: dict[str, int] = {}
     if keywords is None:
         keywords = discover_keywords(norm)
-    marks = [None if ln.in_table else match_marker(norm, ln.start, ln.end, keywords) for ln in lines]
+    marks = [
+        None if ln.in_table or ln.start < front_end else match_marker(norm, ln.start, ln.end, keywords)
+        for ln in lines
+    ]
 
     def continued(k: int, kind: str, n: int) -> bool:
         """The next heading of this style goes on from n: "6.… 7.…" under a section, numbered on from a
@@ -383,3 +389,41 @@ def build_tree(norm: str, lines: list[Line], keywords: frozenset[str] | None = N
                 continue
         (stack[-1][1] if stack else root).body.append(ln)
     return root
+
+
+# ---- front matter --------------------------------------------------------------------------------------
+# A covering notice ("现将《…方案》印发给你们", "通知如下") before the plan itself: its own 一、/二、 are instructions
+# to the addressees, not the plan's sections. The plan starts at its own title line after the notice.
+NOTICE_SIGN = re.compile(r"印发给你们|现印发|现予印发|通知如下|请认真(?:贯彻|组织|抓好)")
+FRONT_MATTER_RULE = Rule(
+    "structure:front matter",
+    NOTICE_SIGN,
+    how="search",
+    note="headings before the plan's own title line, after a covering notice, are not the plan's sections",
+    examples=(
+        ex(
+            "关于印发某县营商环境行动方案的通知\n现将《某县营商环境行动方案》印发给你们,并通知如下。\n"
+            "一、各单位要抓好落实。\n二、请按时报送进展。\n某县营商环境行动方案\n一、重点任务\n",
+            "某县营商环境行动方案",
+        ),
+    ),
+)
+_NO_SPACE = re.compile(r"[\s《》]+")
+
+
+def front_matter_end(norm: str, lines: list[Line], title: str) -> int:
+    """Where the plan starts when a covering notice comes first: the first line after the notice's signature
+    that is (the start of) the plan's title; 0 when there is no notice or no such line."""
+    key = _NO_SPACE.sub("", title)
+    m = NOTICE_SIGN.search(norm, 0, 8000)
+    if m is None or len(key) < 6:
+        return 0
+    for ln in lines:
+        if ln.start < m.end():
+            continue
+        if ln.start > m.end() + 4000:
+            break
+        t = _NO_SPACE.sub("", norm[ln.start : ln.end])
+        if 6 <= len(t) <= 80 and (key.startswith(t) or t.startswith(key)):
+            return ln.start
+    return 0

@@ -11,6 +11,7 @@ from luoshi.plans.parser.deadlines import parse_deadline
 from luoshi.plans.parser.normalize import normalize
 from luoshi.plans.parser.structure import build_tree, match_marker, split_lines
 from luoshi.plans.parser.targets import extract_targets
+from luoshi.plans.parser.units import parse_responsibility
 
 HEAD = "某市人民政府办公室\n2025年3月1日\n某市优化营商环境行动方案\n"
 
@@ -768,3 +769,59 @@ def test_appendix_items_belong_to_the_appendix_not_the_last_section() -> None:
     texts = {m.text: m.path for m in r.measures}
     item = next(p for t, p in texts.items() if "容缺受理" in t)
     assert item[0].startswith("附件") and "保障措施" not in "".join(item)
+
+
+def test_a_covering_notice_numbered_like_the_plan_is_not_the_plan() -> None:
+    from luoshi.plans.parser.structure import FRONT_MATTER_RULE
+
+    for example in FRONT_MATTER_RULE.examples:
+        r = parse_text(example.text + "(一)优化审批。推行并联审批。(市审批局负责)\n", suggest=False, year=2025)
+        assert r.title == example.expect
+        assert [(m.path[0], m.lead_units) for m in r.measures] == [("一、重点任务", ["市审批局"])]
+
+
+def test_a_note_about_later_items_after_a_full_stop_closes_the_phrase() -> None:
+    r = parse(
+        "一、重点任务\n(一)实施清单管理。开展清理。(省发展改革委、省商务厅牵头,省级有关单位按职责分工负责。"
+        "以下均需各市政府落实,不再列出)\n"
+    )
+    (m,) = r.measures
+    assert (m.lead_units, m.co_units) == (["省发展改革委", "省商务厅"], ["省级有关单位"])
+
+
+@pytest.mark.parametrize(
+    ("phrase", "lead", "co"),
+    [
+        ("市发改委牵头推动,市财政局配合", ["市发改委"], ["市财政局"]),
+        ("省商务厅、发展改革委等相关部门按职责分工负责", ["省商务厅", "发展改革委", "相关部门"], []),
+        ("省交通运输厅、能源局等省有关部门按职责分工落实", ["省交通运输厅", "能源局", "省有关部门"], []),
+    ],
+)
+def test_duty_verbs_with_a_short_word_after_them(phrase: str, lead: list[str], co: list[str]) -> None:
+    n = normalize(phrase)
+    r = parse_responsibility(phrase, n, 0, len(n))
+    assert r is not None and (r.lead, r.co) == (lead, co)
+
+
+def test_a_person_after_a_duty_verb_is_no_unit_phrase() -> None:
+    n = normalize("市发改委负责人")
+    assert parse_responsibility("市发改委负责人", n, 0, len(n)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("落实好提振市场信心90条措施。", []),
+        ("聚焦国家“十四五”计划102项重大工程。", []),
+        ("推出10项改革举措。", [(10.0, "项")]),
+    ],
+)
+def test_a_count_naming_a_set_of_measures_is_no_target(text: str, want: list[tuple[float, str]]) -> None:
+    assert [(t.value, t.unit) for t in extract_targets(normalize(text))] == want
+
+
+def test_a_pdf_line_left_inside_an_open_bracket_goes_on() -> None:
+    from luoshi.plans.parser.readers import join_pdf_lines
+
+    text = join_pdf_lines([["8.一般公共预算收入增长5%以上。(市财政局,各县", "〔市、区〕政府)", "9.城镇调查失业率。"]])
+    assert text.splitlines()[0].endswith("〔市、区〕政府)")
