@@ -41,6 +41,7 @@ _DUTY_LINE = re.compile(
     r"^\s*(?:责任分工|职责分工|任务分工)?\s*[^。,;:()]{2,30}?(?:主要职责|职责为|职责是|职责:|负责)"
 )
 _SENT_END = "。;!?"
+_TITLE_THEN_TEXT = re.compile(r"[^。;!?()]{2,40}?。(?=\s*[^\s()])")
 _ONLY_END = re.compile(r"[ 。;]*")
 
 
@@ -269,7 +270,7 @@ class Extractor:
         assert ln is not None
         if node.children:
             heading_end, resp = self._heading_responsibility(node)
-            here = [*path, self.o(ln.start, heading_end).strip()]
+            here = [*path, self.o(ln.start, self._group_title_end(ln, heading_end)).strip()]
             here_src = (*src, (f"heading:{ln.kind}", ln.start, heading_end))
             n_out = len(out)
             for ch in node.children:
@@ -285,6 +286,12 @@ class Extractor:
         if not is_task:
             drafts = [d for d in drafts if d.resp.lead or d.resp.co]
         out += drafts
+
+    def _group_title_end(self, ln: Line, end: int) -> int:
+        """ "(一)企业开办、经营及退出。在市场准入…方便企业办事创业。": a group's path is its title, not the sentence
+        that describes it."""
+        m = _TITLE_THEN_TEXT.match(self.norm, ln.body_start, end)
+        return m.end() if m else end
 
     def _heading_responsibility(self, node: Node) -> tuple[int, Responsibility | None]:
         """A responsibility phrase closing a group heading — "(一)市场准入。(市市场监管局牵头)", "(一)构建…

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .numbers import cn_to_int
 from .rules import Rule, ex
+from .vocabulary import MARKER_AFTER_DECORATION
 
 _CNN = "一二三四五六七八九十百零〇两"
 # Heading marker styles, tried in order. Example: a line -> (style, number). Levels are not fixed per style:
@@ -56,8 +57,11 @@ MARKER_RULES: list[Rule] = [
     ),
     Rule(
         "heading:num",
-        re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])"),
-        examples=(ex("7.强化要素保障", ("num", 7)),),
+        re.compile(
+            rf"^(\d{{1,3}})\s*(?:[{re.escape(MARKER_AFTER_DECORATION)}]\s*)?"
+            r"(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])"
+        ),
+        examples=(ex("7.强化要素保障", ("num", 7)), ex("1* .开展“一证多址”改革", ("num", 1))),
     ),
     Rule(
         "heading:pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*"), examples=(ex("(3)推行容缺受理", ("pnum", 3)),)
@@ -261,7 +265,10 @@ def split_lines(text: str, norm: str, keywords: frozenset[str] | None = None) ->
     return _split_inline_headings(norm, lines, keywords)
 
 
-_MARK_AHEAD = rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473])"
+_MARK_AHEAD = (
+    rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}(?:[{re.escape(MARKER_AFTER_DECORATION)}]\s*)?[.、](?!\d)|\(\d{{1,2}}\)|"
+    r"[\u2460-\u2473])"
+)
 _INLINE = re.compile(rf"(?<=[{_SENT_END}])[^\S\n]*(?={_MARK_AHEAD})")
 # a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…"
 _INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])[^\S\n]?(?={_MARK_AHEAD})")

@@ -18,6 +18,7 @@ from .vocabulary import (
     DUTY_ENDINGS,
     DUTY_TAIL_MAX,
     DUTY_TAIL_NOT,
+    GENERIC_PARTY_WORDS,
     LABEL_ANY_WORD,
     LABEL_LEAD,
     LABEL_PERSON,
@@ -211,6 +212,14 @@ def _pieces(s: str) -> list[tuple[int, int]]:
                 merged.append((a, out[i + 1][1]))
                 i += 2
                 continue
+        if (
+            i + 1 < len(out)
+            and s[out[i + 1][0] : out[i + 1][1]].strip() in GENERIC_PARTY_WORDS
+            and re.search(r"(?:部门|单位|机构)$", s[a:b].strip())
+        ):
+            merged.append((a, out[i + 1][1]))  # "市直有关部门、单位": one party
+            i += 2
+            continue
         if i + 1 < len(out) and _PLACE_COLLECTIVE.match(s[a:b].strip()):
             nxt = s[out[i + 1][0] : out[i + 1][1]]
             if "各" in nxt and re.search(r"(单位|部门)$", nxt.strip().rstrip("等")):

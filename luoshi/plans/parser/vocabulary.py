@@ -58,7 +58,7 @@ LIST_NOTE_WORDS = ("以下", "不再一一列出", "不再重复", "不再列出
 LIST_NOTE_STARTS = ("以下", "下列各项", "后续各项")
 # What a count names when it only names a set of measures ("90条措施", "102项重大工程"): no target unless a
 # commitment verb stands before it.
-NAMED_SET_WORDS = ("措施", "举措", "工程", "任务", "政策", "行动", "事项", "条例", "意见")
+NAMED_SET_WORDS = ("措施", "举措", "工程", "任务", "政策", "行动", "事项", "条例", "意见", "指标")
 TIME_LABELS = (
     "完成时限",
     "完成时间",
@@ -110,6 +110,11 @@ DUTY_ENDINGS = (
     "主办",
     "协办",
 )
+
+# A marker may carry a sign after its number that flags a key item ("1* .开展…", "2★、…"): read as decoration.
+MARKER_AFTER_DECORATION = "*＊★☆※"
+# A generic party word after a collective continues it: "市直有关部门、单位" is one party, not two.
+GENERIC_PARTY_WORDS = ("单位", "部门", "机构", "单位等", "部门等")
 
 # "X等各相关部门" gives X and 各相关部门: the words a collective after 等 starts with.
 COLLECTIVE_PREFIXES = (

@@ -825,3 +825,22 @@ def test_a_pdf_line_left_inside_an_open_bracket_goes_on() -> None:
 
     text = join_pdf_lines([["8.一般公共预算收入增长5%以上。(市财政局,各县", "〔市、区〕政府)", "9.城镇调查失业率。"]])
     assert text.splitlines()[0].endswith("〔市、区〕政府)")
+
+
+def test_a_generic_party_word_after_a_collective_continues_it() -> None:
+    n = normalize("牵头单位:市行政审批服务局;责任单位:市直有关部门、单位,各区市政府")
+    r = parse_responsibility(n, n, 0, len(n))
+    assert r is not None and (r.lead, r.co) == (["市行政审批服务局"], ["市直有关部门、单位", "各区市政府"])
+
+
+def test_a_group_headings_path_is_its_title_not_the_sentence_after_it() -> None:
+    r = parse(
+        "一、重点任务\n(一)企业开办。在市场准入等方面深入推进改革。\n1*.开展一证多址改革。推行承诺制。(市市场监管局负责)\n"
+        "2*.开展住所标准化登记。建立负面清单。(市市场监管局负责)\n"
+    )
+    assert [m.path for m in r.measures] == [["一、重点任务", "(一)企业开办。"]] * 2
+    assert [m.title for m in r.measures] == ["开展一证多址改革", "开展住所标准化登记"]
+
+
+def test_a_count_of_indicators_in_scope_is_no_target() -> None:
+    assert extract_targets(normalize("紧扣省均衡化发展39项指标,扎实推进各项工作。")) == []
