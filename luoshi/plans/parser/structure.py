@@ -382,7 +382,7 @@ def build_tree(
             if kind == "appendix":
                 stack = []  # an appendix is a part of its own: nothing before it holds its items
             styles = [k for k, _ in stack]
-            if _plausible(kind, n, styles, last_num, lambda k=k, kind=kind, n=n: continued(k, kind, n)):
+            if _plausible(kind, n, styles, last_num, functools.partial(continued, k, kind, n)):
                 if kind in styles:
                     i = styles.index(kind)
                     stack = stack[:i]
