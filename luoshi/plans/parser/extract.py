@@ -41,6 +41,7 @@ _DUTY_LINE = re.compile(
     r"^\s*(?:责任分工|职责分工|任务分工)?\s*[^。,;:()]{2,30}?(?:主要职责|职责为|职责是|职责:|负责)"
 )
 _SENT_END = "。;!?"
+_SENTENCE_MARK = re.compile(r"[。;]")
 _TITLE_THEN_TEXT = re.compile(r"[^。;!?()]{2,40}?。(?=\s*[^\s()])")
 _ONLY_END = re.compile(r"[ 。;]*")
 
@@ -268,6 +269,8 @@ class Extractor:
             is_task = False
         ln = node.line
         assert ln is not None
+        if ln.kind == "appendix" and self._names_attachments_only(node):
+            return  # "附件:1.重点任务清单 2.…" then the issuer and date: attachments not in the text
         if node.children:
             heading_end, resp = self._heading_responsibility(node)
             here = [*path, self.o(ln.start, self._group_title_end(ln, heading_end)).strip()]
@@ -280,12 +283,21 @@ class Extractor:
                     if not d.resp.lead and not d.resp.co:
                         d.resp.merge(resp)
             return
-        if ln.kind == "appendix" and not node.body:
-            return  # "附件:…清单" naming an attachment that is not in the text
         drafts = self._leaf(node, path, src)
         if not is_task:
             drafts = [d for d in drafts if d.resp.lead or d.resp.co]
         out += drafts
+
+    def _names_attachments_only(self, node: Node) -> bool:
+        """An appendix part with no sentence in it only names attachments (and the issuer, the date)."""
+        stack = [node]
+        while stack:
+            nd = stack.pop()
+            for x in ([nd.line] if nd.line else []) + nd.body:
+                if _SENTENCE_MARK.search(self.norm, x.body_start if x.kind else x.start, x.end):
+                    return False
+            stack += nd.children
+        return True
 
     def _group_title_end(self, ln: Line, end: int) -> int:
         """ "(一)企业开办、经营及退出。在市场准入…方便企业办事创业。": a group's path is its title, not the sentence

@@ -844,3 +844,14 @@ def test_a_group_headings_path_is_its_title_not_the_sentence_after_it() -> None:
 
 def test_a_count_of_indicators_in_scope_is_no_target() -> None:
     assert extract_targets(normalize("紧扣省均衡化发展39项指标,扎实推进各项工作。")) == []
+
+
+def test_an_appendix_line_naming_attachments_reads_as_nothing() -> None:
+    r = parse(
+        "一、重点任务\n(一)优化审批。推行并联审批。(县审批局负责)\n(二)强化监管。推行综合查一次。(县市场监管局负责)\n"
+        "附件:1.重点任务清单\n2.责任分工表\n某县人民政府办公室\n2024年3月1日\n"
+    )
+    assert [(m.text, m.lead_units) for m in r.measures] == [
+        ("推行并联审批。", ["县审批局"]),
+        ("推行综合查一次。", ["县市场监管局"]),
+    ]
