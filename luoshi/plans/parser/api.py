@@ -67,7 +67,7 @@ def _parse_text(
     issued, doc_year = document.detect_dates(ex.norm)
     ex.year = year or doc_year
     result = ParseResult(text=text, source_name=source_name, source_format=source_format)
-    result.title = document.detect_title(ex.norm)
+    result.title = ex.title = document.detect_title(ex.norm)
     result.year = ex.year
     result.issued_on = issued
     result.issuer = document.detect_issuer(ex.norm, issued)

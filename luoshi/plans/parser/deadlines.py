@@ -322,6 +322,9 @@ DATE_RULES: list[Rule] = [
 ]
 
 
+_MAY_HOLD_DATE = re.compile(r"[年月季五]|\d{4}[-./]")
+
+
 def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, int, date]]:
     """All date phrases in `text` as (start, end, date). `strict` (body text): only phrases that read as a
     commitment (…前, …底, 到/确保 YYYY年); loose (a time-limit field): any date phrase."""
@@ -330,6 +333,8 @@ def find_dates(text: str, year: int | None, *, strict: bool) -> list[tuple[int, 
 
 def find_dates_named(text: str, year: int | None, *, strict: bool) -> list[tuple[int, int, date, str]]:
     """`find_dates` with the name of the rule that read each date."""
+    if not _MAY_HOLD_DATE.search(text):
+        return []  # every rule needs 年, 月, 季, 五 (十四五) or a YYYY-MM date: most texts hold none
     r = _Reading(text, year, strict)
     for rule in DATE_RULES:
         if strict and rule.data.get("field_only"):

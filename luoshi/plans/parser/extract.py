@@ -15,7 +15,7 @@ from .deadlines import parse_deadline
 from .normalize import normalize
 from .reasons import measure_reasons
 from .result import ExtractedMeasure
-from .structure import Line, Node, build_tree, split_lines
+from .structure import Line, Node, build_tree, discover_keywords, front_matter_end, split_lines
 from .tables import Cell, TableRegion, TableRow, find_flat_tables, structured_rows
 from .targets import extract_targets
 from .units import (
@@ -41,6 +41,8 @@ _DUTY_LINE = re.compile(
     r"^\s*(?:责任分工|职责分工|任务分工)?\s*[^。,;:()]{2,30}?(?:主要职责|职责为|职责是|职责:|负责)"
 )
 _SENT_END = "。;!?"
+_SENTENCE_MARK = re.compile(r"[。;]")
+_TITLE_THEN_TEXT = re.compile(r"[^。;!?()]{2,40}?。(?=\s*[^\s()])")
 _ONLY_END = re.compile(r"[ 。;]*")
 
 
@@ -167,6 +169,7 @@ class Extractor:
         self.text = text
         self.norm = normalize(text)
         self.year = year
+        self.title = ""  # the plan's own name (set by the caller): where a covering notice ends
         self.first_is_lead = False
         self.struct_tables = tables or []
         self.warnings: list[str] = []
@@ -190,7 +193,8 @@ class Extractor:
 
     # ---- pipeline ------------------------------------------------------------------------------------
     def lines(self) -> list[Line]:
-        lines = split_lines(self.text, self.norm)
+        self.keywords = discover_keywords(self.norm)
+        lines = split_lines(self.text, self.norm, self.keywords)
         self.table_regions: list[TableRegion] = []
         for a, b, rows in self.struct_tables:
             trows = structured_rows(self.norm, rows)
@@ -205,7 +209,7 @@ class Extractor:
     def run(self) -> tuple[list[Draft], list[dict[str, str]], Node]:
         lines = self.lines()
         self.first_is_lead = bool(FIRST_IS_LEAD.search(self.norm))
-        tree = build_tree(self.norm, lines)
+        tree = build_tree(self.norm, lines, self.keywords, front_matter_end(self.norm, lines, self.title))
         duties: list[dict[str, str]] = []
         narrative: list[Draft] = []
         self.grouped = self._grouped_mode(tree)
@@ -265,9 +269,11 @@ class Extractor:
             is_task = False
         ln = node.line
         assert ln is not None
+        if ln.kind == "appendix" and self._names_attachments_only(node):
+            return  # "附件:1.重点任务清单 2.…" then the issuer and date: attachments not in the text
         if node.children:
             heading_end, resp = self._heading_responsibility(node)
-            here = [*path, self.o(ln.start, heading_end).strip()]
+            here = [*path, self.o(ln.start, self._group_title_end(ln, heading_end)).strip()]
             here_src = (*src, (f"heading:{ln.kind}", ln.start, heading_end))
             n_out = len(out)
             for ch in node.children:
@@ -281,6 +287,23 @@ class Extractor:
         if not is_task:
             drafts = [d for d in drafts if d.resp.lead or d.resp.co]
         out += drafts
+
+    def _names_attachments_only(self, node: Node) -> bool:
+        """An appendix part with no sentence in it only names attachments (and the issuer, the date)."""
+        stack = [node]
+        while stack:
+            nd = stack.pop()
+            for x in ([nd.line] if nd.line else []) + nd.body:
+                if _SENTENCE_MARK.search(self.norm, x.body_start if x.kind else x.start, x.end):
+                    return False
+            stack += nd.children
+        return True
+
+    def _group_title_end(self, ln: Line, end: int) -> int:
+        """ "(一)企业开办、经营及退出。在市场准入…方便企业办事创业。": a group's path is its title, not the sentence
+        that describes it."""
+        m = _TITLE_THEN_TEXT.match(self.norm, ln.body_start, end)
+        return m.end() if m else end
 
     def _heading_responsibility(self, node: Node) -> tuple[int, Responsibility | None]:
         """A responsibility phrase closing a group heading — "(一)市场准入。(市市场监管局牵头)", "(一)构建…

@@ -530,6 +530,12 @@ def _continue_table(prev: list[list[str | None]], cur: list[list[str | None]]) -
     return True
 
 
+def _open(line: str) -> bool:
+    """A line that leaves a bracket open goes on in the next ("(市财政局,各县" + "〔市、区〕政府)": a bracket may not
+    end a line, so the line breaks early)."""
+    return line.count("(") + line.count("（") > line.count(")") + line.count("）")
+
+
 def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None) -> str:
     """Drop running headers/footers and page numbers; join lines broken inside sentences.
 
@@ -579,7 +585,7 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
             # "0.5个工作日" at the start of a wrapped line is a number, not a "1.1" heading
             heading = mk is not None and not (mk[0] == "dec2" and wrapped)
             starts_new = heading or LABEL_LINE.match(normalize(s)) is not None or s.startswith("\x00")
-            if not starts_new and prev[-1] not in _ENDS_PARA and (wrapped or prev[-1] in ",、(“《"):
+            if not starts_new and prev[-1] not in _ENDS_PARA and (wrapped or prev[-1] in ",、(“《" or _open(prev)):
                 out[-1] = prev + s
                 prev_full = is_full
                 continue

@@ -9,11 +9,14 @@ numbering already seen.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .numbers import cn_to_int
 from .rules import Rule, ex
+from .vocabulary import MARKER_AFTER_DECORATION
 
 _CNN = "一二三四五六七八九十百零〇两"
 # Heading marker styles, tried in order. Example: a line -> (style, number). Levels are not fixed per style:
@@ -41,6 +44,12 @@ MARKER_RULES: list[Rule] = [
         re.compile(rf"^(?P<kw>专项行动|行动|任务|措施|举措|工程|专栏)\s*([{_CNN}\d]+)\s*[:、.]\s*"),
         examples=(ex("行动二:提升要素保障", ("action:行动", 2)), ex("●专栏3:数据要素", ("action:专栏", 3))),
     ),
+    # 附件 / 附件2: / 附件1 重点任务清单 — an appendix starts a new part of the document (see `build_tree`)
+    Rule(
+        "heading:appendix",
+        re.compile(r"^附\s*件(?=\s*(?:\d|[一二三四五六七八九十]|:|$))\s*(\d{1,2}|[一二三四五六七八九十])?\s*[:.、]?\s*"),
+        examples=(ex("附件2", ("appendix", 2)), ex("附件:重点任务清单", ("appendix", 1))),
+    ),
     Rule(
         "heading:dec2",
         re.compile(r"^(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?(?![\d%])(?=\s*[\u4e00-\u9fff“《(])(?!\s*[倍万亿])\s*"),
@@ -48,8 +57,11 @@ MARKER_RULES: list[Rule] = [
     ),
     Rule(
         "heading:num",
-        re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])"),
-        examples=(ex("7.强化要素保障", ("num", 7)),),
+        re.compile(
+            rf"^(\d{{1,3}})\s*(?:[{re.escape(MARKER_AFTER_DECORATION)}]\s*)?"
+            r"(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])"
+        ),
+        examples=(ex("7.强化要素保障", ("num", 7)), ex("1* .开展“一证多址”改革", ("num", 1))),
     ),
     Rule(
         "heading:pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*"), examples=(ex("(3)推行容缺受理", ("pnum", 3)),)
@@ -69,6 +81,8 @@ def marker_number(kind: str, token: str) -> int | None:
         return ord(token) - 0x2460 + 1
     if kind == "pcirc":
         return ord(token) - 0x2474 + 1
+    if kind == "appendix":
+        return 1 if not token else (int(token) if token.isdigit() else cn_to_int(token))
     if kind == "dec2":
         return int(token.split(".")[-1])
     if token.isdigit():
@@ -97,25 +111,88 @@ class Node:
 
 
 # the first character of every marker above: anything else cannot start a heading
-_MARKER_FIRST = frozenset(_CNN + "0123456789(第专行任措举工") | {chr(c) for c in range(0x2460, 0x2488)}
+_MARKER_FIRST = frozenset(_CNN + "0123456789(第专行任措举工附") | {chr(c) for c in range(0x2460, 0x2488)}
 
 
 # Decoration some documents put before a marker ("●1.", "■(一)", "——一、", "☆行动一:")
 _DECORATION = frozenset("●■▲◆☆★◇□▪•·-—–~")
 
 
-def match_marker(norm: str, a: int, b: int) -> tuple[str, int, int] | None:
+# ---- marker styles the document declares itself ---------------------------------------------------------
+# Any short prefix + numeral that recurs with increasing numbers ("攻坚1:" … "攻坚2:", "重点任务一 …" …
+# "重点任务二 …") is a marker style of that document, each prefix its own style, nested by first appearance
+# like every other style. Prefixes that caption data (表1, 图2) or only count (第) are never markers.
+_KEYWORD_CAND = re.compile(
+    rf"(?:^|(?<=[。;!?\s]))[●■▲◆☆★◇□▪•·\-—–~]{{0,3}}"
+    rf"([\u4e00-\u9fff]{{1,4}}?)([{_CNN}]{{1,3}}|\d{{1,2}})(?:\s*[:、.]|\s+(?=[\u4e00-\u9fff“《]))",
+    re.M,
+)
+_KEYWORD_STOP = frozenset(("表", "图", "附表", "附图", "附件", "第", "共", "年", "月", "日", "号", "期", "版"))
+_KEYWORD_PREFIX_BAD = frozenset(_CNN + "第年月日号")
+KEYWORD_RULE = Rule(
+    "heading:keyword",
+    _KEYWORD_CAND,
+    how="finditer",
+    note="a prefix + numeral recurring with increasing numbers is a marker style of the document",
+    examples=(
+        ex("攻坚1:优化审批\n内容。\n攻坚2:强化监管\n", ("keyword:攻坚", 1)),
+        ex("突破一 数据共享\n内容。\n突破二 监管\n", ("keyword:突破", 1)),
+    ),
+)
+
+
+def discover_keywords(norm: str) -> frozenset[str]:
+    """The keyword marker prefixes of this document: those seen numbered 1 and later numbered 2."""
+    seen: dict[str, int] = {}  # prefix -> highest number seen so far, once it has been seen as 1
+    found: set[str] = set()
+    for m in _KEYWORD_CAND.finditer(norm):
+        kw, tok = m.group(1), m.group(2)
+        if kw in _KEYWORD_STOP or any(c in _KEYWORD_PREFIX_BAD for c in kw):
+            continue
+        n = int(tok) if tok.isdigit() else cn_to_int(tok)
+        if n == 1:
+            seen.setdefault(kw, 1)
+        elif kw in seen and n == seen[kw] + 1:
+            seen[kw] = n
+            found.add(kw)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_pattern(keywords: frozenset[str]) -> tuple[re.Pattern[str], frozenset[str]]:
+    alt = "|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True))
+    rx = re.compile(rf"^(?P<kw>{alt})\s*([{_CNN}]{{1,3}}|\d{{1,2}})(?:\s*[:、.]|\s+(?=[\u4e00-\u9fff“《]))\s*")
+    return rx, frozenset(k[0] for k in keywords)
+
+
+def match_marker(
+    norm: str, a: int, b: int, keywords: frozenset[str] = frozenset()
+) -> tuple[str, int, int] | None:
+    """The heading marker at norm[a:b] (after decoration): (style, number, where the title starts). `keywords`
+    are the document's own marker prefixes (`discover_keywords`)."""
+    kw_rx, kw_first = _keyword_pattern(keywords) if keywords else (None, frozenset())
     while a < b and norm[a].isspace():
         a += 1
     if a < b and norm[a] in _DECORATION:
         d = a
         while d < b and (norm[d] in _DECORATION or norm[d].isspace()) and d - a < 4:
             d += 1
-        if d < b and norm[d] in _MARKER_FIRST and d > a:
+        if d < b and (norm[d] in _MARKER_FIRST or norm[d] in kw_first) and d > a:
             a = d
-    if a >= b or norm[a] not in _MARKER_FIRST:
+    if a >= b or (norm[a] not in _MARKER_FIRST and norm[a] not in kw_first):
         return None
     head = norm[a : min(b, a + 64)]  # markers are short: never copy a whole (possibly huge) line
+    if kw_rx is not None and norm[a] in kw_first:
+        km = kw_rx.match(head)
+        if km:
+            tok = km.group(2)
+            n = int(tok) if tok.isdigit() else cn_to_int(tok)
+            if n:
+                return f"keyword:{km.group('kw')}", n, a + km.end()
+    return _fixed_marker(norm, a, b, head)
+
+
+def _fixed_marker(norm: str, a: int, b: int, head: str) -> tuple[str, int, int] | None:
     for kind, rx in MARKERS:
         m = rx.match(head)
         if not m:
@@ -147,7 +224,7 @@ _PARA_GAP = re.compile(
 _FW_GAP = re.compile(r"\u3000{2,}")
 
 
-def split_lines(text: str, norm: str) -> list[Line]:
+def split_lines(text: str, norm: str, keywords: frozenset[str] | None = None) -> list[Line]:
     """Physical lines, further split where line breaks were evidently lost."""
     # Paragraphs separated by runs of (full-width) spaces in one physical line.
     cuts = [(m.start(), m.end()) for m in _PARA_GAP.finditer(norm)]
@@ -183,17 +260,22 @@ def split_lines(text: str, norm: str) -> list[Line]:
                 y -= 1
             if x < y:
                 lines.append(Line(x, y))
-    return _split_inline_headings(norm, lines)
+    if keywords is None:
+        keywords = discover_keywords(norm)
+    return _split_inline_headings(norm, lines, keywords)
 
 
-_MARK_AHEAD = rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|[\u2460-\u2473])"
+_MARK_AHEAD = (
+    rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}(?:[{re.escape(MARKER_AFTER_DECORATION)}]\s*)?[.、](?!\d)|\(\d{{1,2}}\)|"
+    r"[\u2460-\u2473])"
+)
 _INLINE = re.compile(rf"(?<=[{_SENT_END}])[^\S\n]*(?={_MARK_AHEAD})")
 # a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…"
 _INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])[^\S\n]?(?={_MARK_AHEAD})")
 _CN_NUMERALS = set(_CNN)
 
 
-def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
+def _split_inline_headings(norm: str, lines: list[Line], keywords: frozenset[str]) -> list[Line]:
     """Split long lines before heading markers that continue the numbering seen so far.
 
     After a sentence end a marker numbered 1 or continuing its style's numbering starts a new line. A marker
@@ -210,11 +292,11 @@ def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
     positions = [p for p, _ in all_cands]
     for ln in lines:
         pieces = [ln.start]
-        head = match_marker(norm, ln.start, ln.end)
+        head = match_marker(norm, ln.start, ln.end, keywords)
         if head:
             last[head[0]] = head[1]
         piece_head = head
-        if ln.end - ln.start > 60:
+        if ln.end - ln.start > 60 or (head and ln.end - head[2] > 4):  # a heading may run into its first item
             lo = bisect.bisect_left(positions, ln.start)
             hi = bisect.bisect_left(positions, ln.end)
             for p, bare in all_cands[lo:hi]:
@@ -222,7 +304,7 @@ def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
                     continue
                 if bare and norm[p - 1] in _CN_NUMERALS:
                     continue
-                mk = match_marker(norm, p, ln.end)
+                mk = match_marker(norm, p, ln.end, keywords)
                 if not mk:
                     continue
                 kind, n, _ = mk
@@ -254,12 +336,34 @@ def _split_inline_headings(norm: str, lines: list[Line]) -> list[Line]:
     return out
 
 
-def build_tree(norm: str, lines: list[Line]) -> Node:
-    """Nest heading lines by style (stack order) and attach body lines to the heading above them."""
+def _plausible(
+    kind: str, n: int, styles: list[str], last_num: dict[str, int], continued: Callable[[], bool]
+) -> bool:
+    """Is a marker a heading here: its style is open, it goes on from its style's last number, or it starts
+    a style (at 1, or a low top-level number, or numbered on from a part not in the text)."""
+    if kind in styles or kind == "appendix":
+        return True
+    if kind in last_num:
+        return n == 1 or n == last_num[kind] + 1
+    if n == 1 or (kind in ("cn", "pcn", "article", "chapter") and n <= 3):
+        return True
+    return 1 < n <= 200 and continued()
+
+
+def build_tree(
+    norm: str, lines: list[Line], keywords: frozenset[str] | None = None, front_end: int = 0
+) -> Node:
+    """Nest heading lines by style (stack order) and attach body lines to the heading above them. Lines before
+    `front_end` (a covering notice, see `front_matter_end`) are never headings."""
     root = Node(None, 0)
     stack: list[tuple[str, Node]] = []
     last_num: dict[str, int] = {}
-    marks = [None if ln.in_table else match_marker(norm, ln.start, ln.end) for ln in lines]
+    if keywords is None:
+        keywords = discover_keywords(norm)
+    marks = [
+        None if ln.in_table or ln.start < front_end else match_marker(norm, ln.start, ln.end, keywords)
+        for ln in lines
+    ]
 
     def continued(k: int, kind: str, n: int) -> bool:
         """The next heading of this style goes on from n: "6.… 7.…" under a section, numbered on from a
@@ -275,15 +379,10 @@ def build_tree(norm: str, lines: list[Line]) -> Node:
         mk = marks[k]
         if mk:
             kind, n, body_start = mk
+            if kind == "appendix":
+                stack = []  # an appendix is a part of its own: nothing before it holds its items
             styles = [k for k, _ in stack]
-            if kind in styles:
-                plausible = True
-            elif kind in last_num:
-                plausible = n == 1 or n == last_num[kind] + 1
-            else:
-                plausible = n == 1 or (kind in ("cn", "pcn", "article", "chapter") and n <= 3)
-                plausible = plausible or (1 < n <= 200 and continued(k, kind, n))
-            if plausible:
+            if _plausible(kind, n, styles, last_num, functools.partial(continued, k, kind, n)):
                 if kind in styles:
                     i = styles.index(kind)
                     stack = stack[:i]
@@ -297,3 +396,41 @@ def build_tree(norm: str, lines: list[Line]) -> Node:
                 continue
         (stack[-1][1] if stack else root).body.append(ln)
     return root
+
+
+# ---- front matter --------------------------------------------------------------------------------------
+# A covering notice ("现将《…方案》印发给你们", "通知如下") before the plan itself: its own 一、/二、 are instructions
+# to the addressees, not the plan's sections. The plan starts at its own title line after the notice.
+NOTICE_SIGN = re.compile(r"印发给你们|现印发|现予印发|通知如下|请认真(?:贯彻|组织|抓好)")
+FRONT_MATTER_RULE = Rule(
+    "structure:front matter",
+    NOTICE_SIGN,
+    how="search",
+    note="headings before the plan's own title line, after a covering notice, are not the plan's sections",
+    examples=(
+        ex(
+            "关于印发某县营商环境行动方案的通知\n现将《某县营商环境行动方案》印发给你们,并通知如下。\n"
+            "一、各单位要抓好落实。\n二、请按时报送进展。\n某县营商环境行动方案\n一、重点任务\n",
+            "某县营商环境行动方案",
+        ),
+    ),
+)
+_NO_SPACE = re.compile(r"[\s《》]+")
+
+
+def front_matter_end(norm: str, lines: list[Line], title: str) -> int:
+    """Where the plan starts when a covering notice comes first: the first line after the notice's signature
+    that is (the start of) the plan's title; 0 when there is no notice or no such line."""
+    key = _NO_SPACE.sub("", title)
+    m = NOTICE_SIGN.search(norm, 0, 8000)
+    if m is None or len(key) < 6:
+        return 0
+    for ln in lines:
+        if ln.start < m.end():
+            continue
+        if ln.start > m.end() + 4000:
+            break
+        t = _NO_SPACE.sub("", norm[ln.start : ln.end])
+        if 6 <= len(t) <= 80 and (key.startswith(t) or t.startswith(key)):
+            return ln.start
+    return 0

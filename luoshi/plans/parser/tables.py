@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .units import is_unit_list
@@ -30,9 +31,15 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_WS = re.compile(r"\s+")
+_NOT_HEADER = re.compile(r"^[一二三四五六七八九十]+、|^\(|\d|[“”、,。:;]")
+_APPENDIX_LINE = re.compile(r"^附件\s*\d*\s*[::]?")
+
+
+@lru_cache(maxsize=8192)
 def header_role(s: str) -> str | None:
-    s = re.sub(r"\s+", "", s)
-    if not s or len(s) > 10 or re.search(r"^[一二三四五六七八九十]+、|^\(|\d|[“”、,。:;]", s):
+    s = _WS.sub("", s)
+    if not s or len(s) > 10 or _NOT_HEADER.search(s):
         return None
     for role, rx in ROLE_PATTERNS:
         if rx.search(s):
@@ -148,7 +155,7 @@ class _FlatRows:
             t = self.text(self.k)
             if self._repeated_header():
                 continue
-            if re.match(r"^附件\s*\d*\s*[::]?", t) and self.state != "content":
+            if _APPENDIX_LINE.match(t) and self.state != "content":
                 break
             if self._line(t) is False:
                 break
@@ -161,9 +168,9 @@ class _FlatRows:
 
     def _repeated_header(self) -> bool:
         k, heads, n = self.k, self.heads, len(self.lines)
-        if re.sub(r"\s+", "", self.text(k)) != heads[0] or k + len(heads) > n:
+        if _WS.sub("", self.text(k)) != heads[0] or k + len(heads) > n:
             return False
-        if all(re.sub(r"\s+", "", self.text(k + q)) == heads[q] for q in range(len(heads))):
+        if all(_WS.sub("", self.text(k + q)) == heads[q] for q in range(len(heads))):
             return self._advance(len(heads))
         return False
 

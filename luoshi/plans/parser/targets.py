@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .numbers import MAGNITUDE, to_number
 from .result import Target
 from .rules import Rule, ex
+from .vocabulary import NAMED_SET_WORDS, alternation
 
 COUNT_UNITS = [
     "个工作日",
@@ -261,6 +262,18 @@ def _scope_figure(t: _TargetText, f: _Figure) -> bool:
     )
 
 
+_NAMED_SET = re.compile(rf"\s*(?:重大|重点|具体|政策|改革|专项)?(?:{alternation(NAMED_SET_WORDS)})")
+
+
+def _named_set(f: _Figure) -> bool:
+    """ "落实好提振市场信心90条措施", "聚焦…计划102项重大工程" name a set; "推出10项改革举措" commits to it."""
+    return (
+        f.unit in ("条", "项")
+        and bool(_NAMED_SET.match(f.after))
+        and not (_COMMIT_VERB.search(f.before) or _GE.search(f.before) or re.match(r"\s*以上", f.after))
+    )
+
+
 def _time_limit(t: _TargetText, f: _Figure) -> bool:
     """ "7日内" is a time limit, "压缩至1个工作日" a target, and so is each figure of "分别压缩至30小时、1小时以内"."""
     if f.unit not in _TIME_UNITS or _LE.search(f.before):
@@ -288,6 +301,7 @@ FIGURE_VETOES: list[tuple[str, Callable[[_TargetText, _Figure], bool]]] = [
     ),
     ("an ordinal (第N)", lambda t, f: f.before.rstrip().endswith(("第", "前第"))),
     ("a scope (X等N个)", _scope_figure),
+    ("names a set of measures (90条措施, 102项重大工程)", lambda t, f: _named_set(f)),
     (
         "bounds who a measure applies to (160千瓦及以下)",
         lambda t, f: bool(_SCOPE_AFTER.match(f.after)) and not (_GE.search(f.before) or _LE.search(f.before)),

@@ -16,11 +16,15 @@ from .vocabulary import (
     CO_VERBS,
     COLLECTIVE_PREFIXES,
     DUTY_ENDINGS,
+    DUTY_TAIL_MAX,
+    DUTY_TAIL_NOT,
+    GENERIC_PARTY_WORDS,
     LABEL_ANY_WORD,
     LABEL_LEAD,
     LABEL_PERSON,
     LABEL_TIME,
     LEAD_VERBS,
+    LIST_NOTE_STARTS,
     LIST_NOTE_WORDS,
     SINGLE_VERBS,
     alternation,
@@ -119,7 +123,7 @@ _NOTE_PAREN = re.compile(
 
 
 # a name that starts like a task verb but ends like an organisation ("发展和改革委员会", "服务保障中心")
-_ORG_NAME = re.compile(r"^[^,、]{2,14}(?:委员会|管理局|局|办公室|服务中心|中心|厅|集团|公司)$")
+_ORG_NAME = re.compile(r"^[^,、]{2,14}(?:委员会|改革委|管理局|局|办公室|服务中心|中心|厅|集团|公司)$")
 
 
 @lru_cache(maxsize=65536)
@@ -208,6 +212,14 @@ def _pieces(s: str) -> list[tuple[int, int]]:
                 merged.append((a, out[i + 1][1]))
                 i += 2
                 continue
+        if (
+            i + 1 < len(out)
+            and s[out[i + 1][0] : out[i + 1][1]].strip() in GENERIC_PARTY_WORDS
+            and re.search(r"(?:部门|单位|机构)$", s[a:b].strip())
+        ):
+            merged.append((a, out[i + 1][1]))  # "市直有关部门、单位": one party
+            i += 2
+            continue
         if i + 1 < len(out) and _PLACE_COLLECTIVE.match(s[a:b].strip()):
             nxt = s[out[i + 1][0] : out[i + 1][1]]
             if "各" in nxt and re.search(r"(单位|部门)$", nxt.strip().rstrip("等")):
@@ -291,7 +303,8 @@ def _read_bare(m: re.Match[str], strict: bool) -> list[tuple[str, int]] | None:
     return [("single", 0)] if not strict and is_unit_list(m.group(0)) else None
 
 
-_DUTY_TAIL = r"(?:落实|实施|推进)?$"
+# a short word after the duty verb: "牵头推动", "按职责分工落实" (never "负责人")
+_DUTY_TAIL = rf"(?:(?!{alternation(DUTY_TAIL_NOT)})[\u4e00-\u9fff]{{1,{DUTY_TAIL_MAX}}})?$"
 # One clause of a responsibility phrase ("X牵头", "Y、Z配合", "X会同Y负责", "X为牵头单位"), tried in order.
 # `read` returns (role, group) pairs: lead_marked (X牵头: the others of the phrase co-operate), single (a list
 # with no lead/co distinction: it leads), co. Examples: clause -> {role: [names]}.
@@ -352,6 +365,9 @@ def parse_responsibility(
     seg = norm[a:b]
     if not seg.strip() or len(seg) > 400:
         return None
+    note = _NOTE_AFTER.search(seg)
+    if note and note.start() > 0:
+        seg = seg[: note.start()]  # "…负责。以下均需X落实,不再列出": a note about later items
     r = Responsibility()
     if FIRST_IS_LEAD.search(seg):
         r.first_is_lead = True
@@ -364,6 +380,7 @@ def parse_responsibility(
 
 
 _LIST_NOTE = re.compile(alternation(LIST_NOTE_WORDS))
+_NOTE_AFTER = re.compile(rf"[。;,]\s*(?:{alternation(LIST_NOTE_STARTS)}).*$")
 
 
 def _is_time_clause(s: str) -> bool:

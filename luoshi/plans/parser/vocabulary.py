@@ -53,6 +53,12 @@ PERSON_LABELS = (
 )
 # Notes closing a unit list about other items ("以下各任务均需X落实,不再一一列出", "…,下同"): not units.
 LIST_NOTE_WORDS = ("以下", "不再一一列出", "不再重复", "不再列出", "下同", "均涉及", "均需")
+# A note about later items that closes a responsibility phrase after its own sentence or clause
+# ("…按职责分工负责。以下均需各市、县政府落实,不再列出"): the phrase ends before it.
+LIST_NOTE_STARTS = ("以下", "下列各项", "后续各项")
+# What a count names when it only names a set of measures ("90条措施", "102项重大工程"): no target unless a
+# commitment verb stands before it.
+NAMED_SET_WORDS = ("措施", "举措", "工程", "任务", "政策", "行动", "事项", "条例", "意见", "指标")
 TIME_LABELS = (
     "完成时限",
     "完成时间",
@@ -67,8 +73,13 @@ TIME_LABELS = (
 
 # Duty verbs after a unit list: "X牵头", "X负责", "Y配合".
 LEAD_VERBS = ("牵头负责", "负责牵头", "牵头抓总", "负总责", "牵头", "主责", "主办")
+# After a duty verb a short word may follow ("牵头推动", "按职责分工推进", "牵头办理"): DUTY_TAIL_MAX characters,
+# never a person ("负责人") — see units.PHRASE_RULES.
+DUTY_TAIL_MAX = 2
+DUTY_TAIL_NOT = ("人", "的", "同志")
 SINGLE_VERBS = (
     "按职责分工负责",
+    "按职责分工",
     "按职责负责",
     "分别负责",
     "负责落实",
@@ -100,6 +111,11 @@ DUTY_ENDINGS = (
     "协办",
 )
 
+# A marker may carry a sign after its number that flags a key item ("1* .开展…", "2★、…"): read as decoration.
+MARKER_AFTER_DECORATION = "*＊★☆※"
+# A generic party word after a collective continues it: "市直有关部门、单位" is one party, not two.
+GENERIC_PARTY_WORDS = ("单位", "部门", "机构", "单位等", "部门等")
+
 # "X等各相关部门" gives X and 各相关部门: the words a collective after 等 starts with.
 COLLECTIVE_PREFIXES = (
     "各",
@@ -115,6 +131,12 @@ COLLECTIVE_PREFIXES = (
     "市级",
     "区级",
     "县级",
+    "省有关",
+    "市有关",
+    "县有关",
+    "区有关",
+    "省相关",
+    "市相关",
 )
 
 # Task-table column headers (substrings), by the role of the column.

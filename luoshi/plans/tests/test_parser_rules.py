@@ -11,6 +11,7 @@ from luoshi.plans.parser.deadlines import parse_deadline
 from luoshi.plans.parser.normalize import normalize
 from luoshi.plans.parser.structure import build_tree, match_marker, split_lines
 from luoshi.plans.parser.targets import extract_targets
+from luoshi.plans.parser.units import parse_responsibility
 
 HEAD = "某市人民政府办公室\n2025年3月1日\n某市优化营商环境行动方案\n"
 
@@ -737,3 +738,120 @@ def test_markers_with_decoration_before_them_are_headings() -> None:
     ms = parse_text(text, year=2025, suggest=False).measures
     assert [m.lead_units for m in ms[:2]] == [["市市场监管局"], ["市政务服务局"]]
     assert ms[0].path[-1].endswith("(一)优化政务服务")
+
+
+def test_a_keyword_marker_style_is_discovered_from_the_document() -> None:
+    # "攻坚N" is in no fixed list: it recurs with increasing numbers, so it is a style of this document
+    r = parse(
+        "一、重点任务\n攻坚1:优化审批服务\n(1)推行并联审批。(市审批局负责)\n(2)压缩办理时限。(市发改委负责)\n"
+        "攻坚2:强化监管执法\n(1)推行综合查一次。(市市场监管局负责)\n"
+    )
+    assert [(m.path, m.lead_units) for m in r.measures] == [
+        (["一、重点任务", "攻坚1:优化审批服务"], ["市审批局"]),
+        (["一、重点任务", "攻坚1:优化审批服务"], ["市发改委"]),
+        (["一、重点任务", "攻坚2:强化监管执法"], ["市市场监管局"]),
+    ]
+
+
+def test_a_prefix_seen_once_or_a_table_caption_is_no_marker_style() -> None:
+    from luoshi.plans.parser.structure import discover_keywords
+
+    assert discover_keywords(normalize("攻坚1:优化审批\n内容。\n")) == frozenset()
+    assert discover_keywords(normalize("表1:指标\n表2:任务\n")) == frozenset()
+    assert discover_keywords(normalize("突破一 数据\n突破二 监管\n")) == {"突破"}
+
+
+def test_appendix_items_belong_to_the_appendix_not_the_last_section() -> None:
+    r = parse(
+        "一、重点任务\n(一)优化审批。推行并联审批。(市审批局负责)\n二、保障措施\n(一)加强领导。\n"
+        "附件\n重点任务清单\n1.推行容缺受理。(市政务服务中心负责)\n"
+    )
+    texts = {m.text: m.path for m in r.measures}
+    item = next(p for t, p in texts.items() if "容缺受理" in t)
+    assert item[0].startswith("附件") and "保障措施" not in "".join(item)
+
+
+def test_a_covering_notice_numbered_like_the_plan_is_not_the_plan() -> None:
+    from luoshi.plans.parser.structure import FRONT_MATTER_RULE
+
+    for example in FRONT_MATTER_RULE.examples:
+        r = parse_text(example.text + "(一)优化审批。推行并联审批。(市审批局负责)\n", suggest=False, year=2025)
+        assert r.title == example.expect
+        assert [(m.path[0], m.lead_units) for m in r.measures] == [("一、重点任务", ["市审批局"])]
+
+
+def test_a_note_about_later_items_after_a_full_stop_closes_the_phrase() -> None:
+    r = parse(
+        "一、重点任务\n(一)实施清单管理。开展清理。(省发展改革委、省商务厅牵头,省级有关单位按职责分工负责。"
+        "以下均需各市政府落实,不再列出)\n"
+    )
+    (m,) = r.measures
+    assert (m.lead_units, m.co_units) == (["省发展改革委", "省商务厅"], ["省级有关单位"])
+
+
+@pytest.mark.parametrize(
+    ("phrase", "lead", "co"),
+    [
+        ("市发改委牵头推动,市财政局配合", ["市发改委"], ["市财政局"]),
+        ("省商务厅、发展改革委等相关部门按职责分工负责", ["省商务厅", "发展改革委", "相关部门"], []),
+        ("省交通运输厅、能源局等省有关部门按职责分工落实", ["省交通运输厅", "能源局", "省有关部门"], []),
+    ],
+)
+def test_duty_verbs_with_a_short_word_after_them(phrase: str, lead: list[str], co: list[str]) -> None:
+    n = normalize(phrase)
+    r = parse_responsibility(phrase, n, 0, len(n))
+    assert r is not None and (r.lead, r.co) == (lead, co)
+
+
+def test_a_person_after_a_duty_verb_is_no_unit_phrase() -> None:
+    n = normalize("市发改委负责人")
+    assert parse_responsibility("市发改委负责人", n, 0, len(n)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("落实好提振市场信心90条措施。", []),
+        ("聚焦国家“十四五”计划102项重大工程。", []),
+        ("推出10项改革举措。", [(10.0, "项")]),
+    ],
+)
+def test_a_count_naming_a_set_of_measures_is_no_target(text: str, want: list[tuple[float, str]]) -> None:
+    assert [(t.value, t.unit) for t in extract_targets(normalize(text))] == want
+
+
+def test_a_pdf_line_left_inside_an_open_bracket_goes_on() -> None:
+    from luoshi.plans.parser.readers import join_pdf_lines
+
+    text = join_pdf_lines([["8.一般公共预算收入增长5%以上。(市财政局,各县", "〔市、区〕政府)", "9.城镇调查失业率。"]])
+    assert text.splitlines()[0].endswith("〔市、区〕政府)")
+
+
+def test_a_generic_party_word_after_a_collective_continues_it() -> None:
+    n = normalize("牵头单位:市行政审批服务局;责任单位:市直有关部门、单位,各区市政府")
+    r = parse_responsibility(n, n, 0, len(n))
+    assert r is not None and (r.lead, r.co) == (["市行政审批服务局"], ["市直有关部门、单位", "各区市政府"])
+
+
+def test_a_group_headings_path_is_its_title_not_the_sentence_after_it() -> None:
+    r = parse(
+        "一、重点任务\n(一)企业开办。在市场准入等方面深入推进改革。\n1*.开展一证多址改革。推行承诺制。(市市场监管局负责)\n"
+        "2*.开展住所标准化登记。建立负面清单。(市市场监管局负责)\n"
+    )
+    assert [m.path for m in r.measures] == [["一、重点任务", "(一)企业开办。"]] * 2
+    assert [m.title for m in r.measures] == ["开展一证多址改革", "开展住所标准化登记"]
+
+
+def test_a_count_of_indicators_in_scope_is_no_target() -> None:
+    assert extract_targets(normalize("紧扣省均衡化发展39项指标,扎实推进各项工作。")) == []
+
+
+def test_an_appendix_line_naming_attachments_reads_as_nothing() -> None:
+    r = parse(
+        "一、重点任务\n(一)优化审批。推行并联审批。(县审批局负责)\n(二)强化监管。推行综合查一次。(县市场监管局负责)\n"
+        "附件:1.重点任务清单\n2.责任分工表\n某县人民政府办公室\n2024年3月1日\n"
+    )
+    assert [(m.text, m.lead_units) for m in r.measures] == [
+        ("推行并联审批。", ["县审批局"]),
+        ("推行综合查一次。", ["县市场监管局"]),
+    ]
