@@ -401,6 +401,7 @@ class Hotspot(models.Model):
     signature = models.CharField(max_length=64)
     requests = models.ManyToManyField(Request, related_name="hotspots")
     task_ref = models.CharField("督办任务", max_length=64, blank=True)
+    task_url = models.CharField("督办任务页面", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

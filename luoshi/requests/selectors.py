@@ -67,6 +67,7 @@ def request_detail(user: User | None, req: Request) -> dict[str, Any]:
         "is_office": access.is_office(user) and access.handles(user, req),
         "owns": access.owns(user, req),
         "arrears": getattr(req, "arrears", None) if req.category == "arrears" else None,
+        "hotspot_tasks": list(req.hotspots.exclude(task_ref="").order_by("created_at", "pk")),
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from luoshi.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.requests import hooks, services
 from luoshi.requests.models import AccountabilityEntry, ArrearsClaim, Request
 from luoshi.requests.services import arrears, hotspots, metrics, privacy
@@ -140,19 +140,84 @@ def test_contact_reveal_refusals(users: dict[str, Any], assigned: Callable[..., 
         privacy.contact_reveal(user=users["admin_jz"], request=req)
 
 
-def test_hotspots_group_similar_requests_and_become_a_task(
-    users: dict[str, Any], regions: dict[str, Any], file_request: Callable[..., Any]
+def test_hotspots_group_similar_requests_and_become_a_supervised_task(
+    users: dict[str, Any],
+    units: dict[str, Any],
+    regions: dict[str, Any],
+    file_request: Callable[..., Any],
+    client: Any,
 ) -> None:
+    from luoshi.audit.models import AuditEvent
+    from luoshi.calendar.services import calendar_for
+    from luoshi.notifications.models import Notification
+    from luoshi.supervision.models import Assignment, Task
+    from luoshi.supervision.services.hotspots import on_supervised_task_requested
+
+    reqs = []
     for i in range(4):
-        file_request(
+        req = file_request(
             title=f"园区道路积水严重{i}",
             text=f"工业园区纬三路雨后积水严重,货车无法通行,影响企业生产第{i}次反映。",
         )
+        req = services.request_accept(user=users["admin"], request=req, urgency="normal")
+        lead = units["jm_fgw"] if i < 3 else units["jm_jxj"]  # 发改委 leads three of four: it leads the task
+        reqs.append(services.request_assign(user=users["admin"], request=req, lead_unit=lead))
     file_request(title="社保补贴申请", text="稳岗补贴申请材料提交后一直没有审批结果。")
     period = f"{Request.objects.first().received_at:%Y-%m}"  # type: ignore[union-attr]
     found = hotspots.clusters(user=users["admin"], region=regions["jingmen"], period=period)
     assert len(found) == 1 and found[0].size == 4
-    with pytest.raises(ValidationFailed, match="没有可承接督办任务"):
+
+    # without a receiver the office is told, and nothing is written
+    hooks.supervised_task_requested.disconnect(dispatch_uid="supervision.task_from_hotspot")
+    try:
+        with pytest.raises(ValidationFailed, match="没有可承接督办任务"):
+            hotspots.hotspot_to_task(
+                user=users["admin"],
+                region=regions["jingmen"],
+                period=period,
+                request_ids=found[0].request_ids,
+                label=found[0].label,
+            )
+    finally:
+        hooks.supervised_task_requested.connect(
+            on_supervised_task_requested, dispatch_uid="supervision.task_from_hotspot"
+        )
+    assert not Task.objects.exists()
+
+    with pytest.raises(AccessDenied):
+        hotspots.hotspot_to_task(
+            user=users["staff"],
+            region=regions["jingmen"],
+            period=period,
+            request_ids=found[0].request_ids,
+            label="x",
+        )
+    spot = hotspots.hotspot_to_task(
+        user=users["admin"],
+        region=regions["jingmen"],
+        period=period,
+        request_ids=found[0].request_ids,
+        label=found[0].label,
+    )
+    # a real supervised task: the cluster's requests quoted, the most frequent lead unit leads, the other
+    # co-operates, the deadline 15 working days on the region's calendar, audited, the units notified
+    task = Task.objects.get()
+    assert spot.task_ref == f"supervision.task:{task.pk}" and spot.task_url == f"/supervision/tasks/{task.pk}/"
+    assert spot.requests.count() == 4 and task.region == regions["jingmen"]
+    assert all(r.number in task.text for r in reqs)
+    assert task.plan.title.startswith("企业诉求热点问题整改") and task.plan.status == "published"
+    leads = dict(Assignment.objects.filter(task=task).values_list("unit_id", "is_lead"))
+    assert leads == {units["jm_fgw"].pk: True, units["jm_jxj"].pk: False}
+    assert task.lead_units_text == units["jm_fgw"].name
+    due = calendar_for(regions["jingmen"]).add_workdays(task.start_date, 15)
+    assert task.deadline == getattr(due, "date", due)
+    assert AuditEvent.objects.filter(action="task.created", subject_id=str(task.pk)).exists()
+    assert AuditEvent.objects.filter(action="request.hotspot_task").exists()
+    notified = set(Notification.objects.filter(url=spot.task_url).values_list("user__unit_id", flat=True))
+    assert units["jm_fgw"].pk in notified
+    again = hotspots.clusters(user=users["admin"], region=regions["jingmen"], period=period)
+    assert again[0].task_ref == spot.task_ref and again[0].task_url == spot.task_url
+    with pytest.raises(Conflict):
         hotspots.hotspot_to_task(
             user=users["admin"],
             region=regions["jingmen"],
@@ -160,32 +225,12 @@ def test_hotspots_group_similar_requests_and_become_a_task(
             request_ids=found[0].request_ids,
             label=found[0].label,
         )
-
-    calls: list[dict[str, Any]] = []
-
-    def receiver(sender: Any, **kwargs: Any) -> str:
-        calls.append(kwargs)
-        return "supervision.task:77"
-
-    hooks.supervised_task_requested.connect(receiver)
-    try:
-        with pytest.raises(AccessDenied):
-            hotspots.hotspot_to_task(
-                user=users["staff"],
-                region=regions["jingmen"],
-                period=period,
-                request_ids=found[0].request_ids,
-                label="x",
-            )
-        spot = hotspots.hotspot_to_task(
-            user=users["admin"],
-            region=regions["jingmen"],
-            period=period,
-            request_ids=found[0].request_ids,
-            label=found[0].label,
-        )
-    finally:
-        hooks.supervised_task_requested.disconnect(receiver)
-    assert spot.task_ref == "supervision.task:77" and len(calls) == 1 and spot.requests.count() == 4
-    again = hotspots.clusters(user=users["admin"], region=regions["jingmen"], period=period)
-    assert again[0].task_ref == "supervision.task:77"
+    assert Task.objects.count() == 1
+    # the request page links the task for the unit handling it; the enterprise sees no supervision link
+    client.force_login(users["staff"])
+    page = client.get(f"/requests/{reqs[0].pk}/").content.decode()
+    assert f'href="{spot.task_url}"' in page
+    assert client.get(spot.task_url).status_code == 200
+    client.force_login(users["enterprise"])
+    page = client.get(f"/requests/{reqs[0].pk}/").content.decode()
+    assert "已转为督办任务" in page and spot.task_url not in page
