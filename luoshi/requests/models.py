@@ -318,6 +318,36 @@ class AccountabilityEntry(models.Model):
         return f"{self.request_id} {self.get_kind_display()}"
 
 
+class OverdueNotice(models.Model):
+    """督办单 on overdue requests: the office to the responsible unit, from the accountability list (问责清单).
+    Numbered per region and year like supervision's (``荆门市营商诉督〔2026〕1号``, its own series)."""
+
+    number = models.CharField("编号", max_length=60, unique=True)
+    year = models.PositiveIntegerField()
+    serial = models.PositiveIntegerField()
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="督办单位")
+    entries = models.ManyToManyField(AccountabilityEntry, related_name="notices")
+    items = models.JSONField("督办事项", default=list)
+    requirement = models.TextField("督办要求", blank=True)
+    reply_deadline = models.DateField("回复期限")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "诉求督办单"
+        verbose_name_plural = "诉求督办单"
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "serial"], name="request_notice_unique_serial")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class ArrearsStatus(models.TextChoices):
     OPEN = "open", "未清偿"
     CLEARED = "cleared", "已清零"

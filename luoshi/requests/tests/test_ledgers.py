@@ -234,3 +234,92 @@ def test_hotspots_group_similar_requests_and_become_a_supervised_task(
     client.force_login(users["enterprise"])
     page = client.get(f"/requests/{reqs[0].pk}/").content.decode()
     assert "已转为督办任务" in page and spot.task_url not in page
+
+
+def test_office_issues_a_duban_notice_from_the_accountability_list(
+    users: dict[str, Any],
+    units: dict[str, Any],
+    assigned: Callable[..., Any],
+    at: Callable[[dt.datetime], None],
+    client: Any,
+) -> None:
+    """A 督办单 for a unit's overdue requests: numbered like supervision's, a GB/T 9704 公文 with the Beijing
+    date, downloaded with a Chinese file name; the unit and its leader in charge are told; refusals."""
+    from urllib.parse import unquote
+
+    from docx import Document
+    from docx.shared import Mm
+
+    from luoshi.audit.models import AuditEvent
+    from luoshi.notifications.models import Notification
+    from luoshi.requests.models import OverdueNotice
+    from luoshi.requests.services import notices
+
+    fgw = units["jm_fgw"]
+    fgw.leader = users["leader"]
+    fgw.save(update_fields=["leader"])
+    at(dt.datetime(2026, 12, 1, 10, 0))
+    late = [assigned(title=f"未签收{i}") for i in range(2)]
+    at(dt.datetime(2026, 12, 28, 10, 0))
+    sweep()
+    entries = list(AccountabilityEntry.objects.filter(request__in=late).order_by("pk"))
+    assert len(entries) == 2 and {e.unit_id for e in entries} == {fgw.pk}
+    # 00:30 on 1 January in Beijing is still 31 December in UTC: the document is dated in Beijing
+    at(dt.datetime(2027, 1, 1, 0, 30))
+    with pytest.raises(AccessDenied):
+        notices.notice_issue(user=users["staff"], unit=fgw, entries=entries, reply_deadline=dt.date(2027, 1, 8))
+    with pytest.raises(AccessDenied):
+        notices.notice_issue(
+            user=users["admin_jz"], unit=fgw, entries=entries, reply_deadline=dt.date(2027, 1, 8)
+        )
+    with pytest.raises(ValidationFailed, match="责任单位不是"):
+        notices.notice_issue(
+            user=users["admin"], unit=units["jm_jxj"], entries=entries, reply_deadline=dt.date(2027, 1, 8)
+        )
+    with pytest.raises(ValidationFailed, match="早于今天"):
+        notices.notice_issue(user=users["admin"], unit=fgw, entries=entries, reply_deadline=dt.date(2026, 12, 31))
+    assert not OverdueNotice.objects.exists()
+
+    client.force_login(users["admin"])
+    page = client.get("/requests/accountability/").content.decode()
+    assert 'name="entries"' in page
+    response = client.post(
+        "/requests/accountability/notice/",
+        {"entries": [e.pk for e in entries], "reply_deadline": "2027-01-08", "requirement": "限期签收办理"},
+        follow=True,
+    )
+    notice = OverdueNotice.objects.get()
+    assert notice.number == "荆门市营商诉督〔2027〕1号" and "已向" in response.content.decode()
+    assert AuditEvent.objects.filter(action="request.notice_issued", subject_id=str(notice.pk)).exists()
+    told = set(Notification.objects.filter(kind="request.notice").values_list("user_id", flat=True))
+    assert users["staff"].pk in told and users["leader"].pk in told
+    again = notices.notice_issue(user=users["admin"], unit=fgw, entries=entries[:1], reply_deadline=dt.date(2027, 1, 8))
+    assert again.number == "荆门市营商诉督〔2027〕2号"
+
+    download = client.get(f"/requests/notices/{notice.pk}/docx/")
+    assert download.status_code == 200
+    disposition = download["Content-Disposition"]
+    assert "filename*=UTF-8''" in disposition
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "督办单荆门市营商诉督〔2027〕1号.docx"
+    doc = Document(io.BytesIO(download.content))
+    section = doc.sections[0]
+    assert (round(section.page_width / Mm(1)), round(section.page_height / Mm(1))) == (210, 297)
+    assert round(section.top_margin / Mm(1)) == 37 and round(section.left_margin / Mm(1)) == 28
+    east = doc.styles["Normal"].element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    )
+    assert east == "仿宋_GB2312"
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells
+    )
+    assert "督办单" in text and notice.number in text and fgw.name in text
+    assert all(r.number in text for r in late) and "超时未签收" in text
+    assert "2027年1月1日" in text and "2026年12月31日" not in text
+    assert "2027年1月8日" in text and "限期签收办理" in text
+    # the unit downloads its own notice; another unit and an enterprise cannot
+    client.force_login(users["staff"])
+    assert client.get(f"/requests/notices/{notice.pk}/docx/").status_code == 200
+    client.force_login(users["staff_other"])
+    assert client.get(f"/requests/notices/{notice.pk}/docx/").status_code == 404
+    client.force_login(users["enterprise"])
+    assert client.get(f"/requests/notices/{notice.pk}/docx/").status_code in (403, 404)
