@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.requests import hooks, services
-from luoshi.requests.models import AccountabilityEntry, ArrearsClaim, Request
+from luoshi.requests.models import METRIC_COUNTERS, AccountabilityEntry, ArrearsClaim, Request
 from luoshi.requests.services import arrears, hotspots, metrics, privacy
 from luoshi.requests.services.sweep import sweep
 
@@ -78,6 +79,78 @@ def test_metrics_per_unit_and_export(
         user=users["admin_jz"], region=regions["jingmen"], period=period
     )
     assert other_total.values["total"] == 0
+
+
+def _live(period: str) -> dict[int, dict[str, int]]:
+    """The figures straight from the requests (what the page computed before the roll-up)."""
+    start, end = hotspots.period_bounds(period)
+    rows = (
+        Request.objects.filter(received_at__gte=start, received_at__lt=end)
+        .values("lead_unit_id")
+        .annotate(**metrics._aggregate())
+        .order_by()
+    )
+    return {r["lead_unit_id"] or 0: {c: r[c] for c in METRIC_COUNTERS} for r in rows}
+
+
+def _rolled(users: dict[str, Any], regions: dict[str, Any], period: str) -> dict[int, dict[str, Any]]:
+    rows, _total = metrics.unit_metrics(user=users["admin"], region=regions["jingmen"], period=period)
+    return {r.unit_id or 0: r.values for r in rows}
+
+
+def test_metrics_roll_up_follows_every_state_change_without_scanning_requests(
+    users: dict[str, Any],
+    units: dict[str, Any],
+    regions: dict[str, Any],
+    assigned: Callable[..., Any],
+    file_request: Callable[..., Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The page's figures equal a scan of the requests after every kind of change (filing, review, routing,
+    退回 and re-routing to another unit, sign-in, reply, completion, 不满意 → 重办), before and after the deltas
+    are folded and after a rebuild; the page itself reads only the roll-up."""
+    from luoshi.requests.models import MetricsDelta, MetricsSummary
+
+    rng = random.Random(5)
+    reqs = [assigned(title=f"指标{i}") for i in range(6)]
+    services.request_reject(user=users["admin"], request=file_request(title="不受理"), reason="非本平台受理范围")
+    file_request(title="待审查")
+    period = metrics.period_of(reqs[0].received_at)
+
+    def check() -> None:
+        live = _live(period)
+        rolled = _rolled(users, regions, period)
+        assert set(rolled) == {k for k, v in live.items() if v["total"]}
+        for key, counts in live.items():
+            assert rolled[key] == metrics._values(counts), key
+
+    check()
+    moved = services.request_return(user=users["staff"], request=reqs[0], reason="不属于本单位职责")
+    services.request_assign(user=users["admin"], request=moved, lead_unit=units["jm_jxj"])
+    check()
+    for req in reqs[1:]:
+        req = services.request_sign(user=users["staff"], request=req)
+        req = services.request_reply(user=users["staff"], request=req, text="已办理")
+        req = services.request_complete(user=users["staff"], request=req, resolved=rng.random() < 0.7)
+        sat = rng.choice(["satisfied", "basic", "unsatisfied"])
+        services.request_revisit(user=users["enterprise"], request=req, satisfaction=sat, comment="仍未解决")
+    check()
+    assert MetricsDelta.objects.exists()
+    metrics.metrics_fold(batch=7)  # several batches
+    assert not MetricsDelta.objects.exists() and MetricsSummary.objects.exists()
+    check()
+    before = _rolled(users, regions, period)
+    assert metrics.metrics_rebuild([period])["rows"] >= 2
+    assert _rolled(users, regions, period) == before
+    # the page's read: the roll-up rows and the unit names, never the requests table
+    with django_assert_max_num_queries(8) as captured:
+        metrics.unit_metrics(user=users["admin"], region=regions["jingmen"], period=period)
+    assert not any('"enterprise_requests_request"' in q["sql"] for q in captured.captured_queries)
+    # a unit's staff see their own unit's row only; another region's office sees nothing of this one
+    rows, _ = metrics.unit_metrics(user=users["staff"], region=regions["jingmen"], period=period)
+    assert {r.unit_id for r in rows} == {units["jm_fgw"].pk}
+    _rows, other = metrics.unit_metrics(user=users["admin_jz"], region=regions["jingmen"], period=period)
+    assert other.values["total"] == 0
 
 
 def test_arrears_until_cleared(users: dict[str, Any], assigned: Callable[..., Any]) -> None:
