@@ -385,6 +385,9 @@ class MetricsSummary(models.Model):
             models.UniqueConstraint(fields=["period", "region", "unit_key"], name="metrics_summary_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.period} {self.region_id}/{self.unit_key}: {self.total}"
+
 
 class MetricsDelta(models.Model):
     """One state change's effect on the roll-up (append-only, so concurrent writers never wait on a counter
@@ -411,6 +414,9 @@ class MetricsDelta(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["period", "region_id"], name="metrics_delta_period_idx")]
+
+    def __str__(self) -> str:
+        return f"Δ {self.period} {self.region_id}/{self.unit_key}: {self.total}"
 
 
 class ArrearsStatus(models.TextChoices):

@@ -15,14 +15,13 @@ received in a month, per region and lead unit, kept in a roll-up:
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import logging
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import datetime as dt
-import logging
-from collections import defaultdict
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
@@ -249,11 +248,11 @@ def metrics_fold(batch: int = 5000) -> int:
     The batch's rows are locked (skipped by a parallel fold) and exactly those are deleted."""
     folded = 0
     last = 0
-    lock = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+    skip_locked = bool(connection.features.has_select_for_update_skip_locked)
     while True:
         with transaction.atomic():
             rows = list(
-                MetricsDelta.objects.select_for_update(**lock)
+                MetricsDelta.objects.select_for_update(skip_locked=skip_locked)
                 .filter(pk__gt=last)
                 .order_by("pk")
                 .values("pk", "region_id", "unit_key", "period", *METRIC_COUNTERS)[:batch]
@@ -306,12 +305,13 @@ def metrics_rebuild(periods: list[str] | None = None) -> dict[str, Any]:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cur:
                     cur.execute(f"LOCK TABLE {MetricsDelta._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-            rows = list(
-                Request.objects.filter(received_at__gte=start, received_at__lt=end)
+            rows: list[dict[str, Any]] = [
+                dict(r)
+                for r in Request.objects.filter(received_at__gte=start, received_at__lt=end)
                 .values("region_id", "lead_unit_id")
                 .annotate(**_aggregate())
                 .order_by()
-            )
+            ]
             MetricsSummary.objects.filter(period=period).delete()
             MetricsDelta.objects.filter(period=period).delete()
             now = timezone.now()

@@ -47,7 +47,6 @@ def test_request_loop_in_the_browser(
     browser: Any, live_server: Any, users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]
 ) -> None:
     from conftest import TEST_PASSWORD
-    from luoshi.requests import hooks
     from luoshi.requests.models import Hotspot, Request
 
     _history(users, units, regions)
@@ -132,5 +131,7 @@ def test_request_loop_in_the_browser(
     office.wait_for_selector(f"h1:has-text('{task.title[:10]}')")
     shot(office, "08-supervised-task")
     # the unit sees the task link on the request page
-    unit.goto(f"{live_server.url}/requests/{spot.requests.order_by('pk').first().pk}/")
+    first = spot.requests.order_by("pk").first()
+    assert first is not None
+    unit.goto(f"{live_server.url}/requests/{first.pk}/")
     assert unit.locator("#hotspot-tasks a").count() == 1

@@ -84,12 +84,13 @@ def test_metrics_per_unit_and_export(
 def _live(period: str) -> dict[int, dict[str, int]]:
     """The figures straight from the requests (what the page computed before the roll-up)."""
     start, end = hotspots.period_bounds(period)
-    rows = (
-        Request.objects.filter(received_at__gte=start, received_at__lt=end)
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in Request.objects.filter(received_at__gte=start, received_at__lt=end)
         .values("lead_unit_id")
         .annotate(**metrics._aggregate())
         .order_by()
-    )
+    ]
     return {r["lead_unit_id"] or 0: {c: r[c] for c in METRIC_COUNTERS} for r in rows}
 
 
@@ -376,8 +377,8 @@ def test_office_issues_a_duban_notice_from_the_accountability_list(
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == "督办单荆门市营商诉督〔2027〕1号.docx"
     doc = Document(io.BytesIO(download.content))
     section = doc.sections[0]
-    assert (round(section.page_width / Mm(1)), round(section.page_height / Mm(1))) == (210, 297)
-    assert round(section.top_margin / Mm(1)) == 37 and round(section.left_margin / Mm(1)) == 28
+    size = [section.page_width, section.page_height, section.top_margin, section.left_margin]
+    assert [round((x or 0) / Mm(1)) for x in size] == [210, 297, 37, 28]
     east = doc.styles["Normal"].element.rPr.rFonts.get(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     )
