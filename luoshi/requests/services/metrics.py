@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from luoshi.requests import access, clock
@@ -288,46 +288,74 @@ def recent_periods(months: int = 4, today: dt.date | None = None) -> list[str]:
     return _months(first, today)
 
 
+def _lock_deltas() -> None:
+    """While months are recomputed, new deltas wait (PostgreSQL; SQLite has one writer anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"LOCK TABLE {MetricsDelta._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _summary_rows(rows: list[dict[str, Any]], now: dt.datetime) -> list[MetricsSummary]:
+    return [
+        MetricsSummary(
+            period=r["period"],
+            region_id=r["region_id"],
+            unit_id=r["lead_unit_id"],
+            unit_key=r["lead_unit_id"] or 0,
+            updated_at=now,
+            **{c: r[c] for c in METRIC_COUNTERS},
+        )
+        for r in rows
+    ]
+
+
 def metrics_rebuild(periods: list[str] | None = None) -> dict[str, Any]:
-    """Recompute the summary of `periods` (default: every month with requests) from the requests. While a
-    month is recomputed on PostgreSQL, new deltas wait (the delta table is locked against inserts), so every
-    change is counted exactly once: in the scan, or in a delta folded later."""
+    """Recompute the summary of `periods` from the requests (None: everything, in one pass — after a bulk
+    load). While it runs on PostgreSQL new deltas wait (the delta table is locked against inserts), so every
+    change is counted exactly once: in the scan, or in a delta folded later. A month is read region by region
+    through the (region, received_at) index."""
+    from django.db.models.functions import TruncMonth
+
+    from luoshi.orgs.models import Region
+
     metrics_fold()
+    now = timezone.now()
     if periods is None:
-        span = Request.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
-        if span["first"] is None:
-            return {"periods": 0, "rows": 0}
-        periods = _months(clock.local_date(span["first"]), clock.local_date(span["last"]))
+        with transaction.atomic():
+            _lock_deltas()
+            rows = []
+            for r in (
+                Request.objects.annotate(month=TruncMonth("received_at", tzinfo=clock.SHANGHAI))
+                .values("month", "region_id", "lead_unit_id")
+                .annotate(**_aggregate())
+                .order_by()
+            ):
+                day = clock.local_date(r["month"]) if isinstance(r["month"], dt.datetime) else r["month"]
+                rows.append({**r, "period": f"{day.year:04d}-{day.month:02d}"})
+            MetricsSummary.objects.all().delete()
+            MetricsDelta.objects.all().delete()
+            MetricsSummary.objects.bulk_create(_summary_rows(rows, now), batch_size=2000)
+        return {"periods": len({r["period"] for r in rows}), "rows": len(rows)}
     made = 0
+    region_ids = list(Region.objects.values_list("pk", flat=True))
     for period in periods:
         start, end = period_bounds(period)
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cur:
-                    cur.execute(f"LOCK TABLE {MetricsDelta._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-            rows: list[dict[str, Any]] = [
-                dict(r)
-                for r in Request.objects.filter(received_at__gte=start, received_at__lt=end)
-                .values("region_id", "lead_unit_id")
-                .annotate(**_aggregate())
-                .order_by()
-            ]
+            _lock_deltas()
+            rows = []
+            for region_id in region_ids:
+                rows += [
+                    {**r, "period": period}
+                    for r in Request.objects.filter(
+                        region_id=region_id, received_at__gte=start, received_at__lt=end
+                    )
+                    .values("region_id", "lead_unit_id")
+                    .annotate(**_aggregate())
+                    .order_by()
+                ]
             MetricsSummary.objects.filter(period=period).delete()
             MetricsDelta.objects.filter(period=period).delete()
-            now = timezone.now()
-            MetricsSummary.objects.bulk_create(
-                [
-                    MetricsSummary(
-                        period=period,
-                        region_id=r["region_id"],
-                        unit_id=r["lead_unit_id"],
-                        unit_key=r["lead_unit_id"] or 0,
-                        updated_at=now,
-                        **{c: r[c] for c in METRIC_COUNTERS},
-                    )
-                    for r in rows
-                ]
-            )
+            MetricsSummary.objects.bulk_create(_summary_rows(rows, now))
         made += len(rows)
     return {"periods": len(periods), "rows": made}
 

@@ -143,6 +143,8 @@ def test_metrics_roll_up_follows_every_state_change_without_scanning_requests(
     before = _rolled(users, regions, period)
     assert metrics.metrics_rebuild([period])["rows"] >= 2
     assert _rolled(users, regions, period) == before
+    assert metrics.metrics_rebuild()["periods"] == 1  # everything in one pass, as after a bulk load
+    assert _rolled(users, regions, period) == before
     # the page's read: the roll-up rows and the unit names, never the requests table
     with django_assert_max_num_queries(8) as captured:
         metrics.unit_metrics(user=users["admin"], region=regions["jingmen"], period=period)
