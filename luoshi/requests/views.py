@@ -420,7 +420,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
             spot = hotspots.hotspot_to_task(
                 user=user, region=region, period=period, request_ids=ids, label=request.POST.get("label", "")
             )
-            messages.success(request, f"已转为督办任务({spot.task_ref})。")
+            messages.success(request, f"已转为督办任务:热点问题整改“{spot.label}”。")
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?period={period}")
