@@ -44,6 +44,10 @@ __all__ = [
     "Table",
     "beijing_date",
     "chinese_date",
+    "duban_notice",
+    "next_serial",
+    "notice_number",
+    "office_name",
     "render",
 ]
 
@@ -377,3 +381,63 @@ def attachment_filename(number: str, suffix: str = ".docx") -> str:
     """A download name for a document: its 发文字号 (Chinese kept; RFC 6266 filename* is the view's job)."""
     safe = "".join(ch for ch in number if ch not in '\\/:*?"<>|\r\n').strip() or "document"
     return f"{safe}{suffix}"
+
+
+# --- 督办单 (supervision notices): the one layout and numbering every domain issues --------------------------
+OFFICE_SUFFIX = "优化营商环境工作领导小组办公室"
+NOTICE_SERIES = "营商督"  # supervision's 督办单 on tasks
+
+
+def office_name(region_name: str) -> str:
+    """The issuing office as it signs 公文."""
+    return f"{region_name}{OFFICE_SUFFIX}"
+
+
+def notice_number(region_name: str, year: int, serial: int, series: str = NOTICE_SERIES) -> str:
+    """发文字号 of a 督办单: ``荆门市营商督〔2026〕1号`` (one series per kind of notice, numbered per region and year)."""
+    return f"{region_name}{series}〔{year}〕{serial}号"
+
+
+def next_serial(model: Any, region: Any, year: int) -> int:
+    """The next serial of `model`'s notices (fields ``region``, ``year``, ``serial``) in `region` and `year`.
+    Call inside the transaction that creates the notice: the region row is the per-region numbering lock, so
+    parallel issuers queue instead of colliding; a unique (region, year, serial) constraint backs it up."""
+    from django.db.models import Max
+
+    type(region).objects.select_for_update().filter(pk=region.pk).values_list("pk", flat=True).first()
+    return int(model.objects.filter(region=region, year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
+
+
+def duban_notice(
+    *,
+    region_name: str,
+    number: str,
+    recipient: str,
+    intro: str,
+    items_heading: str,
+    items: Table,
+    reply_deadline: dt.date,
+    issued_at: dt.datetime | dt.date,
+    requirement: str = "",
+    answer: str = "",
+    copy_to: str = "",
+) -> Gongwen:
+    """A 督办单 as a 公文: the intro, the items (a table), the requirement, the reply deadline, and the
+    answer once given. Domains supply the words and rows; the layout and the office's name are the same
+    everywhere."""
+    body: list[Block] = [Para(intro), Para(items_heading, indent=True), items]
+    if requirement:
+        body.append(Para(f"督办要求:{requirement}"))
+    body.append(Para(f"回复期限:{chinese_date(reply_deadline)}。"))
+    if answer:
+        body.append(Heading("办理情况", level=1))
+        body.append(Para(answer))
+    return Gongwen(
+        issuer=office_name(region_name),
+        number=number,
+        title="督办单",
+        recipient=recipient,
+        body=body,
+        issued_at=issued_at,
+        copy_to=copy_to,
+    )

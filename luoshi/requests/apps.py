@@ -13,3 +13,13 @@ class RequestsConfig(discovery.LuoshiAppConfig):
     demo_order = 60
     metrics_module = "luoshi.requests.metrics"
     events_module = "luoshi.requests.events"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_init, post_save
+
+        from luoshi.requests.models import Request
+        from luoshi.requests.services.metrics import record_change, remember
+
+        # the metrics roll-up follows every state change of a request (services/metrics.py)
+        post_init.connect(remember, sender=Request, dispatch_uid="requests.metrics_remember")
+        post_save.connect(record_change, sender=Request, dispatch_uid="requests.metrics_record_change")

@@ -45,6 +45,12 @@ def register(sub: Any) -> None:
     q = rgroup.add_parser("import", help="import a 12345 export (.xlsx/.csv), all rows or none")
     q.add_argument("file", metavar="FILE")
     q.set_defaults(func=import_file)
+    q = rgroup.add_parser(
+        "metrics-rebuild", help="recompute the metrics roll-up from the requests (default: the last 4 months)"
+    )
+    q.add_argument("--all", action="store_true", help="every month with requests (after a bulk load)")
+    q.add_argument("--period", action="append", default=[], metavar="YYYY-MM", help="one month (repeatable)")
+    q.set_defaults(func=metrics_rebuild)
 
 
 def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -116,6 +122,18 @@ def sweep(args: argparse.Namespace) -> int:
     from luoshi.requests.services.sweep import sweep as run
 
     print(json.dumps(run().summary(), ensure_ascii=False))
+    return 0
+
+
+def metrics_rebuild(args: argparse.Namespace) -> int:
+    from luoshi.cli import setup_django
+
+    setup_django()
+    from luoshi.requests.services.metrics import metrics_rebuild as rebuild
+    from luoshi.requests.services.metrics import recent_periods
+
+    periods = None if args.all else (args.period or recent_periods(4))
+    print(json.dumps(rebuild(periods), ensure_ascii=False))
     return 0
 
 

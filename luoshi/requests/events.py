@@ -31,6 +31,7 @@ class RequestEvent(models.TextChoices):
     ARREARS_PAYMENT = "request.arrears_payment", "拖欠账款支付"
     ARREARS_CLOSED = "request.arrears_closed", "拖欠账款清零/化解"
     OVERDUE = "request.overdue", "列入问责清单"
+    NOTICE_ISSUED = "request.notice_issued", "下发诉求督办单"
     TIME_LIMIT_SET = "request.time_limit_set", "设置办理时限"
     HOTSPOT_TASK = "request.hotspot_task", "热点转督办"
     ROUTING_TRAINED = "request.routing_trained", "分办模型训练"

@@ -318,6 +318,107 @@ class AccountabilityEntry(models.Model):
         return f"{self.request_id} {self.get_kind_display()}"
 
 
+class OverdueNotice(models.Model):
+    """督办单 on overdue requests: the office to the responsible unit, from the accountability list (问责清单).
+    Numbered per region and year like supervision's (``荆门市营商诉督〔2026〕1号``, its own series)."""
+
+    number = models.CharField("编号", max_length=60, unique=True)
+    year = models.PositiveIntegerField()
+    serial = models.PositiveIntegerField()
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="督办单位")
+    entries = models.ManyToManyField(AccountabilityEntry, related_name="notices")
+    items = models.JSONField("督办事项", default=list)
+    requirement = models.TextField("督办要求", blank=True)
+    reply_deadline = models.DateField("回复期限")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "诉求督办单"
+        verbose_name_plural = "诉求督办单"
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "serial"], name="request_notice_unique_serial")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# the counters of the metrics roll-up (services/metrics.py): one per figure the metrics page divides
+METRIC_COUNTERS = ['total', 'reviewed', 'accepted', 'signed', 'signed_on_time', 'completed', 'completed_on_time', 'resolved', 'rated', 'good', 'fair', 'bad', 'reopened', 'proc_ok', 'subst_ok']
+
+
+class MetricsSummary(models.Model):
+    """Metrics roll-up: the counters of the requests received in `period` (YYYY-MM, Beijing) in one region with
+    one lead unit (`unit_key` 0 = not yet routed). Folded from `MetricsDelta` every 15 minutes and rebuilt from
+    the requests nightly for the recent months; the metrics page reads this and the unfolded deltas only."""
+
+    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit_key = models.PositiveIntegerField(default=0)
+    period = models.CharField(max_length=7)
+    total = models.IntegerField(default=0)
+    reviewed = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    completed_on_time = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    good = models.IntegerField(default=0)
+    fair = models.IntegerField(default=0)
+    bad = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    proc_ok = models.IntegerField(default=0)
+    subst_ok = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "诉求指标汇总"
+        verbose_name_plural = "诉求指标汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "region", "unit_key"], name="metrics_summary_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.region_id}/{self.unit_key}: {self.total}"
+
+
+class MetricsDelta(models.Model):
+    """One state change's effect on the roll-up (append-only, so concurrent writers never wait on a counter
+    row); folded into `MetricsSummary` and deleted by the 15-minute job."""
+
+    region_id = models.IntegerField()
+    unit_key = models.PositiveIntegerField(default=0)
+    period = models.CharField(max_length=7)
+    total = models.IntegerField(default=0)
+    reviewed = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    completed_on_time = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    good = models.IntegerField(default=0)
+    fair = models.IntegerField(default=0)
+    bad = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    proc_ok = models.IntegerField(default=0)
+    subst_ok = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "region_id"], name="metrics_delta_period_idx")]
+
+    def __str__(self) -> str:
+        return f"Δ {self.period} {self.region_id}/{self.unit_key}: {self.total}"
+
+
 class ArrearsStatus(models.TextChoices):
     OPEN = "open", "未清偿"
     CLEARED = "cleared", "已清零"
@@ -401,6 +502,7 @@ class Hotspot(models.Model):
     signature = models.CharField(max_length=64)
     requests = models.ManyToManyField(Request, related_name="hotspots")
     task_ref = models.CharField("督办任务", max_length=64, blank=True)
+    task_url = models.CharField("督办任务页面", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

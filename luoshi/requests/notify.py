@@ -28,6 +28,7 @@ LABELS = {
     "reopened": "诉求重办",
     "escalated": "诉求提级",
     "overdue": "诉求超时",
+    "notice": "诉求督办单",
 }
 
 
@@ -94,4 +95,21 @@ def unit_overdue(unit_id: int, kind: str, label: str, count: int, today: object)
     )
 
 
-__all__ = ["enterprise", "office", "unit", "unit_overdue"]
+def unit_notice(notice: Any) -> None:
+    """A 督办单 on overdue requests: the unit's staff and its leader in charge (包保/分管领导)."""
+    leader_id = notice.unit.leader_id
+    _kernel_notify(
+        units=[notice.unit_id],
+        users=[leader_id] if leader_id else [],
+        kind="request.notice",
+        kind_label=LABELS["notice"],
+        key=f"request-notice:{notice.pk}",
+        title=f"督办单{notice.number}:{len(notice.items)}件超时诉求,请于{notice.reply_deadline:%Y年%m月%d日}前回复",
+        body=notice.requirement,
+        url=f"/requests/notices/{notice.pk}/docx/",
+        subject=notice,
+        sms=True,
+    )
+
+
+__all__ = ["enterprise", "office", "unit", "unit_notice", "unit_overdue"]

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from luoshi.core.errors import NotFound
 from luoshi.requests import access
-from luoshi.requests.models import AccountabilityEntry, Request
+from luoshi.requests.models import AccountabilityEntry, OverdueNotice, Request
 
 if TYPE_CHECKING:
     from luoshi.accounts.models import User
@@ -67,6 +68,7 @@ def request_detail(user: User | None, req: Request) -> dict[str, Any]:
         "is_office": access.is_office(user) and access.handles(user, req),
         "owns": access.owns(user, req),
         "arrears": getattr(req, "arrears", None) if req.category == "arrears" else None,
+        "hotspot_tasks": list(req.hotspots.exclude(task_ref="").order_by("created_at", "pk")),
     }
 
 
@@ -76,3 +78,22 @@ def accountability_list(user: User | None) -> QuerySet[AccountabilityEntry]:
         .select_related("request", "unit", "person")
         .order_by("-found_on", "unit__name", "-pk")
     )
+
+
+def overdue_notices(user: User | None) -> QuerySet[OverdueNotice]:
+    """督办单 on overdue requests: the office sees those of its region subtree, a unit its own."""
+    qs = OverdueNotice.objects.select_related("unit", "region")
+    if user is None or user.is_superuser:
+        return qs
+    if access.is_office(user) or access.is_leader(user):
+        return qs.filter(region_id__in=access.subtree_ids(user.region)) if user.region else qs.none()
+    if access.is_handling_staff(user) and user.unit_id:
+        return qs.filter(unit_id=user.unit_id)
+    return qs.none()
+
+
+def overdue_notice_get(user: User | None, pk: int) -> OverdueNotice:
+    notice = overdue_notices(user).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("该督办单不存在,或您无权查看。")
+    return notice

@@ -16,6 +16,24 @@ def overdue_sweep() -> dict[str, Any]:
     return sweep().summary()
 
 
+@periodic_job(crontab(minute="*/15"))
+def metrics_fold() -> int:
+    """Fold the appended metric deltas into the roll-up the metrics page reads (every 15 minutes)."""
+    from luoshi.requests.services.metrics import metrics_fold as fold
+
+    return fold()
+
+
+@periodic_job(crontab(hour="1", minute="40"))
+def metrics_rebuild() -> dict[str, Any]:
+    """Recompute the last four months of the metrics roll-up from the requests (nightly; the 3-month answer
+    window keeps those months moving)."""
+    from luoshi.requests.services.metrics import metrics_rebuild as rebuild
+    from luoshi.requests.services.metrics import recent_periods
+
+    return rebuild(recent_periods(4))
+
+
 @periodic_job(crontab(hour="2", minute="10"))
 def retrain_routing() -> dict[str, int]:
     """Retrain the routing model of every region that has confirmed assignments (nightly)."""

@@ -350,7 +350,62 @@ def accountability(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_gov(user)
     page = Paginator(selectors.accountability_list(user), 50).get_page(request.GET.get("page"))
-    return render(request, "requests/accountability.html", {"title": "问责清单", "page": page})
+    return render(
+        request,
+        "requests/accountability.html",
+        {
+            "title": "问责清单",
+            "page": page,
+            "is_office": access.is_office(user),
+            "notices": selectors.overdue_notices(user)[:20],
+            "default_deadline": clock.add_workdays(_home_region(user), clock.local_date(timezone.now()), 3),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_issue(request: HttpRequest) -> HttpResponse:
+    """下发督办单 for the overdue requests ticked on the accountability list (all of one unit)."""
+    from luoshi.requests.services import notices
+
+    user = _user(request)
+    ids = [i for i in (_int(x) for x in request.POST.getlist("entries")) if i]
+    entries = list(selectors.accountability_list(user).filter(pk__in=ids))
+    units = {e.unit_id for e in entries}
+    try:
+        if len(units) > 1:
+            raise DomainError("所选事项涉及多个责任单位,督办单一次只能发给一个单位,请分别选择。")
+        try:
+            deadline = dt.date.fromisoformat(request.POST.get("reply_deadline", ""))
+        except ValueError:
+            raise DomainError("回复期限无效,请选择日期。") from None
+        unit = entries[0].unit if entries and entries[0].unit else None
+        if unit is None:
+            raise DomainError("请在问责清单中至少选择一项有责任单位的超时事项。")
+        notice = notices.notice_issue(
+            user=user,
+            unit=unit,
+            entries=entries,
+            reply_deadline=deadline,
+            requirement=request.POST.get("requirement", ""),
+        )
+        messages.success(request, f"已向{unit.name}下发督办单{notice.number}。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("requests:accountability")
+
+
+@login_required
+@require_GET
+def notice_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    from luoshi.core.downloads import DOCX, file_response
+    from luoshi.requests.services import notices
+
+    notice = selectors.overdue_notice_get(_user(request), pk)
+    return file_response(
+        notices.notice_docx(notice), notices.notice_filename(notice), DOCX, fallback=f"notice-{notice.pk}.docx"
+    )
 
 
 @login_required
@@ -365,7 +420,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
             spot = hotspots.hotspot_to_task(
                 user=user, region=region, period=period, request_ids=ids, label=request.POST.get("label", "")
             )
-            messages.success(request, f"已转为督办任务({spot.task_ref})。")
+            messages.success(request, f"已转为督办任务:热点问题整改“{spot.label}”。")
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?period={period}")

@@ -19,6 +19,13 @@ class SupervisionConfig(discovery.LuoshiAppConfig):
 
         plan_published.connect(_sync_tasks, dispatch_uid="supervision.tasks_sync_from_plan")
 
+        from luoshi.requests.hooks import supervised_task_requested
+        from luoshi.supervision.services.hotspots import on_supervised_task_requested
+
+        supervised_task_requested.connect(
+            on_supervised_task_requested, dispatch_uid="supervision.task_from_hotspot"
+        )
+
 
 def _sync_tasks(
     sender: object, *, plan: object, actor: object, matches: dict[int, int] | None = None, **kwargs: object

@@ -30,4 +30,5 @@ class SupervisionEvent(Event):
     TASK_INSTRUCTION = "task.instruction", "领导批示"
     TASK_UNITS_ASSIGNED = "task.units_assigned", "指定责任单位"
     NOTICE_ESCALATED = "notice.escalated", "督办到期通报"
+    HOTSPOT_PLAN_CREATED = "plan.hotspot_container_created", "建立企业诉求热点整改清单"
     PLAN_THRESHOLDS_UPDATED = "plan.thresholds_updated", "设置预警阈值与督办规则"

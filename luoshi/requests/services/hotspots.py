@@ -1,6 +1,6 @@
 """Hotspots (热点): near-duplicate and similar requests of a period grouped with MinHash LSH (datasketch) over
 character bigrams, biggest clusters first, so one fix can close many. A cluster becomes a supervised task through
-the `hotspot_task_requested` hook (whoever runs supervised tasks answers it); requests never imports supervision."""
+the `supervised_task_requested` hook (whoever runs supervised tasks answers it); requests never imports supervision."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasketch import MinHash, MinHashLSH
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from luoshi.audit.services import record
 from luoshi.core.errors import Conflict, ValidationFailed
@@ -37,6 +38,7 @@ class Cluster:
     units: list[str]
     titles: list[str]
     task_ref: str = ""
+    task_url: str = ""
 
     @property
     def size(self) -> int:
@@ -96,7 +98,12 @@ def clusters(
     for pk in hashes:
         groups.setdefault(find(pk), []).append(pk)
     info = {pk: (title, unit or "") for pk, title, _, unit in rows}
-    existing = dict(Hotspot.objects.filter(region=region, period=period).values_list("signature", "task_ref"))
+    existing = {
+        sig: (ref, url)
+        for sig, ref, url in Hotspot.objects.filter(region=region, period=period).values_list(
+            "signature", "task_ref", "task_url"
+        )
+    }
     out = []
     for ids in sorted(groups.values(), key=lambda g: (-len(g), g[0])):
         if len(ids) < min_size:
@@ -110,7 +117,8 @@ def clusters(
                 request_ids=sorted(ids),
                 units=[u for u, _ in Counter(info[i][1] for i in ids if info[i][1]).most_common(3)],
                 titles=titles[:5],
-                task_ref=existing.get(sig, ""),
+                task_ref=existing.get(sig, ("", ""))[0],
+                task_url=existing.get(sig, ("", ""))[1],
             )
         )
         if len(out) >= top:
@@ -138,21 +146,29 @@ def hotspot_to_task(
                 region=region, period=period, label=label, signature=sig, created_by=user
             )
             spot.requests.set(reqs)
-            ref = hooks.request_supervised_task(
+            ranked = Counter(r.lead_unit_id for r in reqs if r.lead_unit_id)
+            ref, url = hooks.request_supervised_task(
                 actor=user,
                 region=region,
                 title=f"热点问题整改:{label}",
-                text=note or f"{period} 期间同类诉求 {len(reqs)} 件:" + ";".join(r.title for r in reqs[:10]),
-                unit_ids=sorted({r.lead_unit_id for r in reqs if r.lead_unit_id}),
+                text=note or f"{period} 期间同类诉求 {len(reqs)} 件,请牵头单位会同相关单位从制度上解决这一类问题。",
+                # the most frequent lead unit leads; ties go to the lower id so the choice is stable
+                unit_ids=[u for u, _ in sorted(ranked.items(), key=lambda kv: (-kv[1], kv[0]))],
                 source=spot,
+                items=[
+                    {"number": r.number, "title": r.title, "url": reverse("requests:detail", args=[r.pk])}
+                    for r in sorted(reqs, key=lambda r: r.pk)
+                ],
+                period=period,
             )
-            spot.task_ref = ref or ""
-            spot.save(update_fields=["task_ref"])
+            spot.task_ref, spot.task_url = ref or "", url
+            spot.save(update_fields=["task_ref", "task_url"])
             record(
                 actor=user,
                 action=RequestEvent.HOTSPOT_TASK,
                 subject=spot,
                 after={"requests": [r.pk for r in reqs], "task": spot.task_ref, "period": period},
+                reason=f"热点“{label}”转为督办任务",
             )
     except IntegrityError:
         raise Conflict("该热点已转为督办任务。") from None
@@ -160,4 +176,10 @@ def hotspot_to_task(
 
 
 def hotspot_summary(spot: Hotspot) -> dict[str, Any]:
-    return {"label": spot.label, "period": spot.period, "task": spot.task_ref, "size": spot.requests.count()}
+    return {
+        "label": spot.label,
+        "period": spot.period,
+        "task": spot.task_ref,
+        "url": spot.task_url,
+        "size": spot.requests.count(),
+    }

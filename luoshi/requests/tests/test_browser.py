@@ -47,7 +47,6 @@ def test_request_loop_in_the_browser(
     browser: Any, live_server: Any, users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]
 ) -> None:
     from conftest import TEST_PASSWORD
-    from luoshi.requests import hooks
     from luoshi.requests.models import Hotspot, Request
 
     _history(users, units, regions)
@@ -114,22 +113,25 @@ def test_request_loop_in_the_browser(
     req.refresh_from_db()
     assert req.reopen_count == 1 and req.lead_unit == units["jm_jxj"] and req.status == "assigned"
 
-    # 5. a hotspot cluster becomes a supervised task (through the hook; supervision answers it in production)
-    refs: list[str] = []
+    # 5. a hotspot cluster becomes a supervised task: supervision answers the hook with a real task
+    from luoshi.supervision.models import Assignment, Task
 
-    def answer(sender: Any, **kwargs: Any) -> str:
-        refs.append(kwargs["title"])
-        return "supervision.task:1"
-
-    hooks.supervised_task_requested.connect(answer, dispatch_uid="browser-test")
-    try:
-        office.goto(f"{live_server.url}/requests/hotspots/")
-        shot(office, "06-hotspots")
-        row = office.locator("#hotspots tbody tr").filter(has_text="技改专项资金").first
-        row.locator("button").click()
-        office.wait_for_selector("text=已转为督办任务")
-        assert "已转督办" in office.inner_text("#hotspots")
-        shot(office, "07-hotspot-task")
-    finally:
-        hooks.supervised_task_requested.disconnect(dispatch_uid="browser-test")
-    assert Hotspot.objects.get().task_ref == "supervision.task:1" and refs
+    office.goto(f"{live_server.url}/requests/hotspots/")
+    shot(office, "06-hotspots")
+    row = office.locator("#hotspots tbody tr").filter(has_text="技改专项资金").first
+    row.locator("button").click()
+    office.wait_for_selector("text=已转为督办任务")
+    assert "已转督办" in office.inner_text("#hotspots")
+    shot(office, "07-hotspot-task")
+    spot = Hotspot.objects.get()
+    task = Task.objects.get(pk=int(spot.task_ref.rsplit(":", 1)[1]))
+    assert task.title.startswith("热点问题整改") and task.deadline is not None
+    assert Assignment.objects.filter(task=task, unit=units["jm_jxj"], is_lead=True).exists()
+    office.locator("#hotspots a", has_text="查看任务").first.click()
+    office.wait_for_selector(f"h1:has-text('{task.title[:10]}')")
+    shot(office, "08-supervised-task")
+    # the unit sees the task link on the request page
+    first = spot.requests.order_by("pk").first()
+    assert first is not None
+    unit.goto(f"{live_server.url}/requests/{first.pk}/")
+    assert unit.locator("#hotspot-tasks a").count() == 1

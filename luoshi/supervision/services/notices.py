@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +22,9 @@ from luoshi.supervision.models import Assignment, NoticeStatus, NotificationKind
 
 
 def _number(region_name: str, year: int, serial: int) -> str:
-    return f"{region_name}营商督〔{year}〕{serial}号"
+    from luoshi.core import gongwen
+
+    return gongwen.notice_number(region_name, year, serial)
 
 
 def notice_issue(
@@ -67,13 +69,11 @@ def _issue(
     requirement: str,
     today: dt.date,
 ) -> SupervisionNotice:
+    from luoshi.core import gongwen
+
     region = unit.region
     year = today.year
-    # the region row is the per-region numbering lock: parallel issuers queue here instead of colliding on a serial
-    type(region).objects.select_for_update().filter(pk=region.pk).values_list("pk", flat=True).first()
-    serial = (
-        SupervisionNotice.objects.filter(region=region, year=year).aggregate(m=Max("serial"))["m"] or 0
-    ) + 1
+    serial = gongwen.next_serial(SupervisionNotice, region, year)
     items = [
         {
             "task_id": t.pk,
@@ -186,8 +186,10 @@ def notice_close(*, user: User | None, notice: SupervisionNotice, reason: str = 
 
 
 def office_name(region_name: str) -> str:
-    """The issuing office as it signs 公文."""
-    return f"{region_name}优化营商环境工作领导小组办公室"
+    """The issuing office as it signs 公文 (the one definition lives in luoshi.core.gongwen)."""
+    from luoshi.core import gongwen
+
+    return gongwen.office_name(region_name)
 
 
 def notice_docx(notice: SupervisionNotice, today: dt.date | None = None) -> bytes:
@@ -212,30 +214,22 @@ def notice_docx(notice: SupervisionNotice, today: dt.date | None = None) -> byte
             else " ".join(x for x in (str(item.get("colour", "")), str(item.get("reason", ""))) if x)
         )
         rows.append([str(i), str(item.get("title", "")), str(deadline), status, warning])
-    body: list[gongwen.Block] = [
-        gongwen.Para(
-            f"经调度,贵单位承担的以下{len(notice.items)}项优化营商环境任务需加快推进,现予督办。"
-            f"请于{gongwen.chinese_date(notice.reply_deadline)}前将办理情况书面回复营商办。"
-        ),
-        gongwen.Para(f"督办事项(截至{gongwen.chinese_date(today)}):", indent=True),
-        gongwen.Table(
-            ["序号", "督办事项", "完成时限", "当前状态", "预警情况"], rows, widths_mm=[12, 52, 24, 20, 48]
-        ),
-    ]
-    if notice.requirement:
-        body.append(gongwen.Para(f"督办要求:{notice.requirement}"))
-    body.append(gongwen.Para(f"回复期限:{gongwen.chinese_date(notice.reply_deadline)}。"))
-    if notice.answer:
-        body.append(gongwen.Heading("办理情况", level=1))
-        body.append(gongwen.Para(notice.answer))
-    issuer = office_name(notice.region.name)
     return gongwen.render(
-        gongwen.Gongwen(
-            issuer=issuer,
+        gongwen.duban_notice(
+            region_name=notice.region.name,
             number=notice.number,
-            title="督办单",
             recipient=notice.unit.name,
-            body=body,
+            intro=(
+                f"经调度,贵单位承担的以下{len(notice.items)}项优化营商环境任务需加快推进,现予督办。"
+                f"请于{gongwen.chinese_date(notice.reply_deadline)}前将办理情况书面回复营商办。"
+            ),
+            items_heading=f"督办事项(截至{gongwen.chinese_date(today)}):",
+            items=gongwen.Table(
+                ["序号", "督办事项", "完成时限", "当前状态", "预警情况"], rows, widths_mm=[12, 52, 24, 20, 48]
+            ),
+            requirement=notice.requirement,
+            reply_deadline=notice.reply_deadline,
+            answer=notice.answer,
             issued_at=notice.issued_at,
         )
     )
