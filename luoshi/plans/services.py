@@ -25,6 +25,7 @@ from django.utils import timezone
 from luoshi.accounts.access import region_contains, require_can_change, require_region, require_role
 from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
+from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import Conflict, ImportFailed, InvalidTransition, NotFound, ValidationFailed
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans import hooks
@@ -1042,7 +1043,7 @@ def plan_publish(
     if p is None:
         raise NotFound("该方案不存在或已被删除。")
     _require_admin(actor, p.region, "发布行动方案")
-    if version is not None and p.version != version:
+    if expected_or_current(version, p.version) != p.version:
         raise Conflict("该方案在您查看后已被修改,请刷新页面确认最新内容后再发布。")
     if p.status != PlanStatus.DRAFT:
         raise InvalidTransition(

@@ -29,6 +29,7 @@ from luoshi.accounts.models import Role
 from luoshi.audit.services import changed_fields, record, record_many, snapshot
 from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar
 from luoshi.calendar.services import calendar_for
+from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.notifications import services as notify_service
 from luoshi.projects import access, engine
@@ -87,11 +88,11 @@ def _require_admin(user: User | None, region: Region, action: str) -> None:
     require_region(user, region, action=action)
 
 
-def _lock(project: Project, version: int | None) -> Project:
+def _lock(project: Project, version: int | None, *, versioned: bool = True) -> Project:
     locked = Project.objects.select_for_update().select_related("region").filter(pk=project.pk).first()
     if locked is None:
         raise NotFound("项目不存在或已被删除。")
-    if version is not None and locked.version != version:
+    if versioned and expected_or_current(version, locked.version) != locked.version:
         raise Conflict("该项目已被他人修改,请刷新页面后重新操作。")
     return locked
 
@@ -550,7 +551,7 @@ def problem_raise(
     """Put a problem on the project's list with the unit that must solve it and a deadline; the unit is
     notified, and the problem counts in the project's colour until resolved."""
     _require_admin(user, project.region, "登记项目问题")
-    locked = _lock(project, None)
+    locked = _lock(project, None, versioned=False)
     if locked.status == ProjectStatus.CANCELLED:
         raise InvalidTransition("项目已终止,不能再登记问题。")
     text = description.strip()
@@ -601,7 +602,7 @@ def problem_resolve(
     if locked is None:
         raise NotFound("问题不存在。")
     _require_can_resolve(user, locked)
-    if version is not None and locked.version != version:
+    if expected_or_current(version, locked.version) != locked.version:
         raise Conflict("该问题已被他人处理,请刷新页面后查看。")
     if locked.status == ProblemStatus.RESOLVED:
         raise InvalidTransition("该问题已解决,不能重复办结。")
