@@ -184,10 +184,20 @@ if TESTING:
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Five wrong passwords for one username from one address lock that pair for 15 minutes.
+# Five wrong passwords for one username from one address lock that pair for 15 minutes; twenty for one username from
+# any addresses lock the account (password spraying from many addresses). See accounts/throttle.py.
 AXES_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_FAILURE_LIMIT", "5"))
+LUOSHI_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "luoshi.accounts.throttle.LoginThrottleHandler"
+# Behind the documented nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) every request comes from
+# nginx's address: list it in LUOSHI_TRUSTED_PROXIES and the client is the right-most X-Forwarded-For address that is
+# not a trusted proxy (accounts/throttle.py:client_ip). Unset (the embedded default), X-Forwarded-For is ignored.
+LUOSHI_TRUSTED_PROXIES = [
+    ip.strip() for ip in os.environ.get("LUOSHI_TRUSTED_PROXIES", "").split(",") if ip.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "luoshi.accounts.throttle.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
