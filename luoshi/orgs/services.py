@@ -24,6 +24,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.core.imports import Problems
+from luoshi.core.limits import guard_text
 from luoshi.orgs import directory_file as fmt
 from luoshi.orgs.events import OrgEvent
 from luoshi.orgs.models import Region, RegionLevel, Unit, UnitAlias, UnitKind
@@ -94,6 +95,7 @@ def _unit_after(unit: Unit) -> dict[str, Any]:
 
 
 # --- regions -----------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def region_create(
     *,
@@ -116,6 +118,7 @@ def region_create(
     return region
 
 
+@guard_text
 @transaction.atomic
 def region_update(
     *,
@@ -142,6 +145,7 @@ def region_update(
 
 
 # --- units -------------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def unit_create(
     *,
@@ -171,6 +175,7 @@ def unit_create(
     return unit
 
 
+@guard_text
 @transaction.atomic
 def unit_update(
     *,
@@ -219,6 +224,7 @@ def _rename(actor: User | None, locked: Unit, new_name: str) -> str | None:
     return old
 
 
+@guard_text
 @transaction.atomic
 def unit_rename(
     *, actor: User | None, unit: Unit, name: str, expected_version: int | None = None, reason: str = ""
@@ -272,6 +278,7 @@ def unit_verify(
     return locked
 
 
+@guard_text
 @transaction.atomic
 def alias_add(
     *, actor: User | None, unit: Unit, alias: str, region: Region | None = None, reason: str = ""
@@ -321,6 +328,7 @@ def alias_remove(*, actor: User | None, alias: UnitAlias, reason: str = "") -> N
     )
 
 
+@guard_text
 @transaction.atomic
 def unit_confirm_from_name(
     name: str,

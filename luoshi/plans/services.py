@@ -27,6 +27,8 @@ from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
 from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import Conflict, ImportFailed, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.limits import guard_text
+from luoshi.core.sanitize import strip_controls
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans import hooks
 from luoshi.plans.events import PlanEvent
@@ -459,8 +461,8 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
                 plan=plan,
                 seq=seq,
                 path=list(m.path or []),
-                title=(m.title or "")[:300],
-                text=m.text,
+                title=strip_controls(m.title or "")[:300],  # a document's \x0b would break every export later
+                text=strip_controls(m.text or ""),
                 lead_units_text=lead,
                 co_units_text=co,
                 unit_links=links,
@@ -607,6 +609,7 @@ def _clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+@guard_text
 @transaction.atomic
 def measure_update(
     *, measure: Measure, actor: User | None, version: int, changes: Mapping[str, Any]
@@ -791,6 +794,7 @@ def _unit_in_reach(unit: Unit, region: Region) -> bool:
     return region_contains(region, unit.region) or region_contains(unit.region, region)
 
 
+@guard_text
 @transaction.atomic
 def measure_assign_unit(
     *, measure: Measure, actor: User | None, version: int, name: str, unit: Unit, role: str | None = None
@@ -823,6 +827,7 @@ def measure_assign_unit(
     return m
 
 
+@guard_text
 @transaction.atomic
 def plan_confirm_unit(*, plan: Plan, name: str, actor: User | None, full_name: str | None = None) -> Unit:
     """Add a unit the directory does not know yet (kept unverified for the directory's administrator) and
@@ -964,6 +969,7 @@ def plan_apply_period_default(*, plan: Plan, actor: User | None) -> int:
 PLAN_DETAIL_FIELDS = ("title", "year", "doc_number", "issuer")
 
 
+@guard_text
 @transaction.atomic
 def plan_update_details(*, plan: Plan, actor: User | None, version: int, changes: Mapping[str, Any]) -> Plan:
     """Edit the plan's own title, year, 文号 and issuing body after import (draft or published), audited."""

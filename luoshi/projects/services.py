@@ -31,6 +31,7 @@ from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar
 from luoshi.calendar.services import calendar_for
 from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notify_service
 from luoshi.projects import access, engine
 from luoshi.projects.events import ProjectEvent, ProjectNotification
@@ -284,6 +285,7 @@ def _stage(milestones: Iterable[Milestone]) -> str:
 
 
 # --- projects ----------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def project_create(
     *,
@@ -356,6 +358,7 @@ def project_create(
     return project
 
 
+@guard_text
 @transaction.atomic
 def project_update(
     *,
@@ -428,6 +431,7 @@ def _milestones(project: Project) -> dict[str, Milestone]:
     return {m.kind: m for m in Milestone.objects.filter(project=project)}
 
 
+@guard_text
 @transaction.atomic
 def milestone_record(
     *,
@@ -544,6 +548,7 @@ def milestone_plan(
 
 
 # --- problems ----------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def problem_raise(
     *, user: User | None, project: Project, description: str, unit: Unit, due: dt.date
@@ -588,6 +593,7 @@ def problem_raise(
 _require_can_resolve = access.require_can_resolve
 
 
+@guard_text
 @transaction.atomic
 def problem_resolve(
     *, user: User | None, problem: ProjectProblem, resolution: str, version: int | None = None

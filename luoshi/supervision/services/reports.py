@@ -26,6 +26,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core import bulk
 from luoshi.core.bounds import check_date, expected_or_current, parse_number
 from luoshi.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.supervision import periods
 from luoshi.supervision.access import require_unit_of
 from luoshi.supervision.events import SupervisionEvent
@@ -264,6 +265,7 @@ def periods_open_for(task: Task, today: dt.date) -> list[periods.Period]:
     return out
 
 
+@guard_text
 @transaction.atomic
 def report_file(
     *,
@@ -303,6 +305,7 @@ def report_file(
     )
 
 
+@guard_text
 @transaction.atomic
 def report_file_for(
     *,

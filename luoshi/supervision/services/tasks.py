@@ -27,6 +27,7 @@ from luoshi.accounts.models import User
 from luoshi.audit.services import changed_fields, record, snapshot
 from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.plans.models import Measure, Plan
 from luoshi.supervision.access import require_office
@@ -309,6 +310,7 @@ def _require_unit_member(user: User | None, task: Task, *, lead_only: bool, acti
         raise AccessDenied(f"您所在单位不是该任务的{who},不能{action}。")
 
 
+@guard_text
 @transaction.atomic
 def task_transition(
     *,
