@@ -221,7 +221,7 @@ if PROD:
 # classes). Django 6's own middleware (django.middleware.csp). Set LUOSHI_CSP_REPORT_ONLY=1 to only report.
 from django.utils.csp import CSP  # noqa: E402
 
-_csp = {
+_csp: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
