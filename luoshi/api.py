@@ -71,9 +71,43 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, ErrorCode.UNAUTHENTICATED, "请先登录或提供有效的 API 令牌。", 401)
 
 
+_PROBLEMS = {
+    "missing": "缺少必填项",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字(不能是 nan 或 inf)",
+    "greater_than_equal": "小于允许的最小值",
+    "less_than_equal": "超过允许的最大值",
+    "date_parsing": "应为 YYYY-MM-DD 格式的日期",
+    "date_from_datetime_parsing": "应为 YYYY-MM-DD 格式的日期",
+    "string_too_long": "过长",
+}
+
+
+def _validation_message(errors: list[dict[str, Any]]) -> str:
+    """One Chinese sentence naming the first bad field (the details list every problem)."""
+    if not errors:
+        return "请求内容不符合要求,请检查字段。"
+    first = errors[0]
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "form", "payload")]
+    field = ".".join(loc[-2:]) or "请求"
+    problem = _PROBLEMS.get(str(first.get("type", "")), "不符合要求")
+    limit = (first.get("ctx") or {}).get("le", (first.get("ctx") or {}).get("ge"))
+    if limit is not None and first.get("type") in ("greater_than_equal", "less_than_equal"):
+        problem += f"({limit})"
+    more = f";另有 {len(errors) - 1} 处问题见 details" if len(errors) > 1 else ""
+    return f"字段“{field}”{problem},请检查后重新提交{more}。"
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(request, ErrorCode.INVALID, "请求内容不符合要求,请检查字段。", 422, exc.errors)
+    errors = [dict(e) for e in exc.errors]
+    for e in errors:  # ctx may hold exceptions or non-JSON values (inf)
+        if "ctx" in e:
+            e["ctx"] = {k: str(v) for k, v in (e["ctx"] or {}).items()}
+        e.pop("input", None)
+    return _error(request, ErrorCode.INVALID, _validation_message(errors), 422, errors)
 
 
 @api.exception_handler(HttpError)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "luoshi.core.context_processors.navigation",
+                "django.template.context_processors.csp",  # {{ csp_nonce }} for the few inline blocks
             ],
         },
     },
@@ -184,10 +186,20 @@ if TESTING:
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Five wrong passwords for one username from one address lock that pair for 15 minutes.
+# Five wrong passwords for one username from one address lock that pair for 15 minutes; twenty for one username from
+# any addresses lock the account (password spraying from many addresses). See accounts/throttle.py.
 AXES_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_FAILURE_LIMIT", "5"))
+LUOSHI_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "luoshi.accounts.throttle.LoginThrottleHandler"
+# Behind the documented nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) every request comes from
+# nginx's address: list it in LUOSHI_TRUSTED_PROXIES and the client is the right-most X-Forwarded-For address that is
+# not a trusted proxy (accounts/throttle.py:client_ip). Unset (the embedded default), X-Forwarded-For is ignored.
+LUOSHI_TRUSTED_PROXIES = [
+    ip.strip() for ip in os.environ.get("LUOSHI_TRUSTED_PROXIES", "").split(",") if ip.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "luoshi.accounts.throttle.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -203,6 +215,29 @@ if PROD:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_AGE = int(os.environ.get("LUOSHI_SESSION_IDLE_MINUTES", "120")) * 60
     SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: idle expiry
+
+# Content-Security-Policy, always (not only with --prod): scripts and styles from this origin only, plus inline
+# blocks carrying the per-response nonce; no inline event handlers, javascript: URLs or style attributes (pages use
+# classes). Django 6's own middleware (django.middleware.csp). Set LUOSHI_CSP_REPORT_ONLY=1 to only report.
+from django.utils.csp import CSP  # noqa: E402
+
+_csp: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+if _env_bool("LUOSHI_CSP_REPORT_ONLY"):
+    SECURE_CSP: dict[str, list[str]] = {}
+    SECURE_CSP_REPORT_ONLY = _csp
+else:
+    SECURE_CSP = _csp
 
 # --- i18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import Role, User
 from luoshi.accounts.services import user_create
-from luoshi.core.demo import DEMO_PASSWORD, DEMO_REGION_CODE
+from luoshi.core.demo import DEMO_REGION_CODE, DEMO_USERNAMES, demo_passwords
 from luoshi.orgs.models import Enterprise, Region, Unit
 
 if TYPE_CHECKING:
@@ -44,12 +44,14 @@ def load(ctx: DemoContext) -> str:
         ("qiye", Role.ENTERPRISE, f"{enterprise.name} 联系人", {"enterprise": enterprise}),
         ("guanchayuan", Role.OBSERVER, "营商环境观察员", {"region": region}),
     ]
+    assert [w[0] for w in wanted] == list(DEMO_USERNAMES)
+    passwords = demo_passwords(create=True)
     lines = []
     for username, role, name, scope in wanted:
         if not User.objects.filter(username=username).exists():
-            user_create(username=username, password=DEMO_PASSWORD, role=role, display_name=name, **scope)  # type: ignore[arg-type]
-        lines.append(f"    {role.label:<8} 用户名 {username:<12} 密码 {DEMO_PASSWORD}  ({name})")
-    print("演示账号(仅供演示):", file=ctx.out)
+            user_create(username=username, password=passwords[username], role=role, display_name=name, **scope)  # type: ignore[arg-type]
+        lines.append(f"    {role.label:<8} 用户名 {username:<12} 密码 {passwords[username]}  ({name})")
+    print("演示账号(仅供演示,密码首次运行时随机生成,保存在数据目录 demo-passwords.json):", file=ctx.out)
     for line in lines:
         print(line, file=ctx.out)
     return f"演示账号 {len(wanted)} 个"

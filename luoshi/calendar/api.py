@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from luoshi.calendar import engine, selectors, services
 from luoshi.calendar.models import HolidayCorrection
+from luoshi.core.bounds import Id
 from luoshi.core.errors import AccessDenied, NotFound, ValidationFailed
 from luoshi.orgs.models import Region
 
@@ -129,7 +130,7 @@ def correction_add(request: HttpRequest, payload: CorrectionIn) -> Status[Correc
 
 
 @router.delete("/corrections/{correction_id}", response={204: None}, summary="删除节假日更正(管理员)")
-def correction_remove(request: HttpRequest, correction_id: int) -> Status[None]:
+def correction_remove(request: HttpRequest, correction_id: Id) -> Status[None]:
     if not selectors.is_calendar_admin(_user(request)):
         raise AccessDenied("只有营商办管理员可以删除节假日更正。")
     row = HolidayCorrection.objects.filter(pk=correction_id).first()

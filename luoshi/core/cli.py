@@ -52,6 +52,9 @@ def register(sub: Any) -> None:
         "synthetic data, then serve on 127.0.0.1:8000. Safe to run twice.",
     )
     p.add_argument("--no-serve", action="store_true", help="set up the data and exit")
+    p.add_argument(
+        "--show-passwords", action="store_true", help="print the demo accounts' generated passwords and exit"
+    )
     p.add_argument("--enterprises", type=int, default=200, help="synthetic enterprises (default 200)")
     p.add_argument("--requests", type=int, default=300, help="synthetic enterprise requests (default 300)")
     p.add_argument("--projects", type=int, default=30, help="synthetic major projects (default 30)")
@@ -158,14 +161,26 @@ def serve(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     _setup()
-    from luoshi.core.demo import DemoOptions, run_demo
+    from luoshi.core.demo import DemoOptions, NotADemoDatabase, demo_passwords, passwords_file, run_demo
 
-    run_demo(
-        DemoOptions(
-            enterprises=args.enterprises, requests=args.requests, projects=args.projects, seed=args.seed
-        ),
-        out=sys.stdout,
-    )
+    if args.show_passwords:
+        known = demo_passwords()
+        if not known:
+            print(f"尚未生成演示密码({passwords_file()} 不存在):请先运行 luoshi demo。", file=sys.stderr)
+            return 1
+        for username, password in known.items():
+            print(f"{username:<12} {password}")
+        return 0
+    try:
+        run_demo(
+            DemoOptions(
+                enterprises=args.enterprises, requests=args.requests, projects=args.projects, seed=args.seed
+            ),
+            out=sys.stdout,
+        )
+    except NotADemoDatabase as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
     if args.no_serve:
         return 0
     args.prod = False

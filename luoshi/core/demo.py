@@ -7,18 +7,71 @@ before users, users before plans, plans before supervision). Steps must be idemp
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from django.conf import settings
 from django.core.management import call_command
 
 from luoshi.core.discovery import declared_modules
+from luoshi.core.errors import DomainError
 
 SEED_PLANS_DIR = Path(__file__).resolve().parent.parent / "plans" / "demo_data"
-DEMO_PASSWORD = "Luoshi-demo-2025"  # noqa: S105 - printed on purpose: demo logins only
 DEMO_REGION_CODE = "420800"  # 荆门市: seed 000's city
+# The demo's accounts (created by accounts/demo.py). Their passwords are generated on the first run and kept in
+# $LUOSHI_DATA_DIR/demo-passwords.json (mode 0600); `luoshi demo --show-passwords` prints them.
+DEMO_USERNAMES = ("yingshang", "bumen", "lingdao", "qiye", "guanchayuan")
+PASSWORDS_FILE_NAME = "demo-passwords.json"
+
+
+class NotADemoDatabase(DomainError):
+    status = 409
+
+
+def passwords_file() -> Path:
+    return Path(settings.DATA_DIR) / PASSWORDS_FILE_NAME
+
+
+def demo_passwords(create: bool = False) -> dict[str, str]:
+    """{username: password} of the demo accounts; generated (and stored) on the first run when `create`."""
+    path = passwords_file()
+    known: dict[str, str] = {}
+    if path.exists():
+        known = {str(k): str(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    missing = [u for u in DEMO_USERNAMES if u not in known]
+    if missing and create:
+        for username in missing:
+            known[username] = f"Demo-{secrets.token_urlsafe(12)}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(known, fh, ensure_ascii=False, indent=1)
+        path.chmod(0o600)
+    return known
+
+
+def demo_password(username: str) -> str:
+    """The demo password of `username` (tests and bench scripts log in with it)."""
+    return demo_passwords(create=True)[username]
+
+
+def refuse_non_demo_database() -> None:
+    """`luoshi demo` writes demo accounts and synthetic data: never into a database that holds real users."""
+    from luoshi.accounts.models import User
+
+    others = User.objects.exclude(username__in=DEMO_USERNAMES)
+    count = others.count()
+    if count:
+        sample = "、".join(others.order_by("pk").values_list("username", flat=True)[:3])
+        raise NotADemoDatabase(
+            f"该数据库中已有 {count} 个非演示用户(如 {sample}),演示数据不能写入正式数据库。"
+            "请为演示另设 LUOSHI_DATA_DIR 或 DATABASE_URL 后再运行 luoshi demo。"
+        )
 
 
 @dataclass
@@ -48,6 +101,7 @@ def run_demo(options: DemoOptions, out: TextIO) -> None:
     from luoshi.core.interface import Interface, interface
 
     call_command("migrate", interactive=False, verbosity=0)
+    refuse_non_demo_database()
     ctx = DemoContext(options=options, out=out)
     with interface(Interface.COMMAND):
         for module in declared_modules("demo_module"):

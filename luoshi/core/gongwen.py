@@ -160,7 +160,9 @@ def _run(
 ) -> Any:
     from docx.shared import Pt, RGBColor
 
-    run = paragraph.add_run(text)
+    from luoshi.core.sanitize import strip_controls
+
+    run = paragraph.add_run(strip_controls(text))  # python-docx refuses C0 controls: one stored \x0b broke every .docx
     run.font.size = Pt(size_pt)
     run.font.bold = bold
     if colour:

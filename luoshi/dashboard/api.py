@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from luoshi.accounts.models import User
+from luoshi.core.bounds import Id
 from luoshi.dashboard import selectors
 
 router = Router(tags=["dashboard"])
@@ -43,7 +44,7 @@ class CockpitOut(Schema):
 
 
 @router.get("/figures", response=CockpitOut)
-def figures(request: HttpRequest, region: int | None = None, kind: str = "", period: str = "") -> CockpitOut:
+def figures(request: HttpRequest, region: Id | None = None, kind: str = "", period: str = "") -> CockpitOut:
     """Every figure of a region's cockpit for a period (`kind` week/month/quarter/year, `period` 2026-05 …)."""
     c = selectors.cockpit(cast(User, request.user), region, kind, period)
     return CockpitOut(

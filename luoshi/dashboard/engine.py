@@ -84,6 +84,15 @@ def last_periods(kind: str, day: dt.date, count: int) -> list[Period]:
 def parse_period(kind: str, text: str) -> Period:
     """'2026-05' (month), '2026-Q2' (quarter), '2026' (year), '2026-W19' (week), or any ISO day inside."""
     text = (text or "").strip()
+    period = _parse_period(kind, text)
+    from luoshi.core.bounds import MAX_DATE, MIN_DATE
+
+    if not MIN_DATE <= period.start <= MAX_DATE:
+        raise ValueError(f"期间“{text[:20]}”超出允许范围({MIN_DATE.year} 年至 {MAX_DATE.year} 年)。")
+    return period
+
+
+def _parse_period(kind: str, text: str) -> Period:
     try:
         if kind == "quarter" and "-Q" in text.upper():
             year, q = text.upper().split("-Q")
@@ -97,8 +106,8 @@ def parse_period(kind: str, text: str) -> Period:
             year, month = text.split("-")
             return period_containing("month", dt.date(int(year), int(month), 1))
         return period_containing(kind, dt.date.fromisoformat(text))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"期间“{text}”格式不对(如 2026-05、2026-Q2、2026、2026-W19)。") from exc
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"期间“{text[:20]}”格式不对(如 2026-05、2026-Q2、2026、2026-W19)。") from exc
 
 
 # --- figures -------------------------------------------------------------------------------------------------

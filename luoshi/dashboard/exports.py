@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from luoshi.core.sanitize import xlsx_row
 from luoshi.dashboard.charts import Chart
 
 CJK_FONT_CANDIDATES = (
@@ -106,11 +107,11 @@ def cockpit_xlsx(cockpit: Any) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "监测概览"
-    ws.append([f"{cockpit.region.name}营商环境监测 · {cockpit.period.label()}"])
+    ws.append(xlsx_row(ws, [f"{cockpit.region.name}营商环境监测 · {cockpit.period.label()}"]))
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["板块", "指标", "数值", "单位", "分子", "分母", "上期", "口径"])
+    ws.append(xlsx_row(ws, ["板块", "指标", "数值", "单位", "分子", "分母", "上期", "口径"]))
     for f in cockpit.figures:
-        ws.append(
+        ws.append(xlsx_row(ws,
             [
                 f.section,
                 f.label,
@@ -121,36 +122,36 @@ def cockpit_xlsx(cockpit: Any) -> bytes:
                 f.previous,
                 f.description,
             ]
-        )
+        ))
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["H"].width = 60
     bs = wb.create_sheet("分类明细")
-    bs.append(["指标", "分类", "数值", "计数"])
+    bs.append(xlsx_row(bs, ["指标", "分类", "数值", "计数"]))
     for f in cockpit.figures:
         for b in f.buckets:
             if not b.bucket.startswith("day:"):
-                bs.append([f.label, b.label, b.value, b.numerator])
+                bs.append(xlsx_row(bs, [f.label, b.label, b.value, b.numerator]))
     cs = wb.create_sheet("下级区域")
-    cs.append(["区域", *[c.label for c in cockpit.columns]])
+    cs.append(xlsx_row(cs, ["区域", *[c.label for c in cockpit.columns]]))
     for row in cockpit.children:
-        cs.append(
+        cs.append(xlsx_row(cs,
             [row.name, *[row.figures[c.key].value if c.key in row.figures else None for c in cockpit.columns]]
-        )
+        ))
     us = wb.create_sheet("单位")
-    us.append(["单位", "综合得分", *[c.label for c in cockpit.columns]])
+    us.append(xlsx_row(us, ["单位", "综合得分", *[c.label for c in cockpit.columns]]))
     for row in cockpit.units:
-        us.append(
+        us.append(xlsx_row(us,
             [
                 row.name,
                 row.score if row.score is not None else "本期无到期事项",
                 *[row.figures[c.key].value if c.key in row.figures else None for c in cockpit.columns],
             ]
-        )
+        ))
     for chart in cockpit.charts:
         sheet = wb.create_sheet(chart.title[:28].replace("/", "-"))
-        sheet.append(chart.columns)
+        sheet.append(xlsx_row(sheet, chart.columns))
         for r in chart.rows:
-            sheet.append(list(r))
+            sheet.append(xlsx_row(sheet, list(r)))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

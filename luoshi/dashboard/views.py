@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts.access import is_unit_staff, subtree_q
 from luoshi.accounts.models import User
+from luoshi.core.bounds import parse_key
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.dashboard import access, engine, exports, providers, selectors, services
 from luoshi.dashboard.models import Cycle, Direction, Indicator, IndicatorSourceKind
@@ -31,11 +32,7 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+_int = parse_key  # bounded: an overflowing id or version is None (404 / 400), never a 500
 
 
 def _args(request: HttpRequest) -> dict[str, Any]:

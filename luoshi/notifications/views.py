@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from luoshi.accounts.models import User
+from luoshi.core.bounds import parse_key
 from luoshi.notifications import selectors, services
 
 
@@ -17,8 +18,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 19 else None
+_int = parse_key  # bounded: an overflowing id or version is None (404 / 400), never a 500
 
 
 @login_required

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from luoshi.core.bounds import Id, Limit, Offset, Version
 from luoshi.orgs import selectors, services
 from luoshi.orgs.models import Region, Unit
 
@@ -52,7 +53,7 @@ class AliasIn(Schema):
 
 class VerifyIn(Schema):
     name: str | None = None
-    version: int | None = None
+    version: Version
     reason: str = ""
 
 
@@ -110,8 +111,8 @@ def list_units(
     q: str = "",
     unverified: bool = False,
     subtree: bool = False,
-    limit: int = 200,
-    offset: int = 0,
+    limit: Limit = 200,
+    offset: Offset = 0,
 ) -> list[UnitOut]:
     user = _user(request)
     scope = selectors.region_by_code(user, region) if region else None
@@ -121,7 +122,7 @@ def list_units(
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
-def get_unit(request: HttpRequest, unit_id: int) -> UnitOut:
+def get_unit(request: HttpRequest, unit_id: Id) -> UnitOut:
     return _unit_out(selectors.unit_for(_user(request), unit_id))
 
 
@@ -141,7 +142,7 @@ def resolve(request: HttpRequest, name: str, region: str) -> ResolutionOut:
 
 
 @router.post("/units/{unit_id}/aliases", response=UnitOut, summary="添加别名(管理员)")
-def add_alias(request: HttpRequest, unit_id: int, payload: AliasIn) -> UnitOut:
+def add_alias(request: HttpRequest, unit_id: Id, payload: AliasIn) -> UnitOut:
     user = _user(request)
     unit = selectors.unit_for(user, unit_id)
     services.alias_add(actor=user, unit=unit, alias=payload.alias, reason=payload.reason)
@@ -149,7 +150,7 @@ def add_alias(request: HttpRequest, unit_id: int, payload: AliasIn) -> UnitOut:
 
 
 @router.post("/units/{unit_id}/verify", response=UnitOut, summary="核实或更正全称(管理员)")
-def verify(request: HttpRequest, unit_id: int, payload: VerifyIn) -> UnitOut:
+def verify(request: HttpRequest, unit_id: Id, payload: VerifyIn) -> UnitOut:
     user = _user(request)
     unit = selectors.unit_for(user, unit_id)
     services.unit_verify(

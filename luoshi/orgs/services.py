@@ -21,8 +21,10 @@ from django.db.models import F
 from luoshi.accounts.access import is_office_admin, region_contains, require_can_change, require_role
 from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
+from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.core.imports import Problems
+from luoshi.core.limits import guard_text
 from luoshi.orgs import directory_file as fmt
 from luoshi.orgs.events import OrgEvent
 from luoshi.orgs.models import Region, RegionLevel, Unit, UnitAlias, UnitKind
@@ -69,11 +71,11 @@ def _check_name(value: str, what: str = "单位名称") -> str:
     return name
 
 
-def _lock(unit: Unit, expected_version: int | None = None) -> Unit:
+def _lock(unit: Unit, expected_version: int | None = None, *, versioned: bool = True) -> Unit:
     locked = Unit.objects.select_for_update().select_related("region").filter(pk=unit.pk).first()
     if locked is None:
         raise NotFound("该单位已不存在,请刷新页面。")
-    if expected_version is not None and locked.version != expected_version:
+    if versioned and expected_or_current(expected_version, locked.version) != locked.version:
         raise Conflict("该单位刚被其他人修改过。请刷新页面查看最新内容后再操作。")
     return locked
 
@@ -93,6 +95,7 @@ def _unit_after(unit: Unit) -> dict[str, Any]:
 
 
 # --- regions -----------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def region_create(
     *,
@@ -115,6 +118,7 @@ def region_create(
     return region
 
 
+@guard_text
 @transaction.atomic
 def region_update(
     *,
@@ -141,6 +145,7 @@ def region_update(
 
 
 # --- units -------------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def unit_create(
     *,
@@ -170,6 +175,7 @@ def unit_create(
     return unit
 
 
+@guard_text
 @transaction.atomic
 def unit_update(
     *,
@@ -218,6 +224,7 @@ def _rename(actor: User | None, locked: Unit, new_name: str) -> str | None:
     return old
 
 
+@guard_text
 @transaction.atomic
 def unit_rename(
     *, actor: User | None, unit: Unit, name: str, expected_version: int | None = None, reason: str = ""
@@ -271,6 +278,7 @@ def unit_verify(
     return locked
 
 
+@guard_text
 @transaction.atomic
 def alias_add(
     *, actor: User | None, unit: Unit, alias: str, region: Region | None = None, reason: str = ""
@@ -280,7 +288,7 @@ def alias_add(
     where = region or unit.region
     require_directory_admin(actor, where, action="添加单位别名")
     text = _check_name(alias, "别名")
-    locked = _lock(unit)
+    locked = _lock(unit, versioned=False)
     existing = UnitAlias.objects.filter(unit=locked, alias=text).first()
     if existing is not None:
         return existing
@@ -306,7 +314,7 @@ def alias_remove(*, actor: User | None, alias: UnitAlias, reason: str = "") -> N
     if row is None:
         raise NotFound("该别名已不存在,请刷新页面。")
     require_directory_admin(actor, row.region, action="删除单位别名")
-    locked = _lock(row.unit)
+    locked = _lock(row.unit, versioned=False)
     before = _unit_after(locked)
     row.delete()
     _bump(locked)
@@ -320,6 +328,7 @@ def alias_remove(*, actor: User | None, alias: UnitAlias, reason: str = "") -> N
     )
 
 
+@guard_text
 @transaction.atomic
 def unit_confirm_from_name(
     name: str,
@@ -424,7 +433,7 @@ def unit_merge(*, actor: User | None, keep: Unit, duplicate: Unit, reason: str =
     require_directory_admin(actor, keep.region, action="合并单位")
     require_directory_admin(actor, duplicate.region, action="合并单位")
     first, second = sorted([keep, duplicate], key=lambda u: u.pk)
-    locked = {u.pk: _lock(u) for u in (first, second)}
+    locked = {u.pk: _lock(u, versioned=False) for u in (first, second)}
     keep_l, dup_l = locked[keep.pk], locked[duplicate.pk]
     if not dup_l.is_active:
         raise InvalidMerge("该单位已被合并或停用,无需再次合并。")
@@ -881,7 +890,7 @@ def _apply(
         if not plan.changes and not plan.new_aliases:
             result.units_unchanged += 1
             continue
-        locked = _lock(plan.unit)
+        locked = _lock(plan.unit, versioned=False)
         before = _unit_after(locked)
         if plan.new_aliases:
             UnitAlias.objects.bulk_create(

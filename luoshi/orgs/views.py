@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.audit.selectors import events_for
+from luoshi.core.bounds import parse_key
 from luoshi.core.errors import AccessDenied, DomainError, ImportFailed, NotFound
 from luoshi.orgs import selectors, services
 from luoshi.orgs.models import UnitAlias, UnitKind
@@ -60,11 +61,7 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+_int = parse_key  # bounded: an overflowing id or version is None (404 / 400), never a 500
 
 
 @page

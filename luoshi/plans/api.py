@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from luoshi.core.bounds import Day, Id, Limit, Offset, Version, Year
 from luoshi.core.errors import ImportFailed, NotFound
 from luoshi.orgs.models import Region
 from luoshi.plans import selectors, services
@@ -78,12 +79,12 @@ class ImportOut(Schema):
 
 
 class MeasureIn(Schema):
-    version: int
+    version: Version
     title: str | None = None
     text: str | None = None
     lead_units: list[str] | None = None
     co_units: list[str] | None = None
-    deadline: dt.date | None = None
+    deadline: Day | None = None
     clear_deadline: bool = False
     deadline_phrase: str | None = None
     ongoing: bool | None = None
@@ -91,7 +92,7 @@ class MeasureIn(Schema):
 
 
 class PublishIn(Schema):
-    version: int | None = None
+    version: Version
     confirm_unassigned: bool = False  # publish although some measures name no responsible unit
 
 
@@ -148,7 +149,7 @@ def _plan_out(p: Plan, measure_count: int | None = None) -> dict[str, Any]:
 
 
 @router.get("", response=list[PlanOut], summary="方案列表")
-def plan_list(request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0) -> list[Any]:
+def plan_list(request: HttpRequest, status: str | None = None, limit: Limit = 50, offset: Offset = 0) -> list[Any]:
     qs = selectors.plans_for(request.user)  # type: ignore[arg-type]
     if status:
         qs = qs.filter(status=status)
@@ -157,7 +158,7 @@ def plan_list(request: HttpRequest, status: str | None = None, limit: int = 50, 
 
 
 @router.get("/{int:plan_id}", response=PlanDetailOut, summary="方案详情(含举措)")
-def plan_detail(request: HttpRequest, plan_id: int) -> Any:
+def plan_detail(request: HttpRequest, plan_id: Id) -> Any:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
     measures = [_measure_out(m) for m in selectors.measures_of(user, plan)]
@@ -165,14 +166,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> Any:
 
 
 @router.get("/{int:plan_id}/measures", response=list[MeasureOut], summary="方案的举措")
-def plan_measures(request: HttpRequest, plan_id: int) -> list[MeasureOut]:
+def plan_measures(request: HttpRequest, plan_id: Id) -> list[MeasureOut]:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
     return [_measure_out(m) for m in selectors.measures_of(user, plan)]
 
 
 @router.get("/{int:plan_id}/diff", response=list[DiffOut], summary="与上一版的逐条对比")
-def plan_diff(request: HttpRequest, plan_id: int) -> list[DiffOut]:
+def plan_diff(request: HttpRequest, plan_id: Id) -> list[DiffOut]:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
     out = []
@@ -199,8 +200,8 @@ def plan_import(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008
     region: str = Form(...),
-    year: int | None = Form(None),
-    previous: int | None = Form(None),
+    year: Year | None = Form(None),  # noqa: B008
+    previous: Id | None = Form(None),  # noqa: B008
 ) -> Status[ImportOut]:
     """Upload a document (or a ledger .xlsx) for region `region` (its code). Small files are parsed at once
     (a file that cannot be read answers 400 import_failed); large ones in the background — poll
@@ -227,7 +228,7 @@ def plan_import(
 
 
 @router.get("/imports/{int:import_id}", response=ImportOut, summary="导入进度")
-def import_status(request: HttpRequest, import_id: int) -> ImportOut:
+def import_status(request: HttpRequest, import_id: Id) -> ImportOut:
     imp = selectors.import_get(request.user, import_id)  # type: ignore[arg-type]
     return ImportOut(
         id=imp.pk,
@@ -240,7 +241,7 @@ def import_status(request: HttpRequest, import_id: int) -> ImportOut:
 
 
 @router.patch("/measures/{int:measure_id}", response=MeasureOut, summary="修改举措(带版本号)")
-def measure_patch(request: HttpRequest, measure_id: int, payload: MeasureIn) -> MeasureOut:
+def measure_patch(request: HttpRequest, measure_id: Id, payload: MeasureIn) -> MeasureOut:
     user: Any = request.user
     measure = selectors.measure_get(user, measure_id)
     data = payload.dict(exclude_unset=True)
@@ -259,20 +260,20 @@ def measure_patch(request: HttpRequest, measure_id: int, payload: MeasureIn) -> 
 
 
 @router.post("/{int:plan_id}/publish", response=PlanOut, summary="发布方案(生成督办任务)")
-def plan_publish(request: HttpRequest, plan_id: int, payload: PublishIn | None = None) -> PlanOut:
+def plan_publish(request: HttpRequest, plan_id: Id, payload: PublishIn) -> PlanOut:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
     published = services.plan_publish(
         plan,
         actor=user,
-        version=payload.version if payload else None,
-        confirm_unassigned=bool(payload and payload.confirm_unassigned),
+        version=payload.version,
+        confirm_unassigned=payload.confirm_unassigned,
     )
     return PlanOut(**_plan_out(published))
 
 
 @router.get("/{int:plan_id}/export.xlsx", summary="导出任务清单 .xlsx", response={200: None})
-def plan_export(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_export(request: HttpRequest, plan_id: Id) -> HttpResponse:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
     response = HttpResponse(

@@ -22,6 +22,34 @@ def register(sub: Any) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
     _add_parse(plan_sub)
     _add_train_suggestions(plan_sub)
+    _add_reap_imports(plan_sub)
+
+
+def _add_reap_imports(plan_sub: Any) -> None:
+    p = plan_sub.add_parser(
+        "reap-imports",
+        help="fail imports whose background job was lost and delete orphaned upload files",
+        description="Imports pending or running with no heartbeat for --minutes (default LUOSHI_IMPORT_STALE_MINUTES, "
+        "30) are marked failed with a Chinese reason and their uploads deleted; upload files no import refers to "
+        "are deleted too. The worker runs this every 10 minutes.",
+    )
+    p.add_argument("--minutes", type=int, default=None, help="how long without a heartbeat counts as lost")
+    p.set_defaults(func=reap_imports_command)
+
+
+def reap_imports_command(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from luoshi.cli import setup_django
+
+    setup_django()
+    from luoshi.core.interface import Interface, interface
+    from luoshi.plans.services import plan_imports_reap
+
+    with interface(Interface.COMMAND):
+        result = plan_imports_reap(stale_after=dt.timedelta(minutes=args.minutes) if args.minutes else None)
+    print(f"已终止 {result['reaped']} 个中断的导入,删除 {result['files_removed']} 个无主的上传文件。")
+    return 0
 
 
 def _add_parse(plan_sub: Any) -> None:

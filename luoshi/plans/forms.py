@@ -7,13 +7,14 @@ from typing import Any
 
 from django import forms
 
+from luoshi.core.formfields import BoundedForm, VersionField
 from luoshi.orgs.models import Region
 from luoshi.plans.models import Plan
 
 _OPS = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=": "==", "＝": "=="}
 
 
-class UploadForm(forms.Form):
+class UploadForm(BoundedForm, forms.Form):
     file = forms.FileField(
         label="方案文件", help_text="支持 .docx、.doc、.wps、.pdf、.html、.txt,或任务清单 .xlsx"
     )
@@ -64,8 +65,8 @@ def format_targets(targets: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-class MeasureForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class MeasureForm(BoundedForm, forms.Form):
+    version = VersionField()
     title = forms.CharField(label="标题", required=False, max_length=300)
     text = forms.CharField(label="举措内容", widget=forms.Textarea(attrs={"rows": 5}))
     lead_units_text = forms.CharField(label="牵头单位", required=False, help_text="多个单位用顿号分隔")

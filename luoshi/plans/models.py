@@ -158,6 +158,9 @@ class PlanImport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # the last sign of life of the job parsing it: a pending or running import without one for
+    # LUOSHI_IMPORT_STALE_MINUTES was lost (worker killed) and is failed by the reaper (plan_imports_reap)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

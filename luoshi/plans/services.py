@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains, require_can_change, require_region, require_role
 from luoshi.accounts.models import Role
 from luoshi.audit.services import record, snapshot
+from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import Conflict, ImportFailed, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.limits import guard_text
+from luoshi.core.sanitize import strip_controls
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans import hooks
 from luoshi.plans.events import PlanEvent
@@ -282,8 +285,10 @@ def plan_import(
 
 
 def _progress(imp: PlanImport, progress: int, stage: str, **extra: Any) -> None:
-    """Saved at once (outside the import's transaction) so the upload page can poll it."""
-    PlanImport.objects.filter(pk=imp.pk).update(progress=progress, stage=stage, **extra)
+    """Saved at once (outside the import's transaction) so the upload page can poll it; also the job's heartbeat."""
+    PlanImport.objects.filter(pk=imp.pk).update(
+        progress=progress, stage=stage, heartbeat_at=timezone.now(), **extra
+    )
 
 
 def plan_import_fail(import_id: int, message: str, details: list[dict[str, Any]] | None = None) -> None:
@@ -301,6 +306,44 @@ def plan_import_fail(import_id: int, message: str, details: list[dict[str, Any]]
         (Path(settings.FILES_DIR) / imp.stored_path).unlink(missing_ok=True)
 
 
+STALE_REASON = (
+    "导入已中断:后台解析超过 {minutes} 分钟没有进展(处理进程可能已被终止),已停止等待并删除上传的文件。"
+    "请重新上传该文件;如反复出现,请联系系统管理员。"
+)
+
+
+def import_stale_after() -> dt.timedelta:
+    return dt.timedelta(minutes=int(getattr(settings, "LUOSHI_IMPORT_STALE_MINUTES", 30)))
+
+
+def plan_imports_reap(now: dt.datetime | None = None, stale_after: dt.timedelta | None = None) -> dict[str, int]:
+    """Fail the imports whose job was lost (pending or running with no heartbeat for `stale_after`), delete their
+    uploads, and delete upload files no import refers to (a process killed between storing and recording).
+    Safe to run at any time and twice: a live import beats its heartbeat at every step."""
+    now = now or timezone.now()
+    stale_after = stale_after or import_stale_after()
+    cutoff = now - stale_after
+    minutes = int(stale_after.total_seconds() // 60)
+    stale = PlanImport.objects.filter(status__in=(ImportStatus.PENDING, ImportStatus.RUNNING)).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    reaped = 0
+    for pk in list(stale.values_list("pk", flat=True)):
+        plan_import_fail(pk, STALE_REASON.format(minutes=minutes))
+        reaped += 1
+    known = set(PlanImport.objects.exclude(stored_path="").values_list("stored_path", flat=True))
+    removed = 0
+    folder = _imports_dir()
+    for path in folder.iterdir():
+        rel = f"plan-imports/{path.name}"
+        if rel in known or not path.is_file():
+            continue
+        if dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return {"reaped": reaped, "files_removed": removed}
+
+
 def plan_import_execute(import_id: int) -> PlanImport:
     """Parse a stored upload and save the draft plan. Safe to run twice: a finished import is left alone."""
     from luoshi.plans.parser import ParseError
@@ -308,7 +351,7 @@ def plan_import_execute(import_id: int) -> PlanImport:
     imp = PlanImport.objects.select_related("region", "previous", "created_by").get(pk=import_id)
     if imp.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return imp
-    PlanImport.objects.filter(pk=imp.pk).update(status=ImportStatus.RUNNING)
+    PlanImport.objects.filter(pk=imp.pk).update(status=ImportStatus.RUNNING, heartbeat_at=timezone.now())
     _progress(imp, 15, "正在读取并解析文档")
     path = Path(settings.FILES_DIR) / imp.stored_path
     try:
@@ -458,8 +501,8 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
                 plan=plan,
                 seq=seq,
                 path=list(m.path or []),
-                title=(m.title or "")[:300],
-                text=m.text,
+                title=strip_controls(m.title or "")[:300],  # a document's \x0b would break every export later
+                text=strip_controls(m.text or ""),
                 lead_units_text=lead,
                 co_units_text=co,
                 unit_links=links,
@@ -606,6 +649,7 @@ def _clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+@guard_text
 @transaction.atomic
 def measure_update(
     *, measure: Measure, actor: User | None, version: int, changes: Mapping[str, Any]
@@ -790,6 +834,7 @@ def _unit_in_reach(unit: Unit, region: Region) -> bool:
     return region_contains(region, unit.region) or region_contains(unit.region, region)
 
 
+@guard_text
 @transaction.atomic
 def measure_assign_unit(
     *, measure: Measure, actor: User | None, version: int, name: str, unit: Unit, role: str | None = None
@@ -822,6 +867,7 @@ def measure_assign_unit(
     return m
 
 
+@guard_text
 @transaction.atomic
 def plan_confirm_unit(*, plan: Plan, name: str, actor: User | None, full_name: str | None = None) -> Unit:
     """Add a unit the directory does not know yet (kept unverified for the directory's administrator) and
@@ -963,6 +1009,7 @@ def plan_apply_period_default(*, plan: Plan, actor: User | None) -> int:
 PLAN_DETAIL_FIELDS = ("title", "year", "doc_number", "issuer")
 
 
+@guard_text
 @transaction.atomic
 def plan_update_details(*, plan: Plan, actor: User | None, version: int, changes: Mapping[str, Any]) -> Plan:
     """Edit the plan's own title, year, 文号 and issuing body after import (draft or published), audited."""
@@ -1042,7 +1089,7 @@ def plan_publish(
     if p is None:
         raise NotFound("该方案不存在或已被删除。")
     _require_admin(actor, p.region, "发布行动方案")
-    if version is not None and p.version != version:
+    if expected_or_current(version, p.version) != p.version:
         raise Conflict("该方案在您查看后已被修改,请刷新页面确认最新内容后再发布。")
     if p.status != PlanStatus.DRAFT:
         raise InvalidTransition(

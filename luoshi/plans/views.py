@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from luoshi.core.bounds import parse_key, version_from
 from luoshi.core.errors import DomainError, ImportFailed, NotFound, ValidationFailed
 from luoshi.plans import selectors, services
 from luoshi.plans.diff import summarise
@@ -176,7 +177,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     published = services.plan_publish(
         plan,
         actor=user,
-        version=int(version) if version else None,
+        version=parse_key(version),  # required: the service refuses a missing or non-numeric one
         confirm_unassigned=request.POST.get("confirm_unassigned") == "1",
     )
     unassigned = len(services.unassigned_measures(published))
@@ -305,10 +306,7 @@ def _row(
 
 
 def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError as exc:
-        raise ValidationFailed("请求缺少版本号,请刷新页面后重试。") from exc
+    return version_from(request.POST.get("version"))
 
 
 @login_required

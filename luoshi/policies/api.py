@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from luoshi.accounts.models import User
+from luoshi.core.bounds import Id
 from luoshi.policies import selectors, services
 from luoshi.policies.engine.profile import ItemOutcome, explain
 
@@ -64,7 +65,7 @@ class VersionOut(Schema):
 
 
 @router.post("/items/{item_id}/rule", response=VersionOut)
-def draft_rule(request: HttpRequest, item_id: int, body: RuleIn) -> VersionOut:
+def draft_rule(request: HttpRequest, item_id: Id, body: RuleIn) -> VersionOut:
     user = _user(request)
     item = selectors.item(user, item_id)
     version = services.rule_draft(actor=user, item=item, rule=body.rule, cases=body.cases)
@@ -90,7 +91,7 @@ class PreviewOut(Schema):
 
 
 @router.get("/versions/{version_id}/preview", response=PreviewOut)
-def preview(request: HttpRequest, version_id: int) -> PreviewOut:
+def preview(request: HttpRequest, version_id: Id) -> PreviewOut:
     user = _user(request)
     p = services.rule_preview(actor=user, version=selectors.version(user, version_id))
     return PreviewOut(eligible_before=p.eligible_before, eligible_after=p.eligible_after,
@@ -99,7 +100,7 @@ def preview(request: HttpRequest, version_id: int) -> PreviewOut:
 
 
 @router.post("/versions/{version_id}/publish", response=VersionOut)
-def publish(request: HttpRequest, version_id: int) -> VersionOut:
+def publish(request: HttpRequest, version_id: Id) -> VersionOut:
     user = _user(request)
     v = services.rule_publish(actor=user, version=selectors.version(user, version_id))
     return VersionOut(id=v.pk, number=v.number, status=v.status, conditions=[], cases=[])
@@ -125,13 +126,13 @@ def list_batches(request: HttpRequest) -> list[BatchOut]:
 
 
 @router.post("/items/{item_id}/batches", response=BatchOut)
-def draw(request: HttpRequest, item_id: int) -> BatchOut:
+def draw(request: HttpRequest, item_id: Id) -> BatchOut:
     user = _user(request)
     return _batch(services.batch_draw(actor=user, item=selectors.item(user, item_id)))
 
 
 @router.post("/batches/{batch_id}/{action}", response=BatchOut)
-def batch_action(request: HttpRequest, batch_id: int, action: str) -> BatchOut:
+def batch_action(request: HttpRequest, batch_id: Id, action: str) -> BatchOut:
     user = _user(request)
     batch = selectors.batch(user, batch_id)
     step = {"check": services.batch_check, "confirm": services.batch_confirm, "pay": services.batch_pay}.get(action)
@@ -184,7 +185,7 @@ class FeedbackIn(Schema):
 
 
 @router.post("/pushes/{push_id}/feedback", response=PushOut)
-def feedback(request: HttpRequest, push_id: int, body: FeedbackIn) -> PushOut:
+def feedback(request: HttpRequest, push_id: Id, body: FeedbackIn) -> PushOut:
     user = _user(request)
     p = services.push_feedback(actor=user, push=selectors.push(user, push_id), useful=body.useful)
     return PushOut(id=p.pk, item=p.item.code, kind=p.kind, status=p.status, reason=p.reason,

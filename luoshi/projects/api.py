@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from luoshi.accounts.models import User
+from luoshi.core.bounds import Day, Id, Money, Page, PageSize, Version
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.orgs.models import Region, Unit
 from luoshi.projects import selectors, services
@@ -77,51 +78,51 @@ class ProjectPage(Schema):
 class ProjectIn(Schema):
     code: str
     name: str
-    region_id: int
+    region_id: Id
     level: str = "city"
-    investment: Decimal = Decimal(0)
+    investment: Money = Decimal(0)
     owner_name: str = ""
     industry: str = ""
     leader_name: str = ""
-    unit_ids: list[int] = []
+    unit_ids: list[Id] = []
     note: str = ""
-    signed_planned: dt.date | None = None
+    signed_planned: Day | None = None
 
 
 class ProjectPatch(Schema):
-    version: int | None = None
+    version: Version
     code: str | None = None
     name: str | None = None
     level: str | None = None
-    investment: Decimal | None = None
+    investment: Money | None = None
     owner_name: str | None = None
     industry: str | None = None
     leader_name: str | None = None
     status: str | None = None
     note: str | None = None
-    unit_ids: list[int] | None = None
+    unit_ids: list[Id] | None = None
 
 
 class MilestoneIn(Schema):
-    actual_date: dt.date | None = None
+    actual_date: Day | None = None
     note: str | None = None
-    version: int | None = None
+    version: Version
 
 
 class PlanIn(Schema):
-    planned_date: dt.date | None = None
-    version: int | None = None
+    planned_date: Day | None = None
+    version: Version
 
 
 class ProblemIn(Schema):
     description: str
-    unit_id: int
-    due: dt.date
+    unit_id: Id
+    due: Day
 
 
 class ResolveIn(Schema):
     resolution: str
-    version: int | None = None
+    version: Version
 
 
 def _out(p: Project) -> dict[str, Any]:
@@ -190,12 +191,12 @@ def _units(ids: list[int]) -> list[Unit]:
 def list_projects(
     request: HttpRequest,
     level: str = "",
-    region: int | None = None,
+    region: Id | None = None,
     colour: str = "",
     status: str = "",
     q: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: Page = 1,
+    page_size: PageSize = 50,
 ) -> dict[str, Any]:
     filters = selectors.LedgerFilters(level=level, region=region, colour=colour, status=status, q=q[:100])
     qs = selectors.ledger(_user(request), filters)
@@ -207,7 +208,7 @@ def list_projects(
 
 
 @router.get("/{int:pk}", response=ProjectDetailOut, summary="项目详情(节点、问题)")
-def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_project(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return _detail(_user(request), pk)
 
 
@@ -224,7 +225,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str,
 
 
 @router.patch("/{int:pk}", response=ProjectDetailOut, summary="修改项目(营商办管理员)")
-def update_project(request: HttpRequest, pk: int, payload: ProjectPatch) -> dict[str, Any]:
+def update_project(request: HttpRequest, pk: Id, payload: ProjectPatch) -> dict[str, Any]:
     user = _user(request)
     project = selectors.project_get(user, pk)
     data = {k: v for k, v in payload.dict().items() if v is not None}
@@ -236,7 +237,7 @@ def update_project(request: HttpRequest, pk: int, payload: ProjectPatch) -> dict
 
 
 @router.post("/{int:pk}/milestones/{kind}/actual", response=ProjectDetailOut, summary="填写节点实际日期")
-def record_milestone(request: HttpRequest, pk: int, kind: str, payload: MilestoneIn) -> dict[str, Any]:
+def record_milestone(request: HttpRequest, pk: Id, kind: str, payload: MilestoneIn) -> dict[str, Any]:
     user = _user(request)
     project = selectors.project_get(user, pk)
     services.milestone_record(
@@ -251,7 +252,7 @@ def record_milestone(request: HttpRequest, pk: int, kind: str, payload: Mileston
 
 
 @router.post("/{int:pk}/milestones/{kind}/plan", response=ProjectDetailOut, summary="设置节点计划日期")
-def plan_milestone(request: HttpRequest, pk: int, kind: str, payload: PlanIn) -> dict[str, Any]:
+def plan_milestone(request: HttpRequest, pk: Id, kind: str, payload: PlanIn) -> dict[str, Any]:
     user = _user(request)
     project = selectors.project_get(user, pk)
     services.milestone_plan(
@@ -261,7 +262,7 @@ def plan_milestone(request: HttpRequest, pk: int, kind: str, payload: PlanIn) ->
 
 
 @router.post("/{int:pk}/problems", response={201: ProblemOut}, summary="登记项目问题")
-def raise_problem(request: HttpRequest, pk: int, payload: ProblemIn) -> Status[dict[str, Any]]:
+def raise_problem(request: HttpRequest, pk: Id, payload: ProblemIn) -> Status[dict[str, Any]]:
     user = _user(request)
     project = selectors.project_get(user, pk)
     unit = Unit.objects.filter(pk=payload.unit_id).select_related("region").first()
@@ -274,7 +275,7 @@ def raise_problem(request: HttpRequest, pk: int, payload: ProblemIn) -> Status[d
 
 
 @router.post("/problems/{int:pk}/resolve", response=ProblemOut, summary="办结项目问题(责任单位或营商办)")
-def resolve_problem(request: HttpRequest, pk: int, payload: ResolveIn) -> dict[str, Any]:
+def resolve_problem(request: HttpRequest, pk: Id, payload: ResolveIn) -> dict[str, Any]:
     user = _user(request)
     problem = selectors.problem_get(user, pk)
     problem = services.problem_resolve(

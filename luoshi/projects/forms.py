@@ -8,6 +8,7 @@ from django import forms
 
 from luoshi.accounts.access import subtree_or_above_q, subtree_q
 from luoshi.accounts.models import Role, User
+from luoshi.core.formfields import BoundedForm, VersionField
 from luoshi.orgs.models import Region, Unit
 from luoshi.projects.models import LimitUnit, MilestoneKind, ProjectLevel, ProjectStatus
 
@@ -33,7 +34,7 @@ def units_for(user: User) -> Any:
     )
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(BoundedForm, forms.Form):
     code = forms.CharField(label="项目编码", max_length=64)
     name = forms.CharField(label="项目名称", max_length=200)
     level = forms.ChoiceField(label="项目层级", choices=ProjectLevel.choices)
@@ -65,20 +66,20 @@ class ProjectForm(forms.Form):
             del self.fields["signed_planned"]
 
 
-class MilestoneActualForm(forms.Form):
+class MilestoneActualForm(BoundedForm, forms.Form):
     kind = forms.ChoiceField(label="节点", choices=MilestoneKind.choices)
     actual_date = forms.DateField(label="实际日期(留空为清除)", required=False, widget=DATE)
     note = forms.CharField(label="说明", max_length=300, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
-class MilestonePlanForm(forms.Form):
+class MilestonePlanForm(BoundedForm, forms.Form):
     kind = forms.ChoiceField(label="节点", choices=MilestoneKind.choices)
     planned_date = forms.DateField(label="计划日期", required=False, widget=DATE)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(BoundedForm, forms.Form):
     description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}))
     unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none())
     due = forms.DateField(label="解决时限", widget=DATE)
@@ -88,16 +89,16 @@ class ProblemForm(forms.Form):
         self.fields["unit"].queryset = units_for(user)  # type: ignore[attr-defined]
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(BoundedForm, forms.Form):
     resolution = forms.CharField(label="解决情况", widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedForm, forms.Form):
     file = forms.FileField(label="台账文件(.xlsx)")
 
 
-class RuleForm(forms.Form):
+class RuleForm(BoundedForm, forms.Form):
     scope = forms.ChoiceField(
         label="适用范围", choices=[("region", "本区域"), ("global", "全部区域(默认规则)")]
     )

@@ -29,7 +29,9 @@ from luoshi.accounts.models import Role
 from luoshi.audit.services import changed_fields, record, record_many, snapshot
 from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar
 from luoshi.calendar.services import calendar_for
+from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notify_service
 from luoshi.projects import access, engine
 from luoshi.projects.events import ProjectEvent, ProjectNotification
@@ -87,11 +89,11 @@ def _require_admin(user: User | None, region: Region, action: str) -> None:
     require_region(user, region, action=action)
 
 
-def _lock(project: Project, version: int | None) -> Project:
+def _lock(project: Project, version: int | None, *, versioned: bool = True) -> Project:
     locked = Project.objects.select_for_update().select_related("region").filter(pk=project.pk).first()
     if locked is None:
         raise NotFound("项目不存在或已被删除。")
-    if version is not None and locked.version != version:
+    if versioned and expected_or_current(version, locked.version) != locked.version:
         raise Conflict("该项目已被他人修改,请刷新页面后重新操作。")
     return locked
 
@@ -283,6 +285,7 @@ def _stage(milestones: Iterable[Milestone]) -> str:
 
 
 # --- projects ----------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def project_create(
     *,
@@ -355,6 +358,7 @@ def project_create(
     return project
 
 
+@guard_text
 @transaction.atomic
 def project_update(
     *,
@@ -427,6 +431,7 @@ def _milestones(project: Project) -> dict[str, Milestone]:
     return {m.kind: m for m in Milestone.objects.filter(project=project)}
 
 
+@guard_text
 @transaction.atomic
 def milestone_record(
     *,
@@ -543,6 +548,7 @@ def milestone_plan(
 
 
 # --- problems ----------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def problem_raise(
     *, user: User | None, project: Project, description: str, unit: Unit, due: dt.date
@@ -550,7 +556,7 @@ def problem_raise(
     """Put a problem on the project's list with the unit that must solve it and a deadline; the unit is
     notified, and the problem counts in the project's colour until resolved."""
     _require_admin(user, project.region, "登记项目问题")
-    locked = _lock(project, None)
+    locked = _lock(project, None, versioned=False)
     if locked.status == ProjectStatus.CANCELLED:
         raise InvalidTransition("项目已终止,不能再登记问题。")
     text = description.strip()
@@ -587,6 +593,7 @@ def problem_raise(
 _require_can_resolve = access.require_can_resolve
 
 
+@guard_text
 @transaction.atomic
 def problem_resolve(
     *, user: User | None, problem: ProjectProblem, resolution: str, version: int | None = None
@@ -601,7 +608,7 @@ def problem_resolve(
     if locked is None:
         raise NotFound("问题不存在。")
     _require_can_resolve(user, locked)
-    if version is not None and locked.version != version:
+    if expected_or_current(version, locked.version) != locked.version:
         raise Conflict("该问题已被他人处理,请刷新页面后查看。")
     if locked.status == ProblemStatus.RESOLVED:
         raise InvalidTransition("该问题已解决,不能重复办结。")

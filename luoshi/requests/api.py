@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from luoshi.accounts.models import User
+from luoshi.core.bounds import Id, Page
 from luoshi.requests import access, selectors, services
 from luoshi.requests.models import Request
 
@@ -102,7 +103,7 @@ class RequestPage(Schema):
 
 
 @router.get("/", response=RequestPage, summary="诉求列表")
-def list_requests(request: HttpRequest, status: str = "", page: int = 1) -> dict[str, Any]:
+def list_requests(request: HttpRequest, status: str = "", page: Page = 1) -> dict[str, Any]:
     user = _user(request)
     qs = selectors.request_list(user, selectors.RequestFilters(status=status))
     size = 50
@@ -111,7 +112,7 @@ def list_requests(request: HttpRequest, status: str = "", page: int = 1) -> dict
 
 
 @router.get("/{request_id}", response=RequestOut, summary="诉求详情")
-def get_request(request: HttpRequest, request_id: int) -> RequestOut:
+def get_request(request: HttpRequest, request_id: Id) -> RequestOut:
     user = _user(request)
     return out(selectors.request_get(user, request_id), user)
 
@@ -122,7 +123,7 @@ class ContactOut(Schema):
 
 
 @router.post("/{request_id}/contact", response=ContactOut, summary="查看完整联系方式(留痕)")
-def reveal_contact(request: HttpRequest, request_id: int) -> ContactOut:
+def reveal_contact(request: HttpRequest, request_id: Id) -> ContactOut:
     from luoshi.requests.services.privacy import contact_reveal
 
     user = _user(request)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.accounts.models import User
+from luoshi.core.bounds import parse_key
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.requests import access, clock, selectors, services
@@ -38,11 +39,7 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+_int = parse_key  # bounded: an overflowing id or version is None (404 / 400), never a 500
 
 
 def _files(request: HttpRequest, name: str = "files") -> list[tuple[str, Any]]:

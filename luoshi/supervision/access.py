@@ -3,6 +3,12 @@ commands and jobs share the same rules.
 
 - 营商办管理员 (office): every task of their region subtree; reviews, signs off, returns, issues 督办.
 - 部门工作人员 (unit staff): tasks their unit has an active assignment on; files that unit's reports only.
+  Co-assigned units share the task (issue 15, decided): staff of any unit actively assigned to a task — lead or
+  co-responsible — read every unit's reports and evidence on that task, because the lead unit rolls the task up
+  and coordinates the others, and each unit must see what is still missing. They never write another unit's
+  report. A unit whose assignment is removed (inactive) loses the task, its reports and its evidence at once;
+  staff of a unit not on the task see none of it (404, as for a task that does not exist). See
+  `can_read_reports`.
 - 领导 (leader): reads every task of their region subtree; changes nothing.
 - enterprise users and observers: no task.
 - user None: the system (jobs, demo, commands) sees everything.
@@ -45,6 +51,12 @@ def can_see_task(user: User | None, task: Task) -> bool:
     if user.role == Role.STAFF and user.unit_id is not None:
         return Assignment.objects.filter(task=task, unit_id=user.unit_id, active=True).exists()
     return False
+
+
+def can_read_reports(user: User | None, task: Task) -> bool:
+    """Whether `user` may read the reports and evidence of every unit on `task`: exactly those who may see the
+    task (co-assigned units included, see the module docstring)."""
+    return can_see_task(user, task)
 
 
 def require_see_task(user: User | None, task: Task) -> None:

@@ -10,6 +10,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from luoshi.accounts.models import User
+from luoshi.core.bounds import Day, Id, Number, Page, PageSize, Percent, Version
 from luoshi.core.errors import NotFound
 from luoshi.supervision import selectors, services
 from luoshi.supervision.models import Task
@@ -105,13 +106,13 @@ class TaskDetailOut(Schema):
 @router.get("/tasks", response=TaskPage, summary="任务台账(按权限过滤)")
 def list_tasks(
     request: HttpRequest,
-    plan: int | None = None,
-    unit: int | None = None,
+    plan: Id | None = None,
+    unit: Id | None = None,
     status: str = "",
     colour: str = "",
     q: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: Page = 1,
+    page_size: PageSize = 50,
 ) -> TaskPage:
     qs = selectors.task_ledger(_user(request), selectors.LedgerFilters(plan, unit, status, colour, q))
     page_size = max(1, min(page_size, 200))
@@ -147,7 +148,7 @@ def _report_out(r: Any) -> ReportOut:
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut, summary="任务详情")
-def task_detail(request: HttpRequest, task_id: int) -> TaskDetailOut:
+def task_detail(request: HttpRequest, task_id: Id) -> TaskDetailOut:
     d = selectors.task_detail(_user(request), task_id)
     return TaskDetailOut(
         task=_task_out(d.task),
@@ -171,7 +172,7 @@ def task_detail(request: HttpRequest, task_id: int) -> TaskDetailOut:
 
 class TransitionIn(Schema):
     to: str
-    version: int
+    version: Version
     reason: str = ""
     evidence: str = ""
 
@@ -179,7 +180,7 @@ class TransitionIn(Schema):
 @router.post(
     "/tasks/{task_id}/transition", response=TaskOut, summary="变更任务状态(启动、申请销号、销号、退回、撤销)"
 )
-def transition(request: HttpRequest, task_id: int, body: TransitionIn) -> TaskOut:
+def transition(request: HttpRequest, task_id: Id, body: TransitionIn) -> TaskOut:
     task = selectors.task_get(_user(request), task_id)
     task = services.task_transition(
         task=task,
@@ -193,17 +194,17 @@ def transition(request: HttpRequest, task_id: int, body: TransitionIn) -> TaskOu
 
 
 class ReportIn(Schema):
-    assignment_id: int
-    period_start: dt.date
+    assignment_id: Id
+    period_start: Day
     narrative: str
-    percent: float
-    actuals: dict[str, float | str] = {}
+    percent: Percent
+    actuals: dict[str, Number | str] = {}
     problems: str = ""
-    version: int | None = None
+    version: Version | None = None  # required when revising the period's report (the service checks)
 
 
 @router.post("/tasks/{task_id}/reports", response=ReportOut, summary="报送进展(JSON,无附件)")
-def file_report(request: HttpRequest, task_id: int, body: ReportIn) -> ReportOut:
+def file_report(request: HttpRequest, task_id: Id, body: ReportIn) -> ReportOut:
     report = services.report_file_for(
         task_id=task_id,
         assignment_id=body.assignment_id,
@@ -227,7 +228,7 @@ class AttachmentOut(Schema):
 
 @router.post("/reports/{report_id}/attachments", response=AttachmentOut, summary="为进展上传佐证材料")
 def upload_attachment(
-    request: HttpRequest, report_id: int, file: File[UploadedFile], note: Form[str] = ""
+    request: HttpRequest, report_id: Id, file: File[UploadedFile], note: Form[str] = ""
 ) -> AttachmentOut:
     from luoshi.supervision.models import ProgressReport
 
@@ -268,7 +269,7 @@ class ScoreOut(Schema):
 
 
 @router.get("/scoreboard", response=list[ScoreOut], summary="单位排名(按月)")
-def scoreboard(request: HttpRequest, period: str, plan: int | None = None) -> list[ScoreOut]:
+def scoreboard(request: HttpRequest, period: str, plan: Id | None = None) -> list[ScoreOut]:
     scores = selectors.scoreboard(_user(request), selectors.parse_period(period), plan)
     return [
         ScoreOut(

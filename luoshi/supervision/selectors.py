@@ -21,7 +21,8 @@ from luoshi.accounts.access import (
 )
 from luoshi.accounts.models import Role, User
 from luoshi.audit.selectors import events_for
-from luoshi.core.errors import AccessDenied, NotFound, ValidationFailed
+from luoshi.core.bounds import parse_month
+from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import dispatch, periods
@@ -180,10 +181,10 @@ def attachment_get(user: User | None, pk: int) -> Attachment:
     row = Attachment.objects.select_related("report__task__region").filter(pk=pk).first()
     if row is None:
         raise NotFound("未找到该附件,或您无权下载。")
-    try:
-        require_see_task(user, row.report.task)
-    except NotFound as exc:
-        raise NotFound("未找到该附件,或您无权下载。") from exc
+    from luoshi.supervision.access import can_read_reports
+
+    if not can_read_reports(user, row.report.task):  # co-assigned units included: the access module's rule
+        raise NotFound("未找到该附件,或您无权下载。")
     return row
 
 
@@ -340,11 +341,7 @@ class UnitScore:
 
 
 def parse_period(text: str) -> periods.Period:
-    try:
-        year, month = (int(x) for x in text.split("-"))
-        return periods.period_containing("monthly", dt.date(year, month, 1))
-    except (ValueError, TypeError) as exc:
-        raise ValidationFailed(f"期间“{text}”格式不对,请写成 YYYY-MM(如 2026-05)。") from exc
+    return periods.period_containing("monthly", parse_month(text))  # bounded years: 0001-01, 9999-12 refused
 
 
 def _scope_region_ids(user: User | None) -> list[int] | None:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from luoshi.accounts.access import is_government, is_leader, is_reader, is_staff_role, own_unit, subtree_q
 from luoshi.accounts.models import User
+from luoshi.core.bounds import parse_date, parse_key
 from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
@@ -32,17 +33,13 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+_int = parse_key  # bounded: an overflowing id or version is None (404 / 400), never a 500
 
 
 def _date(value: Any) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
+        return parse_date(value)
+    except DomainError:
         return None
 
 

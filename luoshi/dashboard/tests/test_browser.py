@@ -16,11 +16,11 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 def _login(page: Any, live_server: Any, username: str) -> None:
-    from luoshi.core.demo import DEMO_PASSWORD
+    from luoshi.core.demo import demo_password
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_password", demo_password(username))
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 

@@ -50,7 +50,11 @@ def test_import_multipart_then_patch_with_version_and_publish(
     body = response.json()
     assert body["status"] == "done" and body["plan"]
     plan = Plan.objects.get(pk=body["plan"])
-    blocked = client.post(f"/api/plans/{plan.pk}/publish", {}, content_type="application/json")
+    empty = client.post(f"/api/plans/{plan.pk}/publish", {}, content_type="application/json")
+    assert empty.status_code == 422 and "version" in empty.json()["message"]  # the lock is never skipped
+    blocked = client.post(
+        f"/api/plans/{plan.pk}/publish", {"version": plan.version}, content_type="application/json"
+    )
     assert blocked.status_code == 409 and blocked.json()["code"] == "invalid_transition"
     for m in Measure.objects.filter(plan=plan).exclude(unresolved_units=[]):
         patched = client.patch(
@@ -65,7 +69,10 @@ def test_import_multipart_then_patch_with_version_and_publish(
             content_type="application/json",
         )
         assert stale.status_code == 409 and stale.json()["code"] == "conflict"
-    published = client.post(f"/api/plans/{plan.pk}/publish", {}, content_type="application/json")
+    plan.refresh_from_db()
+    published = client.post(
+        f"/api/plans/{plan.pk}/publish", {"version": plan.version}, content_type="application/json"
+    )
     assert published.status_code == 200 and published.json()["status"] == PlanStatus.PUBLISHED
     export = client.get(f"/api/plans/{plan.pk}/export.xlsx")
     assert export.status_code == 200 and export.content[:2] == b"PK"
@@ -84,7 +91,10 @@ def test_api_refusals(users: dict[str, Any], regions: dict[str, Any], make_plan:
         == 403
     )
     assert (
-        leader.post(f"/api/plans/{plan.pk}/publish", {}, content_type="application/json").status_code == 403
+        leader.post(
+            f"/api/plans/{plan.pk}/publish", {"version": plan.version}, content_type="application/json"
+        ).status_code
+        == 403
     )
     upload = leader.post(
         "/api/plans/import",

@@ -70,7 +70,8 @@ def test_publishing_unassigned_measures_needs_confirmation(make_plan: Any, users
     client = Client()
     client.force_login(users["admin"])
     assert 'name="confirm_unassigned"' in client.get(f"/plans/{plan.pk}/").content.decode()
-    response = client.post(f"/plans/{plan.pk}/publish/", {"confirm_unassigned": "1"})
+    plan.refresh_from_db()
+    response = client.post(f"/plans/{plan.pk}/publish/", {"confirm_unassigned": "1", "version": plan.version})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED

@@ -148,15 +148,18 @@ def test_split_merge_delete_redirect_back_to_the_review(users: dict[str, Any], m
 def test_publish_and_confirm_unit_pages(users: dict[str, Any], make_plan: Any) -> None:
     plan = make_plan(ROWS)
     client = client_for(users["admin"])
-    refused = client.post(f"/plans/{plan.pk}/publish/")
+    assert client.post(f"/plans/{plan.pk}/publish/").status_code == 400  # no version: never published
+    refused = client.post(f"/plans/{plan.pk}/publish/", {"version": plan.version})
     assert refused.status_code == 409 and "未确认" in refused.content.decode()
     client.post(
         f"/plans/{plan.pk}/units/confirm/", {"name": "市住房保障中心", "full_name": "荆门市住房保障服务中心"}
     )
-    undated = client.post(f"/plans/{plan.pk}/publish/")
+    plan.refresh_from_db()
+    undated = client.post(f"/plans/{plan.pk}/publish/", {"version": plan.version})
     assert undated.status_code == 409 and "3 条举措未写明完成时限" in undated.content.decode()
     client.post(f"/plans/{plan.pk}/deadlines/default/")
-    response = client.post(f"/plans/{plan.pk}/publish/")
+    plan.refresh_from_db()
+    response = client.post(f"/plans/{plan.pk}/publish/", {"version": plan.version})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED

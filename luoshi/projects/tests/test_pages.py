@@ -66,7 +66,7 @@ def test_page_writes_refused_for_leader_and_staff(project: Project, users: dict[
         assert client.get(reverse("projects:edit", args=[project.pk])).status_code == 403
         response = client.post(
             reverse("projects:milestone_actual", args=[project.pk]),
-            {"kind": "started", "actual_date": "2026-03-01"},
+            {"kind": "started", "actual_date": "2026-03-01", "version": project.version},
             follow=True,
         )
         text = response.content.decode()
@@ -124,12 +124,18 @@ def test_staff_resolves_problem_from_the_page(
     page = _client(users["staff"]).get(reverse("projects:detail", args=[other_project.pk])).content.decode()
     assert "办结" in page
     assert _client(users["staff_other"]).post(
-        reverse("projects:problem_resolve", args=[problem.pk]), {"resolution": "x"}
+        reverse("projects:problem_resolve", args=[problem.pk]), {"resolution": "x", "version": problem.version}
     ).status_code in (302, 404)
     problem.refresh_from_db()
     assert problem.status == "open"
-    _client(users["staff"]).post(
+    without_version = _client(users["staff"]).post(
         reverse("projects:problem_resolve", args=[problem.pk]), {"resolution": "已接入"}
+    )
+    assert without_version.status_code == 302
+    problem.refresh_from_db()
+    assert problem.status == "open"  # the optimistic lock is never skipped
+    _client(users["staff"]).post(
+        reverse("projects:problem_resolve", args=[problem.pk]), {"resolution": "已接入", "version": problem.version}
     )
     problem.refresh_from_db()
     assert problem.status == "resolved"
@@ -174,7 +180,7 @@ def test_api_scoping_and_refusals(
     refused = _client(users["leader"]).post("/api/projects/", body, content_type="application/json")
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
     patch = _client(users["staff"]).patch(
-        f"/api/projects/{project.pk}", {"name": "x"}, content_type="application/json"
+        f"/api/projects/{project.pk}", {"name": "x", "version": project.version}, content_type="application/json"
     )
     assert patch.status_code == 403
     assert not Project.objects.filter(code="API-1").exists()
@@ -197,13 +203,13 @@ def test_api_admin_flow(users: dict[str, Any], regions: dict[str, Any], units: d
     pk = created.json()["id"]
     ok = client.post(
         f"/api/projects/{pk}/milestones/signed/actual",
-        {"actual_date": "2026-05-06"},
+        {"actual_date": "2026-05-06", "version": created.json()["version"]},
         content_type="application/json",
     ).json()
     assert ok["milestones"][1]["planned_date"] == "2026-11-06"
     bad = client.post(
         f"/api/projects/{pk}/milestones/registered/actual",
-        {"actual_date": "2026-05-07"},
+        {"actual_date": "2026-05-07", "version": ok["version"]},
         content_type="application/json",
     )
     assert bad.status_code == 400 and "开工" in bad.json()["message"]
@@ -219,13 +225,13 @@ def test_api_admin_flow(users: dict[str, Any], regions: dict[str, Any], units: d
     assert problem.status_code == 201
     leader = _client(users["leader"]).post(
         f"/api/projects/problems/{problem.json()['id']}/resolve",
-        {"resolution": "x"},
+        {"resolution": "x", "version": problem.json()["version"]},
         content_type="application/json",
     )
     assert leader.status_code == 403
     done = _client(users["staff"]).post(
         f"/api/projects/problems/{problem.json()['id']}/resolve",
-        {"resolution": "环评已批复"},
+        {"resolution": "环评已批复", "version": problem.json()["version"]},
         content_type="application/json",
     )
     assert done.status_code == 200 and done.json()["status"] == "resolved"

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from luoshi.audit.services import record
 from luoshi.core.errors import InvalidTransition, ValidationFailed
+from luoshi.core.sanitize import xlsx_row
 from luoshi.requests import access
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import ArrearsClaim, ArrearsPayment, ArrearsStatus
@@ -151,7 +152,7 @@ def ledger_xlsx(user: User | None, debtor: str = "") -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "拖欠账款台账"
-    ws.append(
+    ws.append(xlsx_row(ws,
         [
             "欠款主体",
             "诉求编号",
@@ -165,10 +166,10 @@ def ledger_xlsx(user: User | None, debtor: str = "") -> bytes:
             "办结日期",
             "化解说明",
         ]
-    )
+    ))
     for c in claims_of(user, debtor):
         pays = list(c.payments.all())
-        ws.append(
+        ws.append(xlsx_row(ws,
             [
                 c.debtor_name,
                 c.request.number,
@@ -182,7 +183,7 @@ def ledger_xlsx(user: User | None, debtor: str = "") -> bytes:
                 c.closed_on,
                 c.settlement_note,
             ]
-        )
+        ))
     for col, width in zip("ABCDEFGHIJK", (28, 20, 28, 14, 14, 12, 14, 40, 10, 12, 30), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

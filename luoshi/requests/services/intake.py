@@ -18,6 +18,7 @@ from django.utils import timezone
 from luoshi.accounts.access import region_contains
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import AccessDenied, Conflict, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.orgs.credit_code import credit_code_problem
 from luoshi.orgs.models import Enterprise, Region
 from luoshi.requests import access, clock, notify
@@ -186,6 +187,7 @@ def _same(existing: Request, digest: str, what: str) -> Request:
     return existing
 
 
+@guard_text
 def request_file(
     *,
     user: User | None,

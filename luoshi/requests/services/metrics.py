@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from luoshi.core.sanitize import xlsx_row
 from luoshi.requests import access, clock
 from luoshi.requests.models import (
     METRIC_COUNTERS,
@@ -424,9 +425,9 @@ def metrics_xlsx(rows: list[UnitMetrics], total: UnitMetrics, period: str) -> by
     ws = wb.active
     assert ws is not None
     ws.title = f"诉求办理指标{period}"
-    ws.append(["单位", *[label for _, label in COLUMNS]])
+    ws.append(xlsx_row(ws, ["单位", *[label for _, label in COLUMNS]]))
     for r in [*rows, total]:
-        ws.append([r.unit, *[r.values[key] for key, _ in COLUMNS]])
+        ws.append(xlsx_row(ws, [r.unit, *[r.values[key] for key, _ in COLUMNS]]))
     ws.column_dimensions["A"].width = 32
     buf = io.BytesIO()
     wb.save(buf)

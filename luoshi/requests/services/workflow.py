@@ -17,6 +17,7 @@ from django.utils import timezone
 from luoshi.accounts.access import region_contains
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.orgs.models import Region, Unit
 from luoshi.requests import access, clock, notify
 from luoshi.requests.events import RequestEvent
@@ -187,6 +188,7 @@ def time_limit_set(
 
 
 # --- review -------------------------------------------------------------------------------------------------
+@guard_text
 def request_accept(*, user: User | None, request: Request, urgency: str, note: str = "") -> Request:
     """受理: classify and start the clock (the class limit counts from the day of acceptance)."""
     access.require_office(user, request, "受理诉求")
@@ -230,6 +232,7 @@ def request_accept(*, user: User | None, request: Request, urgency: str, note: s
     return req
 
 
+@guard_text
 def request_reject(*, user: User | None, request: Request, reason: str) -> Request:
     """不予受理: the reason is required and the enterprise is told."""
     access.require_office(user, request, "不予受理")
@@ -251,6 +254,7 @@ def request_reject(*, user: User | None, request: Request, reason: str) -> Reque
     return req
 
 
+@guard_text
 def request_transfer(*, user: User | None, request: Request, destination: str, reason: str = "") -> Request:
     """转办: not for this platform; the destination is required and the enterprise is told where."""
     access.require_office(user, request, "转办诉求")
@@ -283,6 +287,7 @@ def request_transfer(*, user: User | None, request: Request, destination: str, r
     return req
 
 
+@guard_text
 def request_classify(*, user: User | None, request: Request, urgency: str, reason: str) -> Request:
     """Change the class after acceptance: the due date is counted again from the day of acceptance."""
     access.require_office(user, request, "调整紧急程度")
@@ -309,6 +314,7 @@ def request_classify(*, user: User | None, request: Request, urgency: str, reaso
 
 
 # --- routing ------------------------------------------------------------------------------------------------
+@guard_text
 def request_assign(
     *, user: User | None, request: Request, lead_unit: Unit, co_units: Sequence[Unit] = (), note: str = ""
 ) -> Request:
@@ -359,6 +365,7 @@ def request_assign(
 
 
 # --- the unit's work ----------------------------------------------------------------------------------------
+@guard_text
 def request_sign(*, user: User | None, request: Request) -> Request:
     """签收 by the lead unit."""
     access.require_see(user, request)
@@ -381,6 +388,7 @@ def request_sign(*, user: User | None, request: Request) -> Request:
     return req
 
 
+@guard_text
 def request_return(*, user: User | None, request: Request, reason: str) -> Request:
     """退回 a misrouted request to the dispatcher, with a reason; counted against nobody."""
     access.require_see(user, request)
@@ -417,6 +425,7 @@ def request_return(*, user: User | None, request: Request, reason: str) -> Reque
     return req
 
 
+@guard_text
 def request_note(*, user: User | None, request: Request, text: str) -> Note:
     """A progress note from the lead unit, or a 协办 note from a co-unit."""
     access.require_see(user, request)
@@ -436,6 +445,7 @@ def request_note(*, user: User | None, request: Request, text: str) -> Note:
     return note
 
 
+@guard_text
 def request_pause(*, user: User | None, request: Request, reason: str) -> Pause:
     """补正: the clock stops until the enterprise supplies what is missing."""
     access.require_see(user, request)
@@ -463,6 +473,7 @@ def request_pause(*, user: User | None, request: Request, reason: str) -> Pause:
     return pause
 
 
+@guard_text
 def request_resume(
     *,
     user: User | None,
@@ -509,6 +520,7 @@ def request_resume(
     return req
 
 
+@guard_text
 def extension_request(*, user: User | None, request: Request, days: int, reason: str) -> Extension:
     """延期: the lead unit asks the office, before the due date."""
     access.require_see(user, request)
@@ -541,6 +553,7 @@ def extension_request(*, user: User | None, request: Request, days: int, reason:
     return ext
 
 
+@guard_text
 def extension_decide(*, user: User | None, extension: Extension, approve: bool, note: str = "") -> Extension:
     """The office approves (the due date moves by the working days asked) or refuses."""
     req0 = extension.request
@@ -571,6 +584,7 @@ def extension_decide(*, user: User | None, extension: Extension, approve: bool, 
     return ext
 
 
+@guard_text
 def request_reply(
     *, user: User | None, request: Request, text: str, files: Sequence[tuple[str, IO[bytes] | Any]] = ()
 ) -> Request:
@@ -605,6 +619,7 @@ def request_reply(
     return req
 
 
+@guard_text
 def request_complete(*, user: User | None, request: Request, resolved: bool) -> Request:
     """办结: the lead unit closes its work, saying whether the problem was solved; the revisit follows."""
     access.require_see(user, request)
@@ -627,6 +642,7 @@ def request_complete(*, user: User | None, request: Request, resolved: bool) -> 
 
 
 # --- revisit ------------------------------------------------------------------------------------------------
+@guard_text
 def request_revisit(
     *, user: User | None, request: Request, satisfaction: str, comment: str = "", by_call: bool = False
 ) -> Request:
@@ -716,6 +732,7 @@ def request_revisit(
     return req
 
 
+@guard_text
 def request_close(*, user: User | None, request: Request, reason: str) -> Request:
     """The office files away an escalated request after handling it itself (or a completed one nobody rated)."""
     access.require_office(user, request, "归档诉求")

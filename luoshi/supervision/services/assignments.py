@@ -13,6 +13,7 @@ from django.utils import timezone
 from luoshi.accounts.access import region_contains, require_can_change
 from luoshi.accounts.models import User
 from luoshi.audit.services import record
+from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import Conflict, InvalidTransition, ValidationFailed
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
@@ -37,7 +38,7 @@ def task_assign_units(
     require_can_change(user)
     require_office(user, task, action="指定任务的责任单位")
     current = Task.objects.select_for_update().select_related("region").get(pk=task.pk)
-    version = task.version if expected_version is None else expected_version
+    version = expected_or_current(expected_version, task.version)
     if current.version != version:
         raise Conflict("该任务已被他人修改,请刷新页面后重试。")
     if current.status not in LIVE_STATUSES:

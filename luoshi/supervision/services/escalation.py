@@ -27,6 +27,7 @@ from luoshi.accounts.access import region_contains, require_can_change
 from luoshi.accounts.models import User
 from luoshi.audit.services import changed_fields, record, snapshot
 from luoshi.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
 from luoshi.supervision.access import require_office, require_see_task
@@ -252,6 +253,7 @@ def notify_proposals(today: dt.date) -> int:
 
 
 # --- 领导批示 ---------------------------------------------------------------------------------------------------
+@guard_text
 @transaction.atomic
 def instruction_add(*, task: Task, user: User, text: str) -> Instruction:
     """A leader's 批示 on a task: recorded on the task, audited, sent to the task's units. Leaders change no task

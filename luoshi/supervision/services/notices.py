@@ -14,6 +14,7 @@ from luoshi.accounts.access import is_staff_role, own_unit, require_can_change, 
 from luoshi.accounts.models import User
 from luoshi.audit.services import record
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
 from luoshi.supervision.access import require_office
@@ -27,6 +28,7 @@ def _number(region_name: str, year: int, serial: int) -> str:
     return gongwen.notice_number(region_name, year, serial)
 
 
+@guard_text
 def notice_issue(
     *,
     user: User | None,
@@ -130,6 +132,7 @@ def _issue(
     return notice
 
 
+@guard_text
 @transaction.atomic
 def notice_answer(*, user: User | None, notice: SupervisionNotice, answer: str) -> SupervisionNotice:
     require_can_change(user)
@@ -161,6 +164,7 @@ def notice_answer(*, user: User | None, notice: SupervisionNotice, answer: str) 
     return notice
 
 
+@guard_text
 @transaction.atomic
 def notice_close(*, user: User | None, notice: SupervisionNotice, reason: str = "") -> SupervisionNotice:
     require_can_change(user)

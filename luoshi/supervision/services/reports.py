@@ -24,7 +24,9 @@ from luoshi.accounts.access import is_staff_role, own_unit, require_can_change
 from luoshi.accounts.models import User
 from luoshi.audit.services import record, snapshot
 from luoshi.core import bulk
+from luoshi.core.bounds import check_date, expected_or_current, parse_number
 from luoshi.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.supervision import periods
 from luoshi.supervision.access import require_unit_of
 from luoshi.supervision.events import SupervisionEvent
@@ -99,12 +101,14 @@ def _clean_actuals(task: Task, actuals: Mapping[str, Any] | None) -> list[dict[s
         raw = actuals.get(metric)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
+        text = str(raw).replace(",", "").replace(",", "").strip()
         try:
-            value = float(str(raw).replace(",", "").replace(",", "").strip())
-        except ValueError as exc:
-            raise ValidationFailed(f"指标“{metric}”的完成值“{raw}”不是数字,请填写数字(如 1800)。") from exc
+            value = float(text)
+        except (ValueError, OverflowError) as exc:
+            raise ValidationFailed(f"指标“{metric}”的完成值“{str(raw)[:20]}”不是数字,请填写数字(如 1800)。") from exc
         if value < 0:
             raise ValidationFailed(f"指标“{metric}”的完成值不能为负数。")
+        value = parse_number(value, label=f"指标“{metric}”的完成值", low=0)  # nan, inf, 1e308
         out.append(
             {
                 "metric": metric,
@@ -261,6 +265,7 @@ def periods_open_for(task: Task, today: dt.date) -> list[periods.Period]:
     return out
 
 
+@guard_text
 @transaction.atomic
 def report_file(
     *,
@@ -300,6 +305,7 @@ def report_file(
     )
 
 
+@guard_text
 @transaction.atomic
 def report_file_for(
     *,
@@ -405,6 +411,7 @@ def _file(
             f"任务当前状态为“{task.get_status_display()}”,无需再填报进展。"
             + ("如需补充材料,请联系营商办。" if task.status == TaskStatus.SIGN_OFF_REQUESTED else "")
         )
+    check_date(period_start, label="填报周期开始日期")  # 9999-12-01 would overflow the period's end
     cycle = task.reporting_cycle
     if not periods.is_period_start(cycle, period_start):
         raise ValidationFailed(
@@ -622,7 +629,7 @@ def _revise(
     )
     if existing is None:  # pragma: no cover - the insert just conflicted on it
         raise Conflict("该期进展已被他人修改,请刷新后重试。")
-    version = existing.version if expected_version is None else expected_version
+    version = expected_or_current(expected_version, existing.version)
     before = snapshot(existing, REPORT_FIELDS)
     # a second report for the same period is a new version: the one it replaces is kept and shown
     ReportRevision.objects.create(

@@ -25,7 +25,9 @@ from luoshi.accounts import access
 from luoshi.accounts.access import is_unit_staff, require_can_change, require_region
 from luoshi.accounts.models import User
 from luoshi.audit.services import changed_fields, record, snapshot
+from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, ValidationFailed
+from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.plans.models import Measure, Plan
 from luoshi.supervision.access import require_office
@@ -308,6 +310,7 @@ def _require_unit_member(user: User | None, task: Task, *, lead_only: bool, acti
         raise AccessDenied(f"您所在单位不是该任务的{who},不能{action}。")
 
 
+@guard_text
 @transaction.atomic
 def task_transition(
     *,
@@ -324,9 +327,7 @@ def task_transition(
     different office person accepts."""
     require_can_change(user)
     current = Task.objects.select_for_update().get(pk=task.pk)
-    if expected_version is None:
-        expected_version = task.version
-    if current.version != expected_version:
+    if expected_or_current(expected_version, task.version) != current.version:
         raise Conflict("该任务已被他人修改,请刷新页面后重试。")
     frm = current.status
     try:
@@ -476,7 +477,7 @@ def task_set_cycle(
     if cycle is not None and cycle not in ReportingCycle.values:
         raise ValidationFailed(f"填报周期“{cycle}”无效,可选:每周、双周、每月、每季度。")
     new_cycle = cycle or task.plan.reporting_cycle
-    version = task.version if expected_version is None else expected_version
+    version = expected_or_current(expected_version, task.version)
     before = {"reporting_cycle": task.reporting_cycle, "cycle_overridden": task.cycle_overridden}
     n = Task.objects.filter(pk=task.pk, version=version).update(
         reporting_cycle=new_cycle,
