@@ -99,6 +99,9 @@ class Line:
     body_start: int = 0  # where the text after the marker starts
     level: int = 0
     in_table: bool = False
+    # the marker `match_marker` read for exactly this line, with the document keywords it was read with
+    # (`_split_inline_headings` reads it; `build_tree` reuses it)
+    seen: tuple[tuple[str, int, int] | None, frozenset[str]] | None = None
 
 
 @dataclass(slots=True)
@@ -386,6 +389,7 @@ def _split_inline_headings(norm: str, lines: list[Line], keywords: frozenset[str
                     last[kind] = n
                     piece_head = mk
         if len(pieces) == 1:
+            ln.seen = (head, keywords)
             out.append(ln)
             continue
         pieces.append(ln.end)
@@ -422,17 +426,30 @@ def build_tree(
     if keywords is None:
         keywords = discover_keywords(norm)
     marks = [
-        None if ln.in_table or ln.start < front_end else match_marker(norm, ln.start, ln.end, keywords)
+        None
+        if ln.in_table or ln.start < front_end
+        else (
+            ln.seen[0]
+            if ln.seen is not None and ln.seen[1] is keywords
+            else match_marker(norm, ln.start, ln.end, keywords)
+        )
         for ln in lines
     ]
+
+    at: dict[str, list[int]] = {}  # style -> indices of the lines marked with it, ascending
+    for k, mk in enumerate(marks):
+        if mk:
+            at.setdefault(mk[0], []).append(k)
 
     def continued(k: int, kind: str, n: int) -> bool:
         """The next heading of this style goes on from n: "6.… 7.…" under a section, numbered on from a
         part of the plan that is not in the text."""
-        for mk2 in marks[k + 1 :]:
-            if mk2 and mk2[0] == kind:
-                return mk2[1] == n + 1
-        return False
+        idx = at.get(kind, [])
+        i = bisect.bisect_right(idx, k)
+        if i == len(idx):
+            return False
+        nxt = marks[idx[i]]
+        return nxt is not None and nxt[1] == n + 1
 
     for k, ln in enumerate(lines):
         if ln.in_table:
