@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
@@ -53,10 +54,9 @@ def _installed_apps() -> list[str]:
     """INSTALLED_APPS once settings are loaded. Before that (the CLI builds its parser first) every luoshi
     package with an ``apps.py``: reading settings here would load them before a command such as
     ``serve --prod`` has set the environment they depend on (a test checks both lists agree)."""
-    from django.conf import settings
-
-    if settings.configured:
-        return [str(name) for name in settings.INSTALLED_APPS]
+    conf = sys.modules.get("django.conf")  # not imported: not configured either (and django.conf pulls in asyncio)
+    if conf is not None and conf.settings.configured:
+        return [str(name) for name in conf.settings.INSTALLED_APPS]
     return package_apps()
 
 

@@ -8,8 +8,11 @@ original text by offsets.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .deadlines import parse_deadline
 from .normalize import normalize
@@ -136,15 +139,12 @@ class _BigramIndex:
     def has_similar(self, q: str, threshold: float) -> bool:
         if q in self.exact:
             return True
-        hits: dict[int, int] = {}
         # the 24 rarest bigrams are enough to find the candidates; bigrams no row has count among the 24
         index, df = self.index, self.df
         grams = {q[k : k + 2] for k in range(len(q) - 1)}
-        present = sorted([g for g in grams if g in df], key=df.__getitem__)
-        for g in present[: max(0, 24 - (len(grams) - len(present)))]:
-            for i in index[g]:
-                hits[i] = hits.get(i, 0) + 1
-        best = sorted(hits, key=hits.__getitem__, reverse=True)[:3]
+        present = sorted(grams & df.keys(), key=df.__getitem__)  # ties: in set order, as before
+        hits = Counter(chain.from_iterable(index[g] for g in present[: max(0, 24 - (len(grams) - len(present)))]))
+        best = heapq.nlargest(3, hits, key=hits.__getitem__)  # = sorted(..., reverse=True)[:3], ties alike
         for i in best:
             sm = self.matchers.get(i)
             if sm is None:  # the row's side is indexed once and reused for every query

@@ -99,6 +99,9 @@ class Line:
     body_start: int = 0  # where the text after the marker starts
     level: int = 0
     in_table: bool = False
+    # the marker `match_marker` read for exactly this line, with the document keywords it was read with
+    # (`_split_inline_headings` reads it; `build_tree` reuses it)
+    seen: tuple[tuple[str, int, int] | None, frozenset[str]] | None = None
 
 
 @dataclass(slots=True)
@@ -192,8 +195,69 @@ def match_marker(
     return _fixed_marker(norm, a, b, head)
 
 
+def _first_set(items: list) -> tuple[frozenset[str], bool] | None:  # type: ignore[type-arg]
+    """What the first character of a match of the parsed pattern `items` can be: (characters, whether any
+    decimal digit can), or None when the pattern does not say (then it is always tried)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    items = [x for x in items if x[0] is not c.AT]
+    if not items:
+        return None
+    op, av = items[0]
+    if op is c.LITERAL:
+        return frozenset(chr(av)), False
+    if op is c.SUBPATTERN:
+        return _first_set(list(av[-1]))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+        return _first_set(list(av[2]))
+    if op is c.BRANCH:
+        chars: set[str] = set()
+        digit = False
+        for branch in av[1]:
+            f = _first_set(list(branch))
+            if f is None:
+                return None
+            chars |= f[0]
+            digit = digit or f[1]
+        return frozenset(chars), digit
+    if op is c.IN:
+        out: set[str] = set()
+        digit = False
+        for kind, v in av:
+            if kind is c.LITERAL:
+                out.add(chr(v))
+            elif kind is c.RANGE:
+                out.update(chr(x) for x in range(v[0], v[1] + 1))
+            elif kind is c.CATEGORY and v is c.CATEGORY_DIGIT:
+                digit = True
+            else:
+                return None
+        return frozenset(out), digit
+    return None
+
+
+def _marker_first_sets() -> list[tuple[str, re.Pattern[str], tuple[frozenset[str], bool] | None]]:
+    from re import _parser as p  # type: ignore[attr-defined]
+
+    return [(kind, rx, _first_set(list(p.parse(rx.pattern, rx.flags)))) for kind, rx in MARKERS]
+
+
+_MARKER_FIRST_SETS = _marker_first_sets()
+
+
+@functools.lru_cache(maxsize=512)
+def _markers_for(ch: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The marker styles (in MARKERS order) whose pattern can match text starting with `ch`: one look-up
+    instead of eleven regex matches per candidate line."""
+    return tuple(
+        (kind, rx)
+        for kind, rx, first in _MARKER_FIRST_SETS
+        if first is None or ch in first[0] or (first[1] and ch.isdecimal())
+    )
+
+
 def _fixed_marker(norm: str, a: int, b: int, head: str) -> tuple[str, int, int] | None:
-    for kind, rx in MARKERS:
+    for kind, rx in _markers_for(head[:1]):
         m = rx.match(head)
         if not m:
             continue
@@ -325,6 +389,7 @@ def _split_inline_headings(norm: str, lines: list[Line], keywords: frozenset[str
                     last[kind] = n
                     piece_head = mk
         if len(pieces) == 1:
+            ln.seen = (head, keywords)
             out.append(ln)
             continue
         pieces.append(ln.end)
@@ -361,17 +426,30 @@ def build_tree(
     if keywords is None:
         keywords = discover_keywords(norm)
     marks = [
-        None if ln.in_table or ln.start < front_end else match_marker(norm, ln.start, ln.end, keywords)
+        None
+        if ln.in_table or ln.start < front_end
+        else (
+            ln.seen[0]
+            if ln.seen is not None and ln.seen[1] is keywords
+            else match_marker(norm, ln.start, ln.end, keywords)
+        )
         for ln in lines
     ]
+
+    at: dict[str, list[int]] = {}  # style -> indices of the lines marked with it, ascending
+    for k, mk in enumerate(marks):
+        if mk:
+            at.setdefault(mk[0], []).append(k)
 
     def continued(k: int, kind: str, n: int) -> bool:
         """The next heading of this style goes on from n: "6.… 7.…" under a section, numbered on from a
         part of the plan that is not in the text."""
-        for mk2 in marks[k + 1 :]:
-            if mk2 and mk2[0] == kind:
-                return mk2[1] == n + 1
-        return False
+        idx = at.get(kind, [])
+        i = bisect.bisect_right(idx, k)
+        if i == len(idx):
+            return False
+        nxt = marks[idx[i]]
+        return nxt is not None and nxt[1] == n + 1
 
     for k, ln in enumerate(lines):
         if ln.in_table:

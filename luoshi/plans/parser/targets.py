@@ -162,21 +162,54 @@ _STRONG = re.compile(r"(?:前|进入[^,。;]{0,12}?)(百|十|五十|二十|三�
 _MAY_HOLD_A_TARGET = re.compile(rf"突破|强|前|第|百分之|{_IMPLICIT[0][0].pattern}|{_IMPLICIT[1][0].pattern}")
 
 
+_QUOTE_CHARS = re.compile('[“《"「『”》」』]')
+_PAREN_CHARS = re.compile(r"[()]")
+
+
 def _quote_mask(s: str) -> list[bool]:
+    """mask[i]: s[i] is inside quotes/book-title marks. Only the quote characters are visited; the runs between
+    them take the depth reached (the same answer as a walk over every character)."""
     mask = [False] * len(s)
     depth = 0
-    for i, ch in enumerate(s):
+    prev = 0
+    for m in _QUOTE_CHARS.finditer(s):
+        i = m.start()
+        if depth and i > prev:
+            mask[prev:i] = [True] * (i - prev)
+        prev = i + 1
+        ch = s[i]
         if ch in '“《"「『':
             if ch == '"' and depth:
                 depth -= 1
                 continue
             depth += 1
-        elif ch in "”》」』":
+        else:
             depth = max(0, depth - 1)
-            mask[i] = depth > 0
-            continue
         mask[i] = depth > 0
+    if depth and prev < len(s):
+        mask[prev:] = [True] * (len(s) - prev)
     return mask
+
+
+def _paren_depth(s: str) -> list[int]:
+    """depth[i]: how many ( are open at s[i] (a ( counts at itself, a ) still at itself); len(s) + 1 entries."""
+    depth = [0] * (len(s) + 1)
+    d = 0
+    prev = 0
+    for m in _PAREN_CHARS.finditer(s):
+        i = m.start()
+        if d and i > prev:
+            depth[prev:i] = [d] * (i - prev)
+        prev = i + 1
+        if s[i] == "(":
+            d += 1
+            depth[i] = d
+        else:
+            depth[i] = d
+            d = max(0, d - 1)
+    if d and prev < len(s):
+        depth[prev : len(s)] = [d] * (len(s) - prev)
+    return depth
 
 
 def _clause_start(s: str, i: int) -> int:
@@ -221,14 +254,7 @@ class _TargetText:
     def __init__(self, s: str) -> None:
         self.s = s
         self.quoted = _quote_mask(s)
-        self.depth = [0] * (len(s) + 1)
-        d = 0
-        for i, ch in enumerate(s):
-            if ch == "(":
-                d += 1
-            self.depth[i] = d
-            if ch == ")":
-                d = max(0, d - 1)
+        self.depth = _paren_depth(s)
         self.seen: set[tuple[float, str]] = set()
         self.out: list[Target] = []
 

@@ -233,6 +233,15 @@ def _pieces(s: str) -> list[tuple[int, int]]:
 
 def unit_spans(s: str, base: int = 0) -> list[tuple[int, int]]:
     """Spans of the unit names in a list like '市发改委、市经信局等'."""
+    if not base:
+        return list(_unit_spans(s))
+    return [(base + a, base + b) for a, b in _unit_spans(s)]
+
+
+@lru_cache(maxsize=16384)
+def _unit_spans(s: str) -> tuple[tuple[int, int], ...]:
+    """`unit_spans` from offset 0, read once per distinct list (a plan names the same units again and again)."""
+    base = 0
     out: list[tuple[int, int]] = []
     for a, b in _pieces(s):
         part = s[a:b]
@@ -260,7 +269,7 @@ def unit_spans(s: str, base: int = 0) -> list[tuple[int, int]]:
             part = part[:-1]
         if is_unit_name(part) or "、" in part:
             out.append((base + a, base + b))
-    return out
+    return tuple(out)
 
 
 def _units(orig: str, norm: str, a: int, b: int) -> list[tuple[str, int, int]]:

@@ -95,3 +95,20 @@ def test_explain_prints_each_reading_with_its_rule(capsys: pytest.CaptureFixture
             rule,
         )
     assert "[请核对]" in out or "完成时限" in out
+
+
+def test_plain_parse_process_imports_no_django_machinery_or_models(tmp_path: Path) -> None:
+    """The whole `luoshi plan parse` process loads only what the command needs: Django's settings (asyncio), its
+    HTTP layer and ORM (which core/apps.py once imported at module level, 0.3 s of every run), numpy and
+    scikit-learn stay unimported."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from luoshi.cli import main; "
+        f"main(['plan', 'parse', {str(SEEDS / '000_1b4671120436f1db.txt')!r}, '-o', {str(tmp_path / 'o.jsonl')!r}]); "
+        "print(' '.join(m for m in ('django.conf', 'django.http', 'django.db', 'numpy', 'sklearn') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
