@@ -42,9 +42,8 @@ def request_list(user: User | None, f: RequestFilters | None = None) -> QuerySet
 
 def request_get(user: User | None, pk: int) -> Request:
     req = Request.objects.select_related("region", "lead_unit", "enterprise").filter(pk=pk).first()
-    if req is None:
-        access.require_see(user, Request(pk=-1))  # raises NotFound
-        raise AssertionError
+    if req is None:  # the same answer as for a request the user may not see: nothing tells them apart
+        raise NotFound("未找到该诉求,或您无权查看。")
     access.require_see(user, req)
     return req
 
