@@ -37,8 +37,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER_WORKERS = 3
-SERVER_THREADS = 4
+SERVER_WORKERS = 2 * (os.cpu_count() or 1) + 1  # luoshi.core.serving.default_workers(prod=True)
+SERVER_THREADS = 4  # luoshi.core.serving.WEB_THREADS
 
 
 # --- the load-generating process (no Django) -----------------------------------------------------------------
@@ -387,21 +387,13 @@ def setup_directory() -> tuple[Any, str, Any]:
 def run_intake(args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
     env = dict(os.environ)
     env.pop("LUOSHI_JOBS_IMMEDIATE", None)
+    from luoshi.core.serving import gunicorn_command
+
+    # the command `luoshi serve --prod` runs (gthread), without the access log
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "luoshi.wsgi:application",
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(
+            bind=f"127.0.0.1:{args.port}", workers=args.workers, threads=args.threads, access_log=False
+        ),
         cwd=ROOT,
         env=env,
     )

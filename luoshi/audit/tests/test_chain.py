@@ -234,3 +234,11 @@ def test_recording_takes_no_lock_and_writes_one_row(users: dict[str, Any]) -> No
         record(actor=None, action="x.happened", subject=users["admin"])
     statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) == 1 and statements[0].startswith("INSERT"), statements
+
+
+def test_the_periodic_job_seals(users: dict[str, Any]) -> None:
+    from luoshi.audit.tasks import seal_audit_trail
+
+    record(actor=None, action="x.happened", subject=users["admin"])
+    assert seal_audit_trail.call_local() >= 1
+    assert chain_verify().unsealed == 0 and chain_verify().ok
