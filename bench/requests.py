@@ -92,7 +92,7 @@ def load(
     def connect(timeout: float = 30) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(host, int(port), timeout=timeout)
 
-    def post(conn: http.client.HTTPConnection, i: int) -> int:
+    def post_once(conn: http.client.HTTPConnection, i: int) -> int:
         conn.request(
             "POST",
             "/api/requests/",
@@ -116,7 +116,7 @@ def load(
             with lock:
                 counts["attempts"] += 1
             try:
-                return post(conns[0], i), time.perf_counter() - t
+                return post_once(conns[0], i), time.perf_counter() - t
             except (OSError, http.client.HTTPException):
                 conns[0].close()
                 conns[0] = connect()
@@ -132,7 +132,7 @@ def load(
         with lock:
             counts["attempts"] += 1
         try:
-            post(conn, i)  # answered within 5 ms: fine, the retry below still has to be idempotent
+            post_once(conn, i)  # answered within 5 ms: fine, the retry below still has to be idempotent
         except (OSError, http.client.HTTPException):
             with lock:
                 counts["timed_out"] += 1

@@ -89,7 +89,12 @@ def _visible_tasks_by_region_ids(user: User | None) -> QuerySet[Task]:
         if user.region_id is None:
             return Task.objects.none()
         assert user.region is not None
-        return Task.objects.filter(region_id__in=region_subtree_ids(user.region))
+        # read once per request (the user object lives as long as the request): the plan and unit options share it
+        ids: list[int] | None = getattr(user, "_ledger_region_ids", None)
+        if ids is None:
+            ids = region_subtree_ids(user.region)
+            user._ledger_region_ids = ids  # type: ignore[attr-defined]
+        return Task.objects.filter(region_id__in=ids)
     return visible_tasks(user)
 
 
