@@ -196,7 +196,7 @@ def seal(*, wait: bool = True, limit: int | None = None) -> SealResult:
                 .values_list("seal_seq", "row_hash")
                 .first()
             )
-            seq, prev = head if head is not None else (0, chain.GENESIS)
+            seq, prev = (int(head[0] or 0), str(head[1] or "")) if head is not None else (0, chain.GENESIS)
             rows = list(
                 AuditEvent.objects.filter(seal_seq__isnull=True).order_by("id").values(*CHAIN_COLUMNS)[:batch]
             )

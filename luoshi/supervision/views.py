@@ -61,7 +61,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list.order_by().values("pk")[: LEDGER_COUNT_CAP + 1].count()
+        rows: Any = self.object_list  # a QuerySet (the ledger)
+        n = rows.order_by().values("pk")[: LEDGER_COUNT_CAP + 1].count()
         self.capped = n > LEDGER_COUNT_CAP
         return min(n, LEDGER_COUNT_CAP)
 

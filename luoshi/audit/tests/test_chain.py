@@ -221,7 +221,7 @@ def test_triggers_allow_only_sealing_an_unsealed_row(users: dict[str, Any]) -> N
             f"UPDATE {TABLE} SET row_hash = %s WHERE id = %s",
             f"UPDATE {TABLE} SET seal_seq = NULL, prev_hash = NULL, row_hash = NULL WHERE id = %s",
         ):
-            params = [chain.GENESIS, event.pk] if "%s WHERE" in sql else [event.pk]
+            params: list[Any] = [chain.GENESIS, event.pk] if "%s WHERE" in sql else [event.pk]
             with pytest.raises(Exception, match="append-only"), transaction.atomic():
                 cursor.execute(sql, params)
     assert AuditEvent.objects.get(pk=event.pk).reason == "原文" and chain_verify().ok
