@@ -39,18 +39,44 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+SERVER_WORKERS = 2 * (os.cpu_count() or 1) + 1  # luoshi.core.serving.default_workers(prod=True)
+SERVER_THREADS = 4  # luoshi.core.serving.WEB_THREADS
 
 
 # --- the load-generating process (no Django) -----------------------------------------------------------------
-def load(url: str, token: str, n: int, concurrency: int, retry_share: float, seed: int) -> dict[str, Any]:
+FORCED_TIMEOUT_S = 0.005  # the client gives up this fast on a share of first attempts, then retries the same key
+
+
+def load(
+    url: str,
+    token: str,
+    n: int,
+    concurrency: int,
+    *,
+    seed: int,
+    retry_share: float = 0.1,
+    timeout_share: float = 0.05,
+) -> dict[str, Any]:
+    """Post `n` requests, each with its own Idempotency-Key `bench-{seed}-{i}`, from `concurrency` keep-alive
+    clients. Like a 12345 platform:
+
+    - `timeout_share` of the first attempts are abandoned after FORCED_TIMEOUT_S (the client closes the socket
+      before the answer: the server may or may not have stored it) and retried with the same key until answered;
+    - `retry_share` of the keys are sent twice after all: half racing the first attempt on a second connection,
+      half again after the first answer (as if that answer was lost).
+
+    Every key is tried until some attempt is answered 200/201 (at most 5 attempts). The database is counted
+    afterwards by the parent: every key answered must be stored exactly once."""
     host, port = url.split(":")
     rng = random.Random(seed)
     keys = [f"bench-{seed}-{i}" for i in range(n)]
     retries = {k for k in keys if rng.random() < retry_share}
+    forced = {k for k in keys if rng.random() < timeout_share}
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     cursor = iter(range(n))
+    counts = {"attempts": 0, "timed_out": 0, "reconnects": 0}
 
     def body(i: int) -> bytes:
         return json.dumps(
@@ -58,43 +84,64 @@ def load(url: str, token: str, n: int, concurrency: int, retry_share: float, see
                 "enterprise_name": f"压测企业{i % 997}有限公司",
                 "contact_name": "压测",
                 "contact_phone": "13800138000",
-                "title": f"压测诉求{i}",
+                "title": f"压测诉求{seed}-{i}",
                 "text": f"第{i}件压测诉求:园区道路积水影响通行,请协调解决。",
                 "channel": "hotline",
                 "region_code": "bench-region",
             }
         ).encode()
 
-    def connect() -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(host, int(port), timeout=30)
+    def connect(timeout: float = 30) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(host, int(port), timeout=timeout)
+
+    def post_once(conn: http.client.HTTPConnection, i: int) -> int:
+        conn.request(
+            "POST",
+            "/api/requests/",
+            body=body(i),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": keys[i],
+                "Host": "127.0.0.1",
+            },
+        )
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
 
     def send(conns: list[http.client.HTTPConnection], i: int) -> tuple[int, float]:
-        """POST once; a keep-alive connection the server closed is reopened and the (idempotent) post resent."""
+        """POST until answered; a keep-alive connection the server closed is reopened and the (idempotent) post
+        sent again with the same key."""
         t = time.perf_counter()
-        for attempt in range(3):
+        for attempt in range(5):
+            with lock:
+                counts["attempts"] += 1
             try:
-                conns[0].request(
-                    "POST",
-                    "/api/requests/",
-                    body=body(i),
-                    headers={
-                        "Authorization": f"Bearer {token}",
-                        "Content-Type": "application/json",
-                        "Idempotency-Key": keys[i],
-                        "Host": "127.0.0.1",
-                    },
-                )
-                resp = conns[0].getresponse()
-                resp.read()
-                return resp.status, time.perf_counter() - t
+                return post_once(conns[0], i), time.perf_counter() - t
             except (OSError, http.client.HTTPException):
                 conns[0].close()
                 conns[0] = connect()
-                if attempt == 2:
+                with lock:
+                    counts["reconnects"] += 1
+                if attempt == 4:
                     raise
         raise AssertionError
 
-    done: list[int] = []
+    def abandon(i: int) -> None:
+        """A first attempt the client gives up on before the answer (a forced timeout)."""
+        conn = connect(FORCED_TIMEOUT_S)
+        with lock:
+            counts["attempts"] += 1
+        try:
+            post_once(conn, i)  # answered within 5 ms: fine, the retry below still has to be idempotent
+        except (OSError, http.client.HTTPException):
+            with lock:
+                counts["timed_out"] += 1
+        finally:
+            conn.close()
+
+    acknowledged: list[int] = []
 
     def worker() -> None:
         conn, second = [connect()], [connect()]
@@ -104,6 +151,10 @@ def load(url: str, token: str, n: int, concurrency: int, retry_share: float, see
             if i is None:
                 break
             try:
+                measured = True
+                if keys[i] in forced:
+                    abandon(i)
+                    measured = False  # its latency is the retry's, after a deliberate give-up: not counted
                 if keys[i] in retries and i % 2:
                     # a retry racing the first attempt
                     result: list[tuple[int, float]] = []
@@ -130,9 +181,11 @@ def load(url: str, token: str, n: int, concurrency: int, retry_share: float, see
                     if keys[i] in retries:
                         statuses.add(send(conn, i)[0])  # a retry after the answer was "lost"
                 with lock:
-                    latencies.append(seconds)
-                    done.append(i)
-                    if not statuses <= {200, 201}:
+                    if measured:
+                        latencies.append(seconds)
+                    if statuses <= {200, 201}:
+                        acknowledged.append(i)
+                    else:
                         errors.append(f"{keys[i]}: {sorted(statuses)}")
             except Exception as exc:
                 with lock:
@@ -148,17 +201,20 @@ def load(url: str, token: str, n: int, concurrency: int, retry_share: float, see
     latencies.sort()
     return {
         "sent": n,
-        "acknowledged": len(done),
+        "acknowledged": len(acknowledged),
         "retried": len(retries),
+        "forced_timeouts": len(forced),
+        **counts,
         "wall_s": wall,
-        "per_s": len(done) / wall if wall else 0.0,
+        "per_s": len(acknowledged) / wall if wall else 0.0,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
-        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-        if latencies
-        else None,
+        # nearest rank: the ceil(0.99 n)-th smallest
+        "p99_ms": 1000 * latencies[max(0, -(-99 * len(latencies) // 100) - 1)] if latencies else None,
         "errors": errors[:20],
         "n_errors": len(errors),
-        "keys": [keys[i] for i in sorted(done)],  # answered 200/201: each must be stored exactly once
+        "prefix": f"bench-{seed}-",
+        "keys": keys,  # every key sent
+        "acknowledged_keys": [keys[i] for i in sorted(acknowledged)],  # answered 200/201: stored exactly once
     }
 
 
@@ -172,7 +228,9 @@ def main() -> int:
         "--intakes", type=int, default=0, help="intake posts (default 20,000 × scale, min 1,000)"
     )
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=SERVER_WORKERS, help=f"gunicorn worker processes ({SERVER_WORKERS})"
+    )
     parser.add_argument("--port", type=int, default=8154)
     parser.add_argument(
         "--scratch-db",
@@ -181,12 +239,17 @@ def main() -> int:
         help="also accept this database name as scratch (its requests tables are emptied)",
     )
     parser.add_argument(
+        "--threads", type=int, default=SERVER_THREADS, help=f"threads per worker (default {SERVER_THREADS})"
+    )
+    parser.add_argument("--intake-only", action="store_true", help="only the intake (no build, sweep, metrics)")
+    parser.add_argument(
         "--load", nargs=4, metavar=("HOSTPORT", "TOKEN", "N", "CONCURRENCY"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
         hostport, token, n, conc = args.load
-        out = load(hostport, token, int(n), int(conc), retry_share=0.1, seed=7)
+        out = load(hostport, token, int(n), int(conc), seed=args.seed)
         print(json.dumps(out))
         return 0
     if not os.environ.get("DATABASE_URL"):
@@ -219,13 +282,20 @@ def main() -> int:
     )
 
     intake = run_intake(args, token, n_intake)
-    lost, duplicated = check_intake(intake["keys"], admin)
+    check = check_intake(intake)
+    lost, duplicated = check["lost"], check["duplicated"]
     print(
-        f"intake: {intake['per_s']:.0f}/s p50 {intake['p50_ms']:.1f} ms p99 {intake['p99_ms']:.1f} ms, "
-        f"{intake['retried']} retried, errors {intake['n_errors']} {intake['errors'][:3]}, lost {lost}, "
-        f"duplicated {duplicated}",
+        f"intake: {intake['per_s']:.0f}/s p50 {intake['p50_ms']:.1f} ms p99 {intake['p99_ms']:.1f} ms "
+        f"({args.workers} workers x {args.threads} threads, {args.concurrency} clients); {intake['attempts']} "
+        f"attempts for {intake['sent']} keys: {intake['retried']} retried, {intake['forced_timeouts']} "
+        f"abandoned after {FORCED_TIMEOUT_S * 1000:.0f} ms ({intake['timed_out']} before the answer); "
+        f"errors {intake['n_errors']} {intake['errors'][:3]}; in the database: {check['rows']} rows for "
+        f"{check['keys_stored']} keys, lost {lost}, duplicated {duplicated}, unanswered {check['unanswered']}",
         flush=True,
     )
+    if args.intake_only:
+        print(json.dumps({"intake": {k: v for k, v in intake.items() if "keys" not in k}, "check": check}))
+        return 0 if lost == duplicated == check["unanswered"] == 0 else 1
 
     t = time.perf_counter()
     build(region, admin, n_open, n_total)
@@ -347,21 +417,13 @@ def setup_directory() -> tuple[Any, str, Any]:
 def run_intake(args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
     env = dict(os.environ)
     env.pop("LUOSHI_JOBS_IMMEDIATE", None)
+    from luoshi.core.serving import gunicorn_command
+
+    # the command `luoshi serve --prod` runs (gthread), without the access log
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "luoshi.wsgi:application",
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(
+            bind=f"127.0.0.1:{args.port}", workers=args.workers, threads=args.threads, access_log=False
+        ),
         cwd=ROOT,
         env=env,
     )
@@ -376,7 +438,8 @@ def run_intake(args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
                 time.sleep(0.2)
         # warm every worker (first requests load jieba-free code paths, templates, the calendar)
         subprocess.run(
-            [sys.executable, __file__, "--load", f"127.0.0.1:{args.port}", token, "50", "4"],
+            # another seed: the measured run's keys are all new
+            [sys.executable, __file__, "--load", f"127.0.0.1:{args.port}", token, "50", "4", "--seed", "1"],
             check=True,
             capture_output=True,
             env={**env, "BENCH_WARM": "1"},
@@ -402,21 +465,29 @@ def run_intake(args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
         server.wait(timeout=30)
 
 
-def check_intake(keys: list[str], admin: Any) -> tuple[int, int]:
+def check_intake(intake: dict[str, Any]) -> dict[str, int]:
+    """Count the stored rows of every key the load sent (by Idempotency-Key and, independently, by title, which
+    is unique per post): lost = answered 200/201 but not stored; duplicated = rows beyond the first per key or
+    title; unanswered = keys no attempt got a 200/201 for (errors; not lost, the client knows)."""
     from django.db.models import Count
 
     from luoshi.requests.models import Request
 
-    rows = dict(
-        Request.objects.filter(idempotency_key__startswith="bench-7-")
-        .order_by()
-        .values("idempotency_key")
-        .annotate(n=Count("pk"))
-        .values_list("idempotency_key", "n")
-    )
-    lost = sum(1 for k in keys if k not in rows)
-    duplicated = sum(n - 1 for n in rows.values() if n > 1)
-    return lost, duplicated
+    ours = Request.objects.filter(idempotency_key__startswith=intake["prefix"]).order_by()
+    per_key = dict(ours.values("idempotency_key").annotate(n=Count("pk")).values_list("idempotency_key", "n"))
+    per_title = list(ours.values("title").annotate(n=Count("pk")).values_list("n", flat=True))
+    sent = set(intake["keys"])
+    answered = set(intake["acknowledged_keys"])
+    return {
+        "rows": sum(per_key.values()),
+        "keys_stored": len(per_key),
+        "lost": sum(1 for k in answered if k not in per_key),
+        "duplicated": max(
+            sum(n - 1 for n in per_key.values() if n > 1), sum(n - 1 for n in per_title if n > 1)
+        ),
+        "unanswered": len(sent - answered),
+        "stored_but_not_sent": sum(1 for k in per_key if k not in sent),
+    }
 
 
 def build(region: Any, admin: Any, n_open: int, n_total: int) -> None:

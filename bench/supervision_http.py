@@ -34,30 +34,19 @@ class Server:
 
     def __init__(self, port: int, workers: int) -> None:
         self.port = port
+        self.workers = workers
         env = dict(os.environ)
         env.pop("LUOSHI_JOBS_IMMEDIATE", None)  # a real server: jobs are queued, not run in the request
         env["LUOSHI_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+        from luoshi.core.serving import gunicorn_command
+
+        # the command `luoshi serve` runs (gthread, its thread count), without the access log
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "luoshi.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                "1",
-                "--timeout",
-                "300",
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_command(bind=f"127.0.0.1:{port}", workers=workers, access_log=False, timeout=300),
             env=env,
             cwd=str(ROOT),
         )
-        deadline = time.time() + 90
+        deadline = time.time() + 300  # 5 workers booting on a loaded 2-core machine
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
@@ -238,11 +227,14 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
     statements = [q["sql"] for q in ctx.captured_queries]
     control = [q for q in statements if q.lstrip().upper().startswith(TRANSACTION_CONTROL)]
     connection.close()
-    server = Server(args.port, workers=4)
+    from luoshi.core.serving import WEB_THREADS, default_workers
+
+    server = Server(args.port, workers=default_workers(prod=True))
     try:
         result = load({"base": server.base, "writes": writes, "clients": args.clients})
     finally:
         server.stop()
+    result["writes"]["server"] = f"{server.workers} gthread workers x {WEB_THREADS} threads"
     return {
         "writes": result["writes"],
         "queries": len(statements) - len(control),

@@ -1,5 +1,6 @@
-"""The audit hash chain: each row's `row_hash` is SHA-256 over the previous row's hash and the row's canonical
-content, so altering, deleting or inserting a row by SQL breaks the chain at that row. Pure functions (no Django).
+"""The audit hash chain: each sealed row's `row_hash` is SHA-256 over the previous sealed row's hash and the row's
+canonical content, so altering, deleting or inserting a sealed row by SQL breaks the chain at that row. The chain
+order is `seal_seq`, the order rows were sealed in (`services.seal`, ADR 55), not `id`. Pure functions (no Django).
 
 Canonical content: a JSON array of the recorded fields in a fixed order, the time in UTC with microseconds, JSON
 values with sorted keys and numbers written as normalised decimals (PostgreSQL's jsonb gives `1e308` back as an
@@ -71,14 +72,15 @@ class Break:
         return {
             "altered": f"第 {self.id} 号审计记录的内容与其哈希不符(记录被改动)。",
             "link": f"第 {self.id} 号审计记录与前一条记录的链接断开(其前有记录被删除、插入或替换)。",
-            "unhashed": f"第 {self.id} 号审计记录缺少哈希(绕过应用直接写入)。",
+            "unhashed": f"第 {self.id} 号审计记录已编入封存序列却缺少哈希(被直接改动过)。",
         }[self.problem]
 
 
 @dataclass
 class VerifyResult:
-    checked: int = 0
-    legacy: int = 0  # rows from before the chain existed (no hash), all at the start
+    checked: int = 0  # sealed rows walked
+    unsealed: int = 0  # rows not sealed yet (committed after the last seal): reported, not a break
+    oldest_unsealed: dt.datetime | None = None
     first_break: Break | None = None
 
     @property
@@ -87,20 +89,16 @@ class VerifyResult:
 
 
 def verify(rows: Iterable[dict[str, Any]]) -> VerifyResult:
-    """Walk rows in id order (dicts with `id`, `prev_hash`, `row_hash` and the FIELDS) and stop at the first
-    broken link."""
+    """Walk sealed rows in chain order (dicts with `id`, `prev_hash`, `row_hash` and the FIELDS, ordered by
+    `seal_seq`) and stop at the first broken link."""
     result = VerifyResult()
-    prev: str | None = None
+    prev = GENESIS
     for row in rows:
         result.checked += 1
         if row["row_hash"] is None:
-            if prev is None:
-                result.legacy += 1
-                continue
             result.first_break = Break(row["id"], "unhashed")
             return result
-        expected_prev = prev if prev is not None else GENESIS
-        if row["prev_hash"] != expected_prev:
+        if row["prev_hash"] != prev:
             result.first_break = Break(row["id"], "link")
             return result
         if link(row["prev_hash"], row) != row["row_hash"]:

@@ -1,6 +1,7 @@
 """The audit trail: append-only. Nothing in the application updates or deletes a row; the migrations also
 install database triggers that refuse UPDATE, DELETE, REPLACE (an insert over an existing id) and TRUNCATE on SQLite
-and PostgreSQL, and every row carries a hash chained to the previous one (`luoshi audit verify`)."""
+and PostgreSQL, except the one-time sealing that fills in a row's chain hash (`audit/seal.py`, ADR 55), after which
+the row cannot change at all; sealed rows are hash-chained in seal order (`luoshi audit verify`)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,12 @@ class AuditEvent(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     reason = models.TextField("说明", blank=True)
-    # Tamper evidence (see audit/chain.py): each row's hash covers its content and the previous row's hash.
-    # NULL only on rows written before the chain existed.
+    # Tamper evidence (see audit/chain.py, audit/seal.py): rows are inserted unsealed (all three NULL); the
+    # sealer numbers committed rows in `seal_seq` order and sets each hash over the row's content and the
+    # previous sealed row's hash. The triggers allow exactly that one change, from NULL to set, nothing else.
     prev_hash = models.CharField("上一条哈希", max_length=64, null=True, blank=True)  # noqa: DJ001 - added in place
     row_hash = models.CharField("哈希", max_length=64, null=True, blank=True)  # noqa: DJ001 - added in place
+    seal_seq = models.BigIntegerField("封存序号", null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -53,7 +56,17 @@ class AuditEvent(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"]),
+            # the sealer's work list: unsealed rows in id order (partial, so it stays tiny)
+            models.Index(fields=["id"], condition=models.Q(seal_seq__isnull=True), name="audit_unsealed"),
+        ]
+        constraints = [
+            # partial (WHERE NOT NULL) so SQLite adds it as an index instead of rebuilding the table
+            models.UniqueConstraint(
+                fields=["seal_seq"], condition=models.Q(seal_seq__isnull=False), name="audit_seal_seq_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return (

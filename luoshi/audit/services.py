@@ -7,6 +7,7 @@ import datetime as dt
 import decimal
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
@@ -71,29 +72,8 @@ def record(
         after=_jsonable(dict(after)) if after is not None else None,
         reason=reason,
     )
-    with transaction.atomic():
-        prev = _chain_head()
-        event.prev_hash = prev
-        event.row_hash = chain.link(prev, _row_of(event))
-        event.save(force_insert=True)
+    event.save(force_insert=True)  # unsealed: `seal()` chains it after commit, no lock on the write path
     return event
-
-
-def _row_of(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in chain.FIELDS}
-
-
-def _chain_head() -> str:
-    """The last row's hash, taken under a lock held to the end of the transaction, so concurrent writers chain
-    one after the other (PostgreSQL: an advisory lock; SQLite: transactions are IMMEDIATE, writers are serial)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
-    return last or chain.GENESIS
-
-
-CHAIN_LOCK_KEY = 7_260_001  # the advisory lock that serialises appends to the audit chain
 
 
 AuditItem = tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None, str]
@@ -133,7 +113,6 @@ def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem])
         for subject, before, after, reason in events
     ]
     with transaction.atomic():
-        hashes = list(chain.chain(_chain_head(), plain))
         rows = [
             (
                 at,
@@ -147,10 +126,8 @@ def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem])
                 as_json(r["before"]),
                 as_json(r["after"]),
                 r["reason"],
-                prev,
-                h,
             )
-            for r, (prev, h) in zip(plain, hashes, strict=True)
+            for r in plain
         ]
         bulk.insert(AuditEvent, RECORD_FIELDS, rows)
     return len(rows)
@@ -168,8 +145,6 @@ RECORD_FIELDS = (
     "before",
     "after",
     "reason",
-    "prev_hash",
-    "row_hash",
 )
 
 
@@ -181,11 +156,100 @@ def changed_fields(
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+# --- sealing: the hash chain, built off the write path (ADR 55) ------------------------------------------------
+SEAL_LOCK_KEY = 7_260_001  # PostgreSQL advisory lock: one sealer at a time (writers never take it)
+SEAL_BATCH = 2000
+CHAIN_COLUMNS = ("id", "seal_seq", "prev_hash", "row_hash", *chain.FIELDS)
+
+
+@dataclass
+class SealResult:
+    sealed: int = 0
+    skipped: bool = False  # another sealer held the lock (wait=False)
+
+
+def seal(*, wait: bool = True, limit: int | None = None) -> SealResult:
+    """Chain every committed unsealed row: in batches, each in its own short transaction, take the rows with no
+    `seal_seq` in id order and give them the next sequence numbers and hashes after the current head.
+
+    Why this is safe with PostgreSQL sequences committing out of order: the chain order is `seal_seq` (the order
+    rows were sealed), not `id`. A row whose transaction is still open is invisible here and simply gets a
+    later `seal_seq` once it has committed; nothing is ever inserted *into* the sealed part of the chain, so there
+    is no gap to fill and no row is skipped for good. Only the sealer takes a lock (one sealer at a time);
+    writers take none. `wait=False` (the periodic job) skips when another sealer is running."""
+    result = SealResult()
+    while limit is None or result.sealed < limit:
+        batch = SEAL_BATCH if limit is None else min(SEAL_BATCH, limit - result.sealed)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    if wait:
+                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
+                    else:
+                        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
+                        if not cursor.fetchone()[0]:
+                            result.skipped = True
+                            return result
+            head = (
+                AuditEvent.objects.filter(seal_seq__isnull=False)
+                .order_by("-seal_seq")
+                .values_list("seal_seq", "row_hash")
+                .first()
+            )
+            seq, prev = (int(head[0] or 0), str(head[1] or "")) if head is not None else (0, chain.GENESIS)
+            rows = list(
+                AuditEvent.objects.filter(seal_seq__isnull=True).order_by("id").values(*CHAIN_COLUMNS)[:batch]
+            )
+            if not rows:
+                return result
+            values = []
+            for row in rows:
+                seq += 1
+                h = chain.link(prev, row)
+                values.append((row["id"], seq, prev, h))
+                prev = h
+            _apply_seals(values)
+            result.sealed += len(values)
+        if len(rows) < batch:
+            break
+    return result
+
+
+def _apply_seals(values: list[tuple[int, int, str, str]]) -> None:
+    """One UPDATE ... FROM (VALUES ...) per batch; the triggers accept it because only the three seal columns
+    change, from NULL."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    for start in range(0, len(values), 500):
+        part = values[start : start + 500]
+        if connection.vendor == "postgresql":
+            rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s::varchar, %s::varchar)"] * len(part))
+            source = f"(VALUES {rows_sql}) AS v(column1, column2, column3, column4)"
+        else:  # SQLite names VALUES columns column1..; a WITH statement would hide the rowcount from sqlite3
+            source = f"(VALUES {', '.join(['(%s, %s, %s, %s)'] * len(part))}) AS v"
+        sql = (
+            f"UPDATE {table} SET seal_seq = v.column2, prev_hash = v.column3, row_hash = v.column4 "
+            f"FROM {source} WHERE {table}.id = v.column1 AND {table}.seal_seq IS NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [x for row in part for x in row])
+            if cursor.rowcount != len(part):
+                raise RuntimeError("audit rows changed while being sealed")
+
+
 def chain_verify() -> chain.VerifyResult:
-    """Walk the whole trail in id order and report the first broken link (`luoshi audit verify`)."""
-    fields = ("id", "prev_hash", "row_hash", *chain.FIELDS)
-    rows = AuditEvent.objects.order_by("id").values(*fields).iterator(chunk_size=5000)
-    return chain.verify(rows)
+    """Walk the sealed rows in chain (`seal_seq`) order and report the first broken link (`luoshi audit verify`);
+    rows not sealed yet are counted, with the time of the oldest."""
+    rows = (
+        AuditEvent.objects.filter(seal_seq__isnull=False)
+        .order_by("seal_seq")
+        .values(*CHAIN_COLUMNS)
+        .iterator(chunk_size=5000)
+    )
+    result = chain.verify(rows)
+    unsealed = AuditEvent.objects.filter(seal_seq__isnull=True)
+    result.unsealed = unsealed.count()
+    result.oldest_unsealed = unsealed.order_by("id").values_list("at", flat=True).first()
+    return result
 
 
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
@@ -205,4 +269,6 @@ def app_role_grants(role: str) -> list[str]:
         f"GRANT {APP_TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {conn.ops.quote_name(table)} FROM {role}",
+        # the sealer (a job run as this role) fills in the seal columns; the trigger allows only NULL -> set
+        f"GRANT UPDATE (prev_hash, row_hash, seal_seq) ON {conn.ops.quote_name(table)} TO {role}",
     ]

@@ -96,7 +96,10 @@ def _audit_rows(cursor: Any, vendor: str) -> Any:
     from luoshi.audit import chain
 
     columns = ["id", "prev_hash", "row_hash", *chain.FIELDS]
-    cursor.execute(f"SELECT {', '.join(columns)} FROM audit_auditevent ORDER BY id")
+    # the chain's order is the seal order (ADR 55); rows written after the last seal are counted apart
+    cursor.execute(
+        f"SELECT {', '.join(columns)} FROM audit_auditevent WHERE seal_seq IS NOT NULL ORDER BY seal_seq"
+    )
     for values in cursor.fetchall():
         row = dict(zip(columns, values, strict=True))
         if vendor == "sqlite":
@@ -112,8 +115,12 @@ def _audit_summary(cursor: Any, vendor: str) -> dict[str, Any]:
 
     rows = list(_audit_rows(cursor, vendor))
     result = chain.verify(rows)
+    cursor.execute("SELECT COUNT(*) FROM audit_auditevent WHERE seal_seq IS NULL")
+    unsealed = int(cursor.fetchone()[0])
     return {
-        "rows": len(rows),
+        "rows": len(rows) + unsealed,
+        "sealed": len(rows),
+        "unsealed": unsealed,
         "last_id": rows[-1]["id"] if rows else None,
         "head_hash": rows[-1]["row_hash"] if rows else None,
         "chain_ok": result.ok,
@@ -136,6 +143,9 @@ def backup(dest: Path) -> Outcome:
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"备份目录 {dest} 不是空的,请指定一个新的目录。")
     dest.mkdir(parents=True, exist_ok=True)
+    from luoshi.audit.services import seal
+
+    seal()  # chain what was written since the last periodic seal, so the manifest's head covers it
     vendor = connection.vendor
     if vendor == "sqlite":
         db_file = dest / SQLITE_FILE

@@ -112,28 +112,13 @@ def serve(args: argparse.Namespace) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
     elif not os.environ.get("DATABASE_URL"):
         call_command("migrate", interactive=False, verbosity=0)
-    workers = args.workers or ((2 * (os.cpu_count() or 1) + 1) if args.prod else 1)
+    from luoshi.core.serving import default_workers, gunicorn_command
+
+    workers = args.workers or default_workers(prod=args.prod)
     children: list[subprocess.Popen[bytes]] = []
     if not args.prod and not args.no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "luoshi.cli", "worker"]))
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "luoshi.wsgi:application",
-        "--bind",
-        f"{args.host}:{args.port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        "4",
-        "--timeout",
-        "120",
-        "--access-logfile",
-        "-",
-        "--graceful-timeout",
-        "10",
-    ]
+    cmd = gunicorn_command(bind=f"{args.host}:{args.port}", workers=workers)
     print(
         f"luoshi 正在运行: http://{args.host}:{args.port}/  (数据目录 {settings.DATA_DIR};Ctrl+C 停止)",
         flush=True,

@@ -15,11 +15,10 @@ from luoshi.supervision.models import NoticeStatus, TaskStatus
 def cards_for(user: User) -> list[HomeCard]:
     ledger = reverse("supervision:index")
     if is_unit_staff(user):
-        items = selectors.my_tasks(user)
-        due = sum(1 for i in items if not i.reported)
+        total, due = selectors.my_task_counts(user)
         counts = selectors.colour_counts(user)
         return [
-            HomeCard("本单位在办任务", len(items), reverse("supervision:my_tasks")),
+            HomeCard("本单位在办任务", total, reverse("supervision:my_tasks")),
             HomeCard("本期待报送进展", due, reverse("supervision:my_tasks"), "yellow" if due else ""),
             HomeCard(
                 "红灯任务", counts.get("red", 0), f"{ledger}?colour=red", "red" if counts.get("red") else ""

@@ -1,5 +1,6 @@
 """History cannot be rewritten: REPLACE and TRUNCATE are refused, the application role cannot own the table, and
-any alteration made by SQL is found by `luoshi audit verify` at the first broken link."""
+any alteration of a sealed row made by SQL is found by `luoshi audit verify` at the first broken link. Rows are
+inserted unsealed (no lock on the write path) and chained by `seal()` in seal order (ADR 55)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import connection, transaction
 
 from luoshi.audit import chain
 from luoshi.audit.models import AuditEvent
-from luoshi.audit.services import app_role_grants, chain_verify, record, record_many
+from luoshi.audit.services import app_role_grants, chain_verify, record, record_many, seal
 
 pytestmark = pytest.mark.django_db
 TABLE = AuditEvent._meta.db_table
@@ -36,12 +37,14 @@ def _some_events(users: dict[str, Any], units: dict[str, Any]) -> list[AuditEven
     events.append(
         record(actor=users["staff"], action="unit.last", subject=units["jz_fgw"], after={"k": "值"})
     )
+    seal()
     return events
 
 
 def test_every_row_is_chained_to_the_previous_one(users: dict[str, Any], units: dict[str, Any]) -> None:
     _some_events(users, units)
     rows = list(AuditEvent.objects.order_by("id"))
+    assert [r.seal_seq for r in rows] == list(range(1, len(rows) + 1))
     assert all(r.row_hash for r in rows)
     assert all(b.prev_hash == a.row_hash for a, b in itertools.pairwise(rows))
     result = chain_verify()
@@ -52,18 +55,16 @@ def _alter(sql: str, params: list[Any]) -> None:
     """What an intruder with database access does: drop the guard, change the row, put the guard back."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE name IN ('audit_no_update', 'audit_no_delete')"
+            )
+            guards = [r[0] for r in cursor.fetchall()]
+            assert len(guards) == 2
             cursor.execute("DROP TRIGGER audit_no_update")
             cursor.execute("DROP TRIGGER audit_no_delete")
             cursor.execute(sql, params)
-            cursor.execute(
-                "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_auditevent "
-                "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
-            )
-            cursor.execute(
-                "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_auditevent "
-                "WHEN NOT EXISTS (SELECT 1 FROM audit_purge_permit) "
-                "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
-            )
+            for guard in guards:
+                cursor.execute(guard)
         else:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
@@ -148,6 +149,7 @@ def test_application_role_can_append_but_not_rewrite(users: dict[str, Any]) -> N
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"SET LOCAL ROLE {role}")
             record(actor=None, action="x.appended", subject=users["admin"])  # appending works
+            assert seal().sealed >= 1  # and sealing (the periodic job runs as this role)
             for sql in (
                 f"UPDATE {TABLE} SET reason = 'x'",
                 f"DELETE FROM {TABLE}",
@@ -161,3 +163,82 @@ def test_application_role_can_append_but_not_rewrite(users: dict[str, Any]) -> N
                     cursor.execute(sql)
     assert AuditEvent.objects.filter(action="x.appended").exists()
     assert chain_verify().ok
+
+
+def test_rows_are_unsealed_until_sealed_and_reported_as_such(users: dict[str, Any], units: dict[str, Any]) -> None:
+    _some_events(users, units)
+    late = record(actor=None, action="unit.late", subject=units["jm_fgw"])
+    assert (late.seal_seq, late.row_hash) == (None, None)
+    result = chain_verify()
+    assert result.ok and result.unsealed == 1 and result.oldest_unsealed == late.at
+    assert seal().sealed == 1 and seal().sealed == 0
+    late.refresh_from_db()
+    assert late.seal_seq == AuditEvent.objects.count() and late.row_hash
+    assert chain_verify().ok and chain_verify().unsealed == 0
+
+
+def test_a_row_committed_after_a_higher_id_was_sealed_joins_the_chain_later(users: dict[str, Any]) -> None:
+    """PostgreSQL hands out ids at INSERT but transactions commit in any order: a row with a lower id can become
+    visible after higher ones were sealed. The chain follows seal order, so it is sealed next, with no gap."""
+    seal()  # whatever the fixtures recorded
+    a = record(actor=None, action="x.first", subject=users["admin"])
+    gap = a.pk + 1
+    with connection.cursor() as cursor:  # leave id `gap` free, as an open transaction holding it would
+        cursor.execute(
+            f"INSERT INTO {TABLE} (id, at, actor_label, interface, action, subject_type, subject_id, "
+            "subject_label, reason) VALUES (%s, %s, 'x', 'web', 'x.third', 'x', '1', 'x', '')",
+            [gap + 1, a.at],
+        )
+    assert seal().sealed == 2
+    with connection.cursor() as cursor:  # the slow transaction commits now
+        cursor.execute(
+            f"INSERT INTO {TABLE} (id, at, actor_label, interface, action, subject_type, subject_id, "
+            "subject_label, reason) VALUES (%s, %s, 'x', 'web', 'x.second', 'x', '1', 'x', '')",
+            [gap, a.at],
+        )
+    assert seal().sealed == 1
+    order = list(AuditEvent.objects.order_by("-seal_seq").values_list("action", flat=True)[:3])
+    assert order == ["x.second", "x.third", "x.first"]
+    result = chain_verify()
+    assert result.ok and result.checked == AuditEvent.objects.count() and result.unsealed == 0
+
+
+def test_triggers_allow_only_sealing_an_unsealed_row(users: dict[str, Any]) -> None:
+    """The one UPDATE the database accepts fills in the three seal columns of an unsealed row; a sealed row cannot
+    be resealed, and sealing cannot change the content."""
+    event = record(actor=None, action="x.happened", subject=users["admin"], reason="原文")
+    bad = [
+        f"UPDATE {TABLE} SET seal_seq = 99, prev_hash = 'a', row_hash = 'b', reason = '改' WHERE id = %s",
+        f"UPDATE {TABLE} SET seal_seq = 99, prev_hash = 'a' WHERE id = %s",
+    ]
+    with connection.cursor() as cursor:
+        for sql in bad:
+            with pytest.raises(Exception, match="append-only"), transaction.atomic():
+                cursor.execute(sql, [event.pk])
+    seal()
+    with connection.cursor() as cursor:
+        for sql in (
+            f"UPDATE {TABLE} SET row_hash = %s WHERE id = %s",
+            f"UPDATE {TABLE} SET seal_seq = NULL, prev_hash = NULL, row_hash = NULL WHERE id = %s",
+        ):
+            params: list[Any] = [chain.GENESIS, event.pk] if "%s WHERE" in sql else [event.pk]
+            with pytest.raises(Exception, match="append-only"), transaction.atomic():
+                cursor.execute(sql, params)
+    assert AuditEvent.objects.get(pk=event.pk).reason == "原文" and chain_verify().ok
+
+
+def test_recording_takes_no_lock_and_writes_one_row(users: dict[str, Any]) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        record(actor=None, action="x.happened", subject=users["admin"])
+    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 1 and statements[0].startswith("INSERT"), statements
+
+
+def test_the_periodic_job_seals(users: dict[str, Any]) -> None:
+    from luoshi.audit.tasks import seal_audit_trail
+
+    record(actor=None, action="x.happened", subject=users["admin"])
+    assert seal_audit_trail.call_local() >= 1
+    assert chain_verify().unsealed == 0 and chain_verify().ok

@@ -173,6 +173,9 @@ def _region_and_enterprise(
     return region, enterprise
 
 
+NUMBER_ATTEMPTS = 5
+
+
 def new_number(at: dt.datetime) -> str:
     return f"SQ{clock.local_date(at):%Y%m%d}{secrets.token_hex(3).upper()}"
 
@@ -211,43 +214,48 @@ def request_file(
     now = timezone.now()
     received = data.received_at or now
     day = clock.local_date(received)
-    try:
-        with transaction.atomic():
-            req = Request.objects.create(
-                number=new_number(received),
-                region=region,
-                enterprise=enterprise,
-                enterprise_name=enterprise.name if enterprise is not None else clean["enterprise_name"],
-                credit_code=enterprise.credit_code if enterprise is not None else clean["credit_code"],
-                contact_name=clean["contact_name"],
-                contact_phone=clean["contact_phone"],
-                channel=clean["channel"],
-                category=clean["category"],
-                title=clean["title"],
-                text=clean["text"],
-                filed_by=user,
-                external_id=external,
-                idempotency_key=key,
-                content_hash=digest,
-                received_at=received,
-                procedural_due_on=day + dt.timedelta(days=PROCEDURAL_REPLY_DAYS),
-                substantive_due_on=clock.add_months(day, SUBSTANTIVE_ANSWER_MONTHS),
-            )
-            if clean["category"] == Category.ARREARS:
-                ArrearsClaim.objects.create(
-                    request=req, debtor_name=clean["debtor_name"], amount_claimed=clean["amount_claimed"]
+    for attempt in range(NUMBER_ATTEMPTS):
+        number = new_number(received)
+        try:
+            with transaction.atomic():
+                req = Request.objects.create(
+                    number=number,
+                    region=region,
+                    enterprise=enterprise,
+                    enterprise_name=enterprise.name if enterprise is not None else clean["enterprise_name"],
+                    credit_code=enterprise.credit_code if enterprise is not None else clean["credit_code"],
+                    contact_name=clean["contact_name"],
+                    contact_phone=clean["contact_phone"],
+                    channel=clean["channel"],
+                    category=clean["category"],
+                    title=clean["title"],
+                    text=clean["text"],
+                    filed_by=user,
+                    external_id=external,
+                    idempotency_key=key,
+                    content_hash=digest,
+                    received_at=received,
+                    procedural_due_on=day + dt.timedelta(days=PROCEDURAL_REPLY_DAYS),
+                    substantive_due_on=clock.add_months(day, SUBSTANTIVE_ANSWER_MONTHS),
                 )
-            if files:
-                from luoshi.requests.services.files import store_attachment
+                if clean["category"] == Category.ARREARS:
+                    ArrearsClaim.objects.create(
+                        request=req, debtor_name=clean["debtor_name"], amount_claimed=clean["amount_claimed"]
+                    )
+                if files:
+                    from luoshi.requests.services.files import store_attachment
 
-                for name, stream in files:
-                    store_attachment(request=req, name=name, stream=stream, user=user, purpose="intake")
-            record(actor=user, action=RequestEvent.FILED, subject=req, after=snapshot(req, FILED_FIELDS))
-    except IntegrityError:
-        existing = _find_existing(user, key, external, digest)
-        if existing is None:
-            raise
-        return existing, False
+                    for name, stream in files:
+                        store_attachment(request=req, name=name, stream=stream, user=user, purpose="intake")
+                record(actor=user, action=RequestEvent.FILED, subject=req, after=snapshot(req, FILED_FIELDS))
+            break
+        except IntegrityError:
+            existing = _find_existing(user, key, external, digest)
+            if existing is not None:
+                return existing, False  # a racing retry won: its row is the answer
+            if attempt == NUMBER_ATTEMPTS - 1 or not Request.objects.filter(number=number).exists():
+                raise
+            # another request drew the same number (6 random hex digits a day): draw again
     transaction.on_commit(lambda: notify.office(req, region, "filed", f"新诉求待审查:{req.title}"))
     return req, True
 
