@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from luoshi.accounts.models import User
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Region, Unit
-from luoshi.requests import access, clock, selectors, services
+from luoshi.requests import access, selectors, services
 from luoshi.requests.models import (
     Category,
     Channel,
@@ -51,7 +51,7 @@ def _files(request: HttpRequest, name: str = "files") -> list[tuple[str, Any]]:
 
 def _period(request: HttpRequest) -> str:
     value = request.GET.get("period", "")
-    return value or f"{clock.local_date(timezone.now()):%Y-%m}"
+    return value or f"{timezone.localdate(timezone.now()):%Y-%m}"
 
 
 def _home_region(user: User) -> Region:
@@ -93,7 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "statuses": RequestStatus.choices,
             "channels": Channel.choices,
             "is_office": access.is_office(user),
-            "today": clock.local_date(timezone.now()),
+            "today": timezone.localdate(timezone.now()),
         },
     )
 
@@ -174,7 +174,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "units": units,
             "urgencies": Urgency.choices,
             "satisfactions": Satisfaction.choices,
-            "today": clock.local_date(timezone.now()),
+            "today": timezone.localdate(timezone.now()),
             "pending_extension": next((e for e in d["extensions"] if e.status == "pending"), None),
         },
     )
@@ -261,7 +261,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             claim = getattr(req, "arrears", None)
             if claim is None:
                 raise NotFound("该诉求没有拖欠账款登记。")
-            on = dt.date.fromisoformat(p.get("on") or clock.local_date(timezone.now()).isoformat())
+            on = dt.date.fromisoformat(p.get("on") or timezone.localdate(timezone.now()).isoformat())
             if action == "arrears_confirm":
                 arrears.arrears_confirm(user=user, claim=claim, amount=p.get("amount", ""), on=on)
             elif action == "arrears_pay":
