@@ -20,7 +20,8 @@ class AuditConfig(discovery.LuoshiAppConfig):
     name = "luoshi.audit"
     label = "audit"
     verbose_name = "审计记录"
-    cli_module = "luoshi.audit.cli"
+    cli_module = ("luoshi.audit.cli", "luoshi.audit.backup")  # backup and restore keep the hash chain
+    nav_module = "luoshi.audit.nav"
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.audit.services import chain_verify
@@ -39,7 +39,7 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def grant_app_role(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from django.db import connection

@@ -212,10 +212,10 @@ def action_choices() -> list[tuple[str, str]]:
 
 
 def subject_type_choices() -> list[tuple[str, str]]:
-    from luoshi.audit.scopes import SCOPES
+    from luoshi.audit.scopes import scopes
 
     out = []
-    for label in SCOPES:
+    for label in scopes():
         model = _model(label)
         out.append((label, str(model._meta.verbose_name) if model is not None else label))
     return out

@@ -17,7 +17,9 @@ from luoshi.audit.models import AuditEvent
 from luoshi.core.interface import current_interface
 
 if TYPE_CHECKING:
-    from luoshi.accounts.models import User
+    from django.contrib.auth.models import (
+        AbstractUser as User,  # any account: the audit app knows no app above it
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -13,6 +13,8 @@ class ProjectsConfig(discovery.LuoshiAppConfig):
     demo_module = "luoshi.projects.demo"
     demo_order = 50
     events_module = "luoshi.projects.events"
+    nav_module = "luoshi.projects.nav"
+    audit_scope_module = "luoshi.projects.audit_scopes"
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -13,3 +13,4 @@ class RequestsConfig(discovery.LuoshiAppConfig):
     demo_order = 60
     metrics_module = "luoshi.requests.metrics"
     events_module = "luoshi.requests.events"
+    nav_module = "luoshi.requests.nav"

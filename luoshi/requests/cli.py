@@ -86,7 +86,7 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.core.errors import NotFound
@@ -110,7 +110,7 @@ def train(args: argparse.Namespace) -> int:
 
 
 def sweep(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.requests.services.sweep import sweep as run
@@ -120,7 +120,7 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.requests.services.imports import import_12345
