@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from luoshi.core.errors import DomainError
 
             if isinstance(exc, DomainError):
-                print(f"错误 [{exc.code}]: {exc.message}", file=sys.stderr)
+                print(f"错误 [{exc.reason or exc.code}]: {exc.message}", file=sys.stderr)
                 if exc.details:
                     for item in exc.details if isinstance(exc.details, list) else [exc.details]:
                         print(f"  - {_describe(item)}", file=sys.stderr)
