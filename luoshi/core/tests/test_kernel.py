@@ -158,3 +158,15 @@ def test_the_cli_discovers_apps_without_loading_settings() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_audit_trail_shows_every_declared_event_by_its_label() -> None:
+    """The audit page's labels and filter come from the apps' event enums (requests and policies included)."""
+    from luoshi.audit.presentation import action_choices, action_label
+
+    choices = dict(action_choices())
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    for value in events.all_events():
+        assert chinese.search(action_label(value)) and choices[value] == action_label(value), value
+    assert action_label("request.paused") == "补正暂停"
+    assert action_label("no.such_action") == "no.such_action"
