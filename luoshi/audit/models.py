@@ -55,13 +55,6 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
 
-    @property
-    def action_label(self) -> str:
-        """The action in Chinese (the declaring app's event label)."""
-        from luoshi.audit.presentation import action_label
-
-        return action_label(self.action)
-
     def __str__(self) -> str:
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.subject_type}#{self.subject_id}"
@@ -74,3 +67,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         raise AppendOnlyError("审计记录只能追加,不能删除。")
+
+    @property
+    def action_label(self) -> str:
+        """The action in Chinese (the declaring app's event label)."""
+        from luoshi.audit.presentation import action_label
+
+        return action_label(self.action)

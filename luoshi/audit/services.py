@@ -62,7 +62,7 @@ def record(
     label = actor_label or (actor.get_username() if actor is not None else "系统")
     event = AuditEvent(
         at=timezone.now(),
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_label=label,
         interface=str(current_interface()),
         action=str(action),

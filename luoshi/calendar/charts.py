@@ -5,13 +5,13 @@ from __future__ import annotations
 from luoshi.calendar.deadlines import Colour
 from luoshi.core.home import HomeChart
 
-COLOUR_HEX = {Colour.GREEN: "#1a7f37", Colour.YELLOW: "#d4a72c", Colour.RED: "#cf222e"}
+COLOUR_HEX: dict[str, str] = {Colour.GREEN: "#1a7f37", Colour.YELLOW: "#d4a72c", Colour.RED: "#cf222e"}
 
 
 def colour_pie(key: str, title: str, counts: dict[str, int]) -> HomeChart:
     """An ECharts pie of `counts` by colour value ("green", "yellow", "red")."""
     data = [
-        {"name": colour.label, "value": counts.get(colour.value, 0), "itemStyle": {"color": hex_}}
+        {"name": Colour(colour).label, "value": counts.get(colour, 0), "itemStyle": {"color": hex_}}
         for colour, hex_ in COLOUR_HEX.items()
     ]
     option = {
