@@ -20,7 +20,10 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 GENERIC = {"AccessDenied", "NotFound", "ValidationFailed", "InvalidTransition", "Conflict"}
 # apps whose services and access rules pass an app code with every refusal (the others still raise the kernel's
 # generic kinds; add an app here once its errors.py covers its services)
-CODED_APPS = {"projects": ["services.py", "access.py"]}
+CODED_APPS = {
+    "projects": ["services.py", "access.py"],
+    "dashboard": ["services.py", "access.py", "selectors.py"],
+}
 
 
 def _enums() -> dict[str, list[type[ErrorCodes]]]:
