@@ -67,10 +67,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         raise AppendOnlyError("审计记录只能追加,不能删除。")
-
-    @property
-    def action_label(self) -> str:
-        """The action in Chinese (the declaring app's event label)."""
-        from luoshi.audit.presentation import action_label
-
-        return action_label(self.action)
