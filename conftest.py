@@ -95,8 +95,10 @@ def national_admin(users: dict[str, Any], regions: dict[str, Any]) -> Any:
 
 @pytest.fixture(autouse=True)
 def _permit_audit_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Transactional tests end with Django flushing every table; on SQLite the audit table's delete trigger refuses that
-    unless a purge permit exists (see audit migration 0002). Grant the permit only for that flush."""
+    """Transactional tests end with Django flushing every table; on SQLite the audit table's delete trigger refuses
+    that unless a purge permit exists (see audit migration 0002). Grant the permit just before that flush; the
+    flush's own ``post_migrate`` withdraws it again (``luoshi.audit.apps.arm_delete_guard``) and re-seeds the rows
+    every database needs (``luoshi.projects.seeds``), so what runs next finds the guard armed and the defaults there."""
     transactional = (
         "transactional_db" in request.fixturenames
         or "live_server" in request.fixturenames
@@ -106,16 +108,12 @@ def _permit_audit_flush(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     request.getfixturevalue("_django_db_helper")  # set up first, so our teardown runs before its flush
+    yield
     from django.db import connection
 
-    def permit(sql: str) -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    permit("DELETE FROM audit_purge_permit")
-    yield
-    permit("INSERT INTO audit_purge_permit (id) VALUES (1)")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
 
 
 # --- the real browser --------------------------------------------------------------------------------

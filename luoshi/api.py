@@ -54,8 +54,12 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, code: str, message: str, status: int, details: Any = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, code: str, message: str, status: int, details: Any = None, reason: str | None = None
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
+    if reason is not None:
+        body["reason"] = reason  # the app's error code (<app>/errors.py): which refusal
     if details is not None:
         body["details"] = details
     return api.create_response(request, body, status=status)
@@ -63,7 +67,8 @@ def _error(request: HttpRequest, code: str, message: str, status: int, details: 
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, str(exc.code), exc.message, exc.status, exc.details)
+    reason = str(exc.reason) if exc.reason is not None else None
+    return _error(request, str(exc.code), exc.message, exc.status, exc.details, reason)
 
 
 @api.exception_handler(AuthenticationError)

@@ -3,22 +3,18 @@
 Each domain registers its own sub-commands in `<app>/cli.py` (a `register(subparsers)` function) and
 declares it as `cli_module` on its AppConfig (`luoshi.core.discovery`), so this file only wires groups
 together. Commands that need no database (calendar, plan parse) do not set
-Django up; the others call `luoshi.cli.setup_django()` first.
+Django up; the others call `luoshi.core.bootstrap.setup_django()` first.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
+from luoshi.core.bootstrap import setup_django
 
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
-    import django
-
-    django.setup()
+__all__ = ["build_parser", "main", "setup_django"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from luoshi.core.errors import DomainError
 
             if isinstance(exc, DomainError):
-                print(f"错误 [{exc.code}]: {exc.message}", file=sys.stderr)
+                print(f"错误 [{exc.reason or exc.code}]: {exc.message}", file=sys.stderr)
                 if exc.details:
                     for item in exc.details if isinstance(exc.details, list) else [exc.details]:
                         print(f"  - {_describe(item)}", file=sys.stderr)

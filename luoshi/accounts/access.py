@@ -40,6 +40,7 @@ from luoshi.orgs.paths import ids_of_path, path_contains
 __all__ = [
     "Policy",
     "has_role",
+    "home_template_for",
     "in_region",
     "is_enterprise_user",
     "is_government",
@@ -74,6 +75,20 @@ __all__ = [
 def effective_role(user: User) -> Role:
     """The role whose pages a user sees: superusers see the office's."""
     return Role.ADMIN if user.is_superuser else Role(user.role)
+
+
+HOME_TEMPLATES = {
+    Role.ADMIN: "core/home_admin.html",
+    Role.STAFF: "core/home_staff.html",
+    Role.LEADER: "core/home_leader.html",
+    Role.ENTERPRISE: "core/home_enterprise.html",
+    Role.OBSERVER: "core/home_observer.html",
+}
+
+
+def home_template_for(user: User) -> str:
+    """What each role sees first (``luoshi.core.home`` asks through ``luoshi.accounts.home``)."""
+    return HOME_TEMPLATES[effective_role(user)]
 
 
 def check_role_scope(role: Role, *, unit: Any, enterprise: Any, region: Any) -> str:

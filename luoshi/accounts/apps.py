@@ -11,3 +11,6 @@ class AccountsConfig(discovery.LuoshiAppConfig):
     demo_module = "luoshi.accounts.demo"
     demo_order = 20
     events_module = "luoshi.accounts.events"
+    home_module = "luoshi.accounts.home"
+    nav_module = "luoshi.accounts.nav"
+    audit_scope_module = "luoshi.accounts.audit_scopes"

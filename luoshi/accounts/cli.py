@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
 
 
 def create_user(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.accounts.models import Role
@@ -71,7 +71,7 @@ def create_user(args: argparse.Namespace) -> int:
 
 
 def create_token(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.accounts.models import User

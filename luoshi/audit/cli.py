@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.audit.services import chain_verify, seal
@@ -63,7 +63,7 @@ def seal(args: argparse.Namespace) -> int:
 
 
 def grant_app_role(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from django.db import connection

@@ -10,7 +10,9 @@ from luoshi.audit.selectors import AuditFilters, recent_events_for
 from luoshi.core.sanitize import xlsx_row
 
 if TYPE_CHECKING:
-    from luoshi.accounts.models import User
+    from django.contrib.auth.models import (
+        AbstractUser as User,  # any account: the audit app knows no app above it
+    )
 
 EXPORT_LIMIT = 50_000
 HEADER = ["时间", "操作人", "事件", "对象类型", "对象", "变更", "说明", "途径"]

@@ -94,7 +94,14 @@ def register_labels(labels: dict[str, str]) -> None:
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    """The Chinese label of a stored action: the audit page's own wording above when it has one, else the
+    declaring app's event enum (``luoshi.core.events``); the action itself when nobody labels it."""
+    from luoshi.core.events import all_events
+
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    declared = all_events().get(action)
+    return declared.label if declared is not None and declared.label else action
 
 
 @dataclass(frozen=True)
@@ -208,14 +215,18 @@ def present(event: AuditEvent) -> EventView:
 
 
 def action_choices() -> list[tuple[str, str]]:
-    return sorted(ACTION_LABELS.items(), key=lambda kv: kv[1])
+    from luoshi.core.events import all_events
+
+    labels = {value: event.label for value, event in all_events().items() if event.label}
+    labels.update(ACTION_LABELS)
+    return sorted(labels.items(), key=lambda kv: kv[1])
 
 
 def subject_type_choices() -> list[tuple[str, str]]:
-    from luoshi.audit.scopes import SCOPES
+    from luoshi.audit.scopes import scopes
 
     out = []
-    for label in SCOPES:
+    for label in scopes():
         model = _model(label)
         out.append((label, str(model._meta.verbose_name) if model is not None else label))
     return out

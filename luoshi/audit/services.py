@@ -18,7 +18,9 @@ from luoshi.audit.models import AuditEvent
 from luoshi.core.interface import current_interface
 
 if TYPE_CHECKING:
-    from luoshi.accounts.models import User
+    from django.contrib.auth.models import (
+        AbstractUser as User,  # any account: the audit app knows no app above it
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -61,7 +63,7 @@ def record(
     label = actor_label or (actor.get_username() if actor is not None else "系统")
     event = AuditEvent(
         at=timezone.now(),
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_label=label,
         interface=str(current_interface()),
         action=str(action),

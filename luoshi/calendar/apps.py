@@ -9,3 +9,5 @@ class CalendarConfig(discovery.LuoshiAppConfig):
     api_module = "luoshi.calendar.api"
     api_prefix = "calendar"
     events_module = "luoshi.calendar.events"
+    nav_module = "luoshi.calendar.nav"
+    audit_scope_module = "luoshi.calendar.audit_scopes"

@@ -147,7 +147,7 @@ def read_sqlite(path: Path, region_code: str | None) -> WorkdayCalendar:
 
 
 def _via_django(region_code: str | None) -> WorkdayCalendar:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.calendar.engine import CalendarError
@@ -244,7 +244,7 @@ def load_notice(args: argparse.Namespace) -> int:
         content = path.read_bytes()
     except OSError as exc:
         return _fail(f"无法读取文件 {path}:{exc.strerror}")
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.accounts.models import User

@@ -38,7 +38,9 @@ Counting convention (the calendar's): ``workdays_between(a, b)`` counts working 
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import IntFlag, StrEnum
 from typing import Any, Protocol
@@ -448,6 +450,53 @@ def add_workdays(calendar: WorkdayCalendar, start: dt.date, n: int) -> dt.date:
     return value
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months; the day is clamped to the end of a shorter month (2026-08-31 + 6 → 2027-02-28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar_module.monthrange(year, month)[1]))
+
+
+OFFICE_START = dt.time(9, 0)
+OFFICE_HOURS_PER_DAY = 8
+
+
+def is_workday(calendar: WorkdayCalendar, day: dt.date) -> bool:
+    return _count(calendar.workdays_between(day, day + ONE_DAY))[0] == 1
+
+
+def add_working_hours(
+    calendar: WorkdayCalendar,
+    start: dt.datetime,
+    hours: int,
+    *,
+    office_start: dt.time = OFFICE_START,
+    hours_per_day: int = OFFICE_HOURS_PER_DAY,
+) -> dt.datetime:
+    """`hours` office hours after `start` (an aware datetime; office hours are ``office_start`` plus
+    ``hours_per_day`` on working days, in `start`'s time zone). Time outside office hours does not count."""
+    tz = start.tzinfo
+    if tz is None:
+        raise ValueError("add_working_hours needs an aware datetime")
+
+    def opening(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, office_start, tz)
+
+    day = start.date()
+    closing = opening(day) + dt.timedelta(hours=hours_per_day)
+    if not is_workday(calendar, day) or start >= closing:
+        cursor = opening(add_workdays(calendar, day, 1))
+    else:
+        cursor = max(start, opening(day))
+    remaining = dt.timedelta(hours=hours)
+    while True:
+        left_today = opening(cursor.date()) + dt.timedelta(hours=hours_per_day) - cursor
+        if remaining <= left_today:
+            return cursor + remaining
+        remaining -= left_today
+        cursor = opening(add_workdays(calendar, cursor.date(), 1))
+
+
 @dataclass(frozen=True)
 class Pause:
     """The clock stood still from ``since`` (inclusive) to ``until`` (exclusive; None: still paused)."""
@@ -482,6 +531,24 @@ class Clock:
     limit_workdays: int
     pauses: tuple[Pause, ...] = field(default=())
     extensions: tuple[Extension, ...] = field(default=())
+
+    @classmethod
+    def from_rows(
+        cls,
+        *,
+        start: dt.date,
+        limit_workdays: int,
+        pauses: Iterable[tuple[dt.date, dt.date | None]] = (),
+        extension_workdays: int = 0,
+    ) -> Clock:
+        """A clock rebuilt from stored rows: (since, until) pauses (until None: still paused) and the approved
+        extensions' total working days."""
+        return cls(
+            start=start,
+            limit_workdays=limit_workdays,
+            pauses=tuple(Pause(since, "", until) for since, until in pauses),
+            extensions=(Extension(extension_workdays, "", start),) if extension_workdays else (),
+        )
 
     @property
     def paused(self) -> bool:

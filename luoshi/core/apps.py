@@ -19,7 +19,7 @@ class CoreConfig(discovery.LuoshiAppConfig):
     name = "luoshi.core"
     label = "core"
     verbose_name = "平台"
-    cli_module = ("luoshi.core.cli", "luoshi.core.backup")
+    cli_module = "luoshi.core.cli"
 
     def ready(self) -> None:
         from django.contrib import admin

@@ -20,6 +20,8 @@ knows whether a command needs the database)::
         demo_order = 60                           # demo steps run by ascending order
         events_module = "luoshi.requests.events"  # Event enums (audit event types)
         metrics_module = "luoshi.requests.metrics"  # SOURCES for the dashboard
+        nav_module = "luoshi.requests.nav"        # NAV entries (and badges) for the navigation bar
+        audit_scope_module = "luoshi.requests.audit_scopes"  # SCOPES: whose audit history a user may read
 """
 
 from __future__ import annotations
@@ -34,7 +36,16 @@ from typing import Literal
 from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
 
-Hook = Literal["cli_module", "api_module", "home_module", "demo_module", "events_module", "metrics_module"]
+Hook = Literal[
+    "cli_module",
+    "api_module",
+    "home_module",
+    "demo_module",
+    "events_module",
+    "metrics_module",
+    "nav_module",
+    "audit_scope_module",
+]
 
 
 class LuoshiAppConfig(AppConfig):
@@ -48,6 +59,8 @@ class LuoshiAppConfig(AppConfig):
     demo_order: int = 100
     events_module: str | None = None
     metrics_module: str | None = None  # the dashboard's figures: SOURCES (luoshi.dashboard.providers)
+    nav_module: str | None = None  # NAV: list[luoshi.core.nav.NavItem] [, context(user) -> dict]
+    audit_scope_module: str | None = None  # SCOPES: {subject type: scope(user)} (luoshi.audit.scopes)
 
 
 def _installed_apps() -> list[str]:

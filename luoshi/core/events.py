@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any, Self
 
 
@@ -38,17 +38,13 @@ class Event(Labelled):
     """An audit event type: value ``"<subject>.<what happened>"`` and a Chinese ``label``."""
 
 
-def event_types(module: Any) -> list[type[Enum]]:
-    """The audit event enums defined in `module`: ``Event`` subclasses, or any string enum of the app whose
-    members carry a ``label`` (Django ``TextChoices``) or are labelled in a module-level ``LABELS`` dict."""
+def event_types(module: Any) -> list[type[Event]]:
+    """The audit event enums defined in `module`: its ``Event`` subclasses (notification kinds, plain
+    ``Labelled`` enums, are not audit events)."""
     return [
         v
         for v in vars(module).values()
-        if isinstance(v, type)
-        and issubclass(v, Enum)
-        and v not in (Event, Labelled)
-        and not (issubclass(v, Labelled) and not issubclass(v, Event))  # notification kinds are not audit events
-        and v.__module__ == module.__name__
+        if isinstance(v, type) and issubclass(v, Event) and v is not Event and v.__module__ == module.__name__
     ]
 
 
@@ -65,14 +61,12 @@ def all_events() -> dict[str, DeclaredEvent]:
 
     out: dict[str, DeclaredEvent] = {}
     for module in declared_modules("events_module"):
-        labels = getattr(module, "LABELS", {})
         for enum in event_types(module):
             for member in enum:
                 value = str(member.value)
                 if value in out:
                     raise RuntimeError(f"audit event {value!r} is declared twice")
-                label = getattr(member, "label", "") or labels.get(member, "")
-                out[value] = DeclaredEvent(value, str(label))
+                out[value] = DeclaredEvent(value, member.label)
     return out
 
 

@@ -1,14 +1,16 @@
-"""What each role sees first. Each domain contributes cards through `home_cards`; kept out of views so the
-API and tests can call it too."""
+"""What each role sees first. Each app contributes through its declared ``home_module``:
+``cards_for(user) -> list[HomeCard]``, optionally ``charts_for(user) -> list[HomeChart]``, and — the accounts
+app, which knows the roles — ``template_for(user) -> str | None`` (the page for that user's role). Kept out of
+views so the API and tests can call it too; the kernel knows no app and no role."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from luoshi.accounts.models import Role, User
-from luoshi.calendar.deadlines import Colour
 from luoshi.core.discovery import declared_modules
+
+DEFAULT_TEMPLATE = "core/home_observer.html"
 
 
 @dataclass(frozen=True)
@@ -28,42 +30,16 @@ class HomeChart:
     option: dict[str, Any] = field(default_factory=dict)
 
 
-COLOUR_HEX = {"green": "#1a7f37", "yellow": "#d4a72c", "red": "#cf222e"}
-
-
-def colour_pie(key: str, title: str, counts: dict[str, int]) -> HomeChart:
-    """A red/yellow/green pie, the picture leaders expect of a warning sweep."""
-    data = [
-        {"name": Colour(c).label, "value": counts.get(c, 0), "itemStyle": {"color": COLOUR_HEX[c]}}
-        for c in ("green", "yellow", "red")
-    ]
-    option = {
-        "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
-        "legend": {"bottom": 0},
-        "series": [
-            {"type": "pie", "radius": ["40%", "68%"], "data": data, "label": {"formatter": "{b}\n{c}"}}
-        ],
-    }
-    return HomeChart(key=key, title=title, option=option)
-
-
-HOME_TEMPLATES = {
-    Role.ADMIN: "core/home_admin.html",
-    Role.STAFF: "core/home_staff.html",
-    Role.LEADER: "core/home_leader.html",
-    Role.ENTERPRISE: "core/home_enterprise.html",
-    Role.OBSERVER: "core/home_observer.html",
-}
-
-def home_cards(user: User) -> list[HomeCard]:
+def home_cards(user: Any) -> list[HomeCard]:
     """Cards from each app declaring `home_module` (with `cards_for(user) -> list[HomeCard]`)."""
     cards: list[HomeCard] = []
     for module in declared_modules("home_module"):
-        cards.extend(module.cards_for(user))
+        if hasattr(module, "cards_for"):
+            cards.extend(module.cards_for(user))
     return cards
 
 
-def home_charts(user: User) -> list[HomeChart]:
+def home_charts(user: Any) -> list[HomeChart]:
     """Charts from each declared home module that has `charts_for(user) -> list[HomeChart]`."""
     charts: list[HomeChart] = []
     for module in declared_modules("home_module"):
@@ -72,6 +48,10 @@ def home_charts(user: User) -> list[HomeChart]:
     return charts
 
 
-def home_template(user: User) -> str:
-    role = Role.ADMIN if user.is_superuser else Role(user.role)
-    return HOME_TEMPLATES[role]
+def home_template(user: Any) -> str:
+    """The first declared home module's `template_for(user)` that names a page (accounts: one per role)."""
+    for module in declared_modules("home_module"):
+        template = module.template_for(user) if hasattr(module, "template_for") else None
+        if template:
+            return str(template)
+    return DEFAULT_TEMPLATE

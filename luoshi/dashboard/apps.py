@@ -11,3 +11,4 @@ class DashboardConfig(discovery.LuoshiAppConfig):
     demo_module = "luoshi.dashboard.demo"
     demo_order = 90  # last: its summaries count what the steps above made
     events_module = "luoshi.dashboard.events"
+    nav_module = "luoshi.dashboard.nav"

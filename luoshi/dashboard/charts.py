@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from luoshi.calendar.charts import COLOUR_HEX
+
 if TYPE_CHECKING:
     from luoshi.dashboard.selectors import ChildRow, Figure, TrendRow
 
-COLOUR_HEX = {"green": "#1a7f37", "yellow": "#d4a72c", "red": "#cf222e"}
+
 PALETTE = ["#2f6fb0", "#e07b39", "#3b9c6e", "#8e5bb5", "#c4475f", "#4aa3c7", "#9c8a3b", "#6b6b6b"]
 
 

@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
 
 
 def refresh(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from django.utils import timezone
@@ -61,7 +61,7 @@ def refresh(args: argparse.Namespace) -> int:
 
 
 def import_indicators(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.core.errors import NotFound, ValidationFailed

@@ -22,6 +22,7 @@ from luoshi.accounts.models import User
 from luoshi.core.errors import ValidationFailed
 from luoshi.dashboard import access, charts, engine, providers
 from luoshi.dashboard.engine import Period
+from luoshi.dashboard.errors import DashboardError
 from luoshi.dashboard.models import FigureSnapshot, Indicator, IndicatorValue, RankingWeights, RefreshRun
 from luoshi.orgs.models import Region, Unit, UnitKind
 
@@ -36,13 +37,13 @@ KIND_LABEL = {"week": "周", "month": "月", "quarter": "季", "year": "年"}
 def period_of(kind: str = "", text: str = "", today: dt.date | None = None) -> Period:
     kind = kind or "month"
     if kind not in engine.PERIOD_KINDS:
-        raise ValidationFailed(f"统计周期“{kind}”无效,应为:周、月、季、年(week/month/quarter/year)。")
+        raise ValidationFailed(f"统计周期“{kind}”无效,应为:周、月、季、年(week/month/quarter/year)。", code=DashboardError.PERIOD_INVALID)
     if not text:
         return engine.period_containing(kind, today or timezone.localdate())
     try:
         return engine.parse_period(kind, text)
     except ValueError as exc:
-        raise ValidationFailed(str(exc)) from exc
+        raise ValidationFailed(str(exc), code=DashboardError.PERIOD_INVALID) from exc
 
 
 @dataclass
@@ -420,7 +421,7 @@ def records(
     if src is None:
         from luoshi.core.errors import NotFound
 
-        raise NotFound("未找到该监测指标。")
+        raise NotFound("未找到该监测指标。", code=DashboardError.INDICATOR_NOT_FOUND)
     unit = access.unit_for(user, unit_id) if unit_id else None
     region = None if unit is not None else access.region_for(user, region_id)
     period = period_of(kind, period_text)
@@ -784,7 +785,7 @@ def indicator_trace(user: User | None, pk: int, region_id: int | None = None, pe
     if ind is None or not region_contains(ind.region, region):
         from luoshi.core.errors import NotFound
 
-        raise NotFound("未找到该指标,或它不适用于该区域。")
+        raise NotFound("未找到该指标,或它不适用于该区域。", code=DashboardError.INDICATOR_NOT_FOUND)
     period = period_of(ind.cycle, period_text)
     value = (
         IndicatorValue.objects.filter(indicator=ind, region=region, period_start=period.start)

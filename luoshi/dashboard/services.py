@@ -27,6 +27,7 @@ from luoshi.audit.services import record
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.dashboard import access, engine, providers
 from luoshi.dashboard.engine import Period, Tally
+from luoshi.dashboard.errors import DashboardError
 from luoshi.dashboard.events import DashboardEvent
 from luoshi.dashboard.models import (
     Cycle,
@@ -336,7 +337,7 @@ def _open_sheet(data: bytes, filename: str) -> Any:
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
-        raise ValidationFailed(f"无法读取“{filename}”:文件已损坏或不是 Excel 表格。") from exc
+        raise ValidationFailed(f"无法读取“{filename}”:文件已损坏或不是 Excel 表格。", code=DashboardError.FILE_UNREADABLE) from exc
 
 
 def indicators_import(
@@ -347,16 +348,16 @@ def indicators_import(
     from luoshi.orgs.selectors import resolve_unit
 
     if not filename.lower().endswith(".xlsx"):
-        raise ValidationFailed(f"文件“{filename}”不是 .xlsx 表格,请用指标体系模板填写后上传。")
+        raise ValidationFailed(f"文件“{filename}”不是 .xlsx 表格,请用指标体系模板填写后上传。", code=DashboardError.FILE_UNREADABLE)
     sheet = _open_sheet(data, filename)
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
-        raise ValidationFailed("表格是空的。")
+        raise ValidationFailed("表格是空的。", code=DashboardError.FILE_UNREADABLE)
     header = [str(c or "").strip() for c in rows[0]]
     missing = [c for c in ("编码", "指标名称") if c not in header]
     if missing:
         raise ValidationFailed(
-            f"表头缺少列:{'、'.join(missing)}。请使用指标体系模板({'、'.join(INDICATOR_COLUMNS)})。"
+            f"表头缺少列:{'、'.join(missing)}。请使用指标体系模板({'、'.join(INDICATOR_COLUMNS)})。", code=DashboardError.FILE_UNREADABLE
         )
     col = {name: header.index(name) for name in INDICATOR_COLUMNS if name in header}
     problems: list[dict[str, Any]] = []
@@ -508,7 +509,7 @@ def _check_no_cycle(indicators: list[Indicator]) -> None:
         node: int | None = start
         while node is not None:
             if node in seen:
-                raise ValidationFailed("指标的上级关系形成了循环,请检查“上级编码”。")
+                raise ValidationFailed("指标的上级关系形成了循环,请检查“上级编码”。", code=DashboardError.INDICATOR_CYCLE)
             seen.add(node)
             node = parent.get(node)
 
@@ -536,23 +537,23 @@ def indicator_update(
     access.require_office(user, indicator.region, "修改监测指标")
     unknown = set(changes) - set(INDICATOR_EDITABLE)
     if unknown:
-        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。")
+        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。", code=DashboardError.FIELD_NOT_EDITABLE)
     if not str(changes.get("name", indicator.name)).strip():
-        raise ValidationFailed("指标名称不能为空。")
+        raise ValidationFailed("指标名称不能为空。", code=DashboardError.NAME_MISSING)
     weight = changes.get("weight", indicator.weight)
     if weight is None or float(weight) < 0:
-        raise ValidationFailed("权重应为不小于 0 的数字。")
+        raise ValidationFailed("权重应为不小于 0 的数字。", code=DashboardError.WEIGHT_INVALID)
     src = changes.get("source", indicator.source)
     key = changes.get("source_key", indicator.source_key)
     if src == IndicatorSourceKind.COMPUTED and providers.source(str(key)) is None:
-        raise ValidationFailed(f"系统计算指标需要有效的计算口径;“{key}”不存在。")
+        raise ValidationFailed(f"系统计算指标需要有效的计算口径;“{key}”不存在。", code=DashboardError.SOURCE_UNKNOWN)
     lead = changes.get("lead_unit", indicator.lead_unit)
     if lead is not None and not region_contains(indicator.region, lead.region):
-        raise ValidationFailed(f"牵头单位{lead.name}不在{indicator.region.name}范围内。")
+        raise ValidationFailed(f"牵头单位{lead.name}不在{indicator.region.name}范围内。", code=DashboardError.LEAD_UNIT_OUTSIDE)
     with transaction.atomic():
         locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
         if locked.version != version:
-            raise Conflict("该指标已被他人修改,请刷新页面后再改。")
+            raise Conflict("该指标已被他人修改,请刷新页面后再改。", code=DashboardError.EDITED_ELSEWHERE)
         before = {k: getattr(locked, k if k != "lead_unit" else "lead_unit_id") for k in INDICATOR_EDITABLE}
         for k, v in changes.items():
             setattr(locked, k, v)
@@ -577,12 +578,12 @@ def _store_evidence(name: str, stream: IO[bytes]) -> tuple[str, str]:
     ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
     if ext not in EVIDENCE_TYPES:
         raise ValidationFailed(
-            f"佐证材料“{base}”的类型不允许上传;请上传 {'、'.join(sorted(EVIDENCE_TYPES))} 格式的文件。"
+            f"佐证材料“{base}”的类型不允许上传;请上传 {'、'.join(sorted(EVIDENCE_TYPES))} 格式的文件。", code=DashboardError.EVIDENCE_REFUSED
         )
     data = stream.read()
     limit = int(getattr(settings, "LUOSHI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
     if len(data) > limit:
-        raise ValidationFailed(f"佐证材料“{base}”超过大小上限 {limit // (1024 * 1024)} MB。")
+        raise ValidationFailed(f"佐证材料“{base}”超过大小上限 {limit // (1024 * 1024)} MB。", code=DashboardError.EVIDENCE_REFUSED)
     rel = Path("dashboard") / f"{uuid.uuid4().hex}.{ext}"
     target = Path(settings.FILES_DIR) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -603,25 +604,25 @@ def value_report(
 ) -> IndicatorValue:
     """A unit (or the office) reports an indicator's value for one cycle period, with evidence."""
     if not access.can_report(user, region, indicator.lead_unit_id):
-        raise AccessDenied("只有该指标的牵头单位或本区域营商办管理员可以填报该指标。")
+        raise AccessDenied("只有该指标的牵头单位或本区域营商办管理员可以填报该指标。", code=DashboardError.NOT_REPORTER)
     if not region_contains(indicator.region, region):
-        raise ValidationFailed(f"{region.name}不在指标体系所属的{indicator.region.name}范围内。")
+        raise ValidationFailed(f"{region.name}不在指标体系所属的{indicator.region.name}范围内。", code=DashboardError.OUTSIDE_JURISDICTION)
     if indicator.source == IndicatorSourceKind.COMPUTED:
-        raise ValidationFailed(f"“{indicator.name}”由系统自动计算,不需要填报。")
+        raise ValidationFailed(f"“{indicator.name}”由系统自动计算,不需要填报。", code=DashboardError.COMPUTED)
     if indicator.children.exists():
-        raise ValidationFailed(f"“{indicator.name}”是上级指标,由下级指标加权汇总,不能直接填报。")
+        raise ValidationFailed(f"“{indicator.name}”是上级指标,由下级指标加权汇总,不能直接填报。", code=DashboardError.COMPUTED)
     if period.kind != indicator.cycle:
         raise ValidationFailed(
-            f"“{indicator.name}”按{indicator.get_cycle_display()}填报,期间应为一个{indicator.get_cycle_display()}。"
+            f"“{indicator.name}”按{indicator.get_cycle_display()}填报,期间应为一个{indicator.get_cycle_display()}。", code=DashboardError.PERIOD_INVALID
         )
     if period.start > timezone.localdate():
-        raise ValidationFailed("不能填报尚未开始的周期。")
+        raise ValidationFailed("不能填报尚未开始的周期。", code=DashboardError.PERIOD_INVALID)
     try:
         number = float(str(value).replace(",", "").strip())
     except ValueError as exc:
-        raise ValidationFailed(f"数值“{value}”不是数字,请填写数字(如 95.5)。") from exc
+        raise ValidationFailed(f"数值“{value}”不是数字,请填写数字(如 95.5)。", code=DashboardError.VALUE_INVALID) from exc
     if source == IndicatorSourceKind.REPORTED and not (evidence.strip() or evidence_file):
-        raise ValidationFailed("请填写佐证说明或上传佐证材料。")
+        raise ValidationFailed("请填写佐证说明或上传佐证材料。", code=DashboardError.EVIDENCE_MISSING)
     name = stored = ""
     if evidence_file is not None:
         name, stored = _store_evidence(*evidence_file)
@@ -671,7 +672,7 @@ def values_import(*, user: User | None, region: Region, data: bytes, filename: s
     header = [str(c or "").strip() for c in (rows[0] if rows else ())]
     need = ("编码", "区域代码", "期间", "数值")
     if any(c not in header for c in need):
-        raise ValidationFailed(f"表头应包含:{'、'.join(need)}(可加“说明”)。")
+        raise ValidationFailed(f"表头应包含:{'、'.join(need)}(可加“说明”)。", code=DashboardError.FILE_UNREADABLE)
     ix = {c: header.index(c) for c in (*need, "说明") if c in header}
     inds = {i.code: i for i in Indicator.objects.filter(region=region)}
     regions = {r.code: r for r in region_subtree(region)}
@@ -744,23 +745,23 @@ def current_weights() -> dict[str, float]:
 def weights_set(*, user: User | None, weights: Mapping[str, Any], note: str) -> RankingWeights:
     """A new version of the composite-score weights (older versions stay as the history)."""
     if not access.is_office(user):
-        raise AccessDenied("只有营商办管理员可以调整排名权重。")
+        raise AccessDenied("只有营商办管理员可以调整排名权重。", code=DashboardError.OFFICE_ONLY)
     allowed = {s.key: s.label for s in providers.sources() if s.rankable}
     clean: dict[str, float] = {}
     for key, raw in weights.items():
         if key not in allowed:
-            raise ValidationFailed(f"“{key}”不是可参与排名的指标。")
+            raise ValidationFailed(f"“{key}”不是可参与排名的指标。", code=DashboardError.NOT_RANKABLE)
         try:
             w = float(str(raw).strip() or 0)
         except ValueError as exc:
-            raise ValidationFailed(f"“{allowed[key]}”的权重“{raw}”不是数字。") from exc
+            raise ValidationFailed(f"“{allowed[key]}”的权重“{raw}”不是数字。", code=DashboardError.WEIGHT_INVALID) from exc
         if w < 0 or w > 100:
-            raise ValidationFailed(f"“{allowed[key]}”的权重应在 0 到 100 之间。")
+            raise ValidationFailed(f"“{allowed[key]}”的权重应在 0 到 100 之间。", code=DashboardError.WEIGHT_INVALID)
         clean[key] = w
     if not any(clean.values()):
-        raise ValidationFailed("至少有一项权重应大于 0。")
+        raise ValidationFailed("至少有一项权重应大于 0。", code=DashboardError.WEIGHT_INVALID)
     if not note.strip():
-        raise ValidationFailed("请填写调整说明(为什么调整权重)。")
+        raise ValidationFailed("请填写调整说明(为什么调整权重)。", code=DashboardError.WEIGHT_REASON_MISSING)
     with transaction.atomic():
         before = current_weights()
         row = RankingWeights.objects.create(weights=clean, note=note.strip()[:300], created_by=user)
@@ -775,7 +776,7 @@ def escalate(*, user: User | None, key: str, unit: Unit, period: Period) -> str:
     """Open a 督办 for a unit behind a weak figure, through the domain's own hook; returns its URL."""
     src = providers.source(key)
     if src is None:
-        raise NotFound("未找到该监测指标。")
+        raise NotFound("未找到该监测指标。", code=DashboardError.INDICATOR_NOT_FOUND)
     if src.escalate is None:
-        raise ValidationFailed(f"“{src.label}”没有可发起的督办。")
+        raise ValidationFailed(f"“{src.label}”没有可发起的督办。", code=DashboardError.NOTHING_TO_SUPERVISE)
     return src.escalate(user, unit, period)

@@ -5,3 +5,4 @@ class NotificationsConfig(discovery.LuoshiAppConfig):
     name = "luoshi.notifications"
     label = "notifications"
     verbose_name = "通知"
+    nav_module = "luoshi.notifications.nav"

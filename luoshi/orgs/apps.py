@@ -11,3 +11,4 @@ class OrgsConfig(discovery.LuoshiAppConfig):
     demo_module = "luoshi.orgs.demo"
     demo_order = 10
     events_module = "luoshi.orgs.events"
+    nav_module = "luoshi.orgs.nav"

@@ -51,7 +51,7 @@ def register(sub: Any) -> None:
 
 
 def _setup() -> None:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
 

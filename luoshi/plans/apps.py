@@ -12,3 +12,5 @@ class PlansConfig(discovery.LuoshiAppConfig):
     demo_module = "luoshi.plans.demo"
     demo_order = 30
     events_module = "luoshi.plans.events"
+    nav_module = "luoshi.plans.nav"
+    audit_scope_module = "luoshi.plans.audit_scopes"

@@ -12,3 +12,4 @@ class PoliciesConfig(discovery.LuoshiAppConfig):
     demo_order = 70
     metrics_module = "luoshi.policies.metrics"
     events_module = "luoshi.policies.events"
+    nav_module = "luoshi.policies.nav"

@@ -77,7 +77,7 @@ def test_cmd(args: argparse.Namespace) -> int:
 
 
 def push_cmd(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.policies import services
@@ -95,7 +95,7 @@ def push_cmd(args: argparse.Namespace) -> int:
 def import_cmd(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.policies import services

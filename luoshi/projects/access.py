@@ -27,6 +27,7 @@ from luoshi.accounts.access import (
     region_subtree_q,
 )
 from luoshi.core.errors import AccessDenied
+from luoshi.projects.errors import ProjectError
 from luoshi.projects.models import Project, ProjectProblem
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def visible_projects(user: User | None) -> QuerySet[Project]:
 def require_can_view_projects(user: User | None) -> None:
     if user is None or policy.can(user, "project.view"):
         return
-    raise AccessDenied(f"您的角色({user.get_role_display()})无权查看重大项目。")
+    raise AccessDenied(f"您的角色({user.get_role_display()})无权查看重大项目。", code=ProjectError.NO_ACCESS)
 
 
 def unit_problems(user: User) -> QuerySet[ProjectProblem]:
@@ -108,5 +109,9 @@ def require_can_resolve(user: User | None, problem: ProjectProblem) -> None:
     require_can_change(user)
     if not policy.can(user, "problem.resolve", problem):
         if is_office_admin(user):
-            raise AccessDenied("您无权处理该项目问题:不在您的管辖区域内。")
-        raise AccessDenied("只有问题的责任单位或营商办管理员可以填写解决情况。")
+            raise AccessDenied(
+                "您无权处理该项目问题:不在您的管辖区域内。", code=ProjectError.PROBLEM_NOT_YOURS
+            )
+        raise AccessDenied(
+            "只有问题的责任单位或营商办管理员可以填写解决情况。", code=ProjectError.PROBLEM_NOT_YOURS
+        )

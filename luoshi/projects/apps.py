@@ -13,3 +13,13 @@ class ProjectsConfig(discovery.LuoshiAppConfig):
     demo_module = "luoshi.projects.demo"
     demo_order = 50
     events_module = "luoshi.projects.events"
+    nav_module = "luoshi.projects.nav"
+    audit_scope_module = "luoshi.projects.audit_scopes"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from luoshi.projects.seeds import seed_after_migrate
+
+        # the default rules exist after every migrate and every flush (see projects/seeds.py)
+        post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="projects.default_rules")

@@ -21,7 +21,6 @@ the month end: 08-31 + 6 months = 02-28), "N个工作日" working days on the re
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from luoshi.calendar import deadlines
+from luoshi.calendar.deadlines import add_months
 from luoshi.calendar.engine import LAST_DATE, WorkdayCalendar, day_number
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", ""
@@ -43,14 +43,6 @@ KIND_LABELS: dict[str, str] = {
     "operating": "投产",
 }
 _LAST_USABLE = day_number(LAST_DATE) - 1  # workdays_between_many needs deadline + 1 in range
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months; the day is clamped to the end of a shorter month (2026-08-31 + 6 → 2027-02-28)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = _calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from luoshi.accounts.access import is_reader, is_staff_role
 from luoshi.accounts.models import User
-from luoshi.core.home import HomeCard, HomeChart, colour_pie
+from luoshi.calendar.charts import colour_pie
+from luoshi.core.home import HomeCard, HomeChart
 from luoshi.projects import access, selectors
 
 

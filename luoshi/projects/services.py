@@ -34,6 +34,7 @@ from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, NotFou
 from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notify_service
 from luoshi.projects import access, engine
+from luoshi.projects.errors import ProjectError
 from luoshi.projects.events import ProjectEvent, ProjectNotification
 from luoshi.projects.models import (
     MILESTONE_ORDER,
@@ -92,9 +93,9 @@ def _require_admin(user: User | None, region: Region, action: str) -> None:
 def _lock(project: Project, version: int | None, *, versioned: bool = True) -> Project:
     locked = Project.objects.select_for_update().select_related("region").filter(pk=project.pk).first()
     if locked is None:
-        raise NotFound("项目不存在或已被删除。")
+        raise NotFound("项目不存在或已被删除。", code=ProjectError.PROJECT_NOT_FOUND)
     if versioned and expected_or_current(version, locked.version) != locked.version:
-        raise Conflict("该项目已被他人修改,请刷新页面后重新操作。")
+        raise Conflict("该项目已被他人修改,请刷新页面后重新操作。", code=ProjectError.EDITED_ELSEWHERE)
     return locked
 
 
@@ -104,7 +105,8 @@ def check_date(value: dt.date | None, label: str) -> None:
         return
     if value < MIN_DATE or value > MAX_DATE:
         raise ValidationFailed(
-            f"{label}({value.isoformat()})超出有效范围:请填写 2004 年至 2099 年之间的日期。"
+            f"{label}({value.isoformat()})超出有效范围:请填写 2004 年至 2099 年之间的日期。",
+            code=ProjectError.DATE_INVALID,
         )
 
 
@@ -113,12 +115,15 @@ def parse_investment(value: Any) -> Decimal:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError) as exc:
         raise ValidationFailed(
-            f"总投资“{value}”不是数字:请填写以万元为单位的金额,例如 12000 或 3500.5。"
+            f"总投资“{value}”不是数字:请填写以万元为单位的金额,例如 12000 或 3500.5。",
+            code=ProjectError.INVESTMENT_INVALID,
         ) from exc
     if not amount.is_finite() or amount < 0:
-        raise ValidationFailed("总投资不能为负数:请填写以万元为单位的金额。")
+        raise ValidationFailed(
+            "总投资不能为负数:请填写以万元为单位的金额。", code=ProjectError.INVESTMENT_INVALID
+        )
     if amount >= Decimal("1e12"):
-        raise ValidationFailed("总投资数额过大:请以万元为单位填写。")
+        raise ValidationFailed("总投资数额过大:请以万元为单位填写。", code=ProjectError.INVESTMENT_INVALID)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -126,7 +131,10 @@ def _check_units(region: Region, units: Iterable[Unit]) -> list[Unit]:
     out = list(units)
     for unit in out:
         if not (region_contains(unit.region, region) or region_contains(region, unit.region)):
-            raise ValidationFailed(f"责任单位“{unit.name}”不属于项目所在区域或其上级区域,请重新选择。")
+            raise ValidationFailed(
+                f"责任单位“{unit.name}”不属于项目所在区域或其上级区域,请重新选择。",
+                code=ProjectError.UNIT_OUTSIDE_REGION,
+            )
     return out
 
 
@@ -134,15 +142,15 @@ def _clean_project(data: dict[str, Any]) -> dict[str, Any]:
     name = str(data.get("name") or "").strip()
     code = str(data.get("code") or "").strip()
     if not name:
-        raise ValidationFailed("请填写项目名称。")
+        raise ValidationFailed("请填写项目名称。", code=ProjectError.NAME_INVALID)
     if len(name) > 200:
-        raise ValidationFailed("项目名称过长(最多 200 字)。")
+        raise ValidationFailed("项目名称过长(最多 200 字)。", code=ProjectError.NAME_INVALID)
     if not code:
-        raise ValidationFailed("请填写项目编码。")
+        raise ValidationFailed("请填写项目编码。", code=ProjectError.CODE_INVALID)
     if len(code) > 64:
-        raise ValidationFailed("项目编码过长(最多 64 个字符)。")
+        raise ValidationFailed("项目编码过长(最多 64 个字符)。", code=ProjectError.CODE_INVALID)
     if data.get("level") not in ProjectLevel.values:
-        raise ValidationFailed("项目层级只能是:省重点、市重点、园区重大。")
+        raise ValidationFailed("项目层级只能是:省重点、市重点、园区重大。", code=ProjectError.LEVEL_INVALID)
     data["name"], data["code"] = name, code
     data["investment"] = parse_investment(data.get("investment", 0))
     for key, limit in (("owner_name", 200), ("industry", 100), ("leader_name", 100)):
@@ -321,7 +329,9 @@ def project_create(
     check_date(signed_planned, "签约计划日期")
     unit_list = _check_units(region, units)
     if Project.objects.filter(code=data["code"]).exists():
-        raise ValidationFailed(f"项目编码“{data['code']}”已存在:请使用其他编码,或修改已有项目。")
+        raise ValidationFailed(
+            f"项目编码“{data['code']}”已存在:请使用其他编码,或修改已有项目。", code=ProjectError.CODE_TAKEN
+        )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -334,7 +344,9 @@ def project_create(
                 **data,
             )
     except IntegrityError as exc:
-        raise Conflict(f"项目编码“{data['code']}”已存在:请使用其他编码。") from exc
+        raise Conflict(
+            f"项目编码“{data['code']}”已存在:请使用其他编码。", code=ProjectError.CODE_TAKEN
+        ) from exc
     project.units.set(unit_list)
     Milestone.objects.bulk_create(
         [
@@ -371,7 +383,9 @@ def project_update(
     """Change the ledger fields of a project. `version` (from the form) refuses a stale save with Conflict."""
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能修改这些字段:{'、'.join(sorted(unknown))}。")
+        raise ValidationFailed(
+            f"不能修改这些字段:{'、'.join(sorted(unknown))}。", code=ProjectError.FIELD_NOT_EDITABLE
+        )
     _require_admin(user, project.region, "修改重大项目")
     locked = _lock(project, version)
     if "region" in changes:
@@ -384,7 +398,9 @@ def project_update(
         _check_status_move(locked, data["status"])
     check_code = data["code"] != locked.code
     if check_code and Project.objects.filter(code=data["code"]).exclude(pk=locked.pk).exists():
-        raise ValidationFailed(f"项目编码“{data['code']}”已存在:请使用其他编码。")
+        raise ValidationFailed(
+            f"项目编码“{data['code']}”已存在:请使用其他编码。", code=ProjectError.CODE_TAKEN
+        )
     for field, value in data.items():
         setattr(locked, field, value)
     before_units = sorted(locked.units.values_list("pk", flat=True))
@@ -398,7 +414,7 @@ def project_update(
         with transaction.atomic():
             locked.save(update_fields=[*PROJECT_FIELDS, "updated_at"])
     except IntegrityError as exc:
-        raise Conflict("项目编码与其他项目重复:请使用其他编码。") from exc
+        raise Conflict("项目编码与其他项目重复:请使用其他编码。", code=ProjectError.CODE_TAKEN) from exc
     Project.objects.filter(pk=locked.pk).update(version=F("version") + 1)
     locked.refresh_from_db(fields=["version"])
     b, a = changed_fields(
@@ -415,14 +431,22 @@ def project_update(
 
 def _check_status_move(project: Project, new: str) -> None:
     if new not in ProjectStatus.values:
-        raise ValidationFailed("项目状态只能是:推进中、已投产、已暂停、已终止。")
+        raise ValidationFailed(
+            "项目状态只能是:推进中、已投产、已暂停、已终止。", code=ProjectError.STATUS_INVALID
+        )
     if new == ProjectStatus.OPERATING:
-        raise InvalidTransition("“已投产”由投产节点的实际日期自动确定:请填写投产实际日期。")
+        raise InvalidTransition(
+            "“已投产”由投产节点的实际日期自动确定:请填写投产实际日期。",
+            code=ProjectError.STATUS_FROM_MILESTONE,
+        )
     if new == ProjectStatus.ACTIVE and project.status == ProjectStatus.OPERATING:
-        raise InvalidTransition("项目已投产:如投产日期有误,请修改投产节点的实际日期。")
+        raise InvalidTransition(
+            "项目已投产:如投产日期有误,请修改投产节点的实际日期。", code=ProjectError.STATUS_FROM_MILESTONE
+        )
     if new not in _STATUS_MOVES[ProjectStatus(project.status)]:
         raise InvalidTransition(
-            f"项目状态不能从“{project.get_status_display()}”改为“{ProjectStatus(new).label}”。"
+            f"项目状态不能从“{project.get_status_display()}”改为“{ProjectStatus(new).label}”。",
+            code=ProjectError.STATUS_INVALID,
         )
 
 
@@ -446,24 +470,27 @@ def milestone_record(
     """Record (or clear, with None) the date a milestone was actually reached. The order 签约 → 开工 → 入库 →
     竣工 → 投产 is enforced; later rule-based planned dates follow; 投产 marks the project 已投产."""
     if kind not in MILESTONE_ORDER:
-        raise ValidationFailed("节点只能是:签约、开工、入库、竣工、投产。")
+        raise ValidationFailed(
+            "节点只能是:签约、开工、入库、竣工、投产。", code=ProjectError.MILESTONE_KIND_INVALID
+        )
     _require_admin(user, project.region, "填写项目节点")
     locked = _lock(project, version)
     if locked.status == ProjectStatus.CANCELLED:
-        raise InvalidTransition("项目已终止,不能再填写节点。")
+        raise InvalidTransition("项目已终止,不能再填写节点。", code=ProjectError.TERMINATED)
     label = MilestoneKind(kind).label
     check_date(actual_date, f"{label}实际日期")
     current = on or today()
     if actual_date is not None and actual_date > current:
         raise ValidationFailed(
-            f"{label}实际日期({actual_date.isoformat()})晚于今天:实际日期只能填写已经发生的日期。"
+            f"{label}实际日期({actual_date.isoformat()})晚于今天:实际日期只能填写已经发生的日期。",
+            code=ProjectError.DATE_INVALID,
         )
     milestones = _milestones(locked)
     m = milestones[kind]
     dates = {k: (actual_date if k == kind else v.actual_date) for k, v in milestones.items()}
     errors = engine.order_errors(dates)
     if errors:
-        raise ValidationFailed(" ".join(errors))
+        raise ValidationFailed(" ".join(errors), code=ProjectError.MILESTONE_ORDER)
     before = {"kind": kind, "actual_date": m.actual_date, "note": m.note}
     m.actual_date = actual_date
     if note is not None:
@@ -510,7 +537,9 @@ def milestone_plan(
 ) -> Milestone:
     """Set the planned date of a milestone that no time-limit rule governs (签约, 竣工, 投产 by default)."""
     if kind not in MILESTONE_ORDER:
-        raise ValidationFailed("节点只能是:签约、开工、入库、竣工、投产。")
+        raise ValidationFailed(
+            "节点只能是:签约、开工、入库、竣工、投产。", code=ProjectError.MILESTONE_KIND_INVALID
+        )
     _require_admin(user, project.region, "设置项目计划节点")
     locked = _lock(project, version)
     label = MilestoneKind(kind).label
@@ -518,7 +547,8 @@ def milestone_plan(
     rule = ctx.rules(locked.region).get(kind)
     if rule is not None:
         raise ValidationFailed(
-            f"{label}的计划日期按时限规则“{rule.describe()}”自动计算,不能手工修改;如需调整,请修改节点时限规则。"
+            f"{label}的计划日期按时限规则“{rule.describe()}”自动计算,不能手工修改;如需调整,请修改节点时限规则。",
+            code=ProjectError.DATE_INVALID,
         )
     check_date(planned_date, f"{label}计划日期")
     milestones = _milestones(locked)
@@ -530,7 +560,8 @@ def milestone_plan(
             if ref is not None and planned_date < ref:
                 raise ValidationFailed(
                     f"{label}计划日期({planned_date.isoformat()})早于{MilestoneKind(earlier).label}"
-                    f"({ref.isoformat()}):请按 签约 → 开工 → 入库 → 竣工 → 投产 的顺序安排。"
+                    f"({ref.isoformat()}):请按 签约 → 开工 → 入库 → 竣工 → 投产 的顺序安排。",
+                    code=ProjectError.DATE_INVALID,
                 )
     m = milestones[kind]
     before = {"kind": kind, "planned_date": m.planned_date}
@@ -558,13 +589,13 @@ def problem_raise(
     _require_admin(user, project.region, "登记项目问题")
     locked = _lock(project, None, versioned=False)
     if locked.status == ProjectStatus.CANCELLED:
-        raise InvalidTransition("项目已终止,不能再登记问题。")
+        raise InvalidTransition("项目已终止,不能再登记问题。", code=ProjectError.TERMINATED)
     text = description.strip()
     if not text:
-        raise ValidationFailed("请填写问题描述。")
+        raise ValidationFailed("请填写问题描述。", code=ProjectError.PROBLEM_DESCRIPTION_MISSING)
     check_date(due, "解决时限")
     if due < today():
-        raise ValidationFailed("解决时限不能早于今天。")
+        raise ValidationFailed("解决时限不能早于今天。", code=ProjectError.PROBLEM_DUE_INVALID)
     _check_units(locked.region, [unit])
     problem = ProjectProblem.objects.create(
         project=locked, description=text, unit=unit, due=due, raised_by=user if user is not None else None
@@ -606,15 +637,15 @@ def problem_resolve(
         .first()
     )
     if locked is None:
-        raise NotFound("问题不存在。")
+        raise NotFound("问题不存在。", code=ProjectError.PROBLEM_NOT_FOUND)
     _require_can_resolve(user, locked)
     if expected_or_current(version, locked.version) != locked.version:
-        raise Conflict("该问题已被他人处理,请刷新页面后查看。")
+        raise Conflict("该问题已被他人处理,请刷新页面后查看。", code=ProjectError.PROBLEM_EDITED_ELSEWHERE)
     if locked.status == ProblemStatus.RESOLVED:
-        raise InvalidTransition("该问题已解决,不能重复办结。")
+        raise InvalidTransition("该问题已解决,不能重复办结。", code=ProjectError.CODE_TAKEN)
     text = resolution.strip()
     if not text:
-        raise ValidationFailed("请填写解决情况。")
+        raise ValidationFailed("请填写解决情况。", code=ProjectError.RESOLUTION_MISSING)
     now = timezone.now()
     ProjectProblem.objects.filter(pk=locked.pk).update(
         status=ProblemStatus.RESOLVED,
@@ -654,19 +685,26 @@ def rule_set(
     require_role(user, Role.ADMIN, action="修改节点时限规则")
     if region is None:
         if user is not None and not user.is_superuser:
-            raise AccessDenied("默认时限规则只能由系统管理员修改;您可以为本区域设置规则。")
+            raise AccessDenied(
+                "默认时限规则只能由系统管理员修改;您可以为本区域设置规则。",
+                code=ProjectError.DEFAULT_RULE_NATIONAL,
+            )
     else:
         require_region(user, region, action="修改该区域的时限规则")
     if from_kind not in MILESTONE_ORDER or to_kind not in MILESTONE_ORDER:
-        raise ValidationFailed("节点只能是:签约、开工、入库、竣工、投产。")
+        raise ValidationFailed(
+            "节点只能是:签约、开工、入库、竣工、投产。", code=ProjectError.MILESTONE_KIND_INVALID
+        )
     if MILESTONE_ORDER.index(from_kind) >= MILESTONE_ORDER.index(to_kind):
-        raise ValidationFailed("起始节点必须在目标节点之前(签约 → 开工 → 入库 → 竣工 → 投产)。")
+        raise ValidationFailed(
+            "起始节点必须在目标节点之前(签约 → 开工 → 入库 → 竣工 → 投产)。", code=ProjectError.RULE_INVALID
+        )
     if limit_unit not in LimitUnit.values:
-        raise ValidationFailed("时限单位只能是:个月、个工作日、天。")
+        raise ValidationFailed("时限单位只能是:个月、个工作日、天。", code=ProjectError.RULE_INVALID)
     if not 1 <= int(limit_value) <= 1000:
-        raise ValidationFailed("时限必须在 1 到 1000 之间。")
+        raise ValidationFailed("时限必须在 1 到 1000 之间。", code=ProjectError.RULE_INVALID)
     if not 0 <= int(warn_working_days) <= 250:
-        raise ValidationFailed("提前预警工作日必须在 0 到 250 之间。")
+        raise ValidationFailed("提前预警工作日必须在 0 到 250 之间。", code=ProjectError.RULE_INVALID)
     rule = MilestoneRule.objects.select_for_update().filter(region=region, to_kind=to_kind).first()
     before = snapshot(rule, ["from_kind", "limit_value", "limit_unit", "warn_working_days"]) if rule else None
     if rule is None:

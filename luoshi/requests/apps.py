@@ -13,6 +13,7 @@ class RequestsConfig(discovery.LuoshiAppConfig):
     demo_order = 60
     metrics_module = "luoshi.requests.metrics"
     events_module = "luoshi.requests.events"
+    nav_module = "luoshi.requests.nav"
 
     def ready(self) -> None:
         from django.db.models.signals import post_init, post_save

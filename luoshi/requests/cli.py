@@ -92,7 +92,7 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.core.errors import NotFound
@@ -116,7 +116,7 @@ def train(args: argparse.Namespace) -> int:
 
 
 def sweep(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.requests.services.sweep import sweep as run
@@ -138,7 +138,7 @@ def metrics_rebuild(args: argparse.Namespace) -> int:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.requests.services.imports import import_12345

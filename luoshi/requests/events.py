@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import models
+from luoshi.core.events import Event
 
 
-class RequestEvent(models.TextChoices):
+class RequestEvent(Event):
     FILED = "request.filed", "提交诉求"
     ACCEPTED = "request.accepted", "受理"
     REJECTED = "request.rejected", "不予受理"

@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.core.home import HomeCard
-from luoshi.requests import access, clock
+from luoshi.requests import access
 from luoshi.requests.models import OPEN_STATUSES, RequestStatus
 
 
 def cards_for(user: User) -> list[HomeCard]:
     index = reverse("requests:index")
     qs = access.visible_requests(user)
-    today = clock.local_date(timezone.now())
+    today = timezone.localdate(timezone.now())
     if access.is_enterprise(user) or access.is_observer(user):
         return [
             HomeCard("我的诉求(办理中)", qs.filter(status__in=OPEN_STATUSES).count(), index),

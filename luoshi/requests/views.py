@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.accounts.models import User
+from luoshi.calendar import deadlines
+from luoshi.calendar.services import calendar_for
 from luoshi.core.bounds import parse_key
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Region, Unit
-from luoshi.requests import access, clock, selectors, services
+from luoshi.requests import access, selectors, services
 from luoshi.requests.models import (
     Category,
     Channel,
@@ -48,7 +50,7 @@ def _files(request: HttpRequest, name: str = "files") -> list[tuple[str, Any]]:
 
 def _period(request: HttpRequest) -> str:
     value = request.GET.get("period", "")
-    return value or f"{clock.local_date(timezone.now()):%Y-%m}"
+    return value or f"{timezone.localdate(timezone.now()):%Y-%m}"
 
 
 def _home_region(user: User) -> Region:
@@ -90,7 +92,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "statuses": RequestStatus.choices,
             "channels": Channel.choices,
             "is_office": access.is_office(user),
-            "today": clock.local_date(timezone.now()),
+            "today": timezone.localdate(timezone.now()),
         },
     )
 
@@ -171,7 +173,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "units": units,
             "urgencies": Urgency.choices,
             "satisfactions": Satisfaction.choices,
-            "today": clock.local_date(timezone.now()),
+            "today": timezone.localdate(timezone.now()),
             "pending_extension": next((e for e in d["extensions"] if e.status == "pending"), None),
         },
     )
@@ -258,7 +260,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             claim = getattr(req, "arrears", None)
             if claim is None:
                 raise NotFound("该诉求没有拖欠账款登记。")
-            on = dt.date.fromisoformat(p.get("on") or clock.local_date(timezone.now()).isoformat())
+            on = dt.date.fromisoformat(p.get("on") or timezone.localdate(timezone.now()).isoformat())
             if action == "arrears_confirm":
                 arrears.arrears_confirm(user=user, claim=claim, amount=p.get("amount", ""), on=on)
             elif action == "arrears_pay":
@@ -355,7 +357,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
             "page": page,
             "is_office": access.is_office(user),
             "notices": selectors.overdue_notices(user)[:20],
-            "default_deadline": clock.add_workdays(_home_region(user), clock.local_date(timezone.now()), 3),
+            "default_deadline": deadlines.add_workdays(calendar_for(_home_region(user)), timezone.localdate(), 3),
         },
     )
 

@@ -13,6 +13,8 @@ class SupervisionConfig(discovery.LuoshiAppConfig):
     demo_module = "luoshi.supervision.demo"
     demo_order = 40
     events_module = "luoshi.supervision.events"
+    nav_module = "luoshi.supervision.nav"
+    audit_scope_module = "luoshi.supervision.audit_scopes"
 
     def ready(self) -> None:
         from luoshi.plans.hooks import plan_published

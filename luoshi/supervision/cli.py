@@ -55,7 +55,7 @@ def _parse_date(text: str | None) -> dt.date | None:
 
 def sweep(args: argparse.Namespace) -> int:
     day = _parse_date(args.date)
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.supervision.services import sweep as run
@@ -66,7 +66,7 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from pathlib import Path

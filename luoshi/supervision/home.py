@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from luoshi.accounts.access import is_leader, is_office_admin, is_reader, is_unit_staff
 from luoshi.accounts.models import User
-from luoshi.core.home import HomeCard, HomeChart, colour_pie
+from luoshi.calendar.charts import colour_pie
+from luoshi.core.home import HomeCard, HomeChart
 from luoshi.notifications.selectors import unread_count
 from luoshi.supervision import selectors
 from luoshi.supervision.models import NoticeStatus, TaskStatus

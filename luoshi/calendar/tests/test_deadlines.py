@@ -124,3 +124,39 @@ def test_clock_pause_resume_extend() -> None:
         clock.extend(0, "x", D(2026, 3, 3))
     w = extended.window(CAL, D(2026, 3, 17))
     assert w.overdue == 1
+
+
+def test_clock_rebuilt_from_stored_rows_matches_the_operations() -> None:
+    """Requests keep pauses and the approved extension days as rows and rebuild the clock from them."""
+    start = dt.date(2026, 9, 1)
+    built = Clock(start=start, limit_workdays=15).pause(dt.date(2026, 9, 3), "补正").resume(dt.date(2026, 9, 10))
+    built = built.extend(5, "延期", on=dt.date(2026, 9, 11))
+    rows = Clock.from_rows(
+        start=start, limit_workdays=15, pauses=[(dt.date(2026, 9, 3), dt.date(2026, 9, 10))], extension_workdays=5
+    )
+    today = dt.date(2026, 9, 20)
+    assert rows.deadline(CAL, today) == built.deadline(CAL, today)
+    still_paused = Clock.from_rows(start=start, limit_workdays=15, pauses=[(dt.date(2026, 9, 3), None)])
+    assert still_paused.paused
+    assert still_paused.deadline(CAL, dt.date(2026, 9, 10)) > Clock(start=start, limit_workdays=15).deadline(
+        CAL, dt.date(2026, 9, 10)
+    )
+
+
+def test_add_working_hours_counts_office_hours_on_working_days_only() -> None:
+    import zoneinfo
+
+    sh = zoneinfo.ZoneInfo("Asia/Shanghai")
+    friday_afternoon = dt.datetime(2026, 6, 5, 15, 0, tzinfo=sh)  # 2026-06-06/07 weekend
+    assert deadlines.add_working_hours(CAL, friday_afternoon, 4) == dt.datetime(2026, 6, 8, 11, 0, tzinfo=sh)
+    festival = dt.datetime(2026, 9, 25, 10, 0, tzinfo=sh)  # 中秋节 2026-09-25, then the weekend
+    assert deadlines.add_working_hours(CAL, festival, 3) == dt.datetime(2026, 9, 28, 12, 0, tzinfo=sh)
+    evening = dt.datetime(2026, 9, 28, 20, 0, tzinfo=sh)
+    assert deadlines.add_working_hours(CAL, evening, 8) == dt.datetime(2026, 9, 29, 17, 0, tzinfo=sh)
+    with pytest.raises(ValueError):
+        deadlines.add_working_hours(CAL, dt.datetime(2026, 9, 28, 9, 0), 1)
+
+
+def test_add_months_clamps_to_the_month_end() -> None:
+    assert deadlines.add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+    assert deadlines.add_months(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)

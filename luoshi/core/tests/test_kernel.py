@@ -56,6 +56,57 @@ def test_every_recorded_audit_action_is_a_declared_event_with_a_label() -> None:
     assert not offenders, offenders
 
 
+def _event_references() -> set[tuple[str, str, str]]:
+    """(file, enum name, member) of every ``SomethingEvent.MEMBER`` written in the code (tests and migrations
+    excluded), read with ast."""
+    import ast
+
+    found = set()
+    for path in ROOT.rglob("*.py"):
+        text = str(path)
+        if "/tests/" in text or "/migrations/" in text:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id.endswith("Event")
+                and node.attr.isupper()
+            ):
+                found.add((str(path.relative_to(ROOT)), node.value.id, node.attr))
+    return found
+
+
+def test_every_event_used_anywhere_is_a_kernel_event_with_a_chinese_label() -> None:
+    """Each app's events module holds ``luoshi.core.events.Event`` enums only (no TextChoices, no StrEnum with a
+    side dict of labels), every member has a Chinese label, and every ``XEvent.MEMBER`` the code uses exists."""
+    from enum import Enum
+
+    enums: dict[str, type[events.Event]] = {}
+    for module in discovery.declared_modules("events_module"):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Enum) and value.__module__ == module.__name__:
+                assert issubclass(value, events.Labelled), f"{module.__name__}.{value.__name__} is no kernel enum"
+        for enum in events.event_types(module):
+            enums[enum.__name__] = enum
+    assert {"RequestEvent", "PolicyEvent", "SupervisionEvent", "ProjectEvent"} <= set(enums)
+    declared = events.all_events()
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    unlabelled = [v for v, m in declared.items() if not chinese.search(m.label)]
+    assert not unlabelled, f"audit events without a Chinese label: {unlabelled}"
+    missing = [
+        f"{path}: {name}.{member}"
+        for path, name, member in sorted(_event_references())
+        if name in enums and member not in enums[name].__members__
+    ]
+    assert not missing, missing
+    unknown = sorted({name for _, name, _ in _event_references()} - set(enums) - {"AuditEvent", "DeclaredEvent"})
+    assert not unknown, f"event enums not declared through an events_module: {unknown}"
+    # stored values are unchanged (data compatibility) and shown by their label
+    assert events.event_label("request.paused") == "补正暂停"
+    assert events.event_label("policy.batch_paid") == "兑现清单"
+
+
 @pytest.mark.django_db
 def test_importer_reports_every_problem_and_writes_nothing(regions: dict[str, Any]) -> None:
     from luoshi.orgs.models import Unit
@@ -107,3 +158,15 @@ def test_the_cli_discovers_apps_without_loading_settings() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_audit_trail_shows_every_declared_event_by_its_label() -> None:
+    """The audit page's labels and filter come from the apps' event enums (requests and policies included)."""
+    from luoshi.audit.presentation import action_choices, action_label
+
+    choices = dict(action_choices())
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    for value in events.all_events():
+        assert chinese.search(action_label(value)) and choices[value] == action_label(value), value
+    assert action_label("request.paused") == "补正暂停"
+    assert action_label("no.such_action") == "no.such_action"

@@ -1,10 +1,12 @@
-"""Rules of the house that a grep can check: roles are compared only in access modules; no module list or
-importlib seam decides silently what is installed."""
+"""Rules of the house that a parse or a grep can check: imports follow the layers (declared once, below); roles
+are compared only in access modules; no module list or importlib seam decides silently what is installed."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]  # luoshi/
 
@@ -17,8 +19,8 @@ ROLE_COMPARISON = re.compile(
 )
 
 
-# access modules not named access.py: the audit trail's scoping per subject type (the hardening issue's)
-ACCESS_MODULES = {"audit/scopes.py"}
+# access modules not named access.py (none: each app's audit_scopes.py uses its access predicates)
+ACCESS_MODULES: set[str] = set()
 
 
 def _sources(*suffixes: str) -> list[Path]:
@@ -80,3 +82,101 @@ def test_one_region_subtree_helper() -> None:
     assert not offenders, "use luoshi.accounts.access (subtree_q, region_ancestor_ids ...):\n" + "\n".join(
         offenders
     )
+
+
+# --- layers: declared once, checked on every import -----------------------------------------------------------
+# Lowest first. A module may import its own app and any app of a LOWER layer; never one of its own layer (no
+# two domains know each other) or of a higher one. Every import counts: module level, inside a function and under
+# TYPE_CHECKING alike. The kernel (core … notifications) knows no domain; domains reach each other only through
+# the kernel's hooks (discovery, plans.hooks.plan_published, dashboard.providers via each app's metrics.py).
+LAYERS: list[tuple[str, ...]] = [
+    ("core",),  # errors, events, discovery, imports, nav and home registries: imports no other luoshi app
+    ("audit",),  # recording the trail; whose history one may read comes from each app's audit_scope_module
+    ("orgs",),  # regions, units, enterprises
+    ("accounts",),  # people in units, roles, the access kernel
+    ("calendar", "notifications"),
+    ("plans", "dashboard"),  # upstream of supervision; the dashboard's provider protocol for every metrics.py
+    ("supervision", "projects", "requests", "policies"),
+    ("api", "cli"),  # luoshi/*.py: the composition root, which reads the apps' declarations
+    ("urls", "settings", "wsgi"),
+]
+LAYER = {name: level for level, names in enumerate(LAYERS) for name in names}
+
+# Imports still running against the layers. Shrink-only: a test fails when an entry is no longer needed.
+KNOWN_TIES: dict[tuple[str, str], str] = {
+    (
+        "orgs",
+        "accounts",
+    ): "the directory's own pages and services check who may edit it with the access kernel",
+}
+
+
+def _app_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).parts
+    return parts[0] if len(parts) > 1 else path.stem
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    import ast
+
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.append((node.lineno, node.module))
+            out += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return out
+
+
+def upward_imports() -> dict[tuple[str, str], list[str]]:
+    """(importing app, imported app) -> 'file:line module' of every import breaking the layers."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in _sources(".py"):
+        source = _app_of(path)
+        for line, module in _imports(path):
+            if not module.startswith("luoshi.") or module.count(".") < 1:
+                continue
+            target = module.split(".")[1]
+            if target == source or target not in LAYER:
+                continue
+            assert source in LAYER, f"{path.relative_to(ROOT)}: app {source!r} is missing from LAYERS"
+            if LAYER[target] >= LAYER[source]:
+                where = f"{path.relative_to(ROOT)}:{line} {module}"
+                found.setdefault((source, target), []).append(where)
+    return found
+
+
+def test_every_app_has_a_layer() -> None:
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")} | {
+        p.stem for p in ROOT.glob("*.py") if p.stem != "__init__"
+    }
+    assert apps <= set(LAYER), sorted(apps - set(LAYER))
+
+
+def test_no_import_runs_from_a_lower_layer_to_a_higher_one() -> None:
+    found = upward_imports()
+    new = {pair: sites for pair, sites in found.items() if pair not in KNOWN_TIES}
+    assert not new, (
+        "imports against the layers (lowest first: "
+        + " < ".join("/".join(n) for n in LAYERS)
+        + "):\n"
+        + "\n".join(f"{a} -> {b}: " + "; ".join(sites) for (a, b), sites in sorted(new.items()))
+    )
+    stale = set(KNOWN_TIES) - set(found)
+    assert not stale, f"remove these from KNOWN_TIES, they are gone: {sorted(stale)}"
+
+
+def test_the_layer_guard_catches_an_upward_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "luoshi"
+    (fake / "core").mkdir(parents=True)
+    (fake / "supervision").mkdir()
+    (fake / "core" / "home.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from luoshi.supervision.models import Task\n",
+        encoding="utf-8",
+    )
+    (fake / "supervision" / "views.py").write_text(
+        "def f():\n    from luoshi.projects import selectors\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", fake)
+    assert set(upward_imports()) == {("core", "supervision"), ("supervision", "projects")}

@@ -1,4 +1,7 @@
-"""The default milestone time limits from seed 003 (襄阳): 项目签约6个月内开工、开工2个月内入库."""
+"""The default milestone time limits from seed 003 (襄阳): 项目签约6个月内开工、开工2个月内入库.
+
+Kept for history; the same rows are also seeded after every migrate and flush by `luoshi.projects.seeds`
+(a flush would otherwise leave the database without them)."""
 
 from django.db import migrations
 

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 from datasketch import MinHash, MinHashLSH
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.core.errors import Conflict, ValidationFailed
 from luoshi.orgs.models import Region
-from luoshi.requests import access, clock, hooks
+from luoshi.requests import access, hooks
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import Hotspot
 from luoshi.requests.routing import clean
@@ -53,10 +54,10 @@ def _shingles(text: str) -> set[bytes]:
 def period_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
     try:
         year, month = (int(x) for x in period.split("-"))
-        start = dt.datetime(year, month, 1, tzinfo=clock.SHANGHAI)
+        start = dt.datetime(year, month, 1, tzinfo=timezone.get_default_timezone())
     except ValueError:
         raise ValidationFailed(f"统计周期“{period}”无效,应为 YYYY-MM。") from None
-    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=clock.SHANGHAI)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.get_default_timezone())
     return start, end
 
 

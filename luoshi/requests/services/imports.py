@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from luoshi.core.errors import DomainError, ImportFailed
 from luoshi.core.text import decode_chinese
-from luoshi.requests import clock
 from luoshi.requests.models import Category, Channel
 from luoshi.requests.services.intake import RequestInput, _clean, _region_and_enterprise, request_file
 
@@ -89,15 +89,15 @@ def _received(value: Any) -> dt.datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=clock.SHANGHAI)
+        return value if value.tzinfo else value.replace(tzinfo=timezone.get_default_timezone())
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(9), clock.SHANGHAI)
+        return dt.datetime.combine(value, dt.time(9), timezone.get_default_timezone())
     text = str(value).strip().replace("/", "-")
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"时间“{value}”无法识别,请写成 2026-05-08 09:30") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=clock.SHANGHAI)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.get_default_timezone())
 
 
 def import_12345(*, user: User | None, content: bytes, file_name: str) -> ImportResult:

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from luoshi.accounts.access import region_contains
 from luoshi.audit.services import record, snapshot
+from luoshi.calendar import deadlines
 from luoshi.core.errors import AccessDenied, Conflict, ValidationFailed
 from luoshi.core.limits import guard_text
 from luoshi.orgs.credit_code import credit_code_problem
 from luoshi.orgs.models import Enterprise, Region
-from luoshi.requests import access, clock, notify
+from luoshi.requests import access, notify
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import ArrearsClaim, Category, Channel, Request
 
@@ -177,7 +178,7 @@ NUMBER_ATTEMPTS = 5
 
 
 def new_number(at: dt.datetime) -> str:
-    return f"SQ{clock.local_date(at):%Y%m%d}{secrets.token_hex(3).upper()}"
+    return f"SQ{timezone.localdate(at):%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
 def _same(existing: Request, digest: str, what: str) -> Request:
@@ -213,7 +214,7 @@ def request_file(
     region, enterprise = _region_and_enterprise(data, user, clean["credit_code"])
     now = timezone.now()
     received = data.received_at or now
-    day = clock.local_date(received)
+    day = timezone.localdate(received)
     for attempt in range(NUMBER_ATTEMPTS):
         number = new_number(received)
         try:
@@ -236,7 +237,7 @@ def request_file(
                     content_hash=digest,
                     received_at=received,
                     procedural_due_on=day + dt.timedelta(days=PROCEDURAL_REPLY_DAYS),
-                    substantive_due_on=clock.add_months(day, SUBSTANTIVE_ANSWER_MONTHS),
+                    substantive_due_on=deadlines.add_months(day, SUBSTANTIVE_ANSWER_MONTHS),
                 )
                 if clean["category"] == Category.ARREARS:
                     ArrearsClaim.objects.create(

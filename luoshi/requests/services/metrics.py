@@ -28,7 +28,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from luoshi.core.sanitize import xlsx_row
-from luoshi.requests import access, clock
+from luoshi.requests import access
 from luoshi.requests.models import (
     METRIC_COUNTERS,
     MetricsDelta,
@@ -147,12 +147,12 @@ UNKNOWN: Any = object()
 
 
 def period_of(moment: dt.datetime) -> str:
-    day = clock.local_date(moment)
+    day = timezone.localdate(moment)
     return f"{day.year:04d}-{day.month:02d}"
 
 
 def _on_or_before(moment: dt.datetime | None, day: dt.date | None) -> bool:
-    return moment is not None and day is not None and clock.local_date(moment) <= day
+    return moment is not None and day is not None and timezone.localdate(moment) <= day
 
 
 def contribution(req: Request) -> tuple[Key, tuple[int, ...]] | None:
@@ -282,7 +282,7 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
 
 
 def recent_periods(months: int = 4, today: dt.date | None = None) -> list[str]:
-    today = today or clock.local_date(timezone.now())
+    today = today or timezone.localdate()
     first = today.replace(day=1)
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
@@ -326,12 +326,12 @@ def metrics_rebuild(periods: list[str] | None = None) -> dict[str, Any]:
             _lock_deltas()
             rows = []
             for r in (
-                Request.objects.annotate(month=TruncMonth("received_at", tzinfo=clock.SHANGHAI))
+                Request.objects.annotate(month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
                 .values("month", "region_id", "lead_unit_id")
                 .annotate(**_aggregate())
                 .order_by()
             ):
-                day = clock.local_date(r["month"]) if isinstance(r["month"], dt.datetime) else r["month"]
+                day = timezone.localdate(r["month"]) if isinstance(r["month"], dt.datetime) else r["month"]
                 rows.append({**r, "period": f"{day.year:04d}-{day.month:02d}"})
             MetricsSummary.objects.all().delete()
             MetricsDelta.objects.all().delete()

@@ -15,7 +15,7 @@ from luoshi.audit.services import record
 from luoshi.core import gongwen
 from luoshi.core.errors import AccessDenied, ValidationFailed
 from luoshi.orgs.models import Unit
-from luoshi.requests import access, clock, notify
+from luoshi.requests import access, notify
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import AccountabilityEntry, OverdueNotice
 
@@ -27,7 +27,7 @@ SERIES = "营商诉督"  # supervision's task notices are 营商督; these are t
 
 def _due(entry: AccountabilityEntry) -> str:
     if entry.due_at is not None:
-        return f"{timezone.localtime(entry.due_at, clock.SHANGHAI):%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(entry.due_at):%Y-%m-%d %H:%M}"
     return entry.due_on.isoformat() if entry.due_on else ""
 
 
@@ -44,7 +44,7 @@ def notice_issue(
     access.require_office(user, None, "下发督办单")
     if user is not None and not user.is_superuser and not access.region_contains(user.region, unit.region):
         raise AccessDenied(f"{unit.name}不在您的管辖区域内,您不能向其下发督办单。")
-    today = today or clock.local_date(timezone.now())
+    today = today or timezone.localdate()
     if not entries:
         raise ValidationFailed("请在问责清单中至少选择一项超时事项。")
     if reply_deadline < today:

@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from luoshi.audit.services import record
-from luoshi.requests import clock
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import AccountabilityEntry, AccountabilityKind, Request, RequestStatus
 
@@ -56,7 +55,7 @@ def _sql(kind: str) -> str:
 
 def sweep(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
-    today = clock.local_date(now)
+    today = timezone.localdate(now)
     ops = connection.ops
     d_today = ops.adapt_datefield_value(today)
     result = SweepResult(today)

@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from luoshi.accounts.access import region_contains
 from luoshi.audit.services import record, snapshot
+from luoshi.calendar import deadlines
+from luoshi.calendar.services import calendar_for
 from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from luoshi.core.limits import guard_text
 from luoshi.orgs.models import Region, Unit
-from luoshi.requests import access, clock, notify
+from luoshi.requests import access, notify
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import (
     DEFAULT_LIMIT_DAYS,
@@ -111,7 +113,7 @@ def _save(req: Request, fields: list[str]) -> None:
 
 
 def _today() -> dt.date:
-    return clock.local_date(timezone.now())
+    return timezone.localdate(timezone.now())
 
 
 def _due(req: Request, today: dt.date | None = None) -> dt.date | None:
@@ -121,14 +123,13 @@ def _due(req: Request, today: dt.date | None = None) -> dt.date | None:
     pauses = [
         (p.started_on, p.ended_on) for p in Pause.objects.filter(request=req, started_on__gte=req.clock_start)
     ]
-    return clock.deadline(
-        req.region,
+    clock = deadlines.Clock.from_rows(
         start=req.clock_start,
-        limit=req.limit_days,
+        limit_workdays=req.limit_days,
         pauses=pauses,
-        extension_days=req.extension_days,
-        today=today or _today(),
+        extension_workdays=req.extension_days,
     )
+    return clock.deadline(calendar_for(req.region), today or _today())
 
 
 def _reason(text: str, what: str) -> str:
@@ -203,7 +204,7 @@ def request_accept(*, user: User | None, request: Request, urgency: str, note: s
         req.status = S.ACCEPTED
         req.urgency = urgency
         req.limit_days = days
-        req.clock_start = clock.local_date(now)
+        req.clock_start = timezone.localdate(now)
         req.due_on = _due(req)
         req.reviewed_at = now
         req.review_reason = note.strip()
@@ -337,7 +338,7 @@ def request_assign(
         suggested = (req.suggestion or {}).get("top") or []
         req.lead_unit = lead_unit
         req.assigned_at = now
-        req.signin_due_at = clock.add_working_hours(req.region, now, hours)
+        req.signin_due_at = deadlines.add_working_hours(calendar_for(req.region), timezone.localtime(now), hours)
         req.status = S.ASSIGNED
         req.suggestion = {
             **(req.suggestion or {}),
@@ -612,7 +613,7 @@ def request_reply(
             subject=req,
             after={
                 "status": req.status,
-                "on_time": req.due_on is None or clock.local_date(now) <= req.due_on,
+                "on_time": req.due_on is None or timezone.localdate(now) <= req.due_on,
             },
         )
         transaction.on_commit(lambda: notify.enterprise(req, "replied", f"您的诉求已答复:{req.title}"))
@@ -682,8 +683,8 @@ def request_revisit(
             req.reopen_count += 1
             req.status = S.ASSIGNED
             req.assigned_at = now
-            req.signin_due_at = clock.add_working_hours(req.region, now, hours)
-            req.clock_start, req.limit_days, req.extension_days = clock.local_date(now), days, 0
+            req.signin_due_at = deadlines.add_working_hours(calendar_for(req.region), timezone.localtime(now), hours)
+            req.clock_start, req.limit_days, req.extension_days = timezone.localdate(now), days, 0
             req.due_on = _due(req)
             req.signed_at = req.signed_by = req.replied_at = req.completed_at = None  # type: ignore[assignment]
             req.resolved = None

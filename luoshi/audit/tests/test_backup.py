@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from luoshi.audit.backup import BackupError, backup, check, pg_conninfo, restore
 from luoshi.audit.services import record
-from luoshi.core.backup import BackupError, backup, check, pg_conninfo, restore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

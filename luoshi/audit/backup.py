@@ -299,7 +299,7 @@ def register(sub: Any) -> None:
 
 
 def _backup_cmd(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     try:
@@ -316,7 +316,7 @@ def _backup_cmd(args: argparse.Namespace) -> int:
 
 
 def _restore_cmd(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from django.conf import settings
