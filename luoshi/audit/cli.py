@@ -53,7 +53,7 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def seal(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.audit.services import seal as run_seal

@@ -62,9 +62,9 @@ def demo_password(username: str) -> str:
 
 def refuse_non_demo_database() -> None:
     """`luoshi demo` writes demo accounts and synthetic data: never into a database that holds real users."""
-    from luoshi.accounts.models import User
+    from django.contrib.auth import get_user_model
 
-    others = User.objects.exclude(username__in=DEMO_USERNAMES)
+    others = get_user_model().objects.exclude(username__in=DEMO_USERNAMES)
     count = others.count()
     if count:
         sample = "、".join(others.order_by("pk").values_list("username", flat=True)[:3])

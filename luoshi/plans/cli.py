@@ -40,7 +40,7 @@ def _add_reap_imports(plan_sub: Any) -> None:
 def reap_imports_command(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.core.interface import Interface, interface

@@ -126,7 +126,7 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def metrics_rebuild(args: argparse.Namespace) -> int:
-    from luoshi.cli import setup_django
+    from luoshi.core.bootstrap import setup_django
 
     setup_django()
     from luoshi.requests.services.metrics import metrics_rebuild as rebuild

@@ -21,7 +21,7 @@ class SupervisionConfig(discovery.LuoshiAppConfig):
 
         plan_published.connect(_sync_tasks, dispatch_uid="supervision.tasks_sync_from_plan")
 
-        from luoshi.requests.hooks import supervised_task_requested
+        from luoshi.core.hooks import supervised_task_requested
         from luoshi.supervision.services.hotspots import on_supervised_task_requested
 
         supervised_task_requested.connect(

@@ -86,7 +86,7 @@ def _visible_tasks_by_region_ids(user: User | None) -> QuerySet[Task]:
     """`visible_tasks`, with an office's or leader's region subtree as a list of region ids (one small query)
     instead of the join on the region path: inside a correlated EXISTS the join made PostgreSQL hash all 100k
     tasks once per page; `region_id = ANY(...)` is checked on the task row found by the plan or unit index."""
-    if user is not None and not user.is_superuser and user.role in (Role.ADMIN, Role.LEADER):
+    if user is not None and not user.is_superuser and is_reader(user):
         if user.region_id is None:
             return Task.objects.none()
         assert user.region is not None

@@ -1,6 +1,6 @@
 """Supervised tasks asked for by other apps: a hotspot of enterprise requests (企业诉求热点) becomes a task.
 
-Requests announces ``requests.hooks.supervised_task_requested``; this module answers it (connected in
+Requests announces ``luoshi.core.hooks.supervised_task_requested``; this module answers it (connected in
 ``SupervisionConfig.ready``), the same way supervision answers the plans' publish hook. The task lives in the
 region's yearly container plan 《企业诉求热点问题整改(YYYY年)》 (created published, so the ledger, the sweep,
 warnings and 督办单 treat it like every other task); the lead unit is the cluster's most frequent lead unit, the
@@ -158,7 +158,7 @@ def on_supervised_task_requested(
     period: str = "",
     **kwargs: object,
 ) -> dict[str, str]:
-    """The receiver of ``requests.hooks.supervised_task_requested``: the task's reference and page."""
+    """The receiver of ``luoshi.core.hooks.supervised_task_requested``: the task's reference and page."""
     task = task_from_hotspot(
         actor=actor, region=region, title=title, text=text, unit_ids=unit_ids, items=items, period=period
     )
