@@ -29,7 +29,9 @@ def is_api(request: HttpRequest) -> bool:
 
 
 def _json(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"code": code, "message": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -55,7 +57,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "", template_name: str = "") -> HttpResponse:
     if is_api(request):
         return _json(CSRF_FAILED, "安全校验(CSRF)未通过:请刷新页面后重试,或使用 API 令牌调用。", 403)
-    context: dict[str, Any] = {"title": "页面已过期", "message": MESSAGES["csrf"], "back": _same_site_referer(request)}
+    context: dict[str, Any] = {
+        "title": "页面已过期",
+        "message": MESSAGES["csrf"],
+        "back": _same_site_referer(request),
+    }
     return render(request, "403_csrf.html", context, status=403)
 
 

@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from luoshi.urls import handler403, handler404, handler500, urlpatterns as project_urls
+from luoshi.urls import handler403, handler404, handler500
+from luoshi.urls import urlpatterns as project_urls
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 

@@ -12,7 +12,14 @@ from conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-FRAMEWORK_MARKS = ("Not Found", "Server Error", "Forbidden", "CSRF verification failed", "Page not found", "DEBUG")
+FRAMEWORK_MARKS = (
+    "Not Found",
+    "Server Error",
+    "Forbidden",
+    "CSRF verification failed",
+    "Page not found",
+    "DEBUG",
+)
 
 
 @pytest.fixture(autouse=True)
