@@ -84,6 +84,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.activated": "启用账号",
     "user.unlocked": "解除登录锁定",
     "user.password_reset": "重置密码",
+    "user.role_changed": "调整角色与单位",
 }
 INTERFACE_LABELS = {"page": "网页", "api": "接口", "command": "命令行", "job": "后台任务"}
 
@@ -94,7 +95,12 @@ def register_labels(labels: dict[str, str]) -> None:
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    """The table above first, then the label an app declares on its events enum (core.events), else the code."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    from luoshi.core.events import event_label
+
+    return event_label(action)
 
 
 @dataclass(frozen=True)

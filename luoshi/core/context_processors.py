@@ -23,6 +23,7 @@ NAV: list[tuple[str, str, Callable[[Any], bool]]] = [
     ("工作日历", "calendar:index", is_government),
     ("通知", "notifications:index", _ALL),
     ("审计记录", "audit:index", is_reader),
+    ("账号管理", "accounts:users", is_office_admin),
 ]
 
 
