@@ -245,7 +245,7 @@ def account_assign(
 ) -> User:
     """Give `target` a role and its scope (staff: a unit; others: a region), within the actor's subtree."""
     _require_manage(actor, target, "调整角色与单位")
-    if target.role not in access.ASSIGNABLE_ROLES or role not in access.ASSIGNABLE_ROLES:
+    if access.assignable_role(target.role) is None or access.assignable_role(role) is None:
         raise ValidationFailed(f"“{Role(target.role).label}”账号的角色不能在此调整。")
     unit, region = _scope_for(actor, role, unit, region)
     row = _locked(target)

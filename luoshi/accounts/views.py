@@ -53,9 +53,14 @@ def _scope(actor: User, post: Any) -> tuple[Unit | None, Region | None]:
     return unit, region
 
 
-def _choices(actor: User) -> dict[str, Any]:
+def _options(choices: Any, current: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for a <select>: templates mark the chosen option without comparing roles."""
+    return [(str(v), str(label), str(v) == current) for v, label in choices]
+
+
+def _choices(actor: User, current_role: str = "") -> dict[str, Any]:
     return {
-        "roles": [(r.value, r.label) for r in access.ASSIGNABLE_ROLES],
+        "roles": _options([(r.value, r.label) for r in access.ASSIGNABLE_ROLES], current_role),
         "unit_choices": selectors.assignable_units(actor),
         "region_choices": selectors.assignable_regions(actor),
     }
@@ -96,7 +101,7 @@ def users(request: HttpRequest) -> HttpResponse:
         )
         rows = selectors.accounts_for(actor, q=q, role=role, active=active)
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        choices = _choices(actor)
+        choices = _choices(actor, typed.get("role", ""))
     except DomainError as exc:
         return _error_page(request, exc)
     locked = selectors.locked_usernames(u.username for u in page)
@@ -110,7 +115,7 @@ def users(request: HttpRequest) -> HttpResponse:
             "page": page,
             "locked": locked,
             "filters": {"q": q, "role": role, "active": active},
-            "all_roles": Role.choices,
+            "all_roles": _options(Role.choices, role),
             "query": query.urlencode(),
             "typed": typed,
             "error": error,
@@ -182,7 +187,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, exc.message)
                 return redirect("accounts:user_detail", pk=target.pk)
         target = selectors.account_get(actor, pk)
-        choices = _choices(actor)
+        choices = _choices(actor, target.role)
     except DomainError as exc:
         return _error_page(request, exc)
     return render(
