@@ -339,6 +339,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "recent": tasks.filter(status=TaskStatus.SIGNED_OFF)
             .order_by("-signed_off_at")
             .select_related("plan")[:10],
+            "recent_total": tasks.filter(status=TaskStatus.SIGNED_OFF).count(),
             "sweep": selectors.sweep_status(),
             "s": selectors.leader_screen(user),
             "is_leader": is_leader(user),
@@ -581,6 +582,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
             "proposals": escalation.notice_proposals(user),
             "unassigned": selectors.unassigned_tasks(user)[:50],
             "unassigned_total": selectors.unassigned_tasks(user).count(),
+            "plans": selectors.ledger_plans(user),
         },
     )
 
