@@ -62,9 +62,10 @@ def user_create(
         after={
             "username": username,
             "role": str(role),
-            "region": region.pk if region else None,
-            "unit": unit.pk if unit else None,
-            "enterprise": enterprise.pk if enterprise else None,
+            # names, not ids: the trail is read by people ("单位: (空) → 荆门市发改委")
+            "region": region.name if region else None,
+            "unit": unit.name if unit else None,
+            "enterprise": enterprise.name if enterprise else None,
         },
     )
     return user
