@@ -189,6 +189,8 @@ _WHEN: dict[str, Callable[[User | None, Task], bool]] = {
     "task.instruct": lambda u, t: t.status != S.CANCELLED,
 }
 TASK_ACTIONS = tuple(_WHEN)
+# the actions of the page's "办理" section (a unit's report and a leader's 批示 have their own sections)
+HANDLING_ACTIONS = frozenset(TASK_ACTIONS) - {"task.report", "task.instruct", "task.assign"}
 
 
 def allowed_actions(user: User | None, task: Task, actions: Iterable[str] = TASK_ACTIONS) -> frozenset[str]:
@@ -209,4 +211,4 @@ def require(user: User | None, action: str, task: Task, message: str = "") -> No
         raise AccessDenied(message or f"您无权{label},或该任务当前状态({task.get_status_display()})不允许。")
 
 
-__all__ = ["TASK_ACTIONS", "TRANSITIONS", "allowed_actions", "can", "policy", "require"]
+__all__ = ["HANDLING_ACTIONS", "TASK_ACTIONS", "TRANSITIONS", "allowed_actions", "can", "policy", "require"]

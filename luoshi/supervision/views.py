@@ -21,7 +21,7 @@ from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import selectors, services
-from luoshi.supervision.access import is_office
+from luoshi.supervision.access import HANDLING_ACTIONS, is_office
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import assignments, escalation, exports
 from luoshi.supervision.services.notices import escalation_docx
@@ -111,6 +111,7 @@ def _task_page(
             "d": detail,
             "t": detail.task,
             "actions": detail.actions,
+            "handling": bool(detail.actions & HANDLING_ACTIONS),
             "units": units,
             "today": timezone.localdate(),
             "default_reply": timezone.localdate() + dt.timedelta(days=7),

@@ -11,7 +11,7 @@ from django.test import Client
 
 from luoshi.core.errors import AccessDenied, InvalidTransition
 from luoshi.supervision import services
-from luoshi.supervision.access import TASK_ACTIONS, allowed_actions
+from luoshi.supervision.access import HANDLING_ACTIONS, TASK_ACTIONS, allowed_actions
 from luoshi.supervision.models import Task, TaskStatus
 from luoshi.supervision.services import escalation
 
@@ -95,6 +95,7 @@ def test_buttons_are_allowed_actions_for_each_role(
         assert actions == EXPECTED[status][role], (status, role)
         html = client_for(user).get(f"/supervision/tasks/{task.pk}/").content.decode()
         assert shown(html) == set(actions), (status, role)
+        assert ("<h2>办理</h2>" in html) == bool(actions & HANDLING_ACTIONS), (status, role)  # never an empty section
         api = client_for(user).get(f"/api/supervision/tasks/{task.pk}").json()
         assert api["allowed_actions"] == sorted(actions), (status, role)
 
