@@ -37,7 +37,7 @@ def test_model_choice_fields_have_a_chinese_empty_label() -> None:
     leaks = []
     for module in (luoshi.plans.forms, luoshi.projects.forms, luoshi.accounts.forms):
         for name, cls in vars(module).items():
-            if isinstance(cls, type) and issubclass(cls, forms.BaseForm):
+            if isinstance(cls, type) and issubclass(cls, forms.Form):
                 for field_name, f in cls.base_fields.items():
                     if isinstance(f, forms.ModelChoiceField) and f.empty_label == "---------":
                         leaks.append(f"{module.__name__}.{name}.{field_name}")

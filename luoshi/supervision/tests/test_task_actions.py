@@ -55,7 +55,7 @@ def _to(task: Task, status: str, users: dict[str, Any]) -> Task:
     return Task.objects.get(pk=task.pk)
 
 
-EXPECTED = {
+EXPECTED: dict[str, dict[str, set[str]]] = {
     # status → role → actions (tasks[0]: lead 市发改委 = staff, co 市经信局 = staff_other)
     TaskStatus.NOT_STARTED: {
         "admin": {"task.cancel", "task.assign", "task.notice"},
