@@ -149,7 +149,8 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    # a shared, loaded machine may need longer: LUOSHI_BROWSER_TIMEOUT_MS=90000
+    pg.set_default_timeout(int(os.environ.get("LUOSHI_BROWSER_TIMEOUT_MS", "15000")))
     yield pg
     context.close()
 

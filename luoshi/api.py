@@ -11,7 +11,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -115,9 +116,41 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     return _error(request, ErrorCode.INVALID, _validation_message(errors), 422, errors)
 
 
+# ninja's own English messages, in Chinese (a client shows `message` to people)
+_HTTP_MESSAGES = {
+    "CSRF check Failed": ("csrf_failed", "安全校验(CSRF)未通过:请刷新页面后重试,或使用 API 令牌调用。"),
+    "Unauthorized": (ErrorCode.UNAUTHENTICATED, "请先登录或提供有效的 API 令牌。"),
+    "Too many requests": (ErrorCode.THROTTLED, "请求过于频繁,请稍后再试。"),
+}
+_STATUS_MESSAGES = {
+    400: "请求内容有误,请检查后重试。",
+    401: "请先登录或提供有效的 API 令牌。",
+    403: "您无权执行该操作。",
+    404: "未找到该接口或对象。",
+    405: "该接口不支持此请求方式。",
+    429: "请求过于频繁,请稍后再试。",
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, "http_error", str(exc), exc.status_code)
+    text = str(exc)
+    if text in _HTTP_MESSAGES:
+        code, message = _HTTP_MESSAGES[text]
+        return _error(request, code, message, exc.status_code)
+    if text.isascii():  # a framework message in English: say it in Chinese
+        return _error(request, "http_error", _STATUS_MESSAGES.get(exc.status_code, "请求未能完成。"), exc.status_code)
+    return _error(request, "http_error", text, exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, ErrorCode.NOT_FOUND, "未找到该对象,或您无权查看。", 404)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, ErrorCode.FORBIDDEN, "您无权执行该操作。", 403)
 
 
 def _mount() -> None:

@@ -54,6 +54,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
+# A stale or missing CSRF token shows the platform's own page (JSON under /api/), never Django's.
+CSRF_FAILURE_VIEW = "luoshi.core.error_views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("LUOSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

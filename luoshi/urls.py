@@ -23,5 +23,10 @@ urlpatterns = [
     path("", include("luoshi.core.urls")),
 ]
 
+# The platform's own Chinese pages (JSON under /api/) instead of Django's: luoshi/core/error_views.py
+handler403 = "luoshi.core.error_views.permission_denied"
+handler404 = "luoshi.core.error_views.page_not_found"
+handler500 = "luoshi.core.error_views.server_error"
+
 if getattr(settings, "OIDC_ENABLED", False):  # sign-in through the province's unified identity (optional)
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

@@ -318,3 +318,61 @@ def office_admins_over(region: Region) -> QuerySet[User]:
 def unit_members(unit_ids: list[int]) -> QuerySet[User]:
     """Active staff of the given units (who receive a unit's notifications)."""
     return User.objects.filter(unit_id__in=unit_ids, role=Role.STAFF, is_active=True)
+
+
+# --- managing accounts (the office's 账号管理 page) -----------------------------------------------------------
+
+# Roles an office may give an account on its page; enterprise accounts come with their firm (requests' sign-up).
+ASSIGNABLE_ROLES: tuple[Role, ...] = (Role.STAFF, Role.ADMIN, Role.LEADER, Role.OBSERVER)
+
+
+def assignable_role(value: str) -> Role | None:
+    """The role named `value` when an office may give it on its page, else None."""
+    try:
+        role = Role(value)
+    except ValueError:
+        return None
+    return role if role in ASSIGNABLE_ROLES else None
+
+
+def role_needs_unit(role: Role) -> bool:
+    return role == Role.STAFF
+
+
+@rules.predicate
+def is_plain_account(user: User | None, target: Any) -> bool:
+    """`target` is an ordinary account (a superuser is managed in Django admin by superusers only)."""
+    return isinstance(target, User) and not target.is_superuser
+
+
+@rules.predicate
+def is_other_account(user: User | None, target: Any) -> bool:
+    """Nobody deactivates, re-roles or unlocks themselves from the page (they could lock the office out)."""
+    return user is not None and isinstance(target, User) and target.pk != user.pk
+
+
+accounts_policy = Policy(
+    "accounts",
+    labels={
+        "account.list": "管理账号",
+        "account.create": "在该区域新增账号",
+        "account.manage": "管理该账号",
+        "account.change_self": "调整该账号",
+    },
+)
+accounts_policy.rule("account.list", is_office_admin)
+# obj: the Region the new account belongs to
+accounts_policy.rule("account.create", is_office_admin & in_region)
+# obj: the target account (its region lies in the admin's subtree)
+accounts_policy.rule("account.manage", is_office_admin & in_region & is_plain_account)
+accounts_policy.rule("account.change_self", is_office_admin & in_region & is_plain_account & is_other_account)
+
+
+def account_scope_q(user: User | None) -> Q:
+    """The accounts `user` may manage: ordinary accounts of their region subtree (superusers: every ordinary
+    account); nobody else sees any."""
+    if user is None or user.is_superuser:
+        return Q(is_superuser=False)
+    if not accounts_policy.can(user, "account.list") or user.region is None:
+        return Q(pk__in=[])
+    return subtree_q(user.region, "region") & Q(is_superuser=False)

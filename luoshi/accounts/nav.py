@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from luoshi.accounts.access import is_office_admin, is_reader, is_staff_role
+from luoshi.core.nav import NavItem
+
+NAV = [NavItem("账号管理", "accounts:users", 120, is_office_admin)]
 
 
 def context(user: Any) -> dict[str, Any]:

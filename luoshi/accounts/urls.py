@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from luoshi.accounts import views
 from luoshi.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -11,4 +12,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("users/", views.users, name="users"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
 ]

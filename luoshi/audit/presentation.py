@@ -84,6 +84,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.activated": "启用账号",
     "user.unlocked": "解除登录锁定",
     "user.password_reset": "重置密码",
+    "user.role_changed": "调整角色与单位",
 }
 INTERFACE_LABELS = {"page": "网页", "api": "接口", "command": "命令行", "job": "后台任务"}
 
@@ -139,13 +140,28 @@ def _model(subject_type: str) -> Any:
         return None
 
 
+# Keys that services record but that are not a field of the subject's model (or are named differently there).
+EXTRA_FIELD_LABELS: dict[str, str] = {
+    "lead_units": "牵头单位",
+    "co_units": "配合单位",
+    "units": "责任单位",
+    "instruction": "批示",
+    "notice": "督办单",
+    "attempts_cleared": "清除的错误登录记录(条)",
+    "cycle_overridden": "单独设置填报周期",
+    "escalated_on": "通报日期",
+    "size": "大小(字节)",
+    "name": "名称",
+}
+
+
 def _field_label(model: Any, key: str) -> tuple[str, dict[Any, str]]:
     if model is None:
-        return key, {}
+        return EXTRA_FIELD_LABELS.get(key, key), {}
     try:
         f = model._meta.get_field(key)
     except FieldDoesNotExist:
-        return key, {}
+        return EXTRA_FIELD_LABELS.get(key, key), {}
     choices = {k: str(v) for k, v in (getattr(f, "choices", None) or [])}
     return str(getattr(f, "verbose_name", key)), choices
 

@@ -418,7 +418,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "指标已保存。")
+            messages.success(request, f"已保存指标“{ind.name}”。")
             return redirect(f"{reverse('dashboard:indicators')}?region={ind.region_id}")
     return render(
         request,

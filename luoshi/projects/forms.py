@@ -38,13 +38,13 @@ class ProjectForm(BoundedForm, forms.Form):
     code = forms.CharField(label="项目编码", max_length=64)
     name = forms.CharField(label="项目名称", max_length=200)
     level = forms.ChoiceField(label="项目层级", choices=ProjectLevel.choices)
-    region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.none())
+    region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.none(), empty_label="请选择区域")
     investment = forms.DecimalField(label="总投资(万元)", max_digits=14, decimal_places=2, min_value=0)
     owner_name = forms.CharField(label="项目业主", max_length=200, required=False)
     industry = forms.CharField(label="所属行业", max_length=100, required=False)
     leader_name = forms.CharField(label="包保领导", max_length=100, required=False)
     leader_user = forms.ModelChoiceField(
-        label="包保领导账号(可选)", queryset=User.objects.none(), required=False
+        label="包保领导账号(可选)", queryset=User.objects.none(), required=False, empty_label="(不关联账号)"
     )
     units = forms.ModelMultipleChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False)
     status = forms.ChoiceField(label="状态", choices=ProjectStatus.choices, required=False)
@@ -81,7 +81,7 @@ class MilestonePlanForm(BoundedForm, forms.Form):
 
 class ProblemForm(BoundedForm, forms.Form):
     description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}))
-    unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none(), empty_label="请选择责任单位")
     due = forms.DateField(label="解决时限", widget=DATE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -163,7 +163,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, "项目信息已保存。")
+            messages.success(request, f"已保存项目“{project.name}”({project.code})的信息。")
             return redirect("projects:detail", pk=project.pk)
     return render(
         request, "projects/form.html", {"title": f"修改项目:{project.name}", "form": form, "project": project}
@@ -235,7 +235,11 @@ def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, "问题已登记,已通知责任单位。")
+            d = form.cleaned_data
+            messages.success(
+                request,
+                f"已登记项目“{project.name}”的问题,并通知{d['unit'].name}在 {d['due']:%Y-%m-%d} 前解决。",
+            )
     return redirect("projects:detail", pk=pk)
 
 
@@ -258,7 +262,7 @@ def problem_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, "问题已办结。")
+            messages.success(request, f"项目“{problem.project.name}”的问题“{problem.description[:20]}”已办结。")
     return redirect("projects:detail", pk=problem.project_id)
 
 

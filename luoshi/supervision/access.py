@@ -16,12 +16,23 @@ commands and jobs share the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from luoshi.accounts.access import region_contains, region_subtree_q
+from luoshi.accounts.access import (
+    Policy,
+    in_region,
+    is_leader,
+    is_office_admin,
+    is_unit_staff,
+    region_contains,
+    region_subtree_q,
+)
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import AccessDenied, NotFound
-from luoshi.supervision.models import Assignment, Task
+from luoshi.supervision.models import LIVE_STATUSES, OPEN_STATUSES, Assignment, Task, TaskStatus
 
 
 def is_office(user: User | None) -> bool:
@@ -85,3 +96,131 @@ def require_unit_of(user: User | None, assignment: Assignment, action: str = "�
         raise AccessDenied(f"您只能为本单位({user.unit})承担的任务{action},该分工属于其他单位。")
     if not assignment.active:
         raise AccessDenied(f"本单位已不再承担该任务,不能{action}。")
+
+
+# --- what a user may do on one task: the buttons of the task page and `allowed_actions` of the API ------------
+S = TaskStatus
+
+# The status machine: (from, to) -> who may make the move: "unit" (staff of an active assignment; "lead" = of a
+# lead assignment), "office" (营商办 in the task's region), "system" (plan sync only). Services enforce it
+# (services/tasks.py); pages and the API derive their buttons from it through `allowed_actions`.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.NOT_STARTED, S.IN_PROGRESS): "unit",
+    (S.IN_PROGRESS, S.SIGN_OFF_REQUESTED): "lead",
+    (S.SIGN_OFF_REQUESTED, S.SIGNED_OFF): "office",
+    (S.SIGN_OFF_REQUESTED, S.RETURNED): "office",
+    (S.RETURNED, S.IN_PROGRESS): "unit",
+    (S.NOT_STARTED, S.CANCELLED): "office",
+    (S.IN_PROGRESS, S.CANCELLED): "office",
+    (S.SIGN_OFF_REQUESTED, S.CANCELLED): "office",
+    (S.RETURNED, S.CANCELLED): "office",
+    (S.CANCELLED, S.NOT_STARTED): "system",
+}
+
+
+def _active_assignments(task: Task) -> list[Assignment]:
+    """The task's active assignments, loaded once per task object (the page asks several rules)."""
+    cached = getattr(task, "_active_assignments", None)
+    if cached is None:
+        cached = [a for a in task.assignments.all() if a.active]
+        task._active_assignments = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@rules.predicate
+def holds_task(user: User | None, task: Task) -> bool:
+    """The user's unit has an active assignment on the task."""
+    return (
+        user is not None
+        and user.unit_id is not None
+        and any(a.unit_id == user.unit_id for a in _active_assignments(task))
+    )
+
+
+@rules.predicate
+def leads_task(user: User | None, task: Task) -> bool:
+    return (
+        user is not None
+        and user.unit_id is not None
+        and any(a.unit_id == user.unit_id and a.is_lead for a in _active_assignments(task))
+    )
+
+
+_WHO = {
+    "unit": is_unit_staff & holds_task,
+    "lead": is_unit_staff & leads_task,
+    "office": is_office_admin & in_region,
+}
+
+policy = Policy(
+    "supervision",
+    labels={
+        "task.start": "启动该任务",
+        "task.resume": "恢复推进该任务",
+        "task.report": "为该任务填报进展",
+        "task.request_sign_off": "申请该任务销号",
+        "task.sign_off": "同意该任务销号",
+        "task.return": "退回该任务的销号申请",
+        "task.cancel": "撤销该任务",
+        "task.assign": "指定该任务的责任单位",
+        "task.notice": "对该任务下发督办单",
+        "task.instruct": "对该任务作出批示",
+    },
+)
+policy.rule("task.start", _WHO[TRANSITIONS[(S.NOT_STARTED, S.IN_PROGRESS)]])
+policy.rule("task.resume", _WHO[TRANSITIONS[(S.RETURNED, S.IN_PROGRESS)]])
+policy.rule("task.report", is_unit_staff & holds_task)
+policy.rule("task.request_sign_off", _WHO[TRANSITIONS[(S.IN_PROGRESS, S.SIGN_OFF_REQUESTED)]])
+policy.rule("task.sign_off", _WHO[TRANSITIONS[(S.SIGN_OFF_REQUESTED, S.SIGNED_OFF)]])
+policy.rule("task.return", _WHO[TRANSITIONS[(S.SIGN_OFF_REQUESTED, S.RETURNED)]])
+policy.rule("task.cancel", is_office_admin & in_region)
+policy.rule("task.assign", is_office_admin & in_region)
+policy.rule("task.notice", is_office_admin & in_region)
+policy.rule("task.instruct", is_leader & in_region)
+
+
+def _moves(target: str) -> Callable[[User | None, Task], bool]:
+    """The task's status may move to `target` (by anyone but the system)."""
+    return lambda user, task: TRANSITIONS.get((task.status, target), "system") != "system"
+
+
+# What must hold of the task itself (its state; for a unit's actions, that the unit holds it — a superuser has no
+# unit). The policy says who; this says when. Both together are `allowed_actions`.
+_WHEN: dict[str, Callable[[User | None, Task], bool]] = {
+    "task.start": lambda u, t: t.status == S.NOT_STARTED and holds_task(u, t),
+    "task.resume": lambda u, t: t.status == S.RETURNED and holds_task(u, t),
+    "task.report": lambda u, t: t.status in OPEN_STATUSES and holds_task(u, t),
+    "task.request_sign_off": lambda u, t: (
+        _moves(S.SIGN_OFF_REQUESTED)(u, t) and not t.ongoing and leads_task(u, t)
+    ),
+    "task.sign_off": _moves(S.SIGNED_OFF),
+    "task.return": _moves(S.RETURNED),
+    "task.cancel": _moves(S.CANCELLED),
+    "task.assign": lambda u, t: t.status in LIVE_STATUSES,
+    "task.notice": lambda u, t: t.status in LIVE_STATUSES and bool(_active_assignments(t)),
+    "task.instruct": lambda u, t: t.status != S.CANCELLED,
+}
+TASK_ACTIONS = tuple(_WHEN)
+# the actions of the page's "办理" section (a unit's report and a leader's 批示 have their own sections)
+HANDLING_ACTIONS = frozenset(TASK_ACTIONS) - {"task.report", "task.instruct", "task.assign"}
+
+
+def allowed_actions(user: User | None, task: Task, actions: Iterable[str] = TASK_ACTIONS) -> frozenset[str]:
+    """The actions `user` may take on `task` now: the task page shows exactly these buttons, the API returns them.
+    Services refuse anything else on their own (they check the same machine and roles)."""
+    names = [a for a in actions if _WHEN[a](user, task)]
+    return policy.allowed_actions(user, task, names) if names else frozenset()
+
+
+def can(user: User | None, action: str, task: Task) -> bool:
+    return action in allowed_actions(user, task, [action])
+
+
+def require(user: User | None, action: str, task: Task, message: str = "") -> None:
+    """Raise AccessDenied unless `user` may take `action` on `task` now."""
+    if not can(user, action, task):
+        label = policy.labels.get(action, "执行此操作")
+        raise AccessDenied(message or f"您无权{label},或该任务当前状态({task.get_status_display()})不允许。")
+
+
+__all__ = ["HANDLING_ACTIONS", "TASK_ACTIONS", "TRANSITIONS", "allowed_actions", "can", "policy", "require"]

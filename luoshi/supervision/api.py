@@ -101,6 +101,7 @@ class TaskDetailOut(Schema):
     targets: list[dict[str, Any]]
     assignments: list[AssignmentOut]
     reports: list[ReportOut]
+    allowed_actions: list[str]  # what the caller may do now (the task page's buttons): task.report, task.sign_off …
 
 
 @router.get("/tasks", response=TaskPage, summary="任务台账(按权限过滤)")
@@ -167,6 +168,7 @@ def task_detail(request: HttpRequest, task_id: Id) -> TaskDetailOut:
             for a in d.assignments
         ],
         reports=[_report_out(r) for r in d.reports],
+        allowed_actions=sorted(d.actions),
     )
 
 

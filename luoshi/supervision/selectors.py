@@ -26,7 +26,7 @@ from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import dispatch, periods
-from luoshi.supervision.access import require_see_task, task_scope_q, visible_tasks
+from luoshi.supervision.access import allowed_actions, require_see_task, task_scope_q, visible_tasks
 from luoshi.supervision.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
@@ -139,6 +139,7 @@ class TaskDetail:
     revisions: dict[int, list[Any]] = field(default_factory=dict)  # report id -> earlier versions
     instructions: list[Any] = field(default_factory=list)
     ongoing_note: str = ""
+    actions: frozenset[str] = frozenset()  # what the user may do now (access.allowed_actions): the page's buttons
 
 
 def task_detail(user: User | None, pk: int) -> TaskDetail:
@@ -170,8 +171,11 @@ def task_detail(user: User | None, pk: int) -> TaskDetail:
         revisions.setdefault(rev.report_id, []).append(rev)
     for r in reports:
         r.earlier = revisions.get(r.pk, [])  # type: ignore[attr-defined]
-    can_file = mine is not None and task.status in OPEN_STATUSES
+    task._active_assignments = [a for a in assignments if a.active]  # type: ignore[attr-defined]
+    actions = allowed_actions(user, task)
+    can_file = mine is not None and "task.report" in actions
     return TaskDetail(
+        actions=actions,
         due_period=due_period(task, mine, today) if can_file and mine else None,
         rollup=rollup_explanation(task, assignments),
         revisions=revisions,

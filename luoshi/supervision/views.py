@@ -23,7 +23,7 @@ from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import selectors, services
-from luoshi.supervision.access import is_office
+from luoshi.supervision.access import HANDLING_ACTIONS, is_office
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import assignments, escalation, exports
 from luoshi.supervision.services.notices import escalation_docx
@@ -105,6 +105,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _task_page(request, pk)
+
+
+def _task_page(
+    request: HttpRequest, pk: int, *, report_form: dict[str, Any] | None = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The task page. Its buttons are `d.actions` (access.allowed_actions); a refused report comes back with what
+    was typed (`report_form`) and the reason (`error`)."""
     try:
         detail = selectors.task_detail(_user(request), pk)
     except DomainError as exc:
@@ -118,20 +126,42 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": detail.task.title[:40],
             "d": detail,
             "t": detail.task,
-            "is_office": is_office(user),
+            "actions": detail.actions,
+            "handling": bool(detail.actions & HANDLING_ACTIONS),
             "units": units,
             "today": timezone.localdate(),
             "default_reply": timezone.localdate() + dt.timedelta(days=7),
-            "is_leader": is_leader(user),
             "unit_choices": Unit.objects.filter(
                 subtree_q(user.region if user.region else detail.task.region), is_active=True
             ).order_by("region__path", "name")
-            if is_office(user)
+            if "task.assign" in detail.actions
             else [],
             "lead_ids": {a.unit_id for a in detail.assignments if a.active and a.is_lead},
             "co_ids": {a.unit_id for a in detail.assignments if a.active and not a.is_lead},
+            "report_form": report_form,
+            "report_error": error,
         },
+        status=status,
     )
+
+
+def _back_to_task_on_get(view: Any) -> Any:
+    """POST-only task forms: a GET (e.g. the login page sending the user back after their session expired) lands on
+    the task page (where the browser's draft of the form is restored), never on a bare 405."""
+
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return redirect("supervision:task_detail", pk=pk)
+        return cast(HttpResponse, view(request, pk))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _draft_done(key: str) -> str:
+    """Extra tag of a success message: the form's browser draft (static/luoshi/drafts.js) is cleared."""
+    return f"draft-done-{key}"
 
 
 _ACTION_DONE = {
@@ -144,8 +174,8 @@ _ACTION_DONE = {
 }
 
 
+@_back_to_task_on_get
 @login_required
-@require_POST
 def task_action(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = request.POST.get("action", "")
@@ -167,7 +197,12 @@ def task_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.task_cancel(reason=request.POST.get("reason", ""), **kw)
         else:
             raise NotFound("未知的操作。")
-        messages.success(request, _ACTION_DONE.get(action, "操作已完成。").format(title=task.title[:30]))
+        draft = {"request": "request", "sign_off": "review", "return": "review", "cancel": "cancel"}.get(action, action)
+        messages.success(
+            request,
+            _ACTION_DONE[action].format(title=task.title[:30]),
+            extra_tags=_draft_done(f"{draft}-{pk}"),
+        )
     except DomainError as exc:
         if isinstance(exc, NotFound | AccessDenied):
             return _domain_error_page(request, exc)
@@ -175,8 +210,8 @@ def task_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:task_detail", pk=pk)
 
 
+@_back_to_task_on_get
 @login_required
-@require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit files its report for one period of task `pk`, with attachments."""
     user = _user(request)
@@ -209,11 +244,24 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             f"已报送{assignment.unit.name}“{detail_task.title[:30]}”"
             f"{report.period_start:%Y-%m-%d}起一期的进展{version},完成进度{report.percent:.0f}%。",
+            extra_tags=_draft_done(f"report-{pk}"),
         )
     except DomainError as exc:
         if isinstance(exc, NotFound | AccessDenied):
             return _domain_error_page(request, exc)
-        messages.error(request, exc.message)
+        # refused (a bad attachment, a figure out of range, someone saved first): the form comes back as typed;
+        # files are never kept by a browser, so the page says to choose them again
+        typed = {
+            "period_start": request.POST.get("period_start", ""),
+            "percent": request.POST.get("percent", ""),
+            "narrative": request.POST.get("narrative", ""),
+            "problems": request.POST.get("problems", ""),
+            "actuals": [request.POST.get(f"actual_{i}", "") for i in range(len(detail_task.targets))]
+            if "detail_task" in locals()
+            else [],
+            "had_files": bool(request.FILES.getlist("files")),
+        }
+        return _task_page(request, pk, report_form=typed, error=exc.message, status=exc.status)
     return redirect("supervision:task_detail", pk=pk)
 
 
@@ -308,6 +356,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "recent": tasks.filter(status=TaskStatus.SIGNED_OFF)
             .order_by("-signed_off_at")
             .select_related("plan")[:10],
+            "recent_total": tasks.filter(status=TaskStatus.SIGNED_OFF).count(),
             "sweep": selectors.sweep_status(),
             "s": selectors.leader_screen(user),
             "is_leader": is_leader(user),
@@ -348,8 +397,8 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/notices.html", {"title": "督办单", "page": page})
 
 
+@_back_to_task_on_get
 @login_required
-@require_POST
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     try:
@@ -367,7 +416,9 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
             reply_deadline=deadline,
             requirement=request.POST.get("requirement", ""),
         )
-        messages.success(request, f"已向{unit.name}发出督办单 {notice.number}")
+        messages.success(
+            request, f"已向{unit.name}发出督办单 {notice.number}", extra_tags=_draft_done(f"notice-{pk}")
+        )
         return redirect("supervision:notice_detail", pk=notice.pk)
     except DomainError as exc:
         if isinstance(exc, AccessDenied):
@@ -386,8 +437,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.notice_answer(user=user, notice=notice, answer=request.POST.get("answer", ""))
             elif request.POST.get("action") == "close":
                 services.notice_close(user=user, notice=notice, reason=request.POST.get("reason", ""))
-            done = "已回复" if request.POST.get("action") == "answer" else "已办结"
-            messages.success(request, f"督办单 {notice.number} {done}。")
+            if request.POST.get("action") == "answer":
+                done = f"已回复督办单 {notice.number},等待营商办办结。"
+            else:
+                done = f"督办单 {notice.number}({notice.unit.name})已办结。"
+            messages.success(request, done, extra_tags=_draft_done(f"answer-{pk}"))
             return redirect("supervision:notice_detail", pk=pk)
     except DomainError as exc:
         if isinstance(exc, NotFound | AccessDenied):
@@ -463,8 +517,8 @@ def dispatch_report(request: HttpRequest) -> HttpResponse:
 
 
 # --- dead tasks, escalation, leaders ------------------------------------------------------------------------------
+@_back_to_task_on_get
 @login_required
-@require_POST
 def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """The office assigns (or reassigns) a published task's lead and co-units."""
     user = _user(request)
@@ -491,15 +545,19 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:task_detail", pk=pk)
 
 
+@_back_to_task_on_get
 @login_required
-@require_POST
 def task_instruct(request: HttpRequest, pk: int) -> HttpResponse:
     """领导批示 on a task."""
     user = _user(request)
     try:
         task = selectors.task_get(user, pk)
         escalation.instruction_add(task=task, user=user, text=request.POST.get("text", ""))
-        messages.success(request, f"已对“{task.title[:30]}”作出批示,并发送给责任单位。")
+        messages.success(
+            request,
+            f"已对“{task.title[:30]}”作出批示,并发送给责任单位。",
+            extra_tags=_draft_done(f"instruct-{pk}"),
+        )
     except DomainError as exc:
         if isinstance(exc, NotFound | AccessDenied):
             return _domain_error_page(request, exc)
@@ -541,6 +599,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
             "proposals": escalation.notice_proposals(user),
             "unassigned": selectors.unassigned_tasks(user)[:50],
             "unassigned_total": selectors.unassigned_tasks(user).count(),
+            "plans": selectors.ledger_plans(user),
         },
     )
 

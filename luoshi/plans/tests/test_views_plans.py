@@ -192,7 +192,7 @@ def test_review_page_shows_the_audit_history(users: dict[str, Any], make_plan: A
         changes={"text": "推行企业开办一网通办。"},
     )
     html = client_for(users["admin"]).get(f"/plans/{plan.pk}/").content.decode()
-    assert "变更记录" in html and "plan.measure_updated" in html
+    assert "变更记录" in html and "修改举措" in html and "plan.measure_updated" not in html  # in Chinese
 
 
 def test_review_page_says_why_and_lists_the_measures_to_check_first(

@@ -19,7 +19,14 @@ from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
 from luoshi.supervision.access import require_office
 from luoshi.supervision.events import SupervisionEvent
-from luoshi.supervision.models import Assignment, NoticeStatus, NotificationKind, SupervisionNotice, Task
+from luoshi.supervision.models import (
+    LIVE_STATUSES,
+    Assignment,
+    NoticeStatus,
+    NotificationKind,
+    SupervisionNotice,
+    Task,
+)
 
 
 def _number(region_name: str, year: int, serial: int) -> str:
@@ -50,6 +57,11 @@ def notice_issue(
     held = set(
         Assignment.objects.filter(unit=unit, task__in=tasks, active=True).values_list("task_id", flat=True)
     )
+    closed = [t for t in tasks if t.status not in LIVE_STATUSES]
+    if closed:
+        raise InvalidTransition(
+            f"任务“{closed[0].title[:40]}”{closed[0].get_status_display()},不能再下发督办单。"
+        )
     foreign = [t for t in tasks if t.pk not in held]
     if foreign:
         raise ValidationFailed(f"任务“{foreign[0].title[:40]}”不由{unit.name}承担,不能列入该单位的督办单。")

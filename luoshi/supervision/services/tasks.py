@@ -30,7 +30,7 @@ from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, Valida
 from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.plans.models import Measure, Plan
-from luoshi.supervision.access import require_office
+from luoshi.supervision.access import TRANSITIONS, require_office
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     Assignment,
@@ -44,20 +44,7 @@ from luoshi.supervision.services.common import plan_thresholds, recolour
 
 S = TaskStatus
 
-# (from, to) -> who may make the move: "unit" (staff of an assignment; "lead" = of a lead assignment),
-# "office" (营商办 in the task's region), "system" (plan sync only).
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.NOT_STARTED, S.IN_PROGRESS): "unit",
-    (S.IN_PROGRESS, S.SIGN_OFF_REQUESTED): "lead",
-    (S.SIGN_OFF_REQUESTED, S.SIGNED_OFF): "office",
-    (S.SIGN_OFF_REQUESTED, S.RETURNED): "office",
-    (S.RETURNED, S.IN_PROGRESS): "unit",
-    (S.NOT_STARTED, S.CANCELLED): "office",
-    (S.IN_PROGRESS, S.CANCELLED): "office",
-    (S.SIGN_OFF_REQUESTED, S.CANCELLED): "office",
-    (S.RETURNED, S.CANCELLED): "office",
-    (S.CANCELLED, S.NOT_STARTED): "system",
-}
+# The status machine and who may make each move live in the access module (the task page's buttons come from it).
 
 TASK_FIELDS = [
     "title",
