@@ -167,13 +167,13 @@ def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # typ
     from django.utils import timezone
 
     from luoshi.accounts.models import Role, User
+    from luoshi.notifications.models import Notification
     from luoshi.orgs.models import Region, RegionLevel, Unit
     from luoshi.plans.models import Plan, PlanStatus
     from luoshi.supervision import periods
     from luoshi.supervision.models import (
         Assignment,
         MissedReport,
-        Notification,
         ProgressReport,
         Review,
         SweepRun,
