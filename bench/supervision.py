@@ -115,14 +115,33 @@ def main() -> int:
     figures.append(("first colour at publish", time.perf_counter() - t, None, f"{coloured} tasks"))
     print(f"first colour at publish: {figures[-1][1]:.2f} s ({coloured} tasks)")
 
-    def timed_sweep(label: str, day: dt.date) -> None:
-        t = time.perf_counter()
-        result = sweep(day)
-        seconds = time.perf_counter() - t
+    from huey.contrib.djhuey import HUEY
+
+    def timed_sweep(label: str, day: dt.date, goal: float) -> None:
+        # The sweep hands email/SMS delivery and the scoreboard snapshot to background jobs after its commit;
+        # in production a worker runs them apart from the sweep. Queue them here (not immediate mode, which
+        # would run them inside this call), then run and time them as their own, untargeted figure.
+        HUEY.immediate = False
+        HUEY.flush()
+        try:
+            t = time.perf_counter()
+            result = sweep(day)
+            seconds = time.perf_counter() - t
+        finally:
+            queued = []
+            while (job := HUEY.dequeue()) is not None:
+                queued.append(job)
+            HUEY.immediate = True
         extra = f"{result.summary()} missed={result.missed}"
-        figures.append((label, seconds, SWEEP_GOAL, extra))
+        figures.append((label, seconds, goal, extra))
         print(f"{label}: {seconds:.2f} s  {extra}")
         print(f"    phases (s): {result.phases}")
+        t = time.perf_counter()
+        for job in queued:
+            HUEY.execute(job)
+        names = ", ".join(sorted({job.name.rsplit(".", 1)[-1] for job in queued})) or "none"
+        figures.append((f"  its jobs after commit", time.perf_counter() - t, None, names))
+        print(f"    jobs after commit ({names}): {figures[-1][1]:.2f} s")
 
     if args.reuse:
         pass
@@ -130,10 +149,11 @@ def main() -> int:
         sweep(today)  # the pages show colours: one sweep, untimed
     else:
         # the first sweep colours every task (100k audit events) and records the missed reports of 92 days
-        timed_sweep(f"first sweep {today}", today)
-        timed_sweep(f"re-run {today}", today)  # idempotent: 0 changed, 0 notifications
+        timed_sweep(f"first sweep {today}", today, SWEEP_GOAL)
+        timed_sweep(f"re-run {today}", today, RERUN_GOAL)  # idempotent: 0 changed, 0 notifications
         later = today + dt.timedelta(days=1)
-        timed_sweep(f"later-date sweep {later}", later)  # the steady state: only what changed is written
+        # the steady state, a daily re-run: only what changed is written
+        timed_sweep(f"later-date sweep {later}", later, RERUN_GOAL)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import supervision_http  # bench/: the pages and writes over loopback HTTP
@@ -159,7 +179,8 @@ def main() -> int:
     )
 
 
-SWEEP_GOAL = 5.0  # issue 8: first sweep < 5 s (re-runs < 2 s)
+SWEEP_GOAL = 5.0  # issue 8: first sweep < 5 s
+RERUN_GOAL = 2.0  # issue 8: a daily re-run (the same date again, or the next day) < 2 s
 
 
 def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # type: ignore[no-untyped-def]

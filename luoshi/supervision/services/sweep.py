@@ -171,8 +171,15 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             if run.runs == 0
             else {**run.counts, **{k: counts[k] for k in ("green", "yellow", "red", "seconds")}},
         )
+        transaction.on_commit(_take_scoreboard_snapshot)
     logger.info("sweep %s: %s in %.2f s %s", today, result.summary(), result.seconds, phases)
     return result
+
+
+def _take_scoreboard_snapshot() -> None:
+    from luoshi.supervision.tasks import take_scoreboard_snapshot
+
+    take_scoreboard_snapshot()
 
 
 # --- (1) missed reports and reminders -------------------------------------------------------------------
@@ -241,12 +248,15 @@ def _detect_missed(
                     overdue[period.start] = (period, due)
             elif due <= remind_limit:
                 upcoming[period.start] = (period, due)
+        # the stored form of each period's dates, adapted once per period (not once per missed report)
+        stored = {
+            start: (bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due))
+            for start, (period, due) in overdue.items()
+        }
         for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(overdue), missed=True):
             period, due = overdue[start]
             new_rows.append(Missed(a_id, t_id, u_id, period.start, period.end, due))
-            inserts.append(
-                (a_id, t_id, u_id, bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due))
-            )
+            inserts.append((a_id, t_id, u_id, *stored[start]))
         for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(upcoming), missed=False):
             period, due = upcoming[start]
             reminders.append((a_id, t_id, u_id, period, due))
@@ -506,7 +516,9 @@ def _recolour(
     todo = np.nonzero(moved)[0]
     reason_of = np.full(n, "", dtype=object)
     if len(todo):
-        uniq, inverse = np.unique(keys[todo], axis=0, return_inverse=True)
+        # distinct figures by their hash (a 1-D unique: far cheaper than comparing whole key rows)
+        _, first, inverse = np.unique(key_hash[todo], return_index=True, return_inverse=True)
+        uniq = keys[todo[first]]
         texts = [
             deadlines.explain(
                 int(f),
@@ -671,14 +683,21 @@ def _notify(
                 sms=c.after == Colour.RED,
                 now=now,
             )
+    # the missed reports of one sweep share a handful of period starts and due dates: format each date once
+    month_day = _formatter("%m月%d日")
+    long_date = _formatter("%Y年%m月%d日")
+    missed_kind, missed_label = str(NotificationKind.MISSED), str(NotificationKind.MISSED.label)
     for m in missed_rows:
+        people = recipients.get(m.unit_id)
+        if not people:
+            continue
         rows += notifications.rows_for(
-            recipients.get(m.unit_id, []),
-            kind=NotificationKind.MISSED,
-                kind_label=NotificationKind.MISSED.label,
+            people,
+            kind=missed_kind,
+            kind_label=missed_label,
             key=f"missed:{m.assignment_id}:{m.period_start}",
-            title=f"催办:“{titles.get(m.task_id, '')[:50]}”{m.period_start:%m月%d日}起的周期进展未按期报送",
-            body=f"报送截止日期为{m.due_date:%Y年%m月%d日},请尽快补报。",
+            title=f"催办:“{titles.get(m.task_id, '')[:50]}”{month_day(m.period_start)}起的周期进展未按期报送",
+            body=f"报送截止日期为{long_date(m.due_date)},请尽快补报。",
             url=url_pattern.format(m.task_id),
             subject_type_id=task_type,
             subject_id=m.task_id,
@@ -686,12 +705,15 @@ def _notify(
             now=now,
         )
     for assignment_id, task_id, unit_id, period, due in reminders:
+        people = recipients.get(unit_id)
+        if not people:
+            continue
         rows += notifications.rows_for(
-            recipients.get(unit_id, []),
+            people,
             kind=NotificationKind.REMINDER,
-                kind_label=NotificationKind.REMINDER.label,
+            kind_label=NotificationKind.REMINDER.label,
             key=f"remind:{assignment_id}:{period.start}",
-            title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{due:%m月%d日}前报送",
+            title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{month_day(due)}前报送",
             body=f"填报周期:{period.label()}。",
             url=url_pattern.format(task_id),
             subject_type_id=task_type,
@@ -699,6 +721,19 @@ def _notify(
             now=now,
         )
     return notifications.create(rows)
+
+
+def _formatter(pattern: str) -> Any:
+    """`d.strftime(pattern)`, computed once per distinct date."""
+    known: dict[dt.date, str] = {}
+
+    def fmt(d: dt.date) -> str:
+        text = known.get(d)
+        if text is None:
+            text = known[d] = d.strftime(pattern)
+        return text
+
+    return fmt
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
