@@ -52,6 +52,13 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the data of the previous run (no build, no sweeps)"
     )
+    parser.add_argument(
+        "--resweep",
+        action="store_true",
+        help="keep the previous run's data but undo what sweeps wrote (colours, missed reports, notifications, "
+        "sweep runs), then time publish and the sweeps again",
+    )
+    parser.add_argument("--build-only", action="store_true", help="build the data and stop")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("LUOSHI_DATA_DIR", str(Path(tempfile.gettempdir()) / "luoshi-bench"))
@@ -64,9 +71,12 @@ def main() -> int:
     from django.db import connection
 
     name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "postgresql" and "bench" not in name:
+    if connection.vendor == "postgresql" and "bench" not in name and os.environ.get("LUOSHI_BENCH_DB") != name:
         # the bench empties the supervision tables: never point it at a real database by accident
-        print(f"refusing to run on database {name!r}: use a scratch database whose name contains 'bench'")
+        print(
+            f"refusing to run on database {name!r}: use a scratch database whose name contains 'bench' "
+            f"(or name this one in LUOSHI_BENCH_DB={name} to confirm it may be emptied)"
+        )
         return 2
     call_command("migrate", interactive=False, verbosity=0)
     today = dt.date.fromisoformat(args.today)
@@ -75,11 +85,14 @@ def main() -> int:
     n_projects = int(5_000 * args.scale)
     print(f"database: {connection.vendor}; tasks {n_tasks:,}, reports {n_reports:,}, projects {n_projects:,}")
     t0 = time.perf_counter()
-    if args.reuse:
+    if args.reuse or args.resweep:
         from luoshi.accounts.models import User
 
         admin = User.objects.get(username="bench-admin")
-        args.skip_sweeps = True
+        if args.resweep:
+            unsweep()
+        else:
+            args.skip_sweeps = True
     else:
         admin = build(n_tasks, n_reports, n_projects, today)
     # what autovacuum / a nightly ANALYZE does in production: statistics and the visibility map
@@ -95,6 +108,8 @@ def main() -> int:
             )
     figures: list[tuple[str, float, float | None, str]] = [("build", time.perf_counter() - t0, None, "")]
     print(f"built in {figures[0][1]:.1f} s")
+    if args.build_only:
+        return 0
 
     from django.urls import reverse
 
@@ -181,6 +196,20 @@ def main() -> int:
 
 SWEEP_GOAL = 5.0  # issue 8: first sweep < 5 s
 RERUN_GOAL = 2.0  # issue 8: a daily re-run (the same date again, or the next day) < 2 s
+
+
+def unsweep() -> None:
+    """Undo what publish and the sweeps wrote, keeping the tasks, assignments and reports (--resweep)."""
+    from django.db import transaction
+
+    from luoshi.notifications.models import Notification
+    from luoshi.supervision.models import MissedReport, ScoreSnapshot, SweepRun, Task
+
+    with transaction.atomic():
+        for model in (Notification, MissedReport, SweepRun, ScoreSnapshot):
+            model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
+        Task.objects.update(colour="", colour_reason="", colour_changed_on=None, colour_key=0, missed_count=0)
+        # the reports an earlier run's write load posted are kept (a few hundred of 2 M)
 
 
 def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # type: ignore[no-untyped-def]

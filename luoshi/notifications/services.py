@@ -174,16 +174,16 @@ def create(rows: Sequence[NotificationRow]) -> int:
             adapted[value] = bulk.db_datetime(value)
         return adapted[value]
 
-    channels = bulk.insert(
+    created = bulk.insert_count(
         Notification,
         _ROW_FIELDS,
         [(*row[:12], when(row.created_at), when(row.sent_at), 0, "") for row in unique.values()],
         ignore_conflicts=True,
-        returning="channel",
     )
-    if any(channel != Channel.IN_APP for channel in channels):
+    if created and any(row.channel != _IN_APP for row in unique.values()):
+        # some email or SMS row may be new: delivery finds the waiting ones (none is harmless)
         transaction.on_commit(_enqueue_delivery)
-    return len(channels)
+    return created
 
 
 def _enqueue_delivery() -> None:

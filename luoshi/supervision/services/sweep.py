@@ -261,7 +261,9 @@ def _detect_missed(
             period, due = upcoming[start]
             reminders.append((a_id, t_id, u_id, period, due))
     detected_on = bulk.db_date(today)
-    bulk.insert(MissedReport, MISSED_FIELDS, [(*row, detected_on) for row in inserts], ignore_conflicts=True)
+    bulk.insert_count(
+        MissedReport, MISSED_FIELDS, [(*row, detected_on) for row in inserts], ignore_conflicts=True
+    )
     return new_rows, reminders
 
 
