@@ -122,8 +122,10 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             )
         }
         calendars = {rid: calendar_for(region) for rid, region in regions.items()}
+        # the last finished sweep, this date's own included: a re-run for the same date rechecks no period that
+        # run checked (the anti-join over 92 days is the largest read of a re-run)
         previous = (
-            SweepRun.objects.filter(date__lt=today, finished_at__isnull=False, date__gte=today - LOOKBACK)
+            SweepRun.objects.filter(date__lte=today, finished_at__isnull=False, date__gte=today - LOOKBACK)
             .order_by("-date")
             .values_list("date", flat=True)
             .first()
@@ -404,7 +406,6 @@ def _recolour(
             "returns_count",
             "missed_count",
             "colour",
-            "title",
             "colour_key",
         )
         .query.sql_with_params()
@@ -425,7 +426,6 @@ def _recolour(
     started = time.perf_counter()
     n = len(rows)
     col = list(zip(*rows, strict=True))
-    titles: tuple[str, ...] = col[10]
     ids = np.array(col[0], dtype=np.int64)
     region = np.array(col[1], dtype=np.int64)
     plan = np.array(col[2], dtype=np.int64)
@@ -446,7 +446,7 @@ def _recolour(
     old_missed = np.array(col[8], dtype=np.int64)
     missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
     old_colour = np.array(col[9], dtype=object)
-    old_key = np.array(col[11], dtype=np.int64)
+    old_key = np.array(col[10], dtype=np.int64)
     if unassigned_ids is None:  # the whole ledger: one scan of the assignments
         unassigned = ~np.isin(ids, _assigned_task_ids())
     elif unassigned_ids:
@@ -536,11 +536,24 @@ def _recolour(
         ]
         reason_of[todo] = np.array(texts, dtype=object)[inverse.reshape(-1)]
     refreshed = np.nonzero(moved & ~is_changed)[0]
+    # titles only of the changed tasks (the audit rows and notifications name them), not of the whole ledger
+    changed_ids = ids[changed].tolist()
+    if len(changed_ids) > 20_000:
+        wanted = set(changed_ids)
+        titles = {
+            pk: title
+            for pk, title in Task.objects.filter(only, status__in=LIVE_STATUSES)
+            .order_by()
+            .values_list("id", "title")
+            .iterator(chunk_size=20_000)
+            if pk in wanted
+        }
+    else:
+        titles = _titles(set(changed_ids))
     changes = [
-        ColourChange(i, titles[k], str(before), str(after), reason)
-        for k, i, before, after, reason in zip(
-            changed.tolist(),
-            ids[changed].tolist(),
+        ColourChange(i, titles.get(i, ""), str(before), str(after), reason)
+        for i, before, after, reason in zip(
+            changed_ids,
             old_colour[changed].tolist(),
             new_colour[changed].tolist(),
             reason_of[changed].tolist(),
