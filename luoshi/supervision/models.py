@@ -460,6 +460,9 @@ class ScoreStamp(models.Model):
         verbose_name = "排名数据版本"
         verbose_name_plural = "排名数据版本"
 
+    def __str__(self) -> str:
+        return str(self.n)
+
 
 class ScoreSnapshot(models.Model):
     """The scoreboard's per-unit task figures (held, due, done on time, overdue) for one period, plan and
