@@ -73,3 +73,20 @@ def test_without_the_stamp_row_nothing_is_kept(tasks: list[Task], users: dict[st
     ScoreStamp.objects.all().delete()
     assert _figures() == _live() and not ScoreSnapshot.objects.exists()
     assert selectors.scoreboard(users["admin"], MAY)  # the page still works
+
+
+def test_the_sweep_leaves_this_months_snapshot_for_the_first_page(
+    tasks: list[Task], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import timezone
+
+    from luoshi.supervision.services import sweep
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(dt.date(2026, 6, 2))
+    month = periods.period_containing("monthly", timezone.localdate())
+    kept = ScoreSnapshot.objects.get(stamp=_stamp())
+    assert kept.key.startswith(month.start.isoformat())
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.task_figures(month)
+    assert rows == kept.rows and len(queries.captured_queries) == 2
