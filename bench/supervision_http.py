@@ -57,7 +57,7 @@ class Server:
             env=env,
             cwd=str(ROOT),
         )
-        deadline = time.time() + 90
+        deadline = time.time() + 300  # a loaded 2-core machine can take minutes to import the app
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
