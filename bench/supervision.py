@@ -52,6 +52,13 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the data of the previous run (no build, no sweeps)"
     )
+    parser.add_argument(
+        "--resweep",
+        action="store_true",
+        help="keep the previous run's data but undo what sweeps wrote (colours, missed reports, notifications, "
+        "sweep runs), then time publish and the sweeps again",
+    )
+    parser.add_argument("--build-only", action="store_true", help="build the data and stop")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("LUOSHI_DATA_DIR", str(Path(tempfile.gettempdir()) / "luoshi-bench"))
@@ -64,9 +71,12 @@ def main() -> int:
     from django.db import connection
 
     name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "postgresql" and "bench" not in name:
+    if connection.vendor == "postgresql" and "bench" not in name and os.environ.get("LUOSHI_BENCH_DB") != name:
         # the bench empties the supervision tables: never point it at a real database by accident
-        print(f"refusing to run on database {name!r}: use a scratch database whose name contains 'bench'")
+        print(
+            f"refusing to run on database {name!r}: use a scratch database whose name contains 'bench' "
+            f"(or name this one in LUOSHI_BENCH_DB={name} to confirm it may be emptied)"
+        )
         return 2
     call_command("migrate", interactive=False, verbosity=0)
     today = dt.date.fromisoformat(args.today)
@@ -75,11 +85,14 @@ def main() -> int:
     n_projects = int(5_000 * args.scale)
     print(f"database: {connection.vendor}; tasks {n_tasks:,}, reports {n_reports:,}, projects {n_projects:,}")
     t0 = time.perf_counter()
-    if args.reuse:
+    if args.reuse or args.resweep:
         from luoshi.accounts.models import User
 
         admin = User.objects.get(username="bench-admin")
-        args.skip_sweeps = True
+        if args.resweep:
+            unsweep()
+        else:
+            args.skip_sweeps = True
     else:
         admin = build(n_tasks, n_reports, n_projects, today)
     # what autovacuum / a nightly ANALYZE does in production: statistics and the visibility map
@@ -95,6 +108,8 @@ def main() -> int:
             )
     figures: list[tuple[str, float, float | None, str]] = [("build", time.perf_counter() - t0, None, "")]
     print(f"built in {figures[0][1]:.1f} s")
+    if args.build_only:
+        return 0
 
     from django.urls import reverse
 
@@ -115,14 +130,33 @@ def main() -> int:
     figures.append(("first colour at publish", time.perf_counter() - t, None, f"{coloured} tasks"))
     print(f"first colour at publish: {figures[-1][1]:.2f} s ({coloured} tasks)")
 
-    def timed_sweep(label: str, day: dt.date) -> None:
-        t = time.perf_counter()
-        result = sweep(day)
-        seconds = time.perf_counter() - t
+    from huey.contrib.djhuey import HUEY
+
+    def timed_sweep(label: str, day: dt.date, goal: float) -> None:
+        # The sweep hands email/SMS delivery and the scoreboard snapshot to background jobs after its commit;
+        # in production a worker runs them apart from the sweep. Queue them here (not immediate mode, which
+        # would run them inside this call), then run and time them as their own, untargeted figure.
+        HUEY.immediate = False
+        HUEY.flush()
+        try:
+            t = time.perf_counter()
+            result = sweep(day)
+            seconds = time.perf_counter() - t
+        finally:
+            queued = []
+            while (job := HUEY.dequeue()) is not None:
+                queued.append(job)
+            HUEY.immediate = True
         extra = f"{result.summary()} missed={result.missed}"
-        figures.append((label, seconds, SWEEP_GOAL, extra))
+        figures.append((label, seconds, goal, extra))
         print(f"{label}: {seconds:.2f} s  {extra}")
         print(f"    phases (s): {result.phases}")
+        t = time.perf_counter()
+        for job in queued:
+            HUEY.execute(job)
+        names = ", ".join(sorted({job.name.rsplit(".", 1)[-1] for job in queued})) or "none"
+        figures.append((f"jobs after the {label}", time.perf_counter() - t, None, names))
+        print(f"    jobs after commit ({names}): {figures[-1][1]:.2f} s")
 
     if args.reuse:
         pass
@@ -130,10 +164,11 @@ def main() -> int:
         sweep(today)  # the pages show colours: one sweep, untimed
     else:
         # the first sweep colours every task (100k audit events) and records the missed reports of 92 days
-        timed_sweep(f"first sweep {today}", today)
-        timed_sweep(f"re-run {today}", today)  # idempotent: 0 changed, 0 notifications
+        timed_sweep(f"first sweep {today}", today, SWEEP_GOAL)
+        timed_sweep(f"re-run {today}", today, RERUN_GOAL)  # idempotent: 0 changed, 0 notifications
         later = today + dt.timedelta(days=1)
-        timed_sweep(f"later-date sweep {later}", later)  # the steady state: only what changed is written
+        # the steady state, a daily re-run: only what changed is written
+        timed_sweep(f"later-date sweep {later}", later, RERUN_GOAL)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import supervision_http  # bench/: the pages and writes over loopback HTTP
@@ -159,7 +194,22 @@ def main() -> int:
     )
 
 
-SWEEP_GOAL = 5.0  # issue 8: first sweep < 5 s (re-runs < 2 s)
+SWEEP_GOAL = 5.0  # issue 8: first sweep < 5 s
+RERUN_GOAL = 2.0  # issue 8: a daily re-run (the same date again, or the next day) < 2 s
+
+
+def unsweep() -> None:
+    """Undo what publish and the sweeps wrote, keeping the tasks, assignments and reports (--resweep)."""
+    from django.db import transaction
+
+    from luoshi.notifications.models import Notification
+    from luoshi.supervision.models import MissedReport, ScoreSnapshot, SweepRun, Task
+
+    with transaction.atomic():
+        for model in (Notification, MissedReport, SweepRun, ScoreSnapshot):
+            model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
+        Task.objects.update(colour="", colour_reason="", colour_changed_on=None, colour_key=0, missed_count=0)
+        # the reports an earlier run's write load posted are kept (a few hundred of 2 M)
 
 
 def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # type: ignore[no-untyped-def]
@@ -283,34 +333,38 @@ def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # typ
         for c in ("weekly", "biweekly", "monthly", "quarterly")
     }
     per_assignment = max(1, round(n_reports / max(len(rows), 1) / 0.9))
-    reports = []
+    # 2 M reports as plain tuples through the kernel's bulk insert (COPY on PostgreSQL), not model instances:
+    # the data build is not what is measured, and the ORM's 60 µs a row made it take many minutes
+    from luoshi.core import bulk
+
+    fields = (
+        "assignment", "task", "unit", "period_start", "period_end", "narrative", "percent", "actuals",
+        "problems", "submitted_by", "submitted_at", "due_date", "late", "version",
+    )
+    stored = {
+        c: [(bulk.db_date(p.start), bulk.db_date(p.end), bulk.db_date(p.end + dt.timedelta(days=4))) for p in ps]
+        for c, ps in per_cycle.items()
+    }
+    at = bulk.db_datetime(now)
+    reports: list[tuple[object, ...]] = []
     made = 0
-    for a_id, t_id, u_id, cycle in rows:
-        for p in per_cycle[cycle][-per_assignment:]:
-            if made >= n_reports:
-                break
-            if rng.random() < 0.1:
-                continue  # a missed report for the sweep to find
-            late = rng.random() < 0.15
-            reports.append(
-                ProgressReport(
-                    assignment_id=a_id,
-                    task_id=t_id,
-                    unit_id=u_id,
-                    period_start=p.start,
-                    period_end=p.end,
-                    narrative="按计划推进",
-                    percent=rng.randint(0, 100),
-                    due_date=p.end + dt.timedelta(days=4),
-                    late=late,
-                    submitted_at=now,
+    with transaction.atomic():
+        for a_id, t_id, u_id, cycle in rows:
+            for p_start, p_end, due in stored[cycle][-per_assignment:]:
+                if made >= n_reports:
+                    break
+                if rng.random() < 0.1:
+                    continue  # a missed report for the sweep to find
+                late = rng.random() < 0.15
+                reports.append(
+                    (a_id, t_id, u_id, p_start, p_end, "按计划推进", rng.randint(0, 100), "[]", "", None, at,
+                     due, late, 1)
                 )
-            )
-            made += 1
-        if len(reports) >= 50_000:
-            ProgressReport.objects.bulk_create(reports, batch_size=batch)
-            reports = []
-    ProgressReport.objects.bulk_create(reports, batch_size=batch)
+                made += 1
+            if len(reports) >= 100_000:
+                bulk.insert(ProgressReport, fields, reports)
+                reports = []
+        bulk.insert(ProgressReport, fields, reports)
     print(
         f"  {len(task_rows):,} tasks, {len(rows):,} assignments, {ProgressReport.objects.count():,} reports"
     )

@@ -81,6 +81,9 @@ def record(
 AuditItem = tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None, str]
 
 
+_PLAIN = (str, int, float, bool)
+
+
 def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem]) -> int:
     """Append many events of one action at once (subject, before, after, reason) for set-based changes such as
     the daily sweep recolouring thousands of tasks: plain multi-row INSERTs, no model instance per row."""
@@ -93,8 +96,29 @@ def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem])
     iface = str(current_interface())
     actor_id = actor.pk if actor is not None else None
 
+    # A set-based change repeats a few flat before/after dicts (e.g. {"colour": "red"}) many times: each distinct
+    # one is made JSON-ready and serialised once; anything else goes through _jsonable as before.
+    ready: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
+    texts: dict[int, str] = {}
+
+    def prepared(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        items = tuple(value.items())
+        if all(type(k) is str and (v is None or type(v) in _PLAIN) for k, v in items):
+            hit = ready.get(items)
+            if hit is None:
+                d = dict(items)
+                hit = ready[items] = (d, json.dumps(d, ensure_ascii=False))
+            texts[id(hit[0])] = hit[1]
+            return hit[0]
+        return _jsonable(dict(value))  # type: ignore[no-any-return]
+
     def as_json(value: Any) -> str | None:
-        return None if value is None else json.dumps(value, ensure_ascii=False)
+        if value is None:
+            return None
+        text = texts.get(id(value))
+        return text if text is not None else json.dumps(value, ensure_ascii=False)
 
     now = timezone.now()
     at = bulk.db_datetime(now)
@@ -104,12 +128,12 @@ def record_many(*, actor: User | None, action: str, events: Sequence[AuditItem])
             "actor_id": actor_id,
             "actor_label": label,
             "interface": iface,
-            "action": str(action),
+            "action": action,
             "subject_type": subject._meta.label_lower,
             "subject_id": str(subject.pk),
             "subject_label": str(subject)[:300],
-            "before": _jsonable(dict(before)) if before is not None else None,
-            "after": _jsonable(dict(after)) if after is not None else None,
+            "before": prepared(before),
+            "after": prepared(after),
             "reason": reason,
         }
         for subject, before, after, reason in events

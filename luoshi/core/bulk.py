@@ -93,6 +93,11 @@ def insert(
                     out.extend(r[0] for r in cursor.fetchall())
             return out
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        if not returning:
+            # SQLite: one prepared single-row INSERT bound row after row in C (executemany) beats long multi-row
+            # VALUES lists, whose parameters Python must first flatten
+            cursor.executemany(head + "VALUES " + one + tail, rows)
+            return out
         size = _rows_per_statement(len(columns))
         for i in range(0, len(rows), size):
             chunk = rows[i : i + size]
@@ -102,6 +107,37 @@ def insert(
             if returning:
                 out.extend(r[0] for r in cursor.fetchall())
     return out
+
+
+def insert_count(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ignore_conflicts: bool = False,
+) -> int:
+    """Like `insert`, returning how many rows were inserted (with `ignore_conflicts`, those not skipped) from
+    the driver's row counts, without sending any rows back."""
+    if not rows:
+        return 0
+    columns = _columns(model, fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    head = f"INSERT INTO {table} ({', '.join(columns)}) "
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    n = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            source = (
+                "SELECT * FROM unnest(" + ", ".join(f"%s::{t}" for t in _array_types(model, fields)) + ")"
+            )
+            for i in range(0, len(rows), ARRAY_ROWS):
+                chunk = rows[i : i + ARRAY_ROWS]
+                cursor.execute(head + source + tail, [list(c) for c in zip(*chunk, strict=True)])
+                n += max(cursor.rowcount, 0)
+            return n
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        cursor.executemany(head + "VALUES " + one + tail, rows)
+        return max(cursor.rowcount, 0)
 
 
 def update_by_pk(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

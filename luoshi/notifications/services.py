@@ -136,35 +136,24 @@ def rows_for(
     now = now or timezone.now()
     title, kind, kind_label = title[:200], str(kind), str(kind_label or "")[:40]
     sid, label = str(subject_id or ""), subject_label[:300]
+    make = NotificationRow._make  # the sweep makes hundreds of thousands: plain tuples, no per-row closure
     out: list[NotificationRow] = []
     for r in recipients:
         uid = r.user_id
-
-        def row(
-            channel: str, sent: dt.datetime | None, digest: bool = False, uid: int = uid
-        ) -> NotificationRow:
-            return NotificationRow(
-                uid,
-                kind,
-                kind_label,
-                channel,
-                f"{key}:{uid}:{channel}"[:200],
-                title,
-                body,
-                url,
-                subject_type_id,
-                sid,
-                label,
-                digest,
-                now,
-                sent,
-            )
-
-        out.append(row(_IN_APP, now))
+        out.append(
+            make((uid, kind, kind_label, _IN_APP, f"{key}:{uid}:{_IN_APP}"[:200], title, body, url,
+                  subject_type_id, sid, label, False, now, now))
+        )
         if r.email and r.email_on:
-            out.append(row(_EMAIL, None, r.digest))
+            out.append(
+                make((uid, kind, kind_label, _EMAIL, f"{key}:{uid}:{_EMAIL}"[:200], title, body, url,
+                      subject_type_id, sid, label, r.digest, now, None))
+            )
         if sms and r.phone and r.sms_on:
-            out.append(row(_SMS, None))
+            out.append(
+                make((uid, kind, kind_label, _SMS, f"{key}:{uid}:{_SMS}"[:200], title, body, url,
+                      subject_type_id, sid, label, False, now, None))
+            )
     return out
 
 
@@ -185,16 +174,16 @@ def create(rows: Sequence[NotificationRow]) -> int:
             adapted[value] = bulk.db_datetime(value)
         return adapted[value]
 
-    channels = bulk.insert(
+    created = bulk.insert_count(
         Notification,
         _ROW_FIELDS,
         [(*row[:12], when(row.created_at), when(row.sent_at), 0, "") for row in unique.values()],
         ignore_conflicts=True,
-        returning="channel",
     )
-    if any(channel != Channel.IN_APP for channel in channels):
+    if created and any(row.channel != _IN_APP for row in unique.values()):
+        # some email or SMS row may be new: delivery finds the waiting ones (none is harmless)
         transaction.on_commit(_enqueue_delivery)
-    return len(channels)
+    return created
 
 
 def _enqueue_delivery() -> None:

@@ -446,3 +446,37 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.text[:20]}"
+
+
+class ScoreStamp(models.Model):
+    """One row: a counter that database triggers (migration 0010) raise on every change of what the scoreboard's
+    task figures read — a task's status, deadline, 长期坚持 flag, sign-off date, region, plan; an assignment's
+    unit, task, lead flag or activity — whatever writes it (service, admin, raw SQL). A snapshot taken at one
+    value is exact while the counter keeps it. Progress, colours and reasons do not raise it."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "排名数据版本"
+        verbose_name_plural = "排名数据版本"
+
+    def __str__(self) -> str:
+        return str(self.n)
+
+
+class ScoreSnapshot(models.Model):
+    """The scoreboard's per-unit task figures (held, due, done on time, overdue) for one period, plan and
+    reference day, grouped by unit and task region, as of one ScoreStamp value: the sweep takes the current
+    month's after its writes; a page that finds none at the current stamp aggregates once and keeps it."""
+
+    key = models.CharField(max_length=80, unique=True)
+    stamp = models.BigIntegerField()
+    rows = models.JSONField(default=list)  # [[unit_id, region_id, held, due, done, overdue], ...]
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "排名快照"
+        verbose_name_plural = "排名快照"
+
+    def __str__(self) -> str:
+        return self.key

@@ -122,8 +122,10 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             )
         }
         calendars = {rid: calendar_for(region) for rid, region in regions.items()}
+        # the last finished sweep, this date's own included: a re-run for the same date rechecks no period that
+        # run checked (the anti-join over 92 days is the largest read of a re-run)
         previous = (
-            SweepRun.objects.filter(date__lt=today, finished_at__isnull=False, date__gte=today - LOOKBACK)
+            SweepRun.objects.filter(date__lte=today, finished_at__isnull=False, date__gte=today - LOOKBACK)
             .order_by("-date")
             .values_list("date", flat=True)
             .first()
@@ -171,8 +173,15 @@ def sweep(date: dt.date | None = None, actor: User | None = None) -> SweepResult
             if run.runs == 0
             else {**run.counts, **{k: counts[k] for k in ("green", "yellow", "red", "seconds")}},
         )
+        transaction.on_commit(_take_scoreboard_snapshot)
     logger.info("sweep %s: %s in %.2f s %s", today, result.summary(), result.seconds, phases)
     return result
+
+
+def _take_scoreboard_snapshot() -> None:
+    from luoshi.supervision.tasks import take_scoreboard_snapshot
+
+    take_scoreboard_snapshot()
 
 
 # --- (1) missed reports and reminders -------------------------------------------------------------------
@@ -241,17 +250,22 @@ def _detect_missed(
                     overdue[period.start] = (period, due)
             elif due <= remind_limit:
                 upcoming[period.start] = (period, due)
+        # the stored form of each period's dates, adapted once per period (not once per missed report)
+        stored = {
+            start: (bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due))
+            for start, (period, due) in overdue.items()
+        }
         for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(overdue), missed=True):
             period, due = overdue[start]
             new_rows.append(Missed(a_id, t_id, u_id, period.start, period.end, due))
-            inserts.append(
-                (a_id, t_id, u_id, bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due))
-            )
+            inserts.append((a_id, t_id, u_id, *stored[start]))
         for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(upcoming), missed=False):
             period, due = upcoming[start]
             reminders.append((a_id, t_id, u_id, period, due))
     detected_on = bulk.db_date(today)
-    bulk.insert(MissedReport, MISSED_FIELDS, [(*row, detected_on) for row in inserts], ignore_conflicts=True)
+    bulk.insert_count(
+        MissedReport, MISSED_FIELDS, [(*row, detected_on) for row in inserts], ignore_conflicts=True
+    )
     return new_rows, reminders
 
 
@@ -392,7 +406,6 @@ def _recolour(
             "returns_count",
             "missed_count",
             "colour",
-            "title",
             "colour_key",
         )
         .query.sql_with_params()
@@ -413,7 +426,6 @@ def _recolour(
     started = time.perf_counter()
     n = len(rows)
     col = list(zip(*rows, strict=True))
-    titles: tuple[str, ...] = col[10]
     ids = np.array(col[0], dtype=np.int64)
     region = np.array(col[1], dtype=np.int64)
     plan = np.array(col[2], dtype=np.int64)
@@ -434,7 +446,7 @@ def _recolour(
     old_missed = np.array(col[8], dtype=np.int64)
     missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
     old_colour = np.array(col[9], dtype=object)
-    old_key = np.array(col[11], dtype=np.int64)
+    old_key = np.array(col[10], dtype=np.int64)
     if unassigned_ids is None:  # the whole ledger: one scan of the assignments
         unassigned = ~np.isin(ids, _assigned_task_ids())
     elif unassigned_ids:
@@ -506,7 +518,9 @@ def _recolour(
     todo = np.nonzero(moved)[0]
     reason_of = np.full(n, "", dtype=object)
     if len(todo):
-        uniq, inverse = np.unique(keys[todo], axis=0, return_inverse=True)
+        # distinct figures by their hash (a 1-D unique: far cheaper than comparing whole key rows)
+        _, first, inverse = np.unique(key_hash[todo], return_index=True, return_inverse=True)
+        uniq = keys[todo[first]]
         texts = [
             deadlines.explain(
                 int(f),
@@ -522,11 +536,24 @@ def _recolour(
         ]
         reason_of[todo] = np.array(texts, dtype=object)[inverse.reshape(-1)]
     refreshed = np.nonzero(moved & ~is_changed)[0]
+    # titles only of the changed tasks (the audit rows and notifications name them), not of the whole ledger
+    changed_ids = ids[changed].tolist()
+    if len(changed_ids) > 20_000:
+        wanted = set(changed_ids)
+        titles = {
+            pk: title
+            for pk, title in Task.objects.filter(only, status__in=LIVE_STATUSES)
+            .order_by()
+            .values_list("id", "title")
+            .iterator(chunk_size=20_000)
+            if pk in wanted
+        }
+    else:
+        titles = _titles(set(changed_ids))
     changes = [
-        ColourChange(i, titles[k], str(before), str(after), reason)
-        for k, i, before, after, reason in zip(
-            changed.tolist(),
-            ids[changed].tolist(),
+        ColourChange(i, titles.get(i, ""), str(before), str(after), reason)
+        for i, before, after, reason in zip(
+            changed_ids,
             old_colour[changed].tolist(),
             new_colour[changed].tolist(),
             reason_of[changed].tolist(),
@@ -671,14 +698,21 @@ def _notify(
                 sms=c.after == Colour.RED,
                 now=now,
             )
+    # the missed reports of one sweep share a handful of period starts and due dates: format each date once
+    month_day = _formatter("%m月%d日")
+    long_date = _formatter("%Y年%m月%d日")
+    missed_kind, missed_label = str(NotificationKind.MISSED), str(NotificationKind.MISSED.label)
     for m in missed_rows:
+        people = recipients.get(m.unit_id)
+        if not people:
+            continue
         rows += notifications.rows_for(
-            recipients.get(m.unit_id, []),
-            kind=NotificationKind.MISSED,
-                kind_label=NotificationKind.MISSED.label,
+            people,
+            kind=missed_kind,
+            kind_label=missed_label,
             key=f"missed:{m.assignment_id}:{m.period_start}",
-            title=f"催办:“{titles.get(m.task_id, '')[:50]}”{m.period_start:%m月%d日}起的周期进展未按期报送",
-            body=f"报送截止日期为{m.due_date:%Y年%m月%d日},请尽快补报。",
+            title=f"催办:“{titles.get(m.task_id, '')[:50]}”{month_day(m.period_start)}起的周期进展未按期报送",
+            body=f"报送截止日期为{long_date(m.due_date)},请尽快补报。",
             url=url_pattern.format(m.task_id),
             subject_type_id=task_type,
             subject_id=m.task_id,
@@ -686,12 +720,15 @@ def _notify(
             now=now,
         )
     for assignment_id, task_id, unit_id, period, due in reminders:
+        people = recipients.get(unit_id)
+        if not people:
+            continue
         rows += notifications.rows_for(
-            recipients.get(unit_id, []),
+            people,
             kind=NotificationKind.REMINDER,
-                kind_label=NotificationKind.REMINDER.label,
+            kind_label=NotificationKind.REMINDER.label,
             key=f"remind:{assignment_id}:{period.start}",
-            title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{due:%m月%d日}前报送",
+            title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{month_day(due)}前报送",
             body=f"填报周期:{period.label()}。",
             url=url_pattern.format(task_id),
             subject_type_id=task_type,
@@ -699,6 +736,19 @@ def _notify(
             now=now,
         )
     return notifications.create(rows)
+
+
+def _formatter(pattern: str) -> Any:
+    """`d.strftime(pattern)`, computed once per distinct date."""
+    known: dict[dt.date, str] = {}
+
+    def fmt(d: dt.date) -> str:
+        text = known.get(d)
+        if text is None:
+            text = known[d] = d.strftime(pattern)
+        return text
+
+    return fmt
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
