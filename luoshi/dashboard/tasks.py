@@ -10,7 +10,7 @@ from luoshi.core.jobs import crontab, periodic_job
 OPEN_ONLY = {"week": 1, "month": 1, "quarter": 1, "year": 1}
 
 
-@periodic_job(crontab(hour="2", minute="10"))
+@periodic_job(crontab(hour="2", minute="10"), retries=2, retry_delay=300)
 def nightly_refresh() -> dict[str, Any]:
     """After the warning sweeps (01:20 projects, 01:30 supervision): the open periods, and any closed period
     of the backfill window not stored yet (so the period that just ended is frozen with its final numbers)."""
@@ -19,7 +19,7 @@ def nightly_refresh() -> dict[str, Any]:
     return refresh().summary()
 
 
-@periodic_job(crontab(minute="*/30", hour="7-22"))
+@periodic_job(crontab(minute="*/30", hour="7-22"), retries=1, retry_delay=120)
 def refresh_open_periods() -> dict[str, Any]:
     """Incremental during office hours: only the periods that contain today."""
     from django.utils import timezone

@@ -7,7 +7,7 @@ from typing import Any
 from luoshi.core.jobs import crontab, job, periodic_job
 
 
-@periodic_job(crontab(minute="*/15"))
+@periodic_job(crontab(minute="*/15"), retries=2, retry_delay=60)
 def overdue_sweep() -> dict[str, Any]:
     """Overdue sign-in / reply / completion onto the accountability list (every 15 minutes: sign-in limits are in
     working hours)."""
@@ -16,7 +16,7 @@ def overdue_sweep() -> dict[str, Any]:
     return sweep().summary()
 
 
-@periodic_job(crontab(minute="*/15"))
+@periodic_job(crontab(minute="*/15"), retries=2, retry_delay=60)
 def metrics_fold() -> int:
     """Fold the appended metric deltas into the roll-up the metrics page reads (every 15 minutes)."""
     from luoshi.requests.services.metrics import metrics_fold as fold
@@ -24,7 +24,7 @@ def metrics_fold() -> int:
     return fold()
 
 
-@periodic_job(crontab(hour="1", minute="40"))
+@periodic_job(crontab(hour="1", minute="40"), retries=2, retry_delay=300)
 def metrics_rebuild() -> dict[str, Any]:
     """Recompute the last four months of the metrics roll-up from the requests (nightly; the 3-month answer
     window keeps those months moving)."""
@@ -58,7 +58,7 @@ def train_region(region_id: int) -> bool:
     return routing_train(region=Region.objects.get(pk=region_id)) is not None
 
 
-@periodic_job(crontab(hour="3", minute="20"))
+@periodic_job(crontab(hour="3", minute="20"), retries=2, retry_delay=300)
 def erase_expired_contacts() -> int:
     from luoshi.requests.services.privacy import erase_expired_contacts as erase
 

@@ -7,7 +7,7 @@ from typing import Any
 from luoshi.core.jobs import crontab, job, periodic_job
 
 
-@periodic_job(crontab(hour="1", minute="30"))
+@periodic_job(crontab(hour="1", minute="30"), retries=2, retry_delay=300)
 def daily_sweep() -> dict[str, Any]:
     """The daily warning sweep (01:30 Asia/Shanghai): missed reports, colours, reminders."""
     from luoshi.supervision.services import sweep
@@ -15,7 +15,7 @@ def daily_sweep() -> dict[str, Any]:
     return sweep().summary()
 
 
-@job()
+@job(retries=2, retry_delay=60)
 def take_scoreboard_snapshot() -> int:
     """After a sweep: the scoreboard's task figures of the current month, kept at the current stamp (so the
     first page of the morning reads them instead of aggregating). Returns the number of figure rows."""
