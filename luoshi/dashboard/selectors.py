@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 
 from luoshi.accounts.access import region_ancestor_ids, region_contains, region_subtree_ids
 from luoshi.accounts.models import User
+from luoshi.calendar import targets
 from luoshi.core.errors import ValidationFailed
 from luoshi.dashboard import access, charts, engine, providers
 from luoshi.dashboard.engine import Period
@@ -732,7 +733,7 @@ def indicator_tree(
                 colour, reason = (v.colour, v.colour_reason) if v else ("", "本期尚无数值")
                 counts[colour] = counts.get(colour, 0) + 1
             else:
-                colour = engine.score_colour(n.score)
+                colour = targets.score_colour(n.score)
                 reason = f"下级指标加权得分 {n.score:g}" if n.score is not None else "下级指标均无数值"
                 if n.missing:
                     reason += f"({n.missing} 项未填)"
@@ -750,7 +751,7 @@ def indicator_tree(
         or user.is_superuser
         or (user.region is not None and owner.path.startswith(user.region.path))
     )
-    return IndicatorTree(region, owner, rows, total, engine.score_colour(total), on, can_edit, counts)
+    return IndicatorTree(region, owner, rows, total, targets.score_colour(total), on, can_edit, counts)
 
 
 @dataclass

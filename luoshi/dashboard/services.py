@@ -24,6 +24,7 @@ from django.utils import timezone
 from luoshi.accounts.access import region_contains, region_subtree, region_subtree_ids
 from luoshi.accounts.models import User
 from luoshi.audit.services import record
+from luoshi.calendar import targets
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.dashboard import access, engine, providers
 from luoshi.dashboard.engine import Period, Tally
@@ -197,8 +198,8 @@ def refresh(
 
 
 # --- indicators: colours, computed values --------------------------------------------------------------------
-def thresholds_of(ind: Indicator) -> engine.Thresholds:
-    return engine.Thresholds(
+def thresholds_of(ind: Indicator) -> targets.TargetThresholds:
+    return targets.TargetThresholds(
         higher_is_better=ind.direction == Direction.HIGHER,
         target=ind.target,
         warning=ind.warning_value,
@@ -207,11 +208,11 @@ def thresholds_of(ind: Indicator) -> engine.Thresholds:
 
 
 def _judged(ind: Indicator, value: float) -> dict[str, Any]:
-    j = engine.judge(value, thresholds_of(ind), ind.measure_unit)
+    j = targets.judge(value, thresholds_of(ind), ind.measure_unit)
     return {
-        "colour": j.colour,
+        "colour": j.colour.value,
         "colour_reason": j.reason[:300],
-        "score": engine.attainment(value, thresholds_of(ind)),
+        "score": targets.attainment(value, thresholds_of(ind)),
     }
 
 
