@@ -6,18 +6,14 @@ values (reported by units with evidence, computed from the figures, imported), r
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import time
-import uuid
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +22,8 @@ from luoshi.accounts.models import User
 from luoshi.audit.services import record
 from luoshi.calendar import targets
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
+from luoshi.core.evidence import StoredFile, discard, store_evidence
+from luoshi.core.imports import Problems, all_or_nothing
 from luoshi.dashboard import access, engine, providers
 from luoshi.dashboard.engine import Period, Tally
 from luoshi.dashboard.events import DashboardEvent
@@ -311,16 +309,16 @@ class IndicatorImportResult:
 
 
 def _number(
-    text: Any, column: str, row: int, problems: list[dict[str, Any]], *, required: bool = False
+    text: Any, column: str, row: int, problems: Problems, *, required: bool = False
 ) -> float | None:
     if text is None or str(text).strip() == "":
         if required:
-            problems.append({"row": row, "column": column, "message": f"第{row}行“{column}”不能为空"})
+            problems.add(row, column, f"“{column}”不能为空")
         return None
     try:
         return float(str(text).replace(",", "").replace("%", "").strip())
     except ValueError:
-        problems.append({"row": row, "column": column, "message": f"第{row}行“{column}”的值“{text}”不是数字"})
+        problems.add(row, column, f"“{column}”的值“{text}”不是数字")
         return None
 
 
@@ -360,7 +358,7 @@ def indicators_import(
             f"表头缺少列:{'、'.join(missing)}。请使用指标体系模板({'、'.join(INDICATOR_COLUMNS)})。"
         )
     col = {name: header.index(name) for name in INDICATOR_COLUMNS if name in header}
-    problems: list[dict[str, Any]] = []
+    problems = Problems(columns=INDICATOR_COLUMNS)
     specs: list[dict[str, Any]] = []
     seen: set[str] = set()
     source_keys = {s.key for s in providers.sources()}
@@ -374,19 +372,19 @@ def indicators_import(
         if not code and not any(raw):
             continue
         if not code:
-            problems.append({"row": n, "column": "编码", "message": f"第{n}行缺少编码"})
+            problems.add(n, "编码", "缺少编码")
             continue
         if code in seen:
-            problems.append({"row": n, "column": "编码", "message": f"第{n}行编码“{code}”重复"})
+            problems.add(n, "编码", f"编码“{code}”重复")
         seen.add(code)
         name = str(cell("指标名称") or "").strip()
         if not name:
-            problems.append({"row": n, "column": "指标名称", "message": f"第{n}行缺少指标名称"})
+            problems.add(n, "指标名称", "缺少指标名称")
         spec: dict[str, Any] = {"row": n, "code": code, "name": name[:200]}
         spec["parent"] = str(cell("上级编码") or "").strip()
         weight = _number(cell("权重"), "权重", n, problems)
         if weight is not None and weight < 0:
-            problems.append({"row": n, "column": "权重", "message": f"第{n}行权重不能为负数"})
+            problems.add(n, "权重", "权重不能为负数")
         spec["weight"] = 1.0 if weight is None else weight
         for name_, key, words, default in (
             ("周期", "cycle", _CYCLE_WORDS, Cycle.QUARTER),
@@ -400,38 +398,21 @@ def indicators_import(
                 spec[key] = words[text]
             else:
                 allowed = "、".join(w for w in words if not w.isascii())
-                problems.append(
-                    {
-                        "row": n,
-                        "column": name_,
-                        "message": f"第{n}行“{name_}”的值“{text}”无法识别,应为:{allowed}",
-                    }
-                )
+                problems.add(n, name_, f"“{name_}”的值“{text}”无法识别,应为:{allowed}")
         for name_, key in (("目标值", "target"), ("预警值", "warning_value"), ("先进值", "advanced_value")):
             spec[key] = _number(cell(name_), name_, n, problems)
         spec["measure_unit"] = str(cell("计量单位") or "").strip()[:20]
         spec["source_key"] = str(cell("计算口径") or "").strip()
         spec["note"] = str(cell("说明") or "").strip()[:300]
         if spec.get("source") == IndicatorSourceKind.COMPUTED and spec["source_key"] not in source_keys:
-            problems.append(
-                {
-                    "row": n,
-                    "column": "计算口径",
-                    "message": f"第{n}行为系统计算指标,计算口径“{spec['source_key']}”不存在(可选:{'、'.join(sorted(source_keys))})",
-                }
-            )
+            known = "、".join(sorted(source_keys))
+            problems.add(n, "计算口径", f"为系统计算指标,计算口径“{spec['source_key']}”不存在(可选:{known})")
         lead = str(cell("牵头单位") or "").strip()
         spec["lead_unit"] = None
         if lead:
             res = resolve_unit(lead, region)
             if res.unit is None:
-                problems.append(
-                    {
-                        "row": n,
-                        "column": "牵头单位",
-                        "message": f"第{n}行牵头单位“{lead}”在{region.name}的组织机构目录中找不到或有歧义",
-                    }
-                )
+                problems.add(n, "牵头单位", f"牵头单位“{lead}”在{region.name}的组织机构目录中找不到或有歧义")
             else:
                 spec["lead_unit"] = res.unit
         specs.append(spec)
@@ -440,21 +421,12 @@ def indicators_import(
     )
     for s in specs:
         if s["parent"] and s["parent"] not in codes:
-            problems.append(
-                {
-                    "row": s["row"],
-                    "column": "上级编码",
-                    "message": f"第{s['row']}行上级编码“{s['parent']}”不存在",
-                }
-            )
+            problems.add(s["row"], "上级编码", f"上级编码“{s['parent']}”不存在")
         if s["parent"] == s["code"]:
-            problems.append(
-                {"row": s["row"], "column": "上级编码", "message": f"第{s['row']}行不能以自己为上级"}
-            )
-    if problems:
-        raise ImportFailed(f"指标体系导入未完成:共 {len(problems)} 处问题,未写入任何数据。", details=problems)
+            problems.add(s["row"], "上级编码", "不能以自己为上级")
+    problems.raise_if_any(f"指标体系导入未完成:共 {len(problems)} 处问题,未写入任何数据。")
     result = IndicatorImportResult()
-    with transaction.atomic():
+    with all_or_nothing(problems):
         existing = {i.code: i for i in Indicator.objects.select_for_update().filter(region=region)}
         for position, s in enumerate(specs):
             fields = {
@@ -570,27 +542,6 @@ def indicator_update(
 
 
 # --- indicators: values --------------------------------------------------------------------------------------
-EVIDENCE_TYPES = {"pdf", "docx", "doc", "xlsx", "xls", "jpg", "jpeg", "png", "txt", "zip"}
-
-
-def _store_evidence(name: str, stream: IO[bytes]) -> tuple[str, str]:
-    base = Path(name or "").name.strip() or "佐证材料"
-    ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
-    if ext not in EVIDENCE_TYPES:
-        raise ValidationFailed(
-            f"佐证材料“{base}”的类型不允许上传;请上传 {'、'.join(sorted(EVIDENCE_TYPES))} 格式的文件。"
-        )
-    data = stream.read()
-    limit = int(getattr(settings, "LUOSHI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
-    if len(data) > limit:
-        raise ValidationFailed(f"佐证材料“{base}”超过大小上限 {limit // (1024 * 1024)} MB。")
-    rel = Path("dashboard") / f"{uuid.uuid4().hex}.{ext}"
-    target = Path(settings.FILES_DIR) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return base, f"{rel.as_posix()}#{hashlib.sha256(data).hexdigest()[:16]}"
-
-
 def value_report(
     *,
     user: User | None,
@@ -623,9 +574,26 @@ def value_report(
         raise ValidationFailed(f"数值“{value}”不是数字,请填写数字(如 95.5)。") from exc
     if source == IndicatorSourceKind.REPORTED and not (evidence.strip() or evidence_file):
         raise ValidationFailed("请填写佐证说明或上传佐证材料。")
-    name = stored = ""
+    stored = None
     if evidence_file is not None:
-        name, stored = _store_evidence(*evidence_file)
+        stored = store_evidence(area="dashboard", name=evidence_file[0], stream=evidence_file[1], what="佐证材料")
+    try:
+        return _value_write(user, indicator, region, period, number, evidence, source, stored)
+    except BaseException:
+        discard(stored)
+        raise
+
+
+def _value_write(
+    user: User | None,
+    indicator: Indicator,
+    region: Region,
+    period: Period,
+    number: float,
+    evidence: str,
+    source: str,
+    stored: StoredFile | None,
+) -> IndicatorValue:
     with transaction.atomic():
         row = (
             IndicatorValue.objects.select_for_update()
@@ -643,8 +611,8 @@ def value_report(
             "reported_at": timezone.now(),
             **_judged(indicator, number),
         }
-        if name:
-            fields.update(evidence_name=name, evidence_stored=stored)
+        if stored is not None:
+            fields.update(evidence_name=stored.original_name, evidence_stored=stored.stored_name)
         if row is None:
             row = IndicatorValue.objects.create(
                 indicator=indicator, region=region, period_start=period.start, **fields
@@ -676,7 +644,7 @@ def values_import(*, user: User | None, region: Region, data: bytes, filename: s
     ix = {c: header.index(c) for c in (*need, "说明") if c in header}
     inds = {i.code: i for i in Indicator.objects.filter(region=region)}
     regions = {r.code: r for r in region_subtree(region)}
-    problems: list[dict[str, Any]] = []
+    problems = Problems(columns=(*need, "说明"))
     todo: list[tuple[Indicator, Region, Period, float, str]] = []
     for n, raw in enumerate(rows[1:], start=2):
         if not any(raw):
@@ -684,29 +652,22 @@ def values_import(*, user: User | None, region: Region, data: bytes, filename: s
         code, rcode, ptext = (str(raw[ix[c]] or "").strip() for c in ("编码", "区域代码", "期间"))
         ind, reg = inds.get(code), regions.get(rcode)
         if ind is None:
-            problems.append({"row": n, "column": "编码", "message": f"第{n}行指标编码“{code}”不存在"})
+            problems.add(n, "编码", f"指标编码“{code}”不存在")
             continue
         if reg is None:
-            problems.append(
-                {
-                    "row": n,
-                    "column": "区域代码",
-                    "message": f"第{n}行区域代码“{rcode}”不在{region.name}范围内",
-                }
-            )
+            problems.add(n, "区域代码", f"区域代码“{rcode}”不在{region.name}范围内")
             continue
         try:
             period = engine.parse_period(ind.cycle, ptext)
         except ValueError as exc:
-            problems.append({"row": n, "column": "期间", "message": f"第{n}行{exc}"})
+            problems.add(n, "期间", str(exc))
             continue
         number = _number(raw[ix["数值"]], "数值", n, problems, required=True)
         if number is not None:
             note = str(raw[ix["说明"]] or "") if "说明" in ix else ""
             todo.append((ind, reg, period, number, note))
-    if problems:
-        raise ImportFailed(f"指标数值导入未完成:共 {len(problems)} 处问题,未写入任何数据。", details=problems)
-    with transaction.atomic():
+    problems.raise_if_any(f"指标数值导入未完成:共 {len(problems)} 处问题,未写入任何数据。")
+    with all_or_nothing(problems):
         for ind, reg, period, number, note in todo:
             value_report(
                 user=user,
