@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains, region_subtree, region_subtree_ids
@@ -47,6 +48,7 @@ BACKFILL = {"week": 12, "month": 12, "quarter": 8, "year": 3}
 class RefreshResult:
     periods: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # "<kind>:<period>:<key>" kept: nothing written since
     rows: int = 0
     indicator_values: int = 0
     seconds: float = 0.0
@@ -55,6 +57,7 @@ class RefreshResult:
         return {
             "periods": self.periods,
             "skipped": len(self.skipped),
+            "unchanged": len(self.unchanged),
             "rows": self.rows,
             "indicator_values": self.indicator_values,
             "seconds": round(self.seconds, 2),
@@ -92,6 +95,7 @@ def _snapshot_rows(
     rows: Iterable[providers.Row],
     paths: Mapping[int, str],
     final: bool,
+    computed_at: dt.datetime,
 ) -> list[tuple[Any, ...]]:
     """Plain rows for FigureSnapshot (written with core.bulk: tens of thousands per period)."""
     from luoshi.core import bulk
@@ -110,7 +114,7 @@ def _snapshot_rows(
             bucket[row.region_id] = (
                 row.tally if row.region_id not in bucket else bucket[row.region_id] + row.tally
             )
-    now = bulk.db_datetime(timezone.now())
+    now = bulk.db_datetime(computed_at)
     start, end = bulk.db_date(period.start), bulk.db_date(period.end)
     out: list[tuple[Any, ...]] = []
 
@@ -139,39 +143,141 @@ def _snapshot_rows(
     return out
 
 
+def _summed_months(
+    src: providers.FigureSource, period: Period, today: dt.date, computed_at: dt.datetime, final: bool
+) -> list[tuple[Any, ...]] | None:
+    """An additive figure's quarter or year as the sum of its months' stored rows (region rows are already
+    subtree totals, and sums of subtree totals are subtree totals of sums). None when a month is missing."""
+    from luoshi.core import bulk
+
+    months = _months_of(period, today)
+    stored = list(
+        FigureSnapshot.objects.filter(
+            key=src.key, period_kind="month", period_start__in=[m.start for m in months]
+        ).values_list("period_start", "bucket", "bucket_label", "region_id", "unit_id", "numerator", "denominator")
+    )
+    if {r[0] for r in stored} != {m.start for m in months}:
+        return None
+    sums: dict[tuple[str, int | None, int | None], list[Any]] = {}
+    for _, bucket, label, region_id, unit_id, num, den in stored:
+        acc = sums.setdefault((bucket, region_id, unit_id), [label, 0.0, None])
+        acc[1] += num
+        if den is not None:
+            acc[2] = (acc[2] or 0.0) + den
+    now, start, end = bulk.db_datetime(computed_at), bulk.db_date(period.start), bulk.db_date(period.end)
+    return [
+        (
+            src.key,
+            bucket,
+            label,
+            region_id,
+            unit_id,
+            period.kind,
+            start,
+            end,
+            num,
+            den,
+            engine.figure_value(src.kind, num, den),
+            final,
+            now,
+        )
+        for (bucket, region_id, unit_id), (label, num, den) in sums.items()
+    ]
+
+
+def _clean_keys(
+    chosen: Sequence[providers.FigureSource], period: Period, today: dt.date
+) -> set[str]:
+    """Figures of an open period whose stored rows are still true: computed today (a tally moves with the
+    day: deadlines pass) and no audited write in the apps they depend on since (every write is audited)."""
+    from luoshi.audit.models import AuditEvent
+
+    if today != timezone.localdate():  # a refresh "as of" another day (tests, backfills) recomputes all
+        return set()
+    stamps = dict(
+        FigureSnapshot.objects.filter(
+            period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
+        )
+        .values("key")
+        .annotate(at=Min("computed_at"))
+        .values_list("key", "at")
+    )
+    clean: set[str] = set()
+    for src in chosen:
+        at = stamps.get(src.key)
+        if at is None or timezone.localdate(at) != today:
+            continue
+        apps = providers.depends_on(src)
+        if not AuditEvent.objects.filter(at__gte=at).filter(_q_any(f"{app}." for app in apps)).exists():
+            clean.add(src.key)
+    return clean
+
+
+def _q_any(prefixes: Iterable[str]) -> Q:
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(subject_type__startswith=prefix)
+    return q
+
+
 def refresh(
     *,
     today: dt.date | None = None,
     periods: Sequence[Period] | None = None,
     rebuild: bool = False,
     keys: Iterable[str] | None = None,
+    incremental: bool = False,
 ) -> RefreshResult:
     """Recompute the summary tables: open periods always, closed ones only when missing (or `rebuild`).
 
     A period closed at computation time is stored `final` and never recomputed by the nightly job, so a
     past period keeps its numbers; `rebuild` recomputes from the dated history (what the figures count
-    from) — colours, which are today's state, are then today's."""
+    from) — colours, which are today's state, are then today's.
+
+    An additive figure's open quarter and year are the sums of their months' rows (the open month is
+    recomputed first in the same run). With `incremental` (the half-hourly job, ADR 0080), a figure of an
+    open period is recomputed only when the audit trail shows a write in an app it depends on since its rows
+    were computed today: every service write is audited, a raw ORM write is not seen."""
     from luoshi.core import bulk
 
     started = time.perf_counter()
+    computed_at = timezone.now()
     today = today or timezone.localdate()
     result = RefreshResult()
     run = RefreshRun.objects.create()
     wanted = list(periods) if periods is not None else periods_to_refresh(today)
+    # months before quarters and years: those are summed from the months' rows
+    order = {"week": 0, "month": 1, "quarter": 2, "year": 3}
+    wanted.sort(key=lambda p: (order.get(p.kind, 9), p.start))
     paths = dict(Region.objects.values_list("pk", "path"))
     chosen = [s for s in providers.sources() if keys is None or s.key in set(keys)]
     finals = set(
         FigureSnapshot.objects.filter(final=True).values_list("period_kind", "period_start").distinct()
     )
     stock_memo: dict[tuple[str, dt.date], list[providers.Row]] = {}
+    fresh_months: set[tuple[str, dt.date]] = set()  # (key, month start) true as of today in this run
     for period in wanted:
         final = period.end < today
         if final and not rebuild and (period.kind, period.start) in finals:
             result.skipped.append(period.key)
+            if period.kind == "month":
+                fresh_months.update((s.key, period.start) for s in chosen)
             continue
         as_of = Period(period.kind, period.start, min(period.end, today))
+        clean = _clean_keys(chosen, period, today) if incremental and not (final or rebuild) else set()
+        todo = [s for s in chosen if s.key not in clean]
         rows: list[tuple[Any, ...]] = []
-        for src in chosen:
+        for src in todo:
+            if src.additive and period.kind in ("quarter", "year"):
+                months = _months_of(period, today)
+                if all(
+                    (src.key, m.start) in fresh_months or (m.end < today and ("month", m.start) in finals)
+                    for m in months
+                ):
+                    summed = _summed_months(src, period, today, computed_at, final)
+                    if summed is not None:
+                        rows.extend(summed)
+                        continue
             if src.stock:  # depends on the period's last day only: week, month, quarter, year share it
                 memo_key = (src.key, as_of.end)
                 if memo_key not in stock_memo:
@@ -179,20 +285,33 @@ def refresh(
                 tallied = stock_memo[memo_key]
             else:
                 tallied = list(src.tally(as_of))
-            rows.extend(_snapshot_rows(src, period, tallied, paths, final))
-        with transaction.atomic():
-            FigureSnapshot.objects.filter(
-                period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
-            ).delete()
-            bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, rows)
+            rows.extend(_snapshot_rows(src, period, tallied, paths, final, computed_at))
+        if period.kind == "month":
+            fresh_months.update((s.key, period.start) for s in chosen)
+        if todo:
+            with transaction.atomic():
+                FigureSnapshot.objects.filter(
+                    period_kind=period.kind, period_start=period.start, key__in=[s.key for s in todo]
+                ).delete()
+                bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, rows)
         result.rows += len(rows)
         result.periods.append(f"{period.kind}:{period.key}")
+        result.unchanged.extend(f"{period.kind}:{period.key}:{k}" for k in sorted(clean))
         result.indicator_values += fill_computed_indicators(period)
     result.seconds = time.perf_counter() - started
     RefreshRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), seconds=result.seconds, periods=result.periods, rows=result.rows
     )
     return result
+
+
+def _months_of(period: Period, today: dt.date) -> list[Period]:
+    out: list[Period] = []
+    m = engine.period_containing("month", period.start)
+    while m.start <= min(period.end, today):
+        out.append(m)
+        m = engine.period_containing("month", m.end + dt.timedelta(days=1))
+    return out
 
 
 # --- indicators: colours, computed values --------------------------------------------------------------------
