@@ -87,7 +87,9 @@ def main() -> int:
     }
     print(f"database: {connection.vendor}; {sizes}")
     if args.scale != 1 or sizes["requests"] != 5_000_000:
-        print(f"SCALED: {sizes['requests']:,} of 5,000,000 requests, {sizes['enterprises']:,} of 1,000,000 enterprises")
+        print(
+            f"SCALED: {sizes['requests']:,} of 5,000,000 requests, {sizes['enterprises']:,} of 1,000,000 enterprises"
+        )
     t0 = time.perf_counter()
     admin, city, county, unit, indicator = build(sizes, today)
     from luoshi.orgs.models import Enterprise
@@ -394,7 +396,9 @@ def build(sizes: dict[str, int], today: dt.date) -> tuple[Any, Any, Any, Any, An
     t = time.perf_counter()
     firms = build_enterprises(sizes["enterprises"], regions)
     build_requests(sizes["requests"], regions, units_by_region, today, firms)
-    print(f"  {sizes['enterprises']:,} enterprises and {sizes['requests']:,} requests loaded in {time.perf_counter() - t:.1f} s")
+    print(
+        f"  {sizes['enterprises']:,} enterprises and {sizes['requests']:,} requests loaded in {time.perf_counter() - t:.1f} s"
+    )
     # indicator tree: 15 first-level × 4 second-level × 4 leaves = 15 + 60 + 240 = 315 → 300 with 225 leaves
     inds: list[Indicator] = []
     for a in range(15):
@@ -505,7 +509,8 @@ def _stamps(days: Any, seconds: Any, today: dt.date) -> list[Any]:
 
     base = timezone.make_aware(dt.datetime.combine(today, dt.time(8)))
     return [
-        bulk.db_datetime(base + dt.timedelta(days=-int(d), seconds=int(s))) for d, s in zip(days, seconds, strict=True)
+        bulk.db_datetime(base + dt.timedelta(days=-int(d), seconds=int(s)))
+        for d, s in zip(days, seconds, strict=True)
     ]
 
 
@@ -573,9 +578,7 @@ def build_requests(
     channel = channels[np.minimum(len(channels) - 1, rng.exponential(1 / 0.6, n).astype(int))]
     satisfaction = np.where(done, ratings[rng.integers(0, len(ratings), n)], "")
     lo, hi = enterprises
-    enterprise = (
-        rng.integers(lo, hi + 1, n).tolist() if hi else [None] * n
-    )
+    enterprise = rng.integers(lo, hi + 1, n).tolist() if hi else [None] * n
     load_columns(
         Request,
         n,
@@ -631,7 +634,9 @@ def _insert_values(rows: list[tuple[Any, ...]]) -> None:
     )
 
 
-def day_of_changes(today: dt.date, sizes: dict[str, int], regions: list[Any], units: dict[int, list[Any]]) -> None:
+def day_of_changes(
+    today: dt.date, sizes: dict[str, int], regions: list[Any], units: dict[int, list[Any]]
+) -> None:
     """A day's work, written with its audit events as the services write them: 0.5 % of the open tasks
     signed off today, and a day's enterprise requests (the 540-day volume ÷ 540) received today, a fifth
     of them already completed. Only what the audit trail shows as touched is recomputed."""
@@ -649,7 +654,12 @@ def day_of_changes(today: dt.date, sizes: dict[str, int], regions: list[Any], un
     now = timezone.now()
     Task.objects.filter(pk__in=ids).update(status="signed_off", signed_off_on=today, updated_at=now)
     for task in Task.objects.filter(pk__in=ids):
-        record(actor=None, action="supervision.task_signed_off", subject=task, after={"signed_off_on": str(today)})
+        record(
+            actor=None,
+            action="supervision.task_signed_off",
+            subject=task,
+            after={"signed_off_on": str(today)},
+        )
     n = max(1, sizes["requests"] // 540)
     base = Request.objects.count()
     received = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))

@@ -154,7 +154,9 @@ def _summed_months(
     stored = list(
         FigureSnapshot.objects.filter(
             key=src.key, period_kind="month", period_start__in=[m.start for m in months]
-        ).values_list("period_start", "bucket", "bucket_label", "region_id", "unit_id", "numerator", "denominator")
+        ).values_list(
+            "period_start", "bucket", "bucket_label", "region_id", "unit_id", "numerator", "denominator"
+        )
     )
     if {r[0] for r in stored} != {m.start for m in months}:
         return None
@@ -185,9 +187,7 @@ def _summed_months(
     ]
 
 
-def _clean_keys(
-    chosen: Sequence[providers.FigureSource], period: Period, today: dt.date
-) -> set[str]:
+def _clean_keys(chosen: Sequence[providers.FigureSource], period: Period, today: dt.date) -> set[str]:
     """Figures of an open period whose stored rows are still true: computed today (a tally moves with the
     day: deadlines pass) and no audited write in the apps they depend on since (every write is audited)."""
     from luoshi.audit.models import AuditEvent
@@ -427,9 +427,7 @@ class IndicatorImportResult:
     updated: int = 0
 
 
-def _number(
-    text: Any, column: str, row: int, problems: Problems, *, required: bool = False
-) -> float | None:
+def _number(text: Any, column: str, row: int, problems: Problems, *, required: bool = False) -> float | None:
     if text is None or str(text).strip() == "":
         if required:
             problems.add(row, column, f"“{column}”不能为空")
@@ -651,7 +649,9 @@ def indicator_update(
         locked.version += 1
         locked.save()
         after = {k: getattr(locked, k if k != "lead_unit" else "lead_unit_id") for k in INDICATOR_EDITABLE}
-        record(actor=user, action=DashboardEvent.INDICATOR_UPDATED, subject=locked, before=before, after=after)
+        record(
+            actor=user, action=DashboardEvent.INDICATOR_UPDATED, subject=locked, before=before, after=after
+        )
         # values already judged keep their number; their colour follows the new thresholds
         for v in IndicatorValue.objects.filter(indicator=locked):
             for k2, v2 in _judged(locked, v.value).items():
@@ -695,7 +695,9 @@ def value_report(
         raise ValidationFailed("请填写佐证说明或上传佐证材料。")
     stored = None
     if evidence_file is not None:
-        stored = store_evidence(area="dashboard", name=evidence_file[0], stream=evidence_file[1], what="佐证材料")
+        stored = store_evidence(
+            area="dashboard", name=evidence_file[0], stream=evidence_file[1], what="佐证材料"
+        )
     try:
         return _value_write(user, indicator, region, period, number, evidence, source, stored)
     except BaseException:
@@ -846,7 +848,12 @@ def weights_set(*, user: User | None, weights: Mapping[str, Any], note: str) -> 
         before = current_weights()
         row = RankingWeights.objects.create(weights=clean, note=note.strip()[:300], created_by=user)
         record(
-            actor=user, action=DashboardEvent.WEIGHTS_SET, subject=row, before=before, after=clean, reason=note
+            actor=user,
+            action=DashboardEvent.WEIGHTS_SET,
+            subject=row,
+            before=before,
+            after=clean,
+            reason=note,
         )
     return row
 

@@ -142,7 +142,7 @@ def test_an_incremental_refresh_recomputes_only_the_figures_written_and_matches_
         lead_unit=refreshed["units"]["jm_fgw"],
         due_on=TODAY + dt.timedelta(days=7),
     )
-    record(actor=None, action=list(RequestEvent)[0], subject=req)
+    record(actor=None, action=RequestEvent.FILED, subject=req)
 
     result = services.refresh(today=TODAY, periods=open_, incremental=True)
 
