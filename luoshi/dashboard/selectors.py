@@ -15,7 +15,9 @@ from urllib.parse import quote
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from luoshi.accounts.access import region_ancestor_ids, region_contains, region_subtree_ids
 from luoshi.accounts.models import User
@@ -489,6 +491,18 @@ class Ranked:
             return None
         return self.previous_rank - self.rank
 
+    @property
+    def movement_html(self) -> str:
+        """What dashboard/_move.html shows, built once per row (the units table has thousands of rows)."""
+        m = self.movement
+        if m is None:
+            return mark_safe('<span class="muted">—</span>')
+        if m > 0:
+            return format_html('<span class="move better">↑{}</span>', m)
+        if m < 0:
+            return format_html('<span class="move worse">↓{}</span>', -m)
+        return "持平"
+
 
 @dataclass
 class Rankings:
@@ -513,8 +527,14 @@ FORMULA = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _UnitRow:
+    pk: int
+    name: str
+
+
 def _rank_units(
-    period: Period, units: list[Unit], weights: dict[str, float], *, explain: bool = True
+    period: Period, units: list[_UnitRow], weights: dict[str, float], *, explain: bool = True
 ) -> list[Ranked]:
     """The composite of every unit from its summary rows (plain numbers: no Figure objects, no URLs per
     figure; a city has thousands of units)."""
@@ -567,11 +587,13 @@ def rankings(
     prev = engine.previous_period(period)
     weights = current_weights_cached()
     region_ids = region_subtree_ids(region)
-    units = list(
-        Unit.objects.filter(region_id__in=region_ids, is_active=True)
+    # plain (pk, name) pairs: a city ranks thousands of units, model instances cost more than the ranking
+    units = [
+        _UnitRow(pk, name)
+        for pk, name in Unit.objects.filter(region_id__in=region_ids, is_active=True)
         .exclude(kind=UnitKind.COLLECTIVE)
-        .select_related("region")
-    )
+        .values_list("pk", "name")
+    ]
     now = _rank_units(period, units, weights)
     before = _rank_units(prev, units, weights, explain=False)
     ranks = engine.rank({r.id: r.score for r in now})

@@ -14,7 +14,7 @@ register = template.Library()
 def colour_badge(value: object) -> str:
     """红灯 / 黄灯 / 绿灯 / 未评估 from a stored colour value (an unknown value shows as 未评估)."""
     try:
-        colour = Colour(value or "")
+        colour = Colour(str(value or ""))
     except ValueError:
         colour = Colour.NONE
     css = f"badge {colour.value}" if colour.value else "badge"
