@@ -1,6 +1,6 @@
 """The monitoring engine, pure (no Django): periods, indicator colours against target / warning / advanced
-values, the weighted roll-up of an indicator tree, and the composite ranking score. Every result explains
-itself in Chinese, so a leader can read why a figure is red.
+values (the kernel's rules, ``luoshi.calendar.targets``), the weighted roll-up of an indicator tree, and the
+composite ranking score. Every result explains itself in Chinese, so a leader can read why a figure is red.
 """
 
 from __future__ import annotations
@@ -10,11 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColourName = Literal["green", "yellow", "red", ""]
 PeriodKind = Literal["week", "month", "quarter", "year", "day"]
 PERIOD_KINDS: tuple[str, ...] = ("week", "month", "quarter", "year")
-
-COLOUR_LABEL = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "": "未评估"}
 
 
 # --- periods -------------------------------------------------------------------------------------------------
@@ -149,75 +146,7 @@ def roll_up(own: Mapping[int, Tally], paths: Mapping[int, str]) -> dict[int, Tal
     return out
 
 
-# --- indicator colours ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Thresholds:
-    higher_is_better: bool
-    target: float | None
-    warning: float | None = None
-    advanced: float | None = None
-
-
-@dataclass(frozen=True)
-class Judgement:
-    colour: ColourName
-    reason: str
-    advanced: bool = False
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
-
-
-def judge(value: float | None, t: Thresholds, unit: str = "") -> Judgement:
-    """Red / yellow / green of one indicator value.
-
-    higher is better: ≥ target green (≥ advanced: 先进); < warning red; otherwise yellow (without a warning
-    value, anything under target is yellow). Lower is better mirrors this. No value: 未评估 (not coloured).
-    """
-    if value is None:
-        return Judgement("", "本期尚无数值")
-    if t.target is None:
-        return Judgement("", f"数值 {_fmt(value)}{unit},未设目标值")
-    better = (lambda a, b: a >= b) if t.higher_is_better else (lambda a, b: a <= b)
-    word = "不低于" if t.higher_is_better else "不高于"
-    if better(value, t.target):
-        adv = t.advanced is not None and better(value, t.advanced)
-        extra = f",达到先进值 {_fmt(t.advanced)}{unit}" if adv and t.advanced is not None else ""
-        return Judgement("green", f"{_fmt(value)}{unit} {word}目标值 {_fmt(t.target)}{unit}{extra}", adv)
-    if t.warning is not None and not better(value, t.warning):
-        return Judgement(
-            "red", f"{_fmt(value)}{unit} 未达预警值 {_fmt(t.warning)}{unit}(目标 {_fmt(t.target)}{unit})"
-        )
-    return Judgement("yellow", f"{_fmt(value)}{unit} 未达目标值 {_fmt(t.target)}{unit}")
-
-
-def attainment(value: float | None, t: Thresholds) -> float | None:
-    """Score 0–100 of one value against its target (capped at 100): the roll-up's leaf score."""
-    if value is None or t.target is None:
-        return None
-    if t.higher_is_better:
-        if t.target <= 0:
-            return 100.0 if value >= t.target else 0.0
-        return round(max(0.0, min(100.0, 100.0 * value / t.target)), 1)
-    if value <= t.target:
-        return 100.0
-    return round(max(0.0, min(100.0, 100.0 * t.target / value)) if value > 0 else 100.0, 1)
-
-
-# Roll-up colour bands on the weighted score.
-ROLLUP_GREEN = 95.0
-ROLLUP_YELLOW = 80.0
-
-
-def score_colour(score: float | None) -> ColourName:
-    if score is None:
-        return ""
-    if score >= ROLLUP_GREEN:
-        return "green"
-    if score >= ROLLUP_YELLOW:
-        return "yellow"
-    return "red"
+# --- indicator colours: the kernel's target rules (luoshi.calendar.targets) --------------------------------
 
 
 @dataclass

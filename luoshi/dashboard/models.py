@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from luoshi.calendar.deadlines import Colour
+
 
 class Cycle(models.TextChoices):
     MONTH = "month", "月"
@@ -87,7 +89,7 @@ class IndicatorValue(models.Model):
     period_end = models.DateField("周期结束")
     value = models.FloatField("数值")
     source = models.CharField("来源", max_length=10, choices=IndicatorSourceKind.choices)
-    colour = models.CharField("状态", max_length=8, blank=True)
+    colour = models.CharField("状态", max_length=8, blank=True, choices=Colour.choices())
     colour_reason = models.CharField("状态说明", max_length=300, blank=True)
     score = models.FloatField("得分", null=True, blank=True)
     evidence = models.TextField("佐证说明", blank=True)

@@ -84,8 +84,19 @@ class FigureSource:
     bucket_chart: str = ""  # "bar" / "ring": draw the buckets as this chart
     escalate: EscalateFn | None = None  # a hook that opens a 督办 for a unit behind a weak figure
     stock: bool = True  # the tally depends on the period's last day only (False: on its first day too)
+    # every record the tally counts belongs to one day by a dated field that is fixed once the day is over
+    # (received on, due on): a quarter's or year's tally is then the sum of its months' (refresh adds them)
+    additive: bool = False
+    # the apps whose audited writes can change the tally (default: the source's own app, plus orgs and
+    # plans, which restructure regions, units and tasks); the refresh recomputes a figure only when the
+    # audit trail shows one of them written since it was last computed that day
+    depends_on: tuple[str, ...] = ()
     order: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def depends_on(src: FigureSource) -> tuple[str, ...]:
+    return src.depends_on or (src.key.split(".", 1)[0], "orgs", "plans")
 
 
 SECTION_ORDER = ("督查督办", "重大项目", "企业诉求", "惠企政策", "指标体系")

@@ -15,10 +15,13 @@ from urllib.parse import quote
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from luoshi.accounts.access import region_ancestor_ids, region_contains, region_subtree_ids
 from luoshi.accounts.models import User
+from luoshi.calendar import targets
 from luoshi.core.errors import ValidationFailed
 from luoshi.dashboard import access, charts, engine, providers
 from luoshi.dashboard.engine import Period
@@ -489,6 +492,18 @@ class Ranked:
             return None
         return self.previous_rank - self.rank
 
+    @property
+    def movement_html(self) -> str:
+        """What dashboard/_move.html shows, built once per row (the units table has thousands of rows)."""
+        m = self.movement
+        if m is None:
+            return mark_safe('<span class="muted">—</span>')
+        if m > 0:
+            return format_html('<span class="move better">↑{}</span>', m)
+        if m < 0:
+            return format_html('<span class="move worse">↓{}</span>', -m)
+        return "持平"
+
 
 @dataclass
 class Rankings:
@@ -513,8 +528,14 @@ FORMULA = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _UnitRow:
+    pk: int
+    name: str
+
+
 def _rank_units(
-    period: Period, units: list[Unit], weights: dict[str, float], *, explain: bool = True
+    period: Period, units: list[_UnitRow], weights: dict[str, float], *, explain: bool = True
 ) -> list[Ranked]:
     """The composite of every unit from its summary rows (plain numbers: no Figure objects, no URLs per
     figure; a city has thousands of units)."""
@@ -567,11 +588,13 @@ def rankings(
     prev = engine.previous_period(period)
     weights = current_weights_cached()
     region_ids = region_subtree_ids(region)
-    units = list(
-        Unit.objects.filter(region_id__in=region_ids, is_active=True)
+    # plain (pk, name) pairs: a city ranks thousands of units, model instances cost more than the ranking
+    units = [
+        _UnitRow(pk, name)
+        for pk, name in Unit.objects.filter(region_id__in=region_ids, is_active=True)
         .exclude(kind=UnitKind.COLLECTIVE)
-        .select_related("region")
-    )
+        .values_list("pk", "name")
+    ]
     now = _rank_units(period, units, weights)
     before = _rank_units(prev, units, weights, explain=False)
     ranks = engine.rank({r.id: r.score for r in now})
@@ -733,7 +756,7 @@ def indicator_tree(
                 colour, reason = (v.colour, v.colour_reason) if v else ("", "本期尚无数值")
                 counts[colour] = counts.get(colour, 0) + 1
             else:
-                colour = engine.score_colour(n.score)
+                colour = targets.score_colour(n.score)
                 reason = f"下级指标加权得分 {n.score:g}" if n.score is not None else "下级指标均无数值"
                 if n.missing:
                     reason += f"({n.missing} 项未填)"
@@ -751,7 +774,7 @@ def indicator_tree(
         or user.is_superuser
         or (user.region is not None and owner.path.startswith(user.region.path))
     )
-    return IndicatorTree(region, owner, rows, total, engine.score_colour(total), on, can_edit, counts)
+    return IndicatorTree(region, owner, rows, total, targets.score_colour(total), on, can_edit, counts)
 
 
 @dataclass

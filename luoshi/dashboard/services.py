@@ -6,25 +6,25 @@ values (reported by units with evidence, computed from the figures, imported), r
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import time
-import uuid
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains, region_subtree, region_subtree_ids
 from luoshi.accounts.models import User
 from luoshi.audit.services import record
+from luoshi.calendar import targets
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
+from luoshi.core.evidence import StoredFile, discard, store_evidence
+from luoshi.core.imports import Problems, all_or_nothing
 from luoshi.dashboard import access, engine, providers
 from luoshi.dashboard.engine import Period, Tally
 from luoshi.dashboard.errors import DashboardError
@@ -49,6 +49,7 @@ BACKFILL = {"week": 12, "month": 12, "quarter": 8, "year": 3}
 class RefreshResult:
     periods: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # "<kind>:<period>:<key>" kept: nothing written since
     rows: int = 0
     indicator_values: int = 0
     seconds: float = 0.0
@@ -57,6 +58,7 @@ class RefreshResult:
         return {
             "periods": self.periods,
             "skipped": len(self.skipped),
+            "unchanged": len(self.unchanged),
             "rows": self.rows,
             "indicator_values": self.indicator_values,
             "seconds": round(self.seconds, 2),
@@ -94,6 +96,7 @@ def _snapshot_rows(
     rows: Iterable[providers.Row],
     paths: Mapping[int, str],
     final: bool,
+    computed_at: dt.datetime,
 ) -> list[tuple[Any, ...]]:
     """Plain rows for FigureSnapshot (written with core.bulk: tens of thousands per period)."""
     from luoshi.core import bulk
@@ -112,7 +115,7 @@ def _snapshot_rows(
             bucket[row.region_id] = (
                 row.tally if row.region_id not in bucket else bucket[row.region_id] + row.tally
             )
-    now = bulk.db_datetime(timezone.now())
+    now = bulk.db_datetime(computed_at)
     start, end = bulk.db_date(period.start), bulk.db_date(period.end)
     out: list[tuple[Any, ...]] = []
 
@@ -141,39 +144,141 @@ def _snapshot_rows(
     return out
 
 
+def _summed_months(
+    src: providers.FigureSource, period: Period, today: dt.date, computed_at: dt.datetime, final: bool
+) -> list[tuple[Any, ...]] | None:
+    """An additive figure's quarter or year as the sum of its months' stored rows (region rows are already
+    subtree totals, and sums of subtree totals are subtree totals of sums). None when a month is missing."""
+    from luoshi.core import bulk
+
+    months = _months_of(period, today)
+    stored = list(
+        FigureSnapshot.objects.filter(
+            key=src.key, period_kind="month", period_start__in=[m.start for m in months]
+        ).values_list(
+            "period_start", "bucket", "bucket_label", "region_id", "unit_id", "numerator", "denominator"
+        )
+    )
+    if {r[0] for r in stored} != {m.start for m in months}:
+        return None
+    sums: dict[tuple[str, int | None, int | None], list[Any]] = {}
+    for _, bucket, label, region_id, unit_id, num, den in stored:
+        acc = sums.setdefault((bucket, region_id, unit_id), [label, 0.0, None])
+        acc[1] += num
+        if den is not None:
+            acc[2] = (acc[2] or 0.0) + den
+    now, start, end = bulk.db_datetime(computed_at), bulk.db_date(period.start), bulk.db_date(period.end)
+    return [
+        (
+            src.key,
+            bucket,
+            label,
+            region_id,
+            unit_id,
+            period.kind,
+            start,
+            end,
+            num,
+            den,
+            engine.figure_value(src.kind, num, den),
+            final,
+            now,
+        )
+        for (bucket, region_id, unit_id), (label, num, den) in sums.items()
+    ]
+
+
+def _clean_keys(chosen: Sequence[providers.FigureSource], period: Period, today: dt.date) -> set[str]:
+    """Figures of an open period whose stored rows are still true: computed today (a tally moves with the
+    day: deadlines pass) and no audited write in the apps they depend on since (every write is audited)."""
+    from luoshi.audit.models import AuditEvent
+
+    if today != timezone.localdate():  # a refresh "as of" another day (tests, backfills) recomputes all
+        return set()
+    stamps = dict(
+        FigureSnapshot.objects.filter(
+            period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
+        )
+        .values("key")
+        .annotate(at=Min("computed_at"))
+        .values_list("key", "at")
+    )
+    clean: set[str] = set()
+    for src in chosen:
+        at = stamps.get(src.key)
+        if at is None or timezone.localdate(at) != today:
+            continue
+        apps = providers.depends_on(src)
+        if not AuditEvent.objects.filter(at__gte=at).filter(_q_any(f"{app}." for app in apps)).exists():
+            clean.add(src.key)
+    return clean
+
+
+def _q_any(prefixes: Iterable[str]) -> Q:
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(subject_type__startswith=prefix)
+    return q
+
+
 def refresh(
     *,
     today: dt.date | None = None,
     periods: Sequence[Period] | None = None,
     rebuild: bool = False,
     keys: Iterable[str] | None = None,
+    incremental: bool = False,
 ) -> RefreshResult:
     """Recompute the summary tables: open periods always, closed ones only when missing (or `rebuild`).
 
     A period closed at computation time is stored `final` and never recomputed by the nightly job, so a
     past period keeps its numbers; `rebuild` recomputes from the dated history (what the figures count
-    from) — colours, which are today's state, are then today's."""
+    from) — colours, which are today's state, are then today's.
+
+    An additive figure's open quarter and year are the sums of their months' rows (the open month is
+    recomputed first in the same run). With `incremental` (the half-hourly job, ADR 0080), a figure of an
+    open period is recomputed only when the audit trail shows a write in an app it depends on since its rows
+    were computed today: every service write is audited, a raw ORM write is not seen."""
     from luoshi.core import bulk
 
     started = time.perf_counter()
+    computed_at = timezone.now()
     today = today or timezone.localdate()
     result = RefreshResult()
     run = RefreshRun.objects.create()
     wanted = list(periods) if periods is not None else periods_to_refresh(today)
+    # months before quarters and years: those are summed from the months' rows
+    order = {"week": 0, "month": 1, "quarter": 2, "year": 3}
+    wanted.sort(key=lambda p: (order.get(p.kind, 9), p.start))
     paths = dict(Region.objects.values_list("pk", "path"))
     chosen = [s for s in providers.sources() if keys is None or s.key in set(keys)]
     finals = set(
         FigureSnapshot.objects.filter(final=True).values_list("period_kind", "period_start").distinct()
     )
     stock_memo: dict[tuple[str, dt.date], list[providers.Row]] = {}
+    fresh_months: set[tuple[str, dt.date]] = set()  # (key, month start) true as of today in this run
     for period in wanted:
         final = period.end < today
         if final and not rebuild and (period.kind, period.start) in finals:
             result.skipped.append(period.key)
+            if period.kind == "month":
+                fresh_months.update((s.key, period.start) for s in chosen)
             continue
         as_of = Period(period.kind, period.start, min(period.end, today))
+        clean = _clean_keys(chosen, period, today) if incremental and not (final or rebuild) else set()
+        todo = [s for s in chosen if s.key not in clean]
         rows: list[tuple[Any, ...]] = []
-        for src in chosen:
+        for src in todo:
+            if src.additive and period.kind in ("quarter", "year"):
+                months = _months_of(period, today)
+                if all(
+                    (src.key, m.start) in fresh_months or (m.end < today and ("month", m.start) in finals)
+                    for m in months
+                ):
+                    summed = _summed_months(src, period, today, computed_at, final)
+                    if summed is not None:
+                        rows.extend(summed)
+                        continue
             if src.stock:  # depends on the period's last day only: week, month, quarter, year share it
                 memo_key = (src.key, as_of.end)
                 if memo_key not in stock_memo:
@@ -181,14 +286,18 @@ def refresh(
                 tallied = stock_memo[memo_key]
             else:
                 tallied = list(src.tally(as_of))
-            rows.extend(_snapshot_rows(src, period, tallied, paths, final))
-        with transaction.atomic():
-            FigureSnapshot.objects.filter(
-                period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
-            ).delete()
-            bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, rows)
+            rows.extend(_snapshot_rows(src, period, tallied, paths, final, computed_at))
+        if period.kind == "month":
+            fresh_months.update((s.key, period.start) for s in chosen)
+        if todo:
+            with transaction.atomic():
+                FigureSnapshot.objects.filter(
+                    period_kind=period.kind, period_start=period.start, key__in=[s.key for s in todo]
+                ).delete()
+                bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, rows)
         result.rows += len(rows)
         result.periods.append(f"{period.kind}:{period.key}")
+        result.unchanged.extend(f"{period.kind}:{period.key}:{k}" for k in sorted(clean))
         result.indicator_values += fill_computed_indicators(period)
     result.seconds = time.perf_counter() - started
     RefreshRun.objects.filter(pk=run.pk).update(
@@ -197,9 +306,18 @@ def refresh(
     return result
 
 
+def _months_of(period: Period, today: dt.date) -> list[Period]:
+    out: list[Period] = []
+    m = engine.period_containing("month", period.start)
+    while m.start <= min(period.end, today):
+        out.append(m)
+        m = engine.period_containing("month", m.end + dt.timedelta(days=1))
+    return out
+
+
 # --- indicators: colours, computed values --------------------------------------------------------------------
-def thresholds_of(ind: Indicator) -> engine.Thresholds:
-    return engine.Thresholds(
+def thresholds_of(ind: Indicator) -> targets.TargetThresholds:
+    return targets.TargetThresholds(
         higher_is_better=ind.direction == Direction.HIGHER,
         target=ind.target,
         warning=ind.warning_value,
@@ -208,11 +326,11 @@ def thresholds_of(ind: Indicator) -> engine.Thresholds:
 
 
 def _judged(ind: Indicator, value: float) -> dict[str, Any]:
-    j = engine.judge(value, thresholds_of(ind), ind.measure_unit)
+    j = targets.judge(value, thresholds_of(ind), ind.measure_unit)
     return {
-        "colour": j.colour,
+        "colour": j.colour.value,
         "colour_reason": j.reason[:300],
-        "score": engine.attainment(value, thresholds_of(ind)),
+        "score": targets.attainment(value, thresholds_of(ind)),
     }
 
 
@@ -310,17 +428,15 @@ class IndicatorImportResult:
     updated: int = 0
 
 
-def _number(
-    text: Any, column: str, row: int, problems: list[dict[str, Any]], *, required: bool = False
-) -> float | None:
+def _number(text: Any, column: str, row: int, problems: Problems, *, required: bool = False) -> float | None:
     if text is None or str(text).strip() == "":
         if required:
-            problems.append({"row": row, "column": column, "message": f"第{row}行“{column}”不能为空"})
+            problems.add(row, column, f"“{column}”不能为空")
         return None
     try:
         return float(str(text).replace(",", "").replace("%", "").strip())
     except ValueError:
-        problems.append({"row": row, "column": column, "message": f"第{row}行“{column}”的值“{text}”不是数字"})
+        problems.add(row, column, f"“{column}”的值“{text}”不是数字")
         return None
 
 
@@ -360,7 +476,7 @@ def indicators_import(
             f"表头缺少列:{'、'.join(missing)}。请使用指标体系模板({'、'.join(INDICATOR_COLUMNS)})。", code=DashboardError.FILE_UNREADABLE
         )
     col = {name: header.index(name) for name in INDICATOR_COLUMNS if name in header}
-    problems: list[dict[str, Any]] = []
+    problems = Problems(columns=INDICATOR_COLUMNS)
     specs: list[dict[str, Any]] = []
     seen: set[str] = set()
     source_keys = {s.key for s in providers.sources()}
@@ -374,19 +490,19 @@ def indicators_import(
         if not code and not any(raw):
             continue
         if not code:
-            problems.append({"row": n, "column": "编码", "message": f"第{n}行缺少编码"})
+            problems.add(n, "编码", "缺少编码")
             continue
         if code in seen:
-            problems.append({"row": n, "column": "编码", "message": f"第{n}行编码“{code}”重复"})
+            problems.add(n, "编码", f"编码“{code}”重复")
         seen.add(code)
         name = str(cell("指标名称") or "").strip()
         if not name:
-            problems.append({"row": n, "column": "指标名称", "message": f"第{n}行缺少指标名称"})
+            problems.add(n, "指标名称", "缺少指标名称")
         spec: dict[str, Any] = {"row": n, "code": code, "name": name[:200]}
         spec["parent"] = str(cell("上级编码") or "").strip()
         weight = _number(cell("权重"), "权重", n, problems)
         if weight is not None and weight < 0:
-            problems.append({"row": n, "column": "权重", "message": f"第{n}行权重不能为负数"})
+            problems.add(n, "权重", "权重不能为负数")
         spec["weight"] = 1.0 if weight is None else weight
         for name_, key, words, default in (
             ("周期", "cycle", _CYCLE_WORDS, Cycle.QUARTER),
@@ -400,38 +516,21 @@ def indicators_import(
                 spec[key] = words[text]
             else:
                 allowed = "、".join(w for w in words if not w.isascii())
-                problems.append(
-                    {
-                        "row": n,
-                        "column": name_,
-                        "message": f"第{n}行“{name_}”的值“{text}”无法识别,应为:{allowed}",
-                    }
-                )
+                problems.add(n, name_, f"“{name_}”的值“{text}”无法识别,应为:{allowed}")
         for name_, key in (("目标值", "target"), ("预警值", "warning_value"), ("先进值", "advanced_value")):
             spec[key] = _number(cell(name_), name_, n, problems)
         spec["measure_unit"] = str(cell("计量单位") or "").strip()[:20]
         spec["source_key"] = str(cell("计算口径") or "").strip()
         spec["note"] = str(cell("说明") or "").strip()[:300]
         if spec.get("source") == IndicatorSourceKind.COMPUTED and spec["source_key"] not in source_keys:
-            problems.append(
-                {
-                    "row": n,
-                    "column": "计算口径",
-                    "message": f"第{n}行为系统计算指标,计算口径“{spec['source_key']}”不存在(可选:{'、'.join(sorted(source_keys))})",
-                }
-            )
+            known = "、".join(sorted(source_keys))
+            problems.add(n, "计算口径", f"为系统计算指标,计算口径“{spec['source_key']}”不存在(可选:{known})")
         lead = str(cell("牵头单位") or "").strip()
         spec["lead_unit"] = None
         if lead:
             res = resolve_unit(lead, region)
             if res.unit is None:
-                problems.append(
-                    {
-                        "row": n,
-                        "column": "牵头单位",
-                        "message": f"第{n}行牵头单位“{lead}”在{region.name}的组织机构目录中找不到或有歧义",
-                    }
-                )
+                problems.add(n, "牵头单位", f"牵头单位“{lead}”在{region.name}的组织机构目录中找不到或有歧义")
             else:
                 spec["lead_unit"] = res.unit
         specs.append(spec)
@@ -440,21 +539,12 @@ def indicators_import(
     )
     for s in specs:
         if s["parent"] and s["parent"] not in codes:
-            problems.append(
-                {
-                    "row": s["row"],
-                    "column": "上级编码",
-                    "message": f"第{s['row']}行上级编码“{s['parent']}”不存在",
-                }
-            )
+            problems.add(s["row"], "上级编码", f"上级编码“{s['parent']}”不存在")
         if s["parent"] == s["code"]:
-            problems.append(
-                {"row": s["row"], "column": "上级编码", "message": f"第{s['row']}行不能以自己为上级"}
-            )
-    if problems:
-        raise ImportFailed(f"指标体系导入未完成:共 {len(problems)} 处问题,未写入任何数据。", details=problems)
+            problems.add(s["row"], "上级编码", "不能以自己为上级")
+    problems.raise_if_any(f"指标体系导入未完成:共 {len(problems)} 处问题,未写入任何数据。")
     result = IndicatorImportResult()
-    with transaction.atomic():
+    with all_or_nothing(problems):
         existing = {i.code: i for i in Indicator.objects.select_for_update().filter(region=region)}
         for position, s in enumerate(specs):
             fields = {
@@ -560,7 +650,9 @@ def indicator_update(
         locked.version += 1
         locked.save()
         after = {k: getattr(locked, k if k != "lead_unit" else "lead_unit_id") for k in INDICATOR_EDITABLE}
-        record(actor=user, action=DashboardEvent.INDICATOR_UPDATED, subject=locked, before=before, after=after)
+        record(
+            actor=user, action=DashboardEvent.INDICATOR_UPDATED, subject=locked, before=before, after=after
+        )
         # values already judged keep their number; their colour follows the new thresholds
         for v in IndicatorValue.objects.filter(indicator=locked):
             for k2, v2 in _judged(locked, v.value).items():
@@ -570,27 +662,6 @@ def indicator_update(
 
 
 # --- indicators: values --------------------------------------------------------------------------------------
-EVIDENCE_TYPES = {"pdf", "docx", "doc", "xlsx", "xls", "jpg", "jpeg", "png", "txt", "zip"}
-
-
-def _store_evidence(name: str, stream: IO[bytes]) -> tuple[str, str]:
-    base = Path(name or "").name.strip() or "佐证材料"
-    ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
-    if ext not in EVIDENCE_TYPES:
-        raise ValidationFailed(
-            f"佐证材料“{base}”的类型不允许上传;请上传 {'、'.join(sorted(EVIDENCE_TYPES))} 格式的文件。", code=DashboardError.EVIDENCE_REFUSED
-        )
-    data = stream.read()
-    limit = int(getattr(settings, "LUOSHI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
-    if len(data) > limit:
-        raise ValidationFailed(f"佐证材料“{base}”超过大小上限 {limit // (1024 * 1024)} MB。", code=DashboardError.EVIDENCE_REFUSED)
-    rel = Path("dashboard") / f"{uuid.uuid4().hex}.{ext}"
-    target = Path(settings.FILES_DIR) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return base, f"{rel.as_posix()}#{hashlib.sha256(data).hexdigest()[:16]}"
-
-
 def value_report(
     *,
     user: User | None,
@@ -623,9 +694,28 @@ def value_report(
         raise ValidationFailed(f"数值“{value}”不是数字,请填写数字(如 95.5)。", code=DashboardError.VALUE_INVALID) from exc
     if source == IndicatorSourceKind.REPORTED and not (evidence.strip() or evidence_file):
         raise ValidationFailed("请填写佐证说明或上传佐证材料。", code=DashboardError.EVIDENCE_MISSING)
-    name = stored = ""
+    stored = None
     if evidence_file is not None:
-        name, stored = _store_evidence(*evidence_file)
+        stored = store_evidence(
+            area="dashboard", name=evidence_file[0], stream=evidence_file[1], what="佐证材料"
+        )
+    try:
+        return _value_write(user, indicator, region, period, number, evidence, source, stored)
+    except BaseException:
+        discard(stored)
+        raise
+
+
+def _value_write(
+    user: User | None,
+    indicator: Indicator,
+    region: Region,
+    period: Period,
+    number: float,
+    evidence: str,
+    source: str,
+    stored: StoredFile | None,
+) -> IndicatorValue:
     with transaction.atomic():
         row = (
             IndicatorValue.objects.select_for_update()
@@ -643,8 +733,8 @@ def value_report(
             "reported_at": timezone.now(),
             **_judged(indicator, number),
         }
-        if name:
-            fields.update(evidence_name=name, evidence_stored=stored)
+        if stored is not None:
+            fields.update(evidence_name=stored.original_name, evidence_stored=stored.stored_name)
         if row is None:
             row = IndicatorValue.objects.create(
                 indicator=indicator, region=region, period_start=period.start, **fields
@@ -676,7 +766,7 @@ def values_import(*, user: User | None, region: Region, data: bytes, filename: s
     ix = {c: header.index(c) for c in (*need, "说明") if c in header}
     inds = {i.code: i for i in Indicator.objects.filter(region=region)}
     regions = {r.code: r for r in region_subtree(region)}
-    problems: list[dict[str, Any]] = []
+    problems = Problems(columns=(*need, "说明"))
     todo: list[tuple[Indicator, Region, Period, float, str]] = []
     for n, raw in enumerate(rows[1:], start=2):
         if not any(raw):
@@ -684,29 +774,22 @@ def values_import(*, user: User | None, region: Region, data: bytes, filename: s
         code, rcode, ptext = (str(raw[ix[c]] or "").strip() for c in ("编码", "区域代码", "期间"))
         ind, reg = inds.get(code), regions.get(rcode)
         if ind is None:
-            problems.append({"row": n, "column": "编码", "message": f"第{n}行指标编码“{code}”不存在"})
+            problems.add(n, "编码", f"指标编码“{code}”不存在")
             continue
         if reg is None:
-            problems.append(
-                {
-                    "row": n,
-                    "column": "区域代码",
-                    "message": f"第{n}行区域代码“{rcode}”不在{region.name}范围内",
-                }
-            )
+            problems.add(n, "区域代码", f"区域代码“{rcode}”不在{region.name}范围内")
             continue
         try:
             period = engine.parse_period(ind.cycle, ptext)
         except ValueError as exc:
-            problems.append({"row": n, "column": "期间", "message": f"第{n}行{exc}"})
+            problems.add(n, "期间", str(exc))
             continue
         number = _number(raw[ix["数值"]], "数值", n, problems, required=True)
         if number is not None:
             note = str(raw[ix["说明"]] or "") if "说明" in ix else ""
             todo.append((ind, reg, period, number, note))
-    if problems:
-        raise ImportFailed(f"指标数值导入未完成:共 {len(problems)} 处问题,未写入任何数据。", details=problems)
-    with transaction.atomic():
+    problems.raise_if_any(f"指标数值导入未完成:共 {len(problems)} 处问题,未写入任何数据。")
+    with all_or_nothing(problems):
         for ind, reg, period, number, note in todo:
             value_report(
                 user=user,
@@ -766,7 +849,12 @@ def weights_set(*, user: User | None, weights: Mapping[str, Any], note: str) -> 
         before = current_weights()
         row = RankingWeights.objects.create(weights=clean, note=note.strip()[:300], created_by=user)
         record(
-            actor=user, action=DashboardEvent.WEIGHTS_SET, subject=row, before=before, after=clean, reason=note
+            actor=user,
+            action=DashboardEvent.WEIGHTS_SET,
+            subject=row,
+            before=before,
+            after=clean,
+            reason=note,
         )
     return row
 

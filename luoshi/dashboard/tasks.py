@@ -21,9 +21,10 @@ def nightly_refresh() -> dict[str, Any]:
 
 @periodic_job(crontab(minute="*/30", hour="7-22"), retries=1, retry_delay=120)
 def refresh_open_periods() -> dict[str, Any]:
-    """Incremental during office hours: only the periods that contain today."""
+    """Incremental during office hours: only the periods that contain today, and in them only the figures
+    whose domain the audit trail shows written since they were computed (ADR 0080)."""
     from django.utils import timezone
 
     from luoshi.dashboard.services import periods_to_refresh, refresh
 
-    return refresh(periods=periods_to_refresh(timezone.localdate(), OPEN_ONLY)).summary()
+    return refresh(periods=periods_to_refresh(timezone.localdate(), OPEN_ONLY), incremental=True).summary()

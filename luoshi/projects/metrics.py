@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import User
+from luoshi.calendar.deadlines import Colour
 from luoshi.dashboard.engine import Period, Tally
 from luoshi.dashboard.providers import FigureSource, RecordList, RecordQuery, RecordRow, Row
 from luoshi.projects import selectors
@@ -72,7 +73,7 @@ def _colour_tally(period: Period) -> Iterable[Row]:
         Project.objects.filter(status=ProjectStatus.ACTIVE).exclude(colour="").values("region_id", "colour")
     ).annotate(n=Count("id")):
         totals[r["region_id"]] += r["n"]
-        label = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}[r["colour"]]
+        label = Colour(r["colour"]).label
         yield Row(Tally(r["n"]), region_id=r["region_id"], bucket=r["colour"], bucket_label=label)
     for region_id, n in totals.items():
         yield Row(Tally(n), region_id=region_id)

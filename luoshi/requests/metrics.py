@@ -146,6 +146,7 @@ SOURCES = [
         description="本期收到的企业诉求,按来源渠道分组",
         bucket_chart="bar",
         stock=False,
+        additive=True,
         order=10,
     ),
     FigureSource(
@@ -160,6 +161,7 @@ SOURCES = [
         headline=False,
         bucket_chart="bar",
         stock=False,
+        additive=True,
         order=15,
     ),
     FigureSource(
@@ -173,6 +175,7 @@ SOURCES = [
         description="办结时限在本期的诉求中,在时限内办结的比例",
         rankable=True,
         stock=False,
+        additive=True,
         order=20,
     ),
     FigureSource(

@@ -1,4 +1,4 @@
-"""The pure engine: colours against target / warning / advanced, roll-ups, composite score, ranks."""
+"""The pure engine: roll-ups, composite score, ranks (indicator colours: calendar/tests/test_targets.py)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,7 @@ import datetime as dt
 import pytest
 
 from luoshi.dashboard import engine
-from luoshi.dashboard.engine import Component, Node, Tally, Thresholds
-
-
-def test_higher_is_better_colours_and_reasons() -> None:
-    t = Thresholds(higher_is_better=True, target=90, warning=70, advanced=98)
-    assert engine.judge(99, t, "%").colour == "green" and engine.judge(99, t).advanced
-    assert engine.judge(90, t).colour == "green" and not engine.judge(90, t).advanced
-    assert engine.judge(80, t).colour == "yellow"
-    red = engine.judge(60, t, "%")
-    assert red.colour == "red" and "预警值 70%" in red.reason
-    assert engine.judge(None, t).colour == ""
-
-
-def test_lower_is_better_mirrors() -> None:
-    t = Thresholds(higher_is_better=False, target=1, warning=3, advanced=0.5)
-    assert engine.judge(0.4, t).advanced
-    assert engine.judge(2, t).colour == "yellow"
-    assert engine.judge(3.5, t).colour == "red"
-    assert engine.attainment(2, t) == 50.0
-    assert engine.attainment(0.8, t) == 100.0
+from luoshi.dashboard.engine import Component, Node, Tally
 
 
 def test_weighted_roll_up_skips_missing_children() -> None:

@@ -96,3 +96,69 @@ def test_every_provider_is_discovered_and_keys_are_unique() -> None:
     assert "supervision.on_time_rate" in keys and "projects.by_stage" in keys
     assert len(keys) == len(set(keys))
     assert all(k.split(".")[0] in ("supervision", "projects", "requests", "policies") for k in keys)
+
+
+def test_an_incremental_refresh_recomputes_only_the_figures_written_and_matches_direct_counts(
+    refreshed: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    """The half-hourly job: a request received today (with its audit event) recomputes the request figures of
+    the open periods; the supervision, project and policy rows stay as they were (same rows, same stamps).
+    The open quarter's and year's request volumes are the sums of their months and equal direct counts."""
+    from django.utils import timezone
+
+    from luoshi.audit.services import record
+    from luoshi.dashboard import services
+    from luoshi.dashboard.models import FigureSnapshot
+    from luoshi.requests.events import RequestEvent
+    from luoshi.requests.models import Request
+
+    jm = regions["jingmen"]
+    open_ = services.periods_to_refresh(TODAY, {"month": 1, "quarter": 1, "year": 1})
+    starts = [p.start for p in open_]
+    services.refresh(today=TODAY, periods=open_)
+
+    def rows(prefix: str) -> set[tuple[Any, ...]]:
+        return set(
+            FigureSnapshot.objects.filter(key__startswith=prefix, period_start__in=starts).values_list(
+                "pk", "computed_at", "numerator"
+            )
+        )
+
+    untouched = {p: rows(p) for p in ("supervision.", "projects.", "policies.")}
+    assert untouched["supervision."]
+    requests_before = rows("requests.")
+    day = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(10)))
+    req = Request.objects.create(
+        number="T-INC-1",
+        region=jm,
+        enterprise_name="荆门增量测试企业",
+        contact_name="张三",
+        contact_phone="13800000000",
+        channel="hotline",
+        category="consult",
+        title="增量刷新",
+        text="增量刷新测试",
+        received_at=day,
+        lead_unit=refreshed["units"]["jm_fgw"],
+        due_on=TODAY + dt.timedelta(days=7),
+    )
+    record(actor=None, action=RequestEvent.FILED, subject=req)
+
+    result = services.refresh(today=TODAY, periods=open_, incremental=True)
+
+    assert {p: rows(p) for p in untouched} == untouched
+    assert rows("requests.") != requests_before and not (rows("requests.") & requests_before)
+    kept = {u.rsplit(":", 1)[-1] for u in result.unchanged}
+    assert kept and not any(k.startswith("requests.") for k in kept)
+    assert any(k.startswith("supervision.") for k in kept)
+    for p in open_:
+        direct = Request.objects.filter(
+            region__path__startswith=jm.path,
+            received_at__gte=timezone.make_aware(dt.datetime.combine(p.start, dt.time())),
+            received_at__lt=timezone.make_aware(dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time())),
+        )
+        assert _snap("requests.by_channel", p.kind, p.start, region=jm).numerator == direct.count() >= 1
+        hotline = _snap("requests.by_channel", p.kind, p.start, region=jm, bucket="channel:hotline")
+        assert hotline.numerator == direct.filter(channel="hotline").count()
+        unit = _snap("requests.by_channel", p.kind, p.start, unit=refreshed["units"]["jm_fgw"])
+        assert unit.numerator == direct.filter(lead_unit=refreshed["units"]["jm_fgw"]).count()

@@ -131,3 +131,23 @@ def test_a_request_number_already_drawn_today_is_drawn_again(users: dict[str, An
     second, created = request_file(user=users["enterprise"], data=form(title="另一件诉求"))
     assert created and second.number == "SQ20990101FFFFFF" and second.pk != first.pk
     assert Request.objects.count() == 2
+
+
+def test_evidence_is_stored_with_the_kernel_rule_and_a_bad_file_writes_nothing(
+    users: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    import io
+
+    settings.FILES_DIR = str(tmp_path)
+    req, _ = request_file(
+        user=users["enterprise"], data=form(), files=[("合同.pdf", io.BytesIO(b"%PDF-1.4 contract"))]
+    )
+    (att,) = req.attachments.all()
+    assert att.original_name == "合同.pdf" and att.size == 17 and len(att.sha256) == 64
+    assert (tmp_path / att.stored_name).read_bytes() == b"%PDF-1.4 contract"
+    with pytest.raises(ValidationFailed, match="内容与扩展名"):
+        request_file(
+            user=users["enterprise"], data=form(title="另一件事"), files=[("假.pdf", io.BytesIO(b"MZ\x90"))]
+        )
+    assert Request.objects.count() == 1
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [att.stored_name.rsplit("/", 1)[-1]]

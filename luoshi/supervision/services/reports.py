@@ -8,14 +8,11 @@ recolours the task.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
@@ -26,6 +23,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core import bulk
 from luoshi.core.bounds import check_date, expected_or_current, parse_number
 from luoshi.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from luoshi.core.evidence import discard, store_evidence, stored_path
 from luoshi.core.limits import guard_text
 from luoshi.supervision import periods
 from luoshi.supervision.access import require_unit_of
@@ -48,25 +46,8 @@ from luoshi.supervision.services.common import add_workdays, assess_task, plan_t
 
 REPORT_FIELDS = ["narrative", "percent", "actuals", "problems", "late"]
 
-# Evidence types: extension -> (content type, accepted leading bytes). Office files are zip (OOXML) or OLE.
-ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-    "ofd": ("application/ofd", (b"PK\x03\x04",)),
-    "zip": ("application/zip", (b"PK\x03\x04",)),
-}
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS_PER_REPORT = 10
 
-
-def max_attachment_bytes() -> int:
-    return min(MAX_ATTACHMENT_BYTES, int(getattr(settings, "LUOSHI_MAX_UPLOAD_BYTES", MAX_ATTACHMENT_BYTES)))
 
 
 # --- targets -----------------------------------------------------------------------------------------------
@@ -141,10 +122,6 @@ def task_target_progress(task: Task) -> list[dict[str, Any]]:
 
 
 # --- attachments ------------------------------------------------------------------------------------------
-def _sniff_ok(ext: str, head: bytes) -> bool:
-    return any(head.startswith(sig) for sig in ALLOWED_TYPES[ext][1])
-
-
 def store_attachment(
     *, report: ProgressReport, name: str, stream: IO[bytes] | Any, user: User | None
 ) -> Attachment:
@@ -177,70 +154,33 @@ def store_attachment(
 def _store_file(
     *, report: ProgressReport, name: str, stream: IO[bytes] | Any, user: User | None
 ) -> Attachment:
-    """Check type (extension and content) and size, store under FILES_DIR/supervision, record the row
-    (inside the caller's transaction and permission check)."""
-    base = Path(name or "").name.strip() or "附件"
-    ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
-    if ext not in ALLOWED_TYPES:
-        allowed = "、".join(sorted(ALLOWED_TYPES))
-        raise ValidationFailed(f"附件“{base}”的类型不允许上传;请上传 {allowed} 格式的文件。")
-    limit = max_attachment_bytes()
-    declared = getattr(stream, "size", None)
-    if declared is not None and declared > limit:
-        raise ValidationFailed(f"附件“{base}”超过大小上限 {limit // (1024 * 1024)} MB,请压缩后再上传。")
-    now = timezone.now()
-    rel = Path("supervision") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
-    target = Path(settings.FILES_DIR) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    chunks: Iterable[bytes] = (
-        stream.chunks() if hasattr(stream, "chunks") else iter(lambda: stream.read(65536), b"")
-    )
+    """Check and store the file with the kernel's evidence rule, record the row (inside the caller's
+    transaction and permission check)."""
+    stored = store_evidence(area="supervision", name=name, stream=stream)
     try:
-        with open(target, "xb") as fh:
-            for chunk in chunks:
-                if len(head) < 16:
-                    head = (head + chunk)[:16]
-                size += len(chunk)
-                if size > limit:
-                    raise ValidationFailed(
-                        f"附件“{base}”超过大小上限 {limit // (1024 * 1024)} MB,请压缩后再上传。"
-                    )
-                digest.update(chunk)
-                fh.write(chunk)
-        if size == 0:
-            raise ValidationFailed(f"附件“{base}”是空文件,请重新选择。")
-        if not _sniff_ok(ext, head):
-            raise ValidationFailed(f"附件“{base}”的内容与扩展名 .{ext} 不符,请上传真实的 {ext} 文件。")
+        row = Attachment.objects.create(
+            report=report,
+            original_name=stored.original_name,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=user,
+        )
+        record(
+            actor=user,
+            action=SupervisionEvent.ATTACHMENT_UPLOADED,
+            subject=row,
+            after={"report": report.pk, "name": stored.original_name, "size": stored.size, "sha256": stored.sha256},
+        )
     except BaseException:
-        target.unlink(missing_ok=True)
+        discard(stored)
         raise
-    row = Attachment.objects.create(
-        report=report,
-        original_name=base[:255],
-        stored_name=str(rel),
-        content_type=ALLOWED_TYPES[ext][0],
-        size=size,
-        sha256=digest.hexdigest(),
-        uploaded_by=user,
-    )
-    record(
-        actor=user,
-        action=SupervisionEvent.ATTACHMENT_UPLOADED,
-        subject=row,
-        after={"report": report.pk, "name": base, "size": size, "sha256": row.sha256},
-    )
     return row
 
 
 def attachment_path(attachment: Attachment) -> Path:
-    root = Path(settings.FILES_DIR).resolve()
-    path = (root / attachment.stored_name).resolve()
-    if not path.is_relative_to(root):
-        raise ValidationFailed("附件路径无效。")
-    return path
+    return stored_path(attachment.stored_name)
 
 
 # --- filing ------------------------------------------------------------------------------------------------
