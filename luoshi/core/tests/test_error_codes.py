@@ -23,6 +23,19 @@ GENERIC = {"AccessDenied", "NotFound", "ValidationFailed", "InvalidTransition", 
 CODED_APPS = {
     "projects": ["services.py", "access.py"],
     "dashboard": ["services.py", "access.py", "selectors.py"],
+    "supervision": [
+        "services/assignments.py",
+        "services/common.py",
+        "services/escalation.py",
+        "services/exports.py",
+        "services/hotspots.py",
+        "services/notices.py",
+        "services/reports.py",
+        "services/sweep.py",
+        "services/tasks.py",
+        "access.py",
+        "selectors.py",
+    ],
 }
 
 
