@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.core.errors import ValidationFailed
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import Attachment, Request
 
@@ -48,13 +49,13 @@ def store_attachment(
     ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
     if ext not in ALLOWED:
         raise ValidationFailed(
-            f"附件“{base}”的类型不允许上传;请上传 {'、'.join(sorted(ALLOWED))} 格式的文件。"
+            f"附件“{base}”的类型不允许上传;请上传 {'、'.join(sorted(ALLOWED))} 格式的文件。", code=RequestError.FILE_TYPE_NOT_ALLOWED
         )
     limit = _limit()
     too_big = f"附件“{base}”超过大小上限 {limit // (1024 * 1024)} MB,请压缩后再上传。"
     declared = getattr(stream, "size", None)
     if declared is not None and declared > limit:
-        raise ValidationFailed(too_big)
+        raise ValidationFailed(too_big, code=RequestError.FILE_TOO_LARGE)
     now = timezone.now()
     rel = Path("requests") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
     target = Path(settings.FILES_DIR) / rel
@@ -71,13 +72,13 @@ def store_attachment(
                 head = (head + chunk)[:16] if len(head) < 16 else head
                 size += len(chunk)
                 if size > limit:
-                    raise ValidationFailed(too_big)
+                    raise ValidationFailed(too_big, code=RequestError.FILE_TOO_LARGE)
                 digest.update(chunk)
                 fh.write(chunk)
         if size == 0:
-            raise ValidationFailed(f"附件“{base}”是空文件,请重新选择。")
+            raise ValidationFailed(f"附件“{base}”是空文件,请重新选择。", code=RequestError.FILE_EMPTY)
         if not head.startswith(ALLOWED[ext][1]):
-            raise ValidationFailed(f"附件“{base}”的内容与扩展名 .{ext} 不符,请上传真实的 {ext} 文件。")
+            raise ValidationFailed(f"附件“{base}”的内容与扩展名 .{ext} 不符,请上传真实的 {ext} 文件。", code=RequestError.FILE_CONTENT_MISMATCH)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -104,5 +105,5 @@ def attachment_path(attachment: Attachment) -> Path:
     root = Path(settings.FILES_DIR).resolve()
     path = (root / attachment.stored_name).resolve()
     if not path.is_relative_to(root):
-        raise ValidationFailed("附件路径无效。")
+        raise ValidationFailed("附件路径无效。", code=RequestError.FILE_PATH_INVALID)
     return path
