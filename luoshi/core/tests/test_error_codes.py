@@ -23,6 +23,7 @@ GENERIC = {"AccessDenied", "NotFound", "ValidationFailed", "InvalidTransition", 
 CODED_APPS = {
     "projects": ["services.py", "access.py"],
     "dashboard": ["services.py", "access.py", "selectors.py"],
+    "plans": ["services.py", "access.py", "selectors.py"],
     "policies": ["services.py", "access.py", "selectors.py", "importing.py"],
     "requests": [
         "services/accounts.py",
