@@ -49,7 +49,8 @@ def store_attachment(
     ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
     if ext not in ALLOWED:
         raise ValidationFailed(
-            f"附件“{base}”的类型不允许上传;请上传 {'、'.join(sorted(ALLOWED))} 格式的文件。", code=RequestError.FILE_TYPE_NOT_ALLOWED
+            f"附件“{base}”的类型不允许上传;请上传 {'、'.join(sorted(ALLOWED))} 格式的文件。",
+            code=RequestError.FILE_TYPE_NOT_ALLOWED,
         )
     limit = _limit()
     too_big = f"附件“{base}”超过大小上限 {limit // (1024 * 1024)} MB,请压缩后再上传。"

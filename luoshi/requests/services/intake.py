@@ -71,7 +71,8 @@ def normalise_phone(raw: str) -> str:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         raise ValidationFailed(
-            f"联系电话“{text}”不是有效的电话号码,请填写手机号或带区号的固定电话。", code=RequestError.PHONE_INVALID
+            f"联系电话“{text}”不是有效的电话号码,请填写手机号或带区号的固定电话。",
+            code=RequestError.PHONE_INVALID,
         ) from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationFailed(f"联系电话“{text}”不是有效的电话号码,请填写手机号或带区号的固定电话。", code=RequestError.PHONE_INVALID)
@@ -134,7 +135,8 @@ def _clean(data: RequestInput, user: User | None) -> dict[str, Any]:
             problems.append("拖欠账款诉求请填写主张金额(大于 0 的数字,单位元)。")
     if problems:
         raise ValidationFailed(
-            problems[0] if len(problems) == 1 else "诉求有误:" + ";".join(problems), details=problems, code=RequestError.REQUEST_INVALID
+            problems[0] if len(problems) == 1 else "诉求有误:" + ";".join(problems), details=problems,
+            code=RequestError.REQUEST_INVALID,
         )
     return out
 
@@ -187,7 +189,8 @@ def _same(existing: Request, digest: str, what: str) -> Request:
         raise Conflict(
             f"{what}已用于诉求 {existing.number},但本次提交的内容与之不同;"
             "重试请原样提交,新的诉求请使用新的编号。",
-            details={"request": existing.pk, "number": existing.number}, code=RequestError.RESUBMITTED_DIFFERENTLY,
+            details={"request": existing.pk, "number": existing.number},
+            code=RequestError.RESUBMITTED_DIFFERENTLY,
         )
     return existing
 

@@ -60,7 +60,8 @@ def notice_issue(
             raise AccessDenied("所选超时事项不在您的管辖范围内。", code=RequestError.NOTICE_ITEMS_OUTSIDE_REGION)
         if e.unit_id != unit.pk:
             raise ValidationFailed(
-                f"诉求{e.request.number}的责任单位不是{unit.name},不能列入该单位的督办单。", code=RequestError.NOTICE_ITEM_NOT_OF_UNIT
+                f"诉求{e.request.number}的责任单位不是{unit.name},不能列入该单位的督办单。",
+                code=RequestError.NOTICE_ITEM_NOT_OF_UNIT,
             )
     for attempt in range(3):
         try:

@@ -98,7 +98,8 @@ def _check(req: Request, action: str) -> None:
     if req.status not in TRANSITIONS[action]:
         allowed = "、".join(ACTION_LABELS[a] for a in allowed_actions(req.status)) or "无"
         raise InvalidTransition(
-            f"诉求当前状态为“{req.get_status_display()}”,不能{ACTION_LABELS[action]};当前可进行的操作:{allowed}。", code=RequestError.TRANSITION_NOT_ALLOWED
+            f"诉求当前状态为“{req.get_status_display()}”,不能{ACTION_LABELS[action]};当前可进行的操作:{allowed}。",
+            code=RequestError.TRANSITION_NOT_ALLOWED,
         )
 
 

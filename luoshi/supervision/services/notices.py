@@ -61,7 +61,8 @@ def notice_issue(
     closed = [t for t in tasks if t.status not in LIVE_STATUSES]
     if closed:
         raise InvalidTransition(
-            f"任务“{closed[0].title[:40]}”{closed[0].get_status_display()},不能再下发督办单。", code=SupervisionError.NOTICE_TASK_CLOSED
+            f"任务“{closed[0].title[:40]}”{closed[0].get_status_display()},不能再下发督办单。",
+            code=SupervisionError.NOTICE_TASK_CLOSED,
         )
     foreign = [t for t in tasks if t.pk not in held]
     if foreign:

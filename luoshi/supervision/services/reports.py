@@ -165,7 +165,8 @@ def store_attachment(
             ProgressReport.objects.select_for_update().filter(pk=report.pk).first()
             if Attachment.objects.filter(report=report).count() >= MAX_ATTACHMENTS_PER_REPORT:
                 raise ValidationFailed(
-                    f"每份进展最多 {MAX_ATTACHMENTS_PER_REPORT} 个附件,请删除多余附件后再上传。", code=SupervisionError.TOO_MANY_ATTACHMENTS
+                    f"每份进展最多 {MAX_ATTACHMENTS_PER_REPORT} 个附件,请删除多余附件后再上传。",
+                    code=SupervisionError.TOO_MANY_ATTACHMENTS,
                 )
             row = _store_file(report=report, name=name, stream=stream, user=user)
     except BaseException:
@@ -207,7 +208,8 @@ def _store_file(
                 size += len(chunk)
                 if size > limit:
                     raise ValidationFailed(
-                        f"附件“{base}”超过大小上限 {limit // (1024 * 1024)} MB,请压缩后再上传。", code=SupervisionError.ATTACHMENT_TOO_LARGE
+                        f"附件“{base}”超过大小上限 {limit // (1024 * 1024)} MB,请压缩后再上传。",
+                        code=SupervisionError.ATTACHMENT_TOO_LARGE,
                     )
                 digest.update(chunk)
                 fh.write(chunk)
@@ -410,13 +412,15 @@ def _file(
     if task.status not in OPEN_STATUSES:
         raise InvalidTransition(
             f"任务当前状态为“{task.get_status_display()}”,无需再填报进展。"
-            + ("如需补充材料,请联系营商办。" if task.status == TaskStatus.SIGN_OFF_REQUESTED else ""), code=SupervisionError.TASK_NOT_REPORTABLE
+            + ("如需补充材料,请联系营商办。" if task.status == TaskStatus.SIGN_OFF_REQUESTED else ""),
+            code=SupervisionError.TASK_NOT_REPORTABLE,
         )
     check_date(period_start, label="填报周期开始日期")  # 9999-12-01 would overflow the period's end
     cycle = task.reporting_cycle
     if not periods.is_period_start(cycle, period_start):
         raise ValidationFailed(
-            f"{period_start:%Y-%m-%d} 不是{task.get_reporting_cycle_display()}填报周期的开始日期,请从列表中选择填报周期。", code=SupervisionError.PERIOD_START_INVALID
+            f"{period_start:%Y-%m-%d} 不是{task.get_reporting_cycle_display()}填报周期的开始日期,请从列表中选择填报周期。",
+            code=SupervisionError.PERIOD_START_INVALID,
         )
     period = periods.period_containing(cycle, period_start)
     if period.start > today:

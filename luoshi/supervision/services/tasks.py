@@ -326,7 +326,8 @@ def task_transition(
     if who is None or who == "system":
         nexts = "、".join(_label(s) for s in allowed_next(frm)) or "无"
         raise InvalidTransition(
-            f"任务当前状态为“{_label(frm)}”,不能变更为“{target.label}”。当前可进行的操作:{nexts}。", code=SupervisionError.TRANSITION_NOT_ALLOWED
+            f"任务当前状态为“{_label(frm)}”,不能变更为“{target.label}”。当前可进行的操作:{nexts}。",
+            code=SupervisionError.TRANSITION_NOT_ALLOWED,
         )
     if current.ongoing and target in (S.SIGN_OFF_REQUESTED, S.SIGNED_OFF):
         raise InvalidTransition("该任务为长期坚持类任务,不办理销号;请按周期报送进展,营商办每个周期审阅。", code=SupervisionError.STANDING_TASK_NO_SIGN_OFF)
