@@ -22,6 +22,7 @@ from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans import access
 from luoshi.plans.diff import MeasureDiff, MeasureSnapshot, diff_measures
+from luoshi.plans.errors import PlanError
 from luoshi.plans.models import Measure, Plan, PlanImport, PlanStatus
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def plans_for(user: User) -> QuerySet[Plan]:
 def plan_get(user: User, plan_id: int) -> Plan:
     plan = Plan.objects.filter(pk=plan_id).select_related("region", "previous", "created_by").first()
     if plan is None or not plans_for(user).filter(pk=plan_id).exists():
-        raise NotFound("没有找到该方案,或您无权查看。")
+        raise NotFound("没有找到该方案,或您无权查看。", code=PlanError.PLAN_NOT_FOUND)
     return plan
 
 
@@ -102,7 +103,7 @@ def measures_for_review(user: User, plan: Plan) -> list[Measure]:
 def measure_get(user: User, measure_id: int) -> Measure:
     measure = Measure.objects.filter(pk=measure_id).select_related("plan", "plan__region").first()
     if measure is None:
-        raise NotFound("没有找到该举措,它可能已被合并或删除,请刷新页面。")
+        raise NotFound("没有找到该举措,它可能已被合并或删除,请刷新页面。", code=PlanError.MEASURE_NOT_FOUND)
     plan_get(user, measure.plan_id)
     return measure
 
@@ -130,7 +131,7 @@ def imports_for(user: User) -> QuerySet[PlanImport]:
 def import_get(user: User, import_id: int) -> PlanImport:
     imp = imports_for(user).filter(pk=import_id).first()
     if imp is None:
-        raise NotFound("没有找到该导入记录,或您无权查看。")
+        raise NotFound("没有找到该导入记录,或您无权查看。", code=PlanError.IMPORT_NOT_FOUND)
     return imp
 
 
@@ -139,7 +140,7 @@ def regions_for_import(user: User) -> QuerySet[Region]:
     if user.is_superuser:
         return Region.objects.all()
     if user.region is None:
-        raise AccessDenied("您的账号未设置管辖区域,不能导入方案。")
+        raise AccessDenied("您的账号未设置管辖区域,不能导入方案。", code=PlanError.NO_REGION)
     return region_subtree(user.region)
 
 

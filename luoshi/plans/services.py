@@ -31,6 +31,7 @@ from luoshi.core.limits import guard_text
 from luoshi.core.sanitize import strip_controls
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans import hooks
+from luoshi.plans.errors import PlanError
 from luoshi.plans.events import PlanEvent
 from luoshi.plans.models import ImportStatus, Measure, Plan, PlanImport, PlanKind, PlanStatus
 
@@ -87,7 +88,8 @@ def _require_admin(actor: User | None, region: Region, action: str) -> None:
 def _require_draft(plan: Plan) -> None:
     if plan.status != PlanStatus.DRAFT:
         raise InvalidTransition(
-            f"《{plan.title}》已{plan.get_status_display()},不能再修改;如需调整,请导入修订版后重新审核发布。"
+            f"《{plan.title}》已{plan.get_status_display()},不能再修改;如需调整,请导入修订版后重新审核发布。",
+            code=PlanError.PLAN_CLOSED,
         )
 
 
@@ -227,12 +229,12 @@ def plan_import_start(
             "文本(.txt)或任务清单(.xlsx)文件。"
         )
     if year is not None and not 2000 <= year <= 2100:
-        raise ValidationFailed(f"方案年度“{year}”不正确,请填写四位年份,如 2025。")
+        raise ValidationFailed(f"方案年度“{year}”不正确,请填写四位年份,如 2025。", code=PlanError.YEAR_INVALID)
     if previous is not None:
         if previous.region_id != region.pk:
-            raise ValidationFailed("修订版必须与原方案属于同一区域。")
+            raise ValidationFailed("修订版必须与原方案属于同一区域。", code=PlanError.REVISION_OTHER_REGION)
         if previous.status == PlanStatus.ARCHIVED:
-            raise InvalidTransition(f"《{previous.title}》已归档,请选择该方案的最新版本进行修订。")
+            raise InvalidTransition(f"《{previous.title}》已归档,请选择该方案的最新版本进行修订。", code=PlanError.REVISING_ARCHIVED)
     rel, sha256, size = _store_upload(file, suffix)
     existing = _existing_import(region, sha256)
     if existing is not None:
@@ -553,7 +555,7 @@ def _save_plan(imp: PlanImport, result: Any, resolved: Mapping[str, Mapping[str,
 def _lock_plan(plan: Plan, actor: User | None, action: str) -> Plan:
     locked = Plan.objects.select_for_update(of=("self",)).select_related("region").filter(pk=plan.pk).first()
     if locked is None:
-        raise NotFound("该方案不存在或已被删除。")
+        raise NotFound("该方案不存在或已被删除。", code=PlanError.PLAN_NOT_FOUND)
     _require_admin(actor, locked.region, action)
     _require_draft(locked)
     return locked
@@ -563,9 +565,9 @@ def _lock_measure(measure: Measure, actor: User | None, version: int, action: st
     plan = _lock_plan(measure.plan, actor, action)
     locked = Measure.objects.select_for_update().filter(pk=measure.pk, plan=plan).first()
     if locked is None:
-        raise NotFound("该举措不存在或已被删除,请刷新页面。")
+        raise NotFound("该举措不存在或已被删除,请刷新页面。", code=PlanError.MEASURE_NOT_FOUND)
     if locked.version != version:
-        raise Conflict(f"第{locked.seq}条举措已被他人修改,请刷新页面查看最新内容后再操作。")
+        raise Conflict(f"第{locked.seq}条举措已被他人修改,请刷新页面查看最新内容后再操作。", code=PlanError.MEASURE_EDITED_ELSEWHERE)
     return plan, locked
 
 
@@ -577,28 +579,28 @@ def _clean_names(value: Any, label: str) -> list[str]:
     if isinstance(value, str):
         value = [v for part in value.replace(",", "、").replace(",", "、").split("、") for v in [part]]
     if not isinstance(value, list | tuple):
-        raise ValidationFailed(f"{label}格式不正确,请用顿号分隔单位名称。")
+        raise ValidationFailed(f"{label}格式不正确,请用顿号分隔单位名称。", code=PlanError.UNIT_NAMES_INVALID)
     names = [str(v).strip() for v in value]
     names = [n for n in names if n]
     for n in names:
         if len(n) > 100:
-            raise ValidationFailed(f"{label}“{n[:20]}…”过长,请填写单位名称。")
+            raise ValidationFailed(f"{label}“{n[:20]}…”过长,请填写单位名称。", code=PlanError.UNIT_NAMES_INVALID)
     return list(dict.fromkeys(names))
 
 
 def _clean_targets(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list | tuple):
-        raise ValidationFailed("量化目标格式不正确。")
+        raise ValidationFailed("量化目标格式不正确。", code=PlanError.TARGETS_INVALID)
     out = []
     for item in value:
         if not isinstance(item, Mapping) or not str(item.get("metric") or "").strip():
-            raise ValidationFailed("每个量化目标都需要填写指标名称。")
+            raise ValidationFailed("每个量化目标都需要填写指标名称。", code=PlanError.TARGETS_INVALID)
         raw_value = item.get("value")
         number: float | None
         try:
             number = float(raw_value) if raw_value not in (None, "") else None
         except (TypeError, ValueError) as exc:
-            raise ValidationFailed(f"量化目标“{item.get('metric')}”的数值“{raw_value}”不是数字。") from exc
+            raise ValidationFailed(f"量化目标“{item.get('metric')}”的数值“{raw_value}”不是数字。", code=PlanError.TARGETS_INVALID) from exc
         out.append(
             {
                 "metric": str(item["metric"]).strip()[:100],
@@ -614,13 +616,13 @@ def _clean_targets(value: Any) -> list[dict[str, Any]]:
 def _clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。")
+        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。", code=PlanError.FIELD_NOT_EDITABLE)
     out: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "text":
             text = str(value or "").strip()
             if not text:
-                raise ValidationFailed("举措内容不能为空;如该条不是举措,请删除它。")
+                raise ValidationFailed("举措内容不能为空;如该条不是举措,请删除它。", code=PlanError.MEASURE_TEXT_MISSING)
             out[key] = text
         elif key == "title":
             out[key] = str(value or "").strip()[:300]
@@ -638,14 +640,15 @@ def _clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
                     out[key] = dt.date.fromisoformat(str(value))
                 except ValueError as exc:
                     raise ValidationFailed(
-                        f"完成时限“{value}”不是有效日期,请按 2025-06-30 的格式填写。"
+                        f"完成时限“{value}”不是有效日期,请按 2025-06-30 的格式填写。",
+                        code=PlanError.DUE_INVALID,
                     ) from exc
         elif key == "ongoing":
             out[key] = bool(value)
         elif key == "targets":
             out[key] = _clean_targets(value)
     if out.get("ongoing") and out.get("deadline"):
-        raise ValidationFailed("“长期坚持”的举措不设完成时限,请二选一。")
+        raise ValidationFailed("“长期坚持”的举措不设完成时限,请二选一。", code=PlanError.STANDING_WITH_DUE)
     return out
 
 
@@ -703,7 +706,7 @@ def measure_split(*, measure: Measure, actor: User | None, version: int, at: int
     plan, m = _lock_measure(measure, actor, version, "拆分举措")
     left, right = m.text[:at].rstrip(), m.text[at:].lstrip()
     if not 0 < at < len(m.text) or not left or not right:
-        raise ValidationFailed("拆分位置不正确:请在举措内容中间选择拆分点,两部分都不能为空。")
+        raise ValidationFailed("拆分位置不正确:请在举措内容中间选择拆分点,两部分都不能为空。", code=PlanError.SPLIT_POINT_INVALID)
     before = snapshot(m, MEASURE_AUDIT_FIELDS)
     left_targets = [
         t for t in m.targets if not (t.get("metric") and t["metric"] not in left and t["metric"] in right)
@@ -766,7 +769,7 @@ def measure_merge(*, measure: Measure, actor: User | None, version: int) -> Meas
     plan, m = _lock_measure(measure, actor, version, "合并举措")
     nxt = Measure.objects.select_for_update().filter(plan=plan, seq__gt=m.seq).order_by("seq").first()
     if nxt is None:
-        raise ValidationFailed(f"第{m.seq}条已是最后一条举措,没有可合并的下一条。")
+        raise ValidationFailed(f"第{m.seq}条已是最后一条举措,没有可合并的下一条。", code=PlanError.NOTHING_TO_MERGE)
     before = snapshot(m, MEASURE_AUDIT_FIELDS)
     removed = snapshot(nxt, MEASURE_AUDIT_FIELDS)
     m.text = m.text + nxt.text
@@ -842,11 +845,11 @@ def measure_assign_unit(
     """Say which directory unit a name as written means (an ambiguous or unknown name, or a correction)."""
     plan, m = _lock_measure(measure, actor, version, "指定责任单位")
     if not unit.is_active or not _unit_in_reach(unit, plan.region):
-        raise ValidationFailed(f"“{unit.name}”不在本方案所属区域的组织机构库中,请选择其他单位。")
+        raise ValidationFailed(f"“{unit.name}”不在本方案所属区域的组织机构库中,请选择其他单位。", code=PlanError.UNIT_OUTSIDE_REGION)
     links = [dict(link) for link in m.unit_links]
     hits = [link for link in links if link["name"] == name and (role is None or link["role"] == role)]
     if not hits:
-        raise ValidationFailed(f"第{m.seq}条举措中没有单位“{name}”,请刷新页面后重试。")
+        raise ValidationFailed(f"第{m.seq}条举措中没有单位“{name}”,请刷新页面后重试。", code=PlanError.UNIT_NAME_UNKNOWN)
     before = {"unit_links": m.unit_links}
     for link in hits:
         link.update(status="resolved", unit=unit.pk, unit_name=unit.name, picked=True)
@@ -882,7 +885,7 @@ def plan_confirm_unit(*, plan: Plan, name: str, actor: User | None, full_name: s
         if any(link["name"] == name and link["status"] != "resolved" for link in m.unit_links)
     ]
     if not measures:
-        raise ValidationFailed(f"本方案中没有待确认的单位“{name}”,请刷新页面后重试。")
+        raise ValidationFailed(f"本方案中没有待确认的单位“{name}”,请刷新页面后重试。", code=PlanError.UNIT_NAME_UNKNOWN)
     unit = unit_confirm_from_name(name, p.region, actor, full_name=(full_name or "").strip() or None)
     for m in measures:
         links = [dict(link) for link in m.unit_links]
@@ -971,7 +974,7 @@ def measure_apply_period_default(*, measure: Measure, actor: User | None, versio
     """Give one undated measure the plan-period default as its completion date (audited as a measure edit)."""
     end = plan_period_end(measure.plan)
     if end is None:
-        raise ValidationFailed("该方案未写明年度,无法按方案期限设置完成时限;请先在方案信息中填写方案年度。")
+        raise ValidationFailed("该方案未写明年度,无法按方案期限设置完成时限;请先在方案信息中填写方案年度。", code=PlanError.PLAN_YEAR_MISSING)
     return measure_update(
         measure=measure,
         actor=actor,
@@ -993,7 +996,7 @@ def plan_apply_period_default(*, plan: Plan, actor: User | None) -> int:
     locked = _lock_plan(plan, actor, "设置默认完成时限")
     end = plan_period_end(locked)
     if end is None:
-        raise ValidationFailed("该方案未写明年度,无法按方案期限设置完成时限;请先在方案信息中填写方案年度。")
+        raise ValidationFailed("该方案未写明年度,无法按方案期限设置完成时限;请先在方案信息中填写方案年度。", code=PlanError.PLAN_YEAR_MISSING)
     n = 0
     for m in undated_measures(locked):
         measure_update(
@@ -1015,21 +1018,21 @@ def plan_update_details(*, plan: Plan, actor: User | None, version: int, changes
     """Edit the plan's own title, year, 文号 and issuing body after import (draft or published), audited."""
     p = Plan.objects.select_for_update(of=("self",)).select_related("region").filter(pk=plan.pk).first()
     if p is None:
-        raise NotFound("该方案不存在或已被删除。")
+        raise NotFound("该方案不存在或已被删除。", code=PlanError.PLAN_NOT_FOUND)
     _require_admin(actor, p.region, "修改方案信息")
     if p.status == PlanStatus.ARCHIVED:
-        raise InvalidTransition("该方案已归档(被新版本取代),不能再修改方案信息。")
+        raise InvalidTransition("该方案已归档(被新版本取代),不能再修改方案信息。", code=PlanError.PLAN_ARCHIVED)
     if p.version != version:
-        raise Conflict("该方案在您查看后已被修改,请刷新页面后再修改方案信息。")
+        raise Conflict("该方案在您查看后已被修改,请刷新页面后再修改方案信息。", code=PlanError.PLAN_EDITED_ELSEWHERE)
     unknown = set(changes) - set(PLAN_DETAIL_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。")
+        raise ValidationFailed(f"不能修改字段:{'、'.join(sorted(unknown))}。", code=PlanError.FIELD_NOT_EDITABLE)
     cleaned: dict[str, Any] = {}
     for key, value in changes.items():
         text = str(value if value is not None else "").strip()
         if key == "title":
             if not text:
-                raise ValidationFailed("方案名称不能为空,请填写方案正文的标题(如“…行动方案(2026年)”)。")
+                raise ValidationFailed("方案名称不能为空,请填写方案正文的标题(如“…行动方案(2026年)”)。", code=PlanError.TITLE_MISSING)
             cleaned[key] = text[:300]
         elif key == "year":
             if not text:
@@ -1038,9 +1041,9 @@ def plan_update_details(*, plan: Plan, actor: User | None, version: int, changes
                 try:
                     year = int(text)
                 except ValueError as exc:
-                    raise ValidationFailed(f"方案年度“{text}”不是年份,请填写四位数字,如 2026。") from exc
+                    raise ValidationFailed(f"方案年度“{text}”不是年份,请填写四位数字,如 2026。", code=PlanError.YEAR_INVALID) from exc
                 if not 2000 <= year <= 2100:
-                    raise ValidationFailed(f"方案年度“{text}”超出范围,请填写 2000 至 2100 之间的年份。")
+                    raise ValidationFailed(f"方案年度“{text}”超出范围,请填写 2000 至 2100 之间的年份。", code=PlanError.YEAR_INVALID)
                 cleaned[key] = year
         elif key == "doc_number":
             cleaned[key] = text[:100]
@@ -1087,20 +1090,22 @@ def plan_publish(
         .first()
     )
     if p is None:
-        raise NotFound("该方案不存在或已被删除。")
+        raise NotFound("该方案不存在或已被删除。", code=PlanError.PLAN_NOT_FOUND)
     _require_admin(actor, p.region, "发布行动方案")
     if expected_or_current(version, p.version) != p.version:
-        raise Conflict("该方案在您查看后已被修改,请刷新页面确认最新内容后再发布。")
+        raise Conflict("该方案在您查看后已被修改,请刷新页面确认最新内容后再发布。", code=PlanError.PLAN_EDITED_ELSEWHERE)
     if p.status != PlanStatus.DRAFT:
         raise InvalidTransition(
-            f"《{p.title}》当前状态为“{p.get_status_display()}”,只有待审核的方案可以发布。"
+            f"《{p.title}》当前状态为“{p.get_status_display()}”,只有待审核的方案可以发布。",
+            code=PlanError.NOT_PENDING_REVIEW,
         )
     if p.kind != PlanKind.PLAN:
         raise InvalidTransition(
-            f"该文件是{p.get_kind_display()},只陈述方案内容,没有可督办的举措,不能发布为任务。请导入方案原文。"
+            f"该文件是{p.get_kind_display()},只陈述方案内容,没有可督办的举措,不能发布为任务。请导入方案原文。",
+            code=PlanError.NOT_A_PLAN,
         )
     if not p.measures.exists():
-        raise InvalidTransition("该方案没有举措,不能发布。请检查导入的文件是否为方案正文。")
+        raise InvalidTransition("该方案没有举措,不能发布。请检查导入的文件是否为方案正文。", code=PlanError.NO_MEASURES)
     blockers = publish_blockers(p)
     if blockers:
         first = blockers[0]
@@ -1108,6 +1113,7 @@ def plan_publish(
             f"还有 {len(blockers)} 个责任单位未确认(如第{first['seq']}条的“{first['name']}”)。"
             "请在审核页为其指定机构库中的单位,或确认为新单位后再发布。",
             details=[{"row": b["seq"], "column": "责任单位", "message": b["name"]} for b in blockers],
+            code=PlanError.UNITS_UNCONFIRMED,
         )
     undated = undated_measures(p)
     if undated:
@@ -1117,6 +1123,7 @@ def plan_publish(
             f"{len(undated)} 条举措未写明完成时限(如第{undated[0].seq}条)。"
             f"请为每条填写完成时限,{hint}或确认为“长期坚持”后再发布。",
             details=[{"row": m.seq, "column": "完成时限", "message": "未写明完成时限"} for m in undated],
+            code=PlanError.MEASURES_UNDATED,
         )
     unassigned = unassigned_measures(p)
     if unassigned and not confirm_unassigned:
@@ -1124,6 +1131,7 @@ def plan_publish(
             f"{len(unassigned)} 条举措未指定责任单位(如第{unassigned[0].seq}条),发布后这些任务暂无人承办。"
             "请确认后再发布,并在发布后到任务页指定责任单位。",
             details=[{"row": m.seq, "column": "责任单位", "message": "未指定责任单位"} for m in unassigned],
+            code=PlanError.MEASURES_UNASSIGNED,
         )
     now = timezone.now()
     Plan.objects.filter(pk=p.pk).update(

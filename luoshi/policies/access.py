@@ -12,6 +12,7 @@ from luoshi.accounts.access import region_contains, region_subtree, region_subtr
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import AccessDenied
 from luoshi.orgs.models import Enterprise, Region, Unit
+from luoshi.policies.errors import PolicyError
 from luoshi.policies.models import PayoutBatch, Policy, PolicyItem, Push
 
 
@@ -34,19 +35,19 @@ def is_enterprise(user: User | None) -> bool:
 
 def require_office(user: User | None, action: str = "管理政策与规则") -> None:
     if not is_office(user):
-        raise AccessDenied(f"只有营商办(政策办)管理员可以{action}。")
+        raise AccessDenied(f"只有营商办(政策办)管理员可以{action}。", code=PolicyError.OFFICE_ONLY)
 
 
 def require_policy_region(user: User | None, policy: Policy) -> None:
     if user is None or user.is_superuser:
         return
     if not region_contains(user.region, policy.region):
-        raise AccessDenied("该政策不在您的管辖区域内。")
+        raise AccessDenied("该政策不在您的管辖区域内。", code=PolicyError.POLICY_OUTSIDE_REGION)
 
 
 def require_region(user: User | None, region: Region) -> None:
     if user is not None and not user.is_superuser and not region_contains(user.region, region):
-        raise AccessDenied("您只能在本人管辖区域录入政策。")
+        raise AccessDenied("您只能在本人管辖区域录入政策。", code=PolicyError.REGION_NOT_YOURS)
 
 
 def policies_q(user: User) -> Q:
@@ -81,7 +82,7 @@ def require_item_department(user: User | None, item: PolicyItem, action: str = "
         return
     if is_department(user) and user.unit_id == item.department_id:
         return
-    raise AccessDenied(f"您无权{action}:该事项由{item.department.name}兑现,您只能查看和兑现本部门的事项。")
+    raise AccessDenied(f"您无权{action}:该事项由{item.department.name}兑现,您只能查看和兑现本部门的事项。", code=PolicyError.NOT_YOUR_DEPARTMENT)
 
 
 def require_can_pay(user: User | None, item: PolicyItem) -> None:
@@ -97,19 +98,19 @@ def scoped_batches(user: User) -> QuerySet[PayoutBatch]:
 
 def own_enterprise(user: User | None) -> Enterprise:
     if user is None or not is_enterprise(user) or user.enterprise is None:
-        raise AccessDenied("只有企业用户可以查看“我的政策”。")
+        raise AccessDenied("只有企业用户可以查看“我的政策”。", code=PolicyError.ENTERPRISES_ONLY)
     return user.enterprise
 
 
 def require_own_push(user: User | None, push: Push) -> None:
     enterprise = own_enterprise(user)
     if push.enterprise_id != enterprise.pk:
-        raise AccessDenied("这不是贵企业的推送。")
+        raise AccessDenied("这不是贵企业的推送。", code=PolicyError.NOT_YOUR_PUSH)
 
 
 def require_reach(user: User) -> None:
     if is_enterprise(user):
-        raise AccessDenied("企业用户不能查看部门触达统计。")
+        raise AccessDenied("企业用户不能查看部门触达统计。", code=PolicyError.REACH_NOT_FOR_ENTERPRISES)
 
 
 def require_profile_access(user: User | None, enterprise: Enterprise) -> None:
@@ -118,12 +119,12 @@ def require_profile_access(user: User | None, enterprise: Enterprise) -> None:
         return
     if is_enterprise(user):
         if user.enterprise_id != enterprise.pk:
-            raise AccessDenied("您只能查看本企业的画像与结果。")
+            raise AccessDenied("您只能查看本企业的画像与结果。", code=PolicyError.NOT_YOUR_ENTERPRISE)
         return
     if not region_contains(user.region, enterprise.region) and not (
         user.unit is not None and region_contains(user.unit.region, enterprise.region)
     ):
-        raise AccessDenied("该企业不在您的管辖区域内。")
+        raise AccessDenied("该企业不在您的管辖区域内。", code=PolicyError.ENTERPRISE_OUTSIDE_REGION)
 
 
 def profile_write(user: User | None, enterprise: Enterprise, authoritative: bool, source: str) -> tuple[bool, str]:
@@ -132,7 +133,7 @@ def profile_write(user: User | None, enterprise: Enterprise, authoritative: bool
     if is_enterprise(user):
         assert user is not None
         if user.enterprise_id != enterprise.pk:
-            raise AccessDenied("您只能更新本企业的画像。")
+            raise AccessDenied("您只能更新本企业的画像。", code=PolicyError.NOT_YOUR_ENTERPRISE)
         return False, source or "企业自报"
     require_profile_importer(user)
     return authoritative, source
@@ -140,7 +141,7 @@ def profile_write(user: User | None, enterprise: Enterprise, authoritative: bool
 
 def require_profile_importer(user: User | None) -> None:
     if user is not None and not user.is_superuser and user.role not in (Role.ADMIN, Role.STAFF):
-        raise AccessDenied("您的角色不能更新或导入企业画像。")
+        raise AccessDenied("您的角色不能更新或导入企业画像。", code=PolicyError.PROFILE_ROLE_REFUSED)
 
 
 def enterprise_users(enterprise_ids: list[int]) -> QuerySet[User]:

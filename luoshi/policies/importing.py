@@ -8,6 +8,7 @@ from typing import Any
 
 from luoshi.core.errors import ValidationFailed
 from luoshi.core.text import decode_chinese
+from luoshi.policies.errors import PolicyError
 
 
 def read_rows(filename: str, data: bytes) -> list[dict[str, Any]]:
@@ -15,7 +16,7 @@ def read_rows(filename: str, data: bytes) -> list[dict[str, Any]]:
     if name.endswith(".csv"):
         decoded = decode_chinese(data)
         if decoded is None:
-            raise ValidationFailed("无法识别文件编码,请另存为 UTF-8 或 GBK 编码的 CSV。")
+            raise ValidationFailed("无法识别文件编码,请另存为 UTF-8 或 GBK 编码的 CSV。", code=PolicyError.PROFILE_FILE_ENCODING)
         return [dict(r) for r in csv.DictReader(io.StringIO(decoded[0]))]
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
@@ -28,4 +29,4 @@ def read_rows(filename: str, data: bytes) -> list[dict[str, Any]]:
         header = [str(h or "").strip() for h in rows[0]]
         return [{h: v for h, v in zip(header, row, strict=False) if h} for row in rows[1:]
                 if any(v not in (None, "") for v in row)]
-    raise ValidationFailed("企业画像文件应为 .xlsx 或 .csv。")
+    raise ValidationFailed("企业画像文件应为 .xlsx 或 .csv。", code=PolicyError.PROFILE_FILE_TYPE)

@@ -11,6 +11,7 @@ from luoshi.accounts.models import User
 from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.policies import access, services
 from luoshi.policies.engine.profile import ItemOutcome, Status, explain
+from luoshi.policies.errors import PolicyError
 from luoshi.policies.models import (
     EnterpriseProfile,
     PayoutBatch,
@@ -33,8 +34,8 @@ def policy(user: User, pk: int) -> Policy:
     found = policies(user).filter(pk=pk).first()
     if found is None:
         if Policy.objects.filter(pk=pk).exists():
-            raise AccessDenied("您无权查看该政策。")
-        raise NotFound("找不到该政策。")
+            raise AccessDenied("您无权查看该政策。", code=PolicyError.POLICY_NOT_VISIBLE)
+        raise NotFound("找不到该政策。", code=PolicyError.POLICY_NOT_FOUND)
     return found
 
 
@@ -47,8 +48,8 @@ def item(user: User, pk: int) -> PolicyItem:
     found = items(user).filter(pk=pk).first()
     if found is None:
         if PolicyItem.objects.filter(pk=pk).exists():
-            raise AccessDenied("您无权查看该事项:部门只能查看本部门兑现的事项。")
-        raise NotFound("找不到该兑现事项。")
+            raise AccessDenied("您无权查看该事项:部门只能查看本部门兑现的事项。", code=PolicyError.ITEM_NOT_VISIBLE)
+        raise NotFound("找不到该兑现事项。", code=PolicyError.ITEM_NOT_FOUND)
     return found
 
 
@@ -60,7 +61,7 @@ def versions(user: User, item_obj: PolicyItem) -> QuerySet[RuleVersion]:
 def version(user: User, pk: int) -> RuleVersion:
     found = RuleVersion.objects.select_related("item__policy__region", "item__department").filter(pk=pk).first()
     if found is None:
-        raise NotFound("找不到该规则版本。")
+        raise NotFound("找不到该规则版本。", code=PolicyError.RULES_VERSION_NOT_FOUND)
     item(user, found.item_id)
     return found
 
@@ -74,8 +75,8 @@ def batch(user: User, pk: int) -> PayoutBatch:
     found = batches(user).filter(pk=pk).first()
     if found is None:
         if PayoutBatch.objects.filter(pk=pk).exists():
-            raise AccessDenied("您无权查看该清单:只有兑现部门和营商办可以查看。")
-        raise NotFound("找不到该清单。")
+            raise AccessDenied("您无权查看该清单:只有兑现部门和营商办可以查看。", code=PolicyError.BATCH_NOT_VISIBLE)
+        raise NotFound("找不到该清单。", code=PolicyError.BATCH_NOT_FOUND)
     return found
 
 
@@ -89,9 +90,9 @@ def push(user: User, pk: int) -> Push:
     enterprise = access.own_enterprise(user)
     found = Push.objects.filter(pk=pk).select_related("item").first()
     if found is None:
-        raise NotFound("找不到该推送。")
+        raise NotFound("找不到该推送。", code=PolicyError.PUSH_NOT_FOUND)
     if found.enterprise_id != enterprise.pk:
-        raise AccessDenied("这不是贵企业的推送。")
+        raise AccessDenied("这不是贵企业的推送。", code=PolicyError.NOT_YOUR_PUSH)
     return found
 
 
@@ -126,7 +127,7 @@ def my_profile(user: User) -> EnterpriseProfile | None:
 def profile(user: User, enterprise_id: int) -> EnterpriseProfile:
     found = EnterpriseProfile.objects.select_related("enterprise__region").filter(enterprise_id=enterprise_id).first()
     if found is None:
-        raise NotFound("该企业尚无画像。")
+        raise NotFound("该企业尚无画像。", code=PolicyError.PROFILE_NOT_FOUND)
     access.require_profile_access(user, found.enterprise)
     return found
 

@@ -36,6 +36,7 @@ from luoshi.policies.engine.rules import Benefit, Item, RuleError, parse_item
 from luoshi.policies.engine.schema import FIELDS, FieldKind
 from luoshi.policies.engine.size import classify
 from luoshi.policies.engine.table import FirmTable
+from luoshi.policies.errors import PolicyError
 from luoshi.policies.events import PolicyEvent
 from luoshi.policies.models import (
     BatchStatus,
@@ -76,7 +77,7 @@ def parameter_set() -> ParameterSet:
             params.add(EngineParameter.from_data(p.name, {"label": p.label, "unit": p.unit, "values": p.values,
                                                          "reference": p.reference}))
         except ParameterError as exc:
-            raise ValidationFailed(str(exc)) from None
+            raise ValidationFailed(str(exc), code=PolicyError.PARAMETER_INVALID) from None
     return params
 
 
@@ -93,7 +94,7 @@ def engine_item(item: PolicyItem, version: RuleVersion, params: ParameterSet | N
     try:
         return parse_item(data, params=params)
     except RuleError as exc:
-        raise ValidationFailed(str(exc)) from None
+        raise ValidationFailed(str(exc), code=PolicyError.ITEM_RULE_INVALID) from None
 
 
 def _benefit_data(item: PolicyItem) -> dict[str, Any]:
@@ -179,11 +180,11 @@ def policy_create(*, actor: User | None, region: Region, title: str, issuers: st
     access.require_region(actor, region)
     title = title.strip()
     if not title:
-        raise ValidationFailed("请填写政策名称。")
+        raise ValidationFailed("请填写政策名称。", code=PolicyError.POLICY_NAME_MISSING)
     if level not in PolicyLevel.values:
-        raise ValidationFailed(f"政策层级「{level}」无效,应为:{'、'.join(PolicyLevel.labels)}。")
+        raise ValidationFailed(f"政策层级「{level}」无效,应为:{'、'.join(PolicyLevel.labels)}。", code=PolicyError.POLICY_LEVEL_INVALID)
     if effective_from and expires_on and expires_on < effective_from:
-        raise ValidationFailed("有效期至不能早于施行日期。")
+        raise ValidationFailed("有效期至不能早于施行日期。", code=PolicyError.VALIDITY_ORDER)
     policy = Policy.objects.create(region=region, title=title, issuers=issuers.strip(),
                                    document_number=document_number.strip(), level=level, published_on=published_on,
                                    effective_from=effective_from, expires_on=expires_on, source_name=source_name,
@@ -214,7 +215,7 @@ def policy_read_document(*, filename: str, data: bytes) -> ReadPolicy:
     try:
         doc = read_bytes(data, ext, name=filename)
     except ParseError as exc:
-        raise ValidationFailed(str(exc)) from None
+        raise ValidationFailed(str(exc), code=PolicyError.DOCUMENT_UNREADABLE) from None
     norm = normalize(doc.text)
     issued, _ = plan_document.detect_dates(norm)
     number = re.sub(r"[((\[〔](\d{4})[))\]〕]", r"〔\1〕", plan_document.detect_doc_number(norm))  # 文号 as written
@@ -244,25 +245,25 @@ def item_save(*, actor: User | None, policy: Policy, code: str, department: Unit
     access.require_policy_region(actor, policy)
     code = code.strip()
     if not code:
-        raise ValidationFailed("请填写事项编号。")
+        raise ValidationFailed("请填写事项编号。", code=PolicyError.ITEM_CODE_MISSING)
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
-        raise ValidationFailed(f"未知的事项字段:{'、'.join(sorted(unknown))}")
+        raise ValidationFailed(f"未知的事项字段:{'、'.join(sorted(unknown))}", code=PolicyError.ITEM_FIELD_UNKNOWN)
     if fields.get("mode", Mode.INSTANT) not in Mode.values:
-        raise ValidationFailed("兑现方式无效。")
+        raise ValidationFailed("兑现方式无效。", code=PolicyError.MODE_INVALID)
     if fields.get("benefit_formula"):
         try:
             formula_fields(fields["benefit_formula"])
         except FormulaError as exc:
-            raise ValidationFailed(str(exc)) from None
+            raise ValidationFailed(str(exc), code=PolicyError.FORMULA_INVALID) from None
     if fields.get("mode") == Mode.WINDOW and not (fields.get("window_start") and fields.get("window_end")):
-        raise ValidationFailed("限时享受的事项需填写申报开始和截止日期。")
+        raise ValidationFailed("限时享受的事项需填写申报开始和截止日期。", code=PolicyError.WINDOW_MISSING)
     if fields.get("mode") == Mode.FAST and not fields.get("payment_limit_workdays"):
-        raise ValidationFailed("快申快享的事项需填写兑现时限(工作日)。")
+        raise ValidationFailed("快申快享的事项需填写兑现时限(工作日)。", code=PolicyError.PAYMENT_LIMIT_MISSING)
     before = None
     if item is None:
         if PolicyItem.objects.filter(code=code).exists():
-            raise ValidationFailed(f"事项编号「{code}」已存在。")
+            raise ValidationFailed(f"事项编号「{code}」已存在。", code=PolicyError.ITEM_CODE_TAKEN)
         item = PolicyItem(policy=policy, code=code, department=department)
     else:
         item = PolicyItem.objects.select_for_update().get(pk=item.pk)
@@ -283,7 +284,7 @@ def parameter_save(*, actor: User | None, name: str, label: str, values: Mapping
     try:
         EngineParameter.from_data(name, {"label": label, "values": dict(values)})
     except ParameterError as exc:
-        raise ValidationFailed(str(exc)) from None
+        raise ValidationFailed(str(exc), code=PolicyError.PARAMETER_INVALID) from None
     existing = Parameter.objects.filter(name=name).first()
     before = None if existing is None else {"values": existing.values, "label": existing.label}
     new_values = {str(k): v for k, v in values.items()}
@@ -466,12 +467,12 @@ def rule_publish(*, actor: User | None, version: RuleVersion, push: bool = True)
     access.require_policy_region(actor, version.item.policy)
     if version.status != RuleStatus.DRAFT:
         raise InvalidTransition(f"第 {version.number} 版规则已{version.get_status_display()},不能再次发布;"
-                                "请修改后另存为新版本。")
+                                "请修改后另存为新版本。", code=PolicyError.RULES_VERSION_NOT_DRAFT)
     check = rule_check(item=version.item, rule=version.rule, cases=version.cases)
     failed = [c for c in check.cases if not c.passed]
     if failed:
         raise ValidationFailed("测试用例未全部通过,不能发布:" + ";".join(f"「{c.case}」{c.message}" for c in failed),
-                               details=[{"case": c.case, "message": c.message} for c in failed])
+                               details=[{"case": c.case, "message": c.message} for c in failed], code=PolicyError.RULES_TESTS_FAILING)
     item = PolicyItem.objects.select_for_update().get(pk=version.item_id)
     previous = item.published_version
     if previous is not None:
@@ -551,7 +552,7 @@ def profile_save(*, actor: User | None, enterprise: Enterprise, values: Mapping[
             data[name] = value
         prov[name] = {"source": source, "as_of": as_of.isoformat(), "authoritative": bool(authoritative)}
     if problems:
-        raise ValidationFailed(";".join(problems))
+        raise ValidationFailed(";".join(problems), code=PolicyError.PROFILE_INVALID)
     _derive_size(data, prov, as_of)
     changed = data != profile.data or prov != profile.provenance
     profile.data, profile.provenance = data, prov
@@ -649,7 +650,7 @@ def profiles_import(*, actor: User | None, rows: Sequence[Mapping[str, Any]], so
                 enterprise = Enterprise.objects.filter(credit_code=code).first()
                 if enterprise is None:
                     if not name:
-                        raise ValidationFailed("新企业需填写企业名称。")
+                        raise ValidationFailed("新企业需填写企业名称。", code=PolicyError.ENTERPRISE_NAME_MISSING)
                     assert region is not None
                     enterprise = Enterprise.objects.create(name=name, credit_code=code, region=region)
                     report["created"] += 1
@@ -772,11 +773,11 @@ def push_apply(*, actor: User | None, push: Push) -> Push:
     push = Push.objects.select_for_update(of=("self",)).select_related("item", "enterprise__region").get(pk=push.pk)
     item = push.item
     if item.mode == Mode.AUTOMATIC:
-        raise InvalidTransition("该事项为免申即享,无需申报,符合条件即由部门直接兑现。")
+        raise InvalidTransition("该事项为免申即享,无需申报,符合条件即由部门直接兑现。", code=PolicyError.NO_APPLICATION_NEEDED)
     if item.mode == Mode.WINDOW and item.window_start and item.window_end and not (
         item.window_start <= today() <= item.window_end
     ):
-        raise InvalidTransition(f"不在申报期内({item.window_start} 至 {item.window_end})。")
+        raise InvalidTransition(f"不在申报期内({item.window_start} 至 {item.window_end})。", code=PolicyError.OUTSIDE_WINDOW)
     if push.applied_at is None:
         push.applied_at = timezone.now()
         push.opened_at = push.opened_at or push.applied_at
@@ -794,12 +795,12 @@ def push_grant(*, actor: User | None, push: Push, amount: Decimal | None = None)
         pk=push.pk)
     access.require_can_pay(actor, push.item)
     if push.applied_at is None:
-        raise InvalidTransition("企业尚未申报,不能兑现。")
+        raise InvalidTransition("企业尚未申报,不能兑现。", code=PolicyError.NOT_APPLIED)
     if push.granted_at is not None:
-        raise InvalidTransition("该申报已兑现。")
+        raise InvalidTransition("该申报已兑现。", code=PolicyError.ALREADY_PAID)
     amount = amount if amount is not None else push.amount
     if amount is None or amount < 0:
-        raise ValidationFailed("请填写兑现金额。")
+        raise ValidationFailed("请填写兑现金额。", code=PolicyError.AMOUNT_MISSING)
     push.granted_at, push.granted_amount = timezone.now(), amount
     push.save(update_fields=["granted_at", "granted_amount"])
     audit.record(actor=actor, action=PolicyEvent.GRANTED, subject=push, before={"granted": False},
@@ -816,7 +817,7 @@ def calculator(*, data: Mapping[str, Any], on: dt.date | None = None) -> list[It
     try:
         profile = Profile.from_data({k: v for k, v in data.items() if v not in (None, "", [])})
     except (ValueError, TypeError) as exc:
-        raise ValidationFailed(f"画像数据无效:{exc}") from None
+        raise ValidationFailed(f"画像数据无效:{exc}", code=PolicyError.PROFILE_INVALID) from None
     if "size" not in profile.values and profile.values.get("industry"):
         try:
             size = classify(profile.values["industry"], profile.values.get("employees"),
@@ -850,17 +851,17 @@ def batch_draw(*, actor: User | None, item: PolicyItem, on: dt.date | None = Non
     access.require_can_pay(actor, item)
     item = PolicyItem.objects.select_for_update(of=("self",)).select_related("published_version", "policy").get(pk=item.pk)
     if item.mode != Mode.AUTOMATIC:
-        raise InvalidTransition("只有免申即享的事项可以生成清单。")
+        raise InvalidTransition("只有免申即享的事项可以生成清单。", code=PolicyError.NOT_AUTOMATIC)
     if item.published_version is None:
-        raise InvalidTransition("该事项尚无已发布的规则。")
+        raise InvalidTransition("该事项尚无已发布的规则。", code=PolicyError.NO_PUBLISHED_RULES)
     if PayoutBatch.objects.filter(item=item, status__in=[BatchStatus.DRAWN, BatchStatus.CHECKED,
                                                          BatchStatus.CONFIRMED]).exists():
-        raise InvalidTransition("该事项已有未完成的清单,请先完成确认和兑现。")
+        raise InvalidTransition("该事项已有未完成的清单,请先完成确认和兑现。", code=PolicyError.BATCH_OPEN)
     ev, _ = published_evaluation(on)
     engine = ev.items[ev.item_index(item.code)]
     capable, note = automatic_capability(engine, item)
     if not capable:
-        raise InvalidTransition(note)
+        raise InvalidTransition(note, code=PolicyError.AUTOMATIC_NOT_CAPABLE)
     on = ev.on
     auto_rows = bits_to_rows(ev.automatic_bits(item.code), ev.table.n)
     already = set(PayoutBatch.objects.filter(item=item, status=BatchStatus.PAID)
@@ -909,7 +910,7 @@ def batch_check(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.DRAWN:
-        raise InvalidTransition(f"清单当前为「{batch.get_status_display()}」,不能初核。")
+        raise InvalidTransition(f"清单当前为「{batch.get_status_display()}」,不能初核。", code=PolicyError.BATCH_STATUS_WRONG)
     batch.status, batch.checked_by, batch.checked_at = BatchStatus.CHECKED, actor, timezone.now()
     batch.save(update_fields=["status", "checked_by", "checked_at"])
     audit.record(actor=actor, action=PolicyEvent.BATCH_CHECKED, subject=batch, before={"status": BatchStatus.DRAWN},
@@ -924,9 +925,9 @@ def batch_confirm(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.CHECKED:
-        raise InvalidTransition(f"清单当前为「{batch.get_status_display()}」,需先由一人初核。")
+        raise InvalidTransition(f"清单当前为「{batch.get_status_display()}」,需先由一人初核。", code=PolicyError.BATCH_STATUS_WRONG)
     if actor is not None and batch.checked_by_id == actor.pk:
-        raise InvalidTransition("双人复核:确认人不能与初核人为同一人,请由另一位工作人员确认。")
+        raise InvalidTransition("双人复核:确认人不能与初核人为同一人,请由另一位工作人员确认。", code=PolicyError.SAME_REVIEWER)
     batch.status, batch.confirmed_by, batch.confirmed_at = BatchStatus.CONFIRMED, actor, timezone.now()
     batch.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     audit.record(actor=actor, action=PolicyEvent.BATCH_CONFIRMED, subject=batch,
@@ -941,7 +942,7 @@ def batch_pay(*, actor: User | None, batch: PayoutBatch) -> PayoutBatch:
         pk=batch.pk)
     access.require_can_pay(actor, batch.item)
     if batch.status != BatchStatus.CONFIRMED:
-        raise InvalidTransition(f"清单当前为「{batch.get_status_display()}」,需经两人确认后才能兑现。")
+        raise InvalidTransition(f"清单当前为「{batch.get_status_display()}」,需经两人确认后才能兑现。", code=PolicyError.BATCH_STATUS_WRONG)
     now = timezone.now()
     pending = list(batch.payouts.filter(state=PayoutState.PENDING).select_related("enterprise"))
     batch.payouts.filter(state=PayoutState.PENDING).update(state=PayoutState.PAID, paid_at=now)
@@ -972,7 +973,7 @@ def get_item(pk: int) -> PolicyItem:
     try:
         return PolicyItem.objects.select_related("policy__region", "department", "published_version").get(pk=pk)
     except PolicyItem.DoesNotExist:
-        raise NotFound("找不到该兑现事项。") from None
+        raise NotFound("找不到该兑现事项。", code=PolicyError.ITEM_NOT_FOUND) from None
 
 
 def load_rule_book(*, actor: User | None, book: RuleBook) -> None:

@@ -17,6 +17,7 @@ from luoshi.accounts.access import region_contains, region_subtree, region_subtr
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.orgs.models import Region
+from luoshi.requests.errors import RequestError
 from luoshi.requests.models import Request
 
 __all__ = ["AccessDenied", "region_contains"]
@@ -110,16 +111,16 @@ def can_see(user: User | None, req: Request) -> bool:
 def require_see(user: User | None, req: Request) -> None:
     if not can_see(user, req):
         # the same answer as a missing request: do not reveal what exists elsewhere
-        raise NotFound("未找到该诉求,或您无权查看。")
+        raise NotFound("未找到该诉求,或您无权查看。", code=RequestError.REQUEST_NOT_FOUND)
 
 
 def require_office(user: User | None, req: Request | None = None, action: str = "执行此操作") -> None:
     if user is None or user.is_superuser:
         return
     if user.role != Role.ADMIN:
-        raise AccessDenied(f"只有营商办管理员可以{action};您的角色为{user.get_role_display()}。")
+        raise AccessDenied(f"只有营商办管理员可以{action};您的角色为{user.get_role_display()}。", code=RequestError.OFFICE_ONLY)
     if req is not None and not region_contains(user.region, req.region):
-        raise AccessDenied(f"该诉求不在您的管辖区域内,您不能{action}。")
+        raise AccessDenied(f"该诉求不在您的管辖区域内,您不能{action}。", code=RequestError.OUTSIDE_REGION)
 
 
 def require_lead_unit(user: User | None, req: Request, action: str) -> None:
@@ -127,9 +128,9 @@ def require_lead_unit(user: User | None, req: Request, action: str) -> None:
     if user is None:
         return
     if user.role != Role.STAFF or user.unit_id is None:
-        raise AccessDenied(f"只有主办单位的工作人员可以{action};您的角色为{user.get_role_display()}。")
+        raise AccessDenied(f"只有主办单位的工作人员可以{action};您的角色为{user.get_role_display()}。", code=RequestError.HANDLING_UNIT_ONLY)
     if req.lead_unit_id != user.unit_id:
-        raise AccessDenied(f"该诉求不是分办给本单位({user.unit})的,您不能{action}。")
+        raise AccessDenied(f"该诉求不是分办给本单位({user.unit})的,您不能{action}。", code=RequestError.NOT_YOUR_UNIT)
 
 
 def is_co_unit(user: User | None, req: Request) -> bool:
@@ -168,7 +169,7 @@ def may_unmask_contact(user: User | None, req: Request) -> bool:
 def require_unmask(user: User | None, req: Request) -> None:
     require_see(user, req)
     if not may_unmask_contact(user, req):
-        raise AccessDenied("只有承办该诉求的人员可以查看完整联系方式。")
+        raise AccessDenied("只有承办该诉求的人员可以查看完整联系方式。", code=RequestError.CONTACT_HANDLERS_ONLY)
 
 
 def mask_phone(phone: str) -> str:

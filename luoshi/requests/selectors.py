@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from luoshi.core.errors import NotFound
 from luoshi.requests import access
+from luoshi.requests.errors import RequestError
 from luoshi.requests.models import AccountabilityEntry, OverdueNotice, Request
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def request_list(user: User | None, f: RequestFilters | None = None) -> QuerySet
 def request_get(user: User | None, pk: int) -> Request:
     req = Request.objects.select_related("region", "lead_unit", "enterprise").filter(pk=pk).first()
     if req is None:  # the same answer as for a request the user may not see: nothing tells them apart
-        raise NotFound("未找到该诉求,或您无权查看。")
+        raise NotFound("未找到该诉求,或您无权查看。", code=RequestError.REQUEST_NOT_FOUND)
     access.require_see(user, req)
     return req
 
@@ -94,5 +95,5 @@ def overdue_notices(user: User | None) -> QuerySet[OverdueNotice]:
 def overdue_notice_get(user: User | None, pk: int) -> OverdueNotice:
     notice = overdue_notices(user).filter(pk=pk).first()
     if notice is None:
-        raise NotFound("该督办单不存在,或您无权查看。")
+        raise NotFound("该督办单不存在,或您无权查看。", code=RequestError.NOTICE_NOT_FOUND)
     return notice

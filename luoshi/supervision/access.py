@@ -32,6 +32,7 @@ from luoshi.accounts.access import (
 )
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import AccessDenied, NotFound
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.models import LIVE_STATUSES, OPEN_STATUSES, Assignment, Task, TaskStatus
 
 
@@ -73,7 +74,7 @@ def can_read_reports(user: User | None, task: Task) -> bool:
 def require_see_task(user: User | None, task: Task) -> None:
     if not can_see_task(user, task):
         # Same answer as a missing task: do not reveal what exists elsewhere.
-        raise NotFound("未找到该任务,或您无权查看。")
+        raise NotFound("未找到该任务,或您无权查看。", code=SupervisionError.TASK_NOT_FOUND)
 
 
 def require_office(user: User | None, task: Task | None = None, action: str = "执行此操作") -> None:
@@ -81,9 +82,9 @@ def require_office(user: User | None, task: Task | None = None, action: str = "�
     if user is None or user.is_superuser:
         return
     if user.role != Role.ADMIN:
-        raise AccessDenied(f"只有营商办管理员可以{action};您的角色为{user.get_role_display()}。")
+        raise AccessDenied(f"只有营商办管理员可以{action};您的角色为{user.get_role_display()}。", code=SupervisionError.OFFICE_ONLY)
     if task is not None and not region_contains(user.region, task.region):
-        raise AccessDenied(f"该任务不在您的管辖区域内,您不能{action}。")
+        raise AccessDenied(f"该任务不在您的管辖区域内,您不能{action}。", code=SupervisionError.OUTSIDE_REGION)
 
 
 def require_unit_of(user: User | None, assignment: Assignment, action: str = "填报进展") -> None:
@@ -91,11 +92,11 @@ def require_unit_of(user: User | None, assignment: Assignment, action: str = "�
     if user is None:
         return
     if user.role != Role.STAFF or user.unit_id is None:
-        raise AccessDenied(f"只有责任单位的工作人员可以{action};您的角色为{user.get_role_display()}。")
+        raise AccessDenied(f"只有责任单位的工作人员可以{action};您的角色为{user.get_role_display()}。", code=SupervisionError.UNIT_STAFF_ONLY)
     if user.unit_id != assignment.unit_id:
-        raise AccessDenied(f"您只能为本单位({user.unit})承担的任务{action},该分工属于其他单位。")
+        raise AccessDenied(f"您只能为本单位({user.unit})承担的任务{action},该分工属于其他单位。", code=SupervisionError.NOT_YOUR_UNIT)
     if not assignment.active:
-        raise AccessDenied(f"本单位已不再承担该任务,不能{action}。")
+        raise AccessDenied(f"本单位已不再承担该任务,不能{action}。", code=SupervisionError.ASSIGNMENT_ENDED)
 
 
 # --- what a user may do on one task: the buttons of the task page and `allowed_actions` of the API ------------
@@ -220,7 +221,7 @@ def require(user: User | None, action: str, task: Task, message: str = "") -> No
     """Raise AccessDenied unless `user` may take `action` on `task` now."""
     if not can(user, action, task):
         label = policy.labels.get(action, "执行此操作")
-        raise AccessDenied(message or f"您无权{label},或该任务当前状态({task.get_status_display()})不允许。")
+        raise AccessDenied(message or f"您无权{label},或该任务当前状态({task.get_status_display()})不允许。", code=SupervisionError.ACTION_NOT_ALLOWED)
 
 
 __all__ = ["HANDLING_ACTIONS", "TASK_ACTIONS", "TRANSITIONS", "allowed_actions", "can", "policy", "require"]

@@ -28,6 +28,7 @@ from luoshi.orgs.models import Region, Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import dispatch, periods
 from luoshi.supervision.access import allowed_actions, require_see_task, task_scope_q, visible_tasks
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.models import (
     LIVE_STATUSES,
     OPEN_STATUSES,
@@ -119,7 +120,7 @@ def ledger_units(user: User | None) -> QuerySet[Unit]:
 def task_get(user: User | None, pk: int) -> Task:
     task = Task.objects.select_related("plan", "region").filter(pk=pk).first()
     if task is None:
-        raise NotFound("未找到该任务,或您无权查看。")
+        raise NotFound("未找到该任务,或您无权查看。", code=SupervisionError.TASK_NOT_FOUND)
     require_see_task(user, task)
     return task
 
@@ -206,18 +207,18 @@ def attachment_get(user: User | None, pk: int) -> Attachment:
     """An attachment the user may download: one whose task the user may see."""
     row = Attachment.objects.select_related("report__task__region").filter(pk=pk).first()
     if row is None:
-        raise NotFound("未找到该附件,或您无权下载。")
+        raise NotFound("未找到该附件,或您无权下载。", code=SupervisionError.ATTACHMENT_NOT_FOUND)
     from luoshi.supervision.access import can_read_reports
 
     if not can_read_reports(user, row.report.task):  # co-assigned units included: the access module's rule
-        raise NotFound("未找到该附件,或您无权下载。")
+        raise NotFound("未找到该附件,或您无权下载。", code=SupervisionError.ATTACHMENT_NOT_FOUND)
     return row
 
 
 def assignment_get_for_filing(user: User | None, pk: int) -> Assignment:
     row = Assignment.objects.select_related("task", "unit").filter(pk=pk).first()
     if row is None or (user is not None and is_staff_role(user) and not own_unit(user, row)):
-        raise NotFound("未找到该分工,或它不属于您的单位。")
+        raise NotFound("未找到该分工,或它不属于您的单位。", code=SupervisionError.ASSIGNMENT_NOT_FOUND)
     require_see_task(user, row.task)
     return row
 
@@ -237,7 +238,7 @@ def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
     A fixed number of queries whatever the number of rows: the assignments (with their open missed reports),
     the reports already filed, the plans' thresholds in one query, one calendar per region (usually one)."""
     if not is_unit_staff(user) or user.unit_id is None:
-        raise AccessDenied("“我的任务”仅供部门工作人员使用。")
+        raise AccessDenied("“我的任务”仅供部门工作人员使用。", code=SupervisionError.MY_TASKS_STAFF_ONLY)
     from luoshi.supervision.models import WarningThresholds
     from luoshi.supervision.services.common import calendar_for
 
@@ -285,7 +286,7 @@ def my_task_counts(user: User, today: dt.date | None = None) -> tuple[int, int]:
     the same rule as `my_tasks` over every row (not its first 500), read as plain tuples in two queries, no model
     instances, no calendar (the counts need no due dates)."""
     if not is_unit_staff(user) or user.unit_id is None:
-        raise AccessDenied("“我的任务”仅供部门工作人员使用。")
+        raise AccessDenied("“我的任务”仅供部门工作人员使用。", code=SupervisionError.MY_TASKS_STAFF_ONLY)
     today = today or timezone.localdate()
     rows = list(
         Assignment.objects.filter(unit_id=user.unit_id, active=True, task__status__in=OPEN_STATUSES)
@@ -325,7 +326,7 @@ def notices_for(user: User | None) -> QuerySet[SupervisionNotice]:
 def notice_get(user: User | None, pk: int) -> SupervisionNotice:
     row = notices_for(user).filter(pk=pk).first()
     if row is None:
-        raise NotFound("未找到该督办单,或您无权查看。")
+        raise NotFound("未找到该督办单,或您无权查看。", code=SupervisionError.NOTICE_NOT_FOUND)
     return row
 
 

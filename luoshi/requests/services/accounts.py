@@ -13,6 +13,7 @@ from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from luoshi.orgs.credit_code import credit_code_problem
 from luoshi.orgs.models import Enterprise, Region
 from luoshi.requests import access
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import EnterpriseRegistration, RegistrationStatus
 from luoshi.requests.services.intake import normalise_phone
@@ -22,7 +23,7 @@ def _enterprise_for(region: Region, name: str, code: str) -> Enterprise:
     ent = Enterprise.objects.filter(credit_code=code).first()
     if ent is not None:
         if not access.region_contains(region, ent.region) and not access.region_contains(ent.region, region):
-            raise ValidationFailed("该统一社会信用代码的企业不属于本辖区。")
+            raise ValidationFailed("该统一社会信用代码的企业不属于本辖区。", code=RequestError.ENTERPRISE_OUTSIDE_REGION)
         return ent
     return Enterprise.objects.create(name=name, credit_code=code, region=region)
 
@@ -39,13 +40,13 @@ def enterprise_account_create(
     """The office creates an enterprise account (and the enterprise, if it is not in the directory yet)."""
     access.require_office(user, None, "创建企业账号")
     if user is not None and not user.is_superuser and not access.region_contains(user.region, region):
-        raise AccessDenied("您只能为本辖区的企业创建账号。")
+        raise AccessDenied("您只能为本辖区的企业创建账号。", code=RequestError.ENTERPRISE_OUTSIDE_REGION)
     code = credit_code.strip().upper()
     problem = credit_code_problem(code)
     if problem:
-        raise ValidationFailed(problem)
+        raise ValidationFailed(problem, code=RequestError.CREDIT_CODE_INVALID)
     if not enterprise_name.strip():
-        raise ValidationFailed("请填写企业名称。")
+        raise ValidationFailed("请填写企业名称。", code=RequestError.FIELD_MISSING)
     with transaction.atomic():
         ent = _enterprise_for(region, enterprise_name.strip(), code)
         return user_create(
@@ -70,19 +71,19 @@ def registration_submit(
     code = credit_code.strip().upper()
     problem = credit_code_problem(code)
     if problem:
-        raise ValidationFailed(problem)
+        raise ValidationFailed(problem, code=RequestError.CREDIT_CODE_INVALID)
     for value, label in ((enterprise_name, "企业名称"), (contact_name, "联系人"), (username, "用户名")):
         if not (value or "").strip():
-            raise ValidationFailed(f"请填写{label}。")
+            raise ValidationFailed(f"请填写{label}。", code=RequestError.FIELD_MISSING)
     if len(password or "") < 10:
-        raise ValidationFailed("密码至少 10 位。")
+        raise ValidationFailed("密码至少 10 位。", code=RequestError.PASSWORD_TOO_SHORT)
     if (
         User.objects.filter(username=username.strip()).exists()
         or EnterpriseRegistration.objects.filter(
             username=username.strip(), status=RegistrationStatus.PENDING
         ).exists()
     ):
-        raise ValidationFailed(f"用户名“{username}”已被使用,请换一个。")
+        raise ValidationFailed(f"用户名“{username}”已被使用,请换一个。", code=RequestError.USERNAME_TAKEN)
     phone = normalise_phone(contact_phone)
     with transaction.atomic():
         reg = EnterpriseRegistration.objects.create(
@@ -113,13 +114,13 @@ def registration_decide(
         and not user.is_superuser
         and not access.region_contains(user.region, registration.region)
     ):
-        raise AccessDenied("该注册申请不在您的管辖区域内。")
+        raise AccessDenied("该注册申请不在您的管辖区域内。", code=RequestError.REGISTRATION_OUTSIDE_REGION)
     if not approve and not note.strip():
-        raise ValidationFailed("请填写不予通过的理由。")
+        raise ValidationFailed("请填写不予通过的理由。", code=RequestError.REASON_MISSING)
     with transaction.atomic():
         reg = EnterpriseRegistration.objects.select_for_update().get(pk=registration.pk)
         if reg.status != RegistrationStatus.PENDING:
-            raise InvalidTransition(f"该申请已{reg.get_status_display()}。")
+            raise InvalidTransition(f"该申请已{reg.get_status_display()}。", code=RequestError.REGISTRATION_DECIDED)
         reg.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REFUSED
         reg.decided_at, reg.decided_by, reg.note = timezone.now(), user, note.strip()
         reg.save(update_fields=["status", "decided_at", "decided_by", "note"])

@@ -16,6 +16,7 @@ from luoshi.audit.services import record
 from luoshi.core.errors import InvalidTransition, ValidationFailed
 from luoshi.core.sanitize import xlsx_row
 from luoshi.requests import access
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import ArrearsClaim, ArrearsPayment, ArrearsStatus
 
@@ -27,9 +28,9 @@ def _amount(value: Any, what: str) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(f"{what}应为数字(单位元)。") from None
+        raise ValidationFailed(f"{what}应为数字(单位元)。", code=RequestError.AMOUNT_INVALID) from None
     if amount <= 0:
-        raise ValidationFailed(f"{what}应大于 0。")
+        raise ValidationFailed(f"{what}应大于 0。", code=RequestError.AMOUNT_INVALID)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -51,7 +52,7 @@ def arrears_confirm(*, user: User | None, claim: ArrearsClaim, amount: Any, on: 
     with transaction.atomic():
         c = ArrearsClaim.objects.select_for_update().get(pk=claim.pk)
         if c.status != ArrearsStatus.OPEN:
-            raise InvalidTransition(f"该欠款已{c.get_status_display()}。")
+            raise InvalidTransition(f"该欠款已{c.get_status_display()}。", code=RequestError.ARREARS_CLOSED)
         before = {"amount_confirmed": c.amount_confirmed}
         c.amount_confirmed, c.confirmed_on = value, on
         c.save(update_fields=["amount_confirmed", "confirmed_on"])
@@ -74,11 +75,11 @@ def arrears_pay(
     with transaction.atomic():
         c = ArrearsClaim.objects.select_for_update().get(pk=claim.pk)
         if c.status != ArrearsStatus.OPEN:
-            raise InvalidTransition(f"该欠款已{c.get_status_display()},不能再登记支付。")
+            raise InvalidTransition(f"该欠款已{c.get_status_display()},不能再登记支付。", code=RequestError.ARREARS_CLOSED)
         owed = c.amount_confirmed if c.amount_confirmed is not None else c.amount_claimed
         paid = paid_total(c)
         if paid + value > owed:
-            raise ValidationFailed(f"支付金额合计 {paid + value} 元超过应付金额 {owed} 元。")
+            raise ValidationFailed(f"支付金额合计 {paid + value} 元超过应付金额 {owed} 元。", code=RequestError.PAYMENT_EXCEEDS_OWED)
         pay = ArrearsPayment.objects.create(
             claim=c, amount=value, paid_on=on, note=note[:200], recorded_by=user
         )
@@ -101,11 +102,11 @@ def arrears_settle(*, user: User | None, claim: ArrearsClaim, note: str, on: dt.
     _may_change(user, claim)
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed("请填写化解协议的内容(协议编号、约定金额与期限)。")
+        raise ValidationFailed("请填写化解协议的内容(协议编号、约定金额与期限)。", code=RequestError.AGREEMENT_MISSING)
     with transaction.atomic():
         c = ArrearsClaim.objects.select_for_update().get(pk=claim.pk)
         if c.status != ArrearsStatus.OPEN:
-            raise InvalidTransition(f"该欠款已{c.get_status_display()}。")
+            raise InvalidTransition(f"该欠款已{c.get_status_display()}。", code=RequestError.ARREARS_CLOSED)
         c.status, c.settlement_note, c.closed_on = ArrearsStatus.SETTLED, note, on
         c.save(update_fields=["status", "settlement_note", "closed_on"])
         record(

@@ -19,6 +19,7 @@ from luoshi.audit.services import record
 from luoshi.core.errors import Conflict, ValidationFailed
 from luoshi.orgs.models import Region
 from luoshi.requests import access, hooks
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import Hotspot
 from luoshi.requests.routing import clean
@@ -56,7 +57,7 @@ def period_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
         year, month = (int(x) for x in period.split("-"))
         start = dt.datetime(year, month, 1, tzinfo=timezone.get_default_timezone())
     except ValueError:
-        raise ValidationFailed(f"统计周期“{period}”无效,应为 YYYY-MM。") from None
+        raise ValidationFailed(f"统计周期“{period}”无效,应为 YYYY-MM。", code=RequestError.PERIOD_INVALID) from None
     end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.get_default_timezone())
     return start, end
 
@@ -138,7 +139,7 @@ def hotspot_to_task(
         access.visible_requests(user).filter(pk__in=request_ids, region_id__in=access.subtree_ids(region))
     )
     if len(reqs) < 2:
-        raise ValidationFailed("热点至少应包含 2 条诉求。")
+        raise ValidationFailed("热点至少应包含 2 条诉求。", code=RequestError.HOTSPOT_TOO_SMALL)
     label = (label or "").strip()[:200] or reqs[0].title
     sig = signature_of([r.pk for r in reqs])
     try:
@@ -172,7 +173,7 @@ def hotspot_to_task(
                 reason=f"热点“{label}”转为督办任务",
             )
     except IntegrityError:
-        raise Conflict("该热点已转为督办任务。") from None
+        raise Conflict("该热点已转为督办任务。", code=RequestError.HOTSPOT_ALREADY_TASKED) from None
     return spot
 
 

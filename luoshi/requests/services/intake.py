@@ -23,6 +23,7 @@ from luoshi.core.limits import guard_text
 from luoshi.orgs.credit_code import credit_code_problem
 from luoshi.orgs.models import Enterprise, Region
 from luoshi.requests import access, notify
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import ArrearsClaim, Category, Channel, Request
 
@@ -65,15 +66,16 @@ def normalise_phone(raw: str) -> str:
     """A valid Chinese mobile or fixed-line number in national digits (phonenumbers), or ValidationFailed."""
     text = (raw or "").strip()
     if not text:
-        raise ValidationFailed("请填写联系电话。")
+        raise ValidationFailed("请填写联系电话。", code=RequestError.PHONE_MISSING)
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         raise ValidationFailed(
-            f"联系电话“{text}”不是有效的电话号码,请填写手机号或带区号的固定电话。"
+            f"联系电话“{text}”不是有效的电话号码,请填写手机号或带区号的固定电话。",
+            code=RequestError.PHONE_INVALID,
         ) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationFailed(f"联系电话“{text}”不是有效的电话号码,请填写手机号或带区号的固定电话。")
+        raise ValidationFailed(f"联系电话“{text}”不是有效的电话号码,请填写手机号或带区号的固定电话。", code=RequestError.PHONE_INVALID)
     if number.country_code == 86:
         return (
             phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
@@ -133,7 +135,8 @@ def _clean(data: RequestInput, user: User | None) -> dict[str, Any]:
             problems.append("拖欠账款诉求请填写主张金额(大于 0 的数字,单位元)。")
     if problems:
         raise ValidationFailed(
-            problems[0] if len(problems) == 1 else "诉求有误:" + ";".join(problems), details=problems
+            problems[0] if len(problems) == 1 else "诉求有误:" + ";".join(problems), details=problems,
+            code=RequestError.REQUEST_INVALID,
         )
     return out
 
@@ -144,18 +147,18 @@ def _region_and_enterprise(
     enterprise: Enterprise | None = None
     if user is not None and access.is_enterprise(user):
         if user.enterprise_id is None:
-            raise AccessDenied("您的账号尚未关联企业,不能提交诉求。")
+            raise AccessDenied("您的账号尚未关联企业,不能提交诉求。", code=RequestError.NO_ENTERPRISE)
         enterprise = user.enterprise
         assert enterprise is not None
         if code and code != enterprise.credit_code:
-            raise AccessDenied("企业用户只能为本企业提交诉求:统一社会信用代码与您的企业不符。")
+            raise AccessDenied("企业用户只能为本企业提交诉求:统一社会信用代码与您的企业不符。", code=RequestError.NOT_YOUR_ENTERPRISE)
     elif code:
         enterprise = Enterprise.objects.filter(credit_code=code).select_related("region").first()
     region: Region | None = None
     if data.region_code:
         region = Region.objects.filter(code=data.region_code).first()
         if region is None:
-            raise ValidationFailed(f"区域代码“{data.region_code}”不存在。")
+            raise ValidationFailed(f"区域代码“{data.region_code}”不存在。", code=RequestError.REGION_UNKNOWN)
     elif enterprise is not None:
         region = enterprise.region
     elif user is not None and user.region_id is not None:
@@ -164,13 +167,13 @@ def _region_and_enterprise(
         assert user.unit is not None
         region = user.unit.region
     if region is None:
-        raise ValidationFailed("无法确定诉求所属区域:请填写企业的统一社会信用代码或区域代码。")
+        raise ValidationFailed("无法确定诉求所属区域:请填写企业的统一社会信用代码或区域代码。", code=RequestError.REGION_UNDETERMINED)
     if (
         user is not None
         and access.files_for_own_region_only(user)
         and not region_contains(user.region, region)
     ):
-        raise AccessDenied("您只能为本辖区的企业受理诉求。")
+        raise AccessDenied("您只能为本辖区的企业受理诉求。", code=RequestError.ENTERPRISE_OUTSIDE_REGION)
     return region, enterprise
 
 
@@ -187,6 +190,7 @@ def _same(existing: Request, digest: str, what: str) -> Request:
             f"{what}已用于诉求 {existing.number},但本次提交的内容与之不同;"
             "重试请原样提交,新的诉求请使用新的编号。",
             details={"request": existing.pk, "number": existing.number},
+            code=RequestError.RESUBMITTED_DIFFERENTLY,
         )
     return existing
 
@@ -203,7 +207,7 @@ def request_file(
     content returns the request filed first (created False), even when the two calls race: the unique constraints
     decide, and the loser reads the winner's row."""
     if access.is_leader(user):
-        raise AccessDenied("领导账号为只读,不能提交诉求。")
+        raise AccessDenied("领导账号为只读,不能提交诉求。", code=RequestError.LEADER_READ_ONLY)
     key = (idempotency_key or "").strip()[:128] or None
     digest = data.content_hash()
     clean = _clean(data, user)

@@ -16,6 +16,7 @@ from luoshi.core import gongwen
 from luoshi.core.errors import AccessDenied, ValidationFailed
 from luoshi.orgs.models import Unit
 from luoshi.requests import access, notify
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import AccountabilityEntry, OverdueNotice
 
@@ -43,12 +44,12 @@ def notice_issue(
     """Issue a 督办单 to `unit` about its overdue requests `entries` (each on the accountability list for it)."""
     access.require_office(user, None, "下发督办单")
     if user is not None and not user.is_superuser and not access.region_contains(user.region, unit.region):
-        raise AccessDenied(f"{unit.name}不在您的管辖区域内,您不能向其下发督办单。")
+        raise AccessDenied(f"{unit.name}不在您的管辖区域内,您不能向其下发督办单。", code=RequestError.NOTICE_UNIT_OUTSIDE_REGION)
     today = today or timezone.localdate()
     if not entries:
-        raise ValidationFailed("请在问责清单中至少选择一项超时事项。")
+        raise ValidationFailed("请在问责清单中至少选择一项超时事项。", code=RequestError.NOTICE_ITEMS_MISSING)
     if reply_deadline < today:
-        raise ValidationFailed(f"回复期限{reply_deadline:%Y-%m-%d}早于今天,请重新选择。")
+        raise ValidationFailed(f"回复期限{reply_deadline:%Y-%m-%d}早于今天,请重新选择。", code=RequestError.NOTICE_DUE_INVALID)
     visible = set(
         AccountabilityEntry.objects.filter(
             pk__in=[e.pk for e in entries], request__in=access.visible_requests(user).values("pk")
@@ -56,10 +57,11 @@ def notice_issue(
     )
     for e in entries:
         if e.pk not in visible:
-            raise AccessDenied("所选超时事项不在您的管辖范围内。")
+            raise AccessDenied("所选超时事项不在您的管辖范围内。", code=RequestError.NOTICE_ITEMS_OUTSIDE_REGION)
         if e.unit_id != unit.pk:
             raise ValidationFailed(
-                f"诉求{e.request.number}的责任单位不是{unit.name},不能列入该单位的督办单。"
+                f"诉求{e.request.number}的责任单位不是{unit.name},不能列入该单位的督办单。",
+                code=RequestError.NOTICE_ITEM_NOT_OF_UNIT,
             )
     for attempt in range(3):
         try:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record, record_many
 from luoshi.requests import access
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import ContactView, Request, RequestStatus, RetentionSetting
 
@@ -43,7 +44,7 @@ def retention_set(*, user: User | None, region: Region, days: int) -> RetentionS
     if not 30 <= int(days) <= 3650:
         from luoshi.core.errors import ValidationFailed
 
-        raise ValidationFailed("保留期限应为 30 至 3650 天。")
+        raise ValidationFailed("保留期限应为 30 至 3650 天。", code=RequestError.RETENTION_INVALID)
     with transaction.atomic():
         row, _ = RetentionSetting.objects.get_or_create(region=region)
         before = row.contact_retention_days

@@ -22,6 +22,7 @@ from luoshi.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from luoshi.core.limits import guard_text
 from luoshi.orgs.models import Region, Unit
 from luoshi.requests import access, notify
+from luoshi.requests.errors import RequestError
 from luoshi.requests.events import RequestEvent
 from luoshi.requests.models import (
     DEFAULT_LIMIT_DAYS,
@@ -97,7 +98,8 @@ def _check(req: Request, action: str) -> None:
     if req.status not in TRANSITIONS[action]:
         allowed = "、".join(ACTION_LABELS[a] for a in allowed_actions(req.status)) or "无"
         raise InvalidTransition(
-            f"诉求当前状态为“{req.get_status_display()}”,不能{ACTION_LABELS[action]};当前可进行的操作:{allowed}。"
+            f"诉求当前状态为“{req.get_status_display()}”,不能{ACTION_LABELS[action]};当前可进行的操作:{allowed}。",
+            code=RequestError.TRANSITION_NOT_ALLOWED,
         )
 
 
@@ -135,7 +137,7 @@ def _due(req: Request, today: dt.date | None = None) -> dt.date | None:
 def _reason(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed(f"请填写{what}。")
+        raise ValidationFailed(f"请填写{what}。", code=RequestError.REASON_MISSING)
     return text
 
 
@@ -159,13 +161,13 @@ def time_limit_set(
 ) -> TimeLimit:
     access.require_office(user, None, "设置办理时限")
     if user is not None and not user.is_superuser and not region_contains(user.region, region):
-        raise AccessDenied("您只能设置本辖区的办理时限。")
+        raise AccessDenied("您只能设置本辖区的办理时限。", code=RequestError.DEADLINES_OUTSIDE_REGION)
     if urgency not in Urgency.values:
-        raise ValidationFailed(f"紧急程度“{urgency}”无效,应为紧急、平急或疑难。")
+        raise ValidationFailed(f"紧急程度“{urgency}”无效,应为紧急、平急或疑难。", code=RequestError.URGENCY_INVALID)
     if not 1 <= int(days) <= 60:
-        raise ValidationFailed("办理时限应为 1 至 60 个工作日。")
+        raise ValidationFailed("办理时限应为 1 至 60 个工作日。", code=RequestError.DUE_WORKDAYS_INVALID)
     if not 1 <= int(signin_hours) <= 80:
-        raise ValidationFailed("签收时限应为 1 至 80 个工作小时。")
+        raise ValidationFailed("签收时限应为 1 至 80 个工作小时。", code=RequestError.SIGN_HOURS_INVALID)
     with transaction.atomic():
         row, _ = TimeLimit.objects.select_for_update().get_or_create(
             region=region, urgency=urgency, defaults={"days": days, "signin_hours": signin_hours}
@@ -194,7 +196,7 @@ def request_accept(*, user: User | None, request: Request, urgency: str, note: s
     """受理: classify and start the clock (the class limit counts from the day of acceptance)."""
     access.require_office(user, request, "受理诉求")
     if urgency not in Urgency.values:
-        raise ValidationFailed("请选择紧急程度:紧急、平急或疑难。")
+        raise ValidationFailed("请选择紧急程度:紧急、平急或疑难。", code=RequestError.URGENCY_MISSING)
     with transaction.atomic():
         req = _locked(request)
         _check(req, "accept")
@@ -293,7 +295,7 @@ def request_classify(*, user: User | None, request: Request, urgency: str, reaso
     """Change the class after acceptance: the due date is counted again from the day of acceptance."""
     access.require_office(user, request, "调整紧急程度")
     if urgency not in Urgency.values:
-        raise ValidationFailed("请选择紧急程度:紧急、平急或疑难。")
+        raise ValidationFailed("请选择紧急程度:紧急、平急或疑难。", code=RequestError.URGENCY_MISSING)
     reason = _reason(reason, "调整理由")
     with transaction.atomic():
         req = _locked(request)
@@ -325,9 +327,9 @@ def request_assign(
     units = [lead_unit, *co_units]
     for u in units:
         if not region_contains(request.region, u.region) and not region_contains(u.region, request.region):
-            raise ValidationFailed(f"单位“{u.name}”不在诉求所属区域,不能分办给它。")
+            raise ValidationFailed(f"单位“{u.name}”不在诉求所属区域,不能分办给它。", code=RequestError.UNIT_OUTSIDE_REGION)
         if not u.is_active:
-            raise ValidationFailed(f"单位“{u.name}”已停用,不能分办给它。")
+            raise ValidationFailed(f"单位“{u.name}”已停用,不能分办给它。", code=RequestError.UNIT_INACTIVE)
     co = [u for u in co_units if u.pk != lead_unit.pk]
     with transaction.atomic():
         req = _locked(request)
@@ -457,7 +459,7 @@ def request_pause(*, user: User | None, request: Request, reason: str) -> Pause:
         req = _locked(request)
         _check(req, "pause")
         if req.paused_since is not None:
-            raise InvalidTransition(f"该诉求自 {req.paused_since:%Y-%m-%d} 起已在等待补正,不能再次发起。")
+            raise InvalidTransition(f"该诉求自 {req.paused_since:%Y-%m-%d} 起已在等待补正,不能再次发起。", code=RequestError.ALREADY_PAUSED)
         today = _today()
         assert req.due_on is not None
         pause = Pause.objects.create(request=req, reason=reason, started_on=today, started_by=user)
@@ -487,17 +489,17 @@ def request_resume(
     moves by the working days the pause took."""
     access.require_see(user, request)
     if not (access.owns(user, request) or access.handles(user, request)):
-        raise AccessDenied("只有提出诉求的企业或承办人员可以提交补正。")
+        raise AccessDenied("只有提出诉求的企业或承办人员可以提交补正。", code=RequestError.SUPPLEMENT_NOT_ALLOWED)
     with transaction.atomic():
         req = _locked(request)
         _check(req, "resume")
         if req.paused_since is None:
-            raise InvalidTransition("该诉求没有在等待补正。")
+            raise InvalidTransition("该诉求没有在等待补正。", code=RequestError.NOT_PAUSED)
         pause = req.pauses.filter(ended_on__isnull=True).order_by("-started_on").first()
         assert pause is not None and req.due_on is not None
         today = on or _today()
         if today < pause.started_on:
-            raise ValidationFailed("补正日期不能早于发起补正的日期。")
+            raise ValidationFailed("补正日期不能早于发起补正的日期。", code=RequestError.SUPPLEMENT_DATE_INVALID)
         before = snapshot(req, CLOCK_FIELDS)
         pause.ended_on = today
         pause.save(update_fields=["ended_on"])
@@ -530,16 +532,16 @@ def extension_request(*, user: User | None, request: Request, days: int, reason:
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise ValidationFailed("延长的工作日数应为整数。") from None
+        raise ValidationFailed("延长的工作日数应为整数。", code=RequestError.EXTENSION_DAYS_INVALID) from None
     if not 1 <= days <= 30:
-        raise ValidationFailed("延长的工作日数应为 1 至 30。")
+        raise ValidationFailed("延长的工作日数应为 1 至 30。", code=RequestError.EXTENSION_DAYS_INVALID)
     with transaction.atomic():
         req = _locked(request)
         _check(req, "extension_request")
         if req.due_on is not None and _today() > req.due_on:
-            raise InvalidTransition(f"办结时限 {req.due_on:%Y-%m-%d} 已过,延期须在到期前申请。")
+            raise InvalidTransition(f"办结时限 {req.due_on:%Y-%m-%d} 已过,延期须在到期前申请。", code=RequestError.EXTENSION_TOO_LATE)
         if req.extensions.filter(status=ExtensionStatus.PENDING).exists():
-            raise InvalidTransition("已有一项延期申请待审批,请等待营商办审批。")
+            raise InvalidTransition("已有一项延期申请待审批,请等待营商办审批。", code=RequestError.EXTENSION_PENDING)
         ext = Extension.objects.create(request=req, days=days, reason=reason, requested_by=user)
         record(
             actor=user,
@@ -564,7 +566,7 @@ def extension_decide(*, user: User | None, extension: Extension, approve: bool, 
     with transaction.atomic():
         ext = Extension.objects.select_for_update().get(pk=extension.pk)
         if ext.status != ExtensionStatus.PENDING:
-            raise InvalidTransition(f"该延期申请已{ext.get_status_display()},不能再次审批。")
+            raise InvalidTransition(f"该延期申请已{ext.get_status_display()},不能再次审批。", code=RequestError.EXTENSION_DECIDED)
         req = _locked(req0)
         before = snapshot(req, CLOCK_FIELDS)
         ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
@@ -596,10 +598,10 @@ def request_reply(
     with transaction.atomic():
         req = _locked(request)
         if req.status == S.ASSIGNED:
-            raise InvalidTransition("请先签收该诉求,再答复。")
+            raise InvalidTransition("请先签收该诉求,再答复。", code=RequestError.NOT_SIGNED)
         _check(req, "reply")
         if req.paused_since is not None:
-            raise InvalidTransition("该诉求正在等待企业补正,补正结束后才能答复。")
+            raise InvalidTransition("该诉求正在等待企业补正,补正结束后才能答复。", code=RequestError.PAUSED)
         now = timezone.now()
         req.status, req.reply_text, req.replied_at = S.REPLIED, text, now
         _save(req, ["status", "reply_text", "replied_at"])
@@ -651,11 +653,11 @@ def request_revisit(
     不满意 goes to the office (提级办理)."""
     access.require_see(user, request)
     if not (access.owns(user, request) or access.is_office(user)):
-        raise AccessDenied("只有提出诉求的企业或营商办(电话回访后)可以评价。")
+        raise AccessDenied("只有提出诉求的企业或营商办(电话回访后)可以评价。", code=RequestError.RATING_NOT_ALLOWED)
     if access.is_admin(user):
         access.require_office(user, request, "录入回访结果")
     if satisfaction not in Satisfaction.values:
-        raise ValidationFailed("请选择满意、基本满意或不满意。")
+        raise ValidationFailed("请选择满意、基本满意或不满意。", code=RequestError.RATING_INVALID)
     if satisfaction == Satisfaction.UNSATISFIED:
         comment = _reason(comment, "不满意的原因")
     with transaction.atomic():

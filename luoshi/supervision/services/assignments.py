@@ -18,6 +18,7 @@ from luoshi.core.errors import Conflict, InvalidTransition, ValidationFailed
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
 from luoshi.supervision.access import require_office
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import LIVE_STATUSES, Assignment, NotificationKind, Task
 from luoshi.supervision.services.common import recolour
@@ -40,20 +41,20 @@ def task_assign_units(
     current = Task.objects.select_for_update().select_related("region").get(pk=task.pk)
     version = expected_or_current(expected_version, task.version)
     if current.version != version:
-        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。", code=SupervisionError.TASK_EDITED_ELSEWHERE)
     if current.status not in LIVE_STATUSES:
-        raise InvalidTransition(f"任务当前状态为“{current.get_status_display()}”,不能再调整责任单位。")
+        raise InvalidTransition(f"任务当前状态为“{current.get_status_display()}”,不能再调整责任单位。", code=SupervisionError.TASK_CLOSED_FOR_ASSIGNMENT)
     leads = list(dict.fromkeys(int(u) for u in lead_unit_ids))
     cos = [u for u in dict.fromkeys(int(u) for u in co_unit_ids) if u not in leads]
     if not leads:
-        raise ValidationFailed("请至少指定一个牵头单位。")
+        raise ValidationFailed("请至少指定一个牵头单位。", code=SupervisionError.LEAD_UNIT_MISSING)
     units = {u.pk: u for u in Unit.objects.select_related("region").filter(pk__in=[*leads, *cos])}
     missing = [u for u in [*leads, *cos] if u not in units]
     if missing:
-        raise ValidationFailed("所选单位在机构库中不存在,请从列表中选择。")
+        raise ValidationFailed("所选单位在机构库中不存在,请从列表中选择。", code=SupervisionError.UNIT_UNKNOWN)
     for u in units.values():
         if not (region_contains(u.region, current.region) or region_contains(current.region, u.region)):
-            raise ValidationFailed(f"“{u.name}”不属于本任务所在区域({current.region}),不能承担该任务。")
+            raise ValidationFailed(f"“{u.name}”不属于本任务所在区域({current.region}),不能承担该任务。", code=SupervisionError.UNIT_OUTSIDE_REGION)
     wanted = {u: True for u in leads} | {u: False for u in cos}
     existing = {a.unit_id: a for a in Assignment.objects.filter(task=current)}
     before = sorted(

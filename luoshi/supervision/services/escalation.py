@@ -31,6 +31,7 @@ from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
 from luoshi.supervision.access import require_office, require_see_task
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     LIVE_STATUSES,
@@ -153,7 +154,7 @@ def notice_issue_proposed(
         [t for t in (p.tasks if p else []) if t.pk in set(task_ids)] if task_ids else (p.tasks if p else [])
     )
     if not tasks:
-        raise ValidationFailed(f"{unit.name}当前没有建议督办的任务(可能已下发督办单或已好转),请刷新页面。")
+        raise ValidationFailed(f"{unit.name}当前没有建议督办的任务(可能已下发督办单或已好转),请刷新页面。", code=SupervisionError.NO_ESCALATION_CANDIDATES)
     reply_workdays = max((plan_thresholds(t.plan_id).notice_reply_workdays for t in tasks), default=5)
     reply = add_workdays(unit.region, today, reply_workdays)
     requirement = "；".join(f"“{t.title[:30]}”{p.why[t.pk]}" for t in tasks if p) if p else ""
@@ -259,17 +260,17 @@ def instruction_add(*, task: Task, user: User, text: str) -> Instruction:
     """A leader's 批示 on a task: recorded on the task, audited, sent to the task's units. Leaders change no task
     (read-only elsewhere); an instruction is the one thing they write."""
     if not user.is_active:
-        raise AccessDenied("您的账号已停用。")
+        raise AccessDenied("您的账号已停用。", code=SupervisionError.ACCOUNT_DISABLED)
     if not (user.is_superuser or kernel_access.is_leader(user)):
-        raise AccessDenied(f"只有领导可以作出批示;您的角色为{user.get_role_display()}。")
+        raise AccessDenied(f"只有领导可以作出批示;您的角色为{user.get_role_display()}。", code=SupervisionError.LEADERS_ONLY)
     require_see_task(user, task)
     if not user.is_superuser and not region_contains(user.region, task.region):
-        raise AccessDenied("该任务不在您分管的区域内,不能批示。")
+        raise AccessDenied("该任务不在您分管的区域内,不能批示。", code=SupervisionError.TASK_OUTSIDE_LEADERS_REGION)
     text = text.strip()
     if not text:
-        raise ValidationFailed("请填写批示内容。")
+        raise ValidationFailed("请填写批示内容。", code=SupervisionError.INSTRUCTION_MISSING)
     if len(text) > 2000:
-        raise ValidationFailed("批示内容过长(不超过2000字),请精简后再提交。")
+        raise ValidationFailed("批示内容过长(不超过2000字),请精简后再提交。", code=SupervisionError.INSTRUCTION_TOO_LONG)
     row = Instruction.objects.create(task=task, text=text, by=user)
     record(actor=user, action=SupervisionEvent.TASK_INSTRUCTION, subject=task, after={"instruction": row.pk}, reason=text)
     unit_ids = list(Assignment.objects.filter(task=task, active=True).values_list("unit_id", flat=True))
@@ -313,23 +314,23 @@ def thresholds_update(
     require_can_change(user)
     plan = Plan.objects.select_related("region").filter(pk=plan_id).first()
     if plan is None:
-        raise NotFound("该方案不存在。")
+        raise NotFound("该方案不存在。", code=SupervisionError.SCHEME_NOT_FOUND)
     require_office(user, action="设置预警阈值与督办规则")
     if user is not None and not user.is_superuser and not region_contains(user.region, plan.region):
-        raise AccessDenied("该方案不在您的管辖区域内,不能设置其预警规则。")
+        raise AccessDenied("该方案不在您的管辖区域内,不能设置其预警规则。", code=SupervisionError.SCHEME_OUTSIDE_REGION)
     plan_thresholds(plan.pk)
     row = WarningThresholds.objects.select_for_update().get(plan_id=plan.pk)
     if row.version != version:
-        raise Conflict("预警规则已被他人修改,请刷新页面后重试。")
+        raise Conflict("预警规则已被他人修改,请刷新页面后重试。", code=SupervisionError.RULES_EDITED_ELSEWHERE)
     cleaned: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "lag_tolerance":
             try:
                 number = float(value)
             except (TypeError, ValueError) as exc:
-                raise ValidationFailed(f"允许落后序时进度“{value}”不是数字。") from exc
+                raise ValidationFailed(f"允许落后序时进度“{value}”不是数字。", code=SupervisionError.RULE_VALUE_INVALID) from exc
             if not 0 <= number <= 100:
-                raise ValidationFailed("允许落后序时进度应在 0 到 100 个百分点之间。")
+                raise ValidationFailed("允许落后序时进度应在 0 到 100 个百分点之间。", code=SupervisionError.RULE_VALUE_INVALID)
             cleaned[key] = number
         elif key == "require_second_signoff":
             cleaned[key] = bool(value) and value not in ("0", "false", "off")
@@ -338,16 +339,16 @@ def thresholds_update(
             try:
                 number_i = int(str(value).strip())
             except (TypeError, ValueError) as exc:
-                raise ValidationFailed(f"“{label}”应为整数,您填写的是“{value}”。") from exc
+                raise ValidationFailed(f"“{label}”应为整数,您填写的是“{value}”。", code=SupervisionError.RULE_VALUE_INVALID) from exc
             if not lo <= number_i <= hi:
-                raise ValidationFailed(f"“{label}”应在 {lo} 到 {hi} 之间,您填写的是 {number_i}。")
+                raise ValidationFailed(f"“{label}”应在 {lo} 到 {hi} 之间,您填写的是 {number_i}。", code=SupervisionError.RULE_VALUE_INVALID)
             cleaned[key] = number_i
         else:
-            raise ValidationFailed(f"不能修改字段:{key}。")
+            raise ValidationFailed(f"不能修改字段:{key}。", code=SupervisionError.RULE_FIELD_NOT_EDITABLE)
     red_missed = cleaned.get("red_missed_reports", row.red_missed_reports)
     yellow_missed = cleaned.get("yellow_missed_reports", row.yellow_missed_reports)
     if yellow_missed > red_missed:
-        raise ValidationFailed("黄灯的未按期报送次数不能多于红灯的次数。")
+        raise ValidationFailed("黄灯的未按期报送次数不能多于红灯的次数。", code=SupervisionError.RULE_THRESHOLDS_ORDER)
     fields = list(cleaned)
     before = snapshot(row, fields)
     for key, value in cleaned.items():

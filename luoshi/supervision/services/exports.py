@@ -21,6 +21,7 @@ from luoshi.core.errors import AccessDenied, ImportFailed
 from luoshi.core.imports import Problems, all_or_nothing
 from luoshi.core.sanitize import xlsx_row
 from luoshi.supervision import periods
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.models import OPEN_STATUSES, Assignment, ProgressReport, Task
 from luoshi.supervision.selectors import SCORE_FORMULA, DispatchData
 
@@ -232,7 +233,7 @@ def unit_workbook(user: User, today: dt.date | None = None) -> bytes:
     from openpyxl.utils import get_column_letter
 
     if not is_unit_staff(user) or user.unit_id is None:
-        raise AccessDenied("只有部门工作人员可以导出本单位的填报表。")
+        raise AccessDenied("只有部门工作人员可以导出本单位的填报表。", code=SupervisionError.FORM_STAFF_ONLY)
     today = today or timezone.localdate()
     rows = _filing_rows(user, today)
     wb = Workbook()
@@ -309,7 +310,7 @@ def unit_workbook_import(
     from luoshi.supervision.services.reports import report_file
 
     if not is_unit_staff(user) or user.unit_id is None:
-        raise AccessDenied("只有部门工作人员可以导入本单位的填报表。")
+        raise AccessDenied("只有部门工作人员可以导入本单位的填报表。", code=SupervisionError.FORM_STAFF_ONLY)
     try:
         check_zip(stream)
     except UnsafeFile as exc:

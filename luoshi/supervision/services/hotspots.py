@@ -27,6 +27,7 @@ from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Region, Unit
 from luoshi.plans.models import Plan, PlanStatus
 from luoshi.supervision.access import require_office
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import Assignment, NotificationKind, Task
 from luoshi.supervision.services.common import add_workdays
@@ -81,7 +82,7 @@ def task_from_hotspot(
     require_region(actor, region, action="为该区域生成督办任务")
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("督办任务名称不能为空。")
+        raise ValidationFailed("督办任务名称不能为空。", code=SupervisionError.TITLE_MISSING)
     today = today or timezone.localdate()
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(unit_ids))}
     ordered = [units[i] for i in dict.fromkeys(unit_ids) if i in units]

@@ -18,6 +18,7 @@ from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
 from luoshi.supervision.access import require_office
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     LIVE_STATUSES,
@@ -51,20 +52,21 @@ def notice_issue(
     require_region(user, unit.region, action="向该单位下发督办单")
     today = today or timezone.localdate()
     if not tasks:
-        raise ValidationFailed("请至少选择一项督办事项(任务)。")
+        raise ValidationFailed("请至少选择一项督办事项(任务)。", code=SupervisionError.NOTICE_TASKS_MISSING)
     if reply_deadline < today:
-        raise ValidationFailed("回复期限不能早于今天。")
+        raise ValidationFailed("回复期限不能早于今天。", code=SupervisionError.NOTICE_DUE_INVALID)
     held = set(
         Assignment.objects.filter(unit=unit, task__in=tasks, active=True).values_list("task_id", flat=True)
     )
     closed = [t for t in tasks if t.status not in LIVE_STATUSES]
     if closed:
         raise InvalidTransition(
-            f"任务“{closed[0].title[:40]}”{closed[0].get_status_display()},不能再下发督办单。"
+            f"任务“{closed[0].title[:40]}”{closed[0].get_status_display()},不能再下发督办单。",
+            code=SupervisionError.NOTICE_TASK_CLOSED,
         )
     foreign = [t for t in tasks if t.pk not in held]
     if foreign:
-        raise ValidationFailed(f"任务“{foreign[0].title[:40]}”不由{unit.name}承担,不能列入该单位的督办单。")
+        raise ValidationFailed(f"任务“{foreign[0].title[:40]}”不由{unit.name}承担,不能列入该单位的督办单。", code=SupervisionError.NOTICE_TASK_NOT_OF_UNIT)
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -149,12 +151,12 @@ def _issue(
 def notice_answer(*, user: User | None, notice: SupervisionNotice, answer: str) -> SupervisionNotice:
     require_can_change(user)
     if user is not None and not (is_staff_role(user) and own_unit(user, notice)):
-        raise AccessDenied("只有被督办单位的工作人员可以回复督办单。")
+        raise AccessDenied("只有被督办单位的工作人员可以回复督办单。", code=SupervisionError.NOTICE_UNIT_ONLY)
     if notice.status != NoticeStatus.ISSUED:
-        raise InvalidTransition(f"督办单当前状态为“{notice.get_status_display()}”,不能再次回复。")
+        raise InvalidTransition(f"督办单当前状态为“{notice.get_status_display()}”,不能再次回复。", code=SupervisionError.NOTICE_ALREADY_ANSWERED)
     answer = answer.strip()
     if not answer:
-        raise ValidationFailed("请填写办理情况。")
+        raise ValidationFailed("请填写办理情况。", code=SupervisionError.NOTICE_REPLY_MISSING)
     n = SupervisionNotice.objects.filter(pk=notice.pk, version=notice.version).update(
         status=NoticeStatus.ANSWERED,
         answer=answer,
@@ -163,7 +165,7 @@ def notice_answer(*, user: User | None, notice: SupervisionNotice, answer: str) 
         version=F("version") + 1,
     )
     if n == 0:
-        raise Conflict("督办单已被他人修改,请刷新后重试。")
+        raise Conflict("督办单已被他人修改,请刷新后重试。", code=SupervisionError.NOTICE_EDITED_ELSEWHERE)
     notice.refresh_from_db()
     record(
         actor=user,
@@ -183,12 +185,12 @@ def notice_close(*, user: User | None, notice: SupervisionNotice, reason: str = 
     require_office(user, action="办结督办单")
     require_region(user, notice.region, action="办结该督办单")
     if notice.status != NoticeStatus.ANSWERED:
-        raise InvalidTransition("督办单尚未回复,不能办结;请先由被督办单位回复办理情况。")
+        raise InvalidTransition("督办单尚未回复,不能办结;请先由被督办单位回复办理情况。", code=SupervisionError.NOTICE_NOT_ANSWERED)
     n = SupervisionNotice.objects.filter(pk=notice.pk, version=notice.version).update(
         status=NoticeStatus.CLOSED, version=F("version") + 1
     )
     if n == 0:
-        raise Conflict("督办单已被他人修改,请刷新后重试。")
+        raise Conflict("督办单已被他人修改,请刷新后重试。", code=SupervisionError.NOTICE_EDITED_ELSEWHERE)
     notice.refresh_from_db()
     record(
         actor=user,

@@ -27,6 +27,7 @@ from luoshi.core.evidence import discard, store_evidence, stored_path
 from luoshi.core.limits import guard_text
 from luoshi.supervision import periods
 from luoshi.supervision.access import require_unit_of
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     LIVE_STATUSES,
@@ -76,7 +77,7 @@ def _clean_actuals(task: Task, actuals: Mapping[str, Any] | None) -> list[dict[s
     known = {str(t.get("metric")) for t in task.targets}
     unknown = [k for k in actuals if k not in known]
     if unknown:
-        raise ValidationFailed(f"指标“{unknown[0]}”不是该任务的量化目标,请核对指标名称。")
+        raise ValidationFailed(f"指标“{unknown[0]}”不是该任务的量化目标,请核对指标名称。", code=SupervisionError.METRIC_UNKNOWN)
     for target in task.targets:
         metric = str(target.get("metric"))
         raw = actuals.get(metric)
@@ -86,9 +87,9 @@ def _clean_actuals(task: Task, actuals: Mapping[str, Any] | None) -> list[dict[s
         try:
             value = float(text)
         except (ValueError, OverflowError) as exc:
-            raise ValidationFailed(f"指标“{metric}”的完成值“{str(raw)[:20]}”不是数字,请填写数字(如 1800)。") from exc
+            raise ValidationFailed(f"指标“{metric}”的完成值“{str(raw)[:20]}”不是数字,请填写数字(如 1800)。", code=SupervisionError.METRIC_VALUE_INVALID) from exc
         if value < 0:
-            raise ValidationFailed(f"指标“{metric}”的完成值不能为负数。")
+            raise ValidationFailed(f"指标“{metric}”的完成值不能为负数。", code=SupervisionError.METRIC_VALUE_INVALID)
         value = parse_number(value, label=f"指标“{metric}”的完成值", low=0)  # nan, inf, 1e308
         out.append(
             {
@@ -134,14 +135,15 @@ def store_attachment(
     require_can_change(user)
     require_unit_of(user, report.assignment, action="上传佐证材料")
     if report.task.status not in LIVE_STATUSES:
-        raise InvalidTransition("该任务已销号或已撤销,不能再补充佐证材料。")
+        raise InvalidTransition("该任务已销号或已撤销,不能再补充佐证材料。", code=SupervisionError.TASK_CLOSED_FOR_EVIDENCE)
     row: Attachment | None = None
     try:
         with transaction.atomic():
             ProgressReport.objects.select_for_update().filter(pk=report.pk).first()
             if Attachment.objects.filter(report=report).count() >= MAX_ATTACHMENTS_PER_REPORT:
                 raise ValidationFailed(
-                    f"每份进展最多 {MAX_ATTACHMENTS_PER_REPORT} 个附件,请删除多余附件后再上传。"
+                    f"每份进展最多 {MAX_ATTACHMENTS_PER_REPORT} 个附件,请删除多余附件后再上传。",
+                    code=SupervisionError.TOO_MANY_ATTACHMENTS,
                 )
             row = _store_file(report=report, name=name, stream=stream, user=user)
     except BaseException:
@@ -229,7 +231,7 @@ def report_file(
     require_unit_of(user, assignment)
     row = _locked_assignment(assignment.pk, period_start)
     if row is None:  # deleted meanwhile
-        raise NotFound("未找到该分工,或它不属于您的单位。")
+        raise NotFound("未找到该分工,或它不属于您的单位。", code=SupervisionError.ASSIGNMENT_NOT_FOUND)
     return _file(
         row,
         user=user,
@@ -281,11 +283,11 @@ def report_file_for(
         task = task_get(user, task_id)
         found = assignment_get_for_filing(user, assignment_id)
         if found.task_id != task.pk:
-            raise NotFound("未找到该分工,或它不属于您的单位。")
+            raise NotFound("未找到该分工,或它不属于您的单位。", code=SupervisionError.ASSIGNMENT_NOT_FOUND)
         require_can_change(user)
         require_unit_of(user, found)
         if row is None:  # pragma: no cover - found above, so it exists
-            raise NotFound("未找到该分工,或它不属于您的单位。")
+            raise NotFound("未找到该分工,或它不属于您的单位。", code=SupervisionError.ASSIGNMENT_NOT_FOUND)
     return _file(
         row,  # type: ignore[arg-type]
         user=user,
@@ -349,30 +351,32 @@ def _file(
     if task.status not in OPEN_STATUSES:
         raise InvalidTransition(
             f"任务当前状态为“{task.get_status_display()}”,无需再填报进展。"
-            + ("如需补充材料,请联系营商办。" if task.status == TaskStatus.SIGN_OFF_REQUESTED else "")
+            + ("如需补充材料,请联系营商办。" if task.status == TaskStatus.SIGN_OFF_REQUESTED else ""),
+            code=SupervisionError.TASK_NOT_REPORTABLE,
         )
     check_date(period_start, label="填报周期开始日期")  # 9999-12-01 would overflow the period's end
     cycle = task.reporting_cycle
     if not periods.is_period_start(cycle, period_start):
         raise ValidationFailed(
-            f"{period_start:%Y-%m-%d} 不是{task.get_reporting_cycle_display()}填报周期的开始日期,请从列表中选择填报周期。"
+            f"{period_start:%Y-%m-%d} 不是{task.get_reporting_cycle_display()}填报周期的开始日期,请从列表中选择填报周期。",
+            code=SupervisionError.PERIOD_START_INVALID,
         )
     period = periods.period_containing(cycle, period_start)
     if period.start > today:
-        raise ValidationFailed("不能为尚未开始的周期填报进展。")
+        raise ValidationFailed("不能为尚未开始的周期填报进展。", code=SupervisionError.PERIOD_NOT_STARTED)
     if period.end < periods.period_containing(cycle, task.start_date).start:
-        raise ValidationFailed("该周期早于任务开始日期,无需填报。")
+        raise ValidationFailed("该周期早于任务开始日期,无需填报。", code=SupervisionError.PERIOD_BEFORE_TASK)
     narrative = (narrative or "").strip()
     if not narrative:
-        raise ValidationFailed("请填写本周期的工作进展。")
+        raise ValidationFailed("请填写本周期的工作进展。", code=SupervisionError.PROGRESS_TEXT_MISSING)
     try:
         pct = float(percent)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("完成进度须为 0 到 100 之间的数字。") from exc
+        raise ValidationFailed("完成进度须为 0 到 100 之间的数字。", code=SupervisionError.PERCENT_INVALID) from exc
     if not 0 <= pct <= 100:
-        raise ValidationFailed("完成进度须为 0 到 100 之间的数字。")
+        raise ValidationFailed("完成进度须为 0 到 100 之间的数字。", code=SupervisionError.PERCENT_INVALID)
     if len(files) > MAX_ATTACHMENTS_PER_REPORT:
-        raise ValidationFailed(f"每次最多上传 {MAX_ATTACHMENTS_PER_REPORT} 个附件。")
+        raise ValidationFailed(f"每次最多上传 {MAX_ATTACHMENTS_PER_REPORT} 个附件。", code=SupervisionError.TOO_MANY_ATTACHMENTS)
     clean = _clean_actuals(task, actuals)
     thresholds_row = getattr(task.plan, "warning_thresholds", None)
     grace = (thresholds_row or WarningThresholds()).report_grace_workdays
@@ -568,7 +572,7 @@ def _revise(
         ProgressReport.objects.select_for_update().filter(assignment=row, period_start=period.start).first()
     )
     if existing is None:  # pragma: no cover - the insert just conflicted on it
-        raise Conflict("该期进展已被他人修改,请刷新后重试。")
+        raise Conflict("该期进展已被他人修改,请刷新后重试。", code=SupervisionError.REPORT_EDITED_ELSEWHERE)
     version = expected_or_current(expected_version, existing.version)
     before = snapshot(existing, REPORT_FIELDS)
     # a second report for the same period is a new version: the one it replaces is kept and shown
@@ -587,7 +591,7 @@ def _revise(
         version=F("version") + 1, submitted_by=user, submitted_at=timezone.now(), **values
     )
     if n == 0:
-        raise Conflict("该期进展已被他人修改,请刷新后重试。")
+        raise Conflict("该期进展已被他人修改,请刷新后重试。", code=SupervisionError.REPORT_EDITED_ELSEWHERE)
     report = ProgressReport.objects.get(pk=existing.pk)
     record(
         actor=user,
@@ -699,9 +703,9 @@ def assignment_set_weights(*, task: Task, user: User | None, weights: Mapping[in
     rows = {a.pk: a for a in Assignment.objects.filter(task=task)}
     for aid, w in weights.items():
         if aid not in rows:
-            raise ValidationFailed("分工不属于该任务。")
+            raise ValidationFailed("分工不属于该任务。", code=SupervisionError.ASSIGNMENT_NOT_OF_TASK)
         if w < 0 or w > 100:
-            raise ValidationFailed("权重须在 0 到 100 之间。")
+            raise ValidationFailed("权重须在 0 到 100 之间。", code=SupervisionError.WEIGHT_INVALID)
     for aid, w in weights.items():
         before = {"weight": rows[aid].weight}
         Assignment.objects.filter(pk=aid).update(weight=float(w))
@@ -714,7 +718,7 @@ def assignment_set_weights(*, task: Task, user: User | None, weights: Mapping[in
         )
     agg = Assignment.objects.filter(task=task, active=True).aggregate(w=Sum("weight"))
     if not agg["w"]:
-        raise ValidationFailed("至少一个单位的权重须大于 0。")
+        raise ValidationFailed("至少一个单位的权重须大于 0。", code=SupervisionError.WEIGHTS_ALL_ZERO)
     total = agg["w"]
     pct = sum(a.percent * a.weight for a in Assignment.objects.filter(task=task, active=True)) / total
     Task.objects.filter(pk=task.pk).update(percent=round(pct, 2))

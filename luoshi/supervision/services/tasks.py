@@ -31,6 +31,7 @@ from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.plans.models import Measure, Plan
 from luoshi.supervision.access import TRANSITIONS, require_office
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     Assignment,
@@ -268,7 +269,7 @@ def _set_status(
         status=to, version=F("version") + 1, updated_at=now, **extra
     )
     if n == 0:
-        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。", code=SupervisionError.TASK_EDITED_ELSEWHERE)
     task.refresh_from_db()
     record(
         actor=actor,
@@ -288,13 +289,13 @@ def _require_unit_member(user: User | None, task: Task, *, lead_only: bool, acti
     if user is None:
         return
     if not is_unit_staff(user) or user.unit_id is None:
-        raise AccessDenied(f"只有任务责任单位的工作人员可以{action};您的角色为{user.get_role_display()}。")
+        raise AccessDenied(f"只有任务责任单位的工作人员可以{action};您的角色为{user.get_role_display()}。", code=SupervisionError.UNIT_STAFF_ONLY)
     qs = Assignment.objects.filter(task=task, unit_id=user.unit_id, active=True)
     if lead_only:
         qs = qs.filter(is_lead=True)
     if not qs.exists():
         who = "牵头单位" if lead_only else "责任单位"
-        raise AccessDenied(f"您所在单位不是该任务的{who},不能{action}。")
+        raise AccessDenied(f"您所在单位不是该任务的{who},不能{action}。", code=SupervisionError.NOT_YOUR_UNIT)
 
 
 @guard_text
@@ -315,20 +316,21 @@ def task_transition(
     require_can_change(user)
     current = Task.objects.select_for_update().get(pk=task.pk)
     if expected_or_current(expected_version, task.version) != current.version:
-        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。", code=SupervisionError.TASK_EDITED_ELSEWHERE)
     frm = current.status
     try:
         target = TaskStatus(to)
     except ValueError as exc:
-        raise InvalidTransition(f"未知的任务状态“{to}”。") from exc
+        raise InvalidTransition(f"未知的任务状态“{to}”。", code=SupervisionError.UNKNOWN_STATUS) from exc
     who = TRANSITIONS.get((frm, target))
     if who is None or who == "system":
         nexts = "、".join(_label(s) for s in allowed_next(frm)) or "无"
         raise InvalidTransition(
-            f"任务当前状态为“{_label(frm)}”,不能变更为“{target.label}”。当前可进行的操作:{nexts}。"
+            f"任务当前状态为“{_label(frm)}”,不能变更为“{target.label}”。当前可进行的操作:{nexts}。",
+            code=SupervisionError.TRANSITION_NOT_ALLOWED,
         )
     if current.ongoing and target in (S.SIGN_OFF_REQUESTED, S.SIGNED_OFF):
-        raise InvalidTransition("该任务为长期坚持类任务,不办理销号;请按周期报送进展,营商办每个周期审阅。")
+        raise InvalidTransition("该任务为长期坚持类任务,不办理销号;请按周期报送进展,营商办每个周期审阅。", code=SupervisionError.STANDING_TASK_NO_SIGN_OFF)
     if who == "office":
         require_office(user, current, action="审核任务")
     else:
@@ -337,7 +339,7 @@ def task_transition(
     reason = reason.strip()
     if target == S.SIGN_OFF_REQUESTED:
         if not evidence.strip():
-            raise ValidationFailed("申请销号须填写完成情况说明(佐证),请补充后再提交。")
+            raise ValidationFailed("申请销号须填写完成情况说明(佐证),请补充后再提交。", code=SupervisionError.SIGN_OFF_EVIDENCE_MISSING)
         extra = {
             "sign_off_evidence": evidence.strip(),
             "sign_off_requested_at": timezone.now(),
@@ -346,7 +348,7 @@ def task_transition(
         }
     elif target == S.RETURNED:
         if not reason:
-            raise ValidationFailed("退回须填写原因,告知责任单位需要补充或整改的内容。")
+            raise ValidationFailed("退回须填写原因,告知责任单位需要补充或整改的内容。", code=SupervisionError.RETURN_REASON_MISSING)
         extra = {
             "returns_count": F("returns_count") + 1,
             "last_return_reason": reason,
@@ -358,7 +360,7 @@ def task_transition(
             if current.first_approved_by_id is None:
                 return _first_approval(current, user, reason)
             if user is not None and current.first_approved_by_id == user.pk:
-                raise InvalidTransition("该方案要求两人审核销号:您已完成初审,请由另一位营商办工作人员复核。")
+                raise InvalidTransition("该方案要求两人审核销号:您已完成初审,请由另一位营商办工作人员复核。", code=SupervisionError.SECOND_REVIEWER_NEEDED)
         extra = {
             "signed_off_by": user,
             "signed_off_at": timezone.now(),
@@ -367,7 +369,7 @@ def task_transition(
             "percent": 100.0,
         }
     elif target == S.CANCELLED and not reason:
-        raise ValidationFailed("撤销任务须填写原因。")
+        raise ValidationFailed("撤销任务须填写原因。", code=SupervisionError.CANCEL_REASON_MISSING)
     current = _set_status(
         current,
         target,
@@ -388,7 +390,7 @@ def _first_approval(task: Task, user: User | None, reason: str) -> Task:
         first_approved_by=user, version=F("version") + 1, updated_at=timezone.now()
     )
     if n == 0:
-        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。", code=SupervisionError.TASK_EDITED_ELSEWHERE)
     task.refresh_from_db()
     Review.objects.create(task=task, decision=ReviewDecision.FIRST_APPROVED, reason=reason, by=user)
     record(
@@ -462,7 +464,7 @@ def task_set_cycle(
     require_can_change(user)
     require_office(user, task, action="设置填报周期")
     if cycle is not None and cycle not in ReportingCycle.values:
-        raise ValidationFailed(f"填报周期“{cycle}”无效,可选:每周、双周、每月、每季度。")
+        raise ValidationFailed(f"填报周期“{cycle}”无效,可选:每周、双周、每月、每季度。", code=SupervisionError.CYCLE_INVALID)
     new_cycle = cycle or task.plan.reporting_cycle
     version = expected_or_current(expected_version, task.version)
     before = {"reporting_cycle": task.reporting_cycle, "cycle_overridden": task.cycle_overridden}
@@ -473,7 +475,7 @@ def task_set_cycle(
         updated_at=timezone.now(),
     )
     if n == 0:
-        raise Conflict("该任务已被他人修改,请刷新页面后重试。")
+        raise Conflict("该任务已被他人修改,请刷新页面后重试。", code=SupervisionError.TASK_EDITED_ELSEWHERE)
     task.refresh_from_db()
     record(
         actor=user,

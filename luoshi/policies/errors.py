@@ -1,0 +1,61 @@
+"""Why a policy service refuses (the API returns the code as ``reason``; the message is the default text)."""
+
+from __future__ import annotations
+
+from luoshi.core.errors import ErrorCodes
+
+
+class PolicyError(ErrorCodes):
+    # who may see / do what
+    OFFICE_ONLY = "policies.office_only", "只有营商办(政策办)管理员可以执行此操作。"
+    POLICY_OUTSIDE_REGION = "policies.policy_outside_region", "该政策不在您的管辖区域内。"
+    REGION_NOT_YOURS = "policies.region_not_yours", "您只能在本人管辖区域录入政策。"
+    NOT_YOUR_DEPARTMENT = "policies.not_your_department", "该事项由其他部门兑现,您只能查看和兑现本部门的事项。"
+    ENTERPRISES_ONLY = "policies.enterprises_only", "只有企业用户可以查看“我的政策”。"
+    NOT_YOUR_PUSH = "policies.not_your_push", "这不是贵企业的推送。"
+    REACH_NOT_FOR_ENTERPRISES = "policies.reach_not_for_enterprises", "企业用户不能查看部门触达统计。"
+    NOT_YOUR_ENTERPRISE = "policies.not_your_enterprise", "您只能查看或更新本企业的画像与结果。"
+    ENTERPRISE_OUTSIDE_REGION = "policies.enterprise_outside_region", "该企业不在您的管辖区域内。"
+    PROFILE_ROLE_REFUSED = "policies.profile_role_refused", "您的角色不能更新或导入企业画像。"
+    POLICY_NOT_VISIBLE = "policies.policy_not_visible", "您无权查看该政策。"
+    ITEM_NOT_VISIBLE = "policies.item_not_visible", "您无权查看该事项:部门只能查看本部门兑现的事项。"
+    BATCH_NOT_VISIBLE = "policies.batch_not_visible", "您无权查看该清单:只有兑现部门和营商办可以查看。"
+    POLICY_NOT_FOUND = "policies.policy_not_found", "找不到该政策。"
+    ITEM_NOT_FOUND = "policies.item_not_found", "找不到该兑现事项。"
+    RULES_VERSION_NOT_FOUND = "policies.rules_version_not_found", "找不到该规则版本。"
+    BATCH_NOT_FOUND = "policies.batch_not_found", "找不到该清单。"
+    PUSH_NOT_FOUND = "policies.push_not_found", "找不到该推送。"
+    PROFILE_NOT_FOUND = "policies.profile_not_found", "该企业尚无画像。"
+    # policies, items, parameters, rules
+    POLICY_NAME_MISSING = "policies.policy_name_missing", "请填写政策名称。"
+    POLICY_LEVEL_INVALID = "policies.policy_level_invalid", "政策层级无效。"
+    VALIDITY_ORDER = "policies.validity_order", "有效期至不能早于施行日期。"
+    DOCUMENT_UNREADABLE = "policies.document_unreadable", "无法读取该政策文件,请核对文件格式。"
+    ITEM_CODE_MISSING = "policies.item_code_missing", "请填写事项编号。"
+    ITEM_CODE_TAKEN = "policies.item_code_taken", "事项编号已存在。"
+    ITEM_FIELD_UNKNOWN = "policies.item_field_unknown", "未知的事项字段。"
+    MODE_INVALID = "policies.mode_invalid", "兑现方式无效。"
+    WINDOW_MISSING = "policies.window_missing", "限时享受的事项需填写申报开始和截止日期。"
+    PAYMENT_LIMIT_MISSING = "policies.payment_limit_missing", "快申快享的事项需填写兑现时限(工作日)。"
+    FORMULA_INVALID = "policies.formula_invalid", "兑现公式无效,请核对。"
+    PARAMETER_INVALID = "policies.parameter_invalid", "政策参数无效,请核对。"
+    ITEM_RULE_INVALID = "policies.item_rule_invalid", "事项规则无效,请核对。"
+    RULES_VERSION_NOT_DRAFT = "policies.rules_version_not_draft", "该版本规则已发布或已停用,请修改后另存为新版本。"
+    RULES_TESTS_FAILING = "policies.rules_tests_failing", "测试用例未全部通过,不能发布。"
+    # enterprise profiles
+    PROFILE_INVALID = "policies.profile_invalid", "画像数据无效,请核对。"
+    ENTERPRISE_NAME_MISSING = "policies.enterprise_name_missing", "新企业需填写企业名称。"
+    PROFILE_FILE_TYPE = "policies.profile_file_type", "企业画像文件应为 .xlsx 或 .csv。"
+    PROFILE_FILE_ENCODING = "policies.profile_file_encoding", "无法识别文件编码,请另存为 UTF-8 或 GBK 编码的 CSV。"
+    # applications and payouts
+    NO_APPLICATION_NEEDED = "policies.no_application_needed", "该事项为免申即享,无需申报,符合条件即由部门直接兑现。"
+    OUTSIDE_WINDOW = "policies.outside_window", "不在申报期内。"
+    NOT_APPLIED = "policies.not_applied", "企业尚未申报,不能兑现。"
+    ALREADY_PAID = "policies.already_paid", "该申报已兑现。"
+    AMOUNT_MISSING = "policies.amount_missing", "请填写兑现金额。"
+    NOT_AUTOMATIC = "policies.not_automatic", "只有免申即享的事项可以生成清单。"
+    NO_PUBLISHED_RULES = "policies.no_published_rules", "该事项尚无已发布的规则。"
+    BATCH_OPEN = "policies.batch_open", "该事项已有未完成的清单,请先完成确认和兑现。"
+    AUTOMATIC_NOT_CAPABLE = "policies.automatic_not_capable", "该事项的规则不能自动生成清单。"
+    BATCH_STATUS_WRONG = "policies.batch_status_wrong", "清单当前状态不能进行该操作。"
+    SAME_REVIEWER = "policies.same_reviewer", "双人复核:确认人不能与初核人为同一人,请由另一位工作人员确认。"
