@@ -35,12 +35,6 @@ class RequestError(ErrorCodes):
     REGION_UNKNOWN = "requests.region_unknown", "区域代码不存在。"
     REGION_UNDETERMINED = "requests.region_undetermined", "无法确定诉求所属区域:请填写企业的统一社会信用代码或区域代码。"
     RESUBMITTED_DIFFERENTLY = "requests.resubmitted_differently", "该编号已用于另一份内容不同的诉求。"
-    # attachments
-    FILE_TYPE_NOT_ALLOWED = "requests.file_type_not_allowed", "附件的类型不允许上传。"
-    FILE_TOO_LARGE = "requests.file_too_large", "附件超过大小上限,请压缩后再上传。"
-    FILE_EMPTY = "requests.file_empty", "附件是空文件,请重新选择。"
-    FILE_CONTENT_MISMATCH = "requests.file_content_mismatch", "附件的内容与扩展名不符。"
-    FILE_PATH_INVALID = "requests.file_path_invalid", "附件路径无效。"
     # workflow
     TRANSITION_NOT_ALLOWED = "requests.transition_not_allowed", "诉求当前状态不能进行该操作。"
     REASON_MISSING = "requests.reason_missing", "请填写理由。"

@@ -59,11 +59,6 @@ class SupervisionError(ErrorCodes):
     METRIC_VALUE_INVALID = "supervision.metric_value_invalid", "指标的完成值应为非负数字。"
     TASK_CLOSED_FOR_EVIDENCE = "supervision.task_closed_for_evidence", "该任务已销号或已撤销,不能再补充佐证材料。"
     TOO_MANY_ATTACHMENTS = "supervision.too_many_attachments", "附件数量超过上限。"
-    ATTACHMENT_TYPE_NOT_ALLOWED = "supervision.attachment_type_not_allowed", "附件的类型不允许上传。"
-    ATTACHMENT_TOO_LARGE = "supervision.attachment_too_large", "附件超过大小上限,请压缩后再上传。"
-    ATTACHMENT_EMPTY = "supervision.attachment_empty", "附件是空文件,请重新选择。"
-    ATTACHMENT_CONTENT_MISMATCH = "supervision.attachment_content_mismatch", "附件的内容与扩展名不符。"
-    ATTACHMENT_PATH_INVALID = "supervision.attachment_path_invalid", "附件路径无效。"
     # escalation: leaders' instructions, warning rules
     NO_ESCALATION_CANDIDATES = "supervision.no_escalation_candidates", "该单位当前没有建议督办的任务,请刷新页面。"
     INSTRUCTION_MISSING = "supervision.instruction_missing", "请填写批示内容。"
