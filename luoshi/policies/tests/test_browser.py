@@ -41,16 +41,24 @@ def test_rule_from_text_preview_publish_push_and_four_eyes_payment(
     form.locator("[name='r.0.tag']").fill("高新技术企业")
     form.locator("[name='r.0.clause']").fill("第三条")
     # + 条件 → a second leaf; choosing 注册地区 redraws it with the code-prefix operator and a code input
-    form.locator("button[value='add_leaf:r']").click()
-    form.locator("[name='r.1.field']").select_option("region")
+    with page.expect_response(_tree_redrawn):
+        form.locator("button[value='add_leaf:r']").click()
+    _settled(page)
+    with page.expect_response(_tree_redrawn):
+        form.locator("[name='r.1.field']").select_option("region")
+    _settled(page)
     page.wait_for_selector("[name='r.1.codes']")
     assert form.locator("[name='r.1.op'] option").all_inner_texts() == ["代码属于(按前缀,任意层级)"]
     form.locator("[name='r.1.id']").fill("注册地")
     form.locator("[name='r.1.codes']").fill("4208")
     form.locator("[name='r.1.clause']").fill("第二条")
     # + 不属于 → a nested exclusion group; its leaf reads 信用状况 in a list of values
-    form.locator("button[value='add_not:r']").click()
-    form.locator("[name='r.2.0.field']").select_option("credit_status")
+    with page.expect_response(_tree_redrawn):
+        form.locator("button[value='add_not:r']").click()
+    _settled(page)
+    with page.expect_response(_tree_redrawn):
+        form.locator("[name='r.2.0.field']").select_option("credit_status")
+    _settled(page)
     page.wait_for_selector("[name='r.2.0.values']")
     form.locator("[name='r.2.0.id']").fill("失信")
     form.locator("[name='r.2.0.values'][value='失信']").check()
@@ -115,3 +123,15 @@ def test_rule_from_text_preview_publish_push_and_four_eyes_payment(
     page.screenshot(path=str(ARTIFACTS / "policies-paid.png"), full_page=True)
     paid = Payout.objects.get(batch__item=item)
     assert (paid.enterprise_id, paid.state, str(paid.amount)) == (policy_setup["a"].pk, "paid", "200000.00")
+
+
+def _tree_redrawn(response: Any) -> bool:
+    """The answer of a structural edit (add, remove, a field or operator changed): it redraws the tree."""
+    return response.request.method == "POST" and "edit=" in (response.request.post_data or "")
+
+
+def _settled(page: Any) -> None:
+    """htmx has swapped the answer in and processed it (its new elements answer clicks and changes)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

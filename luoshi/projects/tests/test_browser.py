@@ -72,7 +72,7 @@ def test_major_project_from_creation_to_a_resolved_problem(
     form.locator("input[name=due]").fill((today + dt.timedelta(days=10)).isoformat())
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    assert "问题已登记,已通知责任单位" in page.inner_text("body")
+    assert f"已登记项目“荆门新能源电池产业园”的问题,并通知{units['jm_fgw'].name}" in page.inner_text("body")
     problem = ProjectProblem.objects.get(project=project)
 
     # the ledger shows it red
@@ -101,7 +101,7 @@ def test_major_project_from_creation_to_a_resolved_problem(
     page.fill(f"#res-{problem.pk}", "已协调市自然资源和规划局落实用地指标。")
     with page.expect_navigation():
         page.click(f"form[action$='/problems/{problem.pk}/resolve/'] button[type=submit]")
-    assert "问题已办结" in page.inner_text("body")
+    assert "的问题“用地指标未落实,需协调自然资源部门。”已办结" in page.inner_text("body")
     problem.refresh_from_db()
     assert problem.status == "resolved" and problem.resolved_by == users["staff"]
     _shot(page, "5-resolved")

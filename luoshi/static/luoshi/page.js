@@ -13,6 +13,12 @@
     if (action === "back" && window.history.length > 1) { event.preventDefault(); window.history.back(); }
     if (action === "print") { event.preventDefault(); window.print(); }
   });
+  // An element marked data-redraw redraws part of its form itself (htmx on "change"); its "input" event must not
+  // also fire the form's live update (that answer would carry the stale part). A trigger filter would say this in
+  // the template, but filters need eval, which the Content-Security-Policy forbids.
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.closest && event.target.closest("[data-redraw]")) event.stopPropagation();
+  }, true);
   document.addEventListener("DOMContentLoaded", function () { widths(document); });
   document.addEventListener("htmx:afterSwap", function (event) { widths(event.target); });
 })();
