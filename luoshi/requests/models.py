@@ -349,18 +349,9 @@ class OverdueNotice(models.Model):
 
 
 # the counters of the metrics roll-up (services/metrics.py): one per figure the metrics page divides
-METRIC_COUNTERS = ['total', 'reviewed', 'accepted', 'signed', 'signed_on_time', 'completed', 'completed_on_time', 'resolved', 'rated', 'good', 'fair', 'bad', 'reopened', 'proc_ok', 'subst_ok']
+class MetricCounters(models.Model):
+    """The counters of the metrics roll-up, declared once for the summary and its deltas."""
 
-
-class MetricsSummary(models.Model):
-    """Metrics roll-up: the counters of the requests received in `period` (YYYY-MM, Beijing) in one region with
-    one lead unit (`unit_key` 0 = not yet routed). Folded from `MetricsDelta` every 15 minutes and rebuilt from
-    the requests nightly for the recent months; the metrics page reads this and the unfolded deltas only."""
-
-    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    unit_key = models.PositiveIntegerField(default=0)
-    period = models.CharField(max_length=7)
     total = models.IntegerField(default=0)
     reviewed = models.IntegerField(default=0)
     accepted = models.IntegerField(default=0)
@@ -376,6 +367,23 @@ class MetricsSummary(models.Model):
     reopened = models.IntegerField(default=0)
     proc_ok = models.IntegerField(default=0)
     subst_ok = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+METRIC_COUNTERS = [f.name for f in MetricCounters._meta.local_fields]
+
+
+class MetricsSummary(MetricCounters):
+    """Metrics roll-up: the counters of the requests received in `period` (YYYY-MM, Beijing) in one region with
+    one lead unit (`unit_key` 0 = not yet routed). Folded from `MetricsDelta` every 15 minutes and rebuilt from
+    the requests nightly for the recent months; the metrics page reads this and the unfolded deltas only."""
+
+    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit_key = models.PositiveIntegerField(default=0)
+    period = models.CharField(max_length=7)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -389,28 +397,13 @@ class MetricsSummary(models.Model):
         return f"{self.period} {self.region_id}/{self.unit_key}: {self.total}"
 
 
-class MetricsDelta(models.Model):
+class MetricsDelta(MetricCounters):
     """One state change's effect on the roll-up (append-only, so concurrent writers never wait on a counter
     row); folded into `MetricsSummary` and deleted by the 15-minute job."""
 
     region_id = models.IntegerField()
     unit_key = models.PositiveIntegerField(default=0)
     period = models.CharField(max_length=7)
-    total = models.IntegerField(default=0)
-    reviewed = models.IntegerField(default=0)
-    accepted = models.IntegerField(default=0)
-    signed = models.IntegerField(default=0)
-    signed_on_time = models.IntegerField(default=0)
-    completed = models.IntegerField(default=0)
-    completed_on_time = models.IntegerField(default=0)
-    resolved = models.IntegerField(default=0)
-    rated = models.IntegerField(default=0)
-    good = models.IntegerField(default=0)
-    fair = models.IntegerField(default=0)
-    bad = models.IntegerField(default=0)
-    reopened = models.IntegerField(default=0)
-    proc_ok = models.IntegerField(default=0)
-    subst_ok = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["period", "region_id"], name="metrics_delta_period_idx")]
