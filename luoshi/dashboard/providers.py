@@ -65,7 +65,17 @@ class RecordQuery:
 
 TallyFn = Callable[[Period], Iterable[Row]]
 RecordsFn = Callable[["User | None", RecordQuery], RecordList]
-EscalateFn = Callable[["User | None", "Unit", Period], str]
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """What an escalation hook opened: the page to go to and the sentence that says what happened."""
+
+    url: str
+    done: str  # e.g. "已向荆门市发展和改革委员会发出督办单 荆门市营商督〔2026〕1号。"
+
+
+EscalateFn = Callable[["User | None", "Unit", Period], Escalated]
 
 
 @dataclass(frozen=True)

@@ -860,8 +860,9 @@ def weights_set(*, user: User | None, weights: Mapping[str, Any], note: str) -> 
 
 
 # --- 督办 hook -----------------------------------------------------------------------------------------------
-def escalate(*, user: User | None, key: str, unit: Unit, period: Period) -> str:
-    """Open a 督办 for a unit behind a weak figure, through the domain's own hook; returns its URL."""
+def escalate(*, user: User | None, key: str, unit: Unit, period: Period) -> providers.Escalated:
+    """Open a 督办 for a unit behind a weak figure, through the domain's own hook; returns where it is and
+    what was done."""
     src = providers.source(key)
     if src is None:
         raise NotFound("未找到该监测指标。", code=DashboardError.INDICATOR_NOT_FOUND)

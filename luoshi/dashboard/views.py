@@ -252,12 +252,12 @@ def escalate(request: HttpRequest) -> HttpResponse:
     unit = access.unit_for(user, _int(request.POST.get("unit")) or 0)
     period = selectors.period_of(request.POST.get("kind", ""), request.POST.get("period", ""))
     try:
-        url = services.escalate(user=user, key=request.POST.get("key", ""), unit=unit, period=period)
+        escalated = services.escalate(user=user, key=request.POST.get("key", ""), unit=unit, period=period)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(request.POST.get("next") or reverse("dashboard:unit", args=[unit.pk]))
-    messages.success(request, f"已向{unit.name}下发督办单。")
-    return redirect(url)
+    messages.success(request, escalated.done)
+    return redirect(escalated.url)
 
 
 # --- indicators ----------------------------------------------------------------------------------------------

@@ -27,13 +27,22 @@ from luoshi.accounts.access import (
     is_leader,
     is_office_admin,
     is_unit_staff,
+    own_unit,
     region_contains,
     region_subtree_q,
 )
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import AccessDenied, NotFound
 from luoshi.supervision.errors import SupervisionError
-from luoshi.supervision.models import LIVE_STATUSES, OPEN_STATUSES, Assignment, Task, TaskStatus
+from luoshi.supervision.models import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    Assignment,
+    NoticeStatus,
+    SupervisionNotice,
+    Task,
+    TaskStatus,
+)
 
 
 def is_office(user: User | None) -> bool:
@@ -166,6 +175,8 @@ policy = Policy(
         "task.assign": "指定该任务的责任单位",
         "task.notice": "对该任务下发督办单",
         "task.instruct": "对该任务作出批示",
+        "notice.answer": "回复该督办单",
+        "notice.close": "办结该督办单",
     },
 )
 policy.rule("task.start", _WHO[TRANSITIONS[(S.NOT_STARTED, S.IN_PROGRESS)]])
@@ -178,6 +189,9 @@ policy.rule("task.cancel", is_office_admin & in_region)
 policy.rule("task.assign", is_office_admin & in_region)
 policy.rule("task.notice", is_office_admin & in_region)
 policy.rule("task.instruct", is_leader & in_region)
+# a 督办单: the unit it was sent to answers it; the office of its region closes it
+policy.rule("notice.answer", is_unit_staff & own_unit)
+policy.rule("notice.close", is_office_admin & in_region)
 
 
 def _moves(target: str) -> Callable[[User | None, Task], bool]:
@@ -213,6 +227,20 @@ def allowed_actions(user: User | None, task: Task, actions: Iterable[str] = TASK
     return policy.allowed_actions(user, task, names) if names else frozenset()
 
 
+_NOTICE_WHEN: dict[str, Callable[[SupervisionNotice], bool]] = {
+    "notice.answer": lambda n: n.status == NoticeStatus.ISSUED,
+    "notice.close": lambda n: n.status == NoticeStatus.ANSWERED,
+}
+NOTICE_ACTIONS = tuple(_NOTICE_WHEN)
+
+
+def notice_allowed_actions(user: User | None, notice: SupervisionNotice) -> frozenset[str]:
+    """The actions `user` may take on a 督办单 now (the notice page shows exactly these forms). The services
+    refuse anything else with their own message (they check the same roles and states)."""
+    names = [a for a in NOTICE_ACTIONS if _NOTICE_WHEN[a](notice)]
+    return policy.allowed_actions(user, notice, names) if names else frozenset()
+
+
 def can(user: User | None, action: str, task: Task) -> bool:
     return action in allowed_actions(user, task, [action])
 
@@ -224,4 +252,14 @@ def require(user: User | None, action: str, task: Task, message: str = "") -> No
         raise AccessDenied(message or f"您无权{label},或该任务当前状态({task.get_status_display()})不允许。", code=SupervisionError.ACTION_NOT_ALLOWED)
 
 
-__all__ = ["HANDLING_ACTIONS", "TASK_ACTIONS", "TRANSITIONS", "allowed_actions", "can", "policy", "require"]
+__all__ = [
+    "HANDLING_ACTIONS",
+    "NOTICE_ACTIONS",
+    "TASK_ACTIONS",
+    "TRANSITIONS",
+    "allowed_actions",
+    "can",
+    "notice_allowed_actions",
+    "policy",
+    "require",
+]

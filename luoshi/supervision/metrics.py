@@ -21,9 +21,10 @@ from luoshi.accounts.access import subtree_q
 from luoshi.accounts.models import User
 from luoshi.calendar.deadlines import Colour
 from luoshi.dashboard.engine import Period, Tally
-from luoshi.dashboard.providers import FigureSource, RecordList, RecordQuery, RecordRow, Row
+from luoshi.dashboard.providers import Escalated, FigureSource, RecordList, RecordQuery, RecordRow, Row
 from luoshi.orgs.models import Unit
 from luoshi.supervision import selectors
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.models import (
     OPEN_STATUSES,
     Assignment,
@@ -301,7 +302,7 @@ def _targets_tally(period: Period) -> Iterable[Row]:
         yield Row(Tally(met[region_id], n), region_id=region_id)
 
 
-def _escalate(user: User | None, unit: Unit, period: Period) -> str:
+def _escalate(user: User | None, unit: Unit, period: Period) -> Escalated:
     """Open a 督办单 to `unit` about its overdue or red tasks (supervision's public notice service)."""
     from luoshi.calendar.services import calendar_for
     from luoshi.core.errors import ValidationFailed
@@ -315,7 +316,9 @@ def _escalate(user: User | None, unit: Unit, period: Period) -> str:
         .distinct()[:50]
     )
     if not tasks:
-        raise ValidationFailed(f"{unit.name}当前没有逾期或红灯任务,无需督办。")
+        raise ValidationFailed(
+            f"{unit.name}当前没有逾期或红灯任务,无需督办。", code=SupervisionError.NO_ESCALATION_CANDIDATES
+        )
     notice = notice_issue(
         user=user,
         unit=unit,
@@ -323,7 +326,10 @@ def _escalate(user: User | None, unit: Unit, period: Period) -> str:
         reply_deadline=calendar_for(unit.region).add_workdays(today, 5).date,
         requirement=f"监测发现{unit.name}有 {len(tasks)} 项任务逾期或亮红灯,请于回复期限前报送整改情况。",
     )
-    return reverse("supervision:notice_detail", args=[notice.pk])
+    return Escalated(
+        url=reverse("supervision:notice_detail", args=[notice.pk]),
+        done=f"已向{unit.name}发出督办单 {notice.number}。",
+    )
 
 
 def _records_for(condition_of: object) -> object:

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from luoshi.accounts.access import is_government, is_leader, is_reader, is_staff_role, own_unit, subtree_q
+from luoshi.accounts.access import is_government, is_leader, is_reader, subtree_q
 from luoshi.accounts.models import User
 from luoshi.core.bounds import parse_date, parse_key
 from luoshi.core.downloads import DOCX, XLSX, file_response
@@ -23,7 +23,7 @@ from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import selectors, services
-from luoshi.supervision.access import HANDLING_ACTIONS, is_office
+from luoshi.supervision.access import HANDLING_ACTIONS, is_office, notice_allowed_actions
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import assignments, escalation, exports
 from luoshi.supervision.services.notices import escalation_docx
@@ -454,8 +454,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": notice.number,
             "n": notice,
-            "is_office": is_office(user),
-            "is_unit": is_staff_role(user) and own_unit(user, notice),
+            "actions": notice_allowed_actions(user, notice),
         },
     )
 

@@ -258,6 +258,8 @@ def test_trace_lists_units_weakest_first_and_one_click_opens_a_notice(
     notice = SupervisionNotice.objects.get()
     assert r.status_code == 302 and r["Location"].endswith(f"/supervision/notices/{notice.pk}/")
     assert notice.unit == refreshed_unit and notice.tasks.count() == 1
+    page = admin.get(r["Location"]).content.decode()
+    assert f"已向{unit.name}发出督办单 {notice.number}。" in page  # the success message names the notice
 
 
 def test_a_damaged_workbook_is_refused_in_chinese(users: dict[str, Any], regions: dict[str, Any]) -> None:

@@ -10,14 +10,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.accounts.access import is_staff_role, own_unit, require_can_change, require_region
+from luoshi.accounts.access import require_can_change, require_region
 from luoshi.accounts.models import User
 from luoshi.audit.services import record
 from luoshi.core.errors import AccessDenied, Conflict, InvalidTransition, ValidationFailed
 from luoshi.core.limits import guard_text
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Unit
-from luoshi.supervision.access import require_office
+from luoshi.supervision.access import policy, require_office
 from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
@@ -150,7 +150,7 @@ def _issue(
 @transaction.atomic
 def notice_answer(*, user: User | None, notice: SupervisionNotice, answer: str) -> SupervisionNotice:
     require_can_change(user)
-    if user is not None and not (is_staff_role(user) and own_unit(user, notice)):
+    if not policy.can(user, "notice.answer", notice):
         raise AccessDenied("只有被督办单位的工作人员可以回复督办单。", code=SupervisionError.NOTICE_UNIT_ONLY)
     if notice.status != NoticeStatus.ISSUED:
         raise InvalidTransition(f"督办单当前状态为“{notice.get_status_display()}”,不能再次回复。", code=SupervisionError.NOTICE_ALREADY_ANSWERED)

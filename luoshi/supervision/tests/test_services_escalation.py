@@ -290,3 +290,40 @@ def test_ongoing_task_page_says_it_never_closes(tasks: list[Task], users: dict[s
     assert "长期坚持任务" in page and "不办理销号" in page and "逐期评价" in page
     with pytest.raises(InvalidTransition):
         services.task_request_sign_off(task=tasks[1], user=users["staff_other"], evidence="x")
+
+
+def test_notice_page_offers_exactly_the_allowed_actions(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
+    """The 督办单 page shows the answer form to the notified unit's staff while it is open, the close form to the
+    office once answered, and nothing to anyone else; the services refuse what the page does not offer."""
+    from luoshi.supervision.access import notice_allowed_actions
+
+    notice = services.notice_issue(
+        user=users["admin"], unit=units["jm_fgw"], tasks=[tasks[0]], reply_deadline=dt.date(2027, 1, 12)
+    )
+
+    def forms(who: str) -> tuple[bool, bool]:
+        client = Client()
+        client.force_login(users[who])
+        page = client.get(f"/supervision/notices/{notice.pk}/").content.decode()
+        return 'id="answer-form"' in page, 'id="close-form"' in page
+
+    assert notice_allowed_actions(users["staff"], notice) == {"notice.answer"}
+    assert forms("staff") == (True, False)
+    for who in ("admin", "leader"):
+        assert forms(who) == (False, False), who
+    assert notice_allowed_actions(users["staff_other"], notice) == frozenset()
+    with pytest.raises(AccessDenied):
+        services.notice_answer(user=users["staff_other"], notice=notice, answer="已整改。")
+    with pytest.raises(InvalidTransition):
+        services.notice_close(user=users["admin"], notice=notice)
+
+    notice = services.notice_answer(user=users["staff"], notice=notice, answer="已整改到位。")
+    assert forms("staff") == (False, False)
+    assert forms("admin") == (False, True)
+    assert notice_allowed_actions(users["admin_jz"], notice) == frozenset()
+    with pytest.raises(AccessDenied):
+        services.notice_close(user=users["admin_jz"], notice=notice)
+    notice = services.notice_close(user=users["admin"], notice=notice)
+    assert forms("admin") == (False, False)
