@@ -1,5 +1,4 @@
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,6 +9,7 @@ from django.utils import timezone
 from luoshi.audit.exports import audit_xlsx
 from luoshi.audit.presentation import action_choices, present, subject_type_choices
 from luoshi.audit.selectors import AuditFilters, recent_events_for
+from luoshi.core.downloads import XLSX, file_response
 
 PAGE_SIZE = 50
 
@@ -61,8 +61,4 @@ def index(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     data = audit_xlsx(request.user, _filters(request))  # type: ignore[arg-type]
     name = f"审计记录-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename=\"audit.xlsx\"; filename*=UTF-8''{quote(name)}"
-    return response
+    return file_response(data, name, XLSX, fallback="audit.xlsx")

@@ -17,13 +17,11 @@ from django.views.decorators.http import require_POST
 from luoshi.accounts.access import is_unit_staff, subtree_q
 from luoshi.accounts.models import User
 from luoshi.core.bounds import parse_key
+from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.dashboard import access, engine, exports, providers, selectors, services
 from luoshi.dashboard.models import Cycle, Direction, Indicator, IndicatorSourceKind
 from luoshi.orgs.models import Region, Unit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _user(request: HttpRequest) -> User:
@@ -215,9 +213,12 @@ def screen(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     cockpit = selectors.cockpit(_user(request), **_args(request))
-    response = HttpResponse(exports.cockpit_xlsx(cockpit), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="cockpit-{cockpit.period.key}.xlsx"'
-    return response
+    return file_response(
+        exports.cockpit_xlsx(cockpit),
+        f"营商环境监测数据-{cockpit.period.key}.xlsx",
+        XLSX,
+        fallback=f"cockpit-{cockpit.period.key}.xlsx",
+    )
 
 
 @login_required
@@ -240,9 +241,12 @@ def report_docx(request: HttpRequest) -> HttpResponse:
         else None
     )
     problems = [(str(r.cells[0]), str(r.cells[1])) for r in overdue.listing.rows] if overdue else []
-    response = HttpResponse(exports.quarterly_docx(cockpit, ranks, problems), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="report-{cockpit.period.key}.docx"'
-    return response
+    return file_response(
+        exports.quarterly_docx(cockpit, ranks, problems),
+        f"营商环境监测报告-{cockpit.period.key}.docx",
+        DOCX,
+        fallback=f"report-{cockpit.period.key}.docx",
+    )
 
 
 @login_required
@@ -344,9 +348,7 @@ def indicators_template(request: HttpRequest) -> HttpResponse:
     )
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="indicators-template.xlsx"'
-    return response
+    return file_response(out.getvalue(), "监测指标导入模板.xlsx", XLSX, fallback="indicators-template.xlsx")
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.audit.selectors import events_for
 from luoshi.core.bounds import parse_key
+from luoshi.core.downloads import file_response
 from luoshi.core.errors import AccessDenied, DomainError, ImportFailed, NotFound
 from luoshi.orgs import selectors, services
 from luoshi.orgs.models import UnitAlias, UnitKind
@@ -320,7 +321,6 @@ def export_file(request: HttpRequest) -> HttpResponse:
         if file_format == "csv"
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response = HttpResponse(data, content_type=content_type)
     stem = f"luoshi-orgs-{region.code if region else 'all'}"
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
-    return response
+    name = f"组织机构名录-{region.name if region else '全部'}.{file_format}"
+    return file_response(data, name, content_type, fallback=f"{stem}.{file_format}")

@@ -10,6 +10,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from luoshi.core.bounds import Day, Id, Limit, Offset, Version, Year
+from luoshi.core.downloads import XLSX, file_response
 from luoshi.core.errors import ImportFailed, NotFound
 from luoshi.orgs.models import Region
 from luoshi.plans import selectors, services
@@ -276,9 +277,9 @@ def plan_publish(request: HttpRequest, plan_id: Id, payload: PublishIn) -> PlanO
 def plan_export(request: HttpRequest, plan_id: Id) -> HttpResponse:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
-    response = HttpResponse(
+    return file_response(
         selectors.plan_ledger_xlsx(user, plan),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{plan.title[:60]}-任务清单.xlsx",
+        XLSX,
+        fallback=f"plan-{plan.pk}.xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.xlsx"'
-    return response

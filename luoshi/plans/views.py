@@ -8,7 +8,6 @@ measure row again with the message instead, so the reviewer keeps their place.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luoshi.core.bounds import parse_key, version_from
+from luoshi.core.downloads import XLSX, file_response
 from luoshi.core.errors import DomainError, ImportFailed, NotFound, ValidationFailed
 from luoshi.plans import selectors, services
 from luoshi.plans.diff import summarise
@@ -235,14 +235,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = selectors.plan_get(user, pk)
     content = selectors.plan_ledger_xlsx(user, plan)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"{plan.title[:60]}-任务清单.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"plan-{plan.pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    return file_response(content, f"{plan.title[:60]}-任务清单.xlsx", XLSX, fallback=f"plan-{plan.pk}.xlsx")
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.accounts.models import User
 from luoshi.calendar.deadlines import Colour
+from luoshi.core.downloads import XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.projects import access, forms, ledger, selectors, services
 from luoshi.projects.models import MilestoneKind, ProjectLevel, ProjectStatus
@@ -269,12 +270,8 @@ def problem_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @_guard
 def export(request: HttpRequest) -> HttpResponse:
     content = ledger.export_ledger(_user(request), _filters(request))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"projects-{timezone.localdate().isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    today = timezone.localdate().isoformat()
+    return file_response(content, f"重大项目台账-{today}.xlsx", XLSX, fallback=f"projects-{today}.xlsx")
 
 
 @_guard

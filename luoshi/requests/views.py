@@ -17,6 +17,7 @@ from luoshi.accounts.models import User
 from luoshi.calendar import deadlines
 from luoshi.calendar.services import calendar_for
 from luoshi.core.bounds import parse_key
+from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.requests import access, selectors, services
@@ -33,8 +34,6 @@ from luoshi.requests.models import (
 )
 from luoshi.requests.services import accounts as enterprise_accounts
 from luoshi.requests.services import arrears, hotspots, metrics, privacy
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -398,7 +397,6 @@ def notice_issue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notice_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    from luoshi.core.downloads import DOCX, file_response
     from luoshi.requests.services import notices
 
     notice = selectors.overdue_notice_get(_user(request), pk)
@@ -445,9 +443,12 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     rows, total = metrics.unit_metrics(user=user, region=region, period=period)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(metrics.metrics_xlsx(rows, total, period), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="requests-metrics-{period}.xlsx"'
-        return response
+        return file_response(
+            metrics.metrics_xlsx(rows, total, period),
+            f"诉求办理指标-{period}.xlsx",
+            XLSX,
+            fallback=f"requests-metrics-{period}.xlsx",
+        )
     return render(
         request,
         "requests/metrics.html",
@@ -468,9 +469,8 @@ def arrears_ledger(request: HttpRequest) -> HttpResponse:
     _require_gov(user)
     debtor = request.GET.get("debtor", "")
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(arrears.ledger_xlsx(user, debtor), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="arrears-ledger.xlsx"'
-        return response
+        name = f"拖欠企业账款台账-{debtor}.xlsx" if debtor else "拖欠企业账款台账.xlsx"
+        return file_response(arrears.ledger_xlsx(user, debtor), name, XLSX, fallback="arrears-ledger.xlsx")
     return render(
         request,
         "requests/arrears.html",

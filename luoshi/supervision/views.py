@@ -306,11 +306,8 @@ def workbook_export(request: HttpRequest) -> HttpResponse:
         data = exports.unit_workbook(_user(request))
     except DomainError as exc:
         return _domain_error_page(request, exc)
-    resp = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    resp["Content-Disposition"] = f'attachment; filename="progress-{timezone.localdate():%Y%m%d}.xlsx"'
-    return resp
+    today = f"{timezone.localdate():%Y%m%d}"
+    return file_response(data, f"任务进展填报表-{today}.xlsx", XLSX, fallback=f"progress-{today}.xlsx")
 
 
 @login_required
