@@ -27,7 +27,6 @@ knows whether a command needs the database)::
 from __future__ import annotations
 
 import importlib
-import inspect
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -84,21 +83,9 @@ def app_configs() -> list[type[LuoshiAppConfig]]:
     for entry in _installed_apps():
         if not entry.startswith("luoshi."):
             continue
-        module_name, _, cls_name = entry.rpartition(".")
-        if cls_name and cls_name[0].isupper():  # "luoshi.x.apps.XConfig"
-            cls = getattr(importlib.import_module(module_name), cls_name)
-        else:
-            apps_module = importlib.import_module(f"{entry}.apps")
-            found = [
-                c
-                for _, c in inspect.getmembers(apps_module, inspect.isclass)
-                if issubclass(c, AppConfig) and c.__module__ == apps_module.__name__
-            ]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"{entry}.apps must define exactly one AppConfig, found {len(found)}"
-                )
-            cls = found[0]
+        # Django's own lookup ("luoshi.x" or "luoshi.x.apps.XConfig"; the one AppConfig of apps.py), which reads
+        # no settings and registers nothing: the class is all that is needed
+        cls = type(AppConfig.create(entry))
         if not issubclass(cls, LuoshiAppConfig):
             raise ImproperlyConfigured(
                 f"{cls.__qualname__} ({entry}) must subclass luoshi.core.discovery.LuoshiAppConfig"

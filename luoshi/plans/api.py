@@ -277,9 +277,5 @@ def plan_publish(request: HttpRequest, plan_id: Id, payload: PublishIn) -> PlanO
 def plan_export(request: HttpRequest, plan_id: Id) -> HttpResponse:
     user: Any = request.user
     plan = selectors.plan_get(user, plan_id)
-    return file_response(
-        selectors.plan_ledger_xlsx(user, plan),
-        f"{plan.title[:60]}-任务清单.xlsx",
-        XLSX,
-        fallback=f"plan-{plan.pk}.xlsx",
-    )
+    name, fallback = selectors.plan_ledger_filename(plan)
+    return file_response(selectors.plan_ledger_xlsx(user, plan), name, XLSX, fallback=fallback)

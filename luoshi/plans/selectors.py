@@ -233,6 +233,11 @@ def plan_diff(user: User, plan: Plan) -> list[MeasureDiff]:
 # --- the ledger as .xlsx -------------------------------------------------------------------------------------
 
 
+def plan_ledger_filename(plan: Plan) -> tuple[str, str]:
+    """The ledger download's Chinese file name and its ASCII fallback (the page and the API give the same)."""
+    return f"{plan.title[:60]}-任务清单.xlsx", f"plan-{plan.pk}.xlsx"
+
+
 def plan_ledger_xlsx(user: User, plan: Plan) -> bytes:
     """The reviewed ledger in the same .xlsx format the ledger import reads (parser.ledger)."""
     from luoshi.plans.parser.ledger import write_ledger_xlsx

@@ -235,7 +235,8 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = selectors.plan_get(user, pk)
     content = selectors.plan_ledger_xlsx(user, plan)
-    return file_response(content, f"{plan.title[:60]}-任务清单.xlsx", XLSX, fallback=f"plan-{plan.pk}.xlsx")
+    name, fallback = selectors.plan_ledger_filename(plan)
+    return file_response(content, name, XLSX, fallback=fallback)
 
 
 @login_required

@@ -469,7 +469,7 @@ def arrears_ledger(request: HttpRequest) -> HttpResponse:
     _require_gov(user)
     debtor = request.GET.get("debtor", "")
     if request.GET.get("format") == "xlsx":
-        name = f"拖欠企业账款台账-{debtor}.xlsx" if debtor else "拖欠企业账款台账.xlsx"
+        name = f"拖欠企业账款台账-{debtor[:40]}.xlsx" if debtor else "拖欠企业账款台账.xlsx"
         return file_response(arrears.ledger_xlsx(user, debtor), name, XLSX, fallback="arrears-ledger.xlsx")
     return render(
         request,

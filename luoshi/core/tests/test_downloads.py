@@ -4,9 +4,6 @@ beside an ASCII fallback); no view or API builds a ``Content-Disposition`` heade
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote
-
-from luoshi.core.downloads import XLSX, file_response
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,10 +18,3 @@ def test_no_hand_built_content_disposition_outside_the_helper() -> None:
     ]
     assert offenders == [], f"use luoshi.core.downloads.file_response: {offenders}"
 
-
-def test_the_helper_gives_the_chinese_name_and_the_ascii_fallback() -> None:
-    header = file_response(b"x", "诉求办理指标-2026-11.xlsx", XLSX, fallback="requests-metrics-2026-11.xlsx")[
-        "Content-Disposition"
-    ]
-    assert header.startswith('attachment; filename="requests-metrics-2026-11.xlsx"; ')
-    assert unquote(header.split("filename*=UTF-8''")[1]) == "诉求办理指标-2026-11.xlsx"
