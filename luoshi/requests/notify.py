@@ -1,17 +1,15 @@
 """The one place requests asks for notifications: thin over the shared notifications kernel
-(`luoshi.notifications.services.notify`: once per key, person and channel). Until that kernel is installed the
-calls are only logged (the fallback goes away when the kernel lands on main)."""
+(`luoshi.notifications.services.notify`: once per key, person and channel)."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
+
+from luoshi.notifications.services import notify as kernel_notify
 
 if TYPE_CHECKING:
     from luoshi.orgs.models import Region, Unit
     from luoshi.requests.models import Request
-
-logger = logging.getLogger(__name__)
 
 LABELS = {
     "filed": "新诉求",
@@ -33,11 +31,6 @@ LABELS = {
 
 
 def _kernel_notify(**kwargs: Any) -> int:
-    try:
-        from luoshi.notifications.services import notify as kernel_notify
-    except ImportError:  # kernel not merged yet
-        logger.info("notify %s: %s", kwargs.get("key"), kwargs.get("title"))
-        return 0
     return int(kernel_notify(**kwargs))
 
 
