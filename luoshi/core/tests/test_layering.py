@@ -64,6 +64,19 @@ def test_no_importlib_seam_outside_discovery() -> None:
     assert not offenders, offenders
 
 
+GUARDED_APP_IMPORT = re.compile(r"try:\s*\n(\s+(from luoshi\.|import luoshi\.)[^\n]*\n)+\s*except ImportError")
+
+
+def test_no_luoshi_import_guarded_by_import_error() -> None:
+    """An app reaches another through a plain import: a `try: from luoshi… except ImportError` fallback would
+    silently do nothing (send no notification, say) when the other app is renamed or missing."""
+    offenders = [
+        str(p.relative_to(ROOT)) for p in _sources(".py") if GUARDED_APP_IMPORT.search(p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders
+    assert GUARDED_APP_IMPORT.search("try:\n    from luoshi.notifications.services import notify\nexcept ImportError:\n")
+
+
 SUBTREE_REIMPLEMENTATION = re.compile(
     r"""path__startswith|region\.path\.startswith|\.path\.strip\(["']/["']\)"""
 )
