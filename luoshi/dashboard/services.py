@@ -461,7 +461,7 @@ def indicators_import(
 ) -> IndicatorImportResult:
     """Import (or update by 编码) a region's indicator tree from .xlsx; all or nothing, every problem listed."""
     access.require_office(user, region, "导入指标体系")
-    from luoshi.orgs.selectors import resolve_unit
+    from luoshi.directory.selectors import resolve_unit
 
     if not filename.lower().endswith(".xlsx"):
         raise ValidationFailed(f"文件“{filename}”不是 .xlsx 表格,请用指标体系模板填写后上传。", code=DashboardError.FILE_UNREADABLE)

@@ -98,7 +98,7 @@ def _require_draft(plan: Plan) -> None:
 
 def _resolve(names: Sequence[str], region: Region) -> dict[str, dict[str, Any]]:
     """Resolve each distinct name against the org directory: {name: {status, unit, unit_name, candidates}}."""
-    from luoshi.orgs.selectors import resolve_units
+    from luoshi.directory.selectors import resolve_units
 
     distinct = list(dict.fromkeys(n for n in names if n))
     if not distinct:
@@ -875,7 +875,7 @@ def measure_assign_unit(
 def plan_confirm_unit(*, plan: Plan, name: str, actor: User | None, full_name: str | None = None) -> Unit:
     """Add a unit the directory does not know yet (kept unverified for the directory's administrator) and
     resolve every measure of the plan that names it."""
-    from luoshi.orgs.services import unit_confirm_from_name
+    from luoshi.directory.services import unit_confirm_from_name
 
     p = _lock_plan(plan, actor, "确认新单位")
     name = name.strip()

@@ -35,7 +35,7 @@ def _park_admin(regions: dict[str, Any]) -> Any:
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
     from luoshi.orgs.models import RegionLevel
-    from luoshi.orgs.services import region_create
+    from luoshi.directory.services import region_create
 
     park = region_create(code="t420801", name="荆门高新区", level=RegionLevel.PARK, parent=regions["jingmen"])
     return user_create(username="admin_park", password="Test-password-2025", role=Role.ADMIN, region=park)

@@ -30,7 +30,7 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
     from luoshi.orgs.models import Region
-    from luoshi.orgs.services import load_shipped_directories
+    from luoshi.directory.services import load_shipped_directories
     from luoshi.plans.models import Plan, PlanStatus
     from luoshi.supervision.models import Task
 
@@ -111,7 +111,7 @@ def test_review_page_says_why_each_reading_was_made(login: Any, live_server: Any
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
     from luoshi.orgs.models import Region
-    from luoshi.orgs.services import load_shipped_directories
+    from luoshi.directory.services import load_shipped_directories
     from luoshi.plans.models import Plan
     from luoshi.plans.tests.conftest import SMALL_PLAN
 

@@ -19,7 +19,7 @@ from luoshi.audit.selectors import events_for
 from luoshi.core.bounds import parse_key
 from luoshi.core.downloads import file_response
 from luoshi.core.errors import AccessDenied, DomainError, ImportFailed, NotFound
-from luoshi.orgs import selectors, services
+from luoshi.directory import selectors, services
 from luoshi.orgs.models import UnitAlias, UnitKind
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ View = Callable[..., HttpResponse]
 def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = exc.status if exc.status in (403, 404) else 400
     title = {403: "无权访问", 404: "未找到"}.get(status, "操作未完成")
-    return render(request, "orgs/error.html", {"title": title, "message": exc.message}, status=status)
+    return render(request, "directory/error.html", {"title": title, "message": exc.message}, status=status)
 
 
 def page(view: View) -> View:
@@ -88,7 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
         r.depth = r.path.count("/") - root_depth  # type: ignore[attr-defined]  # for the template only
     return render(
         request,
-        "orgs/index.html",
+        "directory/index.html",
         {
             "title": "组织机构",
             "regions": regions,
@@ -112,7 +112,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_change = services.can_change_directory(user, unit.region)
     return render(
         request,
-        "orgs/unit_detail.html",
+        "directory/unit_detail.html",
         {
             "title": unit.name,
             "unit": unit,
@@ -264,7 +264,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         result = selectors.resolve_unit(name, region)
     return render(
         request,
-        "orgs/confirm.html",
+        "directory/confirm.html",
         {
             "title": "单位名称解析与确认",
             "name": name,
@@ -305,7 +305,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
                 raise
             except DomainError as exc:
                 context["error"] = exc.message
-    return render(request, "orgs/import.html", context, status=400 if context.get("problems") else 200)
+    return render(request, "directory/import.html", context, status=400 if context.get("problems") else 200)
 
 
 @page

@@ -71,7 +71,7 @@ def _actor(username: str | None) -> Any:
 def import_cmd(args: argparse.Namespace) -> int:
     _setup()
     from luoshi.core.errors import ImportFailed
-    from luoshi.orgs.services import directory_import
+    from luoshi.directory.services import directory_import
 
     if not args.file.is_file():
         print(f"错误: 找不到文件 {args.file}", file=sys.stderr)
@@ -92,8 +92,8 @@ def import_cmd(args: argparse.Namespace) -> int:
 
 def export_cmd(args: argparse.Namespace) -> int:
     _setup()
+    from luoshi.directory.selectors import directory_export
     from luoshi.orgs.models import Region
-    from luoshi.orgs.selectors import directory_export
 
     suffix = args.output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -113,8 +113,8 @@ def export_cmd(args: argparse.Namespace) -> int:
 
 def resolve_cmd(args: argparse.Namespace) -> int:
     _setup()
+    from luoshi.directory.selectors import ResolutionStatus, resolve_unit
     from luoshi.orgs.models import Region
-    from luoshi.orgs.selectors import ResolutionStatus, resolve_unit
 
     region = Region.objects.filter(code=args.region).first()
     if region is None:
@@ -132,7 +132,7 @@ def resolve_cmd(args: argparse.Namespace) -> int:
 
 def load_shipped_cmd(args: argparse.Namespace) -> int:
     _setup()
-    from luoshi.orgs.services import load_shipped_directories
+    from luoshi.directory.services import load_shipped_directories
 
     for name, result in load_shipped_directories():
         print(f"{name}: {result.summary()}")
