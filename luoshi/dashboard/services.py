@@ -449,7 +449,11 @@ def _open_sheet(data: bytes, filename: str) -> Any:
     try:
         check_zip(data)
     except UnsafeFile as exc:
-        raise ImportFailed(exc.message, details=[{"row": 0, "column": "", "message": exc.message}]) from None
+        raise ImportFailed(
+            exc.message,
+            details=[{"row": 0, "column": "", "message": exc.message}],
+            code=DashboardError.FILE_UNREADABLE,
+        ) from None
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from luoshi.directory.errors import DirectoryError
+
 EXIT_AMBIGUOUS = 3
 EXIT_UNKNOWN = 4
 
@@ -64,7 +66,7 @@ def _actor(username: str | None) -> Any:
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound(f"没有用户名为 {username} 的用户。")
+        raise NotFound(f"没有用户名为 {username} 的用户。", code=DirectoryError.USER_NOT_FOUND)
     return user
 
 

@@ -20,6 +20,7 @@ from luoshi.core.bounds import parse_key
 from luoshi.core.downloads import file_response
 from luoshi.core.errors import AccessDenied, DomainError, ImportFailed, NotFound
 from luoshi.directory import selectors, services
+from luoshi.directory.errors import DirectoryError
 from luoshi.orgs.models import UnitAlias, UnitKind
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
         alias = UnitAlias.objects.filter(pk=alias_pk, unit=unit).first()
         if alias is None:
-            raise NotFound("该别名已不存在,请刷新页面。")
+            raise NotFound(code=DirectoryError.ALIAS_NOT_FOUND)
         services.alias_remove(actor=_user(request), alias=alias, reason=request.POST.get("reason", ""))
         return f"已删除别名“{alias.alias}”。"
 
@@ -221,7 +222,7 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
         target_id = _int(request.POST.get("keep"))
         if target_id is None:
-            raise NotFound("请填写要保留的单位编号。")
+            raise NotFound(code=DirectoryError.MERGE_TARGET_MISSING)
         keep = selectors.unit_for(_user(request), target_id)
         services.unit_merge(
             actor=_user(request), keep=keep, duplicate=unit, reason=request.POST.get("reason", "")
@@ -283,7 +284,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     selectors.require_directory_reader(user)
     if not services.can_change_directory(user, None):
-        raise AccessDenied("您的角色为只读,无权导入组织机构目录(仅营商办管理员可以导入)。")
+        raise AccessDenied(code=DirectoryError.IMPORT_READ_ONLY)
     context: dict[str, Any] = {"title": "导入组织机构目录", "problems": None, "result": None}
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -34,8 +34,8 @@ def _park_admin(regions: dict[str, Any]) -> Any:
     """An office admin of a park below 荆门市 (the lowest level)."""
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
-    from luoshi.orgs.models import RegionLevel
     from luoshi.directory.services import region_create
+    from luoshi.orgs.models import RegionLevel
 
     park = region_create(code="t420801", name="荆门高新区", level=RegionLevel.PARK, parent=regions["jingmen"])
     return user_create(username="admin_park", password="Test-password-2025", role=Role.ADMIN, region=park)

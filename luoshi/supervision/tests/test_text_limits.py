@@ -52,8 +52,8 @@ def test_control_characters_are_stripped_at_the_service_boundary_and_exports_wor
 ) -> None:
     from openpyxl import load_workbook
 
-    from luoshi.orgs.models import UnitAlias
     from luoshi.directory.services import alias_add
+    from luoshi.orgs.models import UnitAlias
     from luoshi.plans.models import Measure
     from luoshi.plans.services import measure_update
     from luoshi.projects.services import project_create
