@@ -16,7 +16,7 @@ from luoshi.calendar import access, services
 from luoshi.calendar.models import CalendarNotice, HolidayCorrection
 from luoshi.core.errors import AccessDenied
 
-from .test_services import NOTICE_2027
+from .conftest import NOTICE_2027
 
 pytestmark = pytest.mark.django_db
 
