@@ -21,8 +21,8 @@ TEST_PASSWORD = "Test-password-2025"  # noqa: S105 - test accounts only
 @pytest.fixture
 def regions(db: Any) -> dict[str, Any]:
     """湖北省 > 荆门市, 荆州市 (so the same alias can live in two cities)."""
+    from luoshi.directory.services import region_create
     from luoshi.orgs.models import RegionLevel
-    from luoshi.orgs.services import region_create
 
     hubei = region_create(code="t420000", name="湖北省", level=RegionLevel.PROVINCE)
     jingmen = region_create(code="t420800", name="荆门市", level=RegionLevel.CITY, parent=hubei)

@@ -79,8 +79,8 @@ def main() -> int:
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
     from luoshi.core.tests import bombs
+    from luoshi.directory.services import region_create
     from luoshi.orgs.models import RegionLevel, Unit
-    from luoshi.orgs.services import region_create
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     call_command("migrate", interactive=False, verbosity=0)

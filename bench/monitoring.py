@@ -230,8 +230,8 @@ def build(sizes: dict[str, int], today: dt.date) -> tuple[Any, Any, Any, Any, An
     from luoshi.core import bulk
     from luoshi.dashboard import engine
     from luoshi.dashboard.models import Indicator, IndicatorValue
+    from luoshi.directory.services import region_create
     from luoshi.orgs.models import Region, RegionLevel, Unit
-    from luoshi.orgs.services import region_create
     from luoshi.plans.models import Plan, PlanStatus
     from luoshi.projects.models import Milestone, Project
     from luoshi.supervision.models import Assignment, ProgressReport, Task

@@ -399,7 +399,7 @@ def setup_directory() -> tuple[Any, str, Any]:
         cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
     region = Region.objects.filter(code="bench-region").first()
     if region is None:
-        from luoshi.orgs.services import region_create
+        from luoshi.directory.services import region_create
 
         region = region_create(code="bench-region", name="压测市", level=RegionLevel.CITY)
     for i in range(20):

@@ -239,7 +239,7 @@ def build(n_tasks: int, n_reports: int, n_projects: int, today: dt.date):  # typ
         WarningThresholds.objects.filter(plan__title__startswith="BENCH").delete()
     region = Region.objects.filter(code="bench-city").first()
     if region is None:
-        from luoshi.orgs.services import region_create
+        from luoshi.directory.services import region_create
 
         region = region_create(code="bench-city", name="基准测试市", level=RegionLevel.CITY)
     units = list(Unit.objects.filter(region=region))

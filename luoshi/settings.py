@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.audit",
     "luoshi.orgs",
+    "luoshi.directory",
     "luoshi.calendar",
     "luoshi.notifications",
     "luoshi.plans",

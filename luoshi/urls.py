@@ -10,7 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("luoshi.accounts.urls")),
-    path("orgs/", include("luoshi.orgs.urls")),
+    path("orgs/", include("luoshi.directory.urls")),
     path("calendar/", include("luoshi.calendar.urls")),
     path("plans/", include("luoshi.plans.urls")),
     path("supervision/", include("luoshi.supervision.urls")),

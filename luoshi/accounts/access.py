@@ -27,7 +27,7 @@ account nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol, cast
 
 import rules
 from django.db.models import Q, QuerySet
@@ -39,6 +39,7 @@ from luoshi.orgs.paths import ids_of_path, path_contains
 
 __all__ = [
     "Policy",
+    "Predicate",
     "has_role",
     "home_template_for",
     "in_region",
@@ -54,6 +55,7 @@ __all__ = [
     "office_admins_over",
     "own_unit",
     "path_ancestor_ids",
+    "predicate",
     "region_ancestor_ids",
     "region_contains",
     "region_of",
@@ -67,6 +69,25 @@ __all__ = [
     "subtree_q",
     "unit_members",
 ]
+
+
+# --- predicates: django-rules, typed ---------------------------------------------------------------------------
+
+
+class Predicate(Protocol):
+    """A django-rules predicate as callers see it: called with (user[, obj]) it answers a bool; combined with
+    ``&``, ``|``, ``^`` and ``~`` it makes another predicate."""
+
+    def __call__(self, *args: Any) -> bool: ...
+    def __and__(self, other: Predicate) -> Predicate: ...
+    def __or__(self, other: Predicate) -> Predicate: ...
+    def __xor__(self, other: Predicate) -> Predicate: ...
+    def __invert__(self) -> Predicate: ...
+
+
+def predicate(fn: Callable[..., bool]) -> Predicate:
+    """``rules.predicate`` with a type: django-rules ships ``py.typed`` but leaves its decorator unannotated."""
+    return cast(Predicate, rules.predicate(fn))  # type: ignore[no-untyped-call]  # django-rules is unannotated
 
 
 # --- roles: the only place they are compared ----------------------------------------------------------------
@@ -112,52 +133,52 @@ def has_role(user: User | None, *roles: Role) -> bool:
     return user is not None and not user.is_superuser and user.role in roles
 
 
-@rules.predicate
+@predicate
 def is_office_admin(user: User | None) -> bool:
     """营商办管理员 (or a superuser)."""
     return user is not None and (user.is_superuser or user.role == Role.ADMIN)
 
 
-@rules.predicate
+@predicate
 def is_unit_staff(user: User | None) -> bool:
     """部门工作人员 with a unit."""
     return user is not None and not user.is_superuser and user.role == Role.STAFF and user.unit_id is not None
 
 
-@rules.predicate
+@predicate
 def is_staff_role(user: User | None) -> bool:
     """部门工作人员 (with or without a unit yet)."""
     return user is not None and not user.is_superuser and user.role == Role.STAFF
 
 
-@rules.predicate
+@predicate
 def is_government(user: User | None) -> bool:
     """Government users: office admins, leaders, unit staff (and superusers) — not enterprises or observers."""
     return user is not None and (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER, Role.STAFF))
 
 
-@rules.predicate
+@predicate
 def is_leader(user: User | None) -> bool:
     return user is not None and not user.is_superuser and user.role == Role.LEADER
 
 
-@rules.predicate
+@predicate
 def is_enterprise_user(user: User | None) -> bool:
     return user is not None and not user.is_superuser and user.role == Role.ENTERPRISE and user.enterprise_id is not None
 
 
-@rules.predicate
+@predicate
 def is_observer(user: User | None) -> bool:
     return user is not None and not user.is_superuser and user.role == Role.OBSERVER
 
 
-@rules.predicate
+@predicate
 def is_reader(user: User | None) -> bool:
     """Government readers of a region's work: office admins and leaders (and superusers)."""
     return user is not None and (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER))
 
 
-@rules.predicate
+@predicate
 def is_national_office(user: User | None) -> bool:
     """The owner of national data: a superuser, or an office admin of a top-level region (no parent)."""
     if user is None:
@@ -175,14 +196,14 @@ def region_of(obj: Any) -> Region | None:
     return region if isinstance(region, Region) else None
 
 
-@rules.predicate
+@predicate
 def in_region(user: User | None, obj: Any) -> bool:
     """`obj` (a region or anything with ``.region``) lies in the user's region subtree."""
     region = region_of(obj)
     return user is not None and region is not None and region_contains(user.region, region)
 
 
-@rules.predicate
+@predicate
 def own_unit(user: User | None, obj: Any) -> bool:
     """`obj` (anything with ``unit_id``) belongs to the user's unit."""
     unit_id = getattr(obj, "unit_id", None)
@@ -200,8 +221,8 @@ class Policy:
         self.rules = rules.RuleSet()
         self.labels: dict[str, str] = dict(labels or {})
 
-    def rule(self, action: str, predicate: Callable[..., bool], label: str = "") -> None:
-        self.rules.add_rule(action, predicate)
+    def rule(self, action: str, check: Callable[..., bool], label: str = "") -> None:
+        self.rules.add_rule(action, check)  # type: ignore[no-untyped-call]  # django-rules is unannotated
         if label:
             self.labels[action] = label
 
@@ -218,7 +239,7 @@ class Policy:
             return False
         if user.is_superuser:
             return True
-        return bool(self.rules.test_rule(action, user, obj))
+        return bool(self.rules.test_rule(action, user, obj))  # type: ignore[no-untyped-call]  # as above
 
     def require(self, user: User | None, action: str, obj: Any = None, message: str = "") -> None:
         """Raise AccessDenied (Chinese message naming the action) unless `user` may do `action` on `obj`."""
@@ -339,13 +360,13 @@ def role_needs_unit(role: Role) -> bool:
     return role == Role.STAFF
 
 
-@rules.predicate
+@predicate
 def is_plain_account(user: User | None, target: Any) -> bool:
     """`target` is an ordinary account (a superuser is managed in Django admin by superusers only)."""
     return isinstance(target, User) and not target.is_superuser
 
 
-@rules.predicate
+@predicate
 def is_other_account(user: User | None, target: Any) -> bool:
     """Nobody deactivates, re-roles or unlocks themselves from the page (they could lock the office out)."""
     return user is not None and isinstance(target, User) and target.pk != user.pk

@@ -5,7 +5,7 @@ from luoshi.accounts.models import ApiToken, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "display_name", "role", "region", "unit", "enterprise", "is_active"]
     list_filter = ["role", "is_active", "region"]
     fieldsets = (

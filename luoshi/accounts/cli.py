@@ -7,6 +7,8 @@ import getpass
 import os
 from typing import Any
 
+from luoshi.accounts.errors import AccountError
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("users", help="create accounts and API tokens")
@@ -41,7 +43,7 @@ def create_user(args: argparse.Namespace) -> int:
     if args.region:
         region = Region.objects.filter(code=args.region).first()
         if region is None:
-            raise NotFound(f"找不到区域代码“{args.region}”。")
+            raise NotFound(f"找不到区域代码“{args.region}”。", code=AccountError.REGION_NOT_FOUND)
     if args.unit:
         units = Unit.objects.filter(name=args.unit) | Unit.objects.filter(aliases__alias=args.unit)
         if region is not None:
@@ -49,13 +51,14 @@ def create_user(args: argparse.Namespace) -> int:
         found = list(units.distinct()[:2])
         if len(found) != 1:
             raise NotFound(
-                f"单位“{args.unit}”{'有多个匹配' if found else '不存在'},请用 --region 和全称指定。"
+                f"单位“{args.unit}”{'有多个匹配' if found else '不存在'},请用 --region 和全称指定。",
+                code=AccountError.UNIT_NOT_FOUND,
             )
         unit = found[0]
     if args.enterprise:
         enterprise = Enterprise.objects.filter(credit_code=args.enterprise).first()
         if enterprise is None:
-            raise NotFound(f"找不到统一社会信用代码为“{args.enterprise}”的企业。")
+            raise NotFound(f"找不到统一社会信用代码为“{args.enterprise}”的企业。", code=AccountError.ENTERPRISE_NOT_FOUND)
     password = args.password or os.environ.get("LUOSHI_PASSWORD") or getpass.getpass("密码: ")
     user = user_create(
         username=args.username,
@@ -80,6 +83,6 @@ def create_token(args: argparse.Namespace) -> int:
 
     user = User.objects.filter(username=args.username).first()
     if user is None:
-        raise NotFound(f"用户“{args.username}”不存在。")
+        raise NotFound(f"用户“{args.username}”不存在。", code=AccountError.USER_NOT_FOUND)
     print(token_create(user=user, name=args.name))
     return 0

@@ -214,7 +214,7 @@ def account_unlock(*, actor: User | None, target: User) -> int:
     from axes.utils import reset
 
     _require_manage(actor, target, "解除锁定", self_too=True)
-    cleared = reset(username=target.username)
+    cleared: int = reset(username=target.username)
     record(
         actor=actor,
         action=AccountEvent.USER_UNLOCKED,

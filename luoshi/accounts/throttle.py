@@ -24,7 +24,7 @@ def _count(attempts: Any) -> int:
     return int(attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0)
 
 
-class LoginThrottleHandler(AxesDatabaseHandler):
+class LoginThrottleHandler(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes ships no type information
     def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
         attempts = self.get_user_attempts(request, credentials)  # one queryset per AXES_LOCKOUT_PARAMETERS entry
         pair_limit = get_failure_limit(request, credentials)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from luoshi.accounts import access, selectors, services
+from luoshi.accounts.errors import AccountError
 from luoshi.accounts.models import Role, User
 from luoshi.audit.presentation import present
 from luoshi.audit.selectors import events_for
@@ -38,7 +39,7 @@ def _error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _role(value: str) -> Role:
     role = access.assignable_role(value)
     if role is None:
-        raise ValidationFailed("请选择角色(部门工作人员、营商办管理员、领导或观察员)。")
+        raise ValidationFailed(code=AccountError.ROLE_MISSING)
     return role
 
 
@@ -47,9 +48,9 @@ def _scope(actor: User, post: Any) -> tuple[Unit | None, Region | None]:
     unit = selectors.assignable_units(actor).filter(pk=unit_id).first() if unit_id else None
     region = selectors.assignable_regions(actor).filter(pk=region_id).first() if region_id else None
     if unit_id and unit is None:
-        raise AccessDenied("所选单位不在您的管辖区域内。")
+        raise AccessDenied(code=AccountError.UNIT_OUTSIDE_REGION)
     if region_id and region is None:
-        raise AccessDenied("所选区域不在您的管辖区域内。")
+        raise AccessDenied(code=AccountError.REGION_OUTSIDE_JURISDICTION)
     return unit, region
 
 
@@ -165,7 +166,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         region=region,
                     )
                 else:
-                    raise NotFound("未知的操作。")
+                    raise NotFound(code=AccountError.UNKNOWN_ACTION)
                 if not new_password:
                     scope = (
                         f"({target.unit.name})"

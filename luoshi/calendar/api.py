@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from luoshi.calendar import engine, selectors, services
+from luoshi.calendar.errors import CalendarErrorCode
 from luoshi.calendar.models import HolidayCorrection
 from luoshi.core.bounds import Id
 from luoshi.core.errors import AccessDenied, NotFound, ValidationFailed
@@ -66,7 +67,7 @@ def _calendar(request: HttpRequest, region: str | None) -> engine.WorkdayCalenda
     if region:
         found = Region.objects.filter(code=region).first()
         if found is None:
-            raise NotFound(f"区域代码“{region}”不存在。")
+            raise NotFound(f"区域代码“{region}”不存在。", code=CalendarErrorCode.REGION_NOT_FOUND)
         return services.calendar_for(found)
     return selectors.calendar_for_user(_user(request))
 
@@ -75,7 +76,7 @@ def _calc(fn: Any, *args: Any) -> Any:
     try:
         return fn(*args)
     except engine.CalendarError as exc:
-        raise ValidationFailed(exc.message) from None
+        raise ValidationFailed(exc.message, code=CalendarErrorCode.CALCULATION_INVALID) from None
 
 
 @router.get("/add-workdays", response=DateOut, summary="N 个工作日后的日期(受理当日不计)")
@@ -117,7 +118,7 @@ def _correction_out(row: HolidayCorrection) -> CorrectionOut:
 @router.get("/corrections", response=list[CorrectionOut], summary="节假日更正列表(管理员)")
 def corrections(request: HttpRequest) -> list[CorrectionOut]:
     if not selectors.is_calendar_admin(_user(request)):
-        raise AccessDenied("只有营商办管理员可以查看节假日更正。")
+        raise AccessDenied(code=CalendarErrorCode.CORRECTIONS_OFFICE_ONLY)
     return [_correction_out(row) for row in selectors.corrections_for(_user(request))]
 
 
@@ -132,9 +133,9 @@ def correction_add(request: HttpRequest, payload: CorrectionIn) -> Status[Correc
 @router.delete("/corrections/{correction_id}", response={204: None}, summary="删除节假日更正(管理员)")
 def correction_remove(request: HttpRequest, correction_id: Id) -> Status[None]:
     if not selectors.is_calendar_admin(_user(request)):
-        raise AccessDenied("只有营商办管理员可以删除节假日更正。")
+        raise AccessDenied(code=CalendarErrorCode.CORRECTION_DELETE_OFFICE_ONLY)
     row = HolidayCorrection.objects.filter(pk=correction_id).first()
     if row is None:
-        raise NotFound("该节假日更正不存在或已被删除。")
+        raise NotFound(code=CalendarErrorCode.CORRECTION_NOT_FOUND)
     services.correction_remove(user=_user(request), correction=row)
     return Status(204, None)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts.access import region_subtree
 from luoshi.calendar import engine, selectors, services
+from luoshi.calendar.errors import CalendarErrorCode
 from luoshi.calendar.models import CorrectionKind, HolidayCorrection, RegionalHoliday
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.orgs.models import Region
@@ -138,7 +139,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 def _require_admin_page(request: HttpRequest) -> None:
     if not selectors.is_calendar_admin(_user(request)):
-        raise AccessDenied("只有营商办管理员可以维护节假日数据。")
+        raise AccessDenied(code=CalendarErrorCode.OFFICE_ONLY)
 
 
 @login_required
@@ -200,7 +201,7 @@ def regional_add(request: HttpRequest) -> HttpResponse:
     _require_admin_page(request)
     region = Region.objects.filter(pk=_int(request.POST.get("region"), 0, 0, 2**31 - 1)).first()
     if region is None:
-        raise NotFound("请选择区域。")
+        raise NotFound(code=CalendarErrorCode.REGION_MISSING)
     try:
         row = services.regional_holiday_add(
             user=_user(request),

@@ -137,7 +137,7 @@ def insert_count(
             return n
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         cursor.executemany(head + "VALUES " + one + tail, rows)
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def update_by_pk(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -68,7 +68,7 @@ def csrf_failure(request: HttpRequest, reason: str = "", template_name: str = ""
 def _same_site_referer(request: HttpRequest) -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    referer = request.META.get("HTTP_REFERER", "")
+    referer = str(request.META.get("HTTP_REFERER", ""))
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
         return referer
     return ""

@@ -302,7 +302,7 @@ def render(doc: Gongwen) -> bytes:
     _page_number_footer(section.even_page_footer, right=False)
 
     normal = document.styles["Normal"]
-    normal.font.size = Pt(BODY_PT)  # type: ignore[attr-defined]
+    normal.font.size = Pt(BODY_PT)
     _set_fonts(normal.element, BODY_FONT)
     _declare_fonts(document)
     document.core_properties.title = doc.title

@@ -9,8 +9,8 @@ from luoshi.core.home import home_cards, home_charts, home_template
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context = {"title": "首页", "cards": home_cards(user), "charts": home_charts(user)}  # type: ignore[arg-type]
-    return render(request, home_template(user), context)  # type: ignore[arg-type]
+    context = {"title": "首页", "cards": home_cards(user), "charts": home_charts(user)}
+    return render(request, home_template(user), context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

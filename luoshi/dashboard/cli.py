@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from luoshi.dashboard.errors import DashboardError
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -48,7 +50,10 @@ def refresh(args: argparse.Namespace) -> int:
     try:
         day = dt.date.fromisoformat(args.date) if args.date else timezone.localdate()
     except ValueError as exc:
-        raise ValidationFailed(f"日期“{args.date}”无效:请按 YYYY-MM-DD 填写。") from exc
+        raise ValidationFailed(
+            f"日期“{args.date}”无效:请按 YYYY-MM-DD 填写。",
+            code=DashboardError.DATE_INVALID,
+        ) from exc
     periods = (
         periods_to_refresh(day, dict.fromkeys(("week", "month", "quarter", "year"), 1))
         if args.open_only
@@ -70,9 +75,9 @@ def import_indicators(args: argparse.Namespace) -> int:
 
     region = Region.objects.filter(code=args.region).first()
     if region is None:
-        raise NotFound(f"区域代码“{args.region}”不存在。")
+        raise NotFound(f"区域代码“{args.region}”不存在。", code=DashboardError.REGION_NOT_FOUND)
     if not args.file.is_file():
-        raise ValidationFailed(f"找不到文件 {args.file}。")
+        raise ValidationFailed(f"找不到文件 {args.file}。", code=DashboardError.FILE_NOT_FOUND)
     result = indicators_import(user=None, region=region, data=args.file.read_bytes(), filename=args.file.name)
     print(json.dumps({"created": result.created, "updated": result.updated}, ensure_ascii=False))
     return 0

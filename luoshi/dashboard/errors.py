@@ -31,3 +31,5 @@ class DashboardError(ErrorCodes):
     VALUE_INVALID = "dashboard.value_invalid", "数值不是数字,请填写数字(如 95.5)。"
     NOT_RANKABLE = "dashboard.not_rankable", "该指标不能参与排名。"
     NOTHING_TO_SUPERVISE = "dashboard.nothing_to_supervise", "该指标没有可发起的督办。"
+    FILE_NOT_FOUND = "dashboard.file_not_found", "找不到该文件。"
+    DATE_INVALID = "dashboard.date_invalid", "日期无效:请按 YYYY-MM-DD 填写。"

@@ -449,7 +449,11 @@ def _open_sheet(data: bytes, filename: str) -> Any:
     try:
         check_zip(data)
     except UnsafeFile as exc:
-        raise ImportFailed(exc.message, details=[{"row": 0, "column": "", "message": exc.message}]) from None
+        raise ImportFailed(
+            exc.message,
+            details=[{"row": 0, "column": "", "message": exc.message}],
+            code=DashboardError.FILE_UNREADABLE,
+        ) from None
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
@@ -461,7 +465,7 @@ def indicators_import(
 ) -> IndicatorImportResult:
     """Import (or update by 编码) a region's indicator tree from .xlsx; all or nothing, every problem listed."""
     access.require_office(user, region, "导入指标体系")
-    from luoshi.orgs.selectors import resolve_unit
+    from luoshi.directory.selectors import resolve_unit
 
     if not filename.lower().endswith(".xlsx"):
         raise ValidationFailed(f"文件“{filename}”不是 .xlsx 表格,请用指标体系模板填写后上传。", code=DashboardError.FILE_UNREADABLE)

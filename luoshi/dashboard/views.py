@@ -20,6 +20,7 @@ from luoshi.core.bounds import parse_key
 from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.dashboard import access, engine, exports, providers, selectors, services
+from luoshi.dashboard.errors import DashboardError
 from luoshi.dashboard.models import Cycle, Direction, Indicator, IndicatorSourceKind
 from luoshi.orgs.models import Region, Unit
 
@@ -385,7 +386,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ind = Indicator.objects.select_related("region", "lead_unit").filter(pk=pk).first()
     if ind is None:
-        raise NotFound("未找到该指标。")
+        raise NotFound("未找到该指标。", code=DashboardError.INDICATOR_NOT_FOUND)
     access.require_office(user, ind.region, "修改监测指标")
     units = Unit.objects.filter(subtree_q(ind.region), is_active=True).order_by(
         "region_id", "name"
@@ -442,7 +443,7 @@ def indicator_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     ind = Indicator.objects.select_related("region").filter(pk=pk).first()
     if ind is None:
-        raise NotFound("未找到该指标。")
+        raise NotFound("未找到该指标。", code=DashboardError.INDICATOR_NOT_FOUND)
     region = (
         Region.objects.filter(
             pk=_int(request.POST.get("region") or request.GET.get("region")) or ind.region_id
@@ -450,7 +451,7 @@ def indicator_report(request: HttpRequest, pk: int) -> HttpResponse:
         or ind.region
     )
     if not access.can_report(user, region, ind.lead_unit_id):
-        raise AccessDenied("只有该指标的牵头单位或本区域营商办管理员可以填报该指标。")
+        raise AccessDenied(code=DashboardError.NOT_REPORTER)
     period = selectors.period_of(ind.cycle, request.POST.get("period") or request.GET.get("period", ""))
     if request.method == "POST":
         upload = request.FILES.get("evidence_file")

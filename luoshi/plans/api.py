@@ -14,6 +14,7 @@ from luoshi.core.downloads import XLSX, file_response
 from luoshi.core.errors import ImportFailed, NotFound
 from luoshi.orgs.models import Region
 from luoshi.plans import selectors, services
+from luoshi.plans.errors import PlanError
 from luoshi.plans.models import ImportStatus, Measure, Plan
 
 router = Router(tags=["plans"])
@@ -210,11 +211,11 @@ def plan_import(
     user: Any = request.user
     target = Region.objects.filter(code=region).first()
     if target is None:
-        raise NotFound(f"没有代码为“{region}”的区域,请检查区域代码。")
+        raise NotFound(f"没有代码为“{region}”的区域,请检查区域代码。", code=PlanError.REGION_NOT_FOUND)
     prev = selectors.plan_get(user, previous) if previous else None
     imp = services.plan_import_start(file, region=target, actor=user, year=year, previous=prev)
     if imp.status == ImportStatus.FAILED:
-        raise ImportFailed(imp.error, details=imp.error_details or None)
+        raise ImportFailed(imp.error, details=imp.error_details or None, code=PlanError.IMPORT_FAILED)
     return Status(
         201,
         ImportOut(

@@ -98,7 +98,7 @@ def _require_draft(plan: Plan) -> None:
 
 def _resolve(names: Sequence[str], region: Region) -> dict[str, dict[str, Any]]:
     """Resolve each distinct name against the org directory: {name: {status, unit, unit_name, candidates}}."""
-    from luoshi.orgs.selectors import resolve_units
+    from luoshi.directory.selectors import resolve_units
 
     distinct = list(dict.fromkeys(n for n in names if n))
     if not distinct:
@@ -179,7 +179,8 @@ def _store_upload(file: UploadLike | Path, suffix: str) -> tuple[str, str, int]:
                 size += len(chunk)
                 if size > limit:
                     raise ImportFailed(
-                        f"文件超过 {limit // (1024 * 1024)} MB 的上限,无法导入。请拆分文件或只上传方案正文。"
+                        f"文件超过 {limit // (1024 * 1024)} MB 的上限,无法导入。请拆分文件或只上传方案正文。",
+                        code=PlanError.FILE_TOO_LARGE,
                     )
                 digest.update(chunk)
                 out.write(chunk)
@@ -188,7 +189,7 @@ def _store_upload(file: UploadLike | Path, suffix: str) -> tuple[str, str, int]:
         raise
     if size == 0:
         dest.unlink(missing_ok=True)
-        raise ImportFailed("上传的文件是空的,请选择方案原文文件后重试。")
+        raise ImportFailed(code=PlanError.FILE_EMPTY)
     return rel, digest.hexdigest(), size
 
 
@@ -226,7 +227,8 @@ def plan_import_start(
     if suffix not in ALLOWED_SUFFIXES:
         raise ImportFailed(
             f"不支持的文件类型“{suffix or name}”。请上传 Word(.docx/.doc/.wps)、PDF、网页(.html)、"
-            "文本(.txt)或任务清单(.xlsx)文件。"
+            "文本(.txt)或任务清单(.xlsx)文件。",
+            code=PlanError.FILE_TYPE_UNSUPPORTED,
         )
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationFailed(f"方案年度“{year}”不正确,请填写四位年份,如 2025。", code=PlanError.YEAR_INVALID)
@@ -241,7 +243,8 @@ def plan_import_start(
         (Path(settings.FILES_DIR) / rel).unlink(missing_ok=True)
         raise ImportFailed(
             f"该文件已导入为《{existing.title}》(第{existing.revision}版,{existing.get_status_display()}),"
-            "无需重复导入。如方案有修订,请上传修订后的文件。"
+            "无需重复导入。如方案有修订,请上传修订后的文件。",
+            code=PlanError.ALREADY_IMPORTED,
         )
     imp = PlanImport.objects.create(
         region=region,
@@ -282,7 +285,11 @@ def plan_import(
         file, region=region, actor=actor, year=year, previous=previous, filename=filename, background=False
     )
     if imp.status != ImportStatus.DONE or imp.plan is None:
-        raise ImportFailed(imp.error or "导入失败,请检查文件后重试。", details=imp.error_details or None)
+        raise ImportFailed(
+            imp.error or "导入失败,请检查文件后重试。",
+            details=imp.error_details or None,
+            code=PlanError.IMPORT_FAILED,
+        )
     return imp.plan
 
 
@@ -875,7 +882,7 @@ def measure_assign_unit(
 def plan_confirm_unit(*, plan: Plan, name: str, actor: User | None, full_name: str | None = None) -> Unit:
     """Add a unit the directory does not know yet (kept unverified for the directory's administrator) and
     resolve every measure of the plan that names it."""
-    from luoshi.orgs.services import unit_confirm_from_name
+    from luoshi.directory.services import unit_confirm_from_name
 
     p = _lock_plan(plan, actor, "确认新单位")
     name = name.strip()

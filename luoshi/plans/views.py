@@ -22,6 +22,7 @@ from luoshi.core.downloads import XLSX, file_response
 from luoshi.core.errors import DomainError, ImportFailed, NotFound, ValidationFailed
 from luoshi.plans import selectors, services
 from luoshi.plans.diff import summarise
+from luoshi.plans.errors import PlanError
 from luoshi.plans.forms import MeasureForm, UploadForm
 from luoshi.plans.models import ImportStatus, Measure, Plan, PlanKind
 
@@ -153,7 +154,7 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = selectors.plan_get(user, pk)
     if plan.previous_id is None:
-        raise NotFound("该方案是第一版,没有可比较的上一版本。")
+        raise NotFound(code=PlanError.NO_PREVIOUS_REVISION)
     diffs = selectors.plan_diff(user, plan)
     return render(
         request,
@@ -277,7 +278,7 @@ def _row(
     editable = selectors.can_edit(user, plan)
     fresh = selectors.measures_of(user, plan).filter(pk=measure.pk).first()
     if fresh is None:
-        raise NotFound("该举措已被合并或删除,请刷新页面。")
+        raise NotFound("该举措已被合并或删除,请刷新页面。", code=PlanError.MEASURE_NOT_FOUND)
     fresh.review_checks = selectors.review_checks(fresh)  # type: ignore[attr-defined]
     template = "plans/_measure_form.html" if form is not None else "plans/_measure_row.html"
     return render(
@@ -393,7 +394,10 @@ def measure_assign(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.units_for_plan(measure.plan).filter(name=unit_name).order_by("-region__path").first()
     try:
         if unit is None:
-            raise ValidationFailed(f"机构库中没有“{unit_name}”,请从列表中选择,或将其确认为新单位。")
+            raise ValidationFailed(
+                f"机构库中没有“{unit_name}”,请从列表中选择,或将其确认为新单位。",
+                code=PlanError.UNIT_NAME_UNKNOWN,
+            )
         services.measure_assign_unit(
             measure=measure,
             actor=user,
@@ -419,7 +423,7 @@ def _structural(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             try:
                 at = int(request.POST.get("at", ""))
             except ValueError as exc:
-                raise ValidationFailed("请在举措内容中点选拆分位置。") from exc
+                raise ValidationFailed(code=PlanError.SPLIT_POINT_MISSING) from exc
             services.measure_split(measure=measure, actor=user, version=version, at=at)
             messages.success(request, f"第{measure.seq}条已拆分为两条。")
         elif action == "merge":

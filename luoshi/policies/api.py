@@ -13,6 +13,7 @@ from luoshi.accounts.models import User
 from luoshi.core.bounds import Id
 from luoshi.policies import selectors, services
 from luoshi.policies.engine.profile import ItemOutcome, explain
+from luoshi.policies.errors import PolicyError
 
 router = Router(tags=["policies"])
 
@@ -139,7 +140,7 @@ def batch_action(request: HttpRequest, batch_id: Id, action: str) -> BatchOut:
     if step is None:
         from luoshi.core.errors import NotFound
 
-        raise NotFound("未知的操作:应为 check / confirm / pay。")
+        raise NotFound(code=PolicyError.BATCH_ACTION_UNKNOWN)
     return _batch(step(actor=user, batch=batch))
 
 

@@ -28,6 +28,7 @@ from luoshi.core.errors import ValidationFailed
 from luoshi.policies.engine.params import ParameterSet
 from luoshi.policies.engine.rules import COMPARISONS, DATE_OPS, OPS_BY_KIND
 from luoshi.policies.engine.schema import CREDIT_STATUSES, FIELDS, KNOWN_TAGS, SIZES, FieldKind
+from luoshi.policies.errors import PolicyError
 
 ROOT = "r"
 GROUPS = {"all": "全部满足", "any": "任一满足", "not": "不属于"}
@@ -136,27 +137,27 @@ def apply_edit(tree: dict[str, Any], edit: str) -> dict[str, Any]:
         group = _find(tree, path)
         children = _children(group)
         if children is None or "not" in group:
-            raise FormEditError("只能向「全部满足」或「任一满足」组中添加条件。")
+            raise FormEditError(code=PolicyError.RULE_EDIT_ADD_REFUSED)
         if path.count(".") + 1 >= MAX_DEPTH and what != "leaf":
-            raise FormEditError(f"条件组最多嵌套 {MAX_DEPTH} 层。")
+            raise FormEditError(f"条件组最多嵌套 {MAX_DEPTH} 层。", code=PolicyError.RULE_EDIT_TOO_DEEP)
         leaf = {**_blank_leaf(), "id": next_leaf_id(tree)}
         children.append(leaf if what == "leaf" else {"not": leaf} if what == "not" else {what: [leaf]})
         return tree
     if verb == "remove":
         if path == ROOT or "." not in path:
-            raise FormEditError("不能删除最外层条件组。")
+            raise FormEditError(code=PolicyError.RULE_EDIT_ROOT)
         parent_path, _, index = path.rpartition(".")
         parent = _find(tree, parent_path)
         children = _children(parent)
         if "not" in parent:  # removing the only child of a 'not' removes the 'not' itself
             return apply_edit(tree, f"remove:{parent_path}")
         if children is None or not index.isdigit() or int(index) >= len(children):
-            raise FormEditError("要删除的条件已不存在,请刷新页面。")
+            raise FormEditError(code=PolicyError.RULE_EDIT_GONE)
         if len(children) == 1:
-            raise FormEditError("条件组至少保留一个条件;可删除整个组。")
+            raise FormEditError(code=PolicyError.RULE_EDIT_LAST_CHILD)
         del children[int(index)]
         return tree
-    raise FormEditError(f"未知的编辑操作「{verb}」。")
+    raise FormEditError(f"未知的编辑操作「{verb}」。", code=PolicyError.RULE_EDIT_UNKNOWN)
 
 
 def _children(node: Mapping[str, Any]) -> list[Any] | None:
@@ -170,7 +171,7 @@ def _children(node: Mapping[str, Any]) -> list[Any] | None:
 def _find(tree: dict[str, Any], path: str) -> dict[str, Any]:
     parts = path.split(".")
     if parts[0] != ROOT:
-        raise FormEditError("条件路径无效。")
+        raise FormEditError(code=PolicyError.RULE_EDIT_PATH_INVALID)
     node: Any = tree
     for part in parts[1:]:
         if "not" in node:
@@ -178,7 +179,7 @@ def _find(tree: dict[str, Any], path: str) -> dict[str, Any]:
             continue
         children = _children(node)
         if children is None or not part.isdigit() or int(part) >= len(children):
-            raise FormEditError("要修改的条件已不存在,请刷新页面。")
+            raise FormEditError(code=PolicyError.RULE_EDIT_TARGET_GONE)
         node = children[int(part)]
     return node  # type: ignore[no-any-return]
 

@@ -22,6 +22,7 @@ from luoshi.orgs.models import Region, Unit
 from luoshi.policies import access, forms, selectors, services
 from luoshi.policies.engine.profile import Status, explain
 from luoshi.policies.engine.schema import FIELDS, KNOWN_TAGS, FieldKind
+from luoshi.policies.errors import PolicyError
 from luoshi.policies.models import BatchStatus, Mode, PolicyLevel, RuleStatus
 
 
@@ -40,7 +41,7 @@ def _date(raw: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed(f"日期「{raw}」应写作 YYYY-MM-DD。") from None
+        raise ValidationFailed(f"日期「{raw}」应写作 YYYY-MM-DD。", code=PolicyError.DATE_INVALID) from None
 
 
 def _decimal(raw: str, label: str) -> Decimal | None:
@@ -50,7 +51,7 @@ def _decimal(raw: str, label: str) -> Decimal | None:
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise ValidationFailed(f"{label}「{raw}」不是数字。") from None
+        raise ValidationFailed(f"{label}「{raw}」不是数字。", code=PolicyError.NUMBER_INVALID) from None
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -73,7 +74,7 @@ def library(request: HttpRequest) -> HttpResponse:
             access.require_office(user, "录入政策")
             region = user.region or Region.objects.order_by("path").first()
             if region is None:
-                raise ValidationFailed("请先建立区域。")
+                raise ValidationFailed(code=PolicyError.NO_REGION)
             meta: dict[str, Any] = {k: request.POST.get(k, "").strip() for k in ("title", "issuers", "document_number")}
             dates: dict[str, Any] = {k: _date(request.POST.get(k, ""))
                                      for k in ("published_on", "effective_from", "expires_on")}
@@ -106,7 +107,7 @@ def policy(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             department = Unit.objects.filter(pk=request.POST.get("department") or 0).first()
             if department is None:
-                raise ValidationFailed("请选择兑现部门。")
+                raise ValidationFailed(code=PolicyError.DEPARTMENT_MISSING)
             item = services.item_save(
                 actor=user, policy=obj, code=request.POST.get("code", ""), department=department,
                 title=request.POST.get("title", "").strip(), mode=request.POST.get("mode") or Mode.INSTANT,
@@ -162,7 +163,7 @@ def _parse_yaml(text: str, what: str) -> Any:
     try:
         return yaml.safe_load(text or "")
     except yaml.YAMLError as exc:
-        raise ValidationFailed(f"{what}不是有效的 YAML:{exc}") from None
+        raise ValidationFailed(f"{what}不是有效的 YAML:{exc}", code=PolicyError.YAML_INVALID) from None
 
 
 @login_required
@@ -277,7 +278,7 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
     if push is None:
         from luoshi.core.errors import AccessDenied
 
-        raise AccessDenied("您只能兑现本部门事项的申报。")
+        raise AccessDenied("您只能兑现本部门事项的申报。", code=PolicyError.NOT_YOUR_DEPARTMENT)
     try:
         services.push_grant(actor=user, push=push, amount=_decimal(request.POST.get("amount", ""), "兑现金额"))
     except DomainError as exc:

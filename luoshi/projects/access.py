@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from luoshi.accounts.access import (
@@ -23,6 +22,7 @@ from luoshi.accounts.access import (
     is_staff_role,
     is_unit_staff,
     own_unit,
+    predicate,
     region_contains,
     region_subtree_q,
 )
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from luoshi.orgs.models import Region
 
 
-@rules.predicate
+@predicate
 def _problem_region(user: Any, problem: Any) -> bool:
     region = getattr(getattr(problem, "project", None), "region", None)
     return region is not None and user.region is not None and region_contains(user.region, region)

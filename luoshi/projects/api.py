@@ -14,6 +14,7 @@ from luoshi.core.bounds import Day, Id, Money, Page, PageSize, Version
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.orgs.models import Region, Unit
 from luoshi.projects import selectors, services
+from luoshi.projects.errors import ProjectError
 from luoshi.projects.models import Milestone, Project, ProjectProblem
 
 router = Router(tags=["projects"])
@@ -183,7 +184,7 @@ def _detail(user: User, pk: int) -> dict[str, Any]:
 def _units(ids: list[int]) -> list[Unit]:
     units = list(Unit.objects.filter(pk__in=ids).select_related("region"))
     if len(units) != len(set(ids)):
-        raise ValidationFailed("有责任单位不存在:请检查 unit_ids。")
+        raise ValidationFailed(code=ProjectError.UNIT_IDS_UNKNOWN)
     return units
 
 
@@ -216,7 +217,7 @@ def get_project(request: HttpRequest, pk: Id) -> dict[str, Any]:
 def create_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str, Any]]:
     region = Region.objects.filter(pk=payload.region_id).first()
     if region is None:
-        raise NotFound("区域不存在。")
+        raise NotFound(code=ProjectError.REGION_NOT_FOUND)
     data = payload.dict()
     data.pop("region_id")
     units = _units(data.pop("unit_ids"))
@@ -267,7 +268,7 @@ def raise_problem(request: HttpRequest, pk: Id, payload: ProblemIn) -> Status[di
     project = selectors.project_get(user, pk)
     unit = Unit.objects.filter(pk=payload.unit_id).select_related("region").first()
     if unit is None:
-        raise NotFound("责任单位不存在。")
+        raise NotFound(code=ProjectError.UNIT_NOT_FOUND)
     problem = services.problem_raise(
         user=user, project=project, description=payload.description, unit=unit, due=payload.due
     )

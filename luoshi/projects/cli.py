@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from luoshi.projects.errors import ProjectError
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -47,7 +49,7 @@ def _user(username: str | None) -> Any:
 
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise NotFound(f"用户“{username}”不存在或已停用。")
+        raise NotFound(f"用户“{username}”不存在或已停用。", code=ProjectError.USER_NOT_FOUND)
     return user
 
 
@@ -63,7 +65,10 @@ def sweep(args: argparse.Namespace) -> int:
         try:
             on = dt.date.fromisoformat(args.date)
         except ValueError as exc:
-            raise ValidationFailed(f"日期“{args.date}”无效:请按 YYYY-MM-DD 填写。") from exc
+            raise ValidationFailed(
+                f"日期“{args.date}”无效:请按 YYYY-MM-DD 填写。",
+                code=ProjectError.DATE_INVALID,
+            ) from exc
     result = projects_sweep(on=on)
     print(json.dumps(result.as_dict(), ensure_ascii=False))
     return 0
@@ -77,7 +82,7 @@ def import_file(args: argparse.Namespace) -> int:
     from luoshi.projects.ledger import import_ledger
 
     if not args.file.is_file():
-        raise ValidationFailed(f"找不到文件 {args.file}。")
+        raise ValidationFailed(f"找不到文件 {args.file}。", code=ProjectError.FILE_NOT_FOUND)
     result = import_ledger(user=_user(args.username), content=args.file.read_bytes())
     print(result.summary())
     return 0

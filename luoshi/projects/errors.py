@@ -37,3 +37,12 @@ class ProjectError(ErrorCodes):
         "默认时限规则只能由系统管理员修改;您可以为本区域设置规则。",
     )
     RULE_INVALID = "projects.rule_invalid", "时限规则不符合要求,请核对节点、单位和时限。"
+    UNIT_IDS_UNKNOWN = "projects.unit_ids_unknown", "有责任单位不存在:请检查 unit_ids。"
+    REGION_NOT_FOUND = "projects.region_not_found", "区域不存在。"
+    UNIT_NOT_FOUND = "projects.unit_not_found", "责任单位不存在。"
+    CREATE_OFFICE_ONLY = "projects.create_office_only", "只有营商办管理员可以新建重大项目。"
+    EDIT_OFFICE_ONLY = "projects.edit_office_only", "只有本区域的营商办管理员可以修改重大项目。"
+    IMPORT_OFFICE_ONLY = "projects.import_office_only", "只有营商办管理员可以导入重大项目台账。"
+    RULES_OFFICE_ONLY = "projects.rules_office_only", "只有营商办管理员可以修改节点时限规则。"
+    USER_NOT_FOUND = "projects.user_not_found", "用户不存在或已停用。"
+    FILE_NOT_FOUND = "projects.file_not_found", "找不到该文件。"

@@ -19,6 +19,7 @@ from luoshi.calendar.deadlines import Colour
 from luoshi.core.downloads import XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.projects import access, forms, ledger, selectors, services
+from luoshi.projects.errors import ProjectError
 from luoshi.projects.models import MilestoneKind, ProjectLevel, ProjectStatus
 
 PAGE_SIZE = 50
@@ -139,7 +140,7 @@ def create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已新建项目“{project.name}”。")
             return redirect("projects:detail", pk=project.pk)
     if not access.can(user, "project.create"):
-        raise PermissionDenied("只有营商办管理员可以新建重大项目。")
+        raise AccessDenied(code=ProjectError.CREATE_OFFICE_ONLY)
     return render(request, "projects/form.html", {"title": "新建重大项目", "form": form})
 
 
@@ -149,7 +150,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = selectors.project_get(user, pk)
     if not selectors.can_manage(user, project.region):
-        raise PermissionDenied("只有本区域的营商办管理员可以修改重大项目。")
+        raise AccessDenied(code=ProjectError.EDIT_OFFICE_ONLY)
     initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS}
     initial.update(units=list(project.units.all()), version=project.version)
     form = forms.ProjectForm(request.POST or None, user=user, creating=False, initial=initial)
@@ -279,7 +280,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def import_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not access.can(user, "project.import"):
-        raise PermissionDenied("只有营商办管理员可以导入重大项目台账。")
+        raise AccessDenied(code=ProjectError.IMPORT_OFFICE_ONLY)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -309,7 +310,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     form = forms.RuleForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied("只有营商办管理员可以修改节点时限规则。")
+            raise AccessDenied(code=ProjectError.RULES_OFFICE_ONLY)
         if form.is_valid():
             d = form.cleaned_data
             region = None if d.pop("scope") == "global" else user.region

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from luoshi.requests.errors import RequestError
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -101,7 +103,7 @@ def train(args: argparse.Namespace) -> int:
 
     region = Region.objects.filter(code=args.region).first()
     if region is None:
-        raise NotFound(f"区域代码“{args.region}”不存在。")
+        raise NotFound(f"区域代码“{args.region}”不存在。", code=RequestError.REGION_UNKNOWN)
     row = routing_train(region=region)
     print(
         json.dumps(

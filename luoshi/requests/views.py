@@ -21,6 +21,7 @@ from luoshi.core.downloads import DOCX, XLSX, file_response
 from luoshi.core.errors import AccessDenied, DomainError, NotFound
 from luoshi.orgs.models import Region, Unit
 from luoshi.requests import access, selectors, services
+from luoshi.requests.errors import RequestError
 from luoshi.requests.models import (
     Category,
     Channel,
@@ -61,13 +62,13 @@ def _home_region(user: User) -> Region:
         return user.enterprise.region
     region = Region.objects.order_by("path").first()
     if region is None:
-        raise NotFound("尚未建立区域。")
+        raise NotFound(code=RequestError.NO_REGION)
     return region
 
 
 def _require_gov(user: User) -> None:
     if not access.is_government(user):
-        raise AccessDenied("该页面只对营商办、部门和领导开放。")
+        raise AccessDenied(code=RequestError.STAFF_PAGES_ONLY)
 
 
 @login_required
@@ -100,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if access.is_leader(user):
-        raise AccessDenied("领导账号为只读,不能提交诉求。")
+        raise AccessDenied(code=RequestError.LEADER_READ_ONLY)
     if request.method == "POST":
         p = request.POST
         data = services.RequestInput(
@@ -202,7 +203,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "assign":
             lead = Unit.objects.filter(pk=_int(p.get("lead_unit")) or 0).first()
             if lead is None:
-                raise NotFound("请选择主办单位。")
+                raise NotFound(code=RequestError.HANDLING_UNIT_MISSING)
             co = list(Unit.objects.filter(pk__in=[_int(x) for x in p.getlist("co_units") if _int(x)]))
             services.request_assign(user=user, request=req, lead_unit=lead, co_units=co)
             done = f"已分办至{lead.name}。"
@@ -229,7 +230,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         elif action in ("extension_approve", "extension_refuse"):
             ext = Extension.objects.filter(pk=_int(p.get("extension")) or 0, request=req).first()
             if ext is None:
-                raise NotFound("未找到该延期申请。")
+                raise NotFound(code=RequestError.EXTENSION_NOT_FOUND)
             services.extension_decide(
                 user=user, extension=ext, approve=action == "extension_approve", note=p.get("reason", "")
             )
@@ -258,7 +259,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         elif action in ("arrears_confirm", "arrears_pay", "arrears_settle"):
             claim = getattr(req, "arrears", None)
             if claim is None:
-                raise NotFound("该诉求没有拖欠账款登记。")
+                raise NotFound(code=RequestError.ARREARS_NOT_FOUND)
             on = dt.date.fromisoformat(p.get("on") or timezone.localdate(timezone.now()).isoformat())
             if action == "arrears_confirm":
                 arrears.arrears_confirm(user=user, claim=claim, amount=p.get("amount", ""), on=on)
@@ -270,7 +271,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                 arrears.arrears_settle(user=user, claim=claim, note=p.get("note", ""), on=on)
             done = "已登记。"
         else:
-            raise NotFound("未知的操作。")
+            raise NotFound(code=RequestError.UNKNOWN_ACTION)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("requests:detail", req.pk)
@@ -287,7 +288,7 @@ def attachment(request: HttpRequest, pk: int, att: int) -> FileResponse:
     req = selectors.request_get(user, pk)
     row = req.attachments.filter(pk=att).first()
     if row is None:
-        raise NotFound("未找到该附件。")
+        raise NotFound(code=RequestError.ATTACHMENT_NOT_FOUND)
     return FileResponse(open(attachment_path(row), "rb"), as_attachment=True, filename=row.original_name)
 
 
@@ -373,14 +374,14 @@ def notice_issue(request: HttpRequest) -> HttpResponse:
     units = {e.unit_id for e in entries}
     try:
         if len(units) > 1:
-            raise DomainError("所选事项涉及多个责任单位,督办单一次只能发给一个单位,请分别选择。")
+            raise DomainError(code=RequestError.NOTICE_UNITS_MIXED)
         try:
             deadline = dt.date.fromisoformat(request.POST.get("reply_deadline", ""))
         except ValueError:
-            raise DomainError("回复期限无效,请选择日期。") from None
+            raise DomainError(code=RequestError.NOTICE_DUE_MISSING) from None
         unit = entries[0].unit if entries and entries[0].unit else None
         if unit is None:
-            raise DomainError("请在问责清单中至少选择一项有责任单位的超时事项。")
+            raise DomainError("请在问责清单中至少选择一项有责任单位的超时事项。", code=RequestError.NOTICE_ITEMS_MISSING)
         notice = notices.notice_issue(
             user=user,
             unit=unit,
@@ -513,7 +514,7 @@ def register(request: HttpRequest) -> HttpResponse:
         region = Region.objects.filter(pk=_int(p.get("region")) or 0).first()
         try:
             if region is None:
-                raise NotFound("请选择所在区域。")
+                raise NotFound(code=RequestError.REGION_MISSING)
             enterprise_accounts.registration_submit(
                 region=region,
                 enterprise_name=p.get("enterprise_name", ""),
@@ -543,7 +544,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
         reg = EnterpriseRegistration.objects.filter(pk=_int(request.POST.get("registration")) or 0).first()
         try:
             if reg is None:
-                raise NotFound("未找到该申请。")
+                raise NotFound(code=RequestError.REGISTRATION_NOT_FOUND)
             enterprise_accounts.registration_decide(
                 user=user,
                 registration=reg,

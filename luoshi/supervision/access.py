@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from luoshi.accounts.access import (
@@ -28,6 +27,7 @@ from luoshi.accounts.access import (
     is_office_admin,
     is_unit_staff,
     own_unit,
+    predicate,
     region_contains,
     region_subtree_q,
 )
@@ -137,7 +137,7 @@ def _active_assignments(task: Task) -> list[Assignment]:
     return cached
 
 
-@rules.predicate
+@predicate
 def holds_task(user: User | None, task: Task) -> bool:
     """The user's unit has an active assignment on the task."""
     return (
@@ -147,7 +147,7 @@ def holds_task(user: User | None, task: Task) -> bool:
     )
 
 
-@rules.predicate
+@predicate
 def leads_task(user: User | None, task: Task) -> bool:
     return (
         user is not None

@@ -13,6 +13,7 @@ from luoshi.accounts.models import User
 from luoshi.core.bounds import Day, Id, Number, Page, PageSize, Percent, Version
 from luoshi.core.errors import NotFound
 from luoshi.supervision import selectors, services
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.models import Task
 
 router = Router(tags=["supervision"])
@@ -236,7 +237,7 @@ def upload_attachment(
 
     report = ProgressReport.objects.select_related("assignment", "task__region").filter(pk=report_id).first()
     if report is None:
-        raise NotFound("未找到该进展,或您无权操作。")
+        raise NotFound(code=SupervisionError.REPORT_NOT_FOUND)
     row = services.store_attachment(report=report, name=file.name or "", stream=file, user=_user(request))
     return AttachmentOut(id=row.pk, name=row.original_name, size=row.size, content_type=row.content_type)
 

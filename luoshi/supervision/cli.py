@@ -8,6 +8,8 @@ import json
 import sys
 from typing import Any
 
+from luoshi.supervision.errors import SupervisionError
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -50,7 +52,10 @@ def _parse_date(text: str | None) -> dt.date | None:
     except ValueError:
         from luoshi.core.errors import ValidationFailed
 
-        raise ValidationFailed(f"日期“{text}”格式不对,请写成 YYYY-MM-DD(如 2026-10-09)。") from None
+        raise ValidationFailed(
+            f"日期“{text}”格式不对,请写成 YYYY-MM-DD(如 2026-10-09)。",
+            code=SupervisionError.DATE_INVALID,
+        ) from None
 
 
 def sweep(args: argparse.Namespace) -> int:
@@ -78,7 +83,7 @@ def report(args: argparse.Namespace) -> int:
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".xlsx"):
-        raise ValidationFailed("输出文件须以 .docx(调度通报)或 .xlsx(任务台账)结尾。")
+        raise ValidationFailed(code=SupervisionError.EXPORT_SUFFIX_INVALID)
     period = selectors.parse_period(args.period)
     if suffix == ".docx":
         data = exports.dispatch_docx(selectors.dispatch_data(None, period, args.plan))

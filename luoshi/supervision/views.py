@@ -24,6 +24,7 @@ from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan
 from luoshi.supervision import selectors, services
 from luoshi.supervision.access import HANDLING_ACTIONS, is_office, notice_allowed_actions
+from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import assignments, escalation, exports
 from luoshi.supervision.services.notices import escalation_docx
@@ -196,7 +197,7 @@ def task_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "cancel":
             services.task_cancel(reason=request.POST.get("reason", ""), **kw)
         else:
-            raise NotFound("未知的操作。")
+            raise NotFound(code=SupervisionError.UNKNOWN_ACTION)
         draft = {"request": "request", "sign_off": "review", "return": "review", "cancel": "cancel"}.get(action, action)
         messages.success(
             request,
@@ -219,10 +220,10 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         detail_task = selectors.task_get(user, pk)
         assignment = selectors.assignment_get_for_filing(user, _int(request.POST.get("assignment")) or 0)
         if assignment.task_id != detail_task.pk:
-            raise NotFound("未找到该分工,或它不属于您的单位。")
+            raise NotFound(code=SupervisionError.ASSIGNMENT_NOT_FOUND)
         period_start = _date(request.POST.get("period_start"))
         if period_start is None:
-            raise DomainError("请选择填报周期。")
+            raise DomainError(code=SupervisionError.PERIOD_MISSING)
         actuals = {
             str(t.get("metric")): request.POST.get(f"actual_{i}", "")
             for i, t in enumerate(detail_task.targets)
@@ -402,10 +403,10 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
         task = selectors.task_get(user, pk)
         unit = Unit.objects.filter(pk=_int(request.POST.get("unit")) or 0).first()
         if unit is None:
-            raise NotFound("请选择督办单位。")
+            raise NotFound(code=SupervisionError.NOTICE_UNIT_MISSING)
         deadline = _date(request.POST.get("reply_deadline"))
         if deadline is None:
-            raise DomainError("请填写回复期限。")
+            raise DomainError(code=SupervisionError.NOTICE_DUE_MISSING)
         notice = services.notice_issue(
             user=user,
             unit=unit,
@@ -575,7 +576,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
         try:
             unit = Unit.objects.filter(pk=_int(request.POST.get("unit")) or 0).first()
             if unit is None:
-                raise NotFound("请选择督办单位。")
+                raise NotFound(code=SupervisionError.NOTICE_UNIT_MISSING)
             notice = escalation.notice_issue_proposed(
                 user=user,
                 unit=unit,

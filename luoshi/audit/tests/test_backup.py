@@ -17,12 +17,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def files_dir(tmp_path: Path, settings: Any) -> Path:
-    settings.FILES_DIR = tmp_path / "files"
+    files: Path = tmp_path / "files"
+    settings.FILES_DIR = files
     (settings.FILES_DIR / "evidence").mkdir(parents=True)
     (settings.FILES_DIR / "evidence" / "佐证材料.pdf").write_bytes(b"%PDF-1.4 evidence")
     (settings.FILES_DIR / "plan-imports").mkdir()
     (settings.FILES_DIR / "plan-imports" / "a.docx").write_bytes(b"PK\x03\x04 plan")
-    return settings.FILES_DIR
+    return files
 
 
 def _restore_target(tmp_path: Path) -> dict[str, Any]:

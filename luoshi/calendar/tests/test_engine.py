@@ -176,7 +176,7 @@ def test_parse_count() -> None:
     with pytest.raises(CalendarError, match="不是整数"):
         engine.parse_count("abc")
     with pytest.raises(CalendarError):
-        engine.parse_count(True)  # type: ignore[arg-type]
+        engine.parse_count(True)
 
 
 # --- corrections and regional holidays ----------------------------------------------------------------------------------

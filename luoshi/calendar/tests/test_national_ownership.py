@@ -16,7 +16,7 @@ from luoshi.calendar import access, services
 from luoshi.calendar.models import CalendarNotice, HolidayCorrection
 from luoshi.core.errors import AccessDenied
 
-from .test_services import NOTICE_2027
+from .conftest import NOTICE_2027
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ def _park_admin(regions: dict[str, Any]) -> Any:
     """An office admin of a park below 荆门市 (the lowest level)."""
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
+    from luoshi.directory.services import region_create
     from luoshi.orgs.models import RegionLevel
-    from luoshi.orgs.services import region_create
 
     park = region_create(code="t420801", name="荆门高新区", level=RegionLevel.PARK, parent=regions["jingmen"])
     return user_create(username="admin_park", password="Test-password-2025", role=Role.ADMIN, region=park)

@@ -141,8 +141,8 @@ def test_notice_in_gb18030_is_read(users: dict[str, Any], national_admin: Any) -
 def test_regional_holidays_apply_to_the_region_and_below(
     users: dict[str, Any], regions: dict[str, Any]
 ) -> None:
+    from luoshi.directory.services import region_create
     from luoshi.orgs.models import RegionLevel
-    from luoshi.orgs.services import region_create
 
     district = region_create(
         code="t420802", name="东宝区", level=RegionLevel.COUNTY, parent=regions["jingmen"]

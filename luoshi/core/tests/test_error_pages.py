@@ -30,7 +30,7 @@ def _urls(settings: Any) -> None:
 
 def _assert_platform_page(response: Any, status: int, *words: str) -> str:
     assert response.status_code == status
-    html = response.content.decode()
+    html: str = response.content.decode()
     assert "营商环境行动方案落实平台" in html  # the platform's layout
     assert "回到首页" in html  # a way back
     for word in words:

@@ -21,7 +21,7 @@ def test_every_app_declares_its_hooks_and_a_missing_module_fails_loudly(
 ) -> None:
     configs = {c.label: c for c in discovery.app_configs()}
     assert configs["supervision"].cli_module == "luoshi.supervision.cli"
-    assert [c.label for c, _ in discovery.declared("demo_module")][:3] == ["orgs", "accounts", "plans"]
+    assert [c.label for c, _ in discovery.declared("demo_module")][:3] == ["directory", "accounts", "plans"]
     monkeypatch.setattr(configs["projects"], "home_module", "luoshi.projects.no_such_home")
     with pytest.raises(ImproperlyConfigured, match="no_such_home"):
         discovery.declared("home_module")

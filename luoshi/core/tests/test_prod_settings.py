@@ -23,7 +23,8 @@ def _settings(tmp_path: Path, **extra: str) -> list[object]:
     }
     env.update(DJANGO_SETTINGS_MODULE="luoshi.settings", LUOSHI_DATA_DIR=str(tmp_path), **extra)
     out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    found: list[object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return found
 
 
 def test_prod_is_secure_by_default(tmp_path: Path) -> None:

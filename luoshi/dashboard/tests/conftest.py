@@ -18,8 +18,8 @@ def _files_dir(tmp_path: Any, settings: Any) -> None:
 
 @pytest.fixture
 def county(regions: dict[str, Any]) -> Any:
+    from luoshi.directory.services import region_create
     from luoshi.orgs.models import RegionLevel
-    from luoshi.orgs.services import region_create
 
     return region_create(code="t420802", name="东宝区", level=RegionLevel.COUNTY, parent=regions["jingmen"])
 

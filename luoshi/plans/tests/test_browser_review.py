@@ -29,8 +29,8 @@ def _docx_from_seed(path: Path, out: Path) -> Path:
 def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: Any, tmp_path: Path) -> None:
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
+    from luoshi.directory.services import load_shipped_directories
     from luoshi.orgs.models import Region
-    from luoshi.orgs.services import load_shipped_directories
     from luoshi.plans.models import Plan, PlanStatus
     from luoshi.supervision.models import Task
 
@@ -110,8 +110,8 @@ def test_upload_docx_edit_unit_publish_and_find_tasks(login: Any, live_server: A
 def test_review_page_says_why_each_reading_was_made(login: Any, live_server: Any, tmp_path: Path) -> None:
     from luoshi.accounts.models import Role
     from luoshi.accounts.services import user_create
+    from luoshi.directory.services import load_shipped_directories
     from luoshi.orgs.models import Region
-    from luoshi.orgs.services import load_shipped_directories
     from luoshi.plans.models import Plan
     from luoshi.plans.tests.conftest import SMALL_PLAN
 

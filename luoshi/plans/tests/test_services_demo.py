@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_imports_and_publishes_the_seeds_once() -> None:
-    from luoshi.orgs.services import load_shipped_directories
+    from luoshi.directory.services import load_shipped_directories
     from luoshi.supervision.models import Task
 
     load_shipped_directories()

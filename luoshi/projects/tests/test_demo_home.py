@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_is_idempotent_and_shows_every_colour(regions: dict[str, Any]) -> None:
     from luoshi.core.demo import DemoContext, DemoOptions
+    from luoshi.directory.services import region_create
     from luoshi.orgs.models import RegionLevel, Unit
-    from luoshi.orgs.services import region_create
     from luoshi.projects import demo
 
     jingmen = region_create(code="420800", name="荆门市", level=RegionLevel.CITY, parent=regions["hubei"])

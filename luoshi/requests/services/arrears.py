@@ -38,7 +38,7 @@ def _may_change(user: User | None, claim: ArrearsClaim) -> None:
     req = claim.request
     access.require_see(user, req)
     if not access.handles(user, req):
-        raise access.AccessDenied("只有营商办或主办单位可以登记拖欠账款的确认和支付。")
+        raise access.AccessDenied(code=RequestError.ARREARS_ROLE_REFUSED)
 
 
 def paid_total(claim: ArrearsClaim) -> Decimal:

@@ -134,7 +134,7 @@ def hotspot_to_task(
     """Turn a cluster into a supervised task (through the hook); recorded once per cluster."""
     access.require_office(user, None, "将热点转为督办任务")
     if user is not None and not user.is_superuser and not access.region_contains(user.region, region):
-        raise access.AccessDenied("该热点不在您的管辖区域内。")
+        raise access.AccessDenied(code=RequestError.HOTSPOT_OUTSIDE_REGION)
     reqs = list(
         access.visible_requests(user).filter(pk__in=request_ids, region_id__in=access.subtree_ids(region))
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from luoshi.core.errors import DomainError, ImportFailed
 from luoshi.core.text import decode_chinese
+from luoshi.requests.errors import RequestError
 from luoshi.requests.models import Category, Channel
 from luoshi.requests.services.intake import RequestInput, _clean, _region_and_enterprise, request_file
 
@@ -53,24 +54,30 @@ def read_rows(content: bytes, file_name: str) -> list[dict[str, Any]]:
         try:
             check_upload(content, "xlsx")  # decompression bombs before openpyxl sees the file
         except UnsafeFile as exc:
-            raise ImportFailed(exc.message) from None
+            raise ImportFailed(exc.message, code=RequestError.IMPORT_FILE_UNSAFE) from None
 
         try:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises several types for a damaged file
-            raise ImportFailed(f"无法读取 Excel 文件“{file_name}”:{exc.__class__.__name__}。") from None
+            raise ImportFailed(
+                f"无法读取 Excel 文件“{file_name}”:{exc.__class__.__name__}。",
+                code=RequestError.IMPORT_UNREADABLE,
+            ) from None
         ws = wb.worksheets[0]
         values = [list(r) for r in ws.iter_rows(values_only=True)]
     elif file_name.lower().endswith(".csv"):
         decoded = decode_chinese(content)
         if decoded is None:
-            raise ImportFailed(f"无法识别“{file_name}”的文字编码,请另存为 UTF-8 或 GB18030 编码的 CSV。")
+            raise ImportFailed(
+                f"无法识别“{file_name}”的文字编码,请另存为 UTF-8 或 GB18030 编码的 CSV。",
+                code=RequestError.IMPORT_ENCODING,
+            )
         values = [list(r) for r in csv.reader(io.StringIO(decoded[0]))]
     else:
-        raise ImportFailed("请上传 12345 工单导出的 .xlsx 或 .csv 文件。")
+        raise ImportFailed(code=RequestError.IMPORT_FILE_TYPE)
     values = [r for r in values if any(v not in (None, "") for v in r)]
     if not values:
-        raise ImportFailed("文件中没有数据。")
+        raise ImportFailed(code=RequestError.IMPORT_EMPTY)
     header = [str(v or "").strip() for v in values[0]]
     return [dict(zip(header, row, strict=False)) for row in values[1:]]
 
@@ -109,6 +116,7 @@ def import_12345(*, user: User | None, content: bytes, file_name: str) -> Import
         raise ImportFailed(
             f"缺少必需的列:{'、'.join(missing)}。",
             details=[{"row": 1, "column": m, "message": "缺少该列"} for m in missing],
+            code=RequestError.IMPORT_COLUMNS_MISSING,
         )
     problems: list[dict[str, Any]] = []
     inputs: list[RequestInput] = []
@@ -164,7 +172,11 @@ def import_12345(*, user: User | None, content: bytes, file_name: str) -> Import
             continue
         inputs.append(data)
     if problems:
-        raise ImportFailed(f"导入未执行:{len(problems)} 处问题,请修改后重新导入。", details=problems)
+        raise ImportFailed(
+            f"导入未执行:{len(problems)} 处问题,请修改后重新导入。",
+            details=problems,
+            code=RequestError.IMPORT_PROBLEMS,
+        )
     created = existing = 0
     try:
         with transaction.atomic():
@@ -174,7 +186,9 @@ def import_12345(*, user: User | None, content: bytes, file_name: str) -> Import
                 existing += int(not new)
     except DomainError as exc:
         raise ImportFailed(
-            f"导入未执行:{exc.message}", details=[{"row": None, "column": "", "message": exc.message}]
+            f"导入未执行:{exc.message}",
+            details=[{"row": None, "column": "", "message": exc.message}],
+            code=RequestError.IMPORT_REFUSED,
         ) from None
     return ImportResult(created, existing)
 

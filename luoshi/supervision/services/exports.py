@@ -315,19 +315,21 @@ def unit_workbook_import(
         check_zip(stream)
     except UnsafeFile as exc:
         raise ImportFailed(
-            exc.message, details=[{"row": None, "column": None, "message": exc.message}]
+            exc.message,
+            details=[{"row": None, "column": None, "message": exc.message}],
+            code=SupervisionError.FORM_UNSAFE,
         ) from None
     try:
         wb = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
         raise ImportFailed(
-            "无法读取该文件,请上传由本系统导出的 .xlsx 填报表。",
             details=[{"row": None, "column": None, "message": str(exc)[:200]}],
+            code=SupervisionError.FORM_UNREADABLE,
         ) from exc
     if FILING_SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
         raise ImportFailed(
-            "该文件不是本系统导出的填报表(缺少“进展填报”或“说明”工作表),请重新导出后填写。",
             details=[{"row": None, "column": None, "message": "工作表不完整"}],
+            code=SupervisionError.FORM_SHEETS_MISSING,
         )
     ws = wb[FILING_SHEET]
     meta = {str(r[0].value): r[1].value for r in wb[META_SHEET].iter_rows(min_row=1, max_col=2) if r[0].value}
@@ -335,13 +337,13 @@ def unit_workbook_import(
     expected = [c for c, _ in FIXED]
     if header[: len(expected)] != expected:
         raise ImportFailed(
-            "表头被改动,请使用本系统导出的原表填写。",
             details=[{"row": 1, "column": None, "message": "表头与导出时不一致"}],
+            code=SupervisionError.FORM_HEADER_CHANGED,
         )
     if str(meta.get("单位编号")) != str(user.unit_id):
         raise ImportFailed(
-            "该填报表是为其他单位导出的,您只能导入本单位的填报表。",
             details=[{"row": None, "column": "单位编号", "message": "单位不符"}],
+            code=SupervisionError.FORM_OTHER_UNIT,
         )
     problems = Problems(summary=lambda n: f"填报表有 {n} 处问题,未导入任何数据;请按提示修改后重新导入。")
     parsed: list[tuple[int, dict[Any, Any]]] = []

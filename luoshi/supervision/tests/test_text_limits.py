@@ -38,7 +38,7 @@ def test_a_15_million_character_narrative_is_refused(client: Any, users: dict[st
 def test_limits_apply_to_every_guarded_service(users: dict[str, Any], tasks: list[Any], units: dict[str, Any]) -> None:
     from luoshi.core.errors import ValidationFailed
     from luoshi.core.limits import NAME, SHORT_TEXT
-    from luoshi.orgs.services import alias_add
+    from luoshi.directory.services import alias_add
     from luoshi.supervision.services import task_transition
 
     with pytest.raises(ValidationFailed, match=f"别名.*{NAME}"):
@@ -52,8 +52,8 @@ def test_control_characters_are_stripped_at_the_service_boundary_and_exports_wor
 ) -> None:
     from openpyxl import load_workbook
 
+    from luoshi.directory.services import alias_add
     from luoshi.orgs.models import UnitAlias
-    from luoshi.orgs.services import alias_add
     from luoshi.plans.models import Measure
     from luoshi.plans.services import measure_update
     from luoshi.projects.services import project_create

@@ -9,9 +9,8 @@ import pytest
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.selectors import events_for
 from luoshi.core.errors import AccessDenied, Conflict, ValidationFailed
-from luoshi.orgs.models import Unit, UnitAlias
-from luoshi.orgs.selectors import resolve_unit
-from luoshi.orgs.services import (
+from luoshi.directory.selectors import resolve_unit
+from luoshi.directory.services import (
     alias_add,
     alias_remove,
     region_create,
@@ -22,6 +21,7 @@ from luoshi.orgs.services import (
     unit_update,
     unit_verify,
 )
+from luoshi.orgs.models import Unit, UnitAlias
 
 
 def _actions(obj: Any) -> list[str]:

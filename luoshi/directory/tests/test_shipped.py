@@ -1,4 +1,4 @@
-"""The directories shipped in luoshi/orgs/data cover every unit the seed plans name."""
+"""The directories shipped in luoshi/directory/data cover every unit the seed plans name."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from luoshi.directory.selectors import resolve_units
+from luoshi.directory.services import load_shipped_directories
 from luoshi.orgs.models import Region, Unit, UnitKind
-from luoshi.orgs.selectors import resolve_units
-from luoshi.orgs.services import load_shipped_directories
 
 GOLD_DIR = Path(__file__).resolve().parents[2] / "plans" / "tests" / "data" / "gold"  # in the repository
 # Seed → the region its plan belongs to.
@@ -143,7 +143,7 @@ def test_loading_twice_changes_nothing(shipped: None, django_assert_max_num_quer
 
 
 def test_renamed_unit_is_not_duplicated_by_a_reload(shipped: None) -> None:
-    from luoshi.orgs.services import unit_verify
+    from luoshi.directory.services import unit_verify
 
     unit = Unit.objects.get(region__code="420800", name="市城管委")
     unit_verify(actor=None, unit=unit, name="荆门市城市管理执法委员会")

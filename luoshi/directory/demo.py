@@ -11,9 +11,9 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING, Any
 
+from luoshi.directory.services import load_shipped_directories
 from luoshi.orgs.credit_code import make_credit_code
 from luoshi.orgs.models import Enterprise, Region
-from luoshi.orgs.services import load_shipped_directories
 
 if TYPE_CHECKING:
     from luoshi.core.demo import DemoContext

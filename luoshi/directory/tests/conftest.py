@@ -14,8 +14,8 @@ from luoshi.orgs.directory_file import COLUMNS
 
 @pytest.fixture
 def shipped(db: Any) -> None:
-    """Every directory shipped in luoshi/orgs/data, loaded as the system."""
-    from luoshi.orgs.services import load_shipped_directories
+    """Every directory shipped in luoshi/directory/data, loaded as the system."""
+    from luoshi.directory.services import load_shipped_directories
 
     load_shipped_directories()
 

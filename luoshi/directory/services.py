@@ -25,11 +25,11 @@ from luoshi.core.bounds import expected_or_current
 from luoshi.core.errors import AccessDenied, Conflict, ImportFailed, NotFound, ValidationFailed
 from luoshi.core.imports import Problems
 from luoshi.core.limits import guard_text
+from luoshi.directory.selectors import resolve_unit
 from luoshi.orgs import directory_file as fmt
 from luoshi.orgs.events import OrgEvent
 from luoshi.orgs.models import Region, RegionLevel, Unit, UnitAlias, UnitKind
 from luoshi.orgs.resolution import ResolutionStatus, clean_name, guess_kind, name_problem
-from luoshi.orgs.selectors import resolve_unit
 
 if TYPE_CHECKING:
     from luoshi.accounts.models import User
@@ -951,7 +951,7 @@ def shipped_files() -> list[Path]:
 
 
 def load_shipped_directories(actor: User | None = None) -> list[tuple[str, ImportResult]]:
-    """Import every directory shipped in luoshi/orgs/data (idempotent: a second run changes nothing)."""
+    """Import every directory shipped in luoshi/directory/data (idempotent: a second run changes nothing)."""
     return [
         (path.name, directory_import(actor=actor, data=path.read_bytes(), filename=path.name))
         for path in shipped_files()

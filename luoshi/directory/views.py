@@ -19,7 +19,8 @@ from luoshi.audit.selectors import events_for
 from luoshi.core.bounds import parse_key
 from luoshi.core.downloads import file_response
 from luoshi.core.errors import AccessDenied, DomainError, ImportFailed, NotFound
-from luoshi.orgs import selectors, services
+from luoshi.directory import selectors, services
+from luoshi.directory.errors import DirectoryError
 from luoshi.orgs.models import UnitAlias, UnitKind
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ View = Callable[..., HttpResponse]
 def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = exc.status if exc.status in (403, 404) else 400
     title = {403: "无权访问", 404: "未找到"}.get(status, "操作未完成")
-    return render(request, "orgs/error.html", {"title": title, "message": exc.message}, status=status)
+    return render(request, "directory/error.html", {"title": title, "message": exc.message}, status=status)
 
 
 def page(view: View) -> View:
@@ -88,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
         r.depth = r.path.count("/") - root_depth  # type: ignore[attr-defined]  # for the template only
     return render(
         request,
-        "orgs/index.html",
+        "directory/index.html",
         {
             "title": "组织机构",
             "regions": regions,
@@ -112,7 +113,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_change = services.can_change_directory(user, unit.region)
     return render(
         request,
-        "orgs/unit_detail.html",
+        "directory/unit_detail.html",
         {
             "title": unit.name,
             "unit": unit,
@@ -159,7 +160,7 @@ def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
         alias = UnitAlias.objects.filter(pk=alias_pk, unit=unit).first()
         if alias is None:
-            raise NotFound("该别名已不存在,请刷新页面。")
+            raise NotFound(code=DirectoryError.ALIAS_NOT_FOUND)
         services.alias_remove(actor=_user(request), alias=alias, reason=request.POST.get("reason", ""))
         return f"已删除别名“{alias.alias}”。"
 
@@ -221,7 +222,7 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     def act(unit: Any) -> str:
         target_id = _int(request.POST.get("keep"))
         if target_id is None:
-            raise NotFound("请填写要保留的单位编号。")
+            raise NotFound(code=DirectoryError.MERGE_TARGET_MISSING)
         keep = selectors.unit_for(_user(request), target_id)
         services.unit_merge(
             actor=_user(request), keep=keep, duplicate=unit, reason=request.POST.get("reason", "")
@@ -264,7 +265,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         result = selectors.resolve_unit(name, region)
     return render(
         request,
-        "orgs/confirm.html",
+        "directory/confirm.html",
         {
             "title": "单位名称解析与确认",
             "name": name,
@@ -283,7 +284,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     selectors.require_directory_reader(user)
     if not services.can_change_directory(user, None):
-        raise AccessDenied("您的角色为只读,无权导入组织机构目录(仅营商办管理员可以导入)。")
+        raise AccessDenied(code=DirectoryError.IMPORT_READ_ONLY)
     context: dict[str, Any] = {"title": "导入组织机构目录", "problems": None, "result": None}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -305,7 +306,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
                 raise
             except DomainError as exc:
                 context["error"] = exc.message
-    return render(request, "orgs/import.html", context, status=400 if context.get("problems") else 200)
+    return render(request, "directory/import.html", context, status=400 if context.get("problems") else 200)
 
 
 @page

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from luoshi.core.bounds import Id, Limit, Offset, Version
-from luoshi.orgs import selectors, services
+from luoshi.directory import selectors, services
 from luoshi.orgs.models import Region, Unit
 
 router = Router(tags=["orgs"])

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from luoshi.audit.models import AuditEvent
+from luoshi.directory.tests.conftest import csv_bytes
 from luoshi.orgs.models import Unit, UnitAlias
-from luoshi.orgs.tests.conftest import csv_bytes
 
 
 def _client(user: Any) -> Client:

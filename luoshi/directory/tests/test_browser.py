@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from luoshi.directory.tests.conftest import csv_bytes
 from luoshi.orgs.models import Unit
-from luoshi.orgs.tests.conftest import csv_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

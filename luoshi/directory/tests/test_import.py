@@ -11,11 +11,11 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import AccessDenied, ImportFailed
+from luoshi.directory.selectors import directory_export, resolve_unit
+from luoshi.directory.services import directory_import
+from luoshi.directory.tests.conftest import HUBEI, JINGMEN
 from luoshi.orgs.directory_file import COLUMNS, read_file
 from luoshi.orgs.models import Region, Unit, UnitAlias
-from luoshi.orgs.selectors import directory_export, resolve_unit
-from luoshi.orgs.services import directory_import
-from luoshi.orgs.tests.conftest import HUBEI, JINGMEN
 
 
 def _counts() -> tuple[int, int, int, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.orgs import views
+from luoshi.directory import views
 
 app_name = "orgs"
 urlpatterns = [

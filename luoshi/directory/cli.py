@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from luoshi.directory.errors import DirectoryError
+
 EXIT_AMBIGUOUS = 3
 EXIT_UNKNOWN = 4
 
@@ -64,14 +66,14 @@ def _actor(username: str | None) -> Any:
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound(f"没有用户名为 {username} 的用户。")
+        raise NotFound(f"没有用户名为 {username} 的用户。", code=DirectoryError.USER_NOT_FOUND)
     return user
 
 
 def import_cmd(args: argparse.Namespace) -> int:
     _setup()
     from luoshi.core.errors import ImportFailed
-    from luoshi.orgs.services import directory_import
+    from luoshi.directory.services import directory_import
 
     if not args.file.is_file():
         print(f"错误: 找不到文件 {args.file}", file=sys.stderr)
@@ -92,8 +94,8 @@ def import_cmd(args: argparse.Namespace) -> int:
 
 def export_cmd(args: argparse.Namespace) -> int:
     _setup()
+    from luoshi.directory.selectors import directory_export
     from luoshi.orgs.models import Region
-    from luoshi.orgs.selectors import directory_export
 
     suffix = args.output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -113,8 +115,8 @@ def export_cmd(args: argparse.Namespace) -> int:
 
 def resolve_cmd(args: argparse.Namespace) -> int:
     _setup()
+    from luoshi.directory.selectors import ResolutionStatus, resolve_unit
     from luoshi.orgs.models import Region
-    from luoshi.orgs.selectors import ResolutionStatus, resolve_unit
 
     region = Region.objects.filter(code=args.region).first()
     if region is None:
@@ -132,7 +134,7 @@ def resolve_cmd(args: argparse.Namespace) -> int:
 
 def load_shipped_cmd(args: argparse.Namespace) -> int:
     _setup()
-    from luoshi.orgs.services import load_shipped_directories
+    from luoshi.directory.services import load_shipped_directories
 
     for name, result in load_shipped_directories():
         print(f"{name}: {result.summary()}")

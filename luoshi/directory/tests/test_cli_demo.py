@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from luoshi.cli import main
+from luoshi.directory.demo import generate, load
+from luoshi.directory.tests.conftest import csv_bytes
 from luoshi.orgs.credit_code import is_valid_credit_code
-from luoshi.orgs.demo import generate, load
 from luoshi.orgs.models import Enterprise, Region, Unit
-from luoshi.orgs.tests.conftest import csv_bytes
 
 
 def test_resolve_exit_codes(units: dict[str, Any], capsys: Any) -> None:
@@ -19,7 +19,7 @@ def test_resolve_exit_codes(units: dict[str, Any], capsys: Any) -> None:
     assert capsys.readouterr().out.startswith("荆州市发展和改革委员会")
     assert main(["orgs", "resolve", "市城管委", "--region", "t420800"]) == 4
     assert capsys.readouterr().out.strip() == "unknown"
-    from luoshi.orgs.services import alias_add
+    from luoshi.directory.services import alias_add
 
     alias_add(actor=None, unit=units["jm_fgw"], alias="牵头部门")
     alias_add(actor=None, unit=units["jm_jxj"], alias="牵头部门")
@@ -49,13 +49,6 @@ def test_import_export_commands(regions: dict[str, Any], tmp_path: Path, capsys:
     assert main(["orgs", "export", "-o", str(out), "--region", "t420800"]) == 0
     assert out.read_bytes()[:2] == b"PK"
     assert main(["orgs", "export", "-o", str(tmp_path / "x.txt")]) == 2
-
-
-def test_credit_code_check_characters() -> None:
-    assert is_valid_credit_code("91350100M000100Y43")  # the example in GB 32100-2015
-    assert not is_valid_credit_code("91350100M000100Y44")
-    assert not is_valid_credit_code("91350100M000101Y43")
-    assert not is_valid_credit_code("91350100M000100Y4")
 
 
 def test_synthetic_enterprises_have_valid_distinct_codes(regions: dict[str, Any]) -> None:
