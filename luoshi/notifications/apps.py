@@ -6,3 +6,7 @@ class NotificationsConfig(discovery.LuoshiAppConfig):
     label = "notifications"
     verbose_name = "通知"
     nav_module = "luoshi.notifications.nav"
+
+    def ready(self) -> None:
+        super().ready()
+        from luoshi.notifications import channels  # noqa: F401  (registers the SMS backend system check)

@@ -10,6 +10,8 @@ from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, mailers
 from django.utils.module_loading import import_string
 
@@ -36,14 +38,44 @@ def _sms_backend_class(path: str) -> type:
     return import_string(path)  # type: ignore[no-any-return]
 
 
+def sms_backend_path() -> str:
+    return getattr(settings, "LUOSHI_SMS_BACKEND", "") or "luoshi.notifications.channels.LogSmsBackend"
+
+
 def sms_backend() -> SmsBackend:
-    path = getattr(settings, "LUOSHI_SMS_BACKEND", "") or "luoshi.notifications.channels.LogSmsBackend"
+    """The configured SMS backend. A path that cannot be imported is a configuration error (the system check
+    below stops the server from starting with it); it never falls back silently to only logging."""
+    path = sms_backend_path()
     try:
         cls = _sms_backend_class(path)
-    except ImportError:
-        logger.warning("LUOSHI_SMS_BACKEND %s cannot be imported; SMS are only logged", path)
-        cls = LogSmsBackend
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"LUOSHI_SMS_BACKEND={path!r} 无法导入：{exc}") from exc
     return cls()  # type: ignore[no-any-return]
+
+
+@checks.register(checks.Tags.compatibility)
+def check_sms_backend(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """``manage.py check`` (run by every server start and by the test suite) fails on an SMS backend that cannot
+    be imported or has no ``send``, instead of the platform quietly sending no SMS."""
+    path = sms_backend_path()
+    try:
+        cls = _sms_backend_class(path)
+    except ImportError as exc:
+        return [
+            checks.Error(
+                f"短信通道配置有误：LUOSHI_SMS_BACKEND={path!r} 无法导入（{exc}）。",
+                hint="请填写一个带有 send(phone, text) 方法的类的完整路径，或不设置以只记录日志。",
+                id="luoshi.notifications.E001",
+            )
+        ]
+    if not callable(getattr(cls, "send", None)):
+        return [
+            checks.Error(
+                f"短信通道配置有误：{path} 没有 send(phone, text) 方法。",
+                id="luoshi.notifications.E002",
+            )
+        ]
+    return []
 
 
 def email_connection() -> Any:

@@ -117,3 +117,20 @@ def test_mark_read_only_own(users: dict[str, Any], units: dict[str, Any]) -> Non
     other = Notification.objects.get(user=users["staff_other"])
     assert notifications.mark_read(user=users["staff"], ids=[other.pk]) == 0
     assert notifications.mark_read(user=users["staff"]) == 1
+
+
+def test_an_sms_backend_that_cannot_be_imported_is_a_configuration_error(settings: Any) -> None:
+    """A misspelt LUOSHI_SMS_BACKEND stops `manage.py check` with a Chinese error; it never quietly only logs."""
+    from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
+
+    from luoshi.notifications.channels import sms_backend
+
+    settings.LUOSHI_SMS_BACKEND = "luoshi.notifications.channels.NoSuchBackend"
+    errors = [m for m in checks.run_checks() if m.id == "luoshi.notifications.E001"]
+    assert len(errors) == 1 and "NoSuchBackend" in errors[0].msg and "无法导入" in errors[0].msg
+    with pytest.raises(ImproperlyConfigured, match="NoSuchBackend"):
+        sms_backend()
+
+    settings.LUOSHI_SMS_BACKEND = "luoshi.notifications.channels.LogSmsBackend"
+    assert not [m for m in checks.run_checks() if (m.id or "").startswith("luoshi.notifications.")]
