@@ -108,6 +108,7 @@ def serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    call_command("check")  # a misconfiguration (an SMS backend that cannot be imported …) stops the start here
     if args.prod:
         call_command("collectstatic", interactive=False, verbosity=0)
     elif not os.environ.get("DATABASE_URL"):
