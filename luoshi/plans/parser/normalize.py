@@ -78,10 +78,9 @@ _KEEP = {chr(c) for c in range(0x2460, 0x24A0)}
 
 @lru_cache(maxsize=1)
 def _converter():  # type: ignore[no-untyped-def]
-    try:
-        from opencc import OpenCC
-    except ImportError:  # pragma: no cover - declared dependency
-        return None
+    """Traditional → simplified (a declared dependency: a missing package is an error, never a quiet no-op)."""
+    from opencc import OpenCC
+
     return OpenCC("t2s")
 
 
@@ -96,9 +95,8 @@ def norm_char(ch: str) -> str:
             nf = unicodedata.normalize("NFKC", ch)
             if len(nf) == 1:
                 out = nf
-            cc = _converter()
-            if cc is not None and "\u4e00" <= out <= "\u9fff":
-                s = cc.convert(out)
+            if "\u4e00" <= out <= "\u9fff":
+                s = _converter().convert(out)
                 if len(s) == 1:
                     out = s
     return out
