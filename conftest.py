@@ -168,3 +168,11 @@ def login(page: Any, live_server: Any) -> Any:
         return page
 
     return do
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    """Print the random-order seed even under ``-q`` (CI runs quiet), so a failure that depends on the order can be
+    replayed: ``./dev test -p randomly --randomly-seed=N``."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"random order seed: {seed} (replay: ./dev test --randomly-seed={seed})")
