@@ -445,15 +445,72 @@ def _align_row(row: list[Cell | None], roles: list[str], txt: Any) -> list[Cell 
     return out
 
 
+# The same table crawled one row per line ("| 序号 | 重点任务 | 牵头单位 |", Markdown style): the cells of a row are
+# between its "|"s, an empty cell (merged from above) stays in its place; "|---|---|" lines only draw the border.
+_MD_RULE = re.compile(r"^[\s|:\-—–]*$")
+
+
+def _inline_cells(norm: str, ln: Any) -> list[Cell | None] | None:
+    """The cells of a one-line row "| a | b | c |" (None for an empty cell), or None if the line is no row."""
+    t = norm[ln.start : ln.end]
+    if t.count("|") < 2 or _PIPE_LINE.match(t):
+        return None
+    cells: list[Cell | None] = []
+    a = 0
+    for q in [*(m.start() for m in re.finditer(r"\|", t)), len(t)]:
+        piece = t[a:q]
+        lead = len(piece) - len(piece.lstrip())
+        body = piece.strip()
+        cells.append(Cell(ln.start + a + lead, ln.start + a + lead + len(body)) if body else None)
+        a = q + 1
+    if t.lstrip().startswith("|"):
+        cells = cells[1:]
+    if t.rstrip().endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+def _inline_table(norm: str, lines: list, k: int, txt: Any) -> tuple[list[list[Cell | None]], int] | None:  # type: ignore[type-arg]
+    head = _inline_cells(norm, lines[k])
+    if not head or sum(1 for c in head if c is not None and header_role(txt(c))) < 3:
+        return None
+    table = [head]
+    q = k + 1
+    while q < len(lines):
+        t = norm[lines[q].start : lines[q].end]
+        if "|" in t and _MD_RULE.match(t):
+            q += 1
+            continue
+        row = _inline_cells(norm, lines[q])
+        if row is None:
+            break
+        table.append(row + [None] * (len(head) - len(row)))
+        q += 1
+    return table, q
+
+
 def find_pipe_tables(norm: str, lines: list) -> list[TableRegion]:  # type: ignore[type-arg]
-    """Task tables flattened with "|" border lines between their cells. Marks their lines `in_table`."""
+    """Task tables flattened with "|" between their cells: a border line after each cell, or one row per line.
+    Marks their lines `in_table`."""
 
     def txt(c: Cell | None) -> str:
         return _WS.sub("", norm[c.start : c.end]) if c else ""
 
     regions: list[TableRegion] = []
-    k = 1
+    k = 0
     while k < len(lines):
+        inline = _inline_table(norm, lines, k, txt) if "|" in norm[lines[k].start : lines[k].end] else None
+        if inline is not None:
+            rows = structured_rows(norm, inline[0])
+            if len(rows) >= 2:
+                for q in range(k, inline[1]):
+                    lines[q].in_table = True
+                regions.append(TableRegion(lines[k].start, lines[inline[1] - 1].end, rows, flat=True))
+                k = inline[1]
+                continue
+        if k == 0:
+            k += 1
+            continue
         if not _PIPE_LINE.match(norm[lines[k].start : lines[k].end]) or header_role(
             norm[lines[k - 1].start : lines[k - 1].end]
         ) is None:

@@ -148,3 +148,21 @@ def test_the_first_reading_failures_are_gone_plan_by_plan() -> None:
         for fmt in FORMATS:
             row = _score(stem, fmt)
             assert (row["measure_f1"], row["lead_acc"], row["co_acc"]) == (1.0, 1.0, 1.0), (fmt, row)
+
+
+MARKDOWN_TABLE = """关于印发重点任务分工的通知
+| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |
+|---|---|---|---|---|
+| 一、提升政务服务 | | | | |
+| 1 | 推行企业开办一日办结,全面推广电子营业执照。 | ★区市场监管局 | 区数据局 | 2025年6月底前 |
+| 2 | 推进工程建设项目审批提速。 | 区住建局 | | 2025年底前 |
+"""
+
+
+def test_a_table_crawled_one_row_per_line_is_read_as_a_table() -> None:
+    """The same family crawled Markdown style: "| a | b |" per row, "|---|" border lines, empty cells in place."""
+    rows = [m.to_score_dict() for m in parse_text(MARKDOWN_TABLE, suggest=False).measures]
+    assert [r["text"] for r in rows] == ["推行企业开办一日办结,全面推广电子营业执照。", "推进工程建设项目审批提速。"]
+    assert rows[0]["lead_units"] == ["区市场监管局"] and rows[0]["co_units"] == ["区数据局"]
+    assert rows[1]["co_units"] == [] and rows[1]["deadline"] == "2025-12-31"
+    assert all(r["path"] == ["一、提升政务服务"] for r in rows)
