@@ -19,7 +19,7 @@ from .normalize import normalize
 from .reasons import measure_reasons
 from .result import ExtractedMeasure
 from .structure import Line, Node, build_tree, discover_keywords, front_matter_end, split_lines
-from .tables import Cell, TableRegion, TableRow, find_flat_tables, structured_rows
+from .tables import Cell, TableRegion, TableRow, find_flat_tables, find_pipe_tables, structured_rows
 from .targets import extract_targets
 from .units import (
     FIRST_IS_LEAD,
@@ -203,6 +203,7 @@ class Extractor:
                     ln.in_table = True
             if trows:
                 self.table_regions.append(TableRegion(a, b, trows))
+        self.table_regions += find_pipe_tables(self.norm, [ln for ln in lines if not ln.in_table])
         self.table_regions += find_flat_tables(self.norm, [ln for ln in lines if not ln.in_table])
         return lines
 

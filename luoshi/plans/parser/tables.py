@@ -360,3 +360,177 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
         out.append(_row_of(cells, roles, groups, lead_col, txt))
         prev = cells
     return out
+
+
+# ---- tables flattened with their cell borders: one cell per line, "|" lines between ------------------------
+# A crawler that renders a table as text writes each cell, then a line of "|" closing it; a line "||||" closes
+# that many empty cells, so every row has as many cells as the header — but a cell merged from the row above is
+# left out and the row's other cells move left, padded with empty cells at its end:
+#   序号 | 项目 | 重点工作目标任务 | 牵头领导 | 责任单位 |      (the header row)
+#   一、…预期目标 | |||| (a group row across the table)       1 | 主要预期目标 | 1.地区生产总值… | 钱 宇 | ★区发改委… |
+#   2.一般公共预算收入… | ★区财政局、税务局 | |||              (序号, 项目 and 牵头领导 merged from above)
+# The rows are recovered by counting cells, and each row's cells are put back into their columns by what they
+# hold: the task (the longest cell that is no unit list or number) in the content column, the cells before
+# it right-aligned before it, after it a unit list in the next unit column, a time in the time column.
+_PIPE_LINE = re.compile(r"^[\s|]*\|[\s|]*$")
+_PIPE_RUN_MAX = 4  # text lines between two border lines inside a table (a cell wrapped over lines)
+
+
+def _pipe_cells(norm: str, lines: list, i: int) -> tuple[list[Cell | None], int]:  # type: ignore[type-arg]
+    """Cells from line i (the first header cell, one line), until the border lines stop; and the index after the
+    last line read."""
+    cells: list[Cell | None] = []
+    run: list[Any] = [lines[i]]
+    k = i + 1
+    last = i
+    while k < len(lines):
+        t = norm[lines[k].start : lines[k].end]
+        if _PIPE_LINE.match(t):
+            for q in range(t.count("|")):
+                cells.append(Cell(run[0].start, run[-1].end) if q == 0 and run else None)
+            run = []
+            last = k
+        else:
+            run.append(lines[k])
+            if len(run) > _PIPE_RUN_MAX:
+                break
+        k += 1
+    return cells, last + 1
+
+
+def _cell_kind(t: str) -> str:
+    if not t:
+        return "empty"
+    if _is_seq(t):
+        return "seq"
+    if is_unit_list(t):
+        return "unit"
+    if _is_time(t):
+        return "time"
+    return "text"
+
+
+def _align_row(row: list[Cell | None], roles: list[str], txt: Any) -> list[Cell | None]:
+    """Put a row whose merged cells were left out back into its columns (see above)."""
+    n = len(roles)
+    last = max((q for q, c in enumerate(row) if c is not None and txt(c)), default=-1)
+    real = row[: last + 1]
+    if len(real) >= n or not real:
+        return list(row[:n]) + [None] * (n - len(row[:n]))
+    out: list[Cell | None] = [None] * n
+    kinds = [_cell_kind(txt(c)) if c is not None else "empty" for c in real]
+    texts = [k for k, kind in enumerate(kinds) if kind in ("text", "time")]  # "…与经济增长保持同步。" reads as a time
+    content = roles.index("content")
+    if not texts:
+        return list(real) + [None] * (n - len(real))
+    at = max(texts, key=lambda q: len(txt(real[q])))
+    if len(real) == 1:
+        out[0] = real[0]  # one cell: a group or section row, read as such by `structured_rows`
+        return out
+    out[content] = real[at]
+    before = real[:at]
+    for q, c in enumerate(reversed(before)):
+        if content - 1 - q >= 0:
+            out[content - 1 - q] = c
+    col = content + 1
+    for c, kind in zip(real[at + 1 :], kinds[at + 1 :], strict=True):
+        want = {"unit": ("lead", "co"), "time": ("time",)}.get(kind)
+        if want:
+            nxt = next((q for q in range(col, n) if roles[q] in want), None)
+            col = nxt if nxt is not None else col
+        if col >= n:
+            break
+        out[col] = c
+        col += 1
+    return out
+
+
+# The same table crawled one row per line ("| 序号 | 重点任务 | 牵头单位 |", Markdown style): the cells of a row are
+# between its "|"s, an empty cell (merged from above) stays in its place; "|---|---|" lines only draw the border.
+_MD_RULE = re.compile(r"^[\s|:\-—–]*$")
+
+
+def _inline_cells(norm: str, ln: Any) -> list[Cell | None] | None:
+    """The cells of a one-line row "| a | b | c |" (None for an empty cell), or None if the line is no row."""
+    t = norm[ln.start : ln.end]
+    if t.count("|") < 2 or _PIPE_LINE.match(t):
+        return None
+    cells: list[Cell | None] = []
+    a = 0
+    for q in [*(m.start() for m in re.finditer(r"\|", t)), len(t)]:
+        piece = t[a:q]
+        lead = len(piece) - len(piece.lstrip())
+        body = piece.strip()
+        cells.append(Cell(ln.start + a + lead, ln.start + a + lead + len(body)) if body else None)
+        a = q + 1
+    if t.lstrip().startswith("|"):
+        cells = cells[1:]
+    if t.rstrip().endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+def _inline_table(norm: str, lines: list, k: int, txt: Any) -> tuple[list[list[Cell | None]], int] | None:  # type: ignore[type-arg]
+    head = _inline_cells(norm, lines[k])
+    if not head or sum(1 for c in head if c is not None and header_role(txt(c))) < 3:
+        return None
+    table = [head]
+    q = k + 1
+    while q < len(lines):
+        t = norm[lines[q].start : lines[q].end]
+        if "|" in t and _MD_RULE.match(t):
+            q += 1
+            continue
+        row = _inline_cells(norm, lines[q])
+        if row is None:
+            break
+        table.append(row + [None] * (len(head) - len(row)))
+        q += 1
+    return table, q
+
+
+def find_pipe_tables(norm: str, lines: list) -> list[TableRegion]:  # type: ignore[type-arg]
+    """Task tables flattened with "|" between their cells: a border line after each cell, or one row per line.
+    Marks their lines `in_table`."""
+
+    def txt(c: Cell | None) -> str:
+        return _WS.sub("", norm[c.start : c.end]) if c else ""
+
+    regions: list[TableRegion] = []
+    k = 0
+    while k < len(lines):
+        inline = _inline_table(norm, lines, k, txt) if "|" in norm[lines[k].start : lines[k].end] else None
+        if inline is not None:
+            rows = structured_rows(norm, inline[0])
+            if len(rows) >= 2:
+                for q in range(k, inline[1]):
+                    lines[q].in_table = True
+                regions.append(TableRegion(lines[k].start, lines[inline[1] - 1].end, rows, flat=True))
+                k = inline[1]
+                continue
+        if k == 0:
+            k += 1
+            continue
+        if not _PIPE_LINE.match(norm[lines[k].start : lines[k].end]) or header_role(
+            norm[lines[k - 1].start : lines[k - 1].end]
+        ) is None:
+            k += 1
+            continue
+        cells, end = _pipe_cells(norm, lines, k - 1)
+        width = 0
+        while width < len(cells) and cells[width] is not None and header_role(txt(cells[width])):
+            width += 1
+        roles = assign_roles([txt(c) for c in cells[:width]]) if width >= 3 else None
+        if roles is None:
+            k += 1
+            continue
+        table = [cells[:width]] + [
+            _align_row(cells[q : q + width], roles, txt) for q in range(width, len(cells), width)
+        ]
+        rows = structured_rows(norm, table)
+        if len(rows) >= 2:
+            for q in range(k - 1, end):
+                lines[q].in_table = True
+            regions.append(TableRegion(lines[k - 1].start, lines[end - 1].end, rows, flat=True))
+        k = end + 1
+    return regions

@@ -27,6 +27,7 @@ from .vocabulary import (
     LIST_NOTE_STARTS,
     LIST_NOTE_WORDS,
     SINGLE_VERBS,
+    UNIT_DECORATION,
     alternation,
 )
 
@@ -128,7 +129,7 @@ _ORG_NAME = re.compile(r"^[^,、]{2,14}(?:委员会|改革委|管理局|局|办�
 
 @lru_cache(maxsize=65536)
 def is_unit_name(s: str) -> bool:
-    s = s.strip()
+    s = s.strip().lstrip(UNIT_DECORATION)
     if not s or len(s) > 40 or re.search(r"[。,;:!?“”]", s):
         return False
     core = strip_parens(s).strip()
@@ -222,7 +223,10 @@ def _pieces(s: str) -> list[tuple[int, int]]:
             continue
         if i + 1 < len(out) and _PLACE_COLLECTIVE.match(s[a:b].strip()):
             nxt = s[out[i + 1][0] : out[i + 1][1]]
-            if "各" in nxt and re.search(r"(单位|部门)$", nxt.strip().rstrip("等")):
+            # "各镇区、园区各相关单位" is one party; "各街道、区直各部门" / "各街道,各相关单位" are two (a collective
+            # that starts like one, 区直…/各…, stands on its own)
+            own = nxt.strip().startswith(COLLECTIVE_PREFIXES)
+            if "各" in nxt and not own and re.search(r"(单位|部门)$", nxt.strip().rstrip("等")):
                 merged.append((a, out[i + 1][1]))
                 i += 2
                 continue
@@ -245,9 +249,9 @@ def _unit_spans(s: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for a, b in _pieces(s):
         part = s[a:b]
-        lead_ws = len(part) - len(part.lstrip())
+        lead_ws = len(part) - len(part.lstrip(" \t\n" + UNIT_DECORATION))
         a += lead_ws
-        part = part.strip().rstrip("。")
+        part = part[lead_ws:].strip().rstrip("。")
         if not part:
             continue
         note = _NOTE_PAREN.search(part)

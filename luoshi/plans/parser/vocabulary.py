@@ -113,6 +113,9 @@ DUTY_ENDINGS = (
 
 # A marker may carry a sign after its number that flags a key item ("1* .开展…", "2★、…"): read as decoration.
 MARKER_AFTER_DECORATION = "*＊★☆※"
+# Signs a table or list puts before a unit name to mark it ("★区发改委、统计局": the starred unit leads the row, a
+# convention the document may not spell out): decoration, never part of the name.
+UNIT_DECORATION = "★☆※▲△●◆■□◇*＊"
 # A generic party word after a collective continues it: "市直有关部门、单位" is one party, not two.
 GENERIC_PARTY_WORDS = ("单位", "部门", "机构", "单位等", "部门等")
 
