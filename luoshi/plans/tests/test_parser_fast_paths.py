@@ -76,3 +76,42 @@ def test_unit_spans_cached_per_list_keep_their_offsets() -> None:
     s = "市发改委、市经信局等"
     assert units.unit_spans(s, 100) == [(100 + a, 100 + b) for a, b in units.unit_spans(s)]
     assert units.unit_spans(s) == [(0, 4), (5, 9)]
+
+
+# The whole-text scans of `structure` in their plain forms (a leading look-behind: `re` tries every position).
+_PLAIN_PARA_GAP = structure.re.compile(
+    r"(?<=[。;!?:)”])[^\S\n]{2,}|(?<=[。;!?])[^\S\n]+(?=[(\d一二三四五六七八九十])|"
+    r"[^\S\n]{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])"
+)
+_PLAIN_INLINE = structure.re.compile(rf"(?<=[{structure._SENT_END}])[^\S\n]*(?={structure._MARK_AHEAD})")
+_PLAIN_INLINE_BARE = structure.re.compile(rf"(?<=[\u4e00-\u9fff”])[^\S\n]?(?={structure._MARK_AHEAD})")
+
+
+def _scan_texts() -> list[str]:
+    texts = [normalize(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("00[012]_*.txt"))]
+    rng = random.Random(11)
+    alphabet = [*"一二十三(1)2.、。;:!?”“ \u3000\n攻坚行动专栏改革12●①⑵*", "  ", "。 ", "X"]
+    for _ in range(20000):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 16))))
+    return texts
+
+
+def test_whole_text_scans_find_what_their_plain_forms_find() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    first = structure._first_set(list(_parser.parse(structure._MARK_AHEAD)))
+    assert first is not None and first[1]  # a digit can start a marker
+    assert set(first[0]) | set("0123456789") == set(structure._CNN + "(0123456789") | {
+        chr(c) for c in range(0x2460, 0x2474)
+    }
+    for s in _scan_texts():
+        assert [m.span() for m in structure._PARA_GAP.finditer(s)] == [
+            m.span() for m in _PLAIN_PARA_GAP.finditer(s)
+        ], s
+        assert [m.end() for m in structure._INLINE.finditer(s)] == [m.end() for m in _PLAIN_INLINE.finditer(s)], s
+        assert [m.start() for m in structure._INLINE_BARE.finditer(s)] == [
+            m.end() for m in _PLAIN_INLINE_BARE.finditer(s)
+        ], s
+        assert [m.groups() for m in structure.keyword_candidates(s)] == [
+            m.groups() for m in structure._KEYWORD_CAND.finditer(s)
+        ], s
