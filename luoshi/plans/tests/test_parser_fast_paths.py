@@ -115,3 +115,37 @@ def test_whole_text_scans_find_what_their_plain_forms_find() -> None:
         assert [m.groups() for m in structure.keyword_candidates(s)] == [
             m.groups() for m in structure._KEYWORD_CAND.finditer(s)
         ], s
+
+
+def test_required_characters_read_from_patterns() -> None:
+    from luoshi.plans.parser.rules import required_chars
+
+    rc = structure.re.compile
+    assert required_chars(rc(r"(?:\d{4}\s*年)?(上|下)半年")) == (frozenset("半"), frozenset("年"), frozenset("上下"))
+    assert required_chars(rc(r"今年|明年|下一年")) == (frozenset("年"),)
+    assert required_chars(rc(r"(?<![今以])前\s*\d+(?=名)")) == (frozenset("前"), frozenset("名"))
+    assert required_chars(rc(r"\d+\s*[%个]?|[a-z]")) == ()
+    assert required_chars(rc(r"(?:甲)?乙*丙{0,2}")) == ()
+
+
+def test_rules_skipped_by_their_needs_find_nothing() -> None:
+    """A text that `Rule.may_match` rejects is one where the rule's pattern finds nothing (seeds, examples and
+    random strings over the characters the rules name)."""
+    from luoshi.plans.parser.deadlines import DATE_RULES
+    from luoshi.plans.parser.units import PHRASE_RULES
+
+    rules = [*DATE_RULES, *targets.TARGET_RULES, *PHRASE_RULES, *structure.MARKER_RULES]
+    texts = [normalize(e.text) for r in rules for e in r.examples]
+    for p in sorted(SEEDS.glob("00[012]_*.txt")):
+        texts += normalize(p.read_text(encoding="utf-8")).splitlines()
+    rng = random.Random(5)
+    alphabet = sorted({ch for r in rules for e in r.examples for ch in normalize(e.text)})
+    for _ in range(3000):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 12))))
+    matched = 0
+    for rule in rules:
+        for s in texts:
+            if rule.pattern.search(s) is not None:
+                matched += 1
+                assert rule.may_match(s), (rule.name, s)
+    assert matched > 1000
