@@ -34,18 +34,22 @@ class Rule:
     how: str = "match"
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
-    needs: tuple[frozenset[str], ...] = field(init=False, default=(), compare=False)
-    _needs_rx: tuple[re.Pattern[str], ...] = field(init=False, default=(), compare=False, repr=False)
+    _needs_rx: tuple[re.Pattern[str], ...] | None = field(init=False, default=None, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        needs = required_chars(self.pattern)
-        object.__setattr__(self, "needs", needs)
-        rxs = tuple(re.compile("[" + "".join(map(re.escape, sorted(n))) + "]") for n in needs)
-        object.__setattr__(self, "_needs_rx", rxs)
+    @property
+    def needs(self) -> tuple[frozenset[str], ...]:
+        return required_chars(self.pattern)
 
     def may_match(self, s: str) -> bool:
         """False when `s` lacks every character of one of `needs` (then the pattern finds nothing in it)."""
-        return all(rx.search(s) is not None for rx in self._needs_rx)
+        rxs = self._needs_rx
+        if rxs is None:  # read on first use, not at import (the command compiles only what it runs)
+            rxs = tuple(re.compile("[" + "".join(map(re.escape, sorted(n))) + "]") for n in self.needs)
+            object.__setattr__(self, "_needs_rx", rxs)
+        for rx in rxs:  # noqa: SIM110 (all() over a generator costs as much as the searches here)
+            if rx.search(s) is None:
+                return False
+        return True
 
 
 _MAX_NEEDS = 12  # a larger set of characters is found in nearly every text: not worth a look

@@ -112,6 +112,9 @@ def test_whole_text_scans_find_what_their_plain_forms_find() -> None:
         assert [m.start() for m in structure._INLINE_BARE.finditer(s)] == [
             m.end() for m in _PLAIN_INLINE_BARE.finditer(s)
         ], s
+        assert [m.span() for m in structure._FW_GAP.finditer(s)] == [
+            m.span() for m in structure.re.finditer(r"\u3000{2,}", s)
+        ], s
         assert [m.groups() for m in structure.keyword_candidates(s)] == [
             m.groups() for m in structure._KEYWORD_CAND.finditer(s)
         ], s
