@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -142,7 +141,7 @@ class _BigramIndex:
             return True
         # the 24 rarest bigrams are enough to find the candidates; bigrams no row has count among the 24
         index, df = self.index, self.df
-        grams = set(map(operator.add, q, q[1:]))  # = {q[k : k + 2] for k in …}, in the same order
+        grams = {q[k : k + 2] for k in range(len(q) - 1)}
         present = grams & df.keys()
         n_rare = 24 - (len(grams) - len(present))
         if n_rare <= 0:  # 24 bigrams no row has: no candidate (most queries end here)
