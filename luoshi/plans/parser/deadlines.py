@@ -337,7 +337,7 @@ def find_dates_named(text: str, year: int | None, *, strict: bool) -> list[tuple
         return []  # every rule needs 年, 月, 季, 五 (十四五) or a YYYY-MM date: most texts hold none
     r = _Reading(text, year, strict)
     for rule in DATE_RULES:
-        if strict and rule.data.get("field_only"):
+        if (strict and rule.data.get("field_only")) or not rule.may_match(text):
             continue
         assert rule.read is not None
         rule.read(r, rule)

@@ -147,10 +147,11 @@ def detect_kind(norm: str, n_headings: int) -> str:
             norm,
         )
     )
+    # every alternative starts with a character (no group first), so `re` skips to the next such character
     plan_marks = len(
         re.findall(
             r"印发给你们|现印发|制定本方案|特制定本|特制订本|现制定以下|结合.{0,20}实际,制定|"
-            r"(?:牵头单位|责任单位|完成时限)\s*:|负责,\s*\d{4}|负责\)",
+            r"牵头单位\s*:|责任单位\s*:|完成时限\s*:|负责,\s*\d{4}|负责\)",
             norm,
         )
     )

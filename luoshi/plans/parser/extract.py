@@ -142,8 +142,12 @@ class _BigramIndex:
         # the 24 rarest bigrams are enough to find the candidates; bigrams no row has count among the 24
         index, df = self.index, self.df
         grams = {q[k : k + 2] for k in range(len(q) - 1)}
-        present = sorted(grams & df.keys(), key=df.__getitem__)  # ties: in set order, as before
-        hits = Counter(chain.from_iterable(index[g] for g in present[: max(0, 24 - (len(grams) - len(present)))]))
+        present = grams & df.keys()
+        n_rare = 24 - (len(grams) - len(present))
+        if n_rare <= 0:  # 24 bigrams no row has: no candidate (most queries end here)
+            return False
+        rare = heapq.nsmallest(n_rare, present, key=df.__getitem__)  # = sorted(...)[:n_rare]; ties in set order
+        hits = Counter(chain.from_iterable(index[g] for g in rare))
         best = heapq.nlargest(3, hits, key=hits.__getitem__)  # = sorted(..., reverse=True)[:3], ties alike
         for i in best:
             sm = self.matchers.get(i)

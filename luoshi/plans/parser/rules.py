@@ -23,7 +23,9 @@ class Example:
 @dataclass(frozen=True)
 class Rule:
     """One reading rule. `pattern` is matched (`how`: "match", "fullmatch" or "finditer"); `read` turns a match
-    into the table's reading (or None to decline); `examples` are run as tests."""
+    into the table's reading (or None to decline); `examples` are run as tests. `needs` (read from the pattern,
+    see `required_chars`) are sets of characters of which every match holds one each: `may_match` skips a text
+    lacking one of them without running the pattern over it."""
 
     name: str
     pattern: re.Pattern[str]
@@ -32,6 +34,79 @@ class Rule:
     how: str = "match"
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    _needs_rx: tuple[re.Pattern[str], ...] | None = field(init=False, default=None, compare=False, repr=False)
+
+    @property
+    def needs(self) -> tuple[frozenset[str], ...]:
+        return required_chars(self.pattern)
+
+    def may_match(self, s: str) -> bool:
+        """False when `s` lacks every character of one of `needs` (then the pattern finds nothing in it)."""
+        rxs = self._needs_rx
+        if rxs is None:  # read on first use, not at import (the command compiles only what it runs)
+            rxs = tuple(re.compile("[" + "".join(map(re.escape, sorted(n))) + "]") for n in self.needs)
+            object.__setattr__(self, "_needs_rx", rxs)
+        for rx in rxs:  # noqa: SIM110 (all() over a generator costs as much as the searches here)
+            if rx.search(s) is None:
+                return False
+        return True
+
+
+_MAX_NEEDS = 12  # a larger set of characters is found in nearly every text: not worth a look
+
+
+def required_chars(pattern: re.Pattern[str], most: int = 3) -> tuple[frozenset[str], ...]:
+    """Sets of characters such that every match of `pattern` holds (or its look-arounds need in the text) at
+    least one character of each set, read from the parsed pattern: a literal, a small character class, a
+    group or a repetition of at least one of them, an alternation (the union over its branches of each
+    branch's smallest set). The `most` smallest sets, smallest first; () when none can be read."""
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    from re import _parser
+
+    found = list(dict.fromkeys(_seq_needs(list(_parser.parse(pattern.pattern, pattern.flags)))))
+    return tuple(sorted(found, key=len)[:most])
+
+
+def _seq_needs(items: list[Any]) -> list[frozenset[str]]:
+    out: list[frozenset[str]] = []
+    for op, av in items:
+        out += _item_needs(op, av)
+    return out
+
+
+def _item_needs(op: Any, av: Any) -> list[frozenset[str]]:
+    from re import _constants as c
+
+    if op is c.LITERAL:
+        return [frozenset(chr(av))]
+    if op is c.IN:
+        chars: set[str] = set()
+        for kind, v in av:
+            if kind is c.LITERAL:
+                chars.add(chr(v))
+            elif kind is c.RANGE and v[1] - v[0] < _MAX_NEEDS:
+                chars.update(chr(x) for x in range(v[0], v[1] + 1))
+            else:
+                return []  # NEGATE, a category (\d, \s), a wide range
+        return [frozenset(chars)] if len(chars) <= _MAX_NEEDS else []
+    if op is c.SUBPATTERN:
+        return _seq_needs(list(av[-1]))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        return _seq_needs(list(av[2])) if av[0] >= 1 else []
+    if op is c.ATOMIC_GROUP:
+        return _seq_needs(list(av))
+    if op is c.ASSERT:  # a look-ahead or look-behind that must hold: its characters are in the text
+        return _seq_needs(list(av[1]))
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            sets = _seq_needs(list(branch))
+            if not sets:
+                return []
+            union |= min(reversed(sets), key=len)  # the smallest; of equal ones the last ("今年" → 年)
+        return [frozenset(union)] if len(union) <= _MAX_NEEDS else []
+    return []  # ANY, AT, ASSERT_NOT, CATEGORY, GROUPREF, ...
 
 
 def ex(text: str, expect: Any) -> Example:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .numbers import cn_to_int
@@ -125,11 +125,18 @@ _DECORATION = frozenset("●■▲◆☆★◇□▪•·-—–~")
 # Any short prefix + numeral that recurs with increasing numbers ("攻坚1:" … "攻坚2:", "重点任务一 …" …
 # "重点任务二 …") is a marker style of that document, each prefix its own style, nested by first appearance
 # like every other style. Prefixes that caption data (表1, 图2) or only count (第) are never markers.
-_KEYWORD_CAND = re.compile(
-    rf"(?:^|(?<=[。;!?\s]))[●■▲◆☆★◇□▪•·\-—–~]{{0,3}}"
-    rf"([\u4e00-\u9fff]{{1,4}}?)([{_CNN}]{{1,3}}|\d{{1,2}})(?:\s*[:、.]|\s+(?=[\u4e00-\u9fff“《]))",
-    re.M,
+_KEYWORD_AT = (
+    rf"[●■▲◆☆★◇□▪•·\-—–~]{{0,3}}"
+    rf"([\u4e00-\u9fff]{{1,4}}?)([{_CNN}]{{1,3}}|\d{{1,2}})(?:\s*[:、.]|\s+(?=[\u4e00-\u9fff“《]))"
 )
+_KEYWORD_CAND = re.compile(rf"(?:^|(?<=[。;!?\s])){_KEYWORD_AT}", re.M)
+# The same candidates, found fast: a pattern that starts with a character class lets `re` jump from one
+# sentence end or space to the next instead of trying every position of the text (a leading look-behind
+# does not). The candidate itself sits in a look-ahead, so only the character before it is consumed and
+# candidates that touch are all found; the text's first position is tried on its own. Pinned equal to
+# `_KEYWORD_CAND.finditer` by tests/test_parser_fast_paths.py.
+_KEYWORD_SCAN = re.compile(rf"[。;!?\s](?={_KEYWORD_AT})")
+_KEYWORD_FIRST = re.compile(_KEYWORD_AT)
 _KEYWORD_STOP = frozenset(("表", "图", "附表", "附图", "附件", "第", "共", "年", "月", "日", "号", "期", "版"))
 _KEYWORD_PREFIX_BAD = frozenset(_CNN + "第年月日号")
 KEYWORD_RULE = Rule(
@@ -144,11 +151,19 @@ KEYWORD_RULE = Rule(
 )
 
 
+def keyword_candidates(norm: str) -> Iterator[re.Match[str]]:
+    """`_KEYWORD_CAND.finditer(norm)` (groups 1 and 2: prefix and numeral), by the fast scan."""
+    first = _KEYWORD_FIRST.match(norm)
+    if first:
+        yield first
+    yield from _KEYWORD_SCAN.finditer(norm)
+
+
 def discover_keywords(norm: str) -> frozenset[str]:
     """The keyword marker prefixes of this document: those seen numbered 1 and later numbered 2."""
     seen: dict[str, int] = {}  # prefix -> highest number seen so far, once it has been seen as 1
     found: set[str] = set()
-    for m in _KEYWORD_CAND.finditer(norm):
+    for m in keyword_candidates(norm):
         kw, tok = m.group(1), m.group(2)
         if kw in _KEYWORD_STOP or any(c in _KEYWORD_PREFIX_BAD for c in kw):
             continue
@@ -281,11 +296,16 @@ _SENT_END = "。;!?)”:"
 
 
 # [^\S\n] is \s without the line break: the patterns run once over the whole text and never cross a line.
+# Paragraph gaps: two or more spaces after a sentence end; spaces after a sentence end before a number; two or
+# more spaces before a heading marker. Each branch first consumes one space and reads the character before it
+# with a two-character look-behind: a pattern that starts with a character class lets `re` jump from space to
+# space instead of trying every position (a leading look-behind does not); the matches are those of the plain
+# form `(?<=[。;!?:)”])[^\S\n]{2,}|(?<=[。;!?])[^\S\n]+(?=…)|[^\S\n]{2,}(?=…)` (tests/test_parser_fast_paths.py).
 _PARA_GAP = re.compile(
-    r"(?<=[。;!?:)”])[^\S\n]{2,}|(?<=[。;!?])[^\S\n]+(?=[(\d一二三四五六七八九十])|"
-    r"[^\S\n]{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])"
+    r"[^\S\n](?:(?<=[。;!?:)”][^\S\n])[^\S\n]+|(?<=[。;!?][^\S\n])[^\S\n]*(?=[(\d一二三四五六七八九十])|"
+    r"[^\S\n]+(?=[(\d一二三四五六七八九十]\S{0,3}[、.)]))"
 )
-_FW_GAP = re.compile(r"\u3000{2,}")
+_FW_GAP = re.compile(r"\u3000\u3000+")  # = \u3000{2,}; a literal prefix lets `re` jump to the next pair
 
 
 def split_lines(text: str, norm: str, keywords: frozenset[str] | None = None) -> list[Line]:
@@ -333,9 +353,18 @@ _MARK_AHEAD = (
     rf"(?:[{_CNN}]+、|\([{_CNN}]+\)|\d{{1,2}}(?:[{re.escape(MARKER_AFTER_DECORATION)}]\s*)?[.、](?!\d)|\(\d{{1,2}}\)|"
     r"[\u2460-\u2473])"
 )
-_INLINE = re.compile(rf"(?<=[{_SENT_END}])[^\S\n]*(?={_MARK_AHEAD})")
-# a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…"
-_INLINE_BARE = re.compile(rf"(?<=[\u4e00-\u9fff”])[^\S\n]?(?={_MARK_AHEAD})")
+# Where a line may be split (each match's end): after a sentence end and spaces, before a marker. The sentence
+# end is consumed (not looked behind at) so that `re` jumps from one sentence end to the next.
+_INLINE = re.compile(rf"[{_SENT_END}][^\S\n]*(?={_MARK_AHEAD})")
+# a marker glued to the Chinese text before it: "(三)要素保障提效7.强化…", "四、实施步骤(一)部署…". Plain form
+# (each match's end): (?<=[\u4e00-\u9fff”])[^\S\n]?(?=MARK). Chinese text is nearly every position, so the scan
+# starts at a character a marker can start with (each match's start): the marker is checked from there
+# (a look-ahead inside a one-character look-behind) and the Chinese character, with or without a space,
+# before it. Both forms are pinned equal by tests/test_parser_fast_paths.py.
+_MARK_FIRST_CHARS = rf"[{_CNN}(\d\u2460-\u2473]"
+_INLINE_BARE = re.compile(
+    rf"{_MARK_FIRST_CHARS}(?<=(?={_MARK_AHEAD}).)(?:(?<=[\u4e00-\u9fff”].)|(?<=[\u4e00-\u9fff”][^\S\n].))"
+)
 _CN_NUMERALS = set(_CNN)
 
 
@@ -351,7 +380,7 @@ def _split_inline_headings(norm: str, lines: list[Line], keywords: frozenset[str
     # candidate positions over the whole text at once (lines never hold a line break)
     all_cands = sorted(
         [(m.end(), False) for m in _INLINE.finditer(norm)]
-        + [(m.end(), True) for m in _INLINE_BARE.finditer(norm)]
+        + [(m.start(), True) for m in _INLINE_BARE.finditer(norm)]
     )
     positions = [p for p, _ in all_cands]
     for ln in lines:

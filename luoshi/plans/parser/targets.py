@@ -515,7 +515,8 @@ def extract_targets(s: str) -> list[Target]:
     t = _TargetText(s)
     for rule in TARGET_RULES:
         assert rule.read is not None
-        rule.read(t, rule)
+        if rule.may_match(s):  # a text without the characters the rule needs: its pattern finds nothing
+            rule.read(t, rule)
     return t.out
 
 

@@ -76,3 +76,79 @@ def test_unit_spans_cached_per_list_keep_their_offsets() -> None:
     s = "市发改委、市经信局等"
     assert units.unit_spans(s, 100) == [(100 + a, 100 + b) for a, b in units.unit_spans(s)]
     assert units.unit_spans(s) == [(0, 4), (5, 9)]
+
+
+# The whole-text scans of `structure` in their plain forms (a leading look-behind: `re` tries every position).
+_PLAIN_PARA_GAP = structure.re.compile(
+    r"(?<=[。;!?:)”])[^\S\n]{2,}|(?<=[。;!?])[^\S\n]+(?=[(\d一二三四五六七八九十])|"
+    r"[^\S\n]{2,}(?=[(\d一二三四五六七八九十]\S{0,3}[、.)])"
+)
+_PLAIN_INLINE = structure.re.compile(rf"(?<=[{structure._SENT_END}])[^\S\n]*(?={structure._MARK_AHEAD})")
+_PLAIN_INLINE_BARE = structure.re.compile(rf"(?<=[\u4e00-\u9fff”])[^\S\n]?(?={structure._MARK_AHEAD})")
+
+
+def _scan_texts() -> list[str]:
+    texts = [normalize(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("00[012]_*.txt"))]
+    rng = random.Random(11)
+    alphabet = [*"一二十三(1)2.、。;:!?”“ \u3000\n攻坚行动专栏改革12●①⑵*", "  ", "。 ", "X"]
+    for _ in range(20000):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 16))))
+    return texts
+
+
+def test_whole_text_scans_find_what_their_plain_forms_find() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    first = structure._first_set(list(_parser.parse(structure._MARK_AHEAD)))
+    assert first is not None and first[1]  # a digit can start a marker
+    assert set(first[0]) | set("0123456789") == set(structure._CNN + "(0123456789") | {
+        chr(c) for c in range(0x2460, 0x2474)
+    }
+    for s in _scan_texts():
+        assert [m.span() for m in structure._PARA_GAP.finditer(s)] == [
+            m.span() for m in _PLAIN_PARA_GAP.finditer(s)
+        ], s
+        assert [m.end() for m in structure._INLINE.finditer(s)] == [m.end() for m in _PLAIN_INLINE.finditer(s)], s
+        assert [m.start() for m in structure._INLINE_BARE.finditer(s)] == [
+            m.end() for m in _PLAIN_INLINE_BARE.finditer(s)
+        ], s
+        assert [m.span() for m in structure._FW_GAP.finditer(s)] == [
+            m.span() for m in structure.re.finditer(r"\u3000{2,}", s)
+        ], s
+        assert [m.groups() for m in structure.keyword_candidates(s)] == [
+            m.groups() for m in structure._KEYWORD_CAND.finditer(s)
+        ], s
+
+
+def test_required_characters_read_from_patterns() -> None:
+    from luoshi.plans.parser.rules import required_chars
+
+    rc = structure.re.compile
+    assert required_chars(rc(r"(?:\d{4}\s*年)?(上|下)半年")) == (frozenset("半"), frozenset("年"), frozenset("上下"))
+    assert required_chars(rc(r"今年|明年|下一年")) == (frozenset("年"),)
+    assert required_chars(rc(r"(?<![今以])前\s*\d+(?=名)")) == (frozenset("前"), frozenset("名"))
+    assert required_chars(rc(r"\d+\s*[%个]?|[a-z]")) == ()
+    assert required_chars(rc(r"(?:甲)?乙*丙{0,2}")) == ()
+
+
+def test_rules_skipped_by_their_needs_find_nothing() -> None:
+    """A text that `Rule.may_match` rejects is one where the rule's pattern finds nothing (seeds, examples and
+    random strings over the characters the rules name)."""
+    from luoshi.plans.parser.deadlines import DATE_RULES
+    from luoshi.plans.parser.units import PHRASE_RULES
+
+    rules = [*DATE_RULES, *targets.TARGET_RULES, *PHRASE_RULES, *structure.MARKER_RULES]
+    texts = [normalize(e.text) for r in rules for e in r.examples]
+    for p in sorted(SEEDS.glob("00[012]_*.txt")):
+        texts += normalize(p.read_text(encoding="utf-8")).splitlines()
+    rng = random.Random(5)
+    alphabet = sorted({ch for r in rules for e in r.examples for ch in normalize(e.text)})
+    for _ in range(3000):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 12))))
+    matched = 0
+    for rule in rules:
+        for s in texts:
+            if rule.pattern.search(s) is not None:
+                matched += 1
+                assert rule.may_match(s), (rule.name, s)
+    assert matched > 1000
