@@ -146,7 +146,9 @@ class _BigramIndex:
         n_rare = 24 - (len(grams) - len(present))
         if n_rare <= 0:  # 24 bigrams no row has: no candidate (most queries end here)
             return False
-        rare = heapq.nsmallest(n_rare, present, key=df.__getitem__)  # = sorted(...)[:n_rare]; ties in set order
+        # = sorted(...)[:n_rare]; ties broken by the bigram itself, never by set order (which follows the
+        # per-process hash seed, so one input could read differently from one run to the next)
+        rare = heapq.nsmallest(n_rare, sorted(present), key=df.__getitem__)
         hits = Counter(chain.from_iterable(index[g] for g in rare))
         best = heapq.nlargest(3, hits, key=hits.__getitem__)  # = sorted(..., reverse=True)[:3], ties alike
         for i in best:
