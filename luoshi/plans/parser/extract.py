@@ -35,9 +35,13 @@ from .vocabulary import LABEL_ANY_WORD
 NON_TASK = re.compile(
     r"总体要求|指导思想|总体思路|工作思路|基本原则|工作原则|主要目标|工作目标|发展目标|总体目标|目标任务$|"
     r"保障措施|组织保障|保障机制|工作要求|组织实施|组织领导|实施步骤|工作步骤|进度安排|时间安排|方法步骤|"
-    r"工作机制|监督考核|督查考核|考核评估|宣传引导|附则|其他事项|适用范围|编制依据|背景|现状"
+    r"工作机制|监督考核|督查考核|考核评估|宣传引导|附则|总\s*则|其他事项|适用范围|编制依据|背景|现状"
 )
 _TASK_WORDS = re.compile(r"任务|举措|措施|行动")
+# A table's title line (read as the path of a table with no group rows) is at most this long and is no date,
+# no "(此件公开发布)" note and no page number.
+TABLE_CAPTION_MAX = 40
+_CAPTION_NOT = re.compile(r"^\(|^[\d\-—.\s]+$|^\d{4}年\d{1,2}月\d{1,2}日$|公开发布|印发|通知$")
 DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
 # a line that says what a unit does: "区发展改革委主要职责为:…", "县司法局负责…"
 _DUTY_LINE = re.compile(
@@ -220,7 +224,12 @@ class Extractor:
             narrative += self._flat_paragraphs(tree)
         table: list[Draft] = []
         for reg in self.table_regions:
-            table += [self._row_draft(r, reg.flat) for r in reg.rows]
+            rows = [self._row_draft(r, reg.flat) for r in reg.rows]
+            caption = None if any(d.path for d in rows) else self._table_caption(lines, reg)
+            for d in rows:
+                if caption is not None:  # a table with no group rows: its title is its only section
+                    d.path, d.path_src = [self.o(*caption).strip()], [("table:caption", *caption)]
+            table += rows
         if table:
             index = _BigramIndex([re.sub(r"\s+", "", self.n(d.start, d.end)) for d in table])
             kept = [
@@ -597,6 +606,18 @@ class Extractor:
         return out
 
     # ---- task-table rows ----------------------------------------------------------------------------
+    def _table_caption(self, lines: list[Line], reg: TableRegion) -> tuple[int, int] | None:
+        """The line just before a table when it reads as the table's title ("2025年开发区重点工作及责任清单"):
+        short, no sentence, no salutation, not itself a table line."""
+        before = [ln for ln in lines if ln.end <= reg.start and not ln.in_table]
+        if not before:
+            return None
+        ln = before[-1]
+        t = re.sub(r"\s+", "", self.n(ln.start, ln.end))
+        if not 4 <= len(t) <= TABLE_CAPTION_MAX or re.search(r"[。,;:!?]", t) or _CAPTION_NOT.search(t):
+            return None
+        return ln.start, ln.end
+
     def _row_draft(self, row: TableRow, flat: bool = False) -> Draft:
         resp = Responsibility()
         for role, cells in (("lead", row.lead), ("co", row.co)):

@@ -98,9 +98,29 @@ def _is_seq(s: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}[.、]?", s))
 
 
+# A crawl may close each cell with a "|" on the cell's own line ("序号 |", "招商工作部、安商工作部 |"): the sign
+# only draws the border. A run of such lines starting with a header has it trimmed before the table is read.
+_CELL_PIPE = re.compile(r"^[^|]+?\s*\|\s*$")
+_CELL_PIPE_MIN = 6  # a header of at least three cells and a row
+
+
+def _trim_cell_pipes(norm: str, lines: list) -> None:  # type: ignore[type-arg]
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j < n and _CELL_PIPE.match(norm[lines[j].start : lines[j].end]):
+            j += 1
+        heads = [norm[lines[q].start : lines[q].end].rstrip(" |") for q in range(i, min(j, i + 3))]
+        if j - i >= _CELL_PIPE_MIN and all(header_role(h) for h in heads):
+            for q in range(i, j):
+                lines[q].end = lines[q].start + len(norm[lines[q].start : lines[q].end].rstrip(" |"))
+        i = max(j, i + 1)
+
+
 def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: ignore[type-arg]
     """Find task tables flattened one cell per line. Marks their lines `in_table`."""
     regions: list[TableRegion] = []
+    _trim_cell_pipes(norm, lines)
     n = len(lines)
     i = 0
     while i < n:
@@ -117,7 +137,7 @@ def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: igno
             i = max(j, i + 1)
             continue
         rows, end_idx = _parse_flat_rows(norm, lines, j, heads, roles)
-        if len(rows) >= 2:
+        if len(rows) >= 2 or (rows and "seq" in roles):  # a numbered header: one row is a table too
             for k in range(i, end_idx):
                 lines[k].in_table = True
             regions.append(TableRegion(lines[i].start, lines[end_idx - 1].end, rows, flat=True))

@@ -287,7 +287,7 @@ def _units(orig: str, norm: str, a: int, b: int) -> list[tuple[str, int, int]]:
 
 
 _RESP_VERB = re.compile(rf"({alternation(LEAD_VERBS + SINGLE_VERBS + CO_VERBS + ('共同',))})")
-_LEAD_VERB_START = re.compile(r"牵头|主办|负总责")
+_LEAD_VERB_START = re.compile(r"(?:分别)?(?:牵头|主办|负总责)")  # "X、Y分别牵头": each of them leads
 _MASK_NOTE = re.compile(r"\([^()]*(?:牵头|下同|排名|排序)[^()]*\)")
 
 
@@ -342,6 +342,7 @@ PHRASE_RULES: list[Rule] = [
             ex("市发改委牵头,市财政局配合", {"lead": ["市发改委"], "co": ["市财政局"]}),
             ex("市发改委、市经信局负责", {"lead": ["市发改委", "市经信局"], "co": []}),
             ex("区政府负总责,各街道配合", {"lead": ["区政府"], "co": ["各街道"]}),
+            ex("市人力社保局、市农业农村局分别牵头", {"lead": ["市人力社保局", "市农业农村局"], "co": []}),
         ),
     ),
     Rule(

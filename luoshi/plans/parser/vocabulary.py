@@ -72,7 +72,7 @@ TIME_LABELS = (
 )
 
 # Duty verbs after a unit list: "X牵头", "X负责", "Y配合".
-LEAD_VERBS = ("牵头负责", "负责牵头", "牵头抓总", "负总责", "牵头", "主责", "主办")
+LEAD_VERBS = ("分别牵头", "牵头负责", "负责牵头", "牵头抓总", "负总责", "牵头", "主责", "主办")
 # After a duty verb a short word may follow ("牵头推动", "按职责分工推进", "牵头办理"): DUTY_TAIL_MAX characters,
 # never a person ("负责人") — see units.PHRASE_RULES.
 DUTY_TAIL_MAX = 2
