@@ -468,8 +468,9 @@ class Extractor:
         seg = self.norm[a:b]
         if heading_has_break:
             return None, a
-        # a title is a phrase: a first sentence with a comma ("实施耕地保护行动,积极争取…") is the text itself
-        m = re.match(r"^([^。;!?,]{2,40}?)[。](?=\s*\S)", seg)
+        # a title is a phrase: a first sentence with a comma ("实施耕地保护行动,积极争取…") or listing things
+        # ("及时承接落实国务院和省、市政府取消、下放…的事项。") is the text itself
+        m = re.match(r"^([^。;!?,、]{2,40}?)[。](?=\s*\S)", seg)
         if not m:
             return None, a
         rest = seg[m.end() :].strip()

@@ -32,6 +32,8 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 _WS = re.compile(r"\s+")
+_PERSON_HEADER = re.compile(r"领导|负责人|联系人")
+_PERSON_CELL = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _NOT_HEADER = re.compile(r"^[一二三四五六七八九十]+、|^\(|\d|[“”、,。:;]")
 _APPENDIX_LINE = re.compile(r"^附件\s*\d*\s*[::]?")
 
@@ -159,6 +161,10 @@ class _FlatRows:
         self.group_n = sum(1 for r in roles[:content_idx] if r == "group")
         self.unit_roles = [r for r in roles if r in ("lead", "co")]
         self.lead_col = "lead" in roles
+        # a 责任领导 / 牵头领导 column after the task: its cells are a person's name ("叶林", "钱 宇")
+        self.person_col = any(
+            r == "other" and _PERSON_HEADER.search(h) for r, h in zip(roles[content_idx:], heads[content_idx:], strict=True)
+        )
         self.groups: list[Cell | None] = [None] * self.group_n
         self.rows: list[TableRow] = []
         self.cur: TableRow | None = None
@@ -227,11 +233,14 @@ class _FlatRows:
         if cur.content.end == 0:
             cur.content = Cell(ln.start, ln.end)
             return True
-        if t == "同上" or is_unit_list(t) or _is_time(t):
+        if t == "同上" or is_unit_list(t) or _is_time(t) or self._person(t):
             self.state = "cells"
             return False
         cur.content = Cell(cur.content.start, ln.end)  # wrapped content
         return True
+
+    def _person(self, t: str) -> bool:
+        return self.person_col and bool(_PERSON_CELL.fullmatch(_WS.sub("", t)))
 
     def _cell(self, t: str, ln: Any) -> bool:
         cur = self.cur
@@ -249,7 +258,7 @@ class _FlatRows:
         if _is_time(t):
             cur.time = Cell(ln.start, ln.end)
             return True
-        return False
+        return self._person(t)  # the leader's name: no unit
 
     def _unit_cell(self, ln: Any) -> None:
         cur = self.cur
