@@ -139,7 +139,8 @@ def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: igno
             i = max(j, i + 1)
             continue
         rows, end_idx = _parse_flat_rows(norm, lines, j, heads, roles)
-        if len(rows) >= 2 or (rows and "seq" in roles):  # a numbered header: one row is a table too
+        # a numbered header and one row that the text ends with (a crawl cut after its first row) is a table too
+        if len(rows) >= 2 or (rows and "seq" in roles and end_idx == n):
             for k in range(i, end_idx):
                 lines[k].in_table = True
             regions.append(TableRegion(lines[i].start, lines[end_idx - 1].end, rows, flat=True))
