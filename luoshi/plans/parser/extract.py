@@ -27,10 +27,11 @@ from .units import (
     LABEL_TIME,
     Responsibility,
     apply_first_is_lead,
+    apply_sign_is_lead,
     parse_responsibility,
     unit_spans,
 )
-from .vocabulary import LABEL_ANY_WORD
+from .vocabulary import LABEL_ANY_WORD, SIGN_LEGEND
 
 NON_TASK = re.compile(
     r"总体要求|指导思想|总体思路|工作思路|基本原则|工作原则|主要目标|工作目标|发展目标|总体目标|目标任务$|"
@@ -175,6 +176,7 @@ class Extractor:
         self.year = year
         self.title = ""  # the plan's own name (set by the caller): where a covering notice ends
         self.first_is_lead = False
+        self.lead_signs = ""  # signs a legend makes lead ("标★的为牵头单位")
         self.struct_tables = tables or []
         self.warnings: list[str] = []
         self._parens_cache: dict[tuple[int, int], list[Paren]] = {}
@@ -214,6 +216,7 @@ class Extractor:
     def run(self) -> tuple[list[Draft], list[dict[str, str]], Node]:
         lines = self.lines()
         self.first_is_lead = bool(FIRST_IS_LEAD.search(self.norm))
+        self.lead_signs = "".join(dict.fromkeys(m.group(1) for m in SIGN_LEGEND.finditer(self.norm)))
         tree = build_tree(self.norm, lines, self.keywords, front_matter_end(self.norm, lines, self.title))
         duties: list[dict[str, str]] = []
         narrative: list[Draft] = []
@@ -686,6 +689,8 @@ def finish(ex: Extractor, drafts: list[Draft]) -> list[ExtractedMeasure]:
     out: list[ExtractedMeasure] = []
     for i, d in enumerate(drafts, 1):
         resp = d.resp
+        if ex.lead_signs:
+            apply_sign_is_lead(resp, ex.norm, ex.lead_signs)
         if ex.first_is_lead:
             apply_first_is_lead(resp)
         body_norm = ex.n(d.start, d.end)

@@ -516,6 +516,28 @@ def _marked_lead(r: Responsibility) -> None:
     r.lead, r.co, r.labelled_single, r.from_co_label = lead, co, False, False
 
 
+def apply_sign_is_lead(r: Responsibility, norm: str, signs: str) -> None:
+    """Under a legend "标★的为牵头单位" (`vocabulary.SIGN_LEGEND`) the units marked with the sign lead, the others
+    of the measure co-operate; a measure with no marked unit keeps its reading."""
+    names = r.lead + [n for n in r.co if n not in r.lead]
+
+    def marked(name: str) -> bool:
+        src = r.sources.get(name)
+        if src is None:
+            return False
+        k = src[1] - 1
+        while k >= 0 and norm[k] in " “\"":
+            k -= 1
+        return k >= 0 and norm[k] in signs
+
+    lead = [n for n in names if marked(n)]
+    if not lead:
+        return
+    r.lead, r.co = lead, [n for n in names if n not in lead]
+    r.labelled_single = r.from_co_label = False
+    r.role_rules.append(f"doc:{signs[0]}为牵头单位")
+
+
 def apply_first_is_lead(r: Responsibility) -> None:
     """Under a "第一责任单位为牵头单位" rule the first unit of a single list leads, the others co-operate."""
     if r.labelled_single and r.lead and not r.co:

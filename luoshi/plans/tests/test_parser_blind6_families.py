@@ -154,3 +154,33 @@ def test_pdf_lines_with_radicals_and_quotes_at_the_margin() -> None:
 def test_a_one_page_pdf_keeps_its_running_header_off_the_table_title() -> None:
     rows = _rows("f03_huoshan", "pdf")
     assert all(r["path"] == ["2025年开发区重点工作及责任清单"] for r in rows)
+
+
+SIGN_LEGEND_PLAN = """区政府2024年重点工作目标任务分解落实方案
+(标★的为牵头单位)
+一、主要任务
+1.地区生产总值增长5%以上。(★区发改委、统计局)
+2.推进工程建设项目审批提速。(区住建局、★区数据局)
+3.做好某事。(区商务局、区财政局)
+"""
+
+
+def test_a_legend_makes_the_marked_unit_lead() -> None:
+    """"标★的为牵头单位" (as "列第一位的为牵头单位" does by position): the starred unit leads, the others of its
+    list co-operate; a list with no star keeps its reading. Without a legend ★ stays decoration (blind5 e03)."""
+    rows = [m.to_score_dict() for m in parse_text(SIGN_LEGEND_PLAN, suggest=False).measures]
+    assert [(r["lead_units"], r["co_units"]) for r in rows] == [
+        (["区发改委"], ["统计局"]),
+        (["区数据局"], ["区住建局"]),
+        (["区商务局", "区财政局"], []),
+    ]
+    plain = parse_text(SIGN_LEGEND_PLAN.replace("(标★的为牵头单位)\n", ""), suggest=False).measures
+    assert plain[0].lead_units == ["区发改委", "统计局"]
+
+
+@pytest.mark.parametrize("legend", ["★为牵头单位", "带“★”号的为牵头单位", "标注★的单位为牵头单位"])
+def test_sign_legends(legend: str) -> None:
+    from luoshi.plans.parser.vocabulary import SIGN_LEGEND
+
+    m = SIGN_LEGEND.search(legend)
+    assert m is not None and m.group(1) == "★"
