@@ -118,9 +118,9 @@ MARKER_AFTER_DECORATION = "*＊★☆※"
 UNIT_DECORATION = "★☆※▲△●◆■□◇*＊"
 # A legend that gives a sign a role ("标★的为牵头单位", "带“★”号的为牵头单位", "★为牵头单位"): in such a document a
 # unit marked with the sign leads and the others of its list co-operate (without a legend the sign is decoration).
+# (The pattern starts at the sign, so scanning a long text costs little; "标", "带“…”号" before it are optional.)
 SIGN_LEGEND = re.compile(
-    r"(?:标|带|加|注|有|标注|标有)?\s*[“\"]?([★☆※▲△●◆■])[”\"]?\s*(?:号|符号|标记|标识)?\s*(?:的|者)?\s*(?:单位)?\s*"
-    r"(?:为|是|表示|系)\s*(?:牵头|主责|主办)"
+    r"([★☆※▲△●◆■])[”\"]?\s*(?:号|符号|标记|标识)?\s*(?:的|者)?\s*(?:单位)?\s*(?:为|是|表示|系)\s*(?:牵头|主责|主办)"
 )
 # A generic party word after a collective continues it: "市直有关部门、单位" is one party, not two.
 GENERIC_PARTY_WORDS = ("单位", "部门", "机构", "单位等", "部门等")
