@@ -102,21 +102,25 @@ def _is_seq(s: str) -> bool:
 
 # A crawl may close each cell with a "|" on the cell's own line ("序号 |", "招商工作部、安商工作部 |"): the sign
 # only draws the border. A run of such lines starting with a header has it trimmed before the table is read.
-_CELL_PIPE = re.compile(r"^[^|]+?\s*\|\s*$")
+_CELL_PIPE = re.compile(r"[^|]+?\s*\|\s*$")  # matched from a line's start to its end
 _CELL_PIPE_MIN = 6  # a header of at least three cells and a row
 
 
 def _trim_cell_pipes(norm: str, lines: list) -> None:  # type: ignore[type-arg]
-    i, n = 0, len(lines)
-    while i < n:
-        j = i
-        while j < n and _CELL_PIPE.match(norm[lines[j].start : lines[j].end]):
-            j += 1
-        heads = [norm[lines[q].start : lines[q].end].rstrip(" |") for q in range(i, min(j, i + 3))]
-        if j - i >= _CELL_PIPE_MIN and all(header_role(h) for h in heads):
-            for q in range(i, j):
-                lines[q].end = lines[q].start + len(norm[lines[q].start : lines[q].end].rstrip(" |"))
-        i = max(j, i + 1)
+    if "|" not in norm:
+        return
+    cand = [k for k, ln in enumerate(lines) if norm[ln.end - 1] == "|" and _CELL_PIPE.match(norm, ln.start, ln.end)]
+    q = 0
+    while q < len(cand):
+        r = q  # a run of consecutive lines cand[q] … cand[r - 1]
+        while r < len(cand) and cand[r] - cand[q] == r - q:
+            r += 1
+        run = [lines[k] for k in cand[q:r]]
+        heads = [norm[ln.start : ln.end].rstrip(" |") for ln in run[:3]]
+        if len(run) >= _CELL_PIPE_MIN and all(header_role(h) for h in heads):
+            for ln in run:
+                ln.end = ln.start + len(norm[ln.start : ln.end].rstrip(" |"))
+        q = r
 
 
 def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: ignore[type-arg]
