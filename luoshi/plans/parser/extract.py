@@ -7,6 +7,7 @@ original text by offsets.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
 import re
@@ -226,9 +227,10 @@ class Extractor:
         if not tree.children:
             narrative += self._flat_paragraphs(tree)
         table: list[Draft] = []
+        ends = [ln.end for ln in lines] if self.table_regions else []
         for reg in self.table_regions:
             rows = [self._row_draft(r, reg.flat) for r in reg.rows]
-            caption = None if any(d.path for d in rows) else self._table_caption(lines, reg)
+            caption = None if any(d.path for d in rows) else self._table_caption(lines, ends, reg)
             for d in rows:
                 if caption is not None:  # a table with no group rows: its title is its only section
                     d.path, d.path_src = [self.o(*caption).strip()], [("table:caption", *caption)]
@@ -610,13 +612,15 @@ class Extractor:
         return out
 
     # ---- task-table rows ----------------------------------------------------------------------------
-    def _table_caption(self, lines: list[Line], reg: TableRegion) -> tuple[int, int] | None:
+    def _table_caption(self, lines: list[Line], ends: list[int], reg: TableRegion) -> tuple[int, int] | None:
         """The line just before a table when it reads as the table's title ("2025年开发区重点工作及责任清单"):
         short, no sentence, no salutation, not itself a table line."""
-        before = [ln for ln in lines if ln.end <= reg.start and not ln.in_table]
-        if not before:
+        k = bisect.bisect_right(ends, reg.start) - 1
+        while k >= 0 and lines[k].in_table:
+            k -= 1
+        if k < 0:
             return None
-        ln = before[-1]
+        ln = lines[k]
         t = re.sub(r"\s+", "", self.n(ln.start, ln.end))
         if not 4 <= len(t) <= TABLE_CAPTION_MAX or re.search(r"[。,;:!?]", t) or _CAPTION_NOT.search(t):
             return None
