@@ -78,7 +78,7 @@ _YEAR_ONLY_LEAD = re.compile(
 _JOIN = re.compile(r"\s*(?:[、和及与至到~\-—–]|—)\s*")
 _COMMIT_AFTER = re.compile(r"\s*(?:前|之前|以前|完成|建成|实现|达到|全面|基本|力争|确保)")
 _YEAR_COMMIT = re.compile(
-    r"(\d{4})\s*年(?=\s*(?:前|之前|以前|完成|建成|全面完成|基本完成|全面建成|基本建成))"
+    r"(\d{4})\s*年(?=\s*(?:前|之前|以前|完成|建成|全面完成|基本完成|全面建成|基本建成|实现|基本实现|全面实现))"
 )
 _POLICY_PERIOD = re.compile(r"(?:延续|延长|有效期|执行期|实施期|执行至|延续至|实施至|有效至|截止日期)")
 
@@ -304,7 +304,12 @@ DATE_RULES: list[Rule] = [
     Rule("date:年中/年初", _MID_EARLY, _read_mid_early, (ex("年中前完成", "2025-06-30"),)),
     Rule("date:年底(前)", _YEAR_END, _read_year_end, (ex("年底前完成", "2025-12-31"),)),
     Rule("date:到YYYY年", _YEAR_ONLY_LEAD, _read_year_lead, (ex("到2027年,建成示范区", "2027-12-31"),)),
-    Rule("date:YYYY年完成", _YEAR_COMMIT, _read_year_commit, (ex("2024—2025年完成改造", "2025-12-31"),)),
+    Rule(
+        "date:YYYY年完成",
+        _YEAR_COMMIT,
+        _read_year_commit,
+        (ex("2024—2025年完成改造", "2025-12-31"), ex("2019年实现90%事项网上办", "2019-12-31")),
+    ),
     Rule(
         "date:YYYY年 (field)",
         re.compile(r"(\d{4})\s*年(?!\s*\d)"),

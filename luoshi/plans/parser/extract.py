@@ -7,6 +7,7 @@ original text by offsets.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
 import re
@@ -27,17 +28,22 @@ from .units import (
     LABEL_TIME,
     Responsibility,
     apply_first_is_lead,
+    apply_sign_is_lead,
     parse_responsibility,
     unit_spans,
 )
-from .vocabulary import LABEL_ANY_WORD
+from .vocabulary import LABEL_ANY_WORD, SIGN_LEGEND
 
 NON_TASK = re.compile(
     r"总体要求|指导思想|总体思路|工作思路|基本原则|工作原则|主要目标|工作目标|发展目标|总体目标|目标任务$|"
     r"保障措施|组织保障|保障机制|工作要求|组织实施|组织领导|实施步骤|工作步骤|进度安排|时间安排|方法步骤|"
-    r"工作机制|监督考核|督查考核|考核评估|宣传引导|附则|其他事项|适用范围|编制依据|背景|现状"
+    r"工作机制|监督考核|督查考核|考核评估|宣传引导|附则|总\s*则|其他事项|适用范围|编制依据|背景|现状"
 )
 _TASK_WORDS = re.compile(r"任务|举措|措施|行动")
+# A table's title line (read as the path of a table with no group rows) is at most this long and is no date,
+# no "(此件公开发布)" note and no page number.
+TABLE_CAPTION_MAX = 40
+_CAPTION_NOT = re.compile(r"^\(|^[\d\-—.\s]+$|^\d{4}年\d{1,2}月\d{1,2}日$|公开发布|印发|通知$")
 DUTY_SECTION = re.compile(r"责任分工|职责分工|部门职责|任务分工|分工安排|职责任务")
 # a line that says what a unit does: "区发展改革委主要职责为:…", "县司法局负责…"
 _DUTY_LINE = re.compile(
@@ -177,6 +183,7 @@ class Extractor:
         self.year = year
         self.title = ""  # the plan's own name (set by the caller): where a covering notice ends
         self.first_is_lead = False
+        self.lead_signs = ""  # signs a legend makes lead ("标★的为牵头单位")
         self.struct_tables = tables or []
         self.warnings: list[str] = []
         self._parens_cache: dict[tuple[int, int], list[Paren]] = {}
@@ -216,6 +223,7 @@ class Extractor:
     def run(self) -> tuple[list[Draft], list[dict[str, str]], Node]:
         lines = self.lines()
         self.first_is_lead = bool(FIRST_IS_LEAD.search(self.norm))
+        self.lead_signs = "".join(dict.fromkeys(m.group(1) for m in SIGN_LEGEND.finditer(self.norm)))
         tree = build_tree(self.norm, lines, self.keywords, front_matter_end(self.norm, lines, self.title))
         duties: list[dict[str, str]] = []
         narrative: list[Draft] = []
@@ -225,8 +233,14 @@ class Extractor:
         if not tree.children:
             narrative += self._flat_paragraphs(tree)
         table: list[Draft] = []
+        ends = [ln.end for ln in lines] if self.table_regions else []
         for reg in self.table_regions:
-            table += [self._row_draft(r, reg.flat) for r in reg.rows]
+            rows = [self._row_draft(r, reg.flat) for r in reg.rows]
+            caption = None if any(d.path for d in rows) else self._table_caption(lines, ends, reg)
+            for d in rows:
+                if caption is not None:  # a table with no group rows: its title is its only section
+                    d.path, d.path_src = [self.o(*caption).strip()], [("table:caption", *caption)]
+            table += rows
         if table:
             index = _BigramIndex([re.sub(r"\s+", "", self.n(d.start, d.end)) for d in table])
             kept = [
@@ -465,8 +479,9 @@ class Extractor:
         seg = self.norm[a:b]
         if heading_has_break:
             return None, a
-        # a title is a phrase: a first sentence with a comma ("实施耕地保护行动,积极争取…") is the text itself
-        m = re.match(r"^([^。;!?,]{2,40}?)[。](?=\s*\S)", seg)
+        # a title is a phrase: a first sentence with a comma ("实施耕地保护行动,积极争取…") or listing things
+        # ("及时承接落实国务院和省、市政府取消、下放…的事项。") is the text itself
+        m = re.match(r"^([^。;!?,、]{2,40}?)[。](?=\s*\S)", seg)
         if not m:
             return None, a
         rest = seg[m.end() :].strip()
@@ -603,6 +618,20 @@ class Extractor:
         return out
 
     # ---- task-table rows ----------------------------------------------------------------------------
+    def _table_caption(self, lines: list[Line], ends: list[int], reg: TableRegion) -> tuple[int, int] | None:
+        """The line just before a table when it reads as the table's title ("2025年开发区重点工作及责任清单"):
+        short, no sentence, no salutation, not itself a table line."""
+        k = bisect.bisect_right(ends, reg.start) - 1
+        while k >= 0 and lines[k].in_table:
+            k -= 1
+        if k < 0:
+            return None
+        ln = lines[k]
+        t = re.sub(r"\s+", "", self.n(ln.start, ln.end))
+        if not 4 <= len(t) <= TABLE_CAPTION_MAX or re.search(r"[。,;:!?]", t) or _CAPTION_NOT.search(t):
+            return None
+        return ln.start, ln.end
+
     def _row_draft(self, row: TableRow, flat: bool = False) -> Draft:
         resp = Responsibility()
         for role, cells in (("lead", row.lead), ("co", row.co)):
@@ -670,6 +699,8 @@ def finish(ex: Extractor, drafts: list[Draft]) -> list[ExtractedMeasure]:
     out: list[ExtractedMeasure] = []
     for i, d in enumerate(drafts, 1):
         resp = d.resp
+        if ex.lead_signs:
+            apply_sign_is_lead(resp, ex.norm, ex.lead_signs)
         if ex.first_is_lead:
             apply_first_is_lead(resp)
         body_norm = ex.n(d.start, d.end)

@@ -398,7 +398,8 @@ def read_pdf(data: bytes) -> Document:
     # a line is "full" (wrapped at the right margin) when it ends within ~2.5 characters of the margin: a
     # ragged right edge (a web page printed to PDF) breaks a line early to keep "、" or "”" off the next
     ends = sorted(ln.x1 for p in pages for ln in p if ln.x1 is not None)
-    right = ends[int(0.98 * (len(ends) - 1))] if ends else 0.0
+    # (a page of a few text lines, a table filling the rest: its right margin is its widest line)
+    right = (ends[int(0.98 * (len(ends) - 1))] if len(ends) >= 10 else ends[-1]) if ends else 0.0
     full = [[ln.x1 is not None and ln.x1 >= right - 2.5 * ln.char_w for ln in p] for p in pages]
     joined = join_pdf_lines([[ln.text for ln in p] for p in pages], full)
     b = _Builder()
@@ -544,7 +545,7 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
     """
     from collections import Counter
 
-    from .normalize import normalize
+    from .normalize import fold_radicals, normalize
     from .structure import match_marker
     from .units import LABEL_LINE
 
@@ -581,11 +582,14 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
         if out:
             prev = out[-1]
             wrapped = prev_full if full is not None else len(prev) >= 0.85 * width
-            mk = match_marker(s, 0, len(s))
+            mk = match_marker(fold_radicals(s), 0, len(s))  # "⼀、" (a Kangxi radical) is "一、"
             # "0.5个工作日" at the start of a wrapped line is a number, not a "1.1" heading
             heading = mk is not None and not (mk[0] == "dec2" and wrapped)
             starts_new = heading or LABEL_LINE.match(normalize(s)) is not None or s.startswith("\x00")
-            if not starts_new and prev[-1] not in _ENDS_PARA and (wrapped or prev[-1] in ",、(“《" or _open(prev)):
+            # a closing quote at the right margin closes a phrase, not the paragraph ("…“名特优新”" + "分类标准…")
+            quote_wrap = wrapped and prev[-1] == "”" and prev[-2:-1] not in _ENDS_PARA
+            closed = prev[-1] in _ENDS_PARA and not quote_wrap
+            if not starts_new and not closed and (wrapped or prev[-1] in ",、(“《" or _open(prev)):
                 out[-1] = prev + s
                 prev_full = is_full
                 continue

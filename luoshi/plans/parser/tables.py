@@ -32,6 +32,8 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 _WS = re.compile(r"\s+")
+_PERSON_HEADER = re.compile(r"领导|负责人|联系人")
+_PERSON_CELL = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _NOT_HEADER = re.compile(r"^[一二三四五六七八九十]+、|^\(|\d|[“”、,。:;]")
 _APPENDIX_LINE = re.compile(r"^附件\s*\d*\s*[::]?")
 
@@ -98,9 +100,33 @@ def _is_seq(s: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}[.、]?", s))
 
 
+# A crawl may close each cell with a "|" on the cell's own line ("序号 |", "招商工作部、安商工作部 |"): the sign
+# only draws the border. A run of such lines starting with a header has it trimmed before the table is read.
+_CELL_PIPE = re.compile(r"[^|]+?\s*\|\s*$")  # matched from a line's start to its end
+_CELL_PIPE_MIN = 6  # a header of at least three cells and a row
+
+
+def _trim_cell_pipes(norm: str, lines: list) -> None:  # type: ignore[type-arg]
+    if "|" not in norm:
+        return
+    cand = [k for k, ln in enumerate(lines) if norm[ln.end - 1] == "|" and _CELL_PIPE.match(norm, ln.start, ln.end)]
+    q = 0
+    while q < len(cand):
+        r = q  # a run of consecutive lines cand[q] … cand[r - 1]
+        while r < len(cand) and cand[r] - cand[q] == r - q:
+            r += 1
+        run = [lines[k] for k in cand[q:r]]
+        heads = [norm[ln.start : ln.end].rstrip(" |") for ln in run[:3]]
+        if len(run) >= _CELL_PIPE_MIN and all(header_role(h) for h in heads):
+            for ln in run:
+                ln.end = ln.start + len(norm[ln.start : ln.end].rstrip(" |"))
+        q = r
+
+
 def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: ignore[type-arg]
     """Find task tables flattened one cell per line. Marks their lines `in_table`."""
     regions: list[TableRegion] = []
+    _trim_cell_pipes(norm, lines)
     n = len(lines)
     i = 0
     while i < n:
@@ -117,7 +143,8 @@ def find_flat_tables(norm: str, lines: list) -> list[TableRegion]:  # type: igno
             i = max(j, i + 1)
             continue
         rows, end_idx = _parse_flat_rows(norm, lines, j, heads, roles)
-        if len(rows) >= 2:
+        # a numbered header and one row that the text ends with (a crawl cut after its first row) is a table too
+        if len(rows) >= 2 or (rows and "seq" in roles and end_idx == n):
             for k in range(i, end_idx):
                 lines[k].in_table = True
             regions.append(TableRegion(lines[i].start, lines[end_idx - 1].end, rows, flat=True))
@@ -139,6 +166,10 @@ class _FlatRows:
         self.group_n = sum(1 for r in roles[:content_idx] if r == "group")
         self.unit_roles = [r for r in roles if r in ("lead", "co")]
         self.lead_col = "lead" in roles
+        # a 责任领导 / 牵头领导 column after the task: its cells are a person's name ("叶林", "钱 宇")
+        self.person_col = any(
+            r == "other" and _PERSON_HEADER.search(h) for r, h in zip(roles[content_idx:], heads[content_idx:], strict=True)
+        )
         self.groups: list[Cell | None] = [None] * self.group_n
         self.rows: list[TableRow] = []
         self.cur: TableRow | None = None
@@ -207,11 +238,14 @@ class _FlatRows:
         if cur.content.end == 0:
             cur.content = Cell(ln.start, ln.end)
             return True
-        if t == "同上" or is_unit_list(t) or _is_time(t):
+        if t == "同上" or is_unit_list(t) or _is_time(t) or self._person(t):
             self.state = "cells"
             return False
         cur.content = Cell(cur.content.start, ln.end)  # wrapped content
         return True
+
+    def _person(self, t: str) -> bool:
+        return self.person_col and bool(_PERSON_CELL.fullmatch(_WS.sub("", t)))
 
     def _cell(self, t: str, ln: Any) -> bool:
         cur = self.cur
@@ -229,7 +263,7 @@ class _FlatRows:
         if _is_time(t):
             cur.time = Cell(ln.start, ln.end)
             return True
-        return False
+        return self._person(t)  # the leader's name: no unit
 
     def _unit_cell(self, ln: Any) -> None:
         cur = self.cur

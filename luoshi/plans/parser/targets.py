@@ -119,6 +119,8 @@ _LE_WORD = re.compile(r"压缩至|压缩到|缩短至|缩短到|压减至|压减
 _SUBSIDY = re.compile(
     r"补贴|奖励|奖补|资助|贴息|补助|给予|最高|一次性|按照|按(?!时|期)|标准为|费率|利率|收费|罚款|上限|经费|筹措|安排资金"
 )
+# money the clause then names as a fund ("设立2.43亿元推动工业强市发展专项引导资金"): a policy setting, not a target
+_FUND_AFTER = re.compile(r"[^,;。]{0,20}?(?:资金|基金)(?![\u4e00-\u9fff]{0,2}(?:规模|总额|达到))")
 _STANDARD = re.compile(r"不得低于|不得高于|不得超过|不得少于|原则上不超过|指")
 _COMMIT_VERB = re.compile(
     r"(新增|增加|达到|不少于|不低于|超过|突破|建成|建设|打造|培育|引进|完成|实现|组织|举办|开展|创建|争创|"
@@ -349,6 +351,7 @@ FIGURE_VETOES: list[tuple[str, Callable[[_TargetText, _Figure], bool]]] = [
         lambda t, f: bool(re.match(r"\s*(级|号|届|版|代|星|轮)", f.after)) and f.unit != "%",
     ),
     ("a subsidy amount", lambda t, f: f.unit in ("元", "美元") and bool(_SUBSIDY.search(f.clause))),
+    ("a fund's size (设立2.43亿元…专项资金)", lambda t, f: f.unit in ("元", "美元") and bool(_FUND_AFTER.match(t.s, f.m.end()))),
     ("a subsidy rate", lambda t, f: bool(_SUBSIDY.search(f.before[-6:])) and f.unit in ("%", "元")),
     ("a design standard (不得低于)", lambda t, f: bool(_STANDARD.search(f.clause))),
     ("no number", lambda t, f: f.value is None),
@@ -483,6 +486,7 @@ TARGET_RULES: list[Rule] = [
             ex("新增返乡创业2500人以上", [(2500, "人")]),
             ex("企业开办时间压缩至1个工作日以内", [(1, "个工作日")]),
             ex("对符合条件的企业给予最高500万元补贴", []),
+            ex("设立2.43亿元推动工业强市发展专项引导资金", []),
         ),
         note="a number with a unit; dropped by the first of FIGURE_VETOES that holds",
     ),

@@ -287,7 +287,7 @@ def _units(orig: str, norm: str, a: int, b: int) -> list[tuple[str, int, int]]:
 
 
 _RESP_VERB = re.compile(rf"({alternation(LEAD_VERBS + SINGLE_VERBS + CO_VERBS + ('共同',))})")
-_LEAD_VERB_START = re.compile(r"牵头|主办|负总责")
+_LEAD_VERB_START = re.compile(r"(?:分别)?(?:牵头|主办|负总责)")  # "X、Y分别牵头": each of them leads
 _MASK_NOTE = re.compile(r"\([^()]*(?:牵头|下同|排名|排序)[^()]*\)")
 
 
@@ -342,6 +342,7 @@ PHRASE_RULES: list[Rule] = [
             ex("市发改委牵头,市财政局配合", {"lead": ["市发改委"], "co": ["市财政局"]}),
             ex("市发改委、市经信局负责", {"lead": ["市发改委", "市经信局"], "co": []}),
             ex("区政府负总责,各街道配合", {"lead": ["区政府"], "co": ["各街道"]}),
+            ex("市人力社保局、市农业农村局分别牵头", {"lead": ["市人力社保局", "市农业农村局"], "co": []}),
         ),
     ),
     Rule(
@@ -513,6 +514,28 @@ def _marked_lead(r: Responsibility) -> None:
         if src:
             r.sources.setdefault(_LEAD_MARK.sub("", n), (src[0] + "+X(牵头)", src[1], src[2]))
     r.lead, r.co, r.labelled_single, r.from_co_label = lead, co, False, False
+
+
+def apply_sign_is_lead(r: Responsibility, norm: str, signs: str) -> None:
+    """Under a legend "标★的为牵头单位" (`vocabulary.SIGN_LEGEND`) the units marked with the sign lead, the others
+    of the measure co-operate; a measure with no marked unit keeps its reading."""
+    names = r.lead + [n for n in r.co if n not in r.lead]
+
+    def marked(name: str) -> bool:
+        src = r.sources.get(name)
+        if src is None:
+            return False
+        k = src[1] - 1
+        while k >= 0 and norm[k] in " “\"":
+            k -= 1
+        return k >= 0 and norm[k] in signs
+
+    lead = [n for n in names if marked(n)]
+    if not lead:
+        return
+    r.lead, r.co = lead, [n for n in names if n not in lead]
+    r.labelled_single = r.from_co_label = False
+    r.role_rules.append(f"doc:{signs[0]}为牵头单位")
 
 
 def apply_first_is_lead(r: Responsibility) -> None:

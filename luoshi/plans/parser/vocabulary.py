@@ -72,7 +72,7 @@ TIME_LABELS = (
 )
 
 # Duty verbs after a unit list: "X牵头", "X负责", "Y配合".
-LEAD_VERBS = ("牵头负责", "负责牵头", "牵头抓总", "负总责", "牵头", "主责", "主办")
+LEAD_VERBS = ("分别牵头", "牵头负责", "负责牵头", "牵头抓总", "负总责", "牵头", "主责", "主办")
 # After a duty verb a short word may follow ("牵头推动", "按职责分工推进", "牵头办理"): DUTY_TAIL_MAX characters,
 # never a person ("负责人") — see units.PHRASE_RULES.
 DUTY_TAIL_MAX = 2
@@ -116,6 +116,12 @@ MARKER_AFTER_DECORATION = "*＊★☆※"
 # Signs a table or list puts before a unit name to mark it ("★区发改委、统计局": the starred unit leads the row, a
 # convention the document may not spell out): decoration, never part of the name.
 UNIT_DECORATION = "★☆※▲△●◆■□◇*＊"
+# A legend that gives a sign a role ("标★的为牵头单位", "带“★”号的为牵头单位", "★为牵头单位"): in such a document a
+# unit marked with the sign leads and the others of its list co-operate (without a legend the sign is decoration).
+# (The pattern starts at the sign, so scanning a long text costs little; "标", "带“…”号" before it are optional.)
+SIGN_LEGEND = re.compile(
+    r"([★☆※▲△●◆■])[”\"]?\s*(?:号|符号|标记|标识)?\s*(?:的|者)?\s*(?:单位)?\s*(?:为|是|表示|系)\s*(?:牵头|主责|主办)"
+)
 # A generic party word after a collective continues it: "市直有关部门、单位" is one party, not two.
 GENERIC_PARTY_WORDS = ("单位", "部门", "机构", "单位等", "部门等")
 
