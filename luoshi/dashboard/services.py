@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains, region_subtree, region_subtree_ids
@@ -190,35 +190,41 @@ def _summed_months(
 
 def _clean_keys(chosen: Sequence[providers.FigureSource], period: Period, today: dt.date) -> set[str]:
     """Figures of an open period whose stored rows are still true: computed today (a tally moves with the
-    day: deadlines pass) and no audited write in the apps they depend on since (every write is audited)."""
+    day: deadlines pass) and no audited write in the apps they depend on since (every write is audited).
+    One audit query for the period: the latest event per subject type since the oldest stamp of the day."""
     from luoshi.audit.models import AuditEvent
 
     if today != timezone.localdate():  # a refresh "as of" another day (tests, backfills) recomputes all
         return set()
-    stamps = dict(
-        FigureSnapshot.objects.filter(
+    stamps = {
+        key: at
+        for key, at in FigureSnapshot.objects.filter(
             period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
         )
         .values("key")
         .annotate(at=Min("computed_at"))
         .values_list("key", "at")
-    )
-    clean: set[str] = set()
-    for src in chosen:
-        at = stamps.get(src.key)
-        if at is None or timezone.localdate(at) != today:
-            continue
-        apps = providers.depends_on(src)
-        if not AuditEvent.objects.filter(at__gte=at).filter(_q_any(f"{app}." for app in apps)).exists():
-            clean.add(src.key)
-    return clean
-
-
-def _q_any(prefixes: Iterable[str]) -> Q:
-    q = Q()
-    for prefix in prefixes:
-        q |= Q(subject_type__startswith=prefix)
-    return q
+        if timezone.localdate(at) == today
+    }
+    if not stamps:
+        return set()
+    latest: dict[str, dt.datetime] = {}  # app label -> its latest audited write since the oldest stamp
+    for subject_type, at in (
+        AuditEvent.objects.filter(at__gte=min(stamps.values()))
+        .order_by()
+        .values("subject_type")
+        .annotate(last=Max("at"))
+        .values_list("subject_type", "last")
+    ):
+        app = subject_type.split(".", 1)[0]
+        if app not in latest or at > latest[app]:
+            latest[app] = at
+    return {
+        src.key
+        for src in chosen
+        if src.key in stamps
+        and not any(app in latest and latest[app] >= stamps[src.key] for app in providers.depends_on(src))
+    }
 
 
 def refresh(
