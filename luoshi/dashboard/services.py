@@ -53,6 +53,7 @@ class RefreshResult:
     rows: int = 0
     indicator_values: int = 0
     seconds: float = 0.0
+    figure_seconds: dict[str, float] = field(default_factory=dict)  # figure key -> seconds tallying it
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -275,6 +276,7 @@ def refresh(
         todo = [s for s in chosen if s.key not in clean]
         rows: list[tuple[Any, ...]] = []
         for src in todo:
+            tallied_from = time.perf_counter()
             if src.additive and period.kind in ("quarter", "year"):
                 months = _months_of(period, today)
                 if all(
@@ -284,6 +286,8 @@ def refresh(
                     summed = _summed_months(src, period, today, computed_at, final)
                     if summed is not None:
                         rows.extend(summed)
+                        spent = time.perf_counter() - tallied_from
+                        result.figure_seconds[src.key] = result.figure_seconds.get(src.key, 0.0) + spent
                         continue
             if src.stock:  # depends on the period's last day only: week, month, quarter, year share it
                 memo_key = (src.key, as_of.end)
@@ -293,6 +297,8 @@ def refresh(
             else:
                 tallied = list(src.tally(as_of))
             rows.extend(_snapshot_rows(src, period, tallied, paths, final, computed_at))
+            spent = time.perf_counter() - tallied_from
+            result.figure_seconds[src.key] = result.figure_seconds.get(src.key, 0.0) + spent
         if period.kind == "month":
             fresh_months.update((s.key, period.start) for s in chosen)
         if todo:
