@@ -15,7 +15,7 @@ a user never sees through the dashboard what the app would not show them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -105,8 +105,24 @@ class FigureSource:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+DEFAULT_DEPENDS_ON = ("orgs", "plans")
+
+
 def depends_on(src: FigureSource) -> tuple[str, ...]:
-    return src.depends_on or (src.key.split(".", 1)[0], "orgs", "plans")
+    """The Django app labels (the first part of an audit event's `subject_type`) whose writes can change the
+    figure. Discovery fills it in from the declaring app's label (`enterprise_requests` for the `requests.*`
+    keys: a key's prefix is a name, not an app label); a source made by hand falls back to the app whose
+    label or module name matches the key's prefix."""
+    if src.depends_on:
+        return src.depends_on
+    from django.apps import apps
+
+    prefix = src.key.split(".", 1)[0]
+    label = next(
+        (c.label for c in apps.get_app_configs() if c.label == prefix or c.name.endswith(f".{prefix}")),
+        prefix,
+    )
+    return (label, *DEFAULT_DEPENDS_ON)
 
 
 SECTION_ORDER = ("督查督办", "重大项目", "企业诉求", "惠企政策", "指标体系")
@@ -114,11 +130,20 @@ SECTION_ORDER = ("督查督办", "重大项目", "企业诉求", "惠企政策",
 
 @cache
 def _discover() -> tuple[FigureSource, ...]:
-    from luoshi.core.discovery import declared_modules
+    from django.apps import apps
 
+    from luoshi.core.discovery import declared
+
+    labels = {c.label for c in apps.get_app_configs()}
     found: list[FigureSource] = []
-    for module in declared_modules("metrics_module"):  # a declared module that is missing fails loudly
-        found.extend(module.SOURCES)
+    for cfg, module in declared("metrics_module"):  # a declared module that is missing fails loudly
+        for src in module.SOURCES:
+            # the audit trail names apps by label: default to the declaring app's, and check every name
+            src = replace(src, depends_on=src.depends_on or (cfg.label, *DEFAULT_DEPENDS_ON))
+            unknown = set(src.depends_on) - labels
+            if unknown:
+                raise RuntimeError(f"{src.key}: depends_on names no installed app label: {sorted(unknown)}")
+            found.append(src)
     keys = [s.key for s in found]
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
-from django.db.models import Min, Q
+from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains, region_subtree, region_subtree_ids
@@ -53,6 +53,7 @@ class RefreshResult:
     rows: int = 0
     indicator_values: int = 0
     seconds: float = 0.0
+    figure_seconds: dict[str, float] = field(default_factory=dict)  # figure key -> seconds tallying it
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -190,35 +191,41 @@ def _summed_months(
 
 def _clean_keys(chosen: Sequence[providers.FigureSource], period: Period, today: dt.date) -> set[str]:
     """Figures of an open period whose stored rows are still true: computed today (a tally moves with the
-    day: deadlines pass) and no audited write in the apps they depend on since (every write is audited)."""
+    day: deadlines pass) and no audited write in the apps they depend on since (every write is audited).
+    One audit query for the period: the latest event per subject type since the oldest stamp of the day."""
     from luoshi.audit.models import AuditEvent
 
     if today != timezone.localdate():  # a refresh "as of" another day (tests, backfills) recomputes all
         return set()
-    stamps = dict(
-        FigureSnapshot.objects.filter(
+    stamps = {
+        key: at
+        for key, at in FigureSnapshot.objects.filter(
             period_kind=period.kind, period_start=period.start, key__in=[s.key for s in chosen]
         )
         .values("key")
         .annotate(at=Min("computed_at"))
         .values_list("key", "at")
-    )
-    clean: set[str] = set()
-    for src in chosen:
-        at = stamps.get(src.key)
-        if at is None or timezone.localdate(at) != today:
-            continue
-        apps = providers.depends_on(src)
-        if not AuditEvent.objects.filter(at__gte=at).filter(_q_any(f"{app}." for app in apps)).exists():
-            clean.add(src.key)
-    return clean
-
-
-def _q_any(prefixes: Iterable[str]) -> Q:
-    q = Q()
-    for prefix in prefixes:
-        q |= Q(subject_type__startswith=prefix)
-    return q
+        if timezone.localdate(at) == today
+    }
+    if not stamps:
+        return set()
+    latest: dict[str, dt.datetime] = {}  # app label -> its latest audited write since the oldest stamp
+    for subject_type, at in (
+        AuditEvent.objects.filter(at__gte=min(stamps.values()))
+        .order_by()
+        .values("subject_type")
+        .annotate(last=Max("at"))
+        .values_list("subject_type", "last")
+    ):
+        app = subject_type.split(".", 1)[0]
+        if app not in latest or at > latest[app]:
+            latest[app] = at
+    return {
+        src.key
+        for src in chosen
+        if src.key in stamps
+        and not any(app in latest and latest[app] >= stamps[src.key] for app in providers.depends_on(src))
+    }
 
 
 def refresh(
@@ -239,7 +246,6 @@ def refresh(
     recomputed first in the same run). With `incremental` (the half-hourly job, ADR 0080), a figure of an
     open period is recomputed only when the audit trail shows a write in an app it depends on since its rows
     were computed today: every service write is audited, a raw ORM write is not seen."""
-    from luoshi.core import bulk
 
     started = time.perf_counter()
     computed_at = timezone.now()
@@ -269,6 +275,7 @@ def refresh(
         todo = [s for s in chosen if s.key not in clean]
         rows: list[tuple[Any, ...]] = []
         for src in todo:
+            tallied_from = time.perf_counter()
             if src.additive and period.kind in ("quarter", "year"):
                 months = _months_of(period, today)
                 if all(
@@ -278,6 +285,8 @@ def refresh(
                     summed = _summed_months(src, period, today, computed_at, final)
                     if summed is not None:
                         rows.extend(summed)
+                        spent = time.perf_counter() - tallied_from
+                        result.figure_seconds[src.key] = result.figure_seconds.get(src.key, 0.0) + spent
                         continue
             if src.stock:  # depends on the period's last day only: week, month, quarter, year share it
                 memo_key = (src.key, as_of.end)
@@ -287,14 +296,16 @@ def refresh(
             else:
                 tallied = list(src.tally(as_of))
             rows.extend(_snapshot_rows(src, period, tallied, paths, final, computed_at))
+            spent = time.perf_counter() - tallied_from
+            result.figure_seconds[src.key] = result.figure_seconds.get(src.key, 0.0) + spent
         if period.kind == "month":
             fresh_months.update((s.key, period.start) for s in chosen)
         if todo:
-            with transaction.atomic():
-                FigureSnapshot.objects.filter(
-                    period_kind=period.kind, period_start=period.start, key__in=[s.key for s in todo]
-                ).delete()
-                bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, rows)
+            written = time.perf_counter()
+            _write_snapshots(period, [s.key for s in todo], rows, computed_at)
+            result.figure_seconds["(write)"] = result.figure_seconds.get("(write)", 0.0) + (
+                time.perf_counter() - written
+            )
         result.rows += len(rows)
         result.periods.append(f"{period.kind}:{period.key}")
         result.unchanged.extend(f"{period.kind}:{period.key}:{k}" for k in sorted(clean))
@@ -304,6 +315,49 @@ def refresh(
         finished_at=timezone.now(), seconds=result.seconds, periods=result.periods, rows=result.rows
     )
     return result
+
+
+def _write_snapshots(period: Period, keys: list[str], rows: list[tuple[Any, ...]], computed_at: dt.datetime) -> None:
+    """Store `rows` (in SNAPSHOT_FIELDS order) as the figures `keys` of `period`: every stored row of them
+    takes the stamp `computed_at`; a row whose numbers changed is updated in place (no indexed column
+    changes), new rows are inserted, rows no longer produced deleted. Deleting and re-inserting every row (four
+    indexes each) was most of the cost of a refresh after a day, when most unit rows are the same."""
+    from luoshi.core import bulk
+
+    base = FigureSnapshot.objects.filter(period_kind=period.kind, period_start=period.start, key__in=keys)
+    # plain cursor rows: tens of thousands, and the model's per-value converters were most of this read
+    sql, params = base.values_list(
+        "pk", "key", "bucket", "region_id", "unit_id", "bucket_label", "numerator", "denominator", "value", "final"
+    ).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        stored = {
+            (key, bucket, region_id, unit_id): (pk, (label, num, den, value, bool(final)))
+            for pk, key, bucket, region_id, unit_id, label, num, den, value, final in cursor.fetchall()
+        }
+    fresh: list[tuple[Any, ...]] = []  # new rows
+    changed: list[tuple[Any, ...]] = []  # (label, numerator, denominator, value, final, pk): same row, new numbers
+    for row in rows:
+        old = stored.pop((row[0], row[1], row[3], row[4]), None)
+        numbers = (row[2], row[8], row[9], row[10], bool(row[11]))
+        if old is None:
+            fresh.append(row)
+        elif old[1] != numbers:
+            changed.append((*numbers, old[0]))
+    gone = [pk for pk, _ in stored.values()]
+    table = connection.ops.quote_name(FigureSnapshot._meta.db_table)
+    with transaction.atomic():
+        base.update(computed_at=computed_at)
+        if changed:  # in place: no indexed column changes, so no index is touched
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET bucket_label = %s, numerator = %s, denominator = %s, value = %s, "
+                    "final = %s WHERE id = %s",
+                    changed,
+                )
+        for i in range(0, len(gone), 5000):
+            FigureSnapshot.objects.filter(pk__in=gone[i : i + 5000]).delete()
+        bulk.insert(FigureSnapshot, SNAPSHOT_FIELDS, fresh)
 
 
 def _months_of(period: Period, today: dt.date) -> list[Period]:

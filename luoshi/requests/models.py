@@ -365,6 +365,8 @@ class MetricCounters(models.Model):
     fair = models.IntegerField(default=0)
     bad = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)
+    # completed and reopened at least once: the dashboard's 重办率 (reopened ÷ completed of the month's requests)
+    reopened_completed = models.IntegerField(default=0)
     proc_ok = models.IntegerField(default=0)
     subst_ok = models.IntegerField(default=0)
 

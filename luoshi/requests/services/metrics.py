@@ -102,6 +102,7 @@ def _aggregate() -> dict[str, Any]:
         "fair": Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
         "bad": Count("pk", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
         "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
+        "reopened_completed": Count("pk", filter=Q(completed_at__isnull=False, reopen_count__gt=0)),
         "proc_ok": Count("pk", filter=Q(first_response_at__date__lte=F("procedural_due_on"))),
         "subst_ok": Count("pk", filter=Q(replied_at__date__lte=F("substantive_due_on"))),
     }
@@ -176,6 +177,7 @@ def contribution(req: Request) -> tuple[Key, tuple[int, ...]] | None:
         "fair": sat == Satisfaction.BASIC,
         "bad": sat == Satisfaction.UNSATISFIED,
         "reopened": (req.reopen_count or 0) > 0,
+        "reopened_completed": req.completed_at is not None and (req.reopen_count or 0) > 0,
         "proc_ok": _on_or_before(req.first_response_at, req.procedural_due_on),
         "subst_ok": _on_or_before(req.replied_at, req.substantive_due_on),
     }
@@ -359,6 +361,33 @@ def metrics_rebuild(periods: list[str] | None = None) -> dict[str, Any]:
             MetricsSummary.objects.bulk_create(_summary_rows(rows, now))
         made += len(rows)
     return {"periods": len(periods), "rows": made}
+
+
+def month_sums(periods: list[str], fields: list[str]) -> list[dict[str, Any]]:
+    """The roll-up's counters `fields` of the requests received in the months `periods`, summed per (region,
+    lead unit): summary rows plus the deltas not folded yet, so a change is counted as soon as it is committed.
+    A month with requests but no roll-up (before the roll-up existed, or emptied by a migration) is rebuilt
+    once first. Rows are {"region_id", "unit_key", **fields} (unit_key 0: not routed yet)."""
+    sums: dict[tuple[int, int], dict[str, int]] = {}
+    for period in periods:
+        if not MetricsSummary.objects.filter(period=period).exists() and not MetricsDelta.objects.filter(
+            period=period
+        ).exists():
+            start, end = period_bounds(period)
+            if Request.objects.filter(received_at__gte=start, received_at__lt=end).exists():
+                metrics_rebuild([period])
+    for model in (MetricsSummary, MetricsDelta):
+        for r in (
+            model.objects.filter(period__in=periods)
+            .values("region_id", "unit_key")
+            .annotate(**{f: Sum(f) for f in fields})
+            .order_by()
+        ):
+            row: Mapping[str, Any] = r
+            acc = sums.setdefault((row["region_id"], row["unit_key"]), dict.fromkeys(fields, 0))
+            for f in fields:
+                acc[f] += int(row[f] or 0)
+    return [{"region_id": k[0], "unit_key": k[1], **v} for k, v in sums.items()]
 
 
 # --- the page -------------------------------------------------------------------------------------------------
