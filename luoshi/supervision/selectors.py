@@ -34,6 +34,7 @@ from luoshi.supervision.models import (
     OPEN_STATUSES,
     Assignment,
     Attachment,
+    Colour,
     MissedReport,
     NoticeStatus,
     ProgressReport,
@@ -657,15 +658,21 @@ def _facts_as_of(
             "ongoing",
             "status",
             "colour",
-            "colour_reason",
             "reports_from",
             "signed_off_on",
         )
     )
     if day >= today:
+        # the listed (red and yellow) tasks' reasons as of today, rendered from their figures
+        from luoshi.supervision.reasons import REASON_FIELDS
+
+        current = {
+            t.pk: t.reason_on(today)
+            for t in tasks.filter(colour__in=(Colour.RED, Colour.YELLOW)).only(*REASON_FIELDS)
+        }
         return [
-            (dispatch.TaskFact(st, dl, og, col), DispatchTask(pk, title, lead, dl, col, reason))
-            for pk, title, lead, dl, og, st, col, reason, _, _ in rows
+            (dispatch.TaskFact(st, dl, og, col), DispatchTask(pk, title, lead, dl, col, current.get(pk, "")))
+            for pk, title, lead, dl, og, st, col, _, _ in rows
         ]
     from luoshi.audit.models import AuditEvent
 
@@ -691,7 +698,7 @@ def _facts_as_of(
             else:
                 status_at[sid] = action.removeprefix("task.")
     out = []
-    for pk, title, lead, dl, og, _st, _col, _reason, _created, signed_on in rows:
+    for pk, title, lead, dl, og, _st, _col, _created, signed_on in rows:
         status = status_at.get(str(pk), "not_started")
         if signed_on is not None and signed_on <= day:
             status = "signed_off"

@@ -31,7 +31,7 @@ from luoshi.calendar import deadlines
 from luoshi.core import bulk
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Region
-from luoshi.supervision import periods
+from luoshi.supervision import periods, reasons
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     LIVE_STATUSES,
@@ -377,9 +377,10 @@ def _recolour(
     phases: dict[str, float],
     only: models.Q | None = None,
 ) -> list[ColourChange]:
-    """Recolour the live tasks (those matching `only`): colour changes are written and audited; a reason whose
-    figures moved (one more working day overdue, one more missed report) is rewritten without an audit entry,
-    so every reason states today's figures."""
+    """Recolour the live tasks (those matching `only`): colour changes are written and audited; a task whose
+    rules (flags), missed count or yellow window moved gets its figures rewritten without an audit entry. The
+    working days and 序时进度 a reason quotes are not stored (they are derived when shown, ADR 0095), so a day
+    passing rewrites nothing."""
     started = time.perf_counter()
     only = only or models.Q()
     open_missed = dict(
@@ -406,7 +407,9 @@ def _recolour(
             "returns_count",
             "missed_count",
             "colour",
-            "colour_key",
+            "colour_flags",
+            "colour_limit",
+            "colour_judged_on",
         )
         .query.sql_with_params()
     )
@@ -446,7 +449,9 @@ def _recolour(
     old_missed = np.array(col[8], dtype=np.int64)
     missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
     old_colour = np.array(col[9], dtype=object)
-    old_key = np.array(col[10], dtype=np.int64)
+    old_flags = np.array(col[10], dtype=np.int64)
+    old_limit = np.array(col[11], dtype=np.int64)
+    never_judged = np.fromiter((v is None for v in col[12]), dtype=np.bool_, count=n)
     if unassigned_ids is None:  # the whole ledger: one scan of the assignments
         unassigned = ~np.isin(ids, _assigned_task_ids())
     elif unassigned_ids:
@@ -495,46 +500,43 @@ def _recolour(
     phases["assess"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    # the reason of every task, recomputed each sweep; many tasks share the same figures, so each distinct
-    # reason is built once (a key of small numbers), and only the rows whose reason text moved are written
-    sched_pct = np.where(np.isnan(sched), -1.0, sched)
-    sched_key = np.round(sched_pct).astype(np.int64)  # explain() prints whole percentages
-    pct_key = np.round(percent).astype(np.int64)
-    keys = np.stack(
-        [
-            flags,
-            pct_key,
-            sched_key,
-            np.where(has_deadline, remaining, -1),
-            np.where(has_deadline, overdue, -1),
-            missed,
-            returns,
-            window,
-        ],
-        axis=1,
-    )
-    key_hash = _hash_rows(keys)
-    moved = is_changed | (key_hash != old_key) | (missed != old_missed)
-    todo = np.nonzero(moved)[0]
+    # the figures of a reason that do not move by themselves: a row is written only when one of them (or the
+    # colour) changed; the text is rendered only for the colour changes (their audit rows and notifications)
+    moved = is_changed | never_judged | (flags != old_flags) | (missed != old_missed) | (window != old_limit)
     reason_of = np.full(n, "", dtype=object)
-    if len(todo):
+    if len(changed):
+        sched_pct = np.where(np.isnan(sched), -1.0, sched)
+        keys = np.stack(
+            [
+                flags,
+                np.round(percent).astype(np.int64),  # explain() prints whole percentages
+                np.round(sched_pct).astype(np.int64),
+                np.where(has_deadline, remaining, -1),
+                np.where(has_deadline, overdue, -1),
+                missed,
+                returns,
+                window,
+            ],
+            axis=1,
+        )[changed]
         # distinct figures by their hash (a 1-D unique: far cheaper than comparing whole key rows)
-        _, first, inverse = np.unique(key_hash[todo], return_index=True, return_inverse=True)
-        uniq = keys[todo[first]]
+        _, first, inverse = np.unique(_hash_rows(keys), return_index=True, return_inverse=True)
         texts = [
-            deadlines.explain(
-                int(f),
-                percent=float(pct),
-                schedule=None if sch < 0 else float(sch),
-                remaining=None if rem < 0 else int(rem),
-                overdue=None if ovd < 0 else int(ovd),
-                missed=int(mis),
-                returns=int(ret),
-                window=int(win),
-            )[:500]
-            for f, pct, sch, rem, ovd, mis, ret, win in uniq.tolist()
+            reasons.render(
+                reasons.Figures(
+                    int(f),
+                    percent=float(pct),
+                    schedule=None if sch < 0 else float(sch),
+                    remaining=None if rem < 0 else int(rem),
+                    overdue=None if ovd < 0 else int(ovd),
+                    missed=int(mis),
+                    returns=int(ret),
+                    window=int(win),
+                )
+            )
+            for f, pct, sch, rem, ovd, mis, ret, win in keys[first].tolist()
         ]
-        reason_of[todo] = np.array(texts, dtype=object)[inverse.reshape(-1)]
+        reason_of[changed] = np.array(texts, dtype=object)[inverse.reshape(-1)]
     refreshed = np.nonzero(moved & ~is_changed)[0]
     # titles only of the changed tasks (the audit rows and notifications name them), not of the whole ledger
     changed_ids = ids[changed].tolist()
@@ -565,25 +567,32 @@ def _recolour(
     changed_on = bulk.db_date(today)
     bulk.update_by_pk(
         Task,
-        ("colour", "colour_reason", "colour_changed_on", "missed_count", "colour_key"),
+        ("colour", "colour_changed_on", "missed_count", "colour_flags", "colour_limit", "colour_judged_on"),
         [
-            (c.task_id, c.after, c.reason, changed_on, m, h)
-            for c, m, h in zip(changes, missed[changed].tolist(), key_hash[changed].tolist(), strict=True)
+            (c.task_id, c.after, changed_on, m, f, w, changed_on)
+            for c, m, f, w in zip(
+                changes,
+                missed[changed].tolist(),
+                flags[changed].tolist(),
+                window[changed].tolist(),
+                strict=True,
+            )
         ],
     )
     if len(refreshed):
         bulk.update_by_pk(
             Task,
-            ("colour_reason", "missed_count", "colour_key"),
-            list(
-                zip(
+            ("missed_count", "colour_flags", "colour_limit", "colour_judged_on"),
+            [
+                (i, m, f, w, changed_on)
+                for i, m, f, w in zip(
                     ids[refreshed].tolist(),
-                    reason_of[refreshed].tolist(),
                     missed[refreshed].tolist(),
-                    key_hash[refreshed].tolist(),
+                    flags[refreshed].tolist(),
+                    window[refreshed].tolist(),
                     strict=True,
                 )
-            ),
+            ],
         )
     phases["write"] = round(time.perf_counter() - started, 3)
     phases["refreshed"] = len(refreshed)
@@ -594,8 +603,7 @@ def _recolour(
 
 
 def _hash_rows(keys: Any) -> Any:
-    """One int64 per row of small integers (wrapping multiply-add): equal figures give equal hashes, so an
-    unchanged hash means an unchanged reason. 0 is kept for "never explained"."""
+    """One int64 per row of small integers (wrapping multiply-add): equal figures give equal hashes."""
     h = np.full(len(keys), 1469598103934665603 & 0x7FFFFFFFFFFFFFFF, dtype=np.int64)
     with np.errstate(over="ignore"):
         for column in keys.T:

@@ -134,13 +134,13 @@ def test_yellow_near_deadline_and_lagging(
     result = services.sweep(dt.date(2026, 9, 22))  # 15 working days left across 中秋 and 国庆
     task.refresh_from_db()
     assert result.changed == 1 and task.colour == "yellow"
-    assert "仅剩15个工作日" in task.colour_reason
+    assert "仅剩15个工作日" in task.reason_on(dt.date(2026, 9, 22))
     assert AuditEvent.objects.filter(
-        action="task.colour_changed", subject_id=str(task.pk), reason=task.colour_reason
+        action="task.colour_changed", subject_id=str(task.pk), reason=task.reason_on(dt.date(2026, 9, 22))
     ).exists()
     services.sweep(dt.date(2026, 10, 21))
     task.refresh_from_db()
-    assert task.colour == "red" and "已超过完成时限" in task.colour_reason
+    assert task.colour == "red" and "已超过完成时限" in task.reason_on(dt.date(2026, 10, 21))
 
 
 def test_command_prints_one_json_line(tasks: list[Task]) -> None:
