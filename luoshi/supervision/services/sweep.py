@@ -643,6 +643,7 @@ def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
 
 # --- (3) notifications ------------------------------------------------------------------------------------
 MASS_RECOLOUR = 10_000  # more changes than this: find their units with one join instead of IN lists
+DIGEST_LINES = 30  # tasks named in one digest; the rest are counted
 
 
 def _notify(
@@ -682,66 +683,109 @@ def _notify(
         **_titles({m.task_id for m in missed_rows if m.task_id not in known} | {r[1] for r in reminders}),
         **known,
     }
-    # one reverse() for all rows: the detail URL with the task id substituted
+    # One digest per unit and kind per sweep date (its event key), not one message per task: a unit with 300
+    # tasks turned red gets one 预警 message listing them, one 催办 and one 提醒.
+    now = timezone.now()
+    ledger = reverse("supervision:index")
+    mine = reverse("supervision:my_tasks")
     marker = 987654321
     url_pattern = reverse("supervision:task_detail", args=[marker]).replace(str(marker), "{}")
-    now = timezone.now()
     task_type = notifications.subject_type_id(Task)
     rows: list[notifications.NotificationRow] = []
-    for c in worse:
-        label = "红灯" if c.after == Colour.RED else "黄灯"
-        url = url_pattern.format(c.task_id)
-        for unit_id in task_units.get(c.task_id, []):
-            rows += notifications.rows_for(
-                recipients.get(unit_id, []),
-                kind=NotificationKind.COLOUR,
-                kind_label=NotificationKind.COLOUR.label,
-                key=f"colour:{c.task_id}:{c.after}:{today}",
-                title=f"{label}预警:{c.title[:60]}",
-                body=c.reason,
-                url=url,
-                subject_type_id=task_type,
-                subject_id=c.task_id,
-                subject_label=c.title,
-                sms=c.after == Colour.RED,
+
+    def digest(
+        unit_id: int,
+        kind: NotificationKind,
+        title: str,
+        lines: list[str],
+        url: str,
+        task_ids: list[int],
+        sms: bool,
+        key: str = "",
+    ) -> None:
+        people = recipients.get(unit_id)
+        if not people or not lines:
+            return
+        one = len(set(task_ids)) == 1  # a digest of one task links to it and names it as its subject
+        body = "\n".join(lines[:DIGEST_LINES])
+        if len(lines) > DIGEST_LINES:
+            body += f"\n……等共{len(lines)}项,请登录平台查看全部。"
+        rows.extend(
+            notifications.rows_for(
+                people,
+                kind=kind,
+                kind_label=kind.label,
+                key=key or f"{kind.value}:unit:{unit_id}:{today}",
+                title=title,
+                body=body,
+                url=url_pattern.format(task_ids[0]) if one else url,
+                subject_type_id=task_type if one else None,
+                subject_id=task_ids[0] if one else "",
+                subject_label=titles.get(task_ids[0], "") if one else "",
+                sms=sms,
                 now=now,
             )
+        )
+
+    by_unit: dict[int, list[ColourChange]] = defaultdict(list)
+    for c in worse:
+        for unit_id in task_units.get(c.task_id, []):
+            by_unit[unit_id].append(c)
+    for unit_id, items in by_unit.items():
+        red = sum(1 for c in items if c.after == Colour.RED)
+        counts = "、".join(
+            part for part in (f"{red}项转为红灯" if red else "", f"{len(items) - red}项转为黄灯" if len(items) > red else "") if part
+        )
+        items.sort(key=lambda c: (c.after != Colour.RED, c.task_id))
+        digest(
+            unit_id,
+            NotificationKind.COLOUR,
+            f"预警:贵单位承担的任务{counts}",
+            [f"{'红灯' if c.after == Colour.RED else '黄灯'}:“{c.title[:60]}”——{c.reason}" for c in items],
+            f"{ledger}?unit={unit_id}",
+            [c.task_id for c in items],
+            sms=red > 0,
+        )
     # the missed reports of one sweep share a handful of period starts and due dates: format each date once
     month_day = _formatter("%m月%d日")
     long_date = _formatter("%Y年%m月%d日")
-    missed_kind, missed_label = str(NotificationKind.MISSED), str(NotificationKind.MISSED.label)
+    missed_by_unit: dict[int, list[Missed]] = defaultdict(list)
     for m in missed_rows:
-        people = recipients.get(m.unit_id)
-        if not people:
-            continue
-        rows += notifications.rows_for(
-            people,
-            kind=missed_kind,
-            kind_label=missed_label,
-            key=f"missed:{m.assignment_id}:{m.period_start}",
-            title=f"催办:“{titles.get(m.task_id, '')[:50]}”{month_day(m.period_start)}起的周期进展未按期报送",
-            body=f"报送截止日期为{long_date(m.due_date)},请尽快补报。",
-            url=url_pattern.format(m.task_id),
-            subject_type_id=task_type,
-            subject_id=m.task_id,
+        missed_by_unit[m.unit_id].append(m)
+    for unit_id, ms in missed_by_unit.items():
+        ms.sort(key=lambda m: (m.due_date, m.task_id))
+        digest(
+            unit_id,
+            NotificationKind.MISSED,
+            f"催办:贵单位有{len(ms)}期任务进展未按期报送",
+            [
+                f"“{titles.get(m.task_id, '')[:50]}”{month_day(m.period_start)}起的周期,"
+                f"报送截止{long_date(m.due_date)}"
+                for m in ms
+            ],
+            mine,
+            [m.task_id for m in ms],
             sms=True,
-            now=now,
         )
-    for assignment_id, task_id, unit_id, period, due in reminders:
-        people = recipients.get(unit_id)
-        if not people:
-            continue
-        rows += notifications.rows_for(
-            people,
-            kind=NotificationKind.REMINDER,
-            kind_label=NotificationKind.REMINDER.label,
-            key=f"remind:{assignment_id}:{period.start}",
-            title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{month_day(due)}前报送",
-            body=f"填报周期:{period.label()}。",
-            url=url_pattern.format(task_id),
-            subject_type_id=task_type,
-            subject_id=task_id,
-            now=now,
+    # reminders: one digest per unit and due date (the key), so the reminder window's second day (the same
+    # periods, the same due date) sends nothing again
+    reminders_by_unit: dict[tuple[int, dt.date], list[Reminder]] = defaultdict(list)
+    for r in reminders:
+        reminders_by_unit[(r[2], r[4])].append(r)
+    for (unit_id, due_on), rs in reminders_by_unit.items():
+        rs.sort(key=lambda r: r[1])
+        digest(
+            unit_id,
+            NotificationKind.REMINDER,
+            f"提醒:贵单位有{len(rs)}项任务本期进展即将到期",
+            [
+                f"“{titles.get(task_id, '')[:50]}”请于{month_day(due)}前报送({period.label()})"
+                for _, task_id, _, period, due in rs
+            ],
+            mine,
+            [r[1] for r in rs],
+            sms=False,
+            key=f"{NotificationKind.REMINDER.value}:unit:{unit_id}:due:{due_on}",
         )
     return notifications.create(rows)
 

@@ -192,3 +192,35 @@ def test_migration_leaves_unjudged_rows_unjudged_and_defaults_the_window() -> No
     rows = [(1, 9, "", "", None), (2, 9, "green", "按序时推进:完成进度10%,序时进度8%", None)]
     assert migration.convert_rows(rows, {}, today) == [(2, 0, 15, today)]
     assert migration.convert_rows(rows[1:], {9: 20}, today) == [(2, 0, 20, today)]
+
+
+def test_one_digest_per_unit_and_kind_per_sweep(make_plan: Any, users: dict[str, Any], units: dict[str, Any]) -> None:
+    """Twelve tasks of one unit turning red on the same day give that unit's staff one 预警 message (naming them
+    all), one 催办 for all their missed reports — not one per task; a re-run for the date adds none."""
+    from luoshi.notifications.models import Notification
+
+    plan = make_plan(
+        [
+            {"text": f"第{i}项任务按期完成。", "deadline": dt.date(2026, 3, 31), "lead": ["jm_fgw"], "co": []}
+            for i in range(12)
+        ]
+    )
+    services.tasks_sync_from_plan(plan=plan, actor=users["admin"], today=dt.date(2026, 1, 5))
+    result = services.sweep(dt.date(2026, 4, 7))
+    staff = users["staff"]
+    assert staff.unit_id == units["jm_fgw"].pk
+    mine = Notification.objects.filter(user=staff, channel="in_app")
+    assert Task.objects.filter(plan=plan, colour="red").count() == 12
+    kinds = list(mine.values_list("kind", flat=True))
+    assert sorted(kinds) == ["colour", "missed"]  # one of each kind, for twelve tasks
+    colour = mine.get(kind="colour")
+    assert colour.title == "预警:贵单位承担的任务12项转为红灯"
+    assert all(f"第{i}项任务按期完成" in colour.body for i in range(12))
+    assert "已超过完成时限" in colour.body and colour.url.endswith(f"?unit={units['jm_fgw'].pk}")
+    missed = mine.get(kind="missed")
+    assert missed.title.startswith("催办:贵单位有") and missed.title.endswith("期任务进展未按期报送")
+    # every notification of the run is a digest: at most one per person, kind and channel
+    per = Notification.objects.values_list("user_id", "kind", "channel")
+    assert len(set(per)) == len(list(per)) == result.notifications
+    again = services.sweep(dt.date(2026, 4, 7))
+    assert again.notifications == 0 and Notification.objects.count() == result.notifications

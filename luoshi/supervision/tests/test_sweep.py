@@ -95,10 +95,11 @@ def test_colour_notifications_find_the_units_either_way(
     result = services.sweep(dt.date(2026, 6, 2))
     worse = Task.objects.filter(colour__in=["yellow", "red"])
     assert worse.exists() and result.notifications > 0
-    colour_notes = Notification.objects.filter(kind="colour", user=users["staff"], channel="in_app")
-    assert {int(pk) for pk in colour_notes.values_list("subject_id", flat=True)} == set(
-        worse.filter(assignments__unit=users["staff"].unit).values_list("id", flat=True)
-    )
+    # one digest per unit and kind (ADR 0095) naming every task of the unit that turned yellow or red
+    [note] = Notification.objects.filter(kind="colour", user=users["staff"], channel="in_app")
+    mine = worse.filter(assignments__unit=users["staff"].unit)
+    assert mine.exists() and all(f"“{t.title[:60]}”" in note.body for t in mine)
+    assert not any(f"“{t.title[:60]}”" in note.body for t in worse.exclude(pk__in=mine.values("pk")))
 
 
 def test_reminder_before_due(tasks: list[Task], users: dict[str, Any]) -> None:
