@@ -208,7 +208,9 @@ def unsweep() -> None:
     with transaction.atomic():
         for model in (Notification, MissedReport, SweepRun, ScoreSnapshot):
             model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
-        Task.objects.update(colour="", colour_reason="", colour_changed_on=None, colour_key=0, missed_count=0)
+        Task.objects.update(
+            colour="", colour_changed_on=None, colour_flags=0, colour_judged_on=None, missed_count=0
+        )
         # the reports an earlier run's write load posted are kept (a few hundred of 2 M)
 
 

@@ -17,6 +17,13 @@ class SupervisionConfig(discovery.LuoshiAppConfig):
     audit_scope_module = "luoshi.supervision.audit_scopes"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from luoshi.supervision import reasons
+
+        request_started.connect(reasons.request_started, dispatch_uid="supervision.reasons_request_started")
+        request_finished.connect(reasons.request_finished, dispatch_uid="supervision.reasons_request_finished")
+
         from luoshi.plans.hooks import plan_published
 
         plan_published.connect(_sync_tasks, dispatch_uid="supervision.tasks_sync_from_plan")

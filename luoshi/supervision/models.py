@@ -71,11 +71,14 @@ class Task(models.Model):
     )
     percent = models.FloatField("完成进度", default=0)
     colour = models.CharField("预警", max_length=8, choices=Colour.choices(), default=Colour.NONE, blank=True)
-    colour_reason = models.CharField("预警原因", max_length=500, blank=True)
     colour_changed_on = models.DateField("预警变更日期", null=True, blank=True)
-    # a hash of the figures the reason states (flags, percents, working days, counts): the sweep rebuilds the
-    # reason text only for tasks whose figures moved
-    colour_key = models.BigIntegerField("预警依据摘要", default=0)
+    # The figures behind the colour (ADR 0095): which rules held (luoshi.calendar.deadlines.Reason bits), the
+    # yellow window then in force and the day they were judged; the reason text is rendered from them and from
+    # the working days of the day it is shown (luoshi.supervision.reasons), so no sweep rewrites a reason
+    # because a day passed.
+    colour_flags = models.PositiveSmallIntegerField("预警依据", default=0)
+    colour_limit = models.PositiveSmallIntegerField("预警期(工作日)", default=15)
+    colour_judged_on = models.DateField("预警研判日期", null=True, blank=True)
     missed_count = models.PositiveIntegerField("未按期报送次数", default=0)
     returns_count = models.PositiveIntegerField("退回次数", default=0)
     last_return_reason = models.TextField("最近退回原因", blank=True)
@@ -140,6 +143,19 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def colour_reason(self) -> str:
+        """预警原因 as of today, rendered from the stored figures (read-only; luoshi.supervision.reasons)."""
+        from luoshi.supervision import reasons
+
+        return reasons.reason_of(self)
+
+    def reason_on(self, day: dt.date) -> str:
+        """预警原因 as of `day`."""
+        from luoshi.supervision import reasons
+
+        return reasons.reason_of(self, day)
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         """逾期 is derived: past the deadline and not yet signed off (ongoing tasks never are)."""
@@ -264,6 +280,13 @@ class MissedReport(models.Model):
         indexes = [
             models.Index(fields=["task", "resolved_at"], name="missed_task_idx"),
             models.Index(fields=["unit", "due_date"], name="missed_unit_idx"),
+            # the open ones (a small part of all once reports are filed late): the sweep's count of open missed
+            # reports per task reads this index alone, not the table (migration 0012)
+            models.Index(
+                fields=["task", "period_start"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="missed_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from luoshi.accounts.access import (
@@ -34,6 +33,7 @@ from luoshi.supervision.models import (
     OPEN_STATUSES,
     Assignment,
     Attachment,
+    Colour,
     MissedReport,
     NoticeStatus,
     ProgressReport,
@@ -550,7 +550,8 @@ def top_bottom(scores: list[UnitScore], n: int = 10) -> tuple[list[UnitScore], l
 def trend(
     user: User | None, last: periods.Period, months: int = 6, plan_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Region-wide figures for the last `months` monthly periods (one cheap grouped query each)."""
+    """Region-wide figures for the last `months` monthly periods: report timeliness from one grouped query over
+    both report tables, the colours from the sweep runs of those months."""
     from luoshi.orgs.models import Unit
 
     region_ids = _scope_region_ids(user)
@@ -563,40 +564,60 @@ def trend(
     for _ in range(months):
         seq.append(period)
         period = periods.previous_period("monthly", period)
-    # the reports and missed reports of all the months in two grouped queries (by month, and by unit when
-    # the scope is not every unit), one range scan each of the (due_date, ...) indexes
+    # the reports and missed reports of all the months in ONE query: both grouped by their due date (a plain
+    # column, read in order from the (due_date, ...) indexes; a handful of distinct due dates per month),
+    # joined by UNION ALL and bucketed into months here
     rq = Q(due_date__gte=seq[-1].start, due_date__lte=seq[0].end)
     if plan_id:
         rq &= Q(task__plan_id=plan_id)
-    group = ["month"] if unit_ids is None else ["month", "unit_id"]
-    filed: dict[str, list[int]] = {}
-    for row in (
+    group = ["due_date"] if unit_ids is None else ["due_date", "unit_id"]
+    filed_q = (
         ProgressReport.objects.filter(rq)
-        .annotate(month=TruncMonth("due_date"))
+        .order_by()
         .values(*group)
-        .annotate(t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False)))
-    ):
-        if unit_ids is None or row["unit_id"] in unit_ids:
-            acc = filed.setdefault(f"{row['month']:%Y-%m}", [0, 0])
-            acc[0] += row["t"]
-            acc[1] += row["o"]
-    missing: dict[str, int] = {}
-    for row in (
+        .annotate(kind=Value(0), t=Count("id"), o=Count("id", filter=Q(late=False)))
+        .values_list(*group, "kind", "t", "o")
+    )
+    missed_q = (
         MissedReport.objects.filter(rq, resolved_at__isnull=True)
-        .annotate(month=TruncMonth("due_date"))
+        .order_by()
         .values(*group)
-        .annotate(n=Count("id"))
-    ):
-        if unit_ids is None or row["unit_id"] in unit_ids:
-            key = f"{row['month']:%Y-%m}"
-            missing[key] = missing.get(key, 0) + row["n"]
+        .annotate(kind=Value(1), t=Count("id"), o=Value(0))
+        .values_list(*group, "kind", "t", "o")
+    )
+    filed: dict[str, list[int]] = {}
+    missing: dict[str, int] = {}
+    for row in filed_q.union(missed_q, all=True).order_by():
+        due, *unit, kind, t, o = row
+        if unit_ids is not None and unit[0] not in unit_ids:
+            continue
+        if isinstance(due, str):  # a compound query's values come back as the driver gives them
+            due = dt.date.fromisoformat(due)
+        key = f"{due:%Y-%m}"
+        if kind:
+            missing[key] = missing.get(key, 0) + t
+        else:
+            acc = filed.setdefault(key, [0, 0])
+            acc[0] += t
+            acc[1] += o
+    # the colours as of each month's last sweep (one query for all the months, plus the last run before them
+    # when the first month has none); a month without one carries the last known figures forward
+    runs = list(
+        SweepRun.objects.filter(date__gte=seq[-1].start, date__lte=seq[0].end)
+        .order_by("date")
+        .values_list("date", "counts")
+    )
+    if not runs or runs[0][0] > seq[-1].end:
+        earlier = (
+            SweepRun.objects.filter(date__lt=seq[-1].start).order_by("-date").values_list("date", "counts").first()
+        )
+        if earlier:
+            runs.insert(0, earlier)
     for p in reversed(seq):
         total, on_time = filed.get(f"{p.start:%Y-%m}", [0, 0])
         missed = missing.get(f"{p.start:%Y-%m}", 0)
         expected = total + missed
-        # the colours as of the month's last sweep; a month without one carries the last known figures forward
-        run = SweepRun.objects.filter(date__lte=p.end).order_by("-date").first()
-        counts = run.counts if run else {"red": 0, "yellow": 0, "green": 0}
+        counts = next((c for d, c in reversed(runs) if d <= p.end), None) or {"red": 0, "yellow": 0, "green": 0}
         out.append(
             {
                 "period": f"{p.start:%Y-%m}",
@@ -657,15 +678,21 @@ def _facts_as_of(
             "ongoing",
             "status",
             "colour",
-            "colour_reason",
             "reports_from",
             "signed_off_on",
         )
     )
     if day >= today:
+        # the listed (red and yellow) tasks' reasons as of today, rendered from their figures
+        from luoshi.supervision.reasons import REASON_FIELDS
+
+        current = {
+            t.pk: t.reason_on(today)
+            for t in tasks.filter(colour__in=(Colour.RED, Colour.YELLOW)).only(*REASON_FIELDS)
+        }
         return [
-            (dispatch.TaskFact(st, dl, og, col), DispatchTask(pk, title, lead, dl, col, reason))
-            for pk, title, lead, dl, og, st, col, reason, _, _ in rows
+            (dispatch.TaskFact(st, dl, og, col), DispatchTask(pk, title, lead, dl, col, current.get(pk, "")))
+            for pk, title, lead, dl, og, st, col, _, _ in rows
         ]
     from luoshi.audit.models import AuditEvent
 
@@ -691,7 +718,7 @@ def _facts_as_of(
             else:
                 status_at[sid] = action.removeprefix("task.")
     out = []
-    for pk, title, lead, dl, og, _st, _col, _reason, _created, signed_on in rows:
+    for pk, title, lead, dl, og, _st, _col, _created, signed_on in rows:
         status = status_at.get(str(pk), "not_started")
         if signed_on is not None and signed_on <= day:
             status = "signed_off"

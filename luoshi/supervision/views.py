@@ -27,7 +27,7 @@ from luoshi.supervision.access import HANDLING_ACTIONS, is_office, notice_allowe
 from luoshi.supervision.errors import SupervisionError
 from luoshi.supervision.models import Colour, TaskStatus
 from luoshi.supervision.services import assignments, escalation, exports
-from luoshi.supervision.services.notices import escalation_docx
+from luoshi.supervision.services.notices import escalation_docx, notice_items
 from luoshi.supervision.services.reports import attachment_path
 
 
@@ -452,6 +452,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": notice.number,
             "n": notice,
+            "items": notice_items(notice, timezone.localdate()),
+            "today": timezone.localdate(),
             "actions": notice_allowed_actions(user, notice),
         },
     )

@@ -65,14 +65,30 @@ def assess_task(
     """The colour of one task now. A caller that already holds the plan's thresholds row (None: the plan has
     none, the defaults apply), the region's calendar or knows the task has an active assignment passes them
     and saves the queries."""
+    return judge_task(
+        task, today, thresholds_row=thresholds_row, calendar=calendar, unassigned=unassigned
+    )[0]
+
+
+def judge_task(
+    task: Task,
+    today: dt.date | None = None,
+    *,
+    thresholds_row: WarningThresholds | None = _UNSET,
+    calendar: Any = None,
+    unassigned: bool | None = None,
+) -> tuple[deadlines.Assessment, int]:
+    """`assess_task` and the yellow window (working days) it judged with."""
     today = today or timezone.localdate()
     if task.status == TaskStatus.SIGNED_OFF:
-        return deadlines.Assessment(deadlines.Colour.GREEN, "已销号", deadlines.Reason.DONE, None, None, None)
+        done = deadlines.Assessment(deadlines.Colour.GREEN, "已销号", deadlines.Reason.DONE, None, None, None)
+        return done, task.colour_limit
     if thresholds_row is _UNSET:
         thresholds_row = WarningThresholds.objects.filter(plan_id=task.plan_id).first()
     if unassigned is None:
         unassigned = not task.assignments.filter(active=True).exists()
-    return deadlines.assess(
+    thresholds = thresholds_of(thresholds_row)
+    verdict = deadlines.assess(
         today=effective_today(task, today),
         start=task.start_date,
         deadline=task.deadline,
@@ -81,9 +97,24 @@ def assess_task(
         missed_reports=task.missed_count,
         returns=task.returns_count,
         unassigned=unassigned,
-        thresholds=thresholds_of(thresholds_row),
+        thresholds=thresholds,
         calendar=calendar if calendar is not None else calendar_for(task.region),
     )
+    return verdict, thresholds.yellow_window_workdays
+
+
+def judgement_fields(
+    task: Task, verdict: deadlines.Assessment, limit: int, today: dt.date
+) -> dict[str, Any]:
+    """The figure columns to write for `verdict` (empty when the stored figures already say it), set on `task`
+    too. The working days are not among them: they are derived when shown (luoshi.supervision.reasons)."""
+    flags = int(verdict.flags)
+    if task.colour_judged_on is not None and task.colour_flags == flags and task.colour_limit == limit:
+        return {}
+    fields = {"colour_flags": flags, "colour_limit": limit, "colour_judged_on": today}
+    for name, value in fields.items():
+        setattr(task, name, value)
+    return fields
 
 
 def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
@@ -91,19 +122,16 @@ def recolour(task: Task, *, actor: Any, today: dt.date | None = None) -> bool:
     if task.status == TaskStatus.CANCELLED:
         return False
     today = today or timezone.localdate()
-    verdict = assess_task(task, today)
+    verdict, limit = judge_task(task, today)
     new = Colour(verdict.colour.value)
+    figures = judgement_fields(task, verdict, limit, today)
     if new == task.colour:
-        if verdict.reason[:500] != task.colour_reason:  # same colour, fresher explanation: no audit needed
-            # colour_key 0: the next sweep rebuilds the reason from its own figures
-            Task.objects.filter(pk=task.pk).update(colour_reason=verdict.reason[:500], colour_key=0)
-            task.colour_reason = verdict.reason[:500]
+        if figures:  # same colour, other rules: no audit needed
+            Task.objects.filter(pk=task.pk).update(**figures)
         return False
     before = {"colour": task.colour}
-    Task.objects.filter(pk=task.pk).update(
-        colour=new, colour_reason=verdict.reason[:500], colour_changed_on=today, colour_key=0
-    )
-    task.colour, task.colour_reason, task.colour_changed_on = new, verdict.reason[:500], today
+    Task.objects.filter(pk=task.pk).update(colour=new, colour_changed_on=today, **figures)
+    task.colour, task.colour_changed_on = new, today
     record(
         actor=actor,
         action=SupervisionEvent.TASK_COLOUR_CHANGED,

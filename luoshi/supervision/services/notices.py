@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -97,7 +98,7 @@ def _issue(
             "deadline": t.deadline.isoformat() if t.deadline else "",
             "status": t.get_status_display(),
             "colour": t.get_colour_display(),
-            "reason": t.colour_reason,
+            "reason": t.reason_on(today),
         }
         for t in tasks
     ]
@@ -210,9 +211,29 @@ def office_name(region_name: str) -> str:
     return gongwen.office_name(region_name)
 
 
+def notice_items(notice: SupervisionNotice, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The notice's items as issued (title, deadline, status, colour, reason frozen in `notice.items`) with each
+    task's current colour and reason beside them (`current_colour`, `current_reason`: rendered from the task's
+    figures as of `today`; empty for a task no longer there)."""
+    today = today or timezone.localdate()
+    current = {t.pk: t for t in notice.tasks.all()}
+    out = []
+    for item in notice.items:
+        t = current.get(int(item.get("task_id") or 0))
+        out.append(
+            {
+                **item,
+                "current_status": t.get_status_display() if t else "",
+                "current_colour": t.get_colour_display() if t else "",
+                "current_reason": t.reason_on(today) if t else "",
+            }
+        )
+    return out
+
+
 def notice_docx(notice: SupervisionNotice, today: dt.date | None = None) -> bytes:
-    """The 督办单 as a GB/T 9704-2012 公文 (.docx). The items quote the tasks' figures as they are now (the reason
-    is recomputed by every sweep), not as they were frozen when the notice was issued."""
+    """The 督办单 as a GB/T 9704-2012 公文 (.docx). The items quote the tasks' figures as they are now (rendered
+    from each task's figures as of `today`), not as they were when the notice was issued."""
     from luoshi.core import gongwen
 
     today = today or timezone.localdate()
@@ -227,7 +248,7 @@ def notice_docx(notice: SupervisionNotice, today: dt.date | None = None) -> byte
         )
         status = t.get_status_display() if t else str(item.get("status", ""))
         warning = (
-            " ".join(x for x in (t.get_colour_display(), t.colour_reason) if x)
+            " ".join(x for x in (t.get_colour_display(), t.reason_on(today)) if x)
             if t
             else " ".join(x for x in (str(item.get("colour", "")), str(item.get("reason", ""))) if x)
         )
@@ -262,7 +283,7 @@ def escalation_docx(notice: SupervisionNotice, today: dt.date | None = None) -> 
     red = [t for t in notice.tasks.all() if t.colour == "red"]
     leader = notice.unit.leader
     rows = [
-        [str(i), t.title, t.deadline.isoformat() if t.deadline else "长期坚持", t.colour_reason]
+        [str(i), t.title, t.deadline.isoformat() if t.deadline else "长期坚持", t.reason_on(today)]
         for i, t in enumerate(red, start=1)
     ]
     body: list[gongwen.Block] = [

@@ -43,7 +43,13 @@ from luoshi.supervision.models import (
     TaskStatus,
     WarningThresholds,
 )
-from luoshi.supervision.services.common import add_workdays, assess_task, plan_thresholds, recolour
+from luoshi.supervision.services.common import (
+    add_workdays,
+    judge_task,
+    judgement_fields,
+    plan_thresholds,
+    recolour,
+)
 
 REPORT_FIELDS = ["narrative", "percent", "actuals", "problems", "late"]
 
@@ -500,15 +506,16 @@ def _file(
     for name, value in updates.items():
         setattr(task, name, value)
     if recolour_task:
-        verdict = assess_task(task, today, thresholds_row=thresholds_row, calendar=calendar, unassigned=False)
-        colour, reason = Colour(verdict.colour.value), verdict.reason[:500]
+        verdict, limit = judge_task(
+            task, today, thresholds_row=thresholds_row, calendar=calendar, unassigned=False
+        )
+        colour = Colour(verdict.colour.value)
         if colour != task.colour:
             events.append(
                 ("task.colour_changed", {"colour": task.colour}, {"colour": str(colour)}, verdict.reason)
             )
-            updates.update(colour=colour, colour_reason=reason, colour_changed_on=today)
-        elif reason != task.colour_reason:
-            updates["colour_reason"] = reason
+            updates.update(colour=colour, colour_changed_on=today)
+        updates.update(judgement_fields(task, verdict, limit, today))
         for name, value in updates.items():
             setattr(task, name, value)
     Task.objects.filter(pk=task.pk).update(**updates)

@@ -31,7 +31,7 @@ from luoshi.calendar import deadlines
 from luoshi.core import bulk
 from luoshi.notifications import services as notifications
 from luoshi.orgs.models import Region
-from luoshi.supervision import periods
+from luoshi.supervision import periods, reasons
 from luoshi.supervision.events import SupervisionEvent
 from luoshi.supervision.models import (
     LIVE_STATUSES,
@@ -377,14 +377,18 @@ def _recolour(
     phases: dict[str, float],
     only: models.Q | None = None,
 ) -> list[ColourChange]:
-    """Recolour the live tasks (those matching `only`): colour changes are written and audited; a reason whose
-    figures moved (one more working day overdue, one more missed report) is rewritten without an audit entry,
-    so every reason states today's figures."""
+    """Recolour the live tasks (those matching `only`): colour changes are written and audited; a task whose
+    rules (flags), missed count or yellow window moved gets its figures rewritten without an audit entry. The
+    working days and 序时进度 a reason quotes are not stored (they are derived when shown, ADR 0095), so a day
+    passing rewrites nothing."""
     started = time.perf_counter()
     only = only or models.Q()
+    # open missed reports per task, read from the partial index on the open ones alone (migration 0012): no join
+    # to the tasks for their status, the counts are looked up for the live tasks read below
     open_missed = dict(
-        MissedReport.objects.filter(resolved_at__isnull=True, task__status__in=LIVE_STATUSES)
+        MissedReport.objects.filter(resolved_at__isnull=True)
         .filter(**({} if not only else {"task__in": Task.objects.filter(only)}))
+        .order_by()
         .values_list("task_id")
         .annotate(n=Count("period_start", distinct=True))
         .values_list("task_id", "n")
@@ -406,7 +410,9 @@ def _recolour(
             "returns_count",
             "missed_count",
             "colour",
-            "colour_key",
+            "colour_flags",
+            "colour_limit",
+            "colour_judged_on",
         )
         .query.sql_with_params()
     )
@@ -446,7 +452,9 @@ def _recolour(
     old_missed = np.array(col[8], dtype=np.int64)
     missed = np.fromiter((open_missed.get(pk, 0) for pk in col[0]), dtype=np.int64, count=n)
     old_colour = np.array(col[9], dtype=object)
-    old_key = np.array(col[10], dtype=np.int64)
+    old_flags = np.array(col[10], dtype=np.int64)
+    old_limit = np.array(col[11], dtype=np.int64)
+    never_judged = np.fromiter((v is None for v in col[12]), dtype=np.bool_, count=n)
     if unassigned_ids is None:  # the whole ledger: one scan of the assignments
         unassigned = ~np.isin(ids, _assigned_task_ids())
     elif unassigned_ids:
@@ -495,46 +503,43 @@ def _recolour(
     phases["assess"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    # the reason of every task, recomputed each sweep; many tasks share the same figures, so each distinct
-    # reason is built once (a key of small numbers), and only the rows whose reason text moved are written
-    sched_pct = np.where(np.isnan(sched), -1.0, sched)
-    sched_key = np.round(sched_pct).astype(np.int64)  # explain() prints whole percentages
-    pct_key = np.round(percent).astype(np.int64)
-    keys = np.stack(
-        [
-            flags,
-            pct_key,
-            sched_key,
-            np.where(has_deadline, remaining, -1),
-            np.where(has_deadline, overdue, -1),
-            missed,
-            returns,
-            window,
-        ],
-        axis=1,
-    )
-    key_hash = _hash_rows(keys)
-    moved = is_changed | (key_hash != old_key) | (missed != old_missed)
-    todo = np.nonzero(moved)[0]
+    # the figures of a reason that do not move by themselves: a row is written only when one of them (or the
+    # colour) changed; the text is rendered only for the colour changes (their audit rows and notifications)
+    moved = is_changed | never_judged | (flags != old_flags) | (missed != old_missed) | (window != old_limit)
     reason_of = np.full(n, "", dtype=object)
-    if len(todo):
+    if len(changed):
+        sched_pct = np.where(np.isnan(sched), -1.0, sched)
+        keys = np.stack(
+            [
+                flags,
+                np.round(percent).astype(np.int64),  # explain() prints whole percentages
+                np.round(sched_pct).astype(np.int64),
+                np.where(has_deadline, remaining, -1),
+                np.where(has_deadline, overdue, -1),
+                missed,
+                returns,
+                window,
+            ],
+            axis=1,
+        )[changed]
         # distinct figures by their hash (a 1-D unique: far cheaper than comparing whole key rows)
-        _, first, inverse = np.unique(key_hash[todo], return_index=True, return_inverse=True)
-        uniq = keys[todo[first]]
+        _, first, inverse = np.unique(_hash_rows(keys), return_index=True, return_inverse=True)
         texts = [
-            deadlines.explain(
-                int(f),
-                percent=float(pct),
-                schedule=None if sch < 0 else float(sch),
-                remaining=None if rem < 0 else int(rem),
-                overdue=None if ovd < 0 else int(ovd),
-                missed=int(mis),
-                returns=int(ret),
-                window=int(win),
-            )[:500]
-            for f, pct, sch, rem, ovd, mis, ret, win in uniq.tolist()
+            reasons.render(
+                reasons.Figures(
+                    int(f),
+                    percent=float(pct),
+                    schedule=None if sch < 0 else float(sch),
+                    remaining=None if rem < 0 else int(rem),
+                    overdue=None if ovd < 0 else int(ovd),
+                    missed=int(mis),
+                    returns=int(ret),
+                    window=int(win),
+                )
+            )
+            for f, pct, sch, rem, ovd, mis, ret, win in keys[first].tolist()
         ]
-        reason_of[todo] = np.array(texts, dtype=object)[inverse.reshape(-1)]
+        reason_of[changed] = np.array(texts, dtype=object)[inverse.reshape(-1)]
     refreshed = np.nonzero(moved & ~is_changed)[0]
     # titles only of the changed tasks (the audit rows and notifications name them), not of the whole ledger
     changed_ids = ids[changed].tolist()
@@ -565,25 +570,32 @@ def _recolour(
     changed_on = bulk.db_date(today)
     bulk.update_by_pk(
         Task,
-        ("colour", "colour_reason", "colour_changed_on", "missed_count", "colour_key"),
+        ("colour", "colour_changed_on", "missed_count", "colour_flags", "colour_limit", "colour_judged_on"),
         [
-            (c.task_id, c.after, c.reason, changed_on, m, h)
-            for c, m, h in zip(changes, missed[changed].tolist(), key_hash[changed].tolist(), strict=True)
+            (c.task_id, c.after, changed_on, m, f, w, changed_on)
+            for c, m, f, w in zip(
+                changes,
+                missed[changed].tolist(),
+                flags[changed].tolist(),
+                window[changed].tolist(),
+                strict=True,
+            )
         ],
     )
     if len(refreshed):
         bulk.update_by_pk(
             Task,
-            ("colour_reason", "missed_count", "colour_key"),
-            list(
-                zip(
+            ("missed_count", "colour_flags", "colour_limit", "colour_judged_on"),
+            [
+                (i, m, f, w, changed_on)
+                for i, m, f, w in zip(
                     ids[refreshed].tolist(),
-                    reason_of[refreshed].tolist(),
                     missed[refreshed].tolist(),
-                    key_hash[refreshed].tolist(),
+                    flags[refreshed].tolist(),
+                    window[refreshed].tolist(),
                     strict=True,
                 )
-            ),
+            ],
         )
     phases["write"] = round(time.perf_counter() - started, 3)
     phases["refreshed"] = len(refreshed)
@@ -594,8 +606,7 @@ def _recolour(
 
 
 def _hash_rows(keys: Any) -> Any:
-    """One int64 per row of small integers (wrapping multiply-add): equal figures give equal hashes, so an
-    unchanged hash means an unchanged reason. 0 is kept for "never explained"."""
+    """One int64 per row of small integers (wrapping multiply-add): equal figures give equal hashes."""
     h = np.full(len(keys), 1469598103934665603 & 0x7FFFFFFFFFFFFFFF, dtype=np.int64)
     with np.errstate(over="ignore"):
         for column in keys.T:
@@ -635,6 +646,7 @@ def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
 
 # --- (3) notifications ------------------------------------------------------------------------------------
 MASS_RECOLOUR = 10_000  # more changes than this: find their units with one join instead of IN lists
+DIGEST_LINES = 30  # tasks named in one digest; the rest are counted
 
 
 def _notify(
@@ -674,66 +686,109 @@ def _notify(
         **_titles({m.task_id for m in missed_rows if m.task_id not in known} | {r[1] for r in reminders}),
         **known,
     }
-    # one reverse() for all rows: the detail URL with the task id substituted
+    # One digest per unit and kind per sweep date (its event key), not one message per task: a unit with 300
+    # tasks turned red gets one 预警 message listing them, one 催办 and one 提醒.
+    now = timezone.now()
+    ledger = reverse("supervision:index")
+    mine = reverse("supervision:my_tasks")
     marker = 987654321
     url_pattern = reverse("supervision:task_detail", args=[marker]).replace(str(marker), "{}")
-    now = timezone.now()
     task_type = notifications.subject_type_id(Task)
     rows: list[notifications.NotificationRow] = []
-    for c in worse:
-        label = "红灯" if c.after == Colour.RED else "黄灯"
-        url = url_pattern.format(c.task_id)
-        for unit_id in task_units.get(c.task_id, []):
-            rows += notifications.rows_for(
-                recipients.get(unit_id, []),
-                kind=NotificationKind.COLOUR,
-                kind_label=NotificationKind.COLOUR.label,
-                key=f"colour:{c.task_id}:{c.after}:{today}",
-                title=f"{label}预警:{c.title[:60]}",
-                body=c.reason,
-                url=url,
-                subject_type_id=task_type,
-                subject_id=c.task_id,
-                subject_label=c.title,
-                sms=c.after == Colour.RED,
+
+    def digest(
+        unit_id: int,
+        kind: NotificationKind,
+        title: str,
+        lines: list[str],
+        url: str,
+        task_ids: list[int],
+        sms: bool,
+        key: str = "",
+    ) -> None:
+        people = recipients.get(unit_id)
+        if not people or not lines:
+            return
+        one = len(set(task_ids)) == 1  # a digest of one task links to it and names it as its subject
+        body = "\n".join(lines[:DIGEST_LINES])
+        if len(lines) > DIGEST_LINES:
+            body += f"\n……等共{len(lines)}项,请登录平台查看全部。"
+        rows.extend(
+            notifications.rows_for(
+                people,
+                kind=kind,
+                kind_label=kind.label,
+                key=key or f"{kind.value}:unit:{unit_id}:{today}",
+                title=title,
+                body=body,
+                url=url_pattern.format(task_ids[0]) if one else url,
+                subject_type_id=task_type if one else None,
+                subject_id=task_ids[0] if one else "",
+                subject_label=titles.get(task_ids[0], "") if one else "",
+                sms=sms,
                 now=now,
             )
+        )
+
+    by_unit: dict[int, list[ColourChange]] = defaultdict(list)
+    for c in worse:
+        for unit_id in task_units.get(c.task_id, []):
+            by_unit[unit_id].append(c)
+    for unit_id, items in by_unit.items():
+        red = sum(1 for c in items if c.after == Colour.RED)
+        counts = "、".join(
+            part for part in (f"{red}项转为红灯" if red else "", f"{len(items) - red}项转为黄灯" if len(items) > red else "") if part
+        )
+        items.sort(key=lambda c: (c.after != Colour.RED, c.task_id))
+        digest(
+            unit_id,
+            NotificationKind.COLOUR,
+            f"预警:贵单位承担的任务{counts}",
+            [f"{'红灯' if c.after == Colour.RED else '黄灯'}:“{c.title[:60]}”——{c.reason}" for c in items],
+            f"{ledger}?unit={unit_id}",
+            [c.task_id for c in items],
+            sms=red > 0,
+        )
     # the missed reports of one sweep share a handful of period starts and due dates: format each date once
     month_day = _formatter("%m月%d日")
     long_date = _formatter("%Y年%m月%d日")
-    missed_kind, missed_label = str(NotificationKind.MISSED), str(NotificationKind.MISSED.label)
+    missed_by_unit: dict[int, list[Missed]] = defaultdict(list)
     for m in missed_rows:
-        people = recipients.get(m.unit_id)
-        if not people:
-            continue
-        rows += notifications.rows_for(
-            people,
-            kind=missed_kind,
-            kind_label=missed_label,
-            key=f"missed:{m.assignment_id}:{m.period_start}",
-            title=f"催办:“{titles.get(m.task_id, '')[:50]}”{month_day(m.period_start)}起的周期进展未按期报送",
-            body=f"报送截止日期为{long_date(m.due_date)},请尽快补报。",
-            url=url_pattern.format(m.task_id),
-            subject_type_id=task_type,
-            subject_id=m.task_id,
+        missed_by_unit[m.unit_id].append(m)
+    for unit_id, ms in missed_by_unit.items():
+        ms.sort(key=lambda m: (m.due_date, m.task_id))
+        digest(
+            unit_id,
+            NotificationKind.MISSED,
+            f"催办:贵单位有{len(ms)}期任务进展未按期报送",
+            [
+                f"“{titles.get(m.task_id, '')[:50]}”{month_day(m.period_start)}起的周期,"
+                f"报送截止{long_date(m.due_date)}"
+                for m in ms
+            ],
+            mine,
+            [m.task_id for m in ms],
             sms=True,
-            now=now,
         )
-    for assignment_id, task_id, unit_id, period, due in reminders:
-        people = recipients.get(unit_id)
-        if not people:
-            continue
-        rows += notifications.rows_for(
-            people,
-            kind=NotificationKind.REMINDER,
-            kind_label=NotificationKind.REMINDER.label,
-            key=f"remind:{assignment_id}:{period.start}",
-            title=f"提醒:“{titles.get(task_id, '')[:50]}”本期进展请于{month_day(due)}前报送",
-            body=f"填报周期:{period.label()}。",
-            url=url_pattern.format(task_id),
-            subject_type_id=task_type,
-            subject_id=task_id,
-            now=now,
+    # reminders: one digest per unit and due date (the key), so the reminder window's second day (the same
+    # periods, the same due date) sends nothing again
+    reminders_by_unit: dict[tuple[int, dt.date], list[Reminder]] = defaultdict(list)
+    for r in reminders:
+        reminders_by_unit[(r[2], r[4])].append(r)
+    for (unit_id, due_on), rs in reminders_by_unit.items():
+        rs.sort(key=lambda r: r[1])
+        digest(
+            unit_id,
+            NotificationKind.REMINDER,
+            f"提醒:贵单位有{len(rs)}项任务本期进展即将到期",
+            [
+                f"“{titles.get(task_id, '')[:50]}”请于{month_day(due)}前报送({period.label()})"
+                for _, task_id, _, period, due in rs
+            ],
+            mine,
+            [r[1] for r in rs],
+            sms=False,
+            key=f"{NotificationKind.REMINDER.value}:unit:{unit_id}:due:{due_on}",
         )
     return notifications.create(rows)
 

@@ -52,7 +52,7 @@ def test_every_change_the_figures_read_raises_the_stamp_even_by_raw_update(tasks
     task = tasks[0]
     before = _stamp()
     # progress and colours are not read by the task figures: they leave the stamp (and the snapshot) alone
-    Task.objects.filter(pk=task.pk).update(percent=55, colour="red", colour_reason="x", missed_count=2)
+    Task.objects.filter(pk=task.pk).update(percent=55, colour="red", missed_count=2)
     Assignment.objects.filter(task=task).update(percent=55)
     assert _stamp() == before
     # a status, a deadline, an assignment's activity: each raises it, and the figures follow at once

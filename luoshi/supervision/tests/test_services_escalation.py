@@ -92,14 +92,14 @@ def test_assigning_units_is_refused_to_others_and_checked(
 def test_reasons_are_recomputed_every_sweep(tasks: list[Task]) -> None:
     services.sweep(dt.date(2027, 1, 5))
     first = Task.objects.get(pk=tasks[0].pk)
-    assert first.colour == "red" and "已超过完成时限2个工作日" in first.colour_reason
+    assert first.colour == "red" and "已超过完成时限2个工作日" in first.reason_on(dt.date(2027, 1, 5))
     services.sweep(dt.date(2027, 1, 12))
     again = Task.objects.get(pk=tasks[0].pk)
     assert (
-        again.colour == "red" and "已超过完成时限7个工作日" in again.colour_reason
+        again.colour == "red" and "已超过完成时限7个工作日" in again.reason_on(dt.date(2027, 1, 12))
     )  # no colour change, fresh figure
     assert again.colour_changed_on == dt.date(2027, 1, 5)
-    assert f"{again.missed_count}次未按期报送" in again.colour_reason
+    assert f"{again.missed_count}次未按期报送" in again.reason_on(dt.date(2027, 1, 12))
 
 
 def test_notice_quotes_current_figures(

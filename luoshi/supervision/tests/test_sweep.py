@@ -95,10 +95,11 @@ def test_colour_notifications_find_the_units_either_way(
     result = services.sweep(dt.date(2026, 6, 2))
     worse = Task.objects.filter(colour__in=["yellow", "red"])
     assert worse.exists() and result.notifications > 0
-    colour_notes = Notification.objects.filter(kind="colour", user=users["staff"], channel="in_app")
-    assert {int(pk) for pk in colour_notes.values_list("subject_id", flat=True)} == set(
-        worse.filter(assignments__unit=users["staff"].unit).values_list("id", flat=True)
-    )
+    # one digest per unit and kind (ADR 0095) naming every task of the unit that turned yellow or red
+    [note] = Notification.objects.filter(kind="colour", user=users["staff"], channel="in_app")
+    mine = worse.filter(assignments__unit=users["staff"].unit)
+    assert mine.exists() and all(f"“{t.title[:60]}”" in note.body for t in mine)
+    assert not any(f"“{t.title[:60]}”" in note.body for t in worse.exclude(pk__in=mine.values("pk")))
 
 
 def test_reminder_before_due(tasks: list[Task], users: dict[str, Any]) -> None:
@@ -134,13 +135,13 @@ def test_yellow_near_deadline_and_lagging(
     result = services.sweep(dt.date(2026, 9, 22))  # 15 working days left across 中秋 and 国庆
     task.refresh_from_db()
     assert result.changed == 1 and task.colour == "yellow"
-    assert "仅剩15个工作日" in task.colour_reason
+    assert "仅剩15个工作日" in task.reason_on(dt.date(2026, 9, 22))
     assert AuditEvent.objects.filter(
-        action="task.colour_changed", subject_id=str(task.pk), reason=task.colour_reason
+        action="task.colour_changed", subject_id=str(task.pk), reason=task.reason_on(dt.date(2026, 9, 22))
     ).exists()
     services.sweep(dt.date(2026, 10, 21))
     task.refresh_from_db()
-    assert task.colour == "red" and "已超过完成时限" in task.colour_reason
+    assert task.colour == "red" and "已超过完成时限" in task.reason_on(dt.date(2026, 10, 21))
 
 
 def test_command_prints_one_json_line(tasks: list[Task]) -> None:
