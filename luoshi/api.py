@@ -29,7 +29,8 @@ class TokenAuth(HttpBearer):
         from luoshi.accounts.models import ApiToken
 
         row = (
-            ApiToken.objects.select_related("user")
+            # the user's region and unit come along: scoping reads them on almost every call
+            ApiToken.objects.select_related("user__region", "user__unit")
             .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
             .first()
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from luoshi.notifications.services import notify as kernel_notify
+from luoshi.requests.access import ancestor_ids
 
 if TYPE_CHECKING:
     from luoshi.orgs.models import Region, Unit
@@ -34,13 +35,18 @@ def _kernel_notify(**kwargs: Any) -> int:
     return int(kernel_notify(**kwargs))
 
 
+def event_key(req: Request, event: str) -> str:
+    """The notification key of `event` on `req` as it is now (once per person and channel)."""
+    return f"request:{req.pk}:{event}:{req.reopen_count}:{req.version}"
+
+
 def _send(req: Request, event: str, title: str, body: str, *, users: Any = (), units: Any = ()) -> None:
     _kernel_notify(
         users=users,
         units=units,
         kind=f"request.{event}",
         kind_label=LABELS.get(event, "企业诉求"),
-        key=f"request:{req.pk}:{event}:{req.reopen_count}:{req.version}",
+        key=event_key(req, event),
         title=title,
         body=body,
         url=f"/requests/{req.pk}/",
@@ -66,13 +72,60 @@ def unit(req: Request, unit: Unit, event: str, title: str, body: str = "") -> No
 
 
 def office(req: Request, region: Region, event: str, title: str, body: str = "") -> None:
-    from luoshi.accounts.access import region_contains
-    from luoshi.accounts.models import User
-    from luoshi.requests.access import ancestor_ids, is_admin
+    """Tell the 营商办 (administrators, and superusers placed there) of `region` and of the regions above it."""
+    office_send(
+        request_id=req.pk,
+        region_ids=ancestor_ids(region),
+        event=event,
+        key=event_key(req, event),
+        title=title,
+        body=body,
+        subject_label=str(req),
+    )
 
-    candidates = User.objects.filter(is_active=True, region_id__in=ancestor_ids(region))
-    users = [u for u in candidates if is_admin(u) and region_contains(u.region, region)]
-    _send(req, event, title, body, users=users)
+
+def office_later(req: Request, event: str, title: str, body: str = "") -> None:
+    """:func:`office` as a background job (call it after the commit, from ``transaction.on_commit``): the job
+    gets everything it needs (no read of the request), and the event key is fixed now, so a retried or
+    duplicated job notifies nobody twice (the notifications' unique event key)."""
+    from luoshi.requests.tasks import notify_office
+
+    notify_office(
+        request_id=req.pk,
+        region_ids=ancestor_ids(req.region),
+        event=event,
+        key=event_key(req, event),
+        title=title,
+        body=body,
+        subject_label=str(req),
+    )
+
+
+def office_send(
+    *, request_id: int, region_ids: list[int], event: str, key: str, title: str, body: str, subject_label: str
+) -> int:
+    """The office's notifications of one event: one query for the recipients, one insert (the job's work)."""
+    from django.db.models import Q
+
+    from luoshi.accounts.models import Role, User
+    from luoshi.notifications.services import create, recipients_of, rows_for, subject_type_id
+    from luoshi.requests.models import Request
+
+    users = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True, region_id__in=region_ids)
+    return create(
+        rows_for(
+            recipients_of(users.order_by("id")),
+            kind=f"request.{event}",
+            kind_label=LABELS.get(event, "企业诉求"),
+            key=key,
+            title=title,
+            body=body,
+            url=f"/requests/{request_id}/",
+            subject_type_id=subject_type_id(Request),
+            subject_id=request_id,
+            subject_label=subject_label,
+        )
+    )
 
 
 def unit_overdue(unit_id: int, kind: str, label: str, count: int, today: object) -> None:
@@ -105,4 +158,4 @@ def unit_notice(notice: Any) -> None:
     )
 
 
-__all__ = ["enterprise", "office", "unit", "unit_notice", "unit_overdue"]
+__all__ = ["enterprise", "event_key", "office", "office_later", "office_send", "unit", "unit_notice", "unit_overdue"]

@@ -63,3 +63,22 @@ def erase_expired_contacts() -> int:
     from luoshi.requests.services.privacy import erase_expired_contacts as erase
 
     return erase()
+
+
+@job(retries=3, retry_delay=30)
+def notify_office(
+    *, request_id: int, region_ids: list[int], event: str, key: str, title: str, body: str, subject_label: str
+) -> int:
+    """Notify the office of a request event (queued after the commit of an intake: ADR 0110). Safe to run twice:
+    the event key was fixed when it was queued, and a notification exists once per key, person and channel."""
+    from luoshi.requests.notify import office_send
+
+    return office_send(
+        request_id=request_id,
+        region_ids=region_ids,
+        event=event,
+        key=key,
+        title=title,
+        body=body,
+        subject_label=subject_label,
+    )
