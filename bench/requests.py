@@ -23,19 +23,24 @@ The requests tables are emptied first (the database name must contain "bench").
 
 from __future__ import annotations
 
-import argparse
-import http.client
-import json
-import os
-import random
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
-from typing import Any
+
+# `python bench/requests.py` puts bench/ first on sys.path, where bench/calendar.py would shadow the standard
+# library's calendar (used by email/http.client and the deadline kernel's add_months): take bench/ off first
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
