@@ -65,20 +65,18 @@ def erase_expired_contacts() -> int:
     return erase()
 
 
-@job(retries=3, retry_delay=30)
-def notify_office(
-    *, request_id: int, region_ids: list[int], event: str, key: str, title: str, body: str, subject_label: str
-) -> int:
-    """Notify the office of a request event (queued after the commit of an intake: ADR 0110). Safe to run twice:
-    the event key was fixed when it was queued, and a notification exists once per key, person and channel."""
-    from luoshi.requests.notify import office_send
+@job(retries=3, retry_delay=10)
+def notify_office_of_new() -> int:
+    """Tell the office of the requests filed since the last run, all at once (queued at most once a second per
+    web process after intakes: ADR 110). Safe to run twice: a request is told once (its flag and the event key)."""
+    from luoshi.requests.notify import office_of_new
 
-    return office_send(
-        request_id=request_id,
-        region_ids=region_ids,
-        event=event,
-        key=key,
-        title=title,
-        body=body,
-        subject_label=subject_label,
-    )
+    return office_of_new()
+
+
+@periodic_job(crontab(minute="*"), retries=2, retry_delay=30)
+def notify_office_of_new_periodically() -> int:
+    """The safety net of `notify_office_of_new`: anything filed while no job was queued or run."""
+    from luoshi.requests.notify import office_of_new
+
+    return office_of_new()
