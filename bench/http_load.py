@@ -30,6 +30,36 @@ import urllib.parse
 from typing import Any
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds so far of process `pid` and its live children (a gunicorn master and its
+    workers), from /proc (Linux). The benchmarks read it before and after a load: the server's CPU per request,
+    a steadier figure than throughput on a shared machine."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(p: int) -> list[str]:
+        with open(f"/proc/{p}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+
+    total = 0.0
+    pids = [pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(stat(int(entry))[1]) == pid:
+                    pids.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    for p in pids:
+        try:
+            fields = stat(p)
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile: the ceil(q·n)-th smallest value."""
     ordered = sorted(values)

@@ -23,19 +23,24 @@ The requests tables are emptied first (the database name must contain "bench").
 
 from __future__ import annotations
 
-import argparse
-import http.client
-import json
-import os
-import random
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
-from typing import Any
+
+# `python bench/requests.py` puts bench/ first on sys.path, where bench/calendar.py would shadow the standard
+# library's calendar (used by email/http.client and the deadline kernel's add_months): take bench/ off first
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -243,6 +248,15 @@ def main() -> int:
     )
     parser.add_argument("--intake-only", action="store_true", help="only the intake (no build, sweep, metrics)")
     parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="no job worker beside the server during the load (by default one runs, as in production: the "
+        "office notifications of each intake are its jobs, and their CPU is part of the run)",
+    )
+    parser.add_argument(
+        "--inproc", type=int, default=200, help="intakes timed in process for the CPU figure (default 200)"
+    )
+    parser.add_argument(
         "--load", nargs=4, metavar=("HOSTPORT", "TOKEN", "N", "CONCURRENCY"), help=argparse.SUPPRESS
     )
     parser.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
@@ -281,6 +295,14 @@ def main() -> int:
         f"PostgreSQL {name}: intake {n_intake:,} posts; {n_open:,} open of {n_total:,} requests", flush=True
     )
 
+    cpu = inproc_cpu(token, args.inproc)
+    print(
+        f"in process ({args.inproc} intakes, Django test client, median of 5 rounds): "
+        f"{cpu['cpu_ms_request']:.2f} ms CPU per intake alone, {cpu['cpu_ms_with_jobs']:.2f} ms with the jobs "
+        f"each round queued; {cpu['queries']} SQL statements + {cpu['jobs_queued']} job(s) queued "
+        f"(+{cpu['job_queries']} statements when run for one intake); load average {cpu['loadavg']}",
+        flush=True,
+    )
     intake = run_intake(args, token, n_intake)
     check = check_intake(intake)
     lost, duplicated = check["lost"], check["duplicated"]
@@ -293,9 +315,32 @@ def main() -> int:
         f"{check['keys_stored']} keys, lost {lost}, duplicated {duplicated}, unanswered {check['unanswered']}",
         flush=True,
     )
+    print(
+        f"server CPU during the load: {intake['server_cpu_s']:.1f} s web ({intake['server_cpu_ms_per_intake']:.2f} "
+        f"ms per intake), {intake['worker_cpu_s']:.1f} s job worker; notifications of the intakes: "
+        f"{check['notified']} of {check['rows']} requests told the office, {check['notifications']} rows, "
+        f"{check['notify_duplicated']} duplicated; load average before / after {intake['loadavg_before']} / "
+        f"{intake['loadavg_after']}",
+        flush=True,
+    )
+    ok = lost == duplicated == check["unanswered"] == check["notify_duplicated"] == 0
+    ok = ok and (args.no_worker or check["notified"] == check["rows"])
     if args.intake_only:
-        print(json.dumps({"intake": {k: v for k, v in intake.items() if "keys" not in k}, "check": check}))
-        return 0 if lost == duplicated == check["unanswered"] == 0 else 1
+        print(
+            json.dumps(
+                {
+                    "intake": {k: v for k, v in intake.items() if "keys" not in k},
+                    "check": check,
+                    "inproc": cpu,
+                    "verdict": {
+                        f">= {INTAKE_GOAL}/s": intake["per_s"] >= INTAKE_GOAL,
+                        f"p99 < {P99_GOAL_MS} ms": (intake["p99_ms"] or 1e9) < P99_GOAL_MS,
+                        "none lost, duplicated or unanswered; each office told once": ok,
+                    },
+                }
+            )
+        )
+        return 0 if ok else 1
 
     t = time.perf_counter()
     build(region, admin, n_open, n_total)
@@ -414,10 +459,127 @@ def setup_directory() -> tuple[Any, str, Any]:
     return admin, token_create(user=admin, name="bench"), region
 
 
+INTAKE_GOAL = 200  # intakes/s
+P99_GOAL_MS = 250
+
+
+def _http_load_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("http_load", Path(__file__).resolve().parent / "http_load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def inproc_cpu(token: str, n: int) -> dict[str, Any]:
+    """CPU milliseconds of one intake in this process (Django test client, the same API call as the load), median
+    of 5 rounds of n/5: the request alone (what a web worker spends), and with the jobs the round queued run at
+    its end (what the platform spends; the office job is coalesced, so it runs once for many intakes). Steadier
+    than requests/s on a shared machine. Also the SQL statements of one intake and of the jobs it queues (run
+    alone, for that one intake)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from huey.contrib.djhuey import HUEY
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    seq = iter(range(10**9))
+
+    def file_one() -> None:
+        i = next(seq)
+        resp = client.post(
+            "/api/requests/",
+            json.dumps(
+                {
+                    "enterprise_name": f"压测企业{i % 997}有限公司",
+                    "contact_name": "压测",
+                    "contact_phone": "13800138000",
+                    "title": f"进程内诉求{i}",
+                    "text": f"第{i}件进程内诉求:园区道路积水影响通行,请协调解决。",
+                    "channel": "hotline",
+                    "region_code": "bench-region",
+                }
+            ),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+            HTTP_IDEMPOTENCY_KEY=f"inproc-{os.getpid()}-{i}",
+        )
+        assert resp.status_code == 201, resp.content[:300]
+
+    def run_queued() -> int:
+        """Run what the intakes queued, now (a worker would run a delayed job a second later)."""
+        jobs = HUEY.pending()
+        HUEY.flush()
+        HUEY.immediate = True  # (djhuey closes "old" connections around a job otherwise: the count would break)
+        try:
+            for job in jobs:
+                job.execute()
+        finally:
+            HUEY.immediate = False
+        return len(jobs)
+
+    def rounds() -> tuple[float, float]:
+        """Median CPU ms per intake over 5 rounds of n/5: the requests alone, and the requests plus the jobs
+        they queued run at the end of the round (as the coalesced office job runs for many intakes at once)."""
+        per_round = max(1, n // 5)
+        alone, total = [], []
+        for _ in range(5):
+            t = time.process_time()
+            for _ in range(per_round):
+                file_one()
+            mid = time.process_time()
+            run_queued()
+            alone.append((mid - t) / per_round * 1000)
+            total.append((time.process_time() - t) / per_round * 1000)
+        return statistics.median(alone), statistics.median(total)
+
+    try:
+        HUEY.immediate = True
+        for _ in range(20):  # warm: URL resolver, calendar, caches
+            file_one()
+        HUEY.immediate = False
+        HUEY.flush()
+        with CaptureQueriesContext(connection) as ctx:
+            file_one()
+        with CaptureQueriesContext(connection) as jobs_ctx:
+            queued = run_queued()
+        control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+        statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].lstrip().upper().startswith(control)]
+        alone, total = rounds()
+        out: dict[str, Any] = {
+            "queries": len(statements),
+            "statements": [q[:100] for q in statements],
+            "jobs_queued": queued,
+            "job_queries": len(jobs_ctx.captured_queries),
+            "cpu_ms_request": round(alone, 2),
+            "cpu_ms_with_jobs": round(total, 2),
+            "n": n,
+            "loadavg": [round(x, 2) for x in os.getloadavg()],
+        }
+        HUEY.flush()
+    finally:
+        HUEY.immediate = True
+    return out
+
+
 def run_intake(args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
     env = dict(os.environ)
     env.pop("LUOSHI_JOBS_IMMEDIATE", None)
+    from huey.contrib.djhuey import HUEY
+
     from luoshi.core.serving import gunicorn_command
+
+    HUEY.immediate = False  # the real queue (Redis), which the worker below reads
+    HUEY.flush()  # nothing of an earlier run waits in the queue
+    http_load = _http_load_module()
+    # the job worker runs beside the server, as in production (`luoshi worker`): its CPU is part of the run
+    worker = (
+        None
+        if args.no_worker
+        else subprocess.Popen([sys.executable, "-m", "luoshi.cli", "worker"], cwd=ROOT, env=env)
+    )
 
     # the command `luoshi serve --prod` runs (gthread), without the access log
     server = subprocess.Popen(
@@ -444,6 +606,11 @@ def run_intake(args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
             capture_output=True,
             env={**env, "BENCH_WARM": "1"},
         )
+        if worker is not None:
+            drain(HUEY)
+        loadavg_before = [round(x, 2) for x in os.getloadavg()]
+        cpu_before = http_load.tree_cpu_seconds(server.pid)
+        worker_before = http_load.tree_cpu_seconds(worker.pid) if worker else 0.0
         proc = subprocess.run(
             [
                 sys.executable,
@@ -459,10 +626,33 @@ def run_intake(args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
             text=True,
             env=env,
         )
-        return json.loads(proc.stdout.strip().splitlines()[-1])
+        out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+        out["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+        out["loadavg_before"] = loadavg_before
+        out["server_cpu_s"] = round(http_load.tree_cpu_seconds(server.pid) - cpu_before, 2)
+        out["server_cpu_ms_per_intake"] = round(1000 * out["server_cpu_s"] / max(1, out["attempts"]), 2)
+        if worker is not None:
+            drain(HUEY)  # the notifications of the last intakes
+        out["worker_cpu_s"] = round(http_load.tree_cpu_seconds(worker.pid) - worker_before, 2) if worker else 0.0
+        out["server"] = f"{args.workers} gthread workers x {args.threads} threads" + (
+            " + 1 job worker" if worker else ""
+        )
+        return out
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        HUEY.immediate = True
+
+
+def drain(huey: Any, timeout: float = 120) -> None:
+    """Wait until the job queue is empty (the worker took every job) and a moment for the last to finish."""
+    deadline = time.time() + timeout
+    while huey.pending_count() and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
 
 
 def check_intake(intake: dict[str, Any]) -> dict[str, int]:
@@ -478,7 +668,21 @@ def check_intake(intake: dict[str, Any]) -> dict[str, int]:
     per_title = list(ours.values("title").annotate(n=Count("pk")).values_list("n", flat=True))
     sent = set(intake["keys"])
     answered = set(intake["acknowledged_keys"])
+    from luoshi.notifications.models import Notification
+
+    ids = [str(pk) for pk in ours.values_list("pk", flat=True)]
+    told = (
+        Notification.objects.filter(kind="request.filed", subject_id__in=ids)
+        .values("subject_id", "user_id", "channel")
+        .annotate(n=Count("pk"))
+    )
+    per_request: dict[str, int] = {}
+    for row in told:
+        per_request[row["subject_id"]] = per_request.get(row["subject_id"], 0) + 1
     return {
+        "notified": len(per_request),
+        "notifications": sum(row["n"] for row in told),
+        "notify_duplicated": sum(row["n"] - 1 for row in told if row["n"] > 1),
         "rows": sum(per_key.values()),
         "keys_stored": len(per_key),
         "lost": sum(1 for k in answered if k not in per_key),

@@ -47,6 +47,9 @@ def main() -> int:
     parser.add_argument("--page-rounds", type=int, default=50, help="requests of each page (default 50)")
     parser.add_argument("--writes", type=int, default=1600, help="reports posted by the load (default 1600)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent writers (default 8)")
+    parser.add_argument(
+        "--inproc-writes", type=int, default=100, help="writes timed in process for the CPU figure (default 100)"
+    )
     parser.add_argument("--port", type=int, default=8107, help="loopback port of the bench server (8107)")
     parser.add_argument("--skip-sweeps", action="store_true", help="time only the pages and writes")
     parser.add_argument(
@@ -59,6 +62,11 @@ def main() -> int:
         "sweep runs), then time publish and the sweeps again",
     )
     parser.add_argument("--build-only", action="store_true", help="build the data and stop")
+    parser.add_argument(
+        "--writes-only",
+        action="store_true",
+        help="with --reuse: only the report writes (in-process CPU, then the HTTP load), no pages",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("LUOSHI_DATA_DIR", str(Path(tempfile.gettempdir()) / "luoshi-bench"))
@@ -173,6 +181,9 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import supervision_http  # bench/: the pages and writes over loopback HTTP
 
+    if args.writes_only:
+        writes = supervision_http.bench_writes(args, today)
+        return supervision_http.report_writes(writes, vendor=connection.vendor, args=args)
     pages = supervision_http.bench_pages(args, admin, today)
     writes = supervision_http.bench_writes(args, today)
 

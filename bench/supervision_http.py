@@ -186,7 +186,7 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             : args.clients
         ]
     )
-    per_writer = max(1, args.writes // max(len(writers), 1))
+    per_writer = max(1, (args.writes + args.inproc_writes) // max(len(writers), 1))
     writes: list[dict[str, Any]] = []
     first: tuple[str, str, dict[str, Any]] | None = None
     for user in writers:
@@ -211,6 +211,7 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             else:
                 writes.append({"path": path, "token": token, "body": body})
     assert first is not None, "no open assignment to report on"
+    inproc, writes = writes[: args.inproc_writes], writes[args.inproc_writes :]
     token, path, body = first
     client = Client(HTTP_HOST="127.0.0.1")
     client.post(  # warm (the calendar, the URL resolver) with a revision of another period: not counted
@@ -226,21 +227,112 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
     assert resp.status_code == 200, resp.content[:300]
     statements = [q["sql"] for q in ctx.captured_queries]
     control = [q for q in statements if q.lstrip().upper().startswith(TRANSACTION_CONTROL)]
+    # CPU ms of one write in this process (the same API call through Django's test client), median of 5
+    # rounds: steadier than writes/s on a shared machine
+    cpu_rounds = []
+    per_round = max(1, len(inproc) // 5)
+    for r in range(5):
+        batch = inproc[r * per_round : (r + 1) * per_round]
+        if not batch:
+            break
+        t = time.process_time()
+        for w in batch:
+            resp = client.post(
+                w["path"], json.dumps(w["body"]), content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {w['token']}",
+            )
+            assert resp.status_code == 200, resp.content[:300]
+        cpu_rounds.append((time.process_time() - t) / len(batch) * 1000)
+    cpu_ms = round(statistics.median(cpu_rounds), 2) if cpu_rounds else None
+    print(
+        f"one report write in process: {cpu_ms} ms CPU (median of {len(cpu_rounds)} rounds of {per_round}; "
+        f"load average {[round(x, 2) for x in os.getloadavg()]})",
+        flush=True,
+    )
     connection.close()
     from luoshi.core.serving import WEB_THREADS, default_workers
 
+    http_load = _http_load_module()
     server = Server(args.port, workers=default_workers(prod=True))
     try:
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        cpu_before = http_load.tree_cpu_seconds(server.proc.pid)
         result = load({"base": server.base, "writes": writes, "clients": args.clients})
+        server_cpu = http_load.tree_cpu_seconds(server.proc.pid) - cpu_before
+        load_after = [round(x, 2) for x in os.getloadavg()]
     finally:
         server.stop()
     result["writes"]["server"] = f"{server.workers} gthread workers x {WEB_THREADS} threads"
+    result["writes"]["server_cpu_s"] = round(server_cpu, 2)
+    result["writes"]["server_cpu_ms_per_write"] = round(1000 * server_cpu / max(1, result["writes"]["n"]), 2)
+    result["writes"]["loadavg_before"] = load_before
+    result["writes"]["loadavg_after"] = load_after
     return {
         "writes": result["writes"],
         "queries": len(statements) - len(control),
         "transaction_control": len(control),
         "statements": [q[:120] for q in statements],  # the head of each: which statements, not their values
+        "inproc_cpu_ms_per_write": cpu_ms,
+        "inproc_rounds_ms": [round(x, 2) for x in cpu_rounds],
     }
+
+
+def _http_load_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("http_load", Path(__file__).resolve().parent / "http_load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def report_writes(writes: dict[str, Any], *, vendor: str, args: argparse.Namespace) -> int:
+    """--writes-only: the write figures and their verdicts, the last line one JSON object."""
+    w = writes["writes"]
+    print(
+        f"\nreport writes through the API: {w['n']} in {w['seconds']:.1f} s from {w['clients']} clients = "
+        f"{w['per_second']:.0f}/s; p50 {w['p50_ms']:.0f} ms, p99 {w['p99_ms']:.0f} ms; errors {w['errors']} "
+        f"{w['first_errors']}; server CPU {w['server_cpu_ms_per_write']:.2f} ms per write; SQL queries of one "
+        f"write: {writes['queries']} (+{writes['transaction_control']} transaction control); in process "
+        f"{writes['inproc_cpu_ms_per_write']} ms CPU per write; load average {w['loadavg_before']} -> "
+        f"{w['loadavg_after']}"
+    )
+    verdict = {f"one report write <= {WRITE_QUERY_GOAL} SQL queries": writes["queries"] <= WRITE_QUERY_GOAL}
+    if vendor == "postgresql":
+        verdict[f">= {WRITES_GOAL} writes/s at {w['clients']} clients"] = (
+            w["per_second"] >= WRITES_GOAL and w["errors"] == 0
+        )
+        verdict[f"write p99 < {WRITE_P99_GOAL_MS} ms"] = w["p99_ms"] < WRITE_P99_GOAL_MS
+    for goal, ok in verdict.items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {goal}")
+    print(
+        json.dumps(
+            {
+                "bench": "supervision --writes-only",
+                "database": vendor,
+                "cpus": os.cpu_count(),
+                "figures": {
+                    "writes": w,
+                    "write_queries": writes["queries"],
+                    "write_statements": writes["statements"],
+                    "inproc_cpu_ms_per_write": writes["inproc_cpu_ms_per_write"],
+                    "inproc_rounds_ms": writes["inproc_rounds_ms"],
+                },
+                "references": {
+                    "goals": {
+                        "write_queries": WRITE_QUERY_GOAL,
+                        "writes_per_s (PostgreSQL)": WRITES_GOAL,
+                        "write_p99_ms (PostgreSQL)": WRITE_P99_GOAL_MS,
+                    },
+                    "before (issue 14)": {"write queries": 28, "writes/s at 8 clients": "20-38"},
+                },
+                "verdict": verdict,
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0 if all(verdict.values()) else 1
 
 
 def report(

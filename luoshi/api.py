@@ -20,19 +20,31 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from luoshi.core.errors import DomainError, ErrorCode
+from luoshi.core.prepared import Prepared
 
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=5)  # how precisely ApiToken.last_used_at is kept
+
+
+def _token_query(digest: str) -> Any:
+    from luoshi.accounts.models import ApiToken
+
+    # the user's region and unit come along: scoping reads them on almost every call
+    return (
+        ApiToken.objects.select_related("user__region", "user__unit")
+        .filter(digest=digest, revoked=False, user__is_active=True)
+        .order_by()[:1]
+    )
+
+
+# compiled once per connection (`core.prepared`): the token look-up runs on every API call
+_TOKEN = Prepared(_token_query, digest="sentinel: not a sha-256 digest")
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from luoshi.accounts.models import ApiToken
 
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
-            .first()
-        )
+        row = _TOKEN.first(digest=ApiToken.digest_of(token))
         if row is None:
             return None
         now = timezone.now()

@@ -79,7 +79,12 @@ def unit_recipients(unit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
 
 def office_recipients(region: Region) -> list[Recipient]:
     """营商办 administrators whose region contains `region`."""
-    return [_recipient(*row) for row in access.office_admins_over(region).values_list(*_RECIPIENT_FIELDS)]
+    return recipients_of(access.office_admins_over(region))
+
+
+def recipients_of(users: models.QuerySet[User]) -> list[Recipient]:
+    """The recipients (address, phone, preferences) of any query of users, in one query."""
+    return [_recipient(*row) for row in users.values_list(*_RECIPIENT_FIELDS)]
 
 
 class NotificationRow(NamedTuple):

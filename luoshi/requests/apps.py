@@ -24,3 +24,11 @@ class RequestsConfig(discovery.LuoshiAppConfig):
         # the metrics roll-up follows every state change of a request (services/metrics.py)
         post_init.connect(remember, sender=Request, dispatch_uid="requests.metrics_remember")
         post_save.connect(record_change, sender=Request, dispatch_uid="requests.metrics_record_change")
+        from django.db.models.signals import post_delete
+
+        from luoshi.orgs.models import Region
+        from luoshi.requests.services.intake import forget_regions
+
+        # intake keeps regions by code per process (services/intake.py): a change here clears it at once
+        post_save.connect(forget_regions, sender=Region, dispatch_uid="requests.forget_regions_saved")
+        post_delete.connect(forget_regions, sender=Region, dispatch_uid="requests.forget_regions_deleted")

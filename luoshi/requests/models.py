@@ -136,6 +136,9 @@ class Request(models.Model):
     satisfaction = models.CharField(max_length=16, choices=Satisfaction.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # filed, the office not told yet: the coalesced job `tasks.notify_office_of_new` tells it (ADR 110). Rows
+    # loaded in bulk (imports of history, the benchmarks' COPY) take the database default: nobody is told.
+    office_pending = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = "企业诉求"
@@ -145,6 +148,7 @@ class Request(models.Model):
             models.UniqueConstraint(fields=["filed_by", "idempotency_key"], name="request_unique_idem_key"),
         ]
         indexes = [
+            models.Index(fields=["id"], condition=models.Q(office_pending=True), name="request_office_pending"),
             models.Index(fields=["region", "received_at"]),
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["enterprise", "received_at"]),

@@ -63,3 +63,20 @@ def erase_expired_contacts() -> int:
     from luoshi.requests.services.privacy import erase_expired_contacts as erase
 
     return erase()
+
+
+@job(retries=3, retry_delay=10)
+def notify_office_of_new() -> int:
+    """Tell the office of the requests filed since the last run, all at once (queued at most once a second per
+    web process after intakes: ADR 110). Safe to run twice: a request is told once (its flag and the event key)."""
+    from luoshi.requests.notify import office_of_new
+
+    return office_of_new()
+
+
+@periodic_job(crontab(minute="*"), retries=2, retry_delay=30)
+def notify_office_of_new_periodically() -> int:
+    """The safety net of `notify_office_of_new`: anything filed while no job was queued or run."""
+    from luoshi.requests.notify import office_of_new
+
+    return office_of_new()

@@ -6,13 +6,16 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
 import phonenumbers
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains
@@ -156,7 +159,7 @@ def _region_and_enterprise(
         enterprise = Enterprise.objects.filter(credit_code=code).select_related("region").first()
     region: Region | None = None
     if data.region_code:
-        region = Region.objects.filter(code=data.region_code).first()
+        region = region_by_code(data.region_code)
         if region is None:
             raise ValidationFailed(f"区域代码“{data.region_code}”不存在。", code=RequestError.REGION_UNKNOWN)
     elif enterprise is not None:
@@ -175,6 +178,30 @@ def _region_and_enterprise(
     ):
         raise AccessDenied("您只能为本辖区的企业受理诉求。", code=RequestError.ENTERPRISE_OUTSIDE_REGION)
     return region, enterprise
+
+
+REGION_CACHE_SECONDS = 60.0
+_regions: dict[str, tuple[float, Region | None]] = {}
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region of a `region_code`, kept per process for REGION_CACHE_SECONDS: every API intake names one,
+    and the administrative tree is per deployment, not per request. A region saved or deleted in this process
+    clears the cache at once (`forget_regions`, connected in apps.py); other processes see the change within
+    the minute. The instance is shared read-only between requests."""
+    now = time.monotonic()
+    hit = _regions.get(code)
+    if hit is not None and now - hit[0] < REGION_CACHE_SECONDS:
+        return hit[1]
+    region = Region.objects.filter(code=code).first()
+    if region is not None:  # an unknown code is not kept: it may be created next
+        _regions[code] = (now, region)
+    return region
+
+
+def forget_regions(**kwargs: Any) -> None:
+    """`post_save`/`post_delete` of a Region: drop this process's cached regions."""
+    _regions.clear()
 
 
 NUMBER_ATTEMPTS = 5
@@ -212,57 +239,85 @@ def request_file(
     digest = data.content_hash()
     clean = _clean(data, user)
     external = clean["external_id"]
-    existing = _find_existing(user, key, external, digest)
-    if existing is not None:
-        return existing, False
     region, enterprise = _region_and_enterprise(data, user, clean["credit_code"])
     now = timezone.now()
     received = data.received_at or now
     day = timezone.localdate(received)
-    for attempt in range(NUMBER_ATTEMPTS):
-        number = new_number(received)
-        try:
-            with transaction.atomic():
-                req = Request.objects.create(
-                    number=number,
-                    region=region,
-                    enterprise=enterprise,
-                    enterprise_name=enterprise.name if enterprise is not None else clean["enterprise_name"],
-                    credit_code=enterprise.credit_code if enterprise is not None else clean["credit_code"],
-                    contact_name=clean["contact_name"],
-                    contact_phone=clean["contact_phone"],
-                    channel=clean["channel"],
-                    category=clean["category"],
-                    title=clean["title"],
-                    text=clean["text"],
-                    filed_by=user,
-                    external_id=external,
-                    idempotency_key=key,
-                    content_hash=digest,
-                    received_at=received,
-                    procedural_due_on=day + dt.timedelta(days=PROCEDURAL_REPLY_DAYS),
-                    substantive_due_on=deadlines.add_months(day, SUBSTANTIVE_ANSWER_MONTHS),
-                )
-                if clean["category"] == Category.ARREARS:
-                    ArrearsClaim.objects.create(
-                        request=req, debtor_name=clean["debtor_name"], amount_claimed=clean["amount_claimed"]
-                    )
-                if files:
-                    from luoshi.requests.services.files import store_attachment
-
-                    for name, stream in files:
-                        store_attachment(request=req, name=name, stream=stream, user=user, purpose="intake")
-                record(actor=user, action=RequestEvent.FILED, subject=req, after=snapshot(req, FILED_FIELDS))
-            break
-        except IntegrityError:
+    req = Request(
+        region=region,
+        enterprise=enterprise,
+        enterprise_name=enterprise.name if enterprise is not None else clean["enterprise_name"],
+        credit_code=enterprise.credit_code if enterprise is not None else clean["credit_code"],
+        contact_name=clean["contact_name"],
+        contact_phone=clean["contact_phone"],
+        channel=clean["channel"],
+        category=clean["category"],
+        title=clean["title"],
+        text=clean["text"],
+        filed_by=user,
+        external_id=external,
+        idempotency_key=key,
+        content_hash=digest,
+        received_at=received,
+        procedural_due_on=day + dt.timedelta(days=PROCEDURAL_REPLY_DAYS),
+        substantive_due_on=deadlines.add_months(day, SUBSTANTIVE_ANSWER_MONTHS),
+        office_pending=True,
+    )
+    with transaction.atomic():
+        for attempt in range(NUMBER_ATTEMPTS):
+            req.number = new_number(received)
+            if _insert_new(req):
+                break
+            # nothing inserted: a unique constraint held. A retry (or a racing first call) of this key or work
+            # order is answered with the stored request; on PostgreSQL the insert waited for the racing
+            # transaction to commit, so its row is visible to this next statement.
             existing = _find_existing(user, key, external, digest)
             if existing is not None:
-                return existing, False  # a racing retry won: its row is the answer
-            if attempt == NUMBER_ATTEMPTS - 1 or not Request.objects.filter(number=number).exists():
-                raise
+                return existing, False
+            if attempt == NUMBER_ATTEMPTS - 1 or not Request.objects.filter(number=req.number).exists():
+                # not a known constraint (SQLite's OR IGNORE also skips other violations): let save() say why
+                req.save(force_insert=True)
+                break
             # another request drew the same number (6 random hex digits a day): draw again
-    transaction.on_commit(lambda: notify.office(req, region, "filed", f"新诉求待审查:{req.title}"))
+        if clean["category"] == Category.ARREARS:
+            ArrearsClaim.objects.create(
+                request=req, debtor_name=clean["debtor_name"], amount_claimed=clean["amount_claimed"]
+            )
+        if files:
+            from luoshi.requests.services.files import store_attachment
+
+            for name, stream in files:
+                store_attachment(request=req, name=name, stream=stream, user=user, purpose="intake")
+        record(actor=user, action=RequestEvent.FILED, subject=req, after=snapshot(req, FILED_FIELDS))
+    # the office is told by a coalesced background job after the commit (ADR 0110): off the intake's path, one
+    # run for all the requests of about a second; the request carries the flag (`office_pending`, set below)
+    transaction.on_commit(notify.office_of_new_soon)
     return req, True
+
+
+def _insert_new(req: Request) -> bool:
+    """INSERT the request unless a unique constraint (number, external_id, filer + Idempotency-Key) already holds
+    it: ON CONFLICT DO NOTHING RETURNING id, one statement, no savepoint, no look-up first. True when inserted
+    (its id set, `pre_save`/`post_save` sent as `save()` sends them: the metrics roll-up follows)."""
+    meta = Request._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+    pre_save.send(sender=Request, instance=req, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
+    rows = Request._base_manager._insert(  # type: ignore[attr-defined]
+        [req],
+        fields=fields,
+        returning_fields=[meta.pk],
+        using=DEFAULT_DB_ALIAS,
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not rows:
+        return False
+    req.pk = rows[0][0]
+    req._state.adding = False
+    req._state.db = DEFAULT_DB_ALIAS
+    post_save.send(
+        sender=Request, instance=req, created=True, update_fields=None, raw=False, using=DEFAULT_DB_ALIAS
+    )
+    return True
 
 
 def _find_existing(user: User | None, key: str | None, external: str | None, digest: str) -> Request | None:

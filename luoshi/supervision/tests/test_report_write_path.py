@@ -125,3 +125,44 @@ def test_api_posts_through_the_fast_path(
     c.force_login(users["admin"])
     r = c.post(f"/api/supervision/tasks/{tasks[0].pk}/reports", body, content_type="application/json")
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
+
+
+def test_api_report_write_with_a_token_is_at_most_eight_statements(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
+    """ADR 0015's eight statements, pinned on a small ledger (test_scale_queries pins it at 100,000 tasks):
+    the token, the locked assignment read (both compiled once per connection, ADR 0110), the insert, the two
+    roll-up updates and the audit events; transaction control not counted. The audit entries are there."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.accounts.services import token_create
+
+    token = token_create(user=users["staff"], name="platform")
+    client = Client()
+    mine = _assignment(tasks[0], units["jm_fgw"])
+    other = _assignment(tasks[1], units["jm_fgw"]) if Assignment.objects.filter(
+        task=tasks[1], unit=units["jm_fgw"]
+    ).exists() else None
+
+    def post(a: Assignment, task: Task, period: str, pct: int) -> Any:
+        body = {"assignment_id": a.pk, "period_start": period, "narrative": "接口报送", "percent": pct}
+        return client.post(
+            f"/api/supervision/tasks/{task.pk}/reports",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    assert post(other or mine, tasks[1] if other else tasks[0], "2026-02-01", 10).status_code == 200  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        response = post(mine, tasks[0], "2026-03-01", 45)
+    assert response.status_code == 200, response.content
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].lstrip().upper().startswith(control)]
+    assert len(sql) <= 8, "\n".join(sql)
+    report = ProgressReport.objects.get(assignment=mine, period_start=MARCH)
+    assert report.percent == 45
+    assert AuditEvent.objects.filter(action="report.filed", subject_id=str(report.pk)).count() == 1
