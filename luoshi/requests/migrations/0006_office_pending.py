@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprise_requests', '0004_metrics_rollup'),
+        ('enterprise_requests', '0005_metrics_reopened_completed'),
         ('orgs', '0003_unit_leader'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
