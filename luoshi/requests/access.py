@@ -29,6 +29,11 @@ def is_admin(user: User | None) -> bool:
     return user is not None and (user.is_superuser or user.role == Role.ADMIN)
 
 
+def admins_q() -> Q:
+    """`is_admin` as a filter on users (who the office's notifications go to)."""
+    return Q(role=Role.ADMIN) | Q(is_superuser=True)
+
+
 def is_government(user: User | None) -> bool:
     """Office, unit staff and leaders: the pages of lists, metrics and hotspots."""
     return user is not None and (user.is_superuser or user.role in (Role.ADMIN, Role.LEADER, Role.STAFF))

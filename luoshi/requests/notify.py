@@ -7,8 +7,9 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from luoshi.accounts.access import path_ancestor_ids
 from luoshi.notifications.services import notify as kernel_notify
-from luoshi.requests.access import ancestor_ids
+from luoshi.requests.access import admins_q, ancestor_ids
 
 if TYPE_CHECKING:
     from luoshi.orgs.models import Region, Unit
@@ -118,9 +119,8 @@ def office_of_new(limit: int = 2000) -> int:
     the filing (`request:<id>:filed:0:1`), so a request told twice (a concurrent save that wrote the flag back,
     a run retried after a failure) creates nothing twice. Returns the notifications created."""
     from django.db import transaction
-    from django.db.models import Q
 
-    from luoshi.accounts.models import Role, User
+    from luoshi.accounts.models import User
     from luoshi.notifications.services import create, recipients_of, rows_for, subject_type_id
     from luoshi.requests.models import Request
 
@@ -133,11 +133,9 @@ def office_of_new(limit: int = 2000) -> int:
         )
         if not pending:
             return 0
-        lineage = {rid: set(ancestor_ids_of(rid, path)) for _, _, _, rid, path in pending}
+        lineage = {rid: set(path_ancestor_ids(path) or [rid]) for _, _, _, rid, path in pending}
         above = sorted(set().union(*lineage.values()))
-        users = User.objects.filter(
-            Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True, region_id__in=above
-        ).order_by("id")
+        users = User.objects.filter(admins_q(), is_active=True, region_id__in=above).order_by("id")
         region_of = dict(users.values_list("id", "region_id"))
         recipients = recipients_of(users)
         type_id = subject_type_id(Request)
@@ -160,22 +158,17 @@ def office_of_new(limit: int = 2000) -> int:
     return created
 
 
-def ancestor_ids_of(region_id: int, path: str) -> list[int]:
-    """A region's id and its ancestors' from its path ("/1/5/12/")."""
-    return [int(p) for p in (path or "").split("/") if p.isdigit()] or [region_id]
-
 
 def office_send(
     *, request_id: int, region_ids: list[int], event: str, key: str, title: str, body: str, subject_label: str
 ) -> int:
     """The office's notifications of one event: one query for the recipients, one insert (the job's work)."""
-    from django.db.models import Q
 
-    from luoshi.accounts.models import Role, User
+    from luoshi.accounts.models import User
     from luoshi.notifications.services import create, recipients_of, rows_for, subject_type_id
     from luoshi.requests.models import Request
 
-    users = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True, region_id__in=region_ids)
+    users = User.objects.filter(admins_q(), is_active=True, region_id__in=region_ids)
     return create(
         rows_for(
             recipients_of(users.order_by("id")),
