@@ -7,6 +7,7 @@ an unknown action falls back to its code so nothing is hidden.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from luoshi.audit.models import AuditEvent
 
@@ -152,31 +154,57 @@ EXTRA_FIELD_LABELS: dict[str, str] = {
     "escalated_on": "通报日期",
     "size": "大小(字节)",
     "name": "名称",
+    "sign_off_requested_by": "申请销号人",
 }
 
 
-def _field_label(model: Any, key: str) -> tuple[str, dict[Any, str]]:
+# Bookkeeping that services record beside a change but that says nothing to a reader (the optimistic-concurrency
+# counter, row stamps): kept in the stored event, left out of the sentence people read.
+HIDDEN_KEYS = frozenset({"version", "updated_at", "created_at"})
+
+
+def _field_label(model: Any, key: str) -> tuple[str, dict[Any, str], Any]:
     if model is None:
-        return EXTRA_FIELD_LABELS.get(key, key), {}
+        return EXTRA_FIELD_LABELS.get(key, key), {}, None
     try:
         f = model._meta.get_field(key)
     except FieldDoesNotExist:
-        return EXTRA_FIELD_LABELS.get(key, key), {}
+        return EXTRA_FIELD_LABELS.get(key, key), {}, None
     choices = {k: str(v) for k, v in (getattr(f, "choices", None) or [])}
-    return str(getattr(f, "verbose_name", key)), choices
+    label = str(getattr(f, "verbose_name", key))
+    if label == key.replace("_", " "):  # Django's default: the field was given no name of its own
+        label = EXTRA_FIELD_LABELS.get(key, label)
+    return label, choices, f
 
 
 _EMPTY = "(空)"
 _BOOL = {True: "是", False: "否"}
 
 
-def _value(value: Any, choices: dict[Any, str]) -> str:
+def _moment(value: str) -> str | None:
+    """A stored moment ("2026-12-03T12:19:16.627374+00:00") as people read it: Asia/Shanghai, to the minute."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M")
+
+
+def _value(value: Any, choices: dict[Any, str], field_: Any = None) -> str:
     if value is None or value == "" or value == []:
         return _EMPTY
     if isinstance(value, bool):
         return _BOOL[value]
     if value in choices if isinstance(value, str | int) else False:
         return choices[value]
+    if isinstance(value, str) and isinstance(field_, models.DateTimeField):
+        shown = _moment(value)
+        if shown is not None:
+            return shown
+    if isinstance(value, dt.datetime):
+        return _moment(value.isoformat()) or str(value)
     if isinstance(value, list):
         return "、".join(_value(v, choices) for v in value)
     if isinstance(value, dict):
@@ -191,17 +219,17 @@ def changes_of(event: AuditEvent) -> list[Change]:
     model = _model(event.subject_type)
     out = []
     for key in dict.fromkeys([*before, *after]):
+        if key in HIDDEN_KEYS:
+            continue
         old, new = before.get(key), after.get(key)
         if key in before and key in after and old == new:
             continue
-        label, choices = _field_label(model, key)
-        out.append(
-            Change(
-                label,
-                _value(old, choices) if key in before else _EMPTY,
-                _value(new, choices) if key in after else _EMPTY,
-            )
-        )
+        label, choices, field_ = _field_label(model, key)
+        shown_old = _value(old, choices, field_) if key in before else _EMPTY
+        shown_new = _value(new, choices, field_) if key in after else _EMPTY
+        if shown_old == shown_new:  # e.g. a key recorded on one side only, empty on both: nothing changed
+            continue
+        out.append(Change(label, shown_old, shown_new))
     return out
 
 
