@@ -68,9 +68,10 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
     if f.plan:
         qs = qs.filter(plan_id=f.plan)
     if f.unit:
-        # a semi-join (EXISTS), not a join: the unit's assignments are found by their index and each task is
-        # kept once, so the count and the page need no DISTINCT over tasks × assignments
-        qs = qs.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), unit_id=f.unit, active=True)))
+        # a semi-join driven by the unit's current assignments (`task IN (SELECT task_id ...)`), read from the
+        # partial (unit, task) WHERE active index alone; each task is kept once, so no DISTINCT. A correlated
+        # EXISTS here made both engines walk every visible task and probe the assignments once per task.
+        qs = qs.filter(pk__in=Assignment.objects.filter(unit_id=f.unit, active=True).values("task_id"))
     if f.status == "overdue":  # 逾期 is derived
         qs = qs.filter(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=timezone.localdate())
     elif f.status:

@@ -3,69 +3,17 @@ links, only the user's own unit on every page, and a fixed number of queries wha
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from luoshi.supervision import periods
-from luoshi.supervision.models import Assignment, ProgressReport, Task
+from luoshi.supervision.models import Assignment
 from luoshi.supervision.tests.test_scale_queries import PAGE_QUERY_LIMIT, statements
 
-MINE, OTHERS = 120, 45
-
-
-@pytest.fixture
-def many(make_plan: Any, users: dict[str, Any], units: dict[str, Any], regions: dict[str, Any]) -> dict[str, Any]:
-    """120 open tasks of the staff user's unit (jm_fgw) and 45 of another unit (jm_jxj), deadlines in three
-    values only (so the key must break ties), every third of jm_fgw's rows already reported for the period due."""
-    plan = make_plan([], cycle="monthly")
-    start = dt.date(2026, 1, 5)
-    tasks = Task.objects.bulk_create(
-        [
-            Task(
-                plan=plan,
-                region=regions["jingmen"],
-                seq=i + 1,
-                title=f"分页任务{i:03d}",
-                text="分页测试",
-                start_date=start,
-                reports_from=start,
-                deadline=dt.date(2027, 6, 1) + dt.timedelta(days=i % 3),
-                reporting_cycle="monthly",
-                status="in_progress",
-            )
-            for i in range(MINE + OTHERS)
-        ]
-    )
-    mine = Assignment.objects.bulk_create(
-        [Assignment(task=t, unit=units["jm_fgw"], is_lead=True) for t in tasks[:MINE]]
-    )
-    other = Assignment.objects.bulk_create(
-        [Assignment(task=t, unit=units["jm_jxj"], is_lead=True) for t in tasks[MINE:]]
-    )
-    due = periods.previous_period("monthly", periods.period_containing("monthly", timezone.localdate()))
-    ProgressReport.objects.bulk_create(
-        [
-            ProgressReport(
-                assignment=a,
-                task=a.task,
-                unit=a.unit,
-                period_start=due.start,
-                period_end=due.end,
-                narrative="按计划推进",
-                percent=40,
-                due_date=due.end + dt.timedelta(days=3),
-            )
-            for a in mine[::3]
-        ]
-    )
-    return {"mine": {a.pk for a in mine}, "other": {a.pk for a in other}, "reported": {a.pk for a in mine[::3]}}
+MINE = 120  # the staff unit's open tasks in the `many` fixture (conftest)
 
 
 def _rows(html: str) -> list[int]:
