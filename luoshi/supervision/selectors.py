@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from luoshi.accounts.access import (
@@ -68,9 +68,10 @@ def task_ledger(user: User | None, filters: LedgerFilters | None = None) -> Quer
     if f.plan:
         qs = qs.filter(plan_id=f.plan)
     if f.unit:
-        # a semi-join (EXISTS), not a join: the unit's assignments are found by their index and each task is
-        # kept once, so the count and the page need no DISTINCT over tasks × assignments
-        qs = qs.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), unit_id=f.unit, active=True)))
+        # a semi-join driven by the unit's current assignments (`task IN (SELECT task_id ...)`), read from the
+        # partial (unit, task) WHERE active index alone; each task is kept once, so no DISTINCT. A correlated
+        # EXISTS here made both engines walk every visible task and probe the assignments once per task.
+        qs = qs.filter(pk__in=Assignment.objects.filter(unit_id=f.unit, active=True).values("task_id"))
     if f.status == "overdue":  # 逾期 is derived
         qs = qs.filter(status__in=OPEN_STATUSES, ongoing=False, deadline__lt=timezone.localdate())
     elif f.status:
@@ -232,53 +233,75 @@ class DueItem:
     missed_open: int
 
 
-def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
-    """The unit's open assignments with the report due now (the latest ended period, or the current one).
+def _due_period(today: dt.date) -> tuple[Case, Case]:
+    """The start and end of the period whose report is due now, as SQL over the task's cycle and start date:
+    the latest ended period, or the current one when the task started after that period began."""
+    starts, ends = [], []
+    for cycle in periods.CYCLES:
+        current = periods.period_containing(cycle, today)
+        prev = periods.previous_period(cycle, current)
+        ended = Q(task__reporting_cycle=cycle, task__start_date__lte=prev.start)
+        starts += [When(ended, then=Value(prev.start)), When(task__reporting_cycle=cycle, then=Value(current.start))]
+        ends += [When(ended, then=Value(prev.end)), When(task__reporting_cycle=cycle, then=Value(current.end))]
+    return Case(*starts, output_field=DateField()), Case(*ends, output_field=DateField())
 
-    A fixed number of queries whatever the number of rows: the assignments (with their open missed reports),
-    the reports already filed, the plans' thresholds in one query, one calendar per region (usually one)."""
+
+def my_task_rows(user: User, today: dt.date | None = None, *, pending: bool = False) -> QuerySet[Assignment]:
+    """The unit's open assignments in the page's order: still owed first, then by the end of the period due
+    now, the task's deadline, the task and the assignment's key (a total order, so pages never overlap or skip).
+    `pending` keeps only the rows whose report is still owed. Annotated with `due_start`, `due_end`, `reported`;
+    `due_items` turns one page of them into rows."""
     if not is_unit_staff(user) or user.unit_id is None:
         raise AccessDenied("“我的任务”仅供部门工作人员使用。", code=SupervisionError.MY_TASKS_STAFF_ONLY)
+    start, end = _due_period(today or timezone.localdate())
+    filed = ProgressReport.objects.filter(assignment=OuterRef("pk"), period_start=OuterRef("due_start"))
+    qs = (
+        Assignment.objects.filter(unit_id=user.unit_id, active=True, task__status__in=OPEN_STATUSES)
+        .annotate(due_start=start, due_end=end, reported=Exists(filed))
+        .select_related("task", "task__region")
+    )
+    if pending:
+        qs = qs.filter(reported=False)
+    return qs.order_by("reported", "due_end", "task__deadline", "task_id", "pk")
+
+
+def due_items(rows: list[Assignment]) -> list[DueItem]:
+    """One page of `my_task_rows` as rows with their due date: one query for the open missed reports of the
+    page's rows, one for the plans' thresholds, one calendar per region (usually one), whatever the rows."""
     from luoshi.supervision.models import WarningThresholds
     from luoshi.supervision.services.common import calendar_for
 
-    today = today or timezone.localdate()
-    rows = list(
-        Assignment.objects.filter(unit_id=user.unit_id, active=True, task__status__in=OPEN_STATUSES)
-        .select_related("task", "task__region")
-        .annotate(missed_open=Count("missed", filter=Q(missed__resolved_at__isnull=True)))
-        .order_by("task__deadline", "task_id")[:500]
-    )
-    wanted: list[tuple[Any, periods.Period]] = []
-    for a in rows:
-        current = periods.period_containing(a.task.reporting_cycle, today)
-        prev = periods.previous_period(a.task.reporting_cycle, current)
-        wanted.append((a, prev if prev.start >= a.task.start_date else current))
-    if not wanted:
+    if not rows:
         return []
-    starts = {p.start for _, p in wanted}
-    reported = set(
-        ProgressReport.objects.filter(
-            assignment__in=[a for a, _ in wanted], period_start__in=starts
-        ).values_list("assignment_id", "period_start")
+    missed = dict(
+        MissedReport.objects.filter(assignment__in=rows, resolved_at__isnull=True)
+        .order_by()
+        .values("assignment_id")
+        .annotate(n=Count("pk"))
+        .values_list("assignment_id", "n")
     )
     # a plan without a thresholds row has the model's defaults (a read page creates nothing)
     default_grace = WarningThresholds().report_grace_workdays
     grace = dict(
-        WarningThresholds.objects.filter(plan_id__in={a.task.plan_id for a, _ in wanted}).values_list(
+        WarningThresholds.objects.filter(plan_id__in={a.task.plan_id for a in rows}).values_list(
             "plan_id", "report_grace_workdays"
         )
     )
     calendars: dict[int | None, Any] = {}
     out = []
-    for a, p in wanted:
+    for a in rows:
         region_id = a.task.region_id
         if region_id not in calendars:
             calendars[region_id] = calendar_for(a.task.region)
+        p = periods.Period(a.due_start, a.due_end)  # type: ignore[attr-defined]
         due = calendars[region_id].add_workdays(p.end, grace.get(a.task.plan_id, default_grace)).date
-        out.append(DueItem(a, p, due, (a.pk, p.start) in reported, a.missed_open))  # type: ignore[attr-defined]
-    out.sort(key=lambda d: (d.reported, d.due))
+        out.append(DueItem(a, p, due, a.reported, missed.get(a.pk, 0)))  # type: ignore[attr-defined]
     return out
+
+
+def my_tasks(user: User, today: dt.date | None = None) -> list[DueItem]:
+    """The first 500 rows of `my_task_rows` (the unit workbook's rows), in the page's order."""
+    return due_items(list(my_task_rows(user, today)[:500]))
 
 
 def my_task_counts(user: User, today: dt.date | None = None) -> tuple[int, int]:

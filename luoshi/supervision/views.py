@@ -286,18 +286,31 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
+def _my_tasks_context(request: HttpRequest, user: User) -> dict[str, Any]:
+    """我的任务: one page of 50 rows of the unit's open assignments (the ledger's paginator and pager)."""
+    pending = request.GET.get("pending") == "1"
+    page = CappedPaginator(selectors.my_task_rows(user, pending=pending), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "title": "我的任务",
+        "page": page,
+        "items": selectors.due_items(list(page.object_list)),
+        "pending": pending,
+        "query": query.urlencode(),
+    }
+
+
 @login_required
+@require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
-        items = selectors.my_tasks(user)
+        ctx = _my_tasks_context(request, user)
     except DomainError as exc:
         return _domain_error_page(request, exc)
-    return render(
-        request,
-        "supervision/my_tasks.html",
-        {"title": "我的任务", "items": items, "notices": selectors.notices_for(user).filter(status="issued")},
-    )
+    ctx["notices"] = selectors.notices_for(user).filter(status="issued")
+    return render(request, "supervision/my_tasks.html", ctx)
 
 
 @login_required
@@ -327,12 +340,7 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "supervision/my_tasks.html",
-            {
-                "title": "我的任务",
-                "items": selectors.my_tasks(_user(request)),
-                "import_error": exc,
-                "notices": [],
-            },
+            {**_my_tasks_context(request, _user(request)), "import_error": exc, "notices": []},
             status=400,
         )
     return redirect("supervision:my_tasks")

@@ -73,3 +73,56 @@ def tasks(make_plan: Any, users: dict[str, Any]) -> list[Any]:
 
     plan = make_plan()
     return tasks_sync_from_plan(plan=plan, actor=users["admin"], today=dt.date(2026, 1, 5))
+
+
+@pytest.fixture
+def many(make_plan: Any, units: dict[str, Any], regions: dict[str, Any]) -> dict[str, Any]:
+    """120 open tasks of the staff user's unit (jm_fgw) and 45 of another unit (jm_jxj), deadlines in three
+    values only (so the key must break ties), every third of jm_fgw's rows already reported for the period due."""
+    from django.utils import timezone
+
+    from luoshi.supervision import periods
+    from luoshi.supervision.models import Assignment, ProgressReport, Task
+
+    plan = make_plan([], cycle="monthly")
+    start = dt.date(2026, 1, 5)
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                plan=plan,
+                region=regions["jingmen"],
+                seq=i + 1,
+                title=f"分页任务{i:03d}",
+                text="分页测试",
+                start_date=start,
+                reports_from=start,
+                deadline=dt.date(2027, 6, 1) + dt.timedelta(days=i % 3),
+                reporting_cycle="monthly",
+                status="in_progress",
+            )
+            for i in range(120 + 45)
+        ]
+    )
+    mine = Assignment.objects.bulk_create(
+        [Assignment(task=t, unit=units["jm_fgw"], is_lead=True) for t in tasks[:120]]
+    )
+    other = Assignment.objects.bulk_create(
+        [Assignment(task=t, unit=units["jm_jxj"], is_lead=True) for t in tasks[120:]]
+    )
+    due = periods.previous_period("monthly", periods.period_containing("monthly", timezone.localdate()))
+    ProgressReport.objects.bulk_create(
+        [
+            ProgressReport(
+                assignment=a,
+                task=a.task,
+                unit=a.unit,
+                period_start=due.start,
+                period_end=due.end,
+                narrative="按计划推进",
+                percent=40,
+                due_date=due.end + dt.timedelta(days=3),
+            )
+            for a in mine[::3]
+        ]
+    )
+    return {"mine": {a.pk for a in mine}, "other": {a.pk for a in other}, "reported": {a.pk for a in mine[::3]}}
