@@ -83,3 +83,29 @@ def test_record_many_writes_the_same_fields_as_record(users: dict[str, Any], uni
     )
     assert rows[0].actor_label == "系统" and rows[0].interface == "job" and rows[0].at is not None
     assert list(events_for(units["jm_jxj"]).filter(action="unit.checked")) == [rows[1]]
+
+
+def test_record_rows_writes_what_record_many_writes(users: dict[str, Any], units: dict[str, Any]) -> None:
+    """The plain-tuple form the daily sweep uses stores exactly the rows `record_many` stores (shared dicts
+    serialised once, a fresh dict per row, None, text kept human-readable)."""
+    from luoshi.audit.services import record_many, record_rows
+    from luoshi.orgs.models import Unit
+
+    subjects = [units["jm_fgw"], units["jm_jxj"], units["jm_fgw"]]
+    red = {"colour": "红"}
+    items = [(subjects[0], {"colour": "green"}, red, "原因0"), (subjects[1], None, red, "原因1"), (subjects[2], red, {"colour": ""}, "")]
+    fields = ("actor_id", "actor_label", "interface", "subject_type", "subject_id", "subject_label", "before", "after", "reason")
+    with interface(Interface.JOB):
+        assert record_many(actor=users["admin"], action="unit.many", events=items) == 3
+        n = record_rows(
+            actor=users["admin"],
+            action="unit.rows",
+            model=Unit,
+            rows=[(u.pk, u.name, before, after, why) for u, before, after, why in items],
+        )
+    assert n == 3
+    many = list(AuditEvent.objects.filter(action="unit.many").order_by("id").values_list(*fields))
+    rows = list(AuditEvent.objects.filter(action="unit.rows").order_by("id").values_list(*fields))
+    assert rows == many and rows[1][6] is None and rows[0][7] == {"colour": "红"}
+    raw = AuditEvent.objects.filter(action="unit.rows").order_by("id").values_list("after", flat=True)
+    assert raw[0] == {"colour": "红"}  # stored as readable JSON (ensure_ascii off), read back equal

@@ -17,7 +17,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, models, transaction
@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.accounts.models import User
-from luoshi.audit.services import record_many
+from luoshi.audit.services import record_rows
 from luoshi.calendar import deadlines
 from luoshi.core import bulk
 from luoshi.notifications import services as notifications
@@ -233,7 +233,6 @@ def _detect_missed(
     shared = Counter((region_id, cycle) for region_id, cycle, _, _ in groups)
     new_rows: list[Missed] = []
     reminders: list[Reminder] = []
-    inserts: list[tuple[Any, ...]] = []
     for (region_id, cycle, grace, remind), plan_ids in groups.items():
         cal = calendars[region_id]
         remind_limit = _date(cal.add_workdays(today, remind))
@@ -250,23 +249,95 @@ def _detect_missed(
                     overdue[period.start] = (period, due)
             elif due <= remind_limit:
                 upcoming[period.start] = (period, due)
-        # the stored form of each period's dates, adapted once per period (not once per missed report)
-        stored = {
-            start: (bulk.db_date(period.start), bulk.db_date(period.end), bulk.db_date(due))
-            for start, (period, due) in overdue.items()
-        }
-        for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(overdue), missed=True):
-            period, due = overdue[start]
-            new_rows.append(Missed(a_id, t_id, u_id, period.start, period.end, due))
-            inserts.append((a_id, t_id, u_id, *stored[start]))
+        new_rows.extend(_insert_missed(region_id, cycle, plans, list(overdue.values()), today))
         for a_id, t_id, u_id, start in _unreported(region_id, cycle, plans, list(upcoming), missed=False):
             period, due = upcoming[start]
             reminders.append((a_id, t_id, u_id, period, due))
-    detected_on = bulk.db_date(today)
-    bulk.insert_count(
-        MissedReport, MISSED_FIELDS, [(*row, detected_on) for row in inserts], ignore_conflicts=True
-    )
     return new_rows, reminders
+
+
+def _open_assignments_sql(
+    region_id: int, cycle: str, plan_ids: list[int] | None, source: str, *, missed: bool
+) -> tuple[str, list[Any]]:
+    """FROM/WHERE of the active assignments of the open tasks of one region and cycle (and plans) joined to the
+    periods of `source` (alias p, column ps) with no report for the period and, with `missed`, no missed report
+    recorded either: anti-joins on the unique (assignment, period_start) indexes of both tables."""
+    qn = connection.ops.quote_name
+    a, t, r, m = (qn(model._meta.db_table) for model in (Assignment, Task, ProgressReport, MissedReport))
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    params: list[Any] = [region_id, cycle, *(str(s.value) for s in OPEN_STATUSES)]
+    plan_filter = ""
+    if plan_ids is not None:
+        plan_filter = f"AND t.plan_id IN ({', '.join(['%s'] * len(plan_ids))})"
+        params += plan_ids
+    missed_filter = (
+        f"AND NOT EXISTS (SELECT 1 FROM {m} x WHERE x.assignment_id = a.id AND x.period_start = p.ps)"
+        if missed
+        else ""
+    )
+    sql = (
+        f"FROM {t} t "
+        f"JOIN {source} ON t.start_date <= p.ps AND t.reports_from <= p.ps "
+        f"JOIN {a} a ON a.task_id = t.id "
+        f"WHERE a.active AND t.region_id = %s AND t.reporting_cycle = %s AND t.status IN ({statuses}) "
+        f"{plan_filter} "
+        f"AND NOT EXISTS (SELECT 1 FROM {r} y WHERE y.assignment_id = a.id AND y.period_start = p.ps) "
+        f"{missed_filter}"
+    )
+    return sql, params
+
+
+def _insert_missed(
+    region_id: int,
+    cycle: str,
+    plan_ids: list[int] | None,
+    overdue: list[tuple[periods.Period, dt.date]],
+    today: dt.date,
+) -> list[Missed]:
+    """Insert the missed reports of one group's overdue periods with one INSERT ... SELECT (the periods with
+    their end and due dates are one parameter), returning what it inserted: no row passes through Python on
+    its way in; a period already recorded (by an earlier sweep, or another one meanwhile) is skipped by the unique
+    (assignment, period) index and not returned."""
+    if not overdue:
+        return []
+    qn = connection.ops.quote_name
+    params: list[Any]
+    head = ""
+    if connection.vendor == "postgresql":
+        source = "unnest(%s::date[], %s::date[], %s::date[]) AS p(ps, pe, due)"
+        params = [[p.start for p, _ in overdue], [p.end for p, _ in overdue], [d for _, d in overdue]]
+    else:
+        # the periods as a materialised CTE read once, not a json_each re-read for every assignment (EXPLAIN
+        # QUERY PLAN: MATERIALIZE p, then the task index searched per period with start_date < ps)
+        head = (
+            "WITH p(ps, pe, due) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), "
+            "json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(%s)) "
+        )
+        source = "p"
+        params = [json.dumps([[p.start.isoformat(), p.end.isoformat(), d.isoformat()] for p, d in overdue])]
+    # no anti-join on the missed reports here: the unique (assignment, period) index skips those already
+    # recorded (ON CONFLICT), and the SELECT need not read the table it inserts into (no temporary copy)
+    body, more = _open_assignments_sql(region_id, cycle, plan_ids, source, missed=False)
+    columns = ", ".join(qn(f) for f in MISSED_FIELDS)  # the attnames are the columns
+    sql = (
+        f"{head}INSERT INTO {qn(MissedReport._meta.db_table)} ({columns}) "
+        f"SELECT a.id, a.task_id, a.unit_id, p.ps, p.pe, p.due, %s {body} "
+        "ON CONFLICT DO NOTHING RETURNING assignment_id, task_id, unit_id, period_start"
+    )
+    by_start = {p.start: (p, d) for p, d in overdue}
+    by_text = {p.start.isoformat(): p.start for p, _ in overdue}
+    with connection.cursor() as cursor:
+        if head:  # SQLite: the CTE's parameter comes first
+            cursor.execute(sql, [*params, bulk.db_date(today), *more])
+        else:
+            cursor.execute(sql, [bulk.db_date(today), *params, *more])
+        rows = cursor.fetchall()
+    out = []
+    for a_id, t_id, u_id, ps in rows:
+        start = by_text[ps] if isinstance(ps, str) else ps
+        period, due = by_start[start]
+        out.append(Missed(a_id, t_id, u_id, period.start, period.end, due))
+    return out
 
 
 def _unreported(
@@ -278,34 +349,17 @@ def _unreported(
     so the task and assignment tables are read once per group, not once per period."""
     if not starts:
         return []
-    qn = connection.ops.quote_name
-    a, t, r, m = (qn(model._meta.db_table) for model in (Assignment, Task, ProgressReport, MissedReport))
     params: list[Any]
     if connection.vendor == "postgresql":
         source, params = "unnest(%s::date[]) AS p(ps)", [starts]
-    else:
-        source = "(SELECT value AS ps FROM json_each(%s)) AS p"
+    else:  # a materialised CTE, as in _insert_missed
+        source = "p"
         params = [json.dumps([d.isoformat() for d in starts])]
-    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
-    params += [region_id, cycle, *(str(s.value) for s in OPEN_STATUSES)]
-    plan_filter = ""
-    if plan_ids is not None:
-        plan_filter = f"AND t.plan_id IN ({', '.join(['%s'] * len(plan_ids))})"
-        params += plan_ids
-    missed_filter = (
-        f"AND NOT EXISTS (SELECT 1 FROM {m} x WHERE x.assignment_id = a.id AND x.period_start = p.ps)"
-        if missed
-        else ""
-    )
-    sql = (
-        f"SELECT a.id, a.task_id, a.unit_id, p.ps FROM {t} t "
-        f"JOIN {source} ON t.start_date <= p.ps AND t.reports_from <= p.ps "
-        f"JOIN {a} a ON a.task_id = t.id "
-        f"WHERE a.active AND t.region_id = %s AND t.reporting_cycle = %s AND t.status IN ({statuses}) "
-        f"{plan_filter} "
-        f"AND NOT EXISTS (SELECT 1 FROM {r} y WHERE y.assignment_id = a.id AND y.period_start = p.ps) "
-        f"{missed_filter}"
-    )
+    body, more = _open_assignments_sql(region_id, cycle, plan_ids, source, missed=missed)
+    sql = f"SELECT a.id, a.task_id, a.unit_id, p.ps {body}"
+    if connection.vendor != "postgresql":
+        sql = "WITH p(ps) AS MATERIALIZED (SELECT value FROM json_each(%s)) " + sql
+    params += more
     by_text = {d.isoformat(): d for d in starts}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -614,33 +668,22 @@ def _hash_rows(keys: Any) -> Any:
     return np.where(h == 0, 1, h)
 
 
-@dataclass(frozen=True)
-class _Subject:
-    """What ``record_many`` reads of a subject (its model label, pk and name), for a task that was changed
-    set-wise: building 100,000 Task instances only to label audit rows would cost seconds."""
-
-    pk: int
-    title: str
-    _meta: Any = Task._meta
-
-    def __str__(self) -> str:
-        return self.title
-
-
 def _audit_changes(changes: list[ColourChange], actor: User | None) -> None:
-    """One audit event per colour change, written in bulk."""
-    record_many(
+    """One audit event per colour change ({"colour": before} -> {"colour": after}, the reason, the task's title),
+    written in bulk from plain tuples: one shared dict per colour, so each before/after is serialised once."""
+    shared: dict[str, dict[str, str]] = {}
+
+    def colour(value: str) -> dict[str, str]:
+        d = shared.get(value)
+        if d is None:
+            d = shared[value] = {"colour": value}
+        return d
+
+    record_rows(
         actor=actor,
         action=SupervisionEvent.TASK_COLOUR_CHANGED,
-        events=[
-            (
-                cast(models.Model, _Subject(c.task_id, c.title)),
-                {"colour": c.before},
-                {"colour": c.after},
-                c.reason,
-            )
-            for c in changes
-        ],
+        model=Task,
+        rows=[(c.task_id, c.title, colour(c.before), colour(c.after), c.reason) for c in changes],
     )
 
 
