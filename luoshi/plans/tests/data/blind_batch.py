@@ -80,14 +80,23 @@ def build(src: Path, docs: Path) -> None:
             chromium_pdf(lines, docs / f"{stem}.pdf")
 
 
+TEXT_CSS = 'body{font-family:"Noto Serif CJK SC";font-size:16pt;line-height:1.6}p{text-indent:2em;margin:0}'
+TABLE_CSS = (
+    'body{font-family:"Noto Serif CJK SC";font-size:14pt;line-height:1.5}p{text-indent:2em;margin:0}'
+    "table{border-collapse:collapse;width:100%;font-size:11pt}td,th{border:1px solid #000;padding:3px}"
+    "thead{display:table-header-group}"
+)
+
+
 def chromium_pdf(lines: list[str], out: Path) -> None:
+    print_pdf("".join(f"<p>{html.escape(ln)}</p>" for ln in lines), out, css=TEXT_CSS)
+
+
+def print_pdf(body: str, out: Path, *, css: str, header: str = "人民政府办公室文件") -> None:
+    """`body` printed to an A4 PDF by Chromium, with a 公文-like header line and page numbers."""
     from playwright.sync_api import sync_playwright
 
-    body = "".join(f"<p>{html.escape(ln)}</p>" for ln in lines)
-    page_html = (
-        '<html><head><meta charset="utf-8"><style>body{font-family:"Noto Serif CJK SC";font-size:16pt;'
-        "line-height:1.6}p{text-indent:2em;margin:0}</style></head><body>" + body + "</body></html>"
-    )
+    page_html = f'<html><head><meta charset="utf-8"><style>{css}</style></head><body>{body}</body></html>'
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
         page = browser.new_page()
@@ -96,7 +105,7 @@ def chromium_pdf(lines: list[str], out: Path) -> None:
             path=str(out),
             format="A4",
             display_header_footer=True,
-            header_template='<div style="font-size:9px;width:100%;text-align:center">人民政府办公室文件</div>',
+            header_template=f'<div style="font-size:9px;width:100%;text-align:center">{header}</div>',
             footer_template='<div style="font-size:10px;width:100%;text-align:center">— <span class="pageNumber"></span> —</div>',
             margin={"top": "30mm", "bottom": "30mm", "left": "28mm", "right": "26mm"},
         )

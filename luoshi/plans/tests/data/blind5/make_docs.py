@@ -24,7 +24,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from luoshi.plans.tests.data.blind_batch import PAGE, build
+from luoshi.plans.tests.data.blind_batch import PAGE, TABLE_CSS, build, print_pdf
 from luoshi.plans.tests.data.docgen import page_furniture, set_font
 
 HERE = Path(__file__).parent
@@ -114,28 +114,7 @@ def table_html(spec: dict) -> str:  # type: ignore[type-arg]
 
 
 def table_pdf(body: str, out: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    page_html = (
-        '<html><head><meta charset="utf-8"><style>body{font-family:"Noto Serif CJK SC";font-size:14pt;'
-        "line-height:1.5}p{text-indent:2em;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt}"
-        "td,th{border:1px solid #000;padding:3px}thead{display:table-header-group}</style></head><body>"
-        + body
-        + "</body></html>"
-    )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
-        page.set_content(page_html)
-        page.pdf(
-            path=str(out),
-            format="A4",
-            display_header_footer=True,
-            header_template='<div style="font-size:9px;width:100%;text-align:center">苏州市吴江区人民政府文件</div>',
-            footer_template='<div style="font-size:10px;width:100%;text-align:center">— <span class="pageNumber"></span> —</div>',
-            margin={"top": "30mm", "bottom": "30mm", "left": "28mm", "right": "26mm"},
-        )
-        browser.close()
+    print_pdf(body, out, css=TABLE_CSS, header="苏州市吴江区人民政府文件")
 
 
 def build_table_doc(src: Path, spec_path: Path, docs: Path) -> None:
