@@ -306,8 +306,17 @@ LUOSHI_SMS_BACKEND = os.environ.get("LUOSHI_SMS_BACKEND", "luoshi.notifications.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "[%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "worker": {"class": "logging.StreamHandler", "formatter": "timed"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "WARNING")},
+    # The job worker's own lines, once: huey's run_huey adds a handler of its own only to a "huey" logger that has
+    # none, and that handler beside the root's printed every line twice.
+    "loggers": {
+        "huey": {"handlers": ["worker"], "level": os.environ.get("LUOSHI_WORKER_LOG_LEVEL", "INFO"), "propagate": False}
+    },
 }
 
 

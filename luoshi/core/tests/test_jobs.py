@@ -60,3 +60,15 @@ def test_job_survives_a_restart_and_running_it_twice_has_one_effect(
     events = AuditEvent.objects.filter(subject_type="projects.project")
     assert events.count() == 4
     assert set(events.values_list("interface", flat=True)) == {"job"}
+
+
+def test_worker_log_lines_are_printed_once() -> None:
+    """run_huey adds its own handler only to a "huey" logger without one; ours has one and does not propagate to the
+    root's console handler, so each worker line appears once (it appeared twice in ``luoshi demo``)."""
+    import logging
+
+    huey_logger = logging.getLogger("huey")
+    ours = [h for h in huey_logger.handlers if not type(h).__module__.startswith("_pytest")]  # pytest adds its capture
+    assert len(ours) == 1
+    assert huey_logger.propagate is False
+    assert huey_logger.getEffectiveLevel() <= logging.INFO
