@@ -62,7 +62,7 @@ def required_chars(pattern: re.Pattern[str], most: int = 3) -> tuple[frozenset[s
     branch's smallest set). The `most` smallest sets, smallest first; () when none can be read."""
     if pattern.flags & re.IGNORECASE:
         return ()
-    from re import _parser
+    from re import _parser  # type: ignore[attr-defined]  # the stubs ship re as one module; CPython has re._parser
 
     found = list(dict.fromkeys(_seq_needs(list(_parser.parse(pattern.pattern, pattern.flags)))))
     return tuple(sorted(found, key=len)[:most])
@@ -76,7 +76,7 @@ def _seq_needs(items: list[Any]) -> list[frozenset[str]]:
 
 
 def _item_needs(op: Any, av: Any) -> list[frozenset[str]]:
-    from re import _constants as c
+    from re import _constants as c  # type: ignore[attr-defined]
 
     if op is c.LITERAL:
         return [frozenset(chr(av))]
