@@ -313,10 +313,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "WARNING")},
     # The job worker's own lines, once: huey's run_huey adds a handler of its own only to a "huey" logger that has
-    # none, and that handler beside the root's printed every line twice.
-    "loggers": {
-        "huey": {"handlers": ["worker"], "level": os.environ.get("LUOSHI_WORKER_LOG_LEVEL", "INFO"), "propagate": False}
-    },
+    # none, and that handler beside the root's printed every line twice. Warnings only in web processes and
+    # commands (jobs run inline there); `luoshi worker` lowers it to LUOSHI_WORKER_LOG_LEVEL (INFO).
+    "loggers": {"huey": {"handlers": ["worker"], "level": "WARNING", "propagate": False}},
 }
 
 

@@ -92,10 +92,19 @@ def manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def configure_worker_logging() -> None:
+    """The worker prints its own lines (started, executing, retries) at LUOSHI_WORKER_LOG_LEVEL (INFO), once:
+    settings give the "huey" logger its handler at WARNING for every other process."""
+    import logging
+
+    logging.getLogger("huey").setLevel(os.environ.get("LUOSHI_WORKER_LOG_LEVEL", "INFO"))
+
+
 def worker(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
+    configure_worker_logging()
     call_command("run_huey", workers=args.threads, worker_type="thread")
     return 0
 

@@ -71,4 +71,19 @@ def test_worker_log_lines_are_printed_once() -> None:
     ours = [h for h in huey_logger.handlers if not type(h).__module__.startswith("_pytest")]  # pytest adds its capture
     assert len(ours) == 1
     assert huey_logger.propagate is False
-    assert huey_logger.getEffectiveLevel() <= logging.INFO
+    # jobs run inline in web processes, commands and tests: their "Executing …" lines stay out of the output
+    assert huey_logger.getEffectiveLevel() == logging.WARNING
+
+
+def test_the_worker_prints_its_own_lines_at_info() -> None:
+    import logging
+
+    from luoshi.core.cli import configure_worker_logging
+
+    huey_logger = logging.getLogger("huey")
+    before = huey_logger.level
+    try:
+        configure_worker_logging()
+        assert huey_logger.getEffectiveLevel() == logging.INFO
+    finally:
+        huey_logger.setLevel(before)
