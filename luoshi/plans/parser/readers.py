@@ -534,7 +534,7 @@ def _continue_table(prev: list[list[str | None]], cur: list[list[str | None]]) -
 def _open(line: str) -> bool:
     """A line that leaves a bracket open goes on in the next ("(市财政局,各县" + "〔市、区〕政府)": a bracket may not
     end a line, so the line breaks early)."""
-    return line.count("(") + line.count("（") > line.count(")") + line.count("）")
+    return sum(map(line.count, "(（[［〔【")) > sum(map(line.count, ")）]］〕】"))
 
 
 def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None) -> str:
@@ -586,9 +586,12 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
             # "0.5个工作日" at the start of a wrapped line is a number, not a "1.1" heading
             heading = mk is not None and not (mk[0] == "dec2" and wrapped)
             starts_new = heading or LABEL_LINE.match(normalize(s)) is not None or s.startswith("\x00")
-            # a closing quote at the right margin closes a phrase, not the paragraph ("…“名特优新”" + "分类标准…")
-            quote_wrap = wrapped and prev[-1] == "”" and prev[-2:-1] not in _ENDS_PARA
-            closed = prev[-1] in _ENDS_PARA and not quote_wrap
+            # a closing quote or title mark at the right margin closes a phrase, not the paragraph ("…“名特优新”" +
+            # "分类标准…", "…的通知》" + "(江府函〔2017〕200号)规定的…")
+            quote_wrap = wrapped and prev[-1] in "”》" and prev[-2:-1] not in _ENDS_PARA
+            # ")" closing an inner bracket while an outer one stays open ("[责任单位:…,各市(区)" + "政府,…]")
+            inner = prev[-1] in ")）" and _open(prev)
+            closed = prev[-1] in _ENDS_PARA and not quote_wrap and not inner
             if not starts_new and not closed and (wrapped or prev[-1] in ",、(“《" or _open(prev)):
                 out[-1] = prev + s
                 prev_full = is_full
