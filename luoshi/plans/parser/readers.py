@@ -129,7 +129,31 @@ def read_bytes(data: bytes, ext: str, *, name: str = "") -> Document:
         r"\s*(<!doctype html|<html|<\?xml)", text[:500], re.I
     ):
         return read_html(data)
-    return Document(text=text.replace("\r\n", "\n").replace("\r", "\n"), format="txt")
+    return Document(text=unwrap_fixed_width(text.replace("\r\n", "\n").replace("\r", "\n")), format="txt")
+
+
+# A plain text copied out of a PDF keeps the PDF's line breaks: most of its long lines have one width and end
+# inside a sentence ("…加快推动政" + "务服务标准化…"). Such a text is joined like a PDF's lines, a line of that width
+# counting as one that runs to the right margin. (Lines of at least _WRAP_MIN characters are judged; the text must
+# hold _WRAP_LINES of them at the width, _WRAP_SHARE of its long lines, most ending with no sentence end.)
+_WRAP_MIN, _WRAP_LINES, _WRAP_SHARE = 15, 6, 0.6
+
+
+def unwrap_fixed_width(text: str) -> str:
+    from collections import Counter
+
+    lines = text.split("\n")
+    long = [len(x.strip()) for x in lines if len(x.strip()) >= _WRAP_MIN]
+    if len(long) < _WRAP_LINES:
+        return text
+    c = Counter(long)
+    width = max(c, key=lambda w: (c[w - 1] + c[w] + c[w + 1], w))
+    at = [x.strip() for x in lines if abs(len(x.strip()) - width) <= 1 and len(x.strip()) >= _WRAP_MIN]
+    open_ended = sum(x[-1] not in _ENDS_PARA for x in at)
+    if len(at) < _WRAP_LINES or len(at) < _WRAP_SHARE * len(long) or open_ended * 3 < len(at) * 2:
+        return text
+    kept = [x for x in lines if x.strip()]
+    return join_pdf_lines([kept], [[len(x.strip()) >= width - 1 for x in kept]])
 
 
 # ---- text ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import pytest
 from luoshi.plans.parser import parse_file, parse_text
 from luoshi.plans.parser.deadlines import parse_deadline
 from luoshi.plans.parser.normalize import normalize
-from luoshi.plans.parser.readers import join_pdf_lines
+from luoshi.plans.parser.readers import join_pdf_lines, unwrap_fixed_width
 from luoshi.plans.parser.targets import extract_targets
 
 DATA = Path(__file__).parent / "data"
@@ -138,3 +138,28 @@ def test_pdf_lines_inside_an_open_bracket_or_after_a_title_mark_at_the_margin_jo
 )
 def test_budgets_prices_bounds_and_picked_rankings_are_no_targets(text: str, expect: list[tuple[float, str]]) -> None:
     assert [(t.value, t.unit) for t in extract_targets(normalize(text))] == expect
+
+
+def test_a_text_copied_out_of_a_pdf_is_joined_at_its_width() -> None:
+    titles = [m["title"] for m in _rows("g08_zhengwu", "txt")]
+    assert titles == ["全面落实优化营商环境政务服务领域提升措施", None, "加快推进政务服务平台升级", "健全政务服务体系能力建设"]
+    wrapped = "\n".join(
+        [
+            "(一)全面落实政务服务提升措施。按照市政府主要领导",
+            "的批示和要求,认真借鉴先进城市在优化营商环境工作中",
+            "的亮点和先进经验,持续优化我市营商环境,全面构建线上",
+            "线下深度融合、方便快捷、公平普惠、优质高效的政务服",
+            "务体系。",
+            "(二)加快推进政务服务平台升级。根据急用先行的原则升",
+            "级改造政务服务管理系统、核验助手、水电气并联审批等功",
+            "能模块,夯实政务服务平台建设基础,提升服务能力水平。",
+        ]
+    )
+    assert unwrap_fixed_width(wrapped).split("\n")[:2] == [
+        "(一)全面落实政务服务提升措施。按照市政府主要领导的批示和要求,认真借鉴先进城市在优化营商环境工作中的亮点和"
+        "先进经验,持续优化我市营商环境,全面构建线上线下深度融合、方便快捷、公平普惠、优质高效的政务服务体系。",
+        "(二)加快推进政务服务平台升级。根据急用先行的原则升级改造政务服务管理系统、核验助手、水电气并联审批等功能模块,"
+        "夯实政务服务平台建设基础,提升服务能力水平。",
+    ]
+    plain = "一、重点任务\n(一)建设平台。完成系统上线运行。\n(二)优化服务。推行帮办代办。\n"
+    assert unwrap_fixed_width(plain) == plain  # ordinary lines are left alone
