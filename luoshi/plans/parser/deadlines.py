@@ -73,12 +73,18 @@ _MID_EARLY = re.compile(
 _ISO = re.compile(r"(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?")
 _YEAR_END = re.compile(rf"(?:{_YEAR}|年)度?\s*(?:底|末|年底|年末|内)")
 _YEAR_ONLY_LEAD = re.compile(
-    rf"(?:到|至|确保|力争|争取|截至|截止|于|在|实现|计划|预计|完成于)\s*{_YEAR}(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)"
+    rf"(?:到|至|确保|力争|争取|截至|截止|(?<![高低大小多少等优早晚])于|在|实现|计划|预计|完成于)\s*{_YEAR}(?!\s*\d|\s*[一二三四五六七八九十]+\s*月|度)"
 )
 _JOIN = re.compile(r"\s*(?:[、和及与至到~\-—–]|—)\s*")
 _COMMIT_AFTER = re.compile(r"\s*(?:前|之前|以前|完成|建成|实现|达到|全面|基本|力争|确保)")
 _YEAR_COMMIT = re.compile(
     r"(\d{4})\s*年(?=\s*(?:前|之前|以前|完成|建成|全面完成|基本完成|全面建成|基本建成|实现|基本实现|全面实现))"
+)
+# A year that opens a sentence, with no month after it ("2023年,计划推进183个项目", "2023年政府专项债储备额度45亿元
+# 以上"): the sentence's commitments are due by that year's end, when a figure or a commitment word follows.
+_YEAR_OPENS = re.compile(
+    r"(?:^|(?<=[。;!?]))\s*(\d{4})\s*年(?!\s*(?:\d|[一二三四五六七八九十]+\s*月|度|第|[一二三四1-4]\s*季|[上下]半年|以来|起))"
+    r"(?=[^。;]*?(?:\d|力争|确保|实现|完成|达到|争取|计划))"
 )
 _POLICY_PERIOD = re.compile(r"(?:延续|延长|有效期|执行期|实施期|执行至|延续至|实施至|有效至|截止日期)")
 
@@ -269,6 +275,11 @@ def _read_year_commit(r: _Reading, rule: Rule) -> None:
         r.add(m.start(), m.start() + len(m.group(1)) + 1, date(int(m.group(1)), 12, 31), rule.name)
 
 
+def _read_year_opens(r: _Reading, rule: Rule) -> None:
+    for m in rule.pattern.finditer(r.text):
+        r.add(m.start(1), m.end(), date(int(m.group(1)), 12, 31), rule.name)
+
+
 def _read_field_year(r: _Reading, rule: Rule) -> None:
     for m in rule.pattern.finditer(r.text):
         r.add(m.start(), m.end(), date(int(m.group(1)), 12, 31), rule.name)
@@ -309,6 +320,15 @@ DATE_RULES: list[Rule] = [
         _YEAR_COMMIT,
         _read_year_commit,
         (ex("2024—2025年完成改造", "2025-12-31"), ex("2019年实现90%事项网上办", "2019-12-31")),
+    ),
+    Rule(
+        "date:YYYY年, (sentence start)",
+        _YEAR_OPENS,
+        _read_year_opens,
+        (
+            ex("2023年,计划推进全区183个新建、续建项目", "2023-12-31"),
+            ex("做大基金规模。2023年政府专项债储备额度45亿元以上", "2023-12-31"),
+        ),
     ),
     Rule(
         "date:YYYY年 (field)",

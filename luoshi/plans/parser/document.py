@@ -105,6 +105,12 @@ def detect_dates(norm: str) -> tuple[date | None, int | None]:
         years = Counter(int(y) for y in re.findall(r"(20\d{2})\s*年", norm[:50000]))
         if years:
             year = years.most_common(1)[0][0]
+    if year is None:
+        # no date or year of its own ("…根据《…》(昆政发〔2016〕13号),特制定如下措施"): a plan implements the
+        # documents it cites, so it is of the latest year their numbers carry
+        cited = [int(m.group(1)) for m in _DOC_NO.finditer(norm[:50000]) if 1990 < int(m.group(1)) < 2100]
+        if cited:
+            year = max(cited)
     return issued, year
 
 

@@ -86,6 +86,10 @@ def _co_labels_beside_a_lead(rs: list[Responsibility]) -> list[Responsibility]:
     return out
 
 
+# A title: a first sentence of 2–40 characters without a comma, "、" or other sentence end outside quotations.
+_TITLE_SENTENCE = re.compile(r"^((?:[^。;!?,、“]|“[^”。]*”){2,40}?)[。](?=\s*\S)")
+
+
 @dataclass
 class Paren:
     start: int  # position of "("
@@ -480,9 +484,10 @@ class Extractor:
         if heading_has_break:
             return None, a
         # a title is a phrase: a first sentence with a comma ("实施耕地保护行动,积极争取…") or listing things
-        # ("及时承接落实国务院和省、市政府取消、下放…的事项。") is the text itself
-        m = re.match(r"^([^。;!?,、]{2,40}?)[。](?=\s*\S)", seg)
-        if not m:
+        # ("及时承接落实国务院和省、市政府取消、下放…的事项。") is the text itself; a "、" or "," inside a quotation
+        # names one thing ("全面落实“多证合一、一照一码”改革。")
+        m = _TITLE_SENTENCE.match(seg)
+        if not m or len(m.group(1)) > 40:
             return None, a
         rest = seg[m.end() :].strip()
         if len(rest) < 6 or ("(" in m.group(1) and ")" not in m.group(1)):

@@ -129,7 +129,31 @@ def read_bytes(data: bytes, ext: str, *, name: str = "") -> Document:
         r"\s*(<!doctype html|<html|<\?xml)", text[:500], re.I
     ):
         return read_html(data)
-    return Document(text=text.replace("\r\n", "\n").replace("\r", "\n"), format="txt")
+    return Document(text=unwrap_fixed_width(text.replace("\r\n", "\n").replace("\r", "\n")), format="txt")
+
+
+# A plain text copied out of a PDF keeps the PDF's line breaks: most of its long lines have one width and end
+# inside a sentence ("…加快推动政" + "务服务标准化…"). Such a text is joined like a PDF's lines, a line of that width
+# counting as one that runs to the right margin. (Lines of at least _WRAP_MIN characters are judged; the text must
+# hold _WRAP_LINES of them at the width, _WRAP_SHARE of its long lines, most ending with no sentence end.)
+_WRAP_MIN, _WRAP_LINES, _WRAP_SHARE = 15, 6, 0.6
+
+
+def unwrap_fixed_width(text: str) -> str:
+    from collections import Counter
+
+    lines = text.split("\n")
+    long = [len(x.strip()) for x in lines if len(x.strip()) >= _WRAP_MIN]
+    if len(long) < _WRAP_LINES:
+        return text
+    c = Counter(long)
+    width = max(c, key=lambda w: (c[w - 1] + c[w] + c[w + 1], w))
+    at = [x.strip() for x in lines if abs(len(x.strip()) - width) <= 1 and len(x.strip()) >= _WRAP_MIN]
+    open_ended = sum(x[-1] not in _ENDS_PARA for x in at)
+    if len(at) < _WRAP_LINES or len(at) < _WRAP_SHARE * len(long) or open_ended * 3 < len(at) * 2:
+        return text
+    kept = [x for x in lines if x.strip()]
+    return join_pdf_lines([kept], [[len(x.strip()) >= width - 1 for x in kept]])
 
 
 # ---- text ---------------------------------------------------------------------------------------------
@@ -534,7 +558,7 @@ def _continue_table(prev: list[list[str | None]], cur: list[list[str | None]]) -
 def _open(line: str) -> bool:
     """A line that leaves a bracket open goes on in the next ("(市财政局,各县" + "〔市、区〕政府)": a bracket may not
     end a line, so the line breaks early)."""
-    return line.count("(") + line.count("（") > line.count(")") + line.count("）")
+    return sum(map(line.count, "(（[［〔【")) > sum(map(line.count, ")）]］〕】"))
 
 
 def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None) -> str:
@@ -586,9 +610,12 @@ def join_pdf_lines(pages: list[list[str]], full: list[list[bool]] | None = None)
             # "0.5个工作日" at the start of a wrapped line is a number, not a "1.1" heading
             heading = mk is not None and not (mk[0] == "dec2" and wrapped)
             starts_new = heading or LABEL_LINE.match(normalize(s)) is not None or s.startswith("\x00")
-            # a closing quote at the right margin closes a phrase, not the paragraph ("…“名特优新”" + "分类标准…")
-            quote_wrap = wrapped and prev[-1] == "”" and prev[-2:-1] not in _ENDS_PARA
-            closed = prev[-1] in _ENDS_PARA and not quote_wrap
+            # a closing quote or title mark at the right margin closes a phrase, not the paragraph ("…“名特优新”" +
+            # "分类标准…", "…的通知》" + "(江府函〔2017〕200号)规定的…")
+            quote_wrap = wrapped and prev[-1] in "”》" and prev[-2:-1] not in _ENDS_PARA
+            # ")" closing an inner bracket while an outer one stays open ("[责任单位:…,各市(区)" + "政府,…]")
+            inner = prev[-1] in ")）" and _open(prev)
+            closed = prev[-1] in _ENDS_PARA and not quote_wrap and not inner
             if not starts_new and not closed and (wrapped or prev[-1] in ",、(“《" or _open(prev)):
                 out[-1] = prev + s
                 prev_full = is_full

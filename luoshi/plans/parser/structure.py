@@ -368,6 +368,12 @@ _INLINE_BARE = re.compile(
 _CN_NUMERALS = set(_CNN)
 
 
+def _in_open_quote(norm: str, a: int, p: int) -> bool:
+    """Does a quotation opened in norm[a:p] stay open at p? A heading never starts inside one."""
+    seg = norm[a:p]
+    return seg.count("“") > seg.count("”")
+
+
 def _split_inline_headings(norm: str, lines: list[Line], keywords: frozenset[str]) -> list[Line]:
     """Split long lines before heading markers that continue the numbering seen so far.
 
@@ -396,6 +402,8 @@ def _split_inline_headings(norm: str, lines: list[Line], keywords: frozenset[str
                 if p <= pieces[-1] or p >= ln.end:
                     continue
                 if bare and norm[p - 1] in _CN_NUMERALS:
+                    continue
+                if _in_open_quote(norm, ln.start, p):  # “多证合一、一照一码”: a numeral inside a quotation
                     continue
                 mk = match_marker(norm, p, ln.end, keywords)
                 if not mk:

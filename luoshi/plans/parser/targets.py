@@ -127,7 +127,12 @@ _COMMIT_VERB = re.compile(
     r"培训|遴选|落地|签约|招引|新建|改造|提供|扩展到|累计|吸引|发放|推出|上线|服务)\s*$"
 )
 _COMMIT_ANY = re.compile(_COMMIT_VERB.pattern.removesuffix(r"\s*$"))
-_SCOPE_AFTER = re.compile(r"\s*(?:及以[上下]|以[上下]的)")
+_SCOPE_AFTER = re.compile(r"\s*(?:\(含\)\s*)?(?:及以[上下]|以[上下](?:\([^()]{0,8}\))?的)")
+# money a budget allocates ("市财政安排预算资金8500万元", "安排58亿元财政资金…,其中,道路…10亿元"): a policy setting
+# (安排 in the figure's own clause, or the figure one part of the allocation: "…,其中,道路…10亿元")
+_BUDGET_BEFORE = re.compile(r"安排([^。;]*)$")
+_REACH_WORDS = re.compile(r"确保|力争|完成|达到|实现|突破|超过|累计|新增|增加|不少于|不低于")
+_BOUND_NOTE = re.compile(r"(?:以[上下]|及以[上下])\(\s*不?含\s*$")
 _SEP = "。;,;!?:\n"
 _IMPLICIT = [
     (
@@ -332,7 +337,9 @@ FIGURE_VETOES: list[tuple[str, Callable[[_TargetText, _Figure], bool]]] = [
     ("names a set of measures (90条措施, 102项重大工程)", lambda t, f: _named_set(f)),
     (
         "bounds who a measure applies to (160千瓦及以下)",
-        lambda t, f: bool(_SCOPE_AFTER.match(f.after)) and not (_GE.search(f.before) or _LE.search(f.before)),
+        lambda t, f: (
+            bool(_SCOPE_AFTER.match(t.s, f.m.end())) and not (_GE.search(f.before) or _LE.search(f.before))
+        ),
     ),
     ("a time limit (7日内)", _time_limit),
     (
@@ -351,6 +358,9 @@ FIGURE_VETOES: list[tuple[str, Callable[[_TargetText, _Figure], bool]]] = [
         lambda t, f: bool(re.match(r"\s*(级|号|届|版|代|星|轮)", f.after)) and f.unit != "%",
     ),
     ("a subsidy amount", lambda t, f: f.unit in ("元", "美元") and bool(_SUBSIDY.search(f.clause))),
+    ("a price or rate per unit (5元/平方米)", lambda t, f: f.unit in ("元", "美元") and f.after.startswith("/")),
+    ("a budget allocated (安排N元)", lambda t, f: f.unit in ("元", "美元") and _budget(t, f)),
+    ("a bound's own note (6亩以下(不含6亩))", lambda t, f: bool(_BOUND_NOTE.search(f.before))),
     ("a fund's size (设立2.43亿元…专项资金)", lambda t, f: f.unit in ("元", "美元") and bool(_FUND_AFTER.match(t.s, f.m.end()))),
     ("a subsidy rate", lambda t, f: bool(_SUBSIDY.search(f.before[-6:])) and f.unit in ("%", "元")),
     ("a design standard (不得低于)", lambda t, f: bool(_STANDARD.search(f.clause))),
@@ -367,6 +377,19 @@ FIGURE_VETOES: list[tuple[str, Callable[[_TargetText, _Figure], bool]]] = [
         lambda t, f: bool(t.depth[f.na]) and bool(_STANDARD.search(t.s[max(0, f.na - 30) : f.na])),
     ),
 ]
+
+
+def _budget(t: _TargetText, f: _Figure) -> bool:
+    m = _BUDGET_BEFORE.search(_sentence_before(t.s, f.na))
+    if m is None:
+        return False
+    rest = m.group(1)
+    return ("," not in rest or "其中" in rest) and not _REACH_WORDS.search(rest)
+
+
+def _sentence_before(s: str, i: int) -> str:
+    """The sentence `s[i]` stands in, up to `i`."""
+    return s[max(s.rfind("。", 0, i), s.rfind(";", 0, i)) + 1 : i]
 
 
 def _code_before(prev: str) -> bool:
@@ -459,6 +482,8 @@ def _read_rank(t: _TargetText, rule: Rule) -> None:
             continue  # 前三 alone ranks only where the clause speaks of a ranking
         if _SUBSIDY.search(s[_clause_start(s, m.start()) : _clause_end(s, m.end())]):
             continue  # 对前10名企业给予奖励: who a policy reaches, not a ranking to reach
+        if s[m.end() : m.end() + 1] == "的":
+            continue  # 对绩效评价结果前10位的项目: the ranking picks who a policy reaches
         _add_rank(t, m, to_number(m.group(1)), rule.name)
 
 

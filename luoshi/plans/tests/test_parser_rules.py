@@ -537,9 +537,16 @@ def test_mid_and_early_year(phrase: str, expected: date) -> None:
     assert parse_deadline(phrase, "", 2025).date == expected
 
 
-@pytest.mark.parametrize("body", ["今年初步建成平台。", "2025年中小企业贷款增长10%。", "全年中完成评估。"])
+@pytest.mark.parametrize("body", ["今年初步建成平台。", "全年中完成评估。"])
 def test_mid_and_early_year_inside_words_are_no_deadline(body: str) -> None:
     assert parse_deadline(None, body, 2025).date is None
+
+
+def test_a_year_before_zhongxiao_is_no_mid_year() -> None:
+    # "2025年中小企业…" holds no 年中 (06-30); the year opening the sentence before a figure dates its commitment
+    # to that year's end (rule "date:YYYY年, (sentence start)", blind batch 7)
+    dl = parse_deadline(None, "2025年中小企业贷款增长10%。", 2025)
+    assert (dl.date, dl.rule) == (date(2025, 12, 31), "date:YYYY年, (sentence start)")
 
 
 @pytest.mark.parametrize(
