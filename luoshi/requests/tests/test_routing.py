@@ -90,32 +90,22 @@ def test_trained_on_past_assignments(
     assert req.suggestion["followed"] is True
 
 
-DEPARTMENT_SET = Path(__file__).parent / "data" / "plan_measures_by_department.csv"
+BUILDER = Path(__file__).parent / "data" / "build_department_set.py"
 
 
-def test_department_set_is_what_its_builder_reads_from_the_plans() -> None:
-    """The labelled set built from published plans (measure → kind of lead department) matches its sources."""
+def test_router_beats_the_baseline_on_published_plans(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """On the one real labelled set (the measures of every published plan in the golds, labelled with the kind of
+    their lead department: 292 measures of 48 plans, 14 kinds when written), the router's macro-F1 is clearly
+    above the char TF-IDF + LinearSVC baseline on the same folds."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_department_set", DEPARTMENT_SET.parent / "build_department_set.py")
+    spec = importlib.util.spec_from_file_location("build_department_set", BUILDER)
     assert spec and spec.loader
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
-    with DEPARTMENT_SET.open(encoding="utf-8", newline="") as fh:
-        stored = list(csv.DictReader(fh))
-    rows = builder.measures()
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["department"]] = counts.get(row["department"], 0) + 1
-    assert stored == [row for row in rows if counts[row["department"]] >= builder.MIN_PER_KIND], (
-        "re-run luoshi/requests/tests/data/build_department_set.py"
-    )
-
-
-def test_router_beats_the_baseline_on_published_plans(capsys: pytest.CaptureFixture[str]) -> None:
-    """On the one real labelled set (286 measures of 45 published plans, 14 kinds of department), the router's
-    macro-F1 is clearly above the char TF-IDF + LinearSVC baseline on the same folds."""
-    args = ["route", "evaluate", str(DEPARTMENT_SET), "--text-col", "title", "--text-col", "text"]
+    path = tmp_path / "departments.csv"
+    builder.write(path, builder.labelled_set())
+    args = ["route", "evaluate", str(path), "--text-col", "title", "--text-col", "text"]
     assert main([*args, "--label-col", "department"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["n"] >= 250 and result["classes"] >= 10

@@ -8,21 +8,22 @@ keyword table below (the first kind whose keyword the unit's name holds). Measur
 collective (各县市区政府, 各相关单位 …) or of no listed kind are left out, and so are kinds with fewer than
 ``MIN_PER_KIND`` measures.
 
-    .venv/bin/python luoshi/requests/tests/data/build_department_set.py   # writes plan_measures_by_department.csv
-    .venv/bin/luoshi route evaluate luoshi/requests/tests/data/plan_measures_by_department.csv \
-        --text-col title --text-col text --label-col department
+    .venv/bin/python luoshi/requests/tests/data/build_department_set.py /tmp/departments.csv
+    .venv/bin/luoshi route evaluate /tmp/departments.csv --text-col title --text-col text --label-col department
+
+The set is read afresh from the golds each time (a new plan set joins it), so no copy is kept in the repository.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[3]
-OUT = HERE / "plan_measures_by_department.csv"
 MIN_PER_KIND = 5
 
 # kind of department: keywords its name holds (checked in this order)
@@ -75,16 +76,26 @@ def measures() -> list[dict[str, str]]:
     return rows
 
 
-def main() -> None:
+def labelled_set() -> list[dict[str, str]]:
+    """The measures of the kinds with at least MIN_PER_KIND of them."""
     rows = measures()
     counts = Counter(row["department"] for row in rows)
-    kept = [row for row in rows if counts[row["department"]] >= MIN_PER_KIND]
-    with OUT.open("w", encoding="utf-8", newline="") as handle:
+    return [row for row in rows if counts[row["department"]] >= MIN_PER_KIND]
+
+
+def write(out: Path, kept: list[dict[str, str]]) -> None:
+    with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["doc", "title", "text", "lead_unit", "department"])
         writer.writeheader()
         writer.writerows(kept)
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "departments.csv")
+    kept = labelled_set()
+    write(out, kept)
     kinds = Counter(row["department"] for row in kept)
-    print(f"{len(kept)} measures, {len(kinds)} kinds, {len({r['doc'] for r in kept})} plans -> {OUT.name}")
+    print(f"{len(kept)} measures, {len(kinds)} kinds, {len({r['doc'] for r in kept})} plans -> {out}")
     print(", ".join(f"{kind} {n}" for kind, n in kinds.most_common()))
 
 
