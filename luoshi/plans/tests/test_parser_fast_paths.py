@@ -223,3 +223,25 @@ def test_shipped_changing_characters_are_those_norm_char_changes() -> None:
     from luoshi.plans.parser import normalize as nz
 
     assert nz.read_changes_file() == nz.changing_chars()
+
+
+def test_a_parse_leaves_no_cyclic_garbage() -> None:
+    """Everything a parse builds is freed by reference counting when its result is dropped (the heading tree
+    has no parent pointers): nothing is left for the cyclic collector, whose pass over a fresh parse's
+    objects `parse_text` would otherwise pay when it turns the collector back on."""
+    import gc
+
+    from luoshi.plans.parser import parse_text
+
+    for p in sorted(SEEDS.glob("00[012]_*.txt")):
+        text = p.read_text(encoding="utf-8")
+        parse_text(text, year=2025, suggest=False)  # caches filled outside the count
+        gc.collect()
+        gc.disable()
+        try:
+            result = parse_text(text, year=2025, suggest=False)
+            assert result.measures
+            del result
+            assert gc.collect() == 0, p.name
+        finally:
+            gc.enable()
