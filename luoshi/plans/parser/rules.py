@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -86,9 +87,7 @@ def first_chars(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     string; None otherwise (`pattern.finditer` is as fast)."""
     if pattern.flags & re.IGNORECASE:
         return None
-    from re import _parser
-
-    parsed = _parser.parse(pattern.pattern, pattern.flags)
+    parsed = _parsed(pattern)
     if parsed.getwidth()[0] == 0 or not _opens_without_prefix(list(parsed)):
         return None
     got = _seq_first(list(parsed))
@@ -176,6 +175,14 @@ def _item_first(op: Any, av: Any) -> tuple[set[str], bool, bool] | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _parsed(pattern: re.Pattern[str]) -> Any:
+    """`re`'s parse of a rule's pattern, read once for both `required_chars` and `first_chars`."""
+    from re import _parser
+
+    return _parser.parse(pattern.pattern, pattern.flags)
+
+
 _MAX_NEEDS = 12  # a larger set of characters is found in nearly every text: not worth a look
 
 
@@ -186,9 +193,7 @@ def required_chars(pattern: re.Pattern[str], most: int = 3) -> tuple[frozenset[s
     branch's smallest set). The `most` smallest sets, smallest first; () when none can be read."""
     if pattern.flags & re.IGNORECASE:
         return ()
-    from re import _parser
-
-    found = list(dict.fromkeys(_seq_needs(list(_parser.parse(pattern.pattern, pattern.flags)))))
+    found = list(dict.fromkeys(_seq_needs(list(_parsed(pattern)))))
     return tuple(sorted(found, key=len)[:most])
 
 
