@@ -222,7 +222,24 @@ def test_shipped_changing_characters_are_those_norm_char_changes() -> None:
     (if this fails after an upgrade: `normalize.write_changes_file()`)."""
     from luoshi.plans.parser import normalize as nz
 
+    assert nz.CHANGES_FILE.read_text(encoding="ascii").split("\n", 1)[0] == "# " + nz.changes_key()
     assert nz.read_changes_file() == nz.changing_chars()
+
+
+def test_changing_characters_of_another_key_are_not_used(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A file written under other Unicode tables, another OpenCC or other look-alike tables is not used: every
+    character is translated, as in the plain form."""
+    from luoshi.plans.parser import normalize as nz
+
+    nz._changing_runs.cache_clear()
+    monkeypatch.setattr(nz, "_LOOKALIKE", {**nz._LOOKALIKE, "\u2014": "-"})
+    try:
+        assert nz.changes_key() != nz.CHANGES_FILE.read_text(encoding="ascii").split("\n", 1)[0][2:]
+        assert nz._changing_runs() is None
+        text = "推进——落实," * 4000
+        assert nz.normalize(text) == text.translate(nz._TABLE)
+    finally:
+        nz._changing_runs.cache_clear()
 
 
 def test_a_parse_leaves_no_cyclic_garbage() -> None:
