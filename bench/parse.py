@@ -2,6 +2,8 @@
 on a 6 KB plan, and (with --cv) the unit-suggestion model's cross-validated accuracy.
 
 Run:  .venv/bin/python bench/parse.py            (5 repeats of each timing; --repeat N for more)
+      .venv/bin/python bench/parse.py --reference COMMIT   (time another commit's parser beside today's, e.g. a
+                                                 branch's start: a same-minute A/B)
       .venv/bin/python bench/parse.py --record   (after a deliberate change of readings: re-record the outputs)
 
 What is timed, and against what:
@@ -201,6 +203,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--record", action="store_true", help="re-record bench/parse_outputs.sha256")
     ap.add_argument("--cv", action="store_true", help="also cross-validate the suggestion model")
+    ap.add_argument(
+        "--reference",
+        default=REFERENCE_COMMIT,
+        help=f"the commit whose parser is timed beside today's (default {REFERENCE_COMMIT}; a branch's start for an A/B)",
+    )
     args = ap.parse_args()
     repeat = max(5, args.repeat)
 
@@ -226,7 +233,7 @@ def main() -> None:
     )
 
     result = parse_text(big, year=2025, suggest=False)  # warm-up (lazy regexes, caches of unit names)
-    ref_parse = reference_parser(REFERENCE_COMMIT)
+    ref_parse = reference_parser(args.reference)
     fns = [lambda: parse_text(big, year=2025, suggest=False)]
     if ref_parse is not None:
         ref_result = ref_parse(big, year=2025, suggest=False)
@@ -249,7 +256,7 @@ def main() -> None:
     if ref_med is not None:
         same = digest(ref_result) == digest(result)
         print(
-            f"  the parser at {REFERENCE_COMMIT}, interleaved in the same run: median {ref_med:.3f} s/MB "
+            f"  the parser at {args.reference}, interleaved in the same run: median {ref_med:.3f} s/MB "
             f"(min {min(runs[1]) / mb:.3f}, max {max(runs[1]) / mb:.3f}; CPU median {ref_cpu_med:.3f}) "
             f"-> {ref_med / med:.2f}x wall, {(ref_cpu_med or 0) / cpu_med:.2f}x CPU; "
             f"its measures {'equal' if same else 'differ from'} today's"
@@ -295,7 +302,7 @@ def main() -> None:
         "parse_s_per_mb_max": round(max(times) / mb, 4),
         "parse_cpu_s_per_mb_median": round(cpu_med, 4),
         "reference_cpu_s_per_mb_median": None if ref_cpu_med is None else round(ref_cpu_med, 4),
-        "reference_commit": REFERENCE_COMMIT,
+        "reference_commit": args.reference,
         "reference_s_per_mb_median": None if ref_med is None else round(ref_med, 4),
         "speedup_vs_reference": None if ref_med is None else round(ref_med / med, 3),
         "outputs_sha256": out_digest,
@@ -333,7 +340,7 @@ def main() -> None:
                 "figures": figures,
                 "references": {
                     "parse_s_per_mb_issue": REF_MB_S,
-                    "parse_commit": REFERENCE_COMMIT,
+                    "parse_commit": args.reference,
                     "cli_s": REF_CLI_S,
                     "goal_parse_s_per_mb": GOAL_MB_S,
                     "goal_cli_s": GOAL_CLI_S,

@@ -150,7 +150,7 @@ class _Reading:
 
 
 def _read_iso(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         y, mo = int(m.group(1)), int(m.group(2))
         if r.strict and not re.match(r"\s*(前|之前|以前)", r.text[m.end() :]):
             continue
@@ -162,20 +162,20 @@ def _read_iso(r: _Reading, rule: Rule) -> None:
 
 
 def _read_five_year(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         k = _num(m.group(1)) or 0
         r.add(m.start(), m.end(), date(2025 + (k - 4) * 5, 12, 31), rule.name)  # 十四五 = 2021-2025 ...
 
 
 def _read_quarter(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         y, q = _year_of(m, 1, r.year), _num(m.group(3))
         if y and q and 1 <= q <= 4:
             r.add(m.start(), m.end(), _month_end(y, q * 3), rule.name)
 
 
 def _read_half(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         y = _year_of(m, 1, r.year)
         if y:
             r.add(m.start(), m.end(), _month_end(y, 6 if m.group(3) == "上" else 12), rule.name)
@@ -216,7 +216,7 @@ def _read_months(r: _Reading, rule: Rule) -> None:
     """ "于6月、12月完成", "2025年3月、6月底前": months joined by 、/和/至 share the year before them and are
     phases of the commitment that the last one reads as."""
     text = r.text
-    months = list(rule.pattern.finditer(text))
+    months = list(rule.finditer(text))
     joined = [
         k + 1 < len(months) and _JOIN.fullmatch(text, m.end(), months[k + 1].start()) is not None
         for k, m in enumerate(months)
@@ -234,7 +234,7 @@ def _read_months(r: _Reading, rule: Rule) -> None:
 
 
 def _read_years_within(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         n = _num(m.group(1))
         committed = m.group(2) == "时间" or _COMMIT_AFTER.match(r.text, m.end())
         if r.year and n and 1 <= n <= 20 and (not r.strict or committed):
@@ -244,7 +244,7 @@ def _read_years_within(r: _Reading, rule: Rule) -> None:
 
 
 def _read_mid_early(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         if m.group(0).startswith("年") and m.start() > 0 and r.text[m.start() - 1] in "全每当同":
             continue
         y = _year_of(m, 1, r.year)
@@ -253,7 +253,7 @@ def _read_mid_early(r: _Reading, rule: Rule) -> None:
 
 
 def _read_year_end(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         y = _year_of(m, 1, r.year)
         if m.group(0).startswith("年") and m.start() > 0 and r.text[m.start() - 1] in "全每当":
             continue
@@ -262,7 +262,7 @@ def _read_year_end(r: _Reading, rule: Rule) -> None:
 
 
 def _read_year_lead(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         if m.group(2) in ("当年", "本年"):
             continue  # 在当年… reads as "in the same year" of something else, not a commitment
         y = _year_of(m, 1, r.year)
@@ -271,7 +271,7 @@ def _read_year_lead(r: _Reading, rule: Rule) -> None:
 
 
 def _read_year_commit(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):  # "2024—2025年完成改造", "2026年前建成"
+    for m in rule.finditer(r.text):  # "2024—2025年完成改造", "2026年前建成"
         r.add(m.start(), m.start() + len(m.group(1)) + 1, date(int(m.group(1)), 12, 31), rule.name)
 
 
@@ -281,12 +281,12 @@ def _read_year_opens(r: _Reading, rule: Rule) -> None:
 
 
 def _read_field_year(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         r.add(m.start(), m.end(), date(int(m.group(1)), 12, 31), rule.name)
 
 
 def _read_field_relative(r: _Reading, rule: Rule) -> None:
-    for m in rule.pattern.finditer(r.text):
+    for m in rule.finditer(r.text):
         if r.year:
             r.add(m.start(), m.end(), date(r.year + _REL_YEARS[m.group(0)], 12, 31), rule.name)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -35,6 +36,7 @@ class Rule:
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     _needs_rx: tuple[re.Pattern[str], ...] | None = field(init=False, default=None, compare=False, repr=False)
+    _first_rx: re.Pattern[str] | bool | None = field(init=False, default=False, compare=False, repr=False)
 
     @property
     def needs(self) -> tuple[frozenset[str], ...]:
@@ -51,6 +53,135 @@ class Rule:
                 return False
         return True
 
+    def finditer(self, s: str) -> Iterator[re.Match[str]]:
+        """The matches of `pattern.finditer(s)`. A pattern that begins with an optional part or a look-around
+        gives `re` no first character to jump to, so it is tried at every position; for such a pattern the
+        characters a match can start with are read from it (`first_chars`) and it is tried only there."""
+        first = self._first_rx
+        if first is False:  # read on first use, like `needs`
+            first = first_chars(self.pattern)
+            object.__setattr__(self, "_first_rx", first)
+        if not isinstance(first, re.Pattern):
+            return self.pattern.finditer(s)
+        return _finditer_from(self.pattern, first, s)
+
+
+def _finditer_from(pattern: re.Pattern[str], first: re.Pattern[str], s: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(s)` for a pattern that never matches the empty string and whose matches start with a
+    character `first` matches: `pattern.match(s, i)` is the attempt `finditer` makes at i (look-behinds and
+    anchors see the whole string in both), and at any other position that attempt fails."""
+    search, match = first.search, pattern.match
+    c = search(s)
+    while c is not None:
+        m = match(s, c.start())
+        if m is None:
+            c = search(s, c.start() + 1)
+        else:
+            yield m
+            c = search(s, m.end())
+
+
+def first_chars(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A character class matching the first character of every match of `pattern`, when `pattern` begins with
+    an optional part or a look-around (`re` then tries it at every position) and never matches the empty
+    string; None otherwise (`pattern.finditer` is as fast)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    parsed = _parsed(pattern)
+    if parsed.getwidth()[0] == 0 or not _opens_without_prefix(list(parsed)):
+        return None
+    got = _seq_first(list(parsed))
+    if got is None or got[2]:
+        return None
+    chars, digit, _ = got
+    return re.compile("[" + ("\\d" if digit else "") + "".join(map(re.escape, sorted(chars))) + "]")
+
+
+def _opens_without_prefix(items: list[Any]) -> bool:
+    """Does the parsed pattern begin with something `re` reads no first character from: an optional part, a
+    look-around, a branch whose alternatives do not all begin with a literal?"""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    while items and items[0][0] is c.SUBPATTERN:
+        items = list(items[0][1][-1])
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (c.ASSERT, c.ASSERT_NOT):
+        return True
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        return av[0] == 0
+    if op is c.BRANCH:
+        return any(not b or b[0][0] is not c.LITERAL for b in av[1])
+    return False
+
+
+def _seq_first(items: list[Any]) -> tuple[set[str], bool, bool] | None:
+    """(characters, whether a decimal digit, whether the sequence can match empty) that a match of the parsed
+    sequence `items` can start with; None when it cannot be read (a negated class, a category other than \\d,
+    a wide range, ANY, a group reference)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    chars: set[str] = set()
+    digit = False
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # consumes nothing: the next item holds the first character
+        got = _item_first(op, av)
+        if got is None:
+            return None
+        chars |= got[0]
+        digit = digit or got[1]
+        if not got[2]:
+            return chars, digit, False
+    return chars, digit, True
+
+
+def _item_first(op: Any, av: Any) -> tuple[set[str], bool, bool] | None:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op is c.LITERAL:
+        return {chr(av)}, False, False
+    if op is c.IN:
+        chars: set[str] = set()
+        digit = False
+        for kind, v in av:
+            if kind is c.LITERAL:
+                chars.add(chr(v))
+            elif kind is c.RANGE and v[1] - v[0] < 64:
+                chars.update(chr(x) for x in range(v[0], v[1] + 1))
+            elif kind is c.CATEGORY and v is c.CATEGORY_DIGIT:
+                digit = True
+            else:
+                return None
+        return chars, digit, False
+    if op is c.SUBPATTERN:
+        return _seq_first(list(av[-1]))
+    if op is c.ATOMIC_GROUP:
+        return _seq_first(list(av))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        got = _seq_first(list(av[2]))
+        return None if got is None else (got[0], got[1], got[2] or av[0] == 0)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        digit = nullable = False
+        for branch in av[1]:
+            got = _seq_first(list(branch))
+            if got is None:
+                return None
+            out |= got[0]
+            digit, nullable = digit or got[1], nullable or got[2]
+        return out, digit, nullable
+    return None
+
+
+@lru_cache(maxsize=256)
+def _parsed(pattern: re.Pattern[str]) -> Any:
+    """`re`'s parse of a rule's pattern, read once for both `required_chars` and `first_chars`."""
+    from re import _parser  # type: ignore[attr-defined]  # the stubs ship re as one module
+
+    return _parser.parse(pattern.pattern, pattern.flags)
+
 
 _MAX_NEEDS = 12  # a larger set of characters is found in nearly every text: not worth a look
 
@@ -62,9 +193,7 @@ def required_chars(pattern: re.Pattern[str], most: int = 3) -> tuple[frozenset[s
     branch's smallest set). The `most` smallest sets, smallest first; () when none can be read."""
     if pattern.flags & re.IGNORECASE:
         return ()
-    from re import _parser  # type: ignore[attr-defined]  # the stubs ship re as one module; CPython has re._parser
-
-    found = list(dict.fromkeys(_seq_needs(list(_parser.parse(pattern.pattern, pattern.flags)))))
+    found = list(dict.fromkeys(_seq_needs(list(_parsed(pattern)))))
     return tuple(sorted(found, key=len)[:most])
 
 

@@ -106,11 +106,13 @@ class Line:
 
 @dataclass(slots=True)
 class Node:
+    """A heading and what it holds. No pointer back to the parent: a tree without cycles is freed by reference
+    counting when a parse ends, instead of being left to the cyclic collector (ADR 0121)."""
+
     line: Line | None
     level: int
     children: list[Node] = field(default_factory=list)
     body: list[Line] = field(default_factory=list)
-    parent: Node | None = None
 
 
 # the first character of every marker above: anything else cannot start a heading
@@ -503,7 +505,7 @@ def build_tree(
                     stack = stack[:i]
                 parent = stack[-1][1] if stack else root
                 ln.kind, ln.number, ln.body_start = kind, n, body_start
-                node = Node(ln, len(stack) + 1, parent=parent)
+                node = Node(ln, len(stack) + 1)
                 ln.level = node.level
                 parent.children.append(node)
                 stack.append((kind, node))

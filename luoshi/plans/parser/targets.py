@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from .numbers import MAGNITUDE, to_number
 from .result import Target
@@ -260,10 +261,16 @@ class _TargetText:
 
     def __init__(self, s: str) -> None:
         self.s = s
-        self.quoted = _quote_mask(s)
-        self.depth = _paren_depth(s)
         self.seen: set[tuple[float, str]] = set()
         self.out: list[Target] = []
+
+    @cached_property
+    def quoted(self) -> list[bool]:  # computed when a rule first finds something in the text
+        return _quote_mask(self.s)
+
+    @cached_property
+    def depth(self) -> list[int]:
+        return _paren_depth(self.s)
 
     def add(self, t: Target, span: tuple[int, int], rule: str) -> None:
         key = (t.value, t.unit)
@@ -416,7 +423,7 @@ def _figure_op(f: _Figure) -> str:
 
 def _read_figures(t: _TargetText, rule: Rule) -> None:
     s = t.s
-    for m in rule.pattern.finditer(s):
+    for m in rule.finditer(s):
         na, b = m.start(2), m.end()
         raw, unit = m.group(2), m.group("unit")
         value = to_number(raw)
@@ -439,7 +446,7 @@ def _read_figures(t: _TargetText, rule: Rule) -> None:
 
 def _read_idiom(t: _TargetText, rule: Rule) -> None:
     value, unit, op = rule.data["value"], rule.data["unit"], rule.data["op"]
-    for m in rule.pattern.finditer(t.s):
+    for m in rule.finditer(t.s):
         if t.quoted[m.start()] or t.s[m.end() : m.end() + 1] == "的":
             continue
         metric = _metric(t.s, m.start(), m.start())
@@ -447,7 +454,7 @@ def _read_idiom(t: _TargetText, rule: Rule) -> None:
 
 
 def _read_zero_break(t: _TargetText, rule: Rule) -> None:
-    for m in rule.pattern.finditer(t.s):
+    for m in rule.finditer(t.s):
         pre = t.s[_clause_start(t.s, m.start()) : m.start()]
         unit = "家" if re.search(r"企业|机构|公司", pre) else "个"
         metric = _metric(t.s, m.start(), m.start())
@@ -456,7 +463,7 @@ def _read_zero_break(t: _TargetText, rule: Rule) -> None:
 
 def _read_percent_words(t: _TargetText, rule: Rule) -> None:
     s = t.s
-    for m in rule.pattern.finditer(s):
+    for m in rule.finditer(s):
         whole, _, frac = m.group(1).partition("点")
         v = to_number(whole)
         if v is None or t.quoted[m.start()]:
@@ -474,7 +481,7 @@ def _read_percent_words(t: _TargetText, rule: Rule) -> None:
 
 def _read_rank(t: _TargetText, rule: Rule) -> None:
     s = t.s
-    for m in rule.pattern.finditer(s):
+    for m in rule.finditer(s):
         if t.quoted[m.start()]:
             continue
         clause = s[_clause_start(s, m.start()) : m.start()]
@@ -488,13 +495,13 @@ def _read_rank(t: _TargetText, rule: Rule) -> None:
 
 
 def _read_first(t: _TargetText, rule: Rule) -> None:
-    for m in rule.pattern.finditer(t.s):
+    for m in rule.finditer(t.s):
         if not t.quoted[m.start(1)]:
             _add_rank(t, m, to_number(m.group(1)), rule.name)
 
 
 def _read_strong(t: _TargetText, rule: Rule) -> None:
-    for m in rule.pattern.finditer(t.s):
+    for m in rule.finditer(t.s):
         v = to_number(m.group(1))
         if v:
             metric = _metric(t.s, m.start(), m.start()) + "排名"
@@ -535,12 +542,13 @@ TARGET_RULES: list[Rule] = [
     Rule("target:第N名", _FIRST, _read_first, (ex("力争排名全省第一", [(1, "名")]),)),
     Rule("target:N强", _STRONG, _read_strong, (ex("进入全国百强", [(100, "名")]),)),
 ]
+_FIGURE_RULE = TARGET_RULES[0]  # target:figure (TARGET_RE)
 
 
 def extract_targets(s: str) -> list[Target]:
     """Targets in the (normalised) measure text `s`: every rule of `TARGET_RULES` over it, in order."""
-    if not TARGET_RE.search(s) and not _MAY_HOLD_A_TARGET.search(s):
-        return []  # most sentences hold no figure: skip the masks
+    if next(_FIGURE_RULE.finditer(s), None) is None and not _MAY_HOLD_A_TARGET.search(s):
+        return []  # most sentences hold no figure
     t = _TargetText(s)
     for rule in TARGET_RULES:
         assert rule.read is not None

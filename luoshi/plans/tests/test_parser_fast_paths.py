@@ -152,3 +152,113 @@ def test_rules_skipped_by_their_needs_find_nothing() -> None:
                 matched += 1
                 assert rule.may_match(s), (rule.name, s)
     assert matched > 1000
+
+
+def _match_tuple(m: structure.re.Match[str]) -> tuple[object, ...]:
+    return (m.span(), m.groups(), m.groupdict())
+
+
+def test_rules_scanned_from_their_first_characters_find_what_finditer_finds() -> None:
+    """`Rule.finditer` (tried only at the characters a match can start with, for patterns that begin with an
+    optional part or a look-around) gives every match of `pattern.finditer`, groups included."""
+    from luoshi.plans.parser.deadlines import DATE_RULES
+    from luoshi.plans.parser.rules import first_chars
+    from luoshi.plans.parser.units import PHRASE_RULES
+
+    rules = [*DATE_RULES, *targets.TARGET_RULES, *PHRASE_RULES, *structure.MARKER_RULES]
+    fast = [r for r in rules if first_chars(r.pattern) is not None]
+    assert {"target:figure", "date:N月(底前)", "date:今年/明年 (field)"} <= {r.name for r in fast}
+    texts = [normalize(e.text) for r in rules for e in r.examples]
+    for p in [*sorted(SEEDS.glob("00[012]_*.txt")), *sorted(Path(__file__).parent.glob("data/*/docs/*.txt"))]:
+        texts += normalize(p.read_bytes().decode("utf-8", "replace")).splitlines()  # some are GB 18030
+    rng = random.Random(13)
+    alphabet = sorted({ch for r in rules for e in r.examples for ch in normalize(e.text)} | set("前今明 \n"))
+    for _ in range(5000):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24))))
+    matched = 0
+    for rule in fast:
+        for s in texts:
+            plain = [_match_tuple(m) for m in rule.pattern.finditer(s)]
+            assert [_match_tuple(m) for m in rule.finditer(s)] == plain, (rule.name, s)
+            matched += len(plain)
+    assert matched > 1000
+
+
+def test_first_characters_read_from_patterns() -> None:
+    from luoshi.plans.parser.rules import first_chars
+
+    rc = structure.re.compile
+    got = first_chars(rc(r"(?:(\d{4})年)?(上|下)半年"))
+    assert got is not None and got.pattern == r"[\d上下]"
+    got = first_chars(rc(r"(?<![今以])前\s*\d+"))
+    assert got is not None and got.pattern == "[前]"
+    assert first_chars(rc(r"前\d+")) is None  # `re` jumps to 前 by itself
+    assert first_chars(rc(r"(\d{4})年")) is None  # no optional part first: as fast without
+    assert first_chars(rc(r"(?:甲)?乙*")) is None  # may match the empty string
+    assert first_chars(rc(r"(?:用)?\s*\d")) is None  # \s: not read
+
+
+def test_normalize_by_runs_equals_translating_every_character() -> None:
+    """A long text is translated only in the runs of characters `norm_char` changes: the same copy as
+    `str.translate` over every character (seeds, and long random strings over changing characters, their
+    neighbours, astral characters, ASCII and line breaks)."""
+    from luoshi.plans.parser import normalize as nz
+
+    changing = [cp for a, b in nz.read_changes_file() for cp in range(a, b + 1)]
+    rng = random.Random(17)
+    pool = [chr(cp) for cp in rng.sample(changing, 400)]
+    pool += [chr(cp + d) for cp in rng.sample(changing, 200) for d in (-1, 1) if 0 <= cp + d < 0x110000]
+    pool += [*"\n\t\r a1。,,(()营商环境實發區\u3000", "\U0001d400", "\U0002f800", "\U00020000", "\ud800"]
+    texts = [p.read_text(encoding="utf-8") * 8 for p in sorted(SEEDS.glob("00[012]_*.txt"))]
+    for _ in range(12):
+        texts.append("".join(rng.choice(pool) for _ in range(nz.RUNS_FROM + rng.randrange(0, 3000))))
+    for s in texts:
+        assert len(s) >= nz.RUNS_FROM
+        assert nz.normalize(s) == s.translate(nz._TABLE)
+
+
+def test_shipped_changing_characters_are_those_norm_char_changes() -> None:
+    """data/normalize_changes.txt lists exactly the code points `norm_char` changes with this Python and OpenCC
+    (if this fails after an upgrade: `normalize.write_changes_file()`)."""
+    from luoshi.plans.parser import normalize as nz
+
+    assert nz.CHANGES_FILE.read_text(encoding="ascii").split("\n", 1)[0] == "# " + nz.changes_key()
+    assert nz.read_changes_file() == nz.changing_chars()
+
+
+def test_changing_characters_of_another_key_are_not_used(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A file written under other Unicode tables, another OpenCC or other look-alike tables is not used: every
+    character is translated, as in the plain form."""
+    from luoshi.plans.parser import normalize as nz
+
+    nz._changing_runs.cache_clear()
+    monkeypatch.setattr(nz, "_LOOKALIKE", {**nz._LOOKALIKE, "\u2014": "-"})
+    try:
+        assert nz.changes_key() != nz.CHANGES_FILE.read_text(encoding="ascii").split("\n", 1)[0][2:]
+        assert nz._changing_runs() is None
+        text = "推进——落实," * 4000
+        assert nz.normalize(text) == text.translate(nz._TABLE)
+    finally:
+        nz._changing_runs.cache_clear()
+
+
+def test_a_parse_leaves_no_cyclic_garbage() -> None:
+    """Everything a parse builds is freed by reference counting when its result is dropped (the heading tree
+    has no parent pointers): nothing is left for the cyclic collector, whose pass over a fresh parse's
+    objects `parse_text` would otherwise pay when it turns the collector back on."""
+    import gc
+
+    from luoshi.plans.parser import parse_text
+
+    for p in sorted(SEEDS.glob("00[012]_*.txt")):
+        text = p.read_text(encoding="utf-8")
+        parse_text(text, year=2025, suggest=False)  # caches filled outside the count
+        gc.collect()
+        gc.disable()
+        try:
+            result = parse_text(text, year=2025, suggest=False)
+            assert result.measures
+            del result
+            assert gc.collect() == 0, p.name
+        finally:
+            gc.enable()
