@@ -219,14 +219,20 @@ def _overdue_days_tally(period: Period) -> Iterable[Row]:
 
 
 def _timeliness_tally(period: Period) -> Iterable[Row]:
-    """Reports due in the period: on time ÷ (filed + still missing)."""
+    """Reports due in the period: on time ÷ (filed by the period's end + still missing at its end).
+
+    Each report that was due counts once, on its due day: filed by the period's end (on time when filed by the
+    due day, which `late` records at filing), or missing at the period's end (a MissedReport not yet resolved
+    then; its late report, filed after the period, is not counted again). So the tally of a quarter or year is
+    the sum of its months' (`additive`), and a past period recomputed later says what it said at its end."""
     rq = Q(due_date__gte=period.start, due_date__lte=period.end)
+    end = _end_dt(period.end)
     on_time: Counter[tuple[str, int]] = Counter()
     expected: Counter[tuple[str, int]] = Counter()
     for unit_id, region_id, total, ok in (
-        ProgressReport.objects.filter(rq)
+        ProgressReport.objects.filter(rq, submitted_at__lt=end)
         .values("unit_id", "task__region_id")
-        .annotate(t=Count("id"), o=Count("id", filter=Q(late=False, submitted_at__lt=_end_dt(period.end))))
+        .annotate(t=Count("id"), o=Count("id", filter=Q(late=False)))
         .values_list("unit_id", "task__region_id", "t", "o")
     ):
         for key in (("u", unit_id), ("r", region_id)):
@@ -234,7 +240,7 @@ def _timeliness_tally(period: Period) -> Iterable[Row]:
             on_time[key] += ok
     for unit_id, region_id, n in (
         MissedReport.objects.filter(rq)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=_end_dt(period.end)))
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
         .values("unit_id", "task__region_id")
         .annotate(n=Count("id"))
         .values_list("unit_id", "task__region_id", "n")
@@ -433,6 +439,7 @@ SOURCES = [
         rankable=True,
         escalate=_escalate,
         stock=False,
+        additive=True,  # each expected report counts once, on its due day (see _timeliness_tally)
         order=40,
     ),
     FigureSource(

@@ -162,3 +162,57 @@ def test_an_incremental_refresh_recomputes_only_the_figures_written_and_matches_
         assert hotline.numerator == direct.filter(channel="hotline").count()
         unit = _snap("requests.by_channel", p.kind, p.start, unit=refreshed["units"]["jm_fgw"])
         assert unit.numerator == direct.filter(lead_unit=refreshed["units"]["jm_fgw"]).count()
+
+
+def test_report_timeliness_of_a_quarter_is_the_sum_of_its_months_and_a_direct_count(
+    ledger: dict[str, Any], regions: dict[str, Any], monkeypatch: Any
+) -> None:
+    """Each report that was due counts once, on its due day: a report filed late after its month closed is the
+    month's missing report, not a second one; so the open quarter (summed from its months, `additive`) equals
+    the quarter tallied directly."""
+    from django.utils import timezone
+
+    from luoshi.dashboard import services
+    from luoshi.dashboard.engine import Period
+    from luoshi.supervision import metrics
+    from luoshi.supervision.models import MissedReport, ProgressReport
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    task = ledger["tasks"][3]  # due at the year's end, reported monthly
+    assignment = task.assignments.get()
+
+    def at(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+    def report(month: int, due: dt.date, submitted: dt.date, late: bool) -> None:
+        ProgressReport.objects.create(
+            assignment=assignment, task=task, unit=assignment.unit, period_start=dt.date(2026, month, 1),
+            period_end=dt.date(2026, month, 28), narrative="进展", percent=10.0, submitted_at=at(submitted),
+            due_date=due, late=late,
+        )
+
+    def missed(month: int, due: dt.date, resolved: dt.date | None) -> None:
+        MissedReport.objects.create(
+            assignment=assignment, task=task, unit=assignment.unit, period_start=dt.date(2026, month, 1),
+            period_end=dt.date(2026, month, 28), due_date=due, detected_on=due + dt.timedelta(days=1),
+            resolved_at=at(resolved) if resolved else None,
+        )
+
+    report(4, dt.date(2026, 4, 10), dt.date(2026, 4, 9), late=False)  # on time
+    missed(5, dt.date(2026, 5, 10), dt.date(2026, 6, 3))  # missing at May's end, filed late in June
+    report(5, dt.date(2026, 5, 10), dt.date(2026, 6, 3), late=True)
+    missed(6, dt.date(2026, 6, 10), None)  # still missing
+    services.refresh(today=TODAY, periods=services.periods_to_refresh(TODAY, {"month": 3, "quarter": 1}))
+
+    unit = assignment.unit
+    months = [
+        _snap("supervision.report_timeliness", "month", dt.date(2026, m, 1), unit=unit) for m in (4, 5, 6)
+    ]
+    assert [(s.numerator, s.denominator) for s in months] == [(1, 1), (0, 1), (0, 1)]
+    quarter = _snap("supervision.report_timeliness", "quarter", dt.date(2026, 4, 1), unit=unit)
+    direct = {
+        row.unit_id: (row.tally.numerator, row.tally.denominator)
+        for row in metrics._timeliness_tally(Period("quarter", dt.date(2026, 4, 1), TODAY))
+        if row.unit_id
+    }
+    assert (quarter.numerator, quarter.denominator) == direct[unit.pk] == (1, 3)
