@@ -149,14 +149,16 @@ class Request(models.Model):
         ]
         indexes = [
             models.Index(fields=["id"], condition=models.Q(office_pending=True), name="request_office_pending"),
-            # the monitoring tallies (requests received / due in a period, per region, unit, channel, category)
-            # read these two indexes alone, never the wide rows: the trailing columns cover them (ADR 0135)
-            models.Index(
-                fields=["region", "received_at", "lead_unit", "channel", "category"], name="request_region_received"
-            ),
+            models.Index(fields=["region", "received_at"]),
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["enterprise", "received_at"]),
-            models.Index(fields=["status", "due_on", "region", "lead_unit", "completed_at"], name="request_status_due"),
+            models.Index(fields=["status", "due_on"]),
+            # the monitoring tallies (requests received / due in a period, per region, unit, channel, category)
+            # read these two alone, never the wide rows: a range on the leading date, the rest covered (ADR 0135)
+            models.Index(
+                fields=["received_at", "region", "lead_unit", "channel", "category"], name="request_received_tally"
+            ),
+            models.Index(fields=["due_on", "region", "lead_unit", "completed_at"], name="request_due_tally"),
         ]
         ordering = ["-received_at", "-id"]
 
