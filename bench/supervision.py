@@ -147,15 +147,18 @@ def main() -> int:
         HUEY.immediate = False
         HUEY.flush()
         try:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             result = sweep(day)
             seconds = time.perf_counter() - t
+            cpu = time.process_time() - cpu
         finally:
             queued = []
             while (job := HUEY.dequeue()) is not None:
                 queued.append(job)
             HUEY.immediate = True
-        extra = f"{result.summary()} missed={result.missed}"
+        # this process's CPU: on SQLite the database's work too; on PostgreSQL the server's is not in it
+        load = Path("/proc/loadavg").read_text().split()[0]
+        extra = f"{result.summary()} missed={result.missed} cpu={cpu:.2f}s load={load}"
         figures.append((label, seconds, goal, extra))
         print(f"{label}: {seconds:.2f} s  {extra}")
         print(f"    phases (s): {result.phases}")

@@ -508,3 +508,31 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ReportTally(models.Model):
+    """The scoreboard's report figures per unit, month of the due date and shard: progress reports filed, filed on
+    time, and missed reports still open. Kept by database triggers on both report tables (migration 0014; SQLite
+    row triggers, PostgreSQL statement triggers over the transition tables), whatever writes them, so a page
+    sums a few hundred rows instead of grouping a month of reports. The shard (the report's id mod SHARDS) spreads
+    one unit's month over several rows, so concurrent writes of one unit rarely wait on the same counter row."""
+
+    SHARDS = 4
+
+    unit_id = models.BigIntegerField()
+    month = models.DateField()  # the first day of the due date's month
+    shard = models.SmallIntegerField()
+    filed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "报送计数"
+        verbose_name_plural = "报送计数"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit_id", "shard"], name="report_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.month}:{self.shard}"
+
