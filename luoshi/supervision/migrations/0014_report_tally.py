@@ -60,6 +60,11 @@ def _sqlite_sub(t: str, f: str, o: str, m: str, where: str) -> str:
 
 
 def triggers(apps, schema_editor):
+    make_triggers(schema_editor, ("report", "missed"))
+    backfill(schema_editor)
+
+
+def make_triggers(schema_editor, names):  # also used by 0015 (SQLite rebuilds the missed reports' table there)
     def run(sql: str) -> None:
         schema_editor.execute(sql, None)  # no parameters: the '%' of the SQL is the operator
     if schema_editor.connection.vendor == "postgresql":
@@ -67,6 +72,8 @@ def triggers(apps, schema_editor):
             (REPORTS, REPORT_ROW, REPORT_KEY, "", "report"),
             (MISSED, MISSED_ROW, MISSED_KEY, "{t}.resolved_at IS NULL", "missed"),
         ):
+            if name not in names:
+                continue
             branches = " ".join(
                 f"{'IF' if k == 0 else 'ELSIF'} TG_OP = '{op}' THEN {UPSERT_PG.format(delta=delta)};"
                 for k, (op, delta) in enumerate(_pg_deltas(row, key, where).items())
@@ -99,6 +106,8 @@ def triggers(apps, schema_editor):
                 "{t}.resolved_at IS NULL", ("0", "0", "1"),
             ),
         ):
+            if name not in names:
+                continue
             f, o, m = fom
             add = _sqlite_add("new", f.format(t="new"), o.format(t="new"), m, live.format(t="new"))
             sub = _sqlite_sub("old", f.format(t="old"), o.format(t="old"), m, live.format(t="old"))
@@ -108,18 +117,22 @@ def triggers(apps, schema_editor):
                 f"CREATE TRIGGER supervision_{name}_tally_update AFTER UPDATE OF {cols} ON {table} "
                 f"WHEN {moved} BEGIN {sub} {add} END"
             )
+
+
+def backfill(schema_editor):
     month = (
         "date_trunc('month', due_date)::date"
         if schema_editor.connection.vendor == "postgresql"
         else "substr(due_date, 1, 8) || '01'"
     )
-    run(
+    schema_editor.execute(
         f"INSERT INTO {TALLY} (unit_id, month, shard, filed, on_time, missed) "
         "SELECT unit_id, month, shard, sum(f), sum(o), sum(m) FROM ("
         f"SELECT unit_id, {month} AS month, id % {SHARDS} AS shard, 1 AS f, CASE WHEN late THEN 0 ELSE 1 END AS o, "
         f"0 AS m FROM {REPORTS} WHERE due_date IS NOT NULL "
         f"UNION ALL SELECT unit_id, {month}, id % {SHARDS}, 0, 0, 1 FROM {MISSED} WHERE resolved_at IS NULL"
-        ") d GROUP BY unit_id, month, shard"
+        ") d GROUP BY unit_id, month, shard",
+        None,
     )
 
 
