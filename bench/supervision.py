@@ -13,7 +13,7 @@ then prints, with the goal next to each:
 Each sweep also prints its phases (seconds per step: missed reports, read, assess, explain, write, audit,
 notify) so a regression shows where it is.
 
-Goals: sweep < 10 s, scoreboard page < 1 s.
+Goals: first sweep < 5 s, re-run and next day < 2 s, scoreboard page p99 < 300 ms (issue 8; bench/README.md).
 
     # SQLite (a scratch data dir; the database is created there)
     LUOSHI_DATA_DIR=/tmp/luoshi-bench .venv/bin/python bench/supervision.py [--scale 0.1]
