@@ -139,3 +139,11 @@ def test_scoreboard_and_trend_read_the_tally_not_the_reports(ledger: list[Assign
         expected = totals[0] + totals[2]
         want = round(100.0 * totals[1] / expected, 1) if expected else None
         assert month[f"{p.start:%Y-%m}"]["timeliness"] == want
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+def test_truncate_rebuilds_the_tally(ledger: list[Assignment]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {MissedReport._meta.db_table}")
+    assert not MissedReport.objects.exists() and ProgressReport.objects.exists()
+    _assert_equal()
