@@ -223,8 +223,8 @@ def test_city_scale_pages_and_report_write_keep_a_fixed_number_of_queries(
     from luoshi.supervision import selectors
     from luoshi.supervision.models import MissedReport
 
-    due = ProgressReport.objects.filter(unit=city["unit"]).values_list("due_date", flat=True).first()
-    month = f"{due:%Y-%m}"
+    first_due = ProgressReport.objects.filter(unit=city["unit"]).values_list("due_date", flat=True).first()
+    month = f"{first_due:%Y-%m}"
     get_counted(office, f"/supervision/scoreboard/?period={month}")
     resp, sql = get_counted(office, f"/supervision/scoreboard/?period={month}")
     assert len(sql) <= PAGE_QUERY_LIMIT, sql
