@@ -7,7 +7,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from luoshi.accounts.access import (
@@ -37,6 +50,7 @@ from luoshi.supervision.models import (
     MissedReport,
     NoticeStatus,
     ProgressReport,
+    ReportTally,
     Review,
     ReviewDecision,
     ScoreSnapshot,
@@ -497,9 +511,53 @@ def task_figures(period: periods.Period, plan_id: int | None = None, ref: dt.dat
     return rows
 
 
+def _is_month(period: periods.Period) -> bool:
+    return period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1 and period.end.month == period.start.month
+
+
+def report_figures(period: periods.Period, plan_id: int | None = None) -> list[tuple[int, int, int, int]]:
+    """(unit, reports filed, filed on time, missed reports open) of the reports due in `period`, per unit. A
+    calendar month without a plan filter sums the trigger-kept ReportTally rows (a few hundred); otherwise one
+    grouped query per report table over the period (the (due_date, unit, late) index, and the tasks for a plan)."""
+    if plan_id is None and _is_month(period):
+        return list(
+            ReportTally.objects.filter(month=period.start)
+            .order_by()
+            .values("unit_id")
+            .annotate(f=Sum("filed"), o=Sum("on_time"), m=Sum("missed"))
+            .values_list("unit_id", "f", "o", "m")
+        )
+    return _report_figures_live(period, plan_id)
+
+
+def _report_figures_live(period: periods.Period, plan_id: int | None) -> list[tuple[int, int, int, int]]:
+    """`report_figures` from the report tables themselves (what the tally must always equal)."""
+    rq = Q(due_date__gte=period.start, due_date__lte=period.end)
+    if plan_id:
+        rq &= Q(task__plan_id=plan_id)
+    out: dict[int, list[int]] = {}
+    for unit_id, total, on_time in (
+        ProgressReport.objects.filter(rq)
+        .values("unit_id")
+        .annotate(t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False)))
+        .values_list("unit_id", "t", "o")
+    ):
+        acc = out.setdefault(unit_id, [0, 0, 0])
+        acc[0] += total
+        acc[1] += on_time
+    for unit_id, n in (
+        MissedReport.objects.filter(rq, resolved_at__isnull=True)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    ):
+        out.setdefault(unit_id, [0, 0, 0])[2] += n
+    return [(u, f, o, m) for u, (f, o, m) in sorted(out.items())]
+
+
 def scoreboard(user: User | None, period: periods.Period, plan_id: int | None = None) -> list[UnitScore]:
     """Per-unit figures for one period: the task figures from the snapshot of the current stamp (`task_figures`),
-    reports, missed reports and returns in three grouped queries over the month."""
+    the report figures from the trigger-kept tally (`report_figures`), returns in one grouped query."""
     region_ids = _scope_region_ids(user)
     today = timezone.localdate()
     ref = min(period.end, today)
@@ -520,28 +578,11 @@ def scoreboard(user: User | None, period: periods.Period, plan_id: int | None = 
     out: dict[int, UnitScore] = {}
     for unit_id, (held, due, done, overdue) in sorted(totals.items()):
         out[unit_id] = UnitScore(unit_id, names.get(unit_id, ""), held, due, done, overdue)
-    # grouped by unit over the month only: the (due_date, unit, late) index answers it without the task table;
-    # units outside the user's scope are dropped below (they are not in `out`)
-    rq = Q(due_date__gte=period.start, due_date__lte=period.end)
-    if plan_id:
-        rq &= Q(task__plan_id=plan_id)
-    for unit_id, total, on_time in (
-        ProgressReport.objects.filter(rq)
-        .values("unit_id")
-        .annotate(t=Count("unit_id"), o=Count("unit_id", filter=Q(late=False)))
-        .values_list("unit_id", "t", "o")
-    ):
+    # units outside the user's scope are dropped here (they are not in `out`)
+    for unit_id, filed, on_time, missed in report_figures(period, plan_id):
         if unit_id in out:
-            out[unit_id].reports_expected += total
+            out[unit_id].reports_expected += filed + missed
             out[unit_id].reports_on_time += on_time
-    for unit_id, n in (
-        MissedReport.objects.filter(rq, resolved_at__isnull=True)
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "n")
-    ):
-        if unit_id in out:
-            out[unit_id].reports_expected += n
     start_dt = dt.datetime.combine(period.start, dt.time(), tzinfo=timezone.get_current_timezone())
     end_dt = start_dt + dt.timedelta(days=(period.end - period.start).days + 1)
     for unit_id, n in (
@@ -570,23 +611,14 @@ def top_bottom(scores: list[UnitScore], n: int = 10) -> tuple[list[UnitScore], l
     return top, bottom
 
 
-def trend(
-    user: User | None, last: periods.Period, months: int = 6, plan_id: int | None = None
-) -> list[dict[str, Any]]:
-    """Region-wide figures for the last `months` monthly periods: report timeliness from one grouped query over
-    both report tables, the colours from the sweep runs of those months."""
-    from luoshi.orgs.models import Unit
-
-    region_ids = _scope_region_ids(user)
-    unit_ids = _scoped_unit_ids(region_ids)
-    if unit_ids is not None and not Unit.objects.exclude(pk__in=unit_ids).exists():
-        unit_ids = None  # the scope holds every unit (one city's installation): plain counts, no grouping
-    out = []
-    period = last
-    seq = []
-    for _ in range(months):
-        seq.append(period)
-        period = periods.previous_period("monthly", period)
+def _trend_reports_live(
+    seq: list[periods.Period],
+    plan_id: int,
+    unit_ids: set[int] | None,
+    filed: dict[str, list[int]],
+    missing: dict[str, int],
+) -> None:
+    """The trend's report figures of one plan, from the report tables (the tally is not kept per plan)."""
     # the reports and missed reports of all the months in ONE query: both grouped by their due date (a plain
     # column, read in order from the (due_date, ...) indexes; a handful of distinct due dates per month),
     # joined by UNION ALL and bucketed into months here
@@ -608,8 +640,6 @@ def trend(
         .annotate(kind=Value(1), t=Count("id"), o=Value(0))
         .values_list(*group, "kind", "t", "o")
     )
-    filed: dict[str, list[int]] = {}
-    missing: dict[str, int] = {}
     for row in filed_q.union(missed_q, all=True).order_by():
         due, *unit, kind, t, o = row
         if unit_ids is not None and unit[0] not in unit_ids:
@@ -623,6 +653,47 @@ def trend(
             acc = filed.setdefault(key, [0, 0])
             acc[0] += t
             acc[1] += o
+
+
+def trend(
+    user: User | None, last: periods.Period, months: int = 6, plan_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Region-wide figures for the last `months` monthly periods: report timeliness from one grouped query over
+    both report tables, the colours from the sweep runs of those months."""
+    from luoshi.orgs.models import Unit
+
+    region_ids = _scope_region_ids(user)
+    unit_ids = _scoped_unit_ids(region_ids)
+    if unit_ids is not None and not Unit.objects.exclude(pk__in=unit_ids).exists():
+        unit_ids = None  # the scope holds every unit (one city's installation): plain counts, no grouping
+    out = []
+    period = last
+    seq = []
+    for _ in range(months):
+        seq.append(period)
+        period = periods.previous_period("monthly", period)
+    filed: dict[str, list[int]] = {}
+    missing: dict[str, int] = {}
+    if plan_id is None:
+        # the trigger-kept tally: one grouped read of a few thousand rows for all the months
+        group = ["month"] if unit_ids is None else ["month", "unit_id"]
+        for row in (
+            ReportTally.objects.filter(month__gte=seq[-1].start, month__lte=seq[0].start)
+            .order_by()
+            .values(*group)
+            .annotate(f=Sum("filed"), o=Sum("on_time"), m=Sum("missed"))
+            .values_list(*group, "f", "o", "m")
+        ):
+            month, *unit, f, o, m = row
+            if unit_ids is not None and unit[0] not in unit_ids:
+                continue
+            key = f"{month:%Y-%m}"
+            acc = filed.setdefault(key, [0, 0])
+            acc[0] += f
+            acc[1] += o
+            missing[key] = missing.get(key, 0) + m
+    else:
+        _trend_reports_live(seq, plan_id, unit_ids, filed, missing)
     # the colours as of each month's last sweep (one query for all the months, plus the last run before them
     # when the first month has none); a month without one carries the last known figures forward
     runs = list(

@@ -217,6 +217,25 @@ def test_city_scale_pages_and_report_write_keep_a_fixed_number_of_queries(
     assert resp.context["page"].paginator.count == len({t for _, t, _ in city["mine"]})
     assert {t.pk for t in resp.context["page"]} <= {t for _, t, _ in city["mine"]}
 
+    # the scoreboard at this scale: after the first view (the task figures' snapshot), a fixed number of queries,
+    # none of them over the report tables (the report figures are the trigger-kept tally, ADR 0125), with the
+    # figures of the live grouped reads
+    from luoshi.supervision import selectors
+    from luoshi.supervision.models import MissedReport
+
+    first_due = ProgressReport.objects.filter(unit=city["unit"]).values_list("due_date", flat=True).first()
+    month = f"{first_due:%Y-%m}"
+    get_counted(office, f"/supervision/scoreboard/?period={month}")
+    resp, sql = get_counted(office, f"/supervision/scoreboard/?period={month}")
+    assert len(sql) <= PAGE_QUERY_LIMIT, sql
+    tables = (ProgressReport._meta.db_table, MissedReport._meta.db_table)
+    assert not [q for q in sql if any(t in q for t in tables)], sql
+    live = {u: (f, o, m) for u, f, o, m in selectors._report_figures_live(selectors.parse_period(month), None)}
+    for score in resp.context["scores"]:
+        f, o, m = live.get(score.unit_id, (0, 0, 0))
+        assert (score.reports_expected, score.reports_on_time) == (f + m, o)
+    assert any(score.reports_expected for score in resp.context["scores"])
+
     # one progress report through the JSON API (the write path requests intake reuses)
     from luoshi.accounts.services import token_create
     from luoshi.supervision import periods
