@@ -550,20 +550,20 @@ def _bare_group(
     stack `at`; returns the new stack, or None."""
     root, stack = at
     ln = lines[k]
-    if not stack or k == 0 or ln.start < front_end or ln.in_table:
+    if not stack or k == 0 or k + 1 == len(lines) or ln.end - ln.start > 40 or ln.start < front_end:
         return None
     style = stack[-1][0]
     if style == "bare" or last_num.get(style, 0) < 2:
         return None
-    text = norm[ln.start : ln.end].strip()
-    prev = norm[lines[k - 1].start : lines[k - 1].end].rstrip()
-    if not BARE_GROUP_RULE.pattern.fullmatch(text) or not prev.endswith(("。", ")")):
-        return None
     nxt = k + 1
-    if nxt < len(lines) and marks[nxt] is None and _NOTE_LINE.fullmatch(norm, lines[nxt].start, lines[nxt].end):
+    if marks[nxt] is None and _NOTE_LINE.fullmatch(norm, lines[nxt].start, lines[nxt].end):
         nxt += 1  # "(2010年2月,成立专门工作班子)": a note under the heading
     mk = marks[nxt] if nxt < len(lines) else None
     if mk is None or mk[0] != style or mk[1] != 1:
+        return None
+    text = norm[ln.start : ln.end].strip()
+    prev = norm[lines[k - 1].start : lines[k - 1].end].rstrip()
+    if ln.in_table or not BARE_GROUP_RULE.pattern.fullmatch(text) or not prev.endswith(("。", ")")):
         return None
     styles = [s for s, _ in stack]
     stack = stack[: styles.index(style)]

@@ -230,7 +230,9 @@ def _pieces(s: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(out):
         a, b = out[i]
-        end = None if is_unit_name(texts[i]) else _shared_suffix_end(texts, i)
+        end = (
+            _shared_suffix_end(texts, i) if _PLACE_NAME.match(texts[i]) and not is_unit_name(texts[i]) else None
+        )
         if end is not None:
             merged.append((a, out[end][1]))
             i = end + 1
