@@ -10,7 +10,9 @@ The batch's first reading (README) showed these families, each fixed in general:
 - an unnumbered group heading where the items' numbering restarts at 1 ("沿海开发十大重点争取推进事项" between
   "6.…" and "1.…") heads the items after it (`structure.BARE_GROUP_RULE`);
 - a "一、" followed by another numeral and 级/类/档/批/线/产/星 ("二、三级子公司", a PDF line broken inside a
-  sentence) is a series of ordinals, no heading (`structure` rule "heading:cn").
+  sentence) is a series of ordinals, no heading (`structure` rule "heading:cn");
+- targets (not in the bar): a capacity written into the name of what is built ("建设1000万吨炼油配套100万吨乙烯石油
+  炼化一体化项目") is no target (`targets.FIGURE_VETOES`, `_names_project`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pytest
 from luoshi.plans.parser import parse_file, parse_text
 from luoshi.plans.parser.normalize import normalize
 from luoshi.plans.parser.structure import match_marker
+from luoshi.plans.parser.targets import extract_targets
 from luoshi.plans.parser.units import is_unit_list, parse_responsibility
 
 DATA = Path(__file__).parent / "data"
@@ -152,3 +155,16 @@ def test_a_pdf_line_starting_with_a_series_of_ordinals_continues_its_item() -> N
     assert len(rows) == 3
     assert all(r["path"] == ["二、主要任务"] for r in rows)
     assert "二、三级子公司" in rows[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("建设1000万吨炼油配套100万吨乙烯石油炼化一体化项目。", []),  # the capacities name the project
+        ("新改扩建国省干道5478公里。", [(5478.0, "公里")]),
+        ("力争新增装机容量100万千瓦以上。", [(1000000.0, "千瓦")]),
+        ("建设一批项目,新增产能200万吨。", [(2000000.0, "吨")]),
+    ],
+)
+def test_a_capacity_that_names_a_project_is_no_target(text: str, expect: list[tuple[float, str]]) -> None:
+    assert [(t.value, t.unit) for t in extract_targets(normalize(text))] == expect
