@@ -35,6 +35,7 @@ _MARKER_NAMES = {
     "pnum": "(1)",
     "circ": "①",
     "pcirc": "⑴",
+    "bare": "无编号的分组标题",  # `structure.BARE_GROUP_RULE`
 }
 
 

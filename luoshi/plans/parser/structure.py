@@ -32,7 +32,13 @@ MARKER_RULES: list[Rule] = [
         re.compile(rf"^第([{_CNN}\d]+)条\s*"),
         examples=(ex("第十二条 优化审批", ("article", 12)),),
     ),
-    Rule("heading:cn", re.compile(rf"^([{_CNN}]+)\s*[、.．]\s*"), examples=(ex("三、重点任务", ("cn", 3)),)),
+    # not a series of ordinals: "二、三级子公司" (a PDF line broken after "…央企总部及") names tiers, no heading
+    Rule(
+        "heading:cn",
+        re.compile(rf"^([{_CNN}]+)\s*[、.．]\s*(?![{_CNN}]{{1,2}}(?:级|类|档|批|线|产|星)(?![{_CNN}]))"),
+        examples=(ex("三、重点任务", ("cn", 3)), ex("二、三大攻坚行动", ("cn", 2))),
+        note="a marker followed by another numeral and 级/类/档/批/线/产/星 (\"二、三级子公司\") is a series, no heading",
+    ),
     Rule(
         "heading:pcn",
         re.compile(rf"^\(\s*([{_CNN}]+)\s*\)\s*[、.]?\s*"),
@@ -511,8 +517,66 @@ def build_tree(
                 stack.append((kind, node))
                 last_num[kind] = n
                 continue
+        grouped = _bare_group(norm, lines, marks, k, (root, stack), last_num, front_end)
+        if grouped is not None:
+            stack = grouped
+            continue
         (stack[-1][1] if stack else root).body.append(ln)
     return root
+
+
+# A line with no marker and no sentence in it, after a complete item, where the items' numbering restarts at 1
+# on the next line (or after one bracketed note): "6.…(责任单位:X)" / "沿海开发十大重点争取推进事项" /
+# "(2010年2月,成立专门工作班子)" / "1.建设…" — the heading of a new group of items, at the level of those items'
+# parent. Example: blind batch 8, h07.
+BARE_GROUP_RULE = Rule(
+    "structure:unnumbered group heading",
+    re.compile(r"[^。;,:!?()]{4,30}"),
+    how="fullmatch",
+    examples=(ex("沿海开发十大重点争取推进事项", True),),
+    note="a short line with no sentence before a numbering that restarts at 1 heads the items after it",
+)
+_NOTE_LINE = re.compile(r"\s*\([^()]{1,40}\)\s*")
+
+
+def _bare_group(
+    norm: str,
+    lines: list[Line],
+    marks: list[tuple[str, int, int] | None],
+    k: int,
+    at: tuple[Node, list[tuple[str, Node]]],
+    last_num: dict[str, int],
+    front_end: int,
+) -> list[tuple[str, Node]] | None:
+    """Open an unnumbered group heading at lines[k] (see `BARE_GROUP_RULE`) under the tree's root and heading
+    stack `at`; returns the new stack, or None."""
+    root, stack = at
+    ln = lines[k]
+    if not stack or k == 0 or k + 1 == len(lines) or ln.end - ln.start > 40 or ln.start < front_end:
+        return None
+    style = stack[-1][0]
+    if style == "bare" or last_num.get(style, 0) < 2:
+        return None
+    nxt = k + 1
+    if marks[nxt] is None and _NOTE_LINE.fullmatch(norm, lines[nxt].start, lines[nxt].end):
+        nxt += 1  # "(2010年2月,成立专门工作班子)": a note under the heading
+    mk = marks[nxt] if nxt < len(lines) else None
+    if mk is None or mk[0] != style or mk[1] != 1:
+        return None
+    text = norm[ln.start : ln.end].strip()
+    prev = norm[lines[k - 1].start : lines[k - 1].end].rstrip()
+    if ln.in_table or not BARE_GROUP_RULE.pattern.fullmatch(text) or not prev.endswith(("。", ")")):
+        return None
+    styles = [s for s, _ in stack]
+    stack = stack[: styles.index(style)]
+    if stack and stack[-1][0] == "bare":
+        stack = stack[:-1]  # the next unnumbered group is a sibling of this one
+    parent = stack[-1][1] if stack else root
+    ln.kind, ln.number, ln.body_start = "bare", None, ln.start
+    node = Node(ln, len(stack) + 1, parent=parent)
+    ln.level = node.level
+    parent.children.append(node)
+    return [*stack, ("bare", node)]
 
 
 # ---- front matter --------------------------------------------------------------------------------------

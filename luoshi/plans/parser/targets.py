@@ -302,6 +302,16 @@ def _scope_figure(t: _TargetText, f: _Figure) -> bool:
     )
 
 
+# "建设1000万吨炼油配套100万吨乙烯石油炼化一体化项目": a capacity written into the name of what is built — the
+# clause runs on from the figure, with no 以上/左右/的, to 项目/基地/工程/生产线; "新建道路5478公里" commits.
+_CAPACITY_UNITS = frozenset(("吨", "千瓦", "兆瓦", "千伏", "千伏安", "立方米", "标箱", "标准箱"))
+_PROJECT_AFTER = re.compile(r"(?!以上|以下|左右|及以上|的)[\u4e00-\u9fff][^,。;!?、]{0,30}?(?:项目|基地|工程|生产线)(?=[,。;]|$)")
+
+
+def _names_project(t: _TargetText, f: _Figure) -> bool:
+    return f.unit in _CAPACITY_UNITS and bool(_PROJECT_AFTER.match(t.s, f.m.end()))
+
+
 _NAMED_SET = re.compile(rf"\s*(?:重大|重点|具体|政策|改革|专项)?(?:{alternation(NAMED_SET_WORDS)})")
 
 
@@ -366,6 +376,7 @@ FIGURE_VETOES: list[tuple[str, Callable[[_TargetText, _Figure], bool]]] = [
     ),
     ("a subsidy amount", lambda t, f: f.unit in ("元", "美元") and bool(_SUBSIDY.search(f.clause))),
     ("a price or rate per unit (5元/平方米)", lambda t, f: f.unit in ("元", "美元") and f.after.startswith("/")),
+    ("a capacity that names a project (建设1000万吨炼油…一体化项目)", lambda t, f: _names_project(t, f)),
     ("a budget allocated (安排N元)", lambda t, f: f.unit in ("元", "美元") and _budget(t, f)),
     ("a bound's own note (6亩以下(不含6亩))", lambda t, f: bool(_BOUND_NOTE.search(f.before))),
     ("a fund's size (设立2.43亿元…专项资金)", lambda t, f: f.unit in ("元", "美元") and bool(_FUND_AFTER.match(t.s, f.m.end()))),

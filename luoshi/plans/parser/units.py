@@ -113,7 +113,11 @@ def split_top(s: str, seps: str) -> list[tuple[int, int]]:
 
 
 def strip_parens(s: str) -> str:
-    return re.sub(r"\([^()]*\)", "", s)
+    """A unit's own bracketed alias or sub-office goes: "县发改局(粮食局)", "市政府办公室<研究室>"."""
+    return _BRACKETED.sub("", s)
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|<[^<>()]*>")
 
 
 _DUTY_END = re.compile(rf"(?:{alternation(DUTY_ENDINGS)})$")
@@ -155,8 +159,17 @@ def is_unit_list(s: str) -> bool:
     if not s or len(s) > 300:
         return False
     parts = [s[a:b] for a, b in split_top(s, "、,;/ ")]
-    parts = [p for p in parts if p.strip()]
-    return bool(parts) and all(is_unit_name(p) or _split_etc(p.strip()) for p in parts)
+    parts = [p.strip() for p in parts if p.strip()]
+    i = 0
+    while i < len(parts):
+        if is_unit_name(parts[i]) or _split_etc(parts[i]):
+            i += 1
+            continue
+        end = _shared_suffix_end(parts, i)
+        if end is None:
+            return False
+        i = end + 1
+    return bool(parts)
 
 
 _ETC = re.compile(rf"^(.+?)等((?:{alternation(COLLECTIVE_PREFIXES)}).+)$")
@@ -172,8 +185,24 @@ def _split_etc(p: str) -> tuple[str, ...]:
 
 
 _BARE_PLACES = re.compile(
-    r"^各(?:市|县|区|乡|镇|街道|县区|市区|乡镇|州|盟|旗|州市|市州|盟市|县市)$"
-)  # "各市、县(区)人民政府"
+    r"^(?:各|相关|有关)(?:市|县|区|乡|镇|街道|县区|市区|乡镇|州|盟|旗|州市|市州|盟市|县市)$"
+)  # "各市、县(区)人民政府", "相关市、县政府"
+# "哈尔滨、黑河、绥芬河市政府": bare place names sharing the government of the last one, one party
+_PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_NAMED_GOVERNMENT = re.compile(r"^[\u4e00-\u9fff]{2,5}(?:市|县|区|州|盟|旗)(?:人民政府|政府)$")
+
+
+def _shared_suffix_end(parts: list[str], i: int) -> int | None:
+    """The index of the "X市政府" piece that closes a run of bare place names starting at parts[i], if any."""
+    j = i
+    while j < len(parts) and _PLACE_NAME.match(parts[j]) and not is_unit_name(parts[j]):
+        if _VERB_START.match(parts[j]):
+            return None
+        j += 1
+    if i < j < len(parts) and _NAMED_GOVERNMENT.match(parts[j]):
+        return j
+    return None
+
 _PLACE_GOVERNMENT = re.compile(
     r"^(?:市|县|区|乡|镇|街道|县区|市区|乡镇)(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会|党委和政府)$"
 )
@@ -197,9 +226,17 @@ def _pieces(s: str) -> list[tuple[int, int]]:
                 k = a + m.end()
         out.append((k, b))
     merged: list[tuple[int, int]] = []
+    texts = [s[a:b].strip() for a, b in out]
     i = 0
     while i < len(out):
         a, b = out[i]
+        end = (
+            _shared_suffix_end(texts, i) if _PLACE_NAME.match(texts[i]) and not is_unit_name(texts[i]) else None
+        )
+        if end is not None:
+            merged.append((a, out[end][1]))
+            i = end + 1
+            continue
         if i + 1 < len(out) and _BARE_PLACES.match(s[a:b].strip()):
             nxt = s[out[i + 1][0] : out[i + 1][1]].strip()
             if _PLACE_GOVERNMENT.match(nxt):

@@ -39,8 +39,8 @@ CO_LABELS = (
     "配合处室",
 )
 SINGLE_LABELS = ("责任单位", "责任部门", "责任主体", "实施单位", "承办单位", "落实单位", "责任处室")
-# Labels whose value names a person, not a unit ("牵头负责领导:刘惠。"): their lines end the measure's text and
-# are read as nothing.
+# Labels whose value names a person, not a unit ("牵头负责领导:刘惠。", "(责任秘书长:李振峰,责任单位:市政府办公室)"):
+# their lines end the measure's text and are read as nothing.
 PERSON_LABELS = (
     "牵头负责领导",
     "牵头领导",
@@ -48,6 +48,10 @@ PERSON_LABELS = (
     "分管领导",
     "包保领导",
     "联系领导",
+    "责任秘书长",
+    "牵头秘书长",
+    "分管秘书长",
+    "联系秘书长",
     "责任人",
     "联系人",
 )
