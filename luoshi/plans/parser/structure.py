@@ -573,7 +573,7 @@ def _bare_group(
         stack = stack[:-1]  # the next unnumbered group is a sibling of this one
     parent = stack[-1][1] if stack else root
     ln.kind, ln.number, ln.body_start = "bare", None, ln.start
-    node = Node(ln, len(stack) + 1, parent=parent)
+    node = Node(ln, len(stack) + 1)
     ln.level = node.level
     parent.children.append(node)
     return [*stack, ("bare", node)]
