@@ -15,14 +15,31 @@ import sys
 WEB_THREADS = 4
 
 
+def _env_int(name: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    value = int(raw)
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {raw!r}")
+    return value
+
+
 def default_workers(*, prod: bool) -> int:
-    """1 on the embedded default (SQLite: writers are serial anyway), 2 × CPU + 1 in production."""
-    return (2 * (os.cpu_count() or 1) + 1) if prod else 1
+    """`LUOSHI_WEB_WORKERS` when set; else 1 on the embedded default (SQLite: writers are serial anyway),
+    2 × CPU + 1 in production."""
+    return _env_int("LUOSHI_WEB_WORKERS") or ((2 * (os.cpu_count() or 1) + 1) if prod else 1)
+
+
+def web_threads() -> int:
+    """Threads per worker: `LUOSHI_WEB_THREADS` when set, else WEB_THREADS."""
+    return _env_int("LUOSHI_WEB_THREADS") or WEB_THREADS
 
 
 def gunicorn_command(
-    *, bind: str, workers: int, threads: int = WEB_THREADS, access_log: bool = True, timeout: int = 120
+    *, bind: str, workers: int, threads: int | None = None, access_log: bool = True, timeout: int = 120
 ) -> list[str]:
+    threads = threads or web_threads()
     cmd = [
         sys.executable,
         "-m",
