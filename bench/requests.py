@@ -44,8 +44,10 @@ from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER_WORKERS = 2 * (os.cpu_count() or 1) + 1  # luoshi.core.serving.default_workers(prod=True)
-SERVER_THREADS = 4  # luoshi.core.serving.WEB_THREADS
+from luoshi.core.serving import default_workers, web_threads  # noqa: E402  (Django-free)
+
+SERVER_WORKERS = default_workers(prod=True)  # the production shape (ADR 0130)
+SERVER_THREADS = web_threads()
 
 
 # --- the load-generating process (no Django) -----------------------------------------------------------------

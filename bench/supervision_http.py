@@ -250,7 +250,7 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
         flush=True,
     )
     connection.close()
-    from luoshi.core.serving import WEB_THREADS, default_workers
+    from luoshi.core.serving import default_workers, web_threads
 
     http_load = _http_load_module()
     server = Server(args.port, workers=default_workers(prod=True))
@@ -262,7 +262,7 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
         load_after = [round(x, 2) for x in os.getloadavg()]
     finally:
         server.stop()
-    result["writes"]["server"] = f"{server.workers} gthread workers x {WEB_THREADS} threads"
+    result["writes"]["server"] = f"{server.workers} gthread workers x {web_threads()} threads"
     result["writes"]["server_cpu_s"] = round(server_cpu, 2)
     result["writes"]["server_cpu_ms_per_write"] = round(1000 * server_cpu / max(1, result["writes"]["n"]), 2)
     result["writes"]["loadavg_before"] = load_before

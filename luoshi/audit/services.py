@@ -16,6 +16,7 @@ from django.utils import timezone
 from luoshi.audit import chain
 from luoshi.audit.models import AuditEvent
 from luoshi.core.interface import current_interface
+from luoshi.core.prepared import PreparedInsert
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import (
@@ -47,6 +48,9 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return out
 
 
+_INSERT_EVENT = PreparedInsert(AuditEvent)
+
+
 def record(
     *,
     actor: User | None,
@@ -74,7 +78,9 @@ def record(
         after=_jsonable(dict(after)) if after is not None else None,
         reason=reason,
     )
-    event.save(force_insert=True)  # unsealed: `seal()` chains it after commit, no lock on the write path
+    # unsealed: `seal()` chains it after commit, no lock on the write path; the INSERT is compiled once per
+    # connection (core.prepared, ADR 0130): every audited write pays for it
+    _INSERT_EVENT.insert(event)
     return event
 
 

@@ -122,13 +122,13 @@ def serve(args: argparse.Namespace) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
     elif not os.environ.get("DATABASE_URL"):
         call_command("migrate", interactive=False, verbosity=0)
-    from luoshi.core.serving import default_workers, gunicorn_command
+    from luoshi.core.serving import default_workers, gunicorn_command, web_threads
 
     workers = args.workers or default_workers(prod=args.prod)
     children: list[subprocess.Popen[bytes]] = []
     if not args.prod and not args.no_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "luoshi.cli", "worker"]))
-    cmd = gunicorn_command(bind=f"{args.host}:{args.port}", workers=workers)
+    cmd = gunicorn_command(bind=f"{args.host}:{args.port}", workers=workers, threads=web_threads(prod=args.prod))
     print(
         f"luoshi 正在运行: http://{args.host}:{args.port}/  (数据目录 {settings.DATA_DIR};Ctrl+C 停止)",
         flush=True,

@@ -77,3 +77,90 @@ def test_a_value_that_is_not_a_parameter_is_refused(users: dict[str, Any]) -> No
     wrong = Prepared(lambda username: User.objects.filter(username="admin"), username="sentinel: absent")
     with pytest.raises(ValueError, match="username"):
         wrong.first(username="admin")
+
+
+# --- PreparedInsert (ADR 0130) ---------------------------------------------------------------------------------
+def _event(actor: User | None, n: int) -> Any:
+    from luoshi.audit.models import AuditEvent
+
+    return AuditEvent(
+        actor_id=actor.pk if actor else None,
+        actor_label=actor.get_username() if actor else "系统",
+        interface="api",
+        action="test.prepared",
+        subject_type="accounts.user",
+        subject_id=str(n),
+        subject_label=f"第{n}条",
+        after={"n": n, "文字": "中文", "when": "2026-12-04"},
+        reason="测试",
+    )
+
+
+def test_a_prepared_insert_stores_what_save_stores_in_one_statement(users: dict[str, Any]) -> None:
+    from django.db.models.signals import post_save, pre_save
+
+    from luoshi.audit.models import AuditEvent
+    from luoshi.core.prepared import PreparedInsert
+
+    insert = PreparedInsert(AuditEvent)
+    seen: list[tuple[str, Any]] = []
+
+    def pre(sender: Any, instance: Any, **kw: Any) -> None:
+        seen.append(("pre", instance.pk))
+
+    def post(sender: Any, instance: Any, created: bool, **kw: Any) -> None:
+        seen.append(("post", (instance.pk, created)))
+
+    pre_save.connect(pre, sender=AuditEvent)
+    post_save.connect(post, sender=AuditEvent)
+    try:
+        by_save = _event(users["admin"], 1)
+        by_save.save(force_insert=True)
+        first = _event(users["admin"], 2)
+        assert insert.insert(first) is True
+        compiled = insert._local.compiled
+        with CaptureQueriesContext(connection) as ctx:
+            second = _event(None, 3)
+            assert insert.insert(second) is True
+        assert insert._local.compiled is compiled  # compiled once for this connection
+    finally:
+        pre_save.disconnect(pre, sender=AuditEvent)
+        post_save.disconnect(post, sender=AuditEvent)
+    assert len(ctx.captured_queries) == 1 and ctx.captured_queries[0]["sql"].lstrip().upper().startswith("INSERT")
+    assert seen[-2:] == [("pre", None), ("post", (second.pk, True))]
+    assert first.pk and second.pk and second.pk != first.pk and not second._state.adding
+    columns = [f.attname for f in AuditEvent._meta.concrete_fields if f.attname not in ("id", "at", "subject_id")]
+    stored = {e.subject_id: e for e in AuditEvent.objects.filter(action="test.prepared")}
+    assert {k: getattr(stored["2"], k) for k in columns} == {
+        **{k: getattr(stored["1"], k) for k in columns},
+        "subject_label": "第2条",
+        "after": {"n": 2, "文字": "中文", "when": "2026-12-04"},
+    }
+    assert stored["3"].actor_id is None and stored["3"].actor_label == "系统"
+    assert stored["2"].at == first.at  # the default computed in Python, stored as given
+
+
+def test_a_prepared_insert_ignoring_conflicts_says_when_a_unique_constraint_held_the_row() -> None:
+    from luoshi.core.prepared import PreparedInsert
+    from luoshi.orgs.models import Region
+
+    insert = PreparedInsert(Region, ignore_conflicts=True)
+    new = Region(code="t-prepared", name="预备市", level="city")
+    assert insert.insert(new) is True and new.pk
+    again = Region(code="t-prepared", name="另一个", level="city")
+    assert insert.insert(again) is False and again.pk is None and again._state.adding
+    assert list(Region.objects.filter(code="t-prepared").values_list("name", flat=True)) == ["预备市"]
+
+
+def test_an_expression_value_goes_through_django_and_is_stored() -> None:
+    from django.db.models import Value
+    from django.db.models.functions import Upper
+
+    from luoshi.core.prepared import PreparedInsert
+    from luoshi.orgs.models import Region
+
+    insert = PreparedInsert(Region)
+    assert insert.insert(Region(code="t-plain", name="甲", level="city")) is True
+    expressed = Region(code="t-expr", name=Upper(Value("abc")), level="city")
+    assert insert.insert(expressed) is True and expressed.pk
+    assert Region.objects.get(code="t-expr").name == "ABC"

@@ -13,9 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
 import phonenumbers
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.constants import OnConflict
-from django.db.models.signals import post_save, pre_save
+from django.db import transaction
 from django.utils import timezone
 
 from luoshi.accounts.access import region_contains
@@ -23,6 +21,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.calendar import deadlines
 from luoshi.core.errors import AccessDenied, Conflict, ValidationFailed
 from luoshi.core.limits import guard_text
+from luoshi.core.prepared import PreparedInsert
 from luoshi.orgs.credit_code import credit_code_problem
 from luoshi.orgs.models import Enterprise, Region
 from luoshi.requests import access, notify
@@ -295,29 +294,15 @@ def request_file(
     return req, True
 
 
+_INSERT_REQUEST = PreparedInsert(Request, ignore_conflicts=True)  # compiled once per connection (core.prepared)
+
+
 def _insert_new(req: Request) -> bool:
     """INSERT the request unless a unique constraint (number, external_id, filer + Idempotency-Key) already holds
-    it: ON CONFLICT DO NOTHING RETURNING id, one statement, no savepoint, no look-up first. True when inserted
-    (its id set, `pre_save`/`post_save` sent as `save()` sends them: the metrics roll-up follows)."""
-    meta = Request._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
-    pre_save.send(sender=Request, instance=req, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
-    rows = Request._base_manager._insert(  # type: ignore[attr-defined]
-        [req],
-        fields=fields,
-        returning_fields=[meta.pk],
-        using=DEFAULT_DB_ALIAS,
-        on_conflict=OnConflict.IGNORE,
-    )
-    if not rows:
-        return False
-    req.pk = rows[0][0]
-    req._state.adding = False
-    req._state.db = DEFAULT_DB_ALIAS
-    post_save.send(
-        sender=Request, instance=req, created=True, update_fields=None, raw=False, using=DEFAULT_DB_ALIAS
-    )
-    return True
+    it: ON CONFLICT DO NOTHING RETURNING id, one statement, no savepoint, no look-up first, its SQL compiled once
+    per connection (ADR 0130). True when inserted (its id set, `pre_save`/`post_save` sent as `save()` sends
+    them: the metrics roll-up follows)."""
+    return _INSERT_REQUEST.insert(req)
 
 
 def _find_existing(user: User | None, key: str | None, external: str | None, digest: str) -> Request | None:

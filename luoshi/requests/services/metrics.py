@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from luoshi.core.prepared import PreparedInsert
 from luoshi.core.sanitize import xlsx_row
 from luoshi.requests import access
 from luoshi.requests.models import (
@@ -195,6 +196,9 @@ def remember(sender: Any, instance: Request, **kwargs: Any) -> None:
         instance._metrics_before = contribution(instance)  # type: ignore[attr-defined]
 
 
+_INSERT_DELTA = PreparedInsert(MetricsDelta, returning=False)
+
+
 def record_change(sender: Any, instance: Request, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """``post_save``: append the change of the request's vector (nothing when it did not change)."""
     if raw:
@@ -219,7 +223,9 @@ def record_change(sender: Any, instance: Request, created: bool, raw: bool = Fal
         for k, vec in sums.items()
         if any(vec)
     ]
-    if rows:
+    if len(rows) == 1:  # a request filed or moved within its key: one row, its INSERT compiled once (ADR 0130)
+        _INSERT_DELTA.insert(rows[0], save=False)
+    elif rows:
         MetricsDelta.objects.bulk_create(rows)
 
 
