@@ -166,8 +166,13 @@ def test_writes_refused_for_non_admins(
 
 
 def test_problem_loop_unit_resolves_its_own_problem(
-    other_project: Project, users: dict[str, Any], units: dict[str, Any]
+    other_project: Project, users: dict[str, Any], units: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from django.utils import timezone
+
+    # a working day: a problem raised on a Saturday has no working day elapsed yet (序时进度 0), so it lags
+    # nothing and stays green until Monday; the test ran red on every Beijing weekend
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 2))
     project = other_project  # no planned dates: green until the problem is raised
     assert project.colour == "green"
     due = services.today() + dt.timedelta(days=3)
