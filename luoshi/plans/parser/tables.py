@@ -330,6 +330,30 @@ def _group_row(texts: list[str], content_idx: int, group_cols: list[int]) -> boo
     )
 
 
+# A numbered task group inside a table's section: a short heading in the task cell, no unit, date or person cell,
+# while the next row has units ("1 | 大力提振消费。 | ||" over "(8) | 统筹衔接消费券发放… | 市商务局 | …"); it heads
+# the rows below it (their path) until the next section or group row, and is no measure of its own.
+_SUBGROUP_MAX = 20
+_UNIT_ROLES = ("lead", "co", "time")
+
+
+def _has_units(texts: list[str], roles: list[str]) -> bool:
+    return any(t for t, r in zip(texts, roles, strict=False) if r in _UNIT_ROLES)
+
+
+def _subgroup_row(texts: list[str], roles: list[str], content_idx: int, nxt: list[str] | None) -> bool:
+    head = texts[content_idx]
+    return (
+        "lead" in roles
+        and 0 < len(head) <= _SUBGROUP_MAX
+        and not re.search(r"[,，;；:：]|\d", head)
+        and not _has_units(texts, roles)
+        and nxt is not None
+        and bool(nxt[content_idx])
+        and _has_units(nxt, roles)
+    )
+
+
 def _row_of(
     cells: list[Cell | None], roles: list[str], groups: list[Cell | None], lead_col: bool, txt: Any
 ) -> TableRow:
@@ -368,14 +392,21 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
     out: list[TableRow] = []
     prev: list[Cell | None] = [None] * len(roles)
     section: Cell | None = None  # a row spanning the table ("一、政务服务提质行动") above the task cells
-    for row in table[header_idx + 1 :]:
+    subgroup: Cell | None = None  # a numbered task group under the section (`_subgroup_row`)
+    body = table[header_idx + 1 :]
+    for r, row in enumerate(body):
         cells = list(row) + [None] * (len(roles) - len(row))
         texts = [txt(c) for c in cells]
         if texts[: len(header)] == header:
             continue
         if _is_section_row(texts, content_idx, group_cols):
             section = cells[next(i for i, t in enumerate(texts) if t)]
+            subgroup = None
             prev = [None] * len(roles)
+            continue
+        nxt = [txt(c) for c in body[r + 1]] + [""] * (len(roles) - len(body[r + 1])) if r + 1 < len(body) else None
+        if not group_cols and _subgroup_row(texts, roles, content_idx, nxt):
+            subgroup = cells[content_idx]
             continue
         if _group_row(texts, content_idx, group_cols):
             for g in group_cols:
@@ -391,6 +422,8 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
         groups = [cells[g] for g in group_cols]
         if section is not None and len(group_cols) < 2:
             groups = [section, *groups]
+        if subgroup is not None:
+            groups = [*groups, subgroup]
         out.append(_row_of(cells, roles, groups, lead_col, txt))
         prev = cells
     return out
