@@ -213,10 +213,28 @@ _FUNCTION_DEPARTMENT = re.compile(r"^(?!各)(?!.*(?:有关|相关|直))[^()]{2,1
 _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡|镇|街道|园区)$")
 
 
+# Two department names of the same tier run together where a cell's line break was lost (a PDF table cell
+# "市人力资源社会保障局\n市农业农村局" read as "市人力资源社会保障局市农业农村局"): split where a department suffix is
+# followed by the tier the name began with, when both halves are unit names of four characters or more. An area
+# ("市高新区市场监管局") is no department: it does not split.
+_GLUED_AT = re.compile(r"(?<=[局委办厅心室])(?=[市县区])")  # 局 委 办 厅 (中)心 (办公)室
+
+
+def _unglue(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    part = s[a:b]
+    if len(part) < 8 or part[0] not in "市县区":
+        return [(a, b)]
+    for m in _GLUED_AT.finditer(part, 4):
+        left, right = part[: m.start()], part[m.start() :]
+        if right[0] == part[0] and len(right) >= 4 and is_unit_name(left) and is_unit_name(right):
+            return [(a, a + m.start()), *_unglue(s, a + m.start(), b)]
+    return [(a, b)]
+
+
 def _pieces(s: str) -> list[tuple[int, int]]:
     """Split a unit list; 和/及 only split between two unit names, and a place collective such as
     "各镇区" stays with the collective after it ("各镇区、园区各相关单位" is one responsible party)."""
-    raw = split_top(s, "、,;/ \n")
+    raw = [q for a, b in split_top(s, "、,;/ \n") for q in _unglue(s, a, b)]
     out: list[tuple[int, int]] = []
     for a, b in raw:
         part = s[a:b]
