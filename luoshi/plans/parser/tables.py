@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .rules import Rule, ex
 from .units import is_unit_list
 
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -333,7 +334,18 @@ def _group_row(texts: list[str], content_idx: int, group_cols: list[int]) -> boo
 # A numbered task group inside a table's section: a short heading in the task cell, no unit, date or person cell,
 # while the next row has units ("1 | 大力提振消费。 | ||" over "(8) | 统筹衔接消费券发放… | 市商务局 | …"); it heads
 # the rows below it (their path) until the next section or group row, and is no measure of its own.
-_SUBGROUP_MAX = 20
+# Example: blind batch 9, i03.
+SUBGROUP_ROW_RULE = Rule(
+    "table:numbered task group row",
+    re.compile(r"[^,，;；:：\d]{1,20}"),  # the task cell: a short heading, one clause, no figure
+    how="fullmatch",
+    examples=(
+        ex("大力提振消费。", True),
+        ex("统筹衔接消费券发放与消费品以旧换新行动,推动汽车消费转型升级。", False),
+        ex("地区生产总值增长6%以上。", False),
+    ),
+    note="a row with a short task cell and no unit or date cell, over rows with units, heads the rows below it",
+)
 _UNIT_ROLES = ("lead", "co", "time")
 
 
@@ -342,11 +354,9 @@ def _has_units(texts: list[str], roles: list[str]) -> bool:
 
 
 def _subgroup_row(texts: list[str], roles: list[str], content_idx: int, nxt: list[str] | None) -> bool:
-    head = texts[content_idx]
     return (
         "lead" in roles
-        and 0 < len(head) <= _SUBGROUP_MAX
-        and not re.search(r"[,，;；:：]|\d", head)
+        and SUBGROUP_ROW_RULE.pattern.fullmatch(texts[content_idx]) is not None
         and not _has_units(texts, roles)
         and nxt is not None
         and bool(nxt[content_idx])

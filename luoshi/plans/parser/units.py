@@ -217,14 +217,26 @@ _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡
 # "市人力资源社会保障局\n市农业农村局" read as "市人力资源社会保障局市农业农村局"): split where a department suffix is
 # followed by the tier the name began with, when both halves are unit names of four characters or more. An area
 # ("市高新区市场监管局") is no department: it does not split.
-_GLUED_AT = re.compile(r"(?<=[局委办厅心室])(?=[市县区])")  # 局 委 办 厅 (中)心 (办公)室
+# Example: blind batch 9, i03 as .pdf.
+GLUED_NAMES_RULE = Rule(
+    "units:department names run together",
+    re.compile(r"(?<=[局委办厅心室])(?=[市县区])"),  # after 局 委 办 厅 (中)心 (办公)室, before the tier
+    how="finditer",
+    examples=(
+        ex("市人力资源社会保障局市农业农村局", True),
+        ex("县发改局县财政局", True),
+        ex("市高新区市场监管局", False),
+        ex("市公安局交警支队", False),
+    ),
+    note="two department names of the name's own tier run together (a cell's lost line break) are two units",
+)
 
 
 def _unglue(s: str, a: int, b: int) -> list[tuple[int, int]]:
     part = s[a:b]
     if len(part) < 8 or part[0] not in "市县区":
         return [(a, b)]
-    for m in _GLUED_AT.finditer(part, 4):
+    for m in GLUED_NAMES_RULE.pattern.finditer(part, 4):
         left, right = part[: m.start()], part[m.start() :]
         if right[0] == part[0] and len(right) >= 4 and is_unit_name(left) and is_unit_name(right):
             return [(a, a + m.start()), *_unglue(s, a + m.start(), b)]

@@ -14,8 +14,9 @@ every batch is a regression set and must stay at the bar below.
   `test_parser_blind7_families.py`;
 - blind8: eight plans (乌鲁木齐高新区, 河北省, 鄂州, 马鞍山, 黑龙江省, 盐城, 连云港, 驻马店); its fixes are pinned in
   `test_parser_blind8_families.py`;
-- blind9: nine plans (宿迁, an unnamed city, 芜湖 task table, 聊城 ×3, 淄博张店, 镇江, 深圳盐田); joined at the bar its
-  first reading reached (`BATCH_BAR`), so that it is a regression set until its families are fixed.
+- blind9: nine plans (宿迁, an unnamed city, 芜湖 task table, 聊城 ×3, 淄博张店, 镇江, 深圳盐田); its fixes are pinned
+  in `test_parser_blind9_families.py`; three families are left (README), so its F1 and path bars are the figures it
+  reaches after the fixes (`BATCH_BAR`, `PATH_BAR`), a regression set until they are fixed.
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ PATH_BAR = {
     "blind6": 0.98,
     "blind7": 0.98,
     "blind8": 0.98,
-    "blind9": 0.70,
+    "blind9": 0.82,
 }
-# a batch joined before its families are fixed keeps the bar its first reading reached (README), not 0.98
+# a batch whose families are not all fixed keeps the bar it reaches now (README, after the fixes), not 0.98
 BATCH_BAR: dict[str, dict[str, float]] = {
-    "blind9": {"measure_f1": 0.77, "lead_acc": 0.94, "co_acc": 0.82, "deadline_acc": 0.98},
+    "blind9": {"measure_f1": 0.79},
 }
 
 

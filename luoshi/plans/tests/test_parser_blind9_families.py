@@ -1,0 +1,100 @@
+"""Blind batch 9 (`data/blind9`): what its fixes do, pinned.
+
+The batch's first reading (README) showed these families; three are fixed in general:
+- organs named by tier ("市级行政执法机关", "县直行政执法机关") are units like "各行政执法机关" (`units.UNIT_SUFFIX`
+  ends in 机关);
+- a table's numbered task group ("1 | 大力提振消费。 | ||": a short task cell, no unit or date cell, over rows with
+  units) is no measure: it heads the rows below it (`tables._subgroup_row`);
+- two same-tier department names run together in a PDF table cell ("市人力资源社会保障局市农业农村局") are two units
+  (`units._unglue`); an area followed by a department ("市高新区市场监管局") stays one.
+Left as seen (README): labels written as sentences (i02), a mis-decoded heading line (i06), items right under the
+notice title (i04).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from luoshi.plans.parser import parse_file
+from luoshi.plans.parser.normalize import normalize
+from luoshi.plans.parser.units import is_unit_name, parse_responsibility, unit_spans
+
+BATCH = Path(__file__).parent / "data" / "blind9"
+FORMATS = ["txt", "flat.txt", "html", "docx", "pdf"]
+
+
+def _rows(stem: str, fmt: str) -> list[dict[str, Any]]:
+    return [m.to_score_dict() for m in parse_file(BATCH / "docs" / f"{stem}.{fmt}", suggest=False).measures]
+
+
+def _units(s: str) -> tuple[list[str], list[str]] | None:
+    norm = normalize(s)
+    r = parse_responsibility(s, norm, 0, len(norm))
+    return None if r is None else (r.lead, r.co)
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [
+        ("市级行政执法机关", True),
+        ("县直行政执法机关", True),
+        ("区直机关", True),
+        ("各行政执法机关", True),
+        ("执法检查", False),
+    ],
+)
+def test_an_organ_named_by_tier_is_a_unit(name: str, unit: bool) -> None:
+    assert is_unit_name(name) is unit
+
+
+def test_the_tier_organ_is_read_from_the_labels() -> None:
+    assert _units("牵头单位:市司法局;责任单位:市级行政执法机关;完成时间:2025年6月") == (
+        ["市司法局"],
+        ["市级行政执法机关"],
+    )
+    assert _units("牵头单位:县司法局,责任单位:开发区管委会,各镇政府、街道办事处,县直行政执法机关,完成时间:2025年5月") == (
+        ["县司法局"],
+        ["开发区管委会", "各镇政府", "街道办事处", "县直行政执法机关"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("市人力资源社会保障局市农业农村局", ["市人力资源社会保障局", "市农业农村局"]),
+        ("县发改局县财政局", ["县发改局", "县财政局"]),
+        ("市发展改革委市商务局市财政局", ["市发展改革委", "市商务局", "市财政局"]),
+        ("市高新区市场监管局", ["市高新区市场监管局"]),  # an area, then its department: one unit
+        ("市公安局交警支队", ["市公安局交警支队"]),
+        ("市场监督管理局", ["市场监督管理局"]),
+    ],
+)
+def test_department_names_run_together_in_a_cell_are_split(cell: str, names: list[str]) -> None:
+    assert [cell[a:b] for a, b in unit_spans(cell)] == names
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_numbered_task_group_row_heads_the_rows_below_it(fmt: str) -> None:
+    rows = _rows("i03_wuhu", fmt)
+    assert [r["text"] for r in rows if r["text"].startswith("大力提振消费")] == []  # the group row is no measure
+    below = [r for r in rows if r["text"].startswith(("统筹衔接消费券", "把促消费和惠民生"))]
+    assert len(below) == 2
+    assert all(r["path"][-1] == "大力提振消费。" for r in below)
+    assert below[0]["lead_units"] == ["市商务局"]
+    assert below[0]["co_units"] == ["市财政局", "市工业和信息化局", "各县市区政府", "开发区管委会"]
+    six = next(r for r in rows if r["text"].startswith("居民人均可支配收入"))
+    assert six["lead_units"] == ["市人力资源社会保障局", "市农业农村局"]  # two lines of one cell, in a PDF too
+    assert six["path"][-1] == "一、主要预期目标"  # the rows above the group keep their section
+
+
+def test_the_new_rules_examples() -> None:
+    from luoshi.plans.parser.tables import SUBGROUP_ROW_RULE
+    from luoshi.plans.parser.units import GLUED_NAMES_RULE
+
+    for e in GLUED_NAMES_RULE.examples:
+        assert (len(unit_spans(e.text)) > 1) is e.expect, e.text
+    for e in SUBGROUP_ROW_RULE.examples:
+        assert (SUBGROUP_ROW_RULE.pattern.fullmatch(e.text) is not None) is e.expect, e.text
