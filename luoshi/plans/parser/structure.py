@@ -67,7 +67,11 @@ MARKER_RULES: list[Rule] = [
             rf"^(\d{{1,3}})\s*(?:[{re.escape(MARKER_AFTER_DECORATION)}]\s*)?"
             r"(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])"
         ),
-        examples=(ex("7.强化要素保障", ("num", 7)), ex("1* .开展“一证多址”改革", ("num", 1))),
+        examples=(
+            ex("7.强化要素保障", ("num", 7)),
+            ex("1* .开展“一证多址”改革", ("num", 1)),
+            ex("1. 2025年3月10日前,印发《通知》", ("num", 1)),  # an item that opens with its date (blind9 i06)
+        ),
     ),
     Rule(
         "heading:pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*"), examples=(ex("(3)推行容缺受理", ("pnum", 3)),)
@@ -289,8 +293,8 @@ def _fixed_marker(norm: str, a: int, b: int, head: str) -> tuple[str, int, int] 
             j += 1
         if j >= b and kind in ("num", "cn"):
             return None  # a bare number (table serial) is not a heading
-        if kind == "num" and j == a + m.end() and j < b and norm[j].isdigit():
-            continue
+        if kind == "num" and j == a + m.end() and j < b and norm[j].isdigit() and not _YEAR_AT.match(norm, j):
+            continue  # "1. 5倍" is a figure; "1. 2025年3月10日前,…" an item that opens with its date
         n = marker_number(kind, m.group(2) if kind == "action" else m.group(1))
         if n is None or n <= 0:
             continue
@@ -300,6 +304,7 @@ def _fixed_marker(norm: str, a: int, b: int, head: str) -> tuple[str, int, int] 
     return None
 
 
+_YEAR_AT = re.compile(r"(?:19|20)\d{2}\s*年")
 _SENT_END = "。;!?)”:"
 
 

@@ -1,14 +1,15 @@
 """Blind batch 9 (`data/blind9`): what its fixes do, pinned.
 
-The batch's first reading (README) showed these families; three are fixed in general:
+The batch's first reading (README) showed these families; four are fixed in general:
 - organs named by tier ("市级行政执法机关", "县直行政执法机关") are units like "各行政执法机关" (`units.UNIT_SUFFIX`
   ends in 机关);
 - a table's numbered task group ("1 | 大力提振消费。 | ||": a short task cell, no unit or date cell, over rows with
-  units) is no measure: it heads the rows below it (`tables._subgroup_row`);
+  units) is no measure: it heads the rows below it (`tables.SUBGROUP_ROW_RULE`);
 - two same-tier department names run together in a PDF table cell ("市人力资源社会保障局市农业农村局") are two units
-  (`units._unglue`); an area followed by a department ("市高新区市场监管局") stays one.
-Left as seen (README): labels written as sentences (i02), a mis-decoded heading line (i06), items right under the
-notice title (i04).
+  (`units.GLUED_NAMES_RULE`); an area followed by a department ("市高新区市场监管局") stays one;
+- an item that opens with its date ("1. 2025年3月10日前,印發…") is an item (rule "heading:num"); "1. 5倍" is a figure.
+Left as seen (README): labels written as sentences (i02), a mis-decoded heading line (i06's path), items right under
+the notice title (i04's path).
 """
 
 from __future__ import annotations
@@ -98,3 +99,20 @@ def test_the_new_rules_examples() -> None:
         assert (len(unit_spans(e.text)) > 1) is e.expect, e.text
     for e in SUBGROUP_ROW_RULE.examples:
         assert (SUBGROUP_ROW_RULE.pattern.fullmatch(e.text) is not None) is e.expect, e.text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_item_that_opens_with_its_date_is_an_item(fmt: str) -> None:
+    rows = _rows("i06_zhenjiang", fmt)  # "1. 2025年3月10日前,印發…" / "2. 縣級以上…": two items, not one run of text
+    assert len(rows) == 2
+    assert rows[0]["deadline"] == "2025-03-10"
+    assert rows[1]["text"].startswith("縣級")
+
+
+def test_a_figure_after_the_marker_is_still_no_item() -> None:
+    from luoshi.plans.parser.structure import match_marker
+
+    for text, want in (("1. 2025年3月10日前,印发《通知》", ("num", 1)), ("1. 5倍以上", None), ("1.2025年", None)):
+        norm = normalize(text)
+        got = match_marker(norm, 0, len(norm))
+        assert (got[:2] if got else None) == want, text
