@@ -1,15 +1,16 @@
 """Blind batch 9 (`data/blind9`): what its fixes do, pinned.
 
-The batch's first reading (README) showed these families; four are fixed in general:
+The batch's first reading (README) showed these families; five are fixed in general:
 - organs named by tier ("市级行政执法机关", "县直行政执法机关") are units like "各行政执法机关" (`units.UNIT_SUFFIX`
   ends in 机关);
 - a table's numbered task group ("1 | 大力提振消费。 | ||": a short task cell, no unit or date cell, over rows with
   units) is no measure: it heads the rows below it (`tables.SUBGROUP_ROW_RULE`);
 - two same-tier department names run together in a PDF table cell ("市人力资源社会保障局市农业农村局") are two units
   (`units.GLUED_NAMES_RULE`); an area followed by a department ("市高新区市场监管局") stays one;
-- an item that opens with its date ("1. 2025年3月10日前,印發…") is an item (rule "heading:num"); "1. 5倍" is a figure.
-Left as seen (README): labels written as sentences (i02), a mis-decoded heading line (i06's path), items right under
-the notice title (i04's path).
+- an item that opens with its date ("1. 2025年3月10日前,印發…") is an item (rule "heading:num"); "1. 5倍" is a figure;
+- an unmarked short line between a heading and its first item "1." (i06's mis-decoded "(一)…") heads those items
+  (`structure.GROUP_UNDER_HEADING_RULE`); a bracketed note under an unnumbered group (h07) is no group.
+Left as seen (README): labels written as sentences (i02), items right under the notice title (i04's path).
 """
 
 from __future__ import annotations
@@ -116,3 +117,25 @@ def test_a_figure_after_the_marker_is_still_no_item() -> None:
         norm = normalize(text)
         got = match_marker(norm, 0, len(norm))
         assert (got[:2] if got else None) == want, text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_unmarked_line_between_a_heading_and_its_first_item_heads_the_items(fmt: str) -> None:
+    rows = _rows("i06_zhenjiang", fmt)  # "一、建立健全制度" / "?。ㄒ唬┙…公告制度" (a mis-decoded "(一)…") / "1. …"
+    assert all(r["path"][-1].endswith("公告制度") for r in rows), [r["path"] for r in rows]
+    assert all(r["path"][0].endswith("建立健全制度") for r in rows)
+
+
+def test_the_group_rule_declines_a_note_and_a_lead_in() -> None:
+    from luoshi.plans.parser.structure import GROUP_UNDER_HEADING_RULE
+
+    for e in GROUP_UNDER_HEADING_RULE.examples:
+        assert (GROUP_UNDER_HEADING_RULE.pattern.fullmatch(e.text) is not None) is e.expect, e.text
+    # h07 (blind8): "沿海开发十大重点争取推进事项" / "(2010年2月,成立专门工作班子)" / "1.…" keeps its one group
+    rows = [
+        m.to_score_dict()
+        for m in parse_file(BATCH.parent / "blind8" / "docs" / "h07_lianyungang.txt", suggest=False).measures
+    ]
+    group = [r for r in rows if r["text"].startswith(("建设1000万吨", "建设千万吨级"))]
+    assert len(group) == 2
+    assert all(r["path"][-1] == "沿海开发十大重点争取推进事项" for r in group)

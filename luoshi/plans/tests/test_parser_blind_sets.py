@@ -42,7 +42,7 @@ PATH_BAR = {
     "blind6": 0.98,
     "blind7": 0.98,
     "blind8": 0.98,
-    "blind9": 0.73,
+    "blind9": 0.84,
 }
 # a batch whose families are not all fixed keeps the bar it reaches now (README, after the fixes), not 0.98
 BATCH_BAR: dict[str, dict[str, float]] = {
