@@ -550,9 +550,13 @@ _NOTE_LINE = re.compile(r"\s*\([^()]{1,40}\)\s*")
 # the heading of the items below it, one level under the heading above. Example: blind batch 9, i06.
 GROUP_UNDER_HEADING_RULE = Rule(
     "structure:unmarked group heading under a heading",
-    re.compile(r"[^\n]{4,30}(?<![。;:,!?])"),
+    re.compile(r"[^\n:]{4,30}(?<![。;,!?)])"),  # no label ("完成时限:…)"), no sentence or bracket closing it
     how="fullmatch",
-    examples=(ex("?。ㄒ唬┙⑸嫫笮姓z查主体确认公告制度", True), ex("围绕以下重点抓好落实:", False)),
+    examples=(
+        ex("?。ㄒ唬┙⑸嫫笮姓z查主体确认公告制度", True),
+        ex("围绕以下重点抓好落实:", False),
+        ex("完成时限:2025年9月底前)", False),
+    ),
     note="an unmarked short line between a heading and its first item 1. heads those items",
 )
 
@@ -563,6 +567,8 @@ def _group_under_heading(
     """Open the group heading of `GROUP_UNDER_HEADING_RULE` at lines[k] under the heading on top of `stack`."""
     if not stack or k == 0 or k + 1 >= len(lines) or stack[-1][0] == "bare" or stack[-1][1].line is not lines[k - 1]:
         return None  # under an unnumbered group, "(2010年2月,…)" is that group's note (`_bare_group`), no group
+    if norm[lines[k - 1].start : lines[k - 1].end].rstrip().endswith("。"):
+        return None  # a heading that is a sentence ("(一)增强粮食综合生产能力。") has its own text below it
     mk = marks[k + 1]
     ln = lines[k]
     if mk is None or mk[0] != "num" or mk[1] != 1 or "num" in (st for st, _ in stack) or ln.in_table:
