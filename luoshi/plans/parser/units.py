@@ -45,7 +45,9 @@ TASK_VERBS = (
     "提质|提能|用好|严格|巩固|深入|降低|减少|统筹|围绕|组织|引导|搭建|畅通|筑牢|夯实|营造|激发|维护|增强"
 )
 _VERB_START = re.compile(rf"^(?:{TASK_VERBS})")
-LABEL_ANY = re.compile(rf"({LABEL_ANY_WORD})\s*[:]?\s*")
+# "责任单位:X", "责任单位 X", or a field written as a sentence of its own: "…激发活力。责任主体。市工商质监局。"
+# (blind batch 9, i02)
+LABEL_ANY = re.compile(rf"({LABEL_ANY_WORD})\s*[:。]?\s*")
 LABEL_LINE = re.compile(rf"\s*{LABEL_ANY_WORD}\s*:")  # a "责任单位:…" line (normalised text)
 FIRST_IS_LEAD = re.compile(
     r"(?:第一|首位|首个|排名第一|排在第一|排在首位|排第一|列第一)[^,;。)]{0,8}(?:为|是)牵头"

@@ -1,6 +1,6 @@
 """Blind batch 9 (`data/blind9`): what its fixes do, pinned.
 
-The batch's first reading (README) showed these families; five are fixed in general:
+The batch's first reading (README) showed these families; six are fixed in general:
 - organs named by tier ("市级行政执法机关", "县直行政执法机关") are units like "各行政执法机关" (`units.UNIT_SUFFIX`
   ends in 机关);
 - a table's numbered task group ("1 | 大力提振消费。 | ||": a short task cell, no unit or date cell, over rows with
@@ -10,7 +10,10 @@ The batch's first reading (README) showed these families; five are fixed in gene
 - an item that opens with its date ("1. 2025年3月10日前,印發…") is an item (rule "heading:num"); "1. 5倍" is a figure;
 - an unmarked short line between a heading and its first item "1." (i06's mis-decoded "(一)…") heads those items
   (`structure.GROUP_UNDER_HEADING_RULE`); a bracketed note under an unnumbered group (h07) is no group.
-Left as seen (README): labels written as sentences (i02), items right under the notice title (i04's path).
+- a label written as a sentence of its own ("…激发活力。责任主体。市工商质监局。执行对象。…") is a label
+  (`units.LABEL_ANY`, `extract._INLINE_LABEL` accept "。" after the label word).
+Left as seen (README): the document site's page markers read as items (i02), items right under the notice title
+(i04's path).
 """
 
 from __future__ import annotations
@@ -139,3 +142,16 @@ def test_the_group_rule_declines_a_note_and_a_lead_in() -> None:
     group = [r for r in rows if r["text"].startswith(("建设1000万吨", "建设千万吨级"))]
     assert len(group) == 2
     assert all(r["path"][-1] == "沿海开发十大重点争取推进事项" for r in group)
+
+
+def test_a_label_written_as_a_sentence_of_its_own_is_a_label() -> None:
+    assert _units("责任主体。市工商质监局。执行对象。除个体工商户外其他工商登记市场主体。") == (["市工商质监局"], [])
+    assert _units("责任主体。市编办、市法制办。执行对象。市各相关部门。") == (["市编办", "市法制办"], [])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_fields_after_an_items_sentence_end_its_text(fmt: str) -> None:
+    rows = _rows("i02_jiangben", fmt)
+    first = next(r for r in rows if r["text"].startswith("全面推进"))
+    assert first["text"].endswith("激发活力。")  # "责任主体。市工商质监局。执行对象。…" are its fields, not its text
+    assert first["lead_units"] == ["市工商质监局"]

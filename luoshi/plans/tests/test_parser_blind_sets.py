@@ -42,11 +42,11 @@ PATH_BAR = {
     "blind6": 0.98,
     "blind7": 0.98,
     "blind8": 0.98,
-    "blind9": 0.84,
+    "blind9": 0.76,
 }
 # a batch whose families are not all fixed keeps the bar it reaches now (README, after the fixes), not 0.98
 BATCH_BAR: dict[str, dict[str, float]] = {
-    "blind9": {"measure_f1": 0.86},
+    "blind9": {"measure_f1": 0.93},
 }
 
 
