@@ -57,7 +57,8 @@ _ONLY_END = re.compile(r"[ 。;]*")
 
 LABEL_TIME_START = re.compile(rf"\s*{LABEL_TIME}\s*:")
 # a label after the measure's last sentence, on the same line: "…。责任单位:市发改委。完成时限:2025年底"
-_INLINE_LABEL = re.compile(rf"(?<=[。;.])\s*(?=(?:{LABEL_ANY_WORD})\s*:)")
+# after a sentence: "…。责任单位:X" or the label as a sentence of its own, "…。责任主体。X。" (blind batch 9, i02)
+_INLINE_LABEL = re.compile(rf"(?<=[。;.])\s*(?=(?:{LABEL_ANY_WORD})\s*[:。])")
 
 
 def _joined(first: Responsibility, second: Responsibility) -> Responsibility:

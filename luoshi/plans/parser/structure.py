@@ -67,7 +67,11 @@ MARKER_RULES: list[Rule] = [
             rf"^(\d{{1,3}})\s*(?:[{re.escape(MARKER_AFTER_DECORATION)}]\s*)?"
             r"(?:[、.](?!\d)|\s(?=[\u4e00-\u9fff“《]))\s*(?![倍万亿%个项家人条])"
         ),
-        examples=(ex("7.强化要素保障", ("num", 7)), ex("1* .开展“一证多址”改革", ("num", 1))),
+        examples=(
+            ex("7.强化要素保障", ("num", 7)),
+            ex("1* .开展“一证多址”改革", ("num", 1)),
+            ex("1. 2025年3月10日前,印发《通知》", ("num", 1)),  # an item that opens with its date (blind9 i06)
+        ),
     ),
     Rule(
         "heading:pnum", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*"), examples=(ex("(3)推行容缺受理", ("pnum", 3)),)
@@ -289,8 +293,8 @@ def _fixed_marker(norm: str, a: int, b: int, head: str) -> tuple[str, int, int] 
             j += 1
         if j >= b and kind in ("num", "cn"):
             return None  # a bare number (table serial) is not a heading
-        if kind == "num" and j == a + m.end() and j < b and norm[j].isdigit():
-            continue
+        if kind == "num" and j == a + m.end() and j < b and norm[j].isdigit() and not _YEAR_AT.match(norm, j):
+            continue  # "1. 5倍" is a figure; "1. 2025年3月10日前,…" an item that opens with its date
         n = marker_number(kind, m.group(2) if kind == "action" else m.group(1))
         if n is None or n <= 0:
             continue
@@ -300,6 +304,7 @@ def _fixed_marker(norm: str, a: int, b: int, head: str) -> tuple[str, int, int] 
     return None
 
 
+_YEAR_AT = re.compile(r"(?:19|20)\d{2}\s*年")
 _SENT_END = "。;!?)”:"
 
 
@@ -517,7 +522,9 @@ def build_tree(
                 stack.append((kind, node))
                 last_num[kind] = n
                 continue
-        grouped = _bare_group(norm, lines, marks, k, (root, stack), last_num, front_end)
+        grouped = _bare_group(norm, lines, marks, k, (root, stack), last_num, front_end) or _group_under_heading(
+            norm, lines, marks, k, stack
+        )
         if grouped is not None:
             stack = grouped
             continue
@@ -537,6 +544,43 @@ BARE_GROUP_RULE = Rule(
     note="a short line with no sentence before a numbering that restarts at 1 heads the items after it",
 )
 _NOTE_LINE = re.compile(r"\s*\([^()]{1,40}\)\s*")
+
+# A line with no marker right under a heading, before that heading's first item "1.", ending in no sentence mark:
+# "一、建立健全制度" / "?。ㄒ唬┙⑸嫫笮姓z查主体确认公告制度" (a "(一)…" heading the copy mis-decoded) / "1. 2025年…" —
+# the heading of the items below it, one level under the heading above. Example: blind batch 9, i06.
+GROUP_UNDER_HEADING_RULE = Rule(
+    "structure:unmarked group heading under a heading",
+    re.compile(r"[^\n:]{4,30}(?<![。;,!?)])"),  # no label ("完成时限:…)"), no sentence or bracket closing it
+    how="fullmatch",
+    examples=(
+        ex("?。ㄒ唬┙⑸嫫笮姓z查主体确认公告制度", True),
+        ex("围绕以下重点抓好落实:", False),
+        ex("完成时限:2025年9月底前)", False),
+    ),
+    note="an unmarked short line between a heading and its first item 1. heads those items",
+)
+
+
+def _group_under_heading(
+    norm: str, lines: list[Line], marks: list[tuple[str, int, int] | None], k: int, stack: list[tuple[str, Node]]
+) -> list[tuple[str, Node]] | None:
+    """Open the group heading of `GROUP_UNDER_HEADING_RULE` at lines[k] under the heading on top of `stack`."""
+    if not stack or k == 0 or k + 1 >= len(lines) or stack[-1][0] == "bare" or stack[-1][1].line is not lines[k - 1]:
+        return None  # under an unnumbered group, "(2010年2月,…)" is that group's note (`_bare_group`), no group
+    if norm[lines[k - 1].start : lines[k - 1].end].rstrip().endswith("。"):
+        return None  # a heading that is a sentence ("(一)增强粮食综合生产能力。") has its own text below it
+    mk = marks[k + 1]
+    ln = lines[k]
+    if mk is None or mk[0] != "num" or mk[1] != 1 or "num" in (st for st, _ in stack) or ln.in_table:
+        return None
+    text = norm[ln.start : ln.end].strip()
+    if not GROUP_UNDER_HEADING_RULE.pattern.fullmatch(text) or _NOTE_LINE.fullmatch(text):
+        return None
+    ln.kind, ln.number, ln.body_start = "bare", None, ln.start
+    node = Node(ln, len(stack) + 1)
+    ln.level = node.level
+    stack[-1][1].children.append(node)
+    return [*stack, ("bare", node)]
 
 
 def _bare_group(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .rules import Rule, ex
 from .units import is_unit_list
 
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -330,6 +331,39 @@ def _group_row(texts: list[str], content_idx: int, group_cols: list[int]) -> boo
     )
 
 
+# A numbered task group inside a table's section: a short heading in the task cell, no unit, date or person cell,
+# while the next row has units ("1 | 大力提振消费。 | ||" over "(8) | 统筹衔接消费券发放… | 市商务局 | …"); it heads
+# the rows below it (their path) until the next section or group row, and is no measure of its own.
+# Example: blind batch 9, i03.
+SUBGROUP_ROW_RULE = Rule(
+    "table:numbered task group row",
+    re.compile(r"[^,，;；:：\d]{1,20}"),  # the task cell: a short heading, one clause, no figure
+    how="fullmatch",
+    examples=(
+        ex("大力提振消费。", True),
+        ex("统筹衔接消费券发放与消费品以旧换新行动,推动汽车消费转型升级。", False),
+        ex("地区生产总值增长6%以上。", False),
+    ),
+    note="a row with a short task cell and no unit or date cell, over rows with units, heads the rows below it",
+)
+_UNIT_ROLES = ("lead", "co", "time")
+
+
+def _has_units(texts: list[str], roles: list[str]) -> bool:
+    return any(t for t, r in zip(texts, roles, strict=False) if r in _UNIT_ROLES)
+
+
+def _subgroup_row(texts: list[str], roles: list[str], content_idx: int, nxt: list[str] | None) -> bool:
+    return (
+        "lead" in roles
+        and SUBGROUP_ROW_RULE.pattern.fullmatch(texts[content_idx]) is not None
+        and not _has_units(texts, roles)
+        and nxt is not None
+        and bool(nxt[content_idx])
+        and _has_units(nxt, roles)
+    )
+
+
 def _row_of(
     cells: list[Cell | None], roles: list[str], groups: list[Cell | None], lead_col: bool, txt: Any
 ) -> TableRow:
@@ -368,14 +402,21 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
     out: list[TableRow] = []
     prev: list[Cell | None] = [None] * len(roles)
     section: Cell | None = None  # a row spanning the table ("一、政务服务提质行动") above the task cells
-    for row in table[header_idx + 1 :]:
+    subgroup: Cell | None = None  # a numbered task group under the section (`_subgroup_row`)
+    body = table[header_idx + 1 :]
+    for r, row in enumerate(body):
         cells = list(row) + [None] * (len(roles) - len(row))
         texts = [txt(c) for c in cells]
         if texts[: len(header)] == header:
             continue
         if _is_section_row(texts, content_idx, group_cols):
             section = cells[next(i for i, t in enumerate(texts) if t)]
+            subgroup = None
             prev = [None] * len(roles)
+            continue
+        nxt = [txt(c) for c in body[r + 1]] + [""] * (len(roles) - len(body[r + 1])) if r + 1 < len(body) else None
+        if not group_cols and _subgroup_row(texts, roles, content_idx, nxt):
+            subgroup = cells[content_idx]
             continue
         if _group_row(texts, content_idx, group_cols):
             for g in group_cols:
@@ -391,6 +432,8 @@ def structured_rows(norm: str, table: list[list[Cell | None]]) -> list[TableRow]
         groups = [cells[g] for g in group_cols]
         if section is not None and len(group_cols) < 2:
             groups = [section, *groups]
+        if subgroup is not None:
+            groups = [*groups, subgroup]
         out.append(_row_of(cells, roles, groups, lead_col, txt))
         prev = cells
     return out

@@ -34,7 +34,9 @@ from .vocabulary import (
 UNIT_SUFFIX = (
     "委员会|管委会|委|局|办公室|办|厅|部|院|署|中心|公司|集团|分行|支行|银行|海关|法院|检察院|政府|街道|"
     "乡|镇|区|县|市|州|盟|处|室|队|站|会|联|社|所|校|学院|大学|分局|单位|部门|机构|小组|专班|总队|支队|大队|"
-    "监管局|管理局|指挥部|园区|新区|开发区|高新区|保税区|示范区|科|组|台|馆|团|中队|工委|党委|党组|集团公司"
+    "监管局|管理局|指挥部|园区|新区|开发区|高新区|保税区|示范区|科|组|台|馆|团|中队|工委|党委|党组|集团公司|"
+    # a tier of organs named by level: "市级行政执法机关", "县直行政执法机关", "区直机关" (as "各行政执法机关")
+    "机关"
 )
 _UNIT_END = re.compile(rf"(?:{UNIT_SUFFIX})$")
 TASK_VERBS = (
@@ -43,7 +45,9 @@ TASK_VERBS = (
     "提质|提能|用好|严格|巩固|深入|降低|减少|统筹|围绕|组织|引导|搭建|畅通|筑牢|夯实|营造|激发|维护|增强"
 )
 _VERB_START = re.compile(rf"^(?:{TASK_VERBS})")
-LABEL_ANY = re.compile(rf"({LABEL_ANY_WORD})\s*[:]?\s*")
+# "责任单位:X", "责任单位 X", or a field written as a sentence of its own: "…激发活力。责任主体。市工商质监局。"
+# (blind batch 9, i02)
+LABEL_ANY = re.compile(rf"({LABEL_ANY_WORD})\s*[:。]?\s*")
 LABEL_LINE = re.compile(rf"\s*{LABEL_ANY_WORD}\s*:")  # a "责任单位:…" line (normalised text)
 FIRST_IS_LEAD = re.compile(
     r"(?:第一|首位|首个|排名第一|排在第一|排在首位|排第一|列第一)[^,;。)]{0,8}(?:为|是)牵头"
@@ -211,10 +215,40 @@ _FUNCTION_DEPARTMENT = re.compile(r"^(?!各)(?!.*(?:有关|相关|直))[^()]{2,1
 _PLACE_COLLECTIVE = re.compile(r"^各[^()]{0,6}(?:\([^()]*\))?(?:区|县|市|乡|镇|街道|园区)$")
 
 
+# Two department names of the same tier run together where a cell's line break was lost (a PDF table cell
+# "市人力资源社会保障局\n市农业农村局" read as "市人力资源社会保障局市农业农村局"): split where a department suffix is
+# followed by the tier the name began with, when both halves are unit names of four characters or more. An area
+# ("市高新区市场监管局") is no department: it does not split.
+# Example: blind batch 9, i03 as .pdf.
+GLUED_NAMES_RULE = Rule(
+    "units:department names run together",
+    re.compile(r"(?<=[局委办厅心室])(?=[市县区])"),  # after 局 委 办 厅 (中)心 (办公)室, before the tier
+    how="finditer",
+    examples=(
+        ex("市人力资源社会保障局市农业农村局", True),
+        ex("县发改局县财政局", True),
+        ex("市高新区市场监管局", False),
+        ex("市公安局交警支队", False),
+    ),
+    note="two department names of the name's own tier run together (a cell's lost line break) are two units",
+)
+
+
+def _unglue(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    part = s[a:b]
+    if len(part) < 8 or part[0] not in "市县区":
+        return [(a, b)]
+    for m in GLUED_NAMES_RULE.pattern.finditer(part, 4):
+        left, right = part[: m.start()], part[m.start() :]
+        if right[0] == part[0] and len(right) >= 4 and is_unit_name(left) and is_unit_name(right):
+            return [(a, a + m.start()), *_unglue(s, a + m.start(), b)]
+    return [(a, b)]
+
+
 def _pieces(s: str) -> list[tuple[int, int]]:
     """Split a unit list; 和/及 only split between two unit names, and a place collective such as
     "各镇区" stays with the collective after it ("各镇区、园区各相关单位" is one responsible party)."""
-    raw = split_top(s, "、,;/ \n")
+    raw = [q for a, b in split_top(s, "、,;/ \n") for q in _unglue(s, a, b)]
     out: list[tuple[int, int]] = []
     for a, b in raw:
         part = s[a:b]
