@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from luoshi.plans.parser import ParseError, parse_file
 from luoshi.plans.tests.data.docgen import page_furniture, set_font, soffice_pdf
@@ -112,12 +114,66 @@ def print_pdf(body: str, out: Path, *, css: str, header: str = "人民政府办�
         browser.close()
 
 
+def table_docx(spec: dict, out: Path) -> None:  # type: ignore[type-arg]
+    doc = Document()
+    set_font(doc, 14)
+    page_furniture(doc, "人民政府办公室文件")
+    for line in spec["before"]:
+        doc.add_paragraph(line)
+    doc.add_paragraph(spec["title"])
+    table = doc.add_table(rows=1 + len(spec["rows"]), cols=len(spec["header"]))
+    table.style = "Table Grid"
+    head = table.rows[0]
+    for cell, text in zip(head.cells, spec["header"], strict=True):
+        cell.text = text
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    head._tr.get_or_add_trPr().append(flag)
+    for r, row in enumerate(spec["rows"], start=1):
+        for cell, text in zip(table.rows[r].cells, row, strict=True):
+            cell.text = text
+    doc.save(str(out))
+
+
+def table_html(spec: dict) -> str:  # type: ignore[type-arg]
+    parts = [f"<p>　　{html.escape(line)}</p>" for line in spec["before"]]
+    parts.append(f'<p style="text-align:center">{html.escape(spec["title"])}</p>')
+    parts.append('<table border="1" cellspacing="0">')
+    parts.append("<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in spec["header"]) + "</tr></thead>")
+    for row in spec["rows"]:
+        parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+    parts.append("</table>")
+    return "\n".join(parts)
+
+
+def build_table_doc(src: Path, spec_path: Path, docs: Path) -> None:
+    stem = src.stem
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    crawl = src.read_text(encoding="utf-8")
+    (docs / f"{stem}.txt").write_text(crawl, encoding="utf-8")
+    lines = [ln.strip() for ln in crawl.splitlines() if ln.strip()]
+    (docs / f"{stem}.flat.txt").write_text("　　".join(lines) + "\n", encoding="utf-8")
+    body = table_html(spec)
+    (docs / f"{stem}.html").write_text(PAGE.format(title=html.escape(spec["title"]), body=body), encoding="utf-8")
+    table_docx(spec, docs / f"{stem}.docx")
+    print_pdf(body, docs / f"{stem}.pdf", css=TABLE_CSS)
+
+
 def build_batch(here: Path) -> None:
-    """Every plan in `here/src` → `here/docs`."""
+    """Every plan in `here/src` → `here/docs`: running text through `build`; a task table stored as its crawl
+    (`DOC.txt`) beside the same cells read back into rows by hand (`DOC.table.json`: the lines before the table,
+    its title, header and rows) through `build_table_doc` — the crawl as stored, its lines joined (flat.txt), a
+    page with a real <table>, a Word table whose header row repeats on each page, that page printed by Chromium."""
     docs = here / "docs"
     docs.mkdir(exist_ok=True)
     for src in sorted((here / "src").iterdir()):
-        build(src, docs)
+        if src.name.endswith(".table.json"):
+            continue
+        spec = src.with_suffix(".table.json")
+        if spec.exists():
+            build_table_doc(src, spec, docs)
+        else:
+            build(src, docs)
         print("built", src.stem)
 
 
