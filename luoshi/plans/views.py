@@ -7,6 +7,7 @@ measure row again with the message instead, so the reviewer keeps their place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -304,6 +305,20 @@ def _version(request: HttpRequest) -> int:
     return version_from(request.POST.get("version"))
 
 
+def _row_after(request: HttpRequest, pk: int, action: Callable[[Measure, Any], object]) -> HttpResponse:
+    """Run one inline action on a measure and render its row again: with the refusal's message if it was
+    refused (a 403/404 still surfaces as its page), as it now reads if not."""
+    user = _user(request)
+    measure = selectors.measure_get(user, pk)
+    try:
+        action(measure, user)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _row(request, measure, error=exc)
+    return _row(request, measure)
+
+
 @login_required
 @require_GET
 def measure_row(request: HttpRequest, pk: int) -> HttpResponse:
@@ -339,50 +354,42 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_period_default(request: HttpRequest, pk: int) -> HttpResponse:
     """One undated measure: the plan-period default as its completion date."""
-    user = _user(request)
-    measure = selectors.measure_get(user, pk)
-    try:
-        services.measure_apply_period_default(measure=measure, actor=user, version=_version(request))
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        return _row(request, measure, error=exc)
-    return _row(request, measure)
+    return _row_after(
+        request,
+        pk,
+        lambda measure, user: services.measure_apply_period_default(
+            measure=measure, actor=user, version=_version(request)
+        ),
+    )
 
 
 @login_required
 @require_POST
 def measure_confirm_ongoing(request: HttpRequest, pk: int) -> HttpResponse:
     """One undated measure: confirmed as 长期坚持 (reported each cycle, never closable)."""
-    user = _user(request)
-    measure = selectors.measure_get(user, pk)
-    try:
-        services.measure_confirm_ongoing(measure=measure, actor=user, version=_version(request))
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        return _row(request, measure, error=exc)
-    return _row(request, measure)
+    return _row_after(
+        request,
+        pk,
+        lambda measure, user: services.measure_confirm_ongoing(
+            measure=measure, actor=user, version=_version(request)
+        ),
+    )
 
 
 @login_required
 @require_POST
 def measure_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a suggested lead unit for a measure whose text names none."""
-    user = _user(request)
-    measure = selectors.measure_get(user, pk)
-    try:
-        services.measure_update(
+    return _row_after(
+        request,
+        pk,
+        lambda measure, user: services.measure_update(
             measure=measure,
             actor=user,
             version=_version(request),
             changes={"lead_units_text": [request.POST.get("name", "")]},
-        )
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        return _row(request, measure, error=exc)
-    return _row(request, measure)
+        ),
+    )
 
 
 @login_required
