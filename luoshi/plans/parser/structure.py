@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .numbers import cn_to_int
 from .rules import Rule, ex
-from .vocabulary import MARKER_AFTER_DECORATION
+from .vocabulary import MARKER_AFTER_DECORATION, SHARING_SITE_SIGNS, alternation
 
 _CNN = "一二三四五六七八九十百零〇两"
 # Heading marker styles, tried in order. Example: a line -> (style, number). Levels are not fixed per style:
@@ -623,6 +623,59 @@ def _bare_group(
     return [*stack, ("bare", node)]
 
 
+# ---- page markers of a document-sharing site --------------------------------------------------------------
+# A copy on a document-sharing site opens with the site's sign ("《X.doc》由会员分享,可在线阅读…") and numbers its
+# page chunks "1、" (right after the sign, before the document's own first words), "2、", "3、" … in order, wherever
+# a page begins: before the preamble, or inside an item ("…执行对象。X。\n2、工作流程。…"). They are page numbers,
+# no headings: `blank_page_markers` blanks them in the matching copy. Only where the document numbers its items
+# another way ("1." / "1."), so a real "1、 2、" list on such a site is left as it was. Example: blind batch 9, i02.
+_SITE_SIGN = re.compile(alternation(SHARING_SITE_SIGNS))
+_PAGE_MARK = re.compile(r"(?:^|(?<=[。;!?\s]))(\d{1,3})、")
+_OTHER_ITEM_MARK = re.compile(r"(?<![\d.])1\s*[.．](?!\d)")
+PAGE_MARKER_RULE = Rule(
+    "structure:page marker",
+    _SITE_SIGN,
+    how="search",
+    note="on a document-sharing site's copy, the numbers 1、 2、 … that begin its page chunks are no items",
+    examples=(
+        ex("《方案.doc》由会员分享,可在线阅读。\n1、某方案。一、降低成本\n1.推进改革。责任主体。市局。\n2、工作流程。受理。", 2),
+        ex("《方案.doc》由会员分享,可在线阅读。\n1、优化服务。\n2、压缩时限。", 0),  # items numbered 1、 themselves
+        ex("某方案\n1、某方案。一、降低成本\n1.推进改革。\n2、工作流程。", 0),  # no site's sign
+    ),
+)
+
+
+def page_markers(norm: str) -> list[tuple[int, int]]:
+    """The spans of a document-sharing site's page numbers (see `PAGE_MARKER_RULE`), in order; [] when none."""
+    sign = _SITE_SIGN.search(norm, 0, 400)
+    if sign is None:
+        return []
+    out: list[tuple[int, int]] = []
+    for m in _PAGE_MARK.finditer(norm, sign.end()):
+        if int(m.group(1)) != len(out) + 1:
+            continue
+        if not out and norm.find("\n", sign.end(), m.start()) < 0 and norm.find("。", sign.end(), m.start()) < 0:
+            break  # page 1 begins after the sign's own line or sentence
+        if not out and m.start() - sign.end() > 200:
+            break
+        out.append(m.span())
+    if not out or not _OTHER_ITEM_MARK.search(norm, out[0][1]):
+        return []
+    return out
+
+
+def blank_page_markers(norm: str) -> str:
+    """The matching copy with a sharing site's page numbers blanked (same length)."""
+    spans = page_markers(norm)
+    if not spans:
+        return norm
+    parts, pos = [], 0
+    for a, b in spans:
+        parts += [norm[pos:a], " " * (b - a)]
+        pos = b
+    return "".join([*parts, norm[pos:]])
+
+
 # ---- front matter --------------------------------------------------------------------------------------
 # A covering notice ("现将《…方案》印发给你们", "通知如下") before the plan itself: its own 一、/二、 are instructions
 # to the addressees, not the plan's sections. The plan starts at its own title line after the notice.
@@ -659,3 +712,38 @@ def front_matter_end(norm: str, lines: list[Line], title: str) -> int:
         if 6 <= len(t) <= 80 and (key.startswith(t) or t.startswith(key)):
             return ln.start
     return 0
+
+
+# Items standing right under the document's title, with no section heading above them (a crawl that kept the
+# notice's title, then "(一)…(二)…"): their path is that title line, as a table with no group rows has its title
+# (ADR 0106). A title line is a line of its own that names the plan (the plan's own title, or the notice
+# "关于印发…的通知" around it) and holds no sentence; a covering sentence that only quotes the name
+# ("《…工作要点》已经省领导同意,现印发给你们,…。", blind batch 2's b407) is no title line, and its items keep an
+# empty path. Example: blind batch 9, i04.
+TITLE_LINE_RULE = Rule(
+    "structure:title over headless items",
+    re.compile(r"[^。;!?,,]{6,80}"),
+    how="fullmatch",
+    note="items under no heading take the title line above them (never a sentence quoting the title) as path",
+    examples=(
+        ex("关于印发聊城市严格规范涉企行政检查工作实施方案的通知", True),
+        ex("《数智贵州建设2026年工作要点》已经省领导同意,现印发给你们,请认真抓好贯彻落实。", False),
+    ),
+)
+
+
+def title_line(norm: str, lines: list[Line], title: str, before: int) -> tuple[int, int] | None:
+    """The last line before offset `before` that is the document's title line (see `TITLE_LINE_RULE`)."""
+    key = _NO_SPACE.sub("", title)
+    if len(key) < 6:
+        return None
+    found = None
+    for ln in lines:
+        if ln.start >= before:
+            break
+        if ln.kind or ln.in_table:
+            continue
+        t = norm[ln.start : ln.end].strip()
+        if TITLE_LINE_RULE.pattern.fullmatch(t) and key in _NO_SPACE.sub("", t):
+            found = (ln.start, ln.end)
+    return found
