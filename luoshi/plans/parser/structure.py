@@ -782,11 +782,12 @@ def front_matter_end(norm: str, lines: list[Line], title: str) -> int:
 # empty path. Example: blind batch 9, i04.
 TITLE_LINE_RULE = Rule(
     "structure:title over headless items",
-    re.compile(r"[^。;!?,,]{6,80}"),
+    re.compile(r"[^。;!?,,:]{6,80}"),  # no sentence, no metadata label ("标题:关于印发…的通知")
     how="fullmatch",
     note="items under no heading take the title line above them (never a sentence quoting the title) as path",
     examples=(
         ex("关于印发聊城市严格规范涉企行政检查工作实施方案的通知", True),
+        ex("标题:关于印发聊城市严格规范涉企行政检查工作实施方案的通知", False),
         ex("《数智贵州建设2026年工作要点》已经省领导同意,现印发给你们,请认真抓好贯彻落实。", False),
     ),
 )

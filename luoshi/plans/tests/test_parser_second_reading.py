@@ -63,3 +63,20 @@ def test_numbers_out_of_order_are_no_items() -> None:
         f"{n}){t}。{x}\n" for n, (t, x) in zip((2, 5, 3), ITEMS, strict=True)
     )
     assert len(parse_text(plan).measures) == 1
+
+
+def test_a_real_plan_numbered_in_a_refused_style_reads_its_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blind batch 9's i06 with its items numbered "1)" "2)" (no style of the marker table): the first reading
+    leaves one measure over both items (its only leaf), the second reads the two."""
+    import re
+    from pathlib import Path
+
+    from luoshi.plans.parser import structure
+
+    doc = Path(__file__).parent / "data" / "blind9" / "docs" / "i06_zhenjiang.txt"
+    text = re.sub(r"(?m)^(\s*)(\d)\. ", r"\1\2)", doc.read_text(encoding="utf-8"))
+    ms = parse_text(text).measures
+    assert len(ms) == 2
+    assert str(ms[0].deadline) == "2025-03-10" and ms[0].text.startswith("2025年3月10日前")
+    monkeypatch.setattr(structure, "_split_renumbered", lambda norm, nd: None)
+    assert len(parse_text(text).measures) == 1
