@@ -573,15 +573,40 @@ def reread_overlong(norm: str, root: Node) -> Node:
     return root
 
 
+# inside one line (a text whose line breaks were lost): "…。2)规范…" — only the bracket form, as "2." / "2、" after a
+# sentence end were already tried by `_split_inline_headings`
+_RENUMBERED_INLINE = re.compile(r"[。;]\s*(?=\d{1,2}\s*\))")
+
+
+def _cut_renumbered(norm: str, body: list[Line]) -> list[Line]:
+    """Body lines cut before "N)" after a sentence end, numbered on from the last one seen (1, 2, …)."""
+    out: list[Line] = []
+    want = 1
+    for bl in body:
+        m0 = None if bl.in_table else SECOND_READING_RULE.pattern.match(norm, bl.start, bl.end)
+        if m0 is not None and int(m0.group(1)) == want:
+            want += 1
+        x = bl.start
+        for m in [] if bl.in_table else _RENUMBERED_INLINE.finditer(norm, bl.start, bl.end):
+            n = SECOND_READING_RULE.pattern.match(norm, m.end(), bl.end)
+            if n is None or int(n.group(1)) != want:
+                continue
+            out.append(Line(x, m.start() + 1))
+            x, want = m.end(), want + 1
+        out.append(bl if x == bl.start else Line(x, bl.end))
+    return out
+
+
 def _split_renumbered(norm: str, nd: Node) -> None:
+    body = _cut_renumbered(norm, nd.body)
     at: list[tuple[int, int]] = []  # (index in the body, where the item's text starts)
-    for i, bl in enumerate(nd.body):
+    for i, bl in enumerate(body):
         m = None if bl.in_table else SECOND_READING_RULE.pattern.match(norm, bl.start, bl.end)
         if m is not None and int(m.group(1)) == len(at) + 1:
             at.append((i, m.end()))
     if len(at) < 2:
-        return
-    body, kids = nd.body, []
+        return  # the body as the first reading left it
+    kids = []
     for j, (i, text_start) in enumerate(at):
         stop = at[j + 1][0] if j + 1 < len(at) else len(body)
         ln = body[i]

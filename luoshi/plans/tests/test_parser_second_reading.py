@@ -80,3 +80,21 @@ def test_a_real_plan_numbered_in_a_refused_style_reads_its_items(monkeypatch: py
     assert str(ms[0].deadline) == "2025-03-10" and ms[0].text.startswith("2025年3月10日前")
     monkeypatch.setattr(structure, "_split_renumbered", lambda norm, nd: None)
     assert len(parse_text(text).measures) == 1
+
+
+def test_items_numbered_in_a_refused_style_inside_one_line_are_items() -> None:
+    """The same with its line breaks lost: "…。2)…" inside one line is cut where the numbering goes on."""
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).parent / "data" / "blind9" / "docs" / "i06_zhenjiang.txt"
+    text = re.sub(r"(?m)^(\s*)(\d)\. ", r"\1\2)", doc.read_text(encoding="utf-8")).replace("\n", "")
+    ms = parse_text(text).measures
+    assert len(ms) == 2 and ms[1].text.startswith("縣級")
+
+
+def test_a_bracketed_number_out_of_sequence_inside_a_line_is_no_item() -> None:
+    plan = "某县优化营商环境实施方案\n一、重点任务\n" + "".join(f"{t}。{x}" for t, x in ITEMS) * 4 + "见附表2)。"
+    plan += "1)" + ITEMS[0][0] + "。" + ITEMS[0][1] + "3)" + ITEMS[1][0] + "。\n"
+    ms = parse_text(plan).measures
+    assert len(ms) == 1
