@@ -538,8 +538,8 @@ def build_tree(
 # a document, while its body lines start "1)" / "1." / "1 " numbered 1, 2, … in order, swallowed items whose
 # numbering the marker table refused ("1)" is no style there; "1. 2025年…" was none before batch 9): those lines
 # are read as items under it. Only lines the first reading left unmarked are looked at, so a document read right
-# is read as before. Examples: blind batch 9 i06 at its first reading (one measure over both items), and
-# `tests/test_parser_second_reading.py`.
+# is read as before. Examples: blind batch 9's i06 with its items renumbered "1)" "2)" (one measure over both
+# without the rule), in `tests/test_parser_second_reading.py`.
 OVERLONG_ITEM = 600
 SECOND_READING_RULE = Rule(
     "structure:second reading of an overlong item",
