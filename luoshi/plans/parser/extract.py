@@ -19,7 +19,16 @@ from .deadlines import parse_deadline
 from .normalize import normalize
 from .reasons import measure_reasons
 from .result import ExtractedMeasure
-from .structure import Line, Node, build_tree, discover_keywords, front_matter_end, split_lines
+from .structure import (
+    Line,
+    Node,
+    blank_page_markers,
+    build_tree,
+    discover_keywords,
+    front_matter_end,
+    split_lines,
+    title_line,
+)
 from .tables import Cell, TableRegion, TableRow, find_flat_tables, find_pipe_tables, structured_rows
 from .targets import extract_targets
 from .units import (
@@ -184,7 +193,7 @@ class Extractor:
         tables: list[tuple[int, int, list[list[Cell | None]]]] | None = None,
     ):
         self.text = text
-        self.norm = normalize(text)
+        self.norm = blank_page_markers(normalize(text))  # a sharing site's page numbers are no items
         self.year = year
         self.title = ""  # the plan's own name (set by the caller): where a covering notice ends
         self.first_is_lead = False
@@ -237,6 +246,7 @@ class Extractor:
             self._walk(node, [], narrative, duties, task=True)
         if not tree.children:
             narrative += self._flat_paragraphs(tree)
+        self._path_headless(lines, narrative)
         table: list[Draft] = []
         ends = [ln.end for ln in lines] if self.table_regions else []
         for reg in self.table_regions:
@@ -258,6 +268,17 @@ class Extractor:
         else:
             drafts = narrative
         return drafts, duties, tree
+
+    def _path_headless(self, lines: list[Line], drafts: list[Draft]) -> None:
+        """Items under no heading take the title line above them as path (`structure.TITLE_LINE_RULE`)."""
+        headless = [d for d in drafts if not d.path]
+        if not headless:
+            return
+        at = title_line(self.norm, lines, self.title, min(d.start for d in headless))
+        if at is None:
+            return
+        for d in headless:
+            d.path, d.path_src = [self.o(*at).strip()], [("structure:title over headless items", *at)]
 
     def _heading_text(self, node: Node) -> str:
         ln = node.line

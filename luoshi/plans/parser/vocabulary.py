@@ -116,6 +116,10 @@ DUTY_ENDINGS = (
 )
 
 # A marker may carry a sign after its number that flags a key item ("1* .开展…", "2★、…"): read as decoration.
+# the furniture a document-sharing site puts before a copied document ("《X.doc》由会员分享,可在线阅读"): its page
+# chunks are then numbered "1、", "2、" (`structure.PAGE_MARKER_RULE`)
+SHARING_SITE_SIGNS = ("由会员分享", "可在线阅读", "页珍藏版", "分享文档赚钱", "原创力文档", "道客巴巴", "豆丁网")
+
 MARKER_AFTER_DECORATION = "*＊★☆※"
 # Signs a table or list puts before a unit name to mark it ("★区发改委、统计局": the starred unit leads the row, a
 # convention the document may not spell out): decoration, never part of the name.

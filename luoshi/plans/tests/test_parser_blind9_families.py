@@ -12,8 +12,11 @@ The batch's first reading (README) showed these families; six are fixed in gener
   (`structure.GROUP_UNDER_HEADING_RULE`); a bracketed note under an unnumbered group (h07) is no group.
 - a label written as a sentence of its own ("…激发活力。责任主体。市工商质监局。执行对象。…") is a label
   (`units.LABEL_ANY`, `extract._INLINE_LABEL` accept "。" after the label word).
-Left as seen (README): the document site's page markers read as items (i02), items right under the notice title
-(i04's path).
+The two left at batch 9's hard stop are fixed since (ADR 0140):
+- a document-sharing site's page numbers ("1、" right after the site's sign, "2、" where a page begins inside an
+  item) are no items (`structure.PAGE_MARKER_RULE`), so i02 reads as its gold in every format;
+- items under no heading take the title line above them as path (`structure.TITLE_LINE_RULE`, i04); a covering
+  sentence that only quotes the plan's name (blind2's b407) is no title line, so b407 keeps its empty path.
 """
 
 from __future__ import annotations
@@ -155,3 +158,58 @@ def test_fields_after_an_items_sentence_end_its_text(fmt: str) -> None:
     first = next(r for r in rows if r["text"].startswith("全面推进"))
     assert first["text"].endswith("激发活力。")  # "责任主体。市工商质监局。执行对象。…" are its fields, not its text
     assert first["lead_units"] == ["市工商质监局"]
+
+
+def test_the_page_marker_rules_examples() -> None:
+    from luoshi.plans.parser.structure import PAGE_MARKER_RULE, TITLE_LINE_RULE, page_markers
+
+    for e in PAGE_MARKER_RULE.examples:
+        assert len(page_markers(normalize(e.text))) == e.expect, e.text
+    for e in TITLE_LINE_RULE.examples:
+        assert bool(TITLE_LINE_RULE.pattern.fullmatch(e.text)) is e.expect, e.text
+
+
+def test_page_markers_blank_to_the_same_length() -> None:
+    from luoshi.plans.parser.structure import blank_page_markers
+
+    text = normalize("《方案.doc》由会员分享,可在线阅读。\n1、某方案。一、降低成本\n1.推进改革。责任主体。市局。\n2、工作流程。受理。")
+    out = blank_page_markers(text)
+    assert len(out) == len(text)
+    assert "1、" not in out and "2、" not in out and "1.推进" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_sharing_sites_page_numbers_are_no_items(fmt: str) -> None:
+    rows = _rows("i02_jiangben", fmt)
+    assert [r["path"] for r in rows] == [["一、降低制度性交易成本"]] * 2
+    assert [r["lead_units"] for r in rows] == [["市工商质监局"], ["市编办", "市法制办"]]
+    assert rows[0]["text"].endswith("激发活力。")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_items_under_no_heading_take_the_title_line_above_them(fmt: str) -> None:
+    rows = _rows("i04_liaocheng", fmt)
+    assert [r["path"] for r in rows] == [["关于印发聊城市严格规范涉企行政检查工作实施方案的通知"]] * 3
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_covering_sentence_quoting_the_title_is_no_path(fmt: str) -> None:
+    rows = [
+        m.to_score_dict()
+        for m in parse_file(BATCH.parent / "blind2" / "docs" / f"b407_guizhou.{fmt}", suggest=False).measures
+    ]
+    assert len(rows) == 2 and all(r["path"] == [] for r in rows)
+
+
+def test_a_title_line_heads_items_under_no_heading_in_any_plan() -> None:
+    from luoshi.plans.parser import parse_text
+
+    plan = (
+        "某县人民政府办公室\n关于印发某县优化营商环境实施方案的通知\n为优化营商环境,制定本方案。\n"
+        "(一)压缩办理时限。推行容缺受理。(牵头单位:县政务服务中心;完成时间:2025年5月)\n"
+        "(二)规范涉企检查。实行清单管理。(牵头单位:县司法局;完成时间:2025年6月)\n"
+    )
+    got = [m.path for m in parse_text(plan).measures]
+    assert got == [["关于印发某县优化营商环境实施方案的通知"]] * 2
+    quoted = "《某县优化营商环境实施方案》已经县政府同意,现印发给你们,请认真贯彻落实。\n" + plan.split("\n", 2)[2]
+    assert [m.path for m in parse_text(quoted).measures] == [[], []]
