@@ -5,6 +5,7 @@ insert, a resolution), the tally equals the live grouped reads, and the page sum
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 from typing import Any
 
@@ -16,6 +17,7 @@ from luoshi.supervision import periods, selectors
 from luoshi.supervision.models import Assignment, MissedReport, ProgressReport, ReportTally, Task
 
 pytestmark = pytest.mark.django_db
+sweep_module = importlib.import_module("luoshi.supervision.services.sweep")  # the module, not the function
 
 MONTHS = [periods.period_containing("monthly", dt.date(2026, m, 1)) for m in range(1, 8)]
 
@@ -139,6 +141,61 @@ def test_scoreboard_and_trend_read_the_tally_not_the_reports(ledger: list[Assign
         expected = totals[0] + totals[2]
         want = round(100.0 * totals[1] / expected, 1) if expected else None
         assert month[f"{p.start:%Y-%m}"]["timeliness"] == want
+
+
+def _held() -> bool:
+    """Whether the sweep's hold on the missed reports' INSERT trigger is on, as this connection sees it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT current_setting(%s, true)", [sweep_module.TALLY_HOLD_SETTING])
+            return bool(cursor.fetchone()[0] == "on")
+        cursor.execute(f"SELECT count(*) FROM {sweep_module.TALLY_HOLD_TABLE}")
+        return bool(cursor.fetchone()[0])
+
+
+def test_sweep_counts_its_own_missed_reports_exactly(tasks: list[Task], users: dict[str, Any]) -> None:
+    """ADR 0141: while the sweep inserts missed reports it holds their INSERT trigger and adds the rows its
+    INSERTs returned itself. After a first sweep, a re-run, a later day (periods already recorded are skipped by
+    the unique index, not counted twice) the tally equals the live reads, and the hold is never left on."""
+    from luoshi.supervision.services import sweep
+
+    sweep(dt.date(2026, 6, 2))
+    first = MissedReport.objects.count()
+    assert first and not _held()
+    _assert_equal()
+    sweep(dt.date(2026, 6, 2))
+    sweep(dt.date(2026, 7, 6))
+    assert MissedReport.objects.count() > first and not _held()
+    _assert_equal()
+    # any other insert of a missed report still goes through the trigger
+    a = Assignment.objects.select_related("task").filter(active=True).first()
+    assert a is not None
+    MissedReport.objects.create(
+        assignment=a, task=a.task, unit=a.unit, period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 1, 31),
+        due_date=dt.date(2026, 2, 5), detected_on=dt.date(2026, 2, 6),
+    )
+    _assert_equal()
+
+
+def test_a_failed_sweep_leaves_the_tally_and_the_hold_as_they_were(
+    tasks: list[Task], users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import transaction
+
+    from luoshi.supervision.services import sweep
+
+    before = list(ReportTally.objects.order_by("pk").values_list("pk", "filed", "on_time", "missed"))
+
+    def fail(rows: Any) -> None:
+        assert rows and _held()  # inside the hold, after the INSERTs
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sweep_module, "_tally_missed", fail)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        sweep(dt.date(2026, 6, 2))
+    assert not _held() and not MissedReport.objects.exists()
+    assert list(ReportTally.objects.order_by("pk").values_list("pk", "filed", "on_time", "missed")) == before
+    _assert_equal()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
