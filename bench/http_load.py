@@ -60,6 +60,15 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds so far of one process (Linux /proc)."""
+    import os
+
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile: the ceil(q·n)-th smallest value."""
     ordered = sorted(values)
@@ -145,9 +154,11 @@ def run_writes(base: str, writes: list[dict[str, Any]], clients: int) -> dict[st
         th.start()
     start_gate.wait()
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     for th in threads:
         th.join()
     seconds = time.perf_counter() - t0
+    load_cpu = time.process_time() - cpu0
     return {
         **summary(latencies),
         "ok": len(latencies) - len(errors),
@@ -156,6 +167,8 @@ def run_writes(base: str, writes: list[dict[str, Any]], clients: int) -> dict[st
         "seconds": round(seconds, 3),
         "per_second": round(len(latencies) / seconds, 1),
         "clients": clients,
+        # this load process's own CPU while it sent them (it runs on the same cores as the server)
+        "load_cpu_ms_per_write": round(1000 * load_cpu / max(1, len(latencies)), 3),
     }
 
 

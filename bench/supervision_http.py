@@ -260,11 +260,15 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
         result = load({"base": server.base, "writes": writes, "clients": args.clients})
         server_cpu = http_load.tree_cpu_seconds(server.proc.pid) - cpu_before
         load_after = [round(x, 2) for x in os.getloadavg()]
+        db_cpu, db_backends = database_cpu_seconds(http_load)
     finally:
         server.stop()
     result["writes"]["server"] = f"{server.workers} gthread workers x {web_threads()} threads"
     result["writes"]["server_cpu_s"] = round(server_cpu, 2)
     result["writes"]["server_cpu_ms_per_write"] = round(1000 * server_cpu / max(1, result["writes"]["n"]), 2)
+    if db_cpu is not None:
+        result["writes"]["db_cpu_ms_per_write"] = round(1000 * db_cpu / max(1, result["writes"]["n"]), 2)
+        result["writes"]["db_backends"] = db_backends
     result["writes"]["loadavg_before"] = load_before
     result["writes"]["loadavg_after"] = load_after
     return {
@@ -275,6 +279,32 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
         "inproc_cpu_ms_per_write": cpu_ms,
         "inproc_rounds_ms": [round(x, 2) for x in cpu_rounds],
     }
+
+
+def database_cpu_seconds(http_load: Any) -> tuple[float | None, int]:
+    """PostgreSQL only (None elsewhere, or when /proc does not show the server's processes): CPU seconds of the
+    backends serving the bench server's connections over their whole life, and how many there are. The server
+    opens them during the load (it is started just before and gets no other request; its connections live 60 s,
+    `conn_max_age`), so this is the database's CPU for the writes (the triggers included), plus connection
+    start-up. Read before the server stops (its connections close with it)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None, 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        pids = [int(r[0]) for r in cursor.fetchall()]
+    connection.close()
+    total = 0.0
+    for pid in pids:
+        try:
+            total += http_load.process_cpu_seconds(pid)
+        except OSError:
+            return None, len(pids)  # another host, or no access to its /proc
+    return total, len(pids)
 
 
 def _http_load_module() -> Any:
@@ -293,7 +323,8 @@ def report_writes(writes: dict[str, Any], *, vendor: str, args: argparse.Namespa
     print(
         f"\nreport writes through the API: {w['n']} in {w['seconds']:.1f} s from {w['clients']} clients = "
         f"{w['per_second']:.0f}/s; p50 {w['p50_ms']:.0f} ms, p99 {w['p99_ms']:.0f} ms; errors {w['errors']} "
-        f"{w['first_errors']}; server CPU {w['server_cpu_ms_per_write']:.2f} ms per write; SQL queries of one "
+        f"{w['first_errors']}; server CPU {w['server_cpu_ms_per_write']:.2f} ms per write (database "
+        f"{w.get('db_cpu_ms_per_write')} ms, load process {w.get('load_cpu_ms_per_write')} ms); SQL queries of one "
         f"write: {writes['queries']} (+{writes['transaction_control']} transaction control); in process "
         f"{writes['inproc_cpu_ms_per_write']} ms CPU per write; load average {w['loadavg_before']} -> "
         f"{w['loadavg_after']}"
