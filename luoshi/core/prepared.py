@@ -133,6 +133,7 @@ class _Compiled:
         self.annotations = dict(compiler.annotation_col_map or {})
         self.fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
         self.db = queryset.db
+        self.populators: list[Any] | None = None
 
     def run(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
@@ -145,7 +146,11 @@ class _Compiled:
             rows = [row[: self.compiler.col_count] for row in c.fetchall()]
         if self.converters:
             rows = [list(r) for r in self.compiler.apply_converters(rows, self.converters)]
-        populators = get_related_populators(self.klass_info, self.compiler.select, self.db, self.fetch_mode)
+        populators = self.populators
+        if populators is None:  # built once: they hold only what the compiled SELECT says (columns, setters)
+            populators = self.populators = get_related_populators(
+                self.klass_info, self.compiler.select, self.db, self.fetch_mode
+            )
         out: list[Any] = []
         peers: list[Any] = []
         for row in rows:

@@ -438,7 +438,8 @@ def _file(
         for a in stored:  # the transaction rolls back: do not leave orphan files behind
             attachment_path(a).unlink(missing_ok=True)
         raise
-    attachments = Attachment.objects.filter(report=report)
+    # a new report has only the files stored just now: none (the API's case) needs no filtered queryset built
+    attachments = Attachment.objects.filter(report=report) if stored else Attachment.objects.none()
     attachments._result_cache = stored  # type: ignore[attr-defined]
     attachments._prefetch_done = True  # type: ignore[attr-defined]
     report._prefetched_objects_cache = {"attachments": attachments}  # type: ignore[attr-defined]
