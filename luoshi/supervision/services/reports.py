@@ -329,8 +329,11 @@ def _locked_assignment_query(assignment_id: int, period_start: dt.date) -> Query
     )
 
 
-# compiled once per connection: Django's compilation of this five-table SELECT was a third of a write's CPU
+# the report's INSERT, compiled once per connection (ADR 0142). ON CONFLICT DO NOTHING on PostgreSQL; on SQLite
+# INSERT OR IGNORE, which would also skip a NOT NULL or CHECK failure — every value is checked above, and a skip
+# that no existing report explains is refused by `_revise` (Conflict), never stored half
 _INSERT_REPORT = PreparedInsert(ProgressReport, ignore_conflicts=True)
+# compiled once per connection: Django's compilation of this five-table SELECT was a third of a write's CPU
 _LOCKED_ASSIGNMENT = Prepared(_locked_assignment_query, assignment_id=-7_654_321, period_start=dt.date(1901, 2, 3))
 
 
