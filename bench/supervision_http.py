@@ -23,6 +23,7 @@ UNIT_FILTER_GOAL_MS = 20
 WRITE_QUERY_GOAL = 8
 WRITES_GOAL = 150
 WRITE_P99_GOAL_MS = 250
+WARM_WRITES = 64  # sent before the measured writes (not counted): each server thread's first requests
 
 ROOT = Path(__file__).resolve().parent.parent
 # BEGIN / COMMIT / SAVEPOINT / RELEASE are not counted as queries (Django logs them on SQLite, not all on PostgreSQL)
@@ -186,7 +187,8 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
             : args.clients
         ]
     )
-    per_writer = max(1, (args.writes + args.inproc_writes) // max(len(writers), 1))
+    warm_n = WARM_WRITES if args.writes >= 4 * WARM_WRITES else 0
+    per_writer = max(1, (args.writes + args.inproc_writes + warm_n) // max(len(writers), 1))
     writes: list[dict[str, Any]] = []
     first: tuple[str, str, dict[str, Any]] | None = None
     for user in writers:
@@ -212,6 +214,8 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
                 writes.append({"path": path, "token": token, "body": body})
     assert first is not None, "no open assignment to report on"
     inproc, writes = writes[: args.inproc_writes], writes[args.inproc_writes :]
+    # the warm-up writes (the last writer's last assignments) are set apart: not counted
+    writes, warm = writes[: len(writes) - warm_n], writes[len(writes) - warm_n :]
     token, path, body = first
     client = Client(HTTP_HOST="127.0.0.1")
     client.post(  # warm (the calendar, the URL resolver) with a revision of another period: not counted
@@ -255,16 +259,37 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
     http_load = _http_load_module()
     server = Server(args.port, workers=default_workers(prod=True))
     try:
+        warmed = None
+        if warm:  # as a server in service is: its processes have their connections and compiled statements
+            warmed = load({"base": server.base, "writes": warm, "clients": args.clients})["writes"]
+        db_before = database_cpu_seconds(http_load)
         load_before = [round(x, 2) for x in os.getloadavg()]
         cpu_before = http_load.tree_cpu_seconds(server.proc.pid)
         result = load({"base": server.base, "writes": writes, "clients": args.clients})
         server_cpu = http_load.tree_cpu_seconds(server.proc.pid) - cpu_before
         load_after = [round(x, 2) for x in os.getloadavg()]
+        db_after = database_cpu_seconds(http_load)
     finally:
         server.stop()
+    db_cpu, db_backends = database_cpu_delta(db_before, db_after)
+    # every write answered ok must be a row in the database, once (the load process checked each answer)
+    pairs = {(w["body"]["assignment_id"], w["body"]["period_start"]) for w in writes}
+    stored = list(
+        ProgressReport.objects.filter(assignment_id__in={a for a, _ in pairs}).values_list(
+            "assignment_id", "period_start"
+        )
+    )
+    rows = sum(1 for a, p in stored if (a, p.isoformat()) in pairs)
+    result["writes"]["rows_stored"] = rows
+    result["writes"]["rows_missing"] = max(0, result["writes"]["ok"] - rows)
+    if warmed is not None:
+        result["writes"]["warm_up"] = {k: warmed[k] for k in ("n", "ok", "errors", "per_second", "p99_ms")}
     result["writes"]["server"] = f"{server.workers} gthread workers x {web_threads()} threads"
     result["writes"]["server_cpu_s"] = round(server_cpu, 2)
     result["writes"]["server_cpu_ms_per_write"] = round(1000 * server_cpu / max(1, result["writes"]["n"]), 2)
+    if db_cpu is not None:
+        result["writes"]["db_cpu_ms_per_write"] = round(1000 * db_cpu / max(1, result["writes"]["n"]), 2)
+        result["writes"]["db_backends"] = db_backends
     result["writes"]["loadavg_before"] = load_before
     result["writes"]["loadavg_after"] = load_after
     return {
@@ -275,6 +300,41 @@ def bench_writes(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
         "inproc_cpu_ms_per_write": cpu_ms,
         "inproc_rounds_ms": [round(x, 2) for x in cpu_rounds],
     }
+
+
+def database_cpu_seconds(http_load: Any) -> dict[int, float] | None:
+    """PostgreSQL only (None elsewhere, or when /proc does not show the database's processes): CPU seconds so
+    far of each backend connected to the bench database but this process's (the bench server's connections:
+    nothing else uses a bench database), by pid."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        pids = [int(r[0]) for r in cursor.fetchall()]
+    connection.close()
+    out: dict[int, float] = {}
+    for pid in pids:
+        try:
+            out[pid] = http_load.process_cpu_seconds(pid)
+        except OSError:
+            return None  # another host, or no access to its /proc
+    return out
+
+
+def database_cpu_delta(
+    before: dict[int, float] | None, after: dict[int, float] | None
+) -> tuple[float | None, int]:
+    """The database's CPU during the measured load (its statements, the tally triggers, its COMMITs): the
+    growth of each backend seen before and after, plus the whole CPU of backends opened meanwhile (the
+    server's connections live 60 s, `conn_max_age`; read before the server stops, as they close with it)."""
+    if before is None or after is None:
+        return None, 0
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items()), len(after)
 
 
 def _http_load_module() -> Any:
@@ -293,7 +353,8 @@ def report_writes(writes: dict[str, Any], *, vendor: str, args: argparse.Namespa
     print(
         f"\nreport writes through the API: {w['n']} in {w['seconds']:.1f} s from {w['clients']} clients = "
         f"{w['per_second']:.0f}/s; p50 {w['p50_ms']:.0f} ms, p99 {w['p99_ms']:.0f} ms; errors {w['errors']} "
-        f"{w['first_errors']}; server CPU {w['server_cpu_ms_per_write']:.2f} ms per write; SQL queries of one "
+        f"{w['first_errors']}; rows stored {w.get('rows_stored')} (missing {w.get('rows_missing')}); server CPU {w['server_cpu_ms_per_write']:.2f} ms per write (database "
+        f"{w.get('db_cpu_ms_per_write')} ms, load process {w.get('load_cpu_ms_per_write')} ms); SQL queries of one "
         f"write: {writes['queries']} (+{writes['transaction_control']} transaction control); in process "
         f"{writes['inproc_cpu_ms_per_write']} ms CPU per write; load average {w['loadavg_before']} -> "
         f"{w['loadavg_after']}"
@@ -301,7 +362,7 @@ def report_writes(writes: dict[str, Any], *, vendor: str, args: argparse.Namespa
     verdict = {f"one report write <= {WRITE_QUERY_GOAL} SQL queries": writes["queries"] <= WRITE_QUERY_GOAL}
     if vendor == "postgresql":
         verdict[f">= {WRITES_GOAL} writes/s at {w['clients']} clients"] = (
-            w["per_second"] >= WRITES_GOAL and w["errors"] == 0
+            w["per_second"] >= WRITES_GOAL and w["errors"] == 0 and w.get("rows_missing", 0) == 0
         )
         verdict[f"write p99 < {WRITE_P99_GOAL_MS} ms"] = w["p99_ms"] < WRITE_P99_GOAL_MS
     for goal, ok in verdict.items():
@@ -389,7 +450,7 @@ def report(
     verdict[f"one report write <= {WRITE_QUERY_GOAL} SQL queries"] = writes["queries"] <= WRITE_QUERY_GOAL
     if vendor == "postgresql":
         verdict[f">= {WRITES_GOAL} writes/s at {w['clients']} clients"] = (
-            w["per_second"] >= WRITES_GOAL and w["errors"] == 0
+            w["per_second"] >= WRITES_GOAL and w["errors"] == 0 and w.get("rows_missing", 0) == 0
         )
         verdict[f"write p99 < {WRITE_P99_GOAL_MS} ms"] = w["p99_ms"] < WRITE_P99_GOAL_MS
     for goal, ok in verdict.items():

@@ -143,6 +143,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The hot write path's statements (core.prepared) are prepared once per connection on PostgreSQL (ADR 0142). Behind a
+# transaction-mode connection pooler that cannot keep prepared statements (PgBouncer before 1.21) set it to 0.
+LUOSHI_DB_PREPARED = _env_bool("LUOSHI_DB_PREPARED", default=True)
 
 # --- Cache ----------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

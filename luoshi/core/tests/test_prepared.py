@@ -164,3 +164,66 @@ def test_an_expression_value_goes_through_django_and_is_stored() -> None:
     expressed = Region(code="t-expr", name=Upper(Value("abc")), level="city")
     assert insert.insert(expressed) is True and expressed.pk
     assert Region.objects.get(code="t-expr").name == "ABC"
+
+
+# --- server-side prepared statements (ADR 0142) and update_row --------------------------------------------------
+def _server_prepared(fragment: str) -> list[str]:
+    with connection.cursor() as c:
+        c.execute("SELECT statement FROM pg_prepared_statements")
+        return [r[0] for r in c.fetchall() if fragment in r[0]]
+
+
+def test_statements_are_prepared_on_postgresql_and_logged_as_django_logs_them(users: dict[str, Any]) -> None:
+    """On PostgreSQL `cursor()` prepares each statement once per connection (it is in pg_prepared_statements
+    after one call, and a second call prepares nothing new); CaptureQueriesContext sees it with its values, as
+    it sees Django's own statements. Elsewhere it is Django's cursor."""
+    from luoshi.core import prepared
+
+    since = timezone.now() - dt.timedelta(days=1)
+    with CaptureQueriesContext(connection) as ctx:
+        PREPARED.first(username="staff", since=since)
+    sql = ctx.captured_queries[-1]["sql"]
+    assert sql.startswith("SELECT") and "'staff'" in sql, sql
+    if connection.vendor != "postgresql":
+        return
+    assert len(_server_prepared('FROM "accounts_user"')) == 1
+    PREPARED.first(username="admin", since=since)
+    assert len(_server_prepared('FROM "accounts_user"')) == 1  # the same statement, run again
+    with prepared.cursor() as c:
+        c.execute("SELECT %s::int + 1 AS luoshi_prepared_probe", [41])
+        assert c.fetchone()[0] == 42
+    assert _server_prepared("luoshi_prepared_probe")
+
+
+def test_with_prepared_off_statements_are_not_prepared(users: dict[str, Any], settings: Any) -> None:
+    """LUOSHI_DB_PREPARED=0 (behind a transaction-mode pooler): Django's ordinary cursor, nothing prepared."""
+    from luoshi.core import prepared
+
+    settings.LUOSHI_DB_PREPARED = False
+    with prepared.cursor() as c:
+        c.execute("SELECT %s + 1 AS luoshi_unprepared_probe", [41])
+        assert c.fetchone()[0] == 42
+    if connection.vendor == "postgresql":
+        assert not _server_prepared("luoshi_unprepared_probe")
+
+
+def test_update_row_changes_what_update_changes_in_one_statement(users: dict[str, Any]) -> None:
+    """`update_row` stores what `filter(pk=…).update(…)` stores (a date, text, a boolean; no signals, no
+    auto_now), in one statement; an expression goes through Django's update() and is stored too."""
+    from django.db.models import F
+
+    from luoshi.core.prepared import update_row
+
+    staff = users["staff"]
+    joined = dt.datetime(2020, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    update_row(User, staff.pk, {"first_name": "甲", "is_active": True})  # compiled on first use
+    with CaptureQueriesContext(connection) as ctx:
+        n = update_row(User, staff.pk, {"first_name": "乙", "date_joined": joined})
+    assert n == 1 and len(ctx.captured_queries) == 1
+    assert ctx.captured_queries[0]["sql"].startswith("UPDATE")
+    staff.refresh_from_db()
+    assert (staff.first_name, staff.date_joined) == ("乙", joined)
+    assert update_row(User, staff.pk, {"first_name": F("last_name")}) == 1
+    staff.refresh_from_db()
+    assert staff.first_name == staff.last_name
+    assert update_row(User, -1, {"first_name": "无"}) == 0

@@ -8,7 +8,6 @@ recolours the task.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -20,12 +19,12 @@ from django.utils import timezone
 from luoshi.accounts.access import is_staff_role, own_unit, require_can_change
 from luoshi.accounts.models import User
 from luoshi.audit.services import record, snapshot
-from luoshi.core import bulk
+from luoshi.core import bulk, prepared
 from luoshi.core.bounds import check_date, expected_or_current, parse_number
 from luoshi.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from luoshi.core.evidence import discard, store_evidence, stored_path
 from luoshi.core.limits import guard_text
-from luoshi.core.prepared import Prepared
+from luoshi.core.prepared import Prepared, PreparedInsert, update_row
 from luoshi.supervision import periods
 from luoshi.supervision.access import require_unit_of
 from luoshi.supervision.errors import SupervisionError
@@ -330,6 +329,10 @@ def _locked_assignment_query(assignment_id: int, period_start: dt.date) -> Query
     )
 
 
+# the report's INSERT, compiled once per connection (ADR 0142). ON CONFLICT DO NOTHING on PostgreSQL; on SQLite
+# INSERT OR IGNORE, which would also skip a NOT NULL or CHECK failure — every value is checked above, and a skip
+# that no existing report explains is refused by `_revise` (Conflict), never stored half
+_INSERT_REPORT = PreparedInsert(ProgressReport, ignore_conflicts=True)
 # compiled once per connection: Django's compilation of this five-table SELECT was a third of a write's CPU
 _LOCKED_ASSIGNMENT = Prepared(_locked_assignment_query, assignment_id=-7_654_321, period_start=dt.date(1901, 2, 3))
 
@@ -400,58 +403,8 @@ def _file(
     due = calendar.add_workdays(period.end, grace).date
     problems = (problems or "").strip()
     now = timezone.now()
-    inserted = bulk.insert(
-        ProgressReport,
-        [
-            "assignment",
-            "task",
-            "unit",
-            "period_start",
-            "period_end",
-            "narrative",
-            "percent",
-            "actuals",
-            "problems",
-            "submitted_by",
-            "submitted_at",
-            "due_date",
-            "late",
-            "version",
-        ],
-        [
-            (
-                row.pk,
-                task.pk,
-                row.unit_id,
-                bulk.db_date(period.start),
-                bulk.db_date(period.end),
-                narrative,
-                pct,
-                json.dumps(clean, ensure_ascii=False),
-                problems,
-                user.pk if user is not None else None,
-                bulk.db_datetime(now),
-                bulk.db_date(due),
-                today > due,
-                1,
-            )
-        ],
-        ignore_conflicts=True,
-        returning="id",
-    )
-    if not inserted:  # this period has a report already: a revision
-        return _revise(
-            row,
-            user=user,
-            period=period,
-            values={"narrative": narrative, "percent": pct, "actuals": clean, "problems": problems},
-            files=files,
-            expected_version=expected_version,
-            today=today,
-            recolour_task=recolour_task,
-        )
+    late = today > due
     report = ProgressReport(
-        pk=inserted[0],
         assignment=row,
         task=task,
         unit=row.unit,
@@ -464,11 +417,22 @@ def _file(
         submitted_by=user,
         submitted_at=now,
         due_date=due,
-        late=today > due,
+        late=late,
         version=1,
     )
-    report._state.adding = False
-    report._state.db = ProgressReport.objects.db
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING id, compiled once per connection (and prepared on PostgreSQL,
+    # ADR 0142); no signals, as before (the tally is the database's trigger)
+    if not _INSERT_REPORT.insert(report, save=False):  # this period has a report already: a revision
+        return _revise(
+            row,
+            user=user,
+            period=period,
+            values={"narrative": narrative, "percent": pct, "actuals": clean, "problems": problems},
+            files=files,
+            expected_version=expected_version,
+            today=today,
+            recolour_task=recolour_task,
+        )
     stored: list[Attachment] = []
     try:
         for name, stream in files:
@@ -477,7 +441,8 @@ def _file(
         for a in stored:  # the transaction rolls back: do not leave orphan files behind
             attachment_path(a).unlink(missing_ok=True)
         raise
-    attachments = Attachment.objects.filter(report=report)
+    # a new report has only the files stored just now: none (the API's case) needs no filtered queryset built
+    attachments = Attachment.objects.filter(report=report) if stored else Attachment.objects.none()
     attachments._result_cache = stored  # type: ignore[attr-defined]
     attachments._prefetch_done = True  # type: ignore[attr-defined]
     report._prefetched_objects_cache = {"attachments": attachments}  # type: ignore[attr-defined]
@@ -527,7 +492,7 @@ def _file(
         updates.update(judgement_fields(task, verdict, limit, today))
         for name, value in updates.items():
             setattr(task, name, value)
-    Task.objects.filter(pk=task.pk).update(**updates)
+    update_row(Task, task.pk, updates)  # the UPDATE compiled once per set of columns (core.prepared)
     for action, before, after, reason_text in events:
         subject: Any = report if action.startswith("report.") else task
         record(actor=user, action=action, subject=subject, before=before, after=after, reason=reason_text)
@@ -564,7 +529,7 @@ def _roll_up_assignment(row: Assignment, today: dt.date) -> tuple[float, float, 
         True,
         row.pk,
     ]
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:  # parsed and planned once per connection on PostgreSQL (ADR 0142)
         cursor.execute(sql, params)
         a_pct, weight, others_pw, others_w = cursor.fetchone()
     row.percent = float(a_pct)

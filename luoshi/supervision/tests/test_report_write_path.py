@@ -166,3 +166,56 @@ def test_api_report_write_with_a_token_is_at_most_eight_statements(
     report = ProgressReport.objects.get(assignment=mine, period_start=MARCH)
     assert report.percent == 45
     assert AuditEvent.objects.filter(action="report.filed", subject_id=str(report.pk)).count() == 1
+
+
+def test_api_report_write_is_six_statements_each_prepared_on_postgresql(
+    tasks: list[Task], users: dict[str, Any], units: dict[str, Any]
+) -> None:
+    """A unit's report on a task already in progress, through the API with a token: exactly six statements,
+    in this order (transaction control not counted), and on PostgreSQL each is a server-prepared statement
+    of the connection (ADR 0142: parsed and planned once per connection, not on every write)."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.accounts.services import token_create
+
+    token = token_create(user=users["staff"], name="platform")
+    client = Client()
+    mine = _assignment(tasks[0], units["jm_fgw"])
+
+    def post(period: str, pct: int) -> Any:
+        body = {"assignment_id": mine.pk, "period_start": period, "narrative": "接口报送", "percent": pct}
+        return client.post(
+            f"/api/supervision/tasks/{tasks[0].pk}/reports",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    assert post("2026-02-01", 30).status_code == 200  # the task is in progress now; the token's use noted
+    with CaptureQueriesContext(connection) as ctx:
+        response = post("2026-03-01", 30)
+    assert response.status_code == 200, response.content
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].lstrip().upper().startswith(control)]
+    heads = [" ".join(s.split()[:3]) for s in sql]
+    expected = [
+        ("SELECT", "accounts_apitoken"),
+        ("SELECT", "supervision_assignment"),
+        ("INSERT", "supervision_progressreport"),
+        ("UPDATE", "supervision_assignment"),
+        ("UPDATE", "supervision_task"),
+        ("INSERT", "audit_auditevent"),
+    ]
+    assert len(sql) == len(expected), "\n".join(heads)
+    for statement, (verb, table) in zip(sql, expected, strict=True):
+        assert statement.startswith(verb) and f'"{table}"' in statement[:200], statement[:200]
+    assert response.json()["version"] == 1 and response.json()["attachments"] == []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [r[0] for r in c.fetchall()]
+        for verb, table in expected:
+            assert any(p.startswith(verb) and f'"{table}"' in p for p in prepared), (verb, table)
