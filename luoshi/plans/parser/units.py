@@ -162,10 +162,14 @@ def is_unit_list(s: str) -> bool:
     s = s.strip().rstrip("。;,")
     if not s or len(s) > 300:
         return False
-    parts = [s[a:b] for a, b in split_top(s, "、,;/ ")]
-    parts = [p.strip() for p in parts if p.strip()]
+    spans = [(a, b) for a, b in split_top(s, "、,;/ ") if s[a:b].strip()]
+    parts = [s[a:b].strip() for a, b in spans]
     i = 0
     while i < len(parts):
+        end = _shared_party_end(s, spans, i)
+        if end is not None:
+            i = end + 1
+            continue
         if is_unit_name(parts[i]) or _split_etc(parts[i]):
             i += 1
             continue
@@ -206,6 +210,62 @@ def _shared_suffix_end(parts: list[str], i: int) -> int | None:
     if i < j < len(parts) and _NAMED_GOVERNMENT.match(parts[j]):
         return j
     return None
+
+# One party written over several pieces of a list, the tier or the government named once at the end
+# (gold README: "a shared suffix" is one unit as written). Each run of pieces is tried whole against the table,
+# longest first, from a piece that can open one (`_SHARED_START`). Examples: blind batch 10, j04, j07, j09, j14,
+# j15, j16.
+_TIER = "(?:县|市|区|乡|镇|街道)"
+_PLACE = "(?:(?![局委办厅室部院会处司科所站队])[\u4e00-\u9fff]){1,8}?(?:市|州|县|区|盟|旗)"
+SHARED_PARTY_RULES = [
+    Rule(
+        "units:tiers sharing a government",
+        re.compile(rf"各{_TIER}(?:、{_TIER})*、{_TIER}(?:人民政府|政府)(?:\([^()]{{1,8}}\))?"),
+        how="fullmatch",
+        examples=(
+            ex("各县、市、区政府", True),
+            ex("各县、区人民政府(管委会)", True),
+            ex("各县、市直部门", False),
+        ),
+        note="'各' and the government shared by the bare tiers between them: one party",
+    ),
+    Rule(
+        "units:a collective sharing its 各 with a bare tier",
+        re.compile(r"各[\u4e00-\u9fff]{1,6}(?:区|县|市)、(?:乡镇|镇|乡|街道)(?:\([^()]{1,6}\))?"),
+        how="fullmatch",
+        examples=(
+            ex("各开发区、镇(街道)", True),
+            ex("各开发区、市直各部门", False),
+        ),
+        note="'各开发区、镇(街道)': the bare tier after the collective is one more place of the same '各'",
+    ),
+    Rule(
+        "units:places sharing an organ",
+        re.compile(
+            rf"(?:{_PLACE}、)+{_PLACE}(?:人民政府|政府|管委会|党工委和管委会|党委和政府|[\u4e00-\u9fff]{{2,8}}?(?:部门|机构))"
+        ),
+        how="fullmatch",
+        examples=(
+            ex("银川市、石嘴山市、吴忠市人民政府", True),
+            ex("海东市、兰州市、临夏州发展改革部门", True),
+            ex("城乡一体化示范区、高新区党工委和管委会", True),
+            ex("市发改委、吴忠市人民政府", False),
+        ),
+        note="named places whose government (or department) is named once, after the last: one party",
+    ),
+]
+_SHARED_START = re.compile(rf"^(?:各{_TIER}|各[\u4e00-\u9fff]{{1,6}}(?:区|县|市)|{_PLACE})$")
+
+
+def _shared_party_end(s: str, spans: list[tuple[int, int]], i: int) -> int | None:
+    """The last index of a run of list pieces from spans[i] that `SHARED_PARTY_RULES` read as one party."""
+    if i + 1 >= len(spans) or not _SHARED_START.match(s[spans[i][0] : spans[i][1]].strip()):
+        return None
+    for j in range(min(len(spans) - 1, i + 6), i, -1):
+        if first_match(SHARED_PARTY_RULES, s[spans[i][0] : spans[j][1]].strip()):
+            return j
+    return None
+
 
 _PLACE_GOVERNMENT = re.compile(
     r"^(?:市|县|区|乡|镇|街道|县区|市区|乡镇)(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会|党委和政府)$"
@@ -264,9 +324,9 @@ def _pieces(s: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(out):
         a, b = out[i]
-        end = (
-            _shared_suffix_end(texts, i) if _PLACE_NAME.match(texts[i]) and not is_unit_name(texts[i]) else None
-        )
+        end = _shared_party_end(s, out, i)
+        if end is None and _PLACE_NAME.match(texts[i]) and not is_unit_name(texts[i]):
+            end = _shared_suffix_end(texts, i)
         if end is not None:
             merged.append((a, out[end][1]))
             i = end + 1
