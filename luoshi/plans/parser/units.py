@@ -36,7 +36,9 @@ UNIT_SUFFIX = (
     "乡|镇|区|县|市|州|盟|处|室|队|站|会|联|社|所|校|学院|大学|分局|单位|部门|机构|小组|专班|总队|支队|大队|"
     "监管局|管理局|指挥部|园区|新区|开发区|高新区|保税区|示范区|科|组|台|馆|团|中队|工委|党委|党组|集团公司|"
     # a tier of organs named by level: "市级行政执法机关", "县直行政执法机关", "区直机关" (as "各行政执法机关")
-    "机关"
+    "机关|"
+    # the People's Bank branch by its usual short name: "市人行" (blind batch 10, j04)
+    "人行"
 )
 _UNIT_END = re.compile(rf"(?:{UNIT_SUFFIX})$")
 TASK_VERBS = (
@@ -135,11 +137,18 @@ _NOTE_PAREN = re.compile(
 _ORG_NAME = re.compile(r"^[^,、]{2,14}(?:委员会|改革委|管理局|局|办公室|服务中心|中心|厅|集团|公司)$")
 
 
+# A unit named after a quoted programme keeps its quotes ("“证照分离”改革成员单位", blind batch 10 j01): the quoted term
+# is no punctuation of a sentence; a quoted name that starts like a task verb is a task.
+_QUOTED_TERM = re.compile(r"“[^“”。,;:!?]{1,12}”")
+
+
 @lru_cache(maxsize=65536)
 def is_unit_name(s: str) -> bool:
     s = s.strip().lstrip(UNIT_DECORATION)
-    if not s or len(s) > 40 or re.search(r"[。,;:!?“”]", s):
+    if not s or len(s) > 40 or re.search(r"[。,;:!?“”]", _QUOTED_TERM.sub("", s)):
         return False
+    if "“" in s and _VERB_START.match(s):
+        return False  # "打造“上云用数赋智”服务中心" is a task (seed 002)
     core = strip_parens(s).strip()
     core = re.sub(r"等$", "", core)
     if not core or re.match(r"^\d", core):
@@ -252,6 +261,16 @@ SHARED_PARTY_RULES = [
             ex("市发改委、吴忠市人民政府", False),
         ),
         note="named places whose government (or department) is named once, after the last: one party",
+    ),    Rule(
+        "units:one place's party committee and government",
+        re.compile(r"(?:[^、,;和及与()]|\([^()]*\)){1,12}?(?:党委|党工委)和(?:人民政府|政府|管委会)"),
+        how="fullmatch",
+        examples=(
+            ex("各县(市、区)党委和人民政府", True),
+            ex("高新区党工委和管委会", True),
+            ex("市委宣传部和市文明办", False),
+        ),
+        note="'X党委和人民政府': the two organs of one place named once, one party (never split at 和)",
     ),
 ]
 _SHARED_START = re.compile(rf"^(?:各{_TIER}|各[\u4e00-\u9fff]{{1,6}}(?:区|县|市)|{_PLACE})$")
@@ -313,7 +332,7 @@ def _pieces(s: str) -> list[tuple[int, int]]:
     for a, b in raw:
         part = s[a:b]
         k = a
-        for m in re.finditer(r"[和及与]", part):
+        for m in re.finditer(r"[和及与]", part) if not first_match(SHARED_PARTY_RULES, part.strip()) else ():
             left, right = s[k : a + m.start()], s[a + m.end() : b]
             if is_unit_name(left) and is_unit_name(right.split("和")[0].split("及")[0]):
                 out.append((k, a + m.start()))
