@@ -561,7 +561,9 @@ class Extractor:
         resp = Responsibility()
         end = b
         for p in reversed(parens):
-            if self.norm[p.end : end].strip(" 。;\n") == "":
+            # a stray closing bracket after the last one is its unbalanced closing ("[…不再列出)]", blind batch 10
+            # j08): no text
+            if self.norm[p.end : end].strip(" 。;\n)") == "":
                 end = p.start
             else:
                 break
