@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from .numbers import to_number
+from .rules import Rule, ex
 
 _TITLE_END = re.compile(
     r"(方案|计划|措施|意见|要点|细则|办法|清单|通知|规划|若干措施|实施方案|行动|决定|解读)$"
@@ -134,6 +135,34 @@ _INTERPRETATION = re.compile(r"解读(单位|类型|方式)|政策解读|》\s*�
 _NAV_WORDS = re.compile(r"首页|政务公开|信息公开|互动|政策文件|办事服务|当前位置|>")
 
 
+# A sign of an interpretation inside a numbered item of the text ("1.深入推进政策解读,创新解读形式。" in a 政务公开
+# plan) or in a cell of a table line ("政策解读 | 对…进行全面解读 | 各责任科室 |"), blind batch 10 j05, names a task of
+# the plan, not the document's kind.
+ITEM_SIGN_RULE = Rule(
+    "document:interpretation sign inside an item",
+    re.compile(
+        r"\s*(?:(?P<item>(?:\d{1,2}\s*[.、]|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十\d]{1,3}\))[^\n]{2,})"
+        r"|(?P<cell>[^\n|]{1,20}\|[^\n]*\|))"
+    ),
+    examples=(
+        ex("1.深入推进政策解读,创新解读形式。", True),
+        ex("(三)加强政策解读", True),
+        ex("政策解读 | 对政策文件进行全面解读 | 各责任科室 |", True),
+        ex("政策解读", False),
+        ex("《关于印发X方案的通知》解读", False),
+    ),
+    note="the sign stands after an item's marker and some words of the item, or in a table's cell: a task",
+)
+
+
+def _item_sign(text: str, pos: int) -> bool:
+    a = text.rfind("\n", 0, pos) + 1
+    m = ITEM_SIGN_RULE.pattern.match(text, a)
+    if m is None or m.end() < pos:
+        return False
+    return m.group("cell") is not None or pos - a >= 4
+
+
 def _nav_line(text: str, pos: int) -> bool:
     """Is the line at `pos` a site's menu ("首页 政务公开 政策解读 …") or a bare menu item ("政策解读")?"""
     a = text.rfind("\n", 0, pos) + 1
@@ -144,7 +173,7 @@ def _nav_line(text: str, pos: int) -> bool:
 
 def detect_kind(norm: str, n_headings: int) -> str:
     head = norm[:1500]
-    if any(not _nav_line(head, m.start()) for m in _INTERPRETATION.finditer(head)):
+    if any(not _nav_line(head, m.start()) and not _item_sign(head, m.start()) for m in _INTERPRETATION.finditer(head)):
         return "interpretation"
     news_marks = len(
         re.findall(
@@ -163,7 +192,8 @@ def detect_kind(norm: str, n_headings: int) -> str:
     )
     if news_marks >= 2 and plan_marks <= 2:
         return "news"
-    if re.search(r"^\s*(?:[^\n]{0,40})\n?.*解读", head[:200]) and plan_marks == 0:
+    early = re.search(r"^\s*(?:[^\n]{0,40})\n?.*解读", head[:200])
+    if early and plan_marks == 0 and not _item_sign(head, early.end() - 2):
         return "interpretation"
     return "plan"
 

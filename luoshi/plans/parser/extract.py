@@ -26,6 +26,7 @@ from .structure import (
     build_tree,
     discover_keywords,
     front_matter_end,
+    match_marker,
     split_lines,
     title_line,
 )
@@ -252,9 +253,13 @@ class Extractor:
         for reg in self.table_regions:
             rows = [self._row_draft(r, reg.flat) for r in reg.rows]
             caption = None if any(d.path for d in rows) else self._table_caption(lines, ends, reg)
+            section = self._table_section(lines, ends, rows, reg) if caption is None else None
             for d in rows:
                 if caption is not None:  # a table with no group rows: its title is its only section
                     d.path, d.path_src = [self.o(*caption).strip()], [("table:caption", *caption)]
+                elif section is not None:
+                    d.path = [self.o(*section).strip(), *d.path]
+                    d.path_src = [("table:section heading", *section), *d.path_src]
             table += rows
         if table:
             index = _BigramIndex([re.sub(r"\s+", "", self.n(d.start, d.end)) for d in table])
@@ -556,7 +561,9 @@ class Extractor:
         resp = Responsibility()
         end = b
         for p in reversed(parens):
-            if self.norm[p.end : end].strip(" 。;\n") == "":
+            # a stray closing bracket after the last one is its unbalanced closing ("[…不再列出)]", blind batch 10
+            # j08): no text
+            if self.norm[p.end : end].strip(" 。;\n)") == "":
                 end = p.start
             else:
                 break
@@ -645,6 +652,22 @@ class Extractor:
         return out
 
     # ---- task-table rows ----------------------------------------------------------------------------
+    def _table_section(
+        self, lines: list[Line], ends: list[int], rows: list[Draft], reg: TableRegion
+    ) -> tuple[int, int] | None:
+        """The heading line just before a table whose rows have group cells ("二、重点工作任务分解" over
+        "重点任务 | 工作内容 | 负责科室"): the section the table stands in, the first step of its rows' path
+        (blind batch 10, j05)."""
+        k = bisect.bisect_right(ends, reg.start) - 1
+        while k >= 0 and (lines[k].in_table or lines[k].end > reg.start):
+            k -= 1
+        if k < 0 or lines[k].kind is None or lines[k].level != 1 or lines[k].kind.startswith("appendix"):
+            return None
+        # group cells numbered as sections ("一、主要预期目标") are the sections themselves
+        if any(match_marker(self.norm, src[1], src[2]) for d in rows for src in d.path_src[:1]):
+            return None
+        return lines[k].start, lines[k].end
+
     def _table_caption(self, lines: list[Line], ends: list[int], reg: TableRegion) -> tuple[int, int] | None:
         """The line just before a table when it reads as the table's title ("2025年开发区重点工作及责任清单"):
         short, no sentence, no salutation, not itself a table line."""

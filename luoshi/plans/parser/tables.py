@@ -19,7 +19,14 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("other", re.compile(r"领导|负责人|联系人|联系电话|联络员")),  # 牵头领导 names a person, not a unit
     ("seq", re.compile(r"^(序号|编号|序)$")),
     ("lead", re.compile(r"牵头|主责")),
-    ("co", re.compile(r"责任单位|责任部门|配合|协同|协办|参与单位|责任主体|实施单位|承办单位|落实单位")),
+    # "负责科室" / "责任科室": a bureau's own sections as the responsible column (blind batch 10, j05)
+    (
+        "co",
+        re.compile(
+            r"责任单位|责任部门|配合|协同|协办|参与单位|责任主体|实施单位|承办单位|落实单位|"
+            r"负责单位|负责部门|负责科室|责任科室|负责处室"
+        ),
+    ),
     ("time", re.compile(r"时限|完成时间|时间进度|进度安排|期限|时间节点|时间安排|完成日期")),
     ("content", re.compile(r"细化|具体|举措|措施|任务内容|工作内容|主要内容|改革内容|内容|要求")),
     (

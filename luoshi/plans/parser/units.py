@@ -36,7 +36,9 @@ UNIT_SUFFIX = (
     "乡|镇|区|县|市|州|盟|处|室|队|站|会|联|社|所|校|学院|大学|分局|单位|部门|机构|小组|专班|总队|支队|大队|"
     "监管局|管理局|指挥部|园区|新区|开发区|高新区|保税区|示范区|科|组|台|馆|团|中队|工委|党委|党组|集团公司|"
     # a tier of organs named by level: "市级行政执法机关", "县直行政执法机关", "区直机关" (as "各行政执法机关")
-    "机关"
+    "机关|"
+    # the People's Bank branch by its usual short name: "市人行" (blind batch 10, j04)
+    "人行"
 )
 _UNIT_END = re.compile(rf"(?:{UNIT_SUFFIX})$")
 TASK_VERBS = (
@@ -135,11 +137,18 @@ _NOTE_PAREN = re.compile(
 _ORG_NAME = re.compile(r"^[^,、]{2,14}(?:委员会|改革委|管理局|局|办公室|服务中心|中心|厅|集团|公司)$")
 
 
+# A unit named after a quoted programme keeps its quotes ("“证照分离”改革成员单位", blind batch 10 j01): the quoted term
+# is no punctuation of a sentence; a quoted name that starts like a task verb is a task.
+_QUOTED_TERM = re.compile(r"“[^“”。,;:!?]{1,12}”")
+
+
 @lru_cache(maxsize=65536)
 def is_unit_name(s: str) -> bool:
     s = s.strip().lstrip(UNIT_DECORATION)
-    if not s or len(s) > 40 or re.search(r"[。,;:!?“”]", s):
+    if not s or len(s) > 40 or re.search(r"[。,;:!?“”]", _QUOTED_TERM.sub("", s)):
         return False
+    if "“" in s and _VERB_START.match(s):
+        return False  # "打造“上云用数赋智”服务中心" is a task (seed 002)
     core = strip_parens(s).strip()
     core = re.sub(r"等$", "", core)
     if not core or re.match(r"^\d", core):
@@ -162,10 +171,14 @@ def is_unit_list(s: str) -> bool:
     s = s.strip().rstrip("。;,")
     if not s or len(s) > 300:
         return False
-    parts = [s[a:b] for a, b in split_top(s, "、,;/ ")]
-    parts = [p.strip() for p in parts if p.strip()]
+    spans = [(a, b) for a, b in split_top(s, "、,;/ ") if s[a:b].strip()]
+    parts = [s[a:b].strip() for a, b in spans]
     i = 0
     while i < len(parts):
+        end = _shared_party_end(s, spans, i)
+        if end is not None:
+            i = end + 1
+            continue
         if is_unit_name(parts[i]) or _split_etc(parts[i]):
             i += 1
             continue
@@ -206,6 +219,72 @@ def _shared_suffix_end(parts: list[str], i: int) -> int | None:
     if i < j < len(parts) and _NAMED_GOVERNMENT.match(parts[j]):
         return j
     return None
+
+# One party written over several pieces of a list, the tier or the government named once at the end
+# (gold README: "a shared suffix" is one unit as written). Each run of pieces is tried whole against the table,
+# longest first, from a piece that can open one (`_SHARED_START`). Examples: blind batch 10, j04, j07, j09, j14,
+# j15, j16.
+_TIER = "(?:县|市|区|乡|镇|街道)"
+_PLACE = "(?:(?![局委办厅室部院会处司科所站队])[\u4e00-\u9fff]){1,8}?(?:市|州|县|区|盟|旗)"
+SHARED_PARTY_RULES = [
+    Rule(
+        "units:tiers sharing a government",
+        re.compile(rf"各{_TIER}(?:、{_TIER})*、{_TIER}(?:人民政府|政府)(?:\([^()]{{1,8}}\))?"),
+        how="fullmatch",
+        examples=(
+            ex("各县、市、区政府", True),
+            ex("各县、区人民政府(管委会)", True),
+            ex("各县、市直部门", False),
+        ),
+        note="'各' and the government shared by the bare tiers between them: one party",
+    ),
+    Rule(
+        "units:a collective sharing its 各 with a bare tier",
+        re.compile(r"各[\u4e00-\u9fff]{1,6}(?:区|县|市)、(?:乡镇|镇|乡|街道)(?:\([^()]{1,6}\))?"),
+        how="fullmatch",
+        examples=(
+            ex("各开发区、镇(街道)", True),
+            ex("各开发区、市直各部门", False),
+        ),
+        note="'各开发区、镇(街道)': the bare tier after the collective is one more place of the same '各'",
+    ),
+    Rule(
+        "units:places sharing an organ",
+        re.compile(
+            rf"(?:{_PLACE}、)+{_PLACE}(?:人民政府|政府|管委会|党工委和管委会|党委和政府|[\u4e00-\u9fff]{{2,8}}?(?:部门|机构))"
+        ),
+        how="fullmatch",
+        examples=(
+            ex("银川市、石嘴山市、吴忠市人民政府", True),
+            ex("海东市、兰州市、临夏州发展改革部门", True),
+            ex("城乡一体化示范区、高新区党工委和管委会", True),
+            ex("市发改委、吴忠市人民政府", False),
+        ),
+        note="named places whose government (or department) is named once, after the last: one party",
+    ),    Rule(
+        "units:one place's party committee and government",
+        re.compile(r"(?:[^、,;和及与()]|\([^()]*\)){1,12}?(?:党委|党工委)和(?:人民政府|政府|管委会)"),
+        how="fullmatch",
+        examples=(
+            ex("各县(市、区)党委和人民政府", True),
+            ex("高新区党工委和管委会", True),
+            ex("市委宣传部和市文明办", False),
+        ),
+        note="'X党委和人民政府': the two organs of one place named once, one party (never split at 和)",
+    ),
+]
+_SHARED_START = re.compile(rf"^(?:各{_TIER}|各[\u4e00-\u9fff]{{1,6}}(?:区|县|市)|{_PLACE})$")
+
+
+def _shared_party_end(s: str, spans: list[tuple[int, int]], i: int) -> int | None:
+    """The last index of a run of list pieces from spans[i] that `SHARED_PARTY_RULES` read as one party."""
+    if i + 1 >= len(spans) or not _SHARED_START.match(s[spans[i][0] : spans[i][1]].strip()):
+        return None
+    for j in range(min(len(spans) - 1, i + 6), i, -1):
+        if first_match(SHARED_PARTY_RULES, s[spans[i][0] : spans[j][1]].strip()):
+            return j
+    return None
+
 
 _PLACE_GOVERNMENT = re.compile(
     r"^(?:市|县|区|乡|镇|街道|县区|市区|乡镇)(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会|党委和政府)$"
@@ -253,7 +332,7 @@ def _pieces(s: str) -> list[tuple[int, int]]:
     for a, b in raw:
         part = s[a:b]
         k = a
-        for m in re.finditer(r"[和及与]", part):
+        for m in re.finditer(r"[和及与]", part) if not first_match(SHARED_PARTY_RULES, part.strip()) else ():
             left, right = s[k : a + m.start()], s[a + m.end() : b]
             if is_unit_name(left) and is_unit_name(right.split("和")[0].split("及")[0]):
                 out.append((k, a + m.start()))
@@ -264,9 +343,9 @@ def _pieces(s: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(out):
         a, b = out[i]
-        end = (
-            _shared_suffix_end(texts, i) if _PLACE_NAME.match(texts[i]) and not is_unit_name(texts[i]) else None
-        )
+        end = _shared_party_end(s, out, i)
+        if end is None and _PLACE_NAME.match(texts[i]) and not is_unit_name(texts[i]):
+            end = _shared_suffix_end(texts, i)
         if end is not None:
             merged.append((a, out[end][1]))
             i = end + 1
