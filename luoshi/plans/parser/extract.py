@@ -661,7 +661,8 @@ class Extractor:
         k = bisect.bisect_right(ends, reg.start) - 1
         while k >= 0 and (lines[k].in_table or lines[k].end > reg.start):
             k -= 1
-        if k < 0 or lines[k].kind is None or lines[k].level != 1 or lines[k].kind.startswith("appendix"):
+        kind = lines[k].kind if k >= 0 else None
+        if kind is None or lines[k].level != 1 or kind.startswith("appendix"):
             return None
         # group cells numbered as sections ("一、主要预期目标") are the sections themselves
         if any(match_marker(self.norm, src[1], src[2]) for d in rows for src in d.path_src[:1]):
