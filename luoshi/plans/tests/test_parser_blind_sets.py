@@ -17,6 +17,10 @@ every batch is a regression set and must stay at the bar below.
 - blind9: nine plans (宿迁, an unnamed city, 芜湖 task table, 聊城 ×3, 淄博张店, 镇江, 深圳盐田); its fixes are pinned
   in `test_parser_blind9_families.py`; the two families left at its hard stop are fixed since (ADR 0140), so it
   holds the common bar (every figure 1.00 after the fixes).
+- blind10: sixteen plans (铜仁, 嵊州, 许昌, 滁州, a county bureau, 内江, 潮州, 佳木斯, 平顶山, an unnamed 浙江 city,
+  二连浩特, 衢州, 吉林省, 宁夏, 海东, 海城); four families fixed (its README, "After the fixes"), five left, so its F1
+  and lead bars are the figures it reaches now (`BATCH_BAR`).
+- blind11 (nine plans) has its first reading only: no fix yet, not a regression set.
 """
 
 from __future__ import annotations
@@ -43,9 +47,12 @@ PATH_BAR = {
     "blind7": 0.98,
     "blind8": 0.98,
     "blind9": 0.98,
+    "blind10": 0.97,
 }
 # a batch whose families are not all fixed keeps the bar it reaches now (README, after the fixes), not 0.98
-BATCH_BAR: dict[str, dict[str, float]] = {}
+BATCH_BAR: dict[str, dict[str, float]] = {
+    "blind10": {"measure_f1": 0.89, "lead_acc": 0.94},
+}
 
 
 def _scorer() -> Any:
