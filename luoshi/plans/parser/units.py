@@ -261,7 +261,8 @@ SHARED_PARTY_RULES = [
             ex("市发改委、吴忠市人民政府", False),
         ),
         note="named places whose government (or department) is named once, after the last: one party",
-    ),    Rule(
+    ),
+    Rule(
         "units:one place's party committee and government",
         re.compile(r"(?:[^、,;和及与()]|\([^()]*\)){1,12}?(?:党委|党工委)和(?:人民政府|政府|管委会)"),
         how="fullmatch",

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 
 from luoshi.plans.parser.deadlines import DATE_RULES, parse_deadline
+from luoshi.plans.parser.document import ITEM_SIGN_RULE
 from luoshi.plans.parser.normalize import normalize
 from luoshi.plans.parser.rules import Rule
 from luoshi.plans.parser.structure import MARKER_RULES, match_marker
 from luoshi.plans.parser.targets import TARGET_RULES, extract_targets
-from luoshi.plans.parser.units import _DATE_RULE, PHRASE_RULES, parse_responsibility
+from luoshi.plans.parser.units import _DATE_RULE, PHRASE_RULES, SHARED_PARTY_RULES, parse_responsibility
 
 
 def _cases(rules: list[Rule]) -> list[tuple[Rule, str, object]]:
@@ -59,3 +60,12 @@ def test_marker_rules(rule: Rule, text: str, expect: tuple[str, int]) -> None:
     got = match_marker(norm, 0, len(norm))
     assert got is not None and (got[0], got[1]) == expect
     assert got[0].split(":")[0] == rule.name.removeprefix("heading:")
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "expect"), _cases([*SHARED_PARTY_RULES, ITEM_SIGN_RULE]), ids=lambda x: str(x)[:24]
+)
+def test_shared_party_and_item_sign_rules(rule: Rule, text: str, expect: bool) -> None:
+    # each example says whether the rule reads the text (whole, for a fullmatch rule; from its start otherwise)
+    match = rule.pattern.fullmatch(text) if rule.how == "fullmatch" else rule.pattern.match(text)
+    assert (match is not None) == expect
